@@ -1,0 +1,145 @@
+package org.rad.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
+import com.sun.source.util.Trees;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.diagnostics.Reporter;
+import org.rad.processor.emit.GradClassWriter;
+import org.rad.processor.frontend.FrontEnd;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.transform.ClassDifferentiator;
+import org.rad.processor.transform.DifferentiatedMethod;
+
+/**
+ * The rad annotation processor: for every class with {@code @Differentiable} methods it writes
+ * {@code <Class>Grad} (nested classes: {@code Outer_InnerGrad}) with their gradients.
+ *
+ * <p>Per class it runs the pipeline front end, differentiation and emission; an unsupported
+ * construct or any internal failure is reported as an error at its line (or at the method) and
+ * nothing is written for that class. Nothing ever escapes {@link #process}.
+ */
+@AutoService(Processor.class)
+public final class RadProcessor extends AbstractProcessor {
+  private Trees trees;
+  private Reporter reporter;
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of("org.rad.annotations.Differentiable");
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    trees = treesOf(env);
+    reporter = new Reporter(env.getMessager(), trees);
+  }
+
+  /**
+   * The javac Trees of {@code env}. Build tools sometimes wrap the environment; the processor
+   * needs javac's own to read method bodies, so it tries to unwrap a delegate first.
+   */
+  private static Trees treesOf(ProcessingEnvironment env) {
+    try {
+      return Trees.instance(env);
+    } catch (IllegalArgumentException notJavac) {
+      for (String field : new String[] {"delegate", "processingEnv", "env"}) {
+        try {
+          java.lang.reflect.Field f = env.getClass().getDeclaredField(field);
+          f.setAccessible(true);
+          Object inner = f.get(env);
+          if (inner instanceof ProcessingEnvironment p && p != env) {
+            return treesOf(p);
+          }
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+          // try the next name
+        }
+      }
+      return null;
+    }
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    TypeElement annotation = processingEnv.getElementUtils().getTypeElement("org.rad.annotations.Differentiable");
+    if (annotation == null) {
+      return false;
+    }
+    Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
+    for (Element e : round.getElementsAnnotatedWith(annotation)) {
+      if (e.getKind() != ElementKind.METHOD) {
+        continue;
+      }
+      byClass.computeIfAbsent((TypeElement) e.getEnclosingElement(), k -> new ArrayList<>()).add((ExecutableElement) e);
+    }
+    if (byClass.isEmpty()) {
+      return false;
+    }
+    if (trees == null) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL.format("@Differentiable methods",
+          "the rad processor reads method bodies through the javac Trees API and must run inside javac; this build tool's compiler does not provide it"));
+      return false;
+    }
+    for (var entry : byClass.entrySet()) {
+      processClass(entry.getKey(), entry.getValue());
+    }
+    return false;
+  }
+
+  private void processClass(TypeElement type, List<ExecutableElement> entries) {
+    try {
+      Map<String, MethodIR> translated = new FrontEnd(trees).translate(type, entries);
+      Map<String, DifferentiatedMethod> methods = ClassDifferentiator.differentiate(translated);
+      ClassName user = ClassName.get(type);
+      JavaFile file = new GradClassWriter(user, gradClassName(type)).write(methods, type);
+      file.writeTo(processingEnv.getFiler());
+    } catch (CompileError e) {
+      reporter.error(e.origin(), entries.get(0), e.getMessage());
+    } catch (IOException e) {
+      reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), "could not write the generated class: " + e.getMessage()));
+    } catch (RuntimeException | StackOverflowError e) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
+    }
+  }
+
+  /** {@code FooGrad} for {@code Foo}; {@code Outer_InnerGrad} for a nested {@code Outer.Inner}. */
+  static ClassName gradClassName(TypeElement type) {
+    StringBuilder name = new StringBuilder(type.getSimpleName());
+    Element e = type;
+    while (e instanceof TypeElement t && t.getNestingKind() == NestingKind.MEMBER) {
+      e = t.getEnclosingElement();
+      name.insert(0, e.getSimpleName() + "_");
+    }
+    ClassName user = ClassName.get(type);
+    return ClassName.get(user.packageName(), name + "Grad");
+  }
+}

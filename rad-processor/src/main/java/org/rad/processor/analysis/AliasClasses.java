@@ -1,0 +1,104 @@
+package org.rad.processor.analysis;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
+
+/**
+ * Partitions a method's array variables into classes that may refer to the same array object (or to
+ * rows of it): variables tied by reference assignments ({@code tmp = a; a = b; b = tmp;}), row
+ * references ({@code double[] row = m[i];}), and call results that may be an argument. Writes
+ * through any member are writes to the class; activity and recording are decided per class.
+ */
+public final class AliasClasses {
+  private final Map<String, String> parent = new HashMap<>();
+
+  /** Builds the classes of {@code method}, using callee summaries for call results. */
+  public static AliasClasses of(MethodIR method, Map<String, MethodSummary> summaries) {
+    AliasClasses classes = new AliasClasses();
+    for (Var p : method.params()) {
+      if (p.type().isArray()) {
+        classes.find(p.name());
+      }
+    }
+    Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.var().type().isArray() && d.init() != null) {
+        classes.tie(d.var(), d.init(), summaries);
+      } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.type().isArray()) {
+        classes.tie(r.var(), a.value(), summaries);
+      }
+    });
+    return classes;
+  }
+
+  private void tie(Var target, Expr value, Map<String, MethodSummary> summaries) {
+    find(target.name());
+    for (String source : sources(value, summaries)) {
+      union(target.name(), source);
+    }
+  }
+
+  /** The array variables whose objects (or rows) {@code value} may evaluate to. */
+  private static List<String> sources(Expr value, Map<String, MethodSummary> summaries) {
+    if (value instanceof Expr.Ref r) {
+      return List.of(r.var().name());
+    }
+    if (value instanceof Expr.Index ix) {
+      String root = Statements.rootVar(ix);
+      return root == null ? List.of() : List.of(root);
+    }
+    if (value instanceof Expr.Conditional c) {
+      List<String> all = new java.util.ArrayList<>(sources(c.whenTrue(), summaries));
+      all.addAll(sources(c.whenFalse(), summaries));
+      return all;
+    }
+    if (value instanceof Expr.MethodCall call) {
+      MethodSummary callee = summaries.get(call.key());
+      List<String> all = new java.util.ArrayList<>();
+      for (int i = 0; i < call.args().size(); i++) {
+        if (callee == null || callee.mayReturnParam(i)) {
+          all.addAll(sources(call.args().get(i), summaries));
+        }
+      }
+      return all;
+    }
+    return List.of(); // new arrays, clones, literals: fresh objects
+  }
+
+  private void union(String a, String b) {
+    String ra = find(a);
+    String rb = find(b);
+    if (!ra.equals(rb)) {
+      parent.put(ra, rb);
+    }
+  }
+
+  /** The representative of the class of array variable {@code name}. */
+  public String find(String name) {
+    String p = parent.get(name);
+    if (p == null) {
+      parent.put(name, name);
+      return name;
+    }
+    if (p.equals(name)) {
+      return name;
+    }
+    String root = find(p);
+    parent.put(name, root);
+    return root;
+  }
+
+  /** Whether two array variables may share storage. */
+  public boolean sameClass(String a, String b) {
+    return find(a).equals(find(b));
+  }
+
+  /** The key under which reads and writes of the contents of {@code name}'s class are tracked. */
+  public String contentsKey(String name) {
+    return "#" + find(name);
+  }
+}

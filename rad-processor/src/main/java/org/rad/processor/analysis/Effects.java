@@ -1,0 +1,128 @@
+package org.rad.processor.analysis;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
+
+/**
+ * The variables and array contents an expression reads and a statement writes, as keys: a
+ * variable's name (its value, or for an array its reference) or {@code #class} for the contents of
+ * an alias class of arrays.
+ */
+public final class Effects {
+  private final AliasClasses aliases;
+  private final Map<String, MethodSummary> summaries;
+  /** Adjoint arrays, mapped to the primal variable whose reference they stand for. */
+  private final Map<String, String> shadowOf;
+
+  public Effects(AliasClasses aliases, Map<String, MethodSummary> summaries, Map<String, String> shadowOf) {
+    this.aliases = aliases;
+    this.summaries = summaries;
+    this.shadowOf = shadowOf;
+  }
+
+  /** Keys read when {@code e} is evaluated. */
+  public Set<String> reads(Expr e) {
+    Set<String> keys = new HashSet<>();
+    reads(e, keys);
+    return keys;
+  }
+
+  public void reads(Expr e, Set<String> keys) {
+    if (e instanceof Expr.Ref r) {
+      refRead(r.var(), keys);
+      return;
+    }
+    if (e instanceof Expr.Index ix) {
+      String root = Statements.rootVar(ix);
+      if (root != null && !shadowOf.containsKey(root) && !ix.type().isArray()) {
+        keys.add(aliases.contentsKey(root)); // an element's value; rows of a matrix are never reassigned
+      }
+      locationReads(ix, keys);
+      return;
+    }
+    if (e instanceof Expr.MethodCall call) {
+      for (Expr a : call.args()) {
+        reads(a, keys);
+        String root = Statements.rootVar(a);
+        if (root != null && a.type().isArray()) {
+          keys.add(aliases.contentsKey(root)); // the callee may read the array's contents
+        }
+      }
+      return;
+    }
+    for (Expr c : Exprs.children(e)) {
+      reads(c, keys);
+    }
+  }
+
+  /** Reads needed to find the location {@code a[i][j]} (the array references and the indices). */
+  public void locationReads(Expr.Index ix, Set<String> keys) {
+    Expr base = ix.array();
+    if (base instanceof Expr.Index inner) {
+      locationReads(inner, keys);
+    } else {
+      reads(base, keys);
+    }
+    reads(ix.index(), keys);
+  }
+
+  private void refRead(Var v, Set<String> keys) {
+    String primal = shadowOf.get(v.name());
+    if (primal != null) {
+      keys.add(primal);
+    } else if (v.kind() != Var.Kind.ADJOINT && !v.name().equals("ctx")) {
+      keys.add(v.name());
+    }
+  }
+
+  /** Keys {@code s} and the statements nested in it may write. */
+  public Set<String> writes(Stmt s) {
+    Set<String> keys = new HashSet<>();
+    Statements.forEach(s, x -> ownWrites(x, keys));
+    return keys;
+  }
+
+  private void ownWrites(Stmt s, Set<String> keys) {
+    if (s instanceof Stmt.Declare d) {
+      keys.add(d.var().name());
+      if (d.init() instanceof Expr.MethodCall call) {
+        callWrites(call, keys);
+      }
+    } else if (s instanceof Stmt.Assign a) {
+      if (a.target() instanceof Expr.Ref r) {
+        keys.add(r.var().name());
+      } else {
+        String root = Statements.rootVar(a.target());
+        if (root != null) {
+          keys.add(aliases.contentsKey(root));
+        }
+      }
+      if (a.value() instanceof Expr.MethodCall call) {
+        callWrites(call, keys);
+      }
+    } else if (s instanceof Stmt.Step st) {
+      keys.add(st.var().name());
+    } else if (s instanceof Stmt.Call c) {
+      callWrites((Expr.MethodCall) c.call(), keys);
+    }
+  }
+
+  private void callWrites(Expr.MethodCall call, Set<String> keys) {
+    MethodSummary s = summaries.get(call.key());
+    for (int i = 0; i < call.args().size(); i++) {
+      String root = Statements.rootVar(call.args().get(i));
+      if (root != null && call.args().get(i).type().isArray() && (s == null || s.writesParam(i))) {
+        keys.add(aliases.contentsKey(root));
+      }
+    }
+  }
+
+  public AliasClasses aliases() {
+    return aliases;
+  }
+}

@@ -1,0 +1,209 @@
+package org.rad.processor.analysis;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * Decisions about what the reverse sweep can recompute instead of reading from the tape. At the
+ * start of a block's reverse, the state is the state at the block's end in the forward sweep, so:
+ *
+ * <ul>
+ *   <li>a declaration whose variable is never reassigned and whose initializer reads nothing that
+ *       the rest of its block writes is recomputed at the start of the block's reverse (e.g. the
+ *       source term {@code c = source(theta, x, t)} of a time step, a row reference
+ *       {@code double[] row = m[i]});
+ *   <li>an {@code if} whose condition reads nothing its branches write re-evaluates the condition
+ *       instead of recording a bit;
+ *   <li>a counted {@code for} loop ({@code for (int i = a; i < b; i += c)}) whose body writes
+ *       neither {@code i} nor what {@code a} and {@code b} read runs backwards from its last index
+ *       instead of recording a trip count.
+ * </ul>
+ */
+public final class Plan {
+  /** A counted loop the reverse sweep can run backwards. {@code step} is positive. */
+  public record CountedLoop(Var index, Expr start, Expr bound, Expr.BinaryOp comparison, long step) {
+    public boolean ascending() {
+      return comparison == Expr.BinaryOp.LT || comparison == Expr.BinaryOp.LE;
+    }
+  }
+
+  private final Set<Stmt.Declare> recomputable = identitySet();
+  private final Set<Stmt.If> recomputedConditions = identitySet();
+  private final Map<Stmt.For, CountedLoop> countedLoops = new IdentityHashMap<>();
+  private final Effects effects;
+  private final Map<String, MethodSummary> summaries;
+
+  /** A set that tells statements apart by identity (two equal-looking statements are distinct). */
+  public static <T> Set<T> identitySetOf() {
+    return identitySet();
+  }
+
+  static <T> Set<T> identitySet() {
+    return Collections.newSetFromMap(new IdentityHashMap<>());
+  }
+
+  private Plan(Effects effects, Map<String, MethodSummary> summaries) {
+    this.effects = effects;
+    this.summaries = summaries;
+  }
+
+  public static Plan of(MethodIR method, Effects effects, Map<String, MethodSummary> summaries) {
+    Plan plan = new Plan(effects, summaries);
+    Set<String> assignedAfterDeclaration = new HashSet<>();
+    Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
+        assignedAfterDeclaration.add(r.var().name());
+      } else if (s instanceof Stmt.Step st) {
+        assignedAfterDeclaration.add(st.var().name());
+      }
+    });
+    plan.block(method.body(), assignedAfterDeclaration);
+    return plan;
+  }
+
+  public boolean isRecomputable(Stmt.Declare d) {
+    return recomputable.contains(d);
+  }
+
+  public boolean recomputesCondition(Stmt.If i) {
+    return recomputedConditions.contains(i);
+  }
+
+  public CountedLoop countedLoop(Stmt.For f) {
+    return countedLoops.get(f);
+  }
+
+  /** Whether {@code d} declares a reference to a row of a matrix ({@code double[] row = m[i]}). */
+  public static boolean isRowReference(Stmt.Declare d) {
+    return d.var().type() == Type.DOUBLE_ARRAY && d.init() instanceof Expr.Index;
+  }
+
+  private void block(Stmt.Block b, Set<String> reassigned) {
+    List<Stmt> stmts = b.stmts();
+    for (int k = 0; k < stmts.size(); k++) {
+      Stmt s = stmts.get(k);
+      if (s instanceof Stmt.Declare d && canRecompute(d, reassigned)) {
+        Set<String> laterWrites = new HashSet<>();
+        for (Stmt later : stmts.subList(k + 1, stmts.size())) {
+          laterWrites.addAll(effects.writes(later));
+        }
+        if (Collections.disjoint(effects.reads(d.init()), laterWrites)) {
+          recomputable.add(d);
+        }
+      }
+      nested(s, reassigned);
+    }
+  }
+
+  private void nested(Stmt s, Set<String> reassigned) {
+    if (s instanceof Stmt.Block b) {
+      block(b, reassigned);
+    } else if (s instanceof Stmt.If i) {
+      Set<String> writes = new HashSet<>(effects.writes(i.whenTrue()));
+      if (i.whenFalse() != null) {
+        writes.addAll(effects.writes(i.whenFalse()));
+      }
+      if (pure(i.condition()) && Collections.disjoint(effects.reads(i.condition()), writes)) {
+        recomputedConditions.add(i);
+      }
+      block(i.whenTrue(), reassigned);
+      if (i.whenFalse() != null) {
+        block(i.whenFalse(), reassigned);
+      }
+    } else if (s instanceof Stmt.For f) {
+      CountedLoop counted = counted(f);
+      if (counted != null) {
+        countedLoops.put(f, counted);
+      }
+      for (Stmt init : f.init()) {
+        nested(init, reassigned);
+      }
+      block(f.body(), reassigned);
+    } else if (s instanceof Stmt.While w) {
+      block(w.body(), reassigned);
+    }
+  }
+
+  private boolean canRecompute(Stmt.Declare d, Set<String> reassigned) {
+    if (d.init() == null || reassigned.contains(d.var().name())) {
+      return false;
+    }
+    Type t = d.var().type();
+    boolean scalar = t == Type.DOUBLE || t == Type.INT || t == Type.LONG || t == Type.BOOLEAN;
+    return (scalar || isRowReference(d)) && pure(d.init());
+  }
+
+  /** No allocation and no call of a method that writes into its arguments. */
+  private boolean pure(Expr e) {
+    return !Exprs.any(e, x -> x instanceof Expr.NewArray || x instanceof Expr.ArrayLiteral || x instanceof Expr.Clone
+        || x instanceof Expr.MethodCall call && (call.type().isArray() || writesAnything(call)));
+  }
+
+  private boolean writesAnything(Expr.MethodCall call) {
+    MethodSummary s = summaries.get(call.key());
+    return s == null || !s.writesParam().isEmpty();
+  }
+
+  private CountedLoop counted(Stmt.For f) {
+    if (f.init().size() != 1 || !(f.init().get(0) instanceof Stmt.Declare d) || d.init() == null
+        || !d.var().type().isIntegral() || f.update().size() != 1 || f.condition() == null) {
+      return null;
+    }
+    Var i = d.var();
+    if (!(f.condition() instanceof Expr.Binary cond) || !(cond.left() instanceof Expr.Ref r) || !r.var().equals(i)) {
+      return null;
+    }
+    Expr.BinaryOp op = cond.op();
+    boolean up = op == Expr.BinaryOp.LT || op == Expr.BinaryOp.LE;
+    boolean down = op == Expr.BinaryOp.GT || op == Expr.BinaryOp.GE;
+    if (!up && !down) {
+      return null;
+    }
+    Long step = step(f.update().get(0), i, up);
+    if (step == null) {
+      return null;
+    }
+    Set<String> bodyWrites = effects.writes(f.body());
+    Set<String> boundReads = new HashSet<>(effects.reads(d.init()));
+    boundReads.addAll(effects.reads(cond.right()));
+    if (bodyWrites.contains(i.name()) || !Collections.disjoint(bodyWrites, boundReads)
+        || !pure(d.init()) || !pure(cond.right()) || Exprs.any(cond.right(), x -> x instanceof Expr.MethodCall)
+        || Exprs.any(d.init(), x -> x instanceof Expr.MethodCall)) {
+      return null;
+    }
+    return new CountedLoop(i, d.init(), cond.right(), op, step);
+  }
+
+  /** The positive step of {@code i++}, {@code i += 2}, ... in the loop's direction, else null. */
+  private static Long step(Stmt update, Var i, boolean up) {
+    if (update instanceof Stmt.Step st && st.var().equals(i)) {
+      return st.increment() == up ? 1L : null;
+    }
+    if (update instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().equals(i)
+        && a.value() instanceof Expr.Literal lit && lit.type().isIntegral()) {
+      long c;
+      try {
+        c = Long.parseLong(lit.text().replace("L", ""));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (c <= 0) {
+        return null;
+      }
+      if (a.op() == Stmt.AssignOp.ADD && up || a.op() == Stmt.AssignOp.SUB && !up) {
+        return c;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,218 @@
+package org.rad.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import java.util.List;
+import java.util.Set;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+
+/**
+ * Prints IR as Java source through JavaPoet code blocks: with the fewest parentheses that keep
+ * Java's evaluation order exactly (floating-point operations are not reassociated), and with
+ * runtime classes imported.
+ */
+final class JavaPrinter {
+  private static final int PRIMARY = 16;
+  private static final int UNARY = 14;
+  private static final int CAST = 13;
+  private static final int CONDITIONAL = 2;
+
+  private final ClassName userClass;
+  /** Variables whose declaration is printed where it stands (not hoisted). */
+  private final Set<String> declaredInPlace;
+
+  JavaPrinter(ClassName userClass, Set<String> declaredInPlace) {
+    this.userClass = userClass;
+    this.declaredInPlace = declaredInPlace;
+  }
+
+  void block(Stmt.Block b, CodeBlock.Builder out) {
+    for (Stmt s : b.stmts()) {
+      statement(s, out);
+    }
+  }
+
+  void statement(Stmt s, CodeBlock.Builder out) {
+    if (s instanceof Stmt.Block b) {
+      block(b, out); // locals are hoisted, so nested blocks need no braces of their own
+    } else if (s instanceof Stmt.Declare d) {
+      if (d.init() == null) {
+        return;
+      }
+      if (declaredInPlace.contains(d.var().name())) {
+        out.addStatement("$L $L = $L", d.var().type().source(), d.var().name(), expr(d.init()));
+      } else {
+        out.addStatement("$L = $L", d.var().name(), expr(d.init()));
+      }
+    } else if (s instanceof Stmt.If i) {
+      out.beginControlFlow("if ($L)", expr(i.condition()));
+      block(i.whenTrue(), out);
+      Stmt.Block f = i.whenFalse();
+      while (f != null && f.stmts().size() == 1 && f.stmts().get(0) instanceof Stmt.If elseIf) {
+        out.nextControlFlow("else if ($L)", expr(elseIf.condition()));
+        block(elseIf.whenTrue(), out);
+        f = elseIf.whenFalse();
+      }
+      if (f != null && !f.stmts().isEmpty()) {
+        out.nextControlFlow("else");
+        block(f, out);
+      }
+      out.endControlFlow();
+    } else if (s instanceof Stmt.For f) {
+      out.beginControlFlow("for ($L; $L; $L)", simpleList(f.init()),
+          f.condition() == null ? CodeBlock.of("") : expr(f.condition()), simpleList(f.update()));
+      block(f.body(), out);
+      out.endControlFlow();
+    } else if (s instanceof Stmt.While w) {
+      out.beginControlFlow("while ($L)", expr(w.condition()));
+      block(w.body(), out);
+      out.endControlFlow();
+    } else {
+      out.addStatement("$L", simple(s));
+    }
+  }
+
+  private CodeBlock simpleList(List<Stmt> stmts) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (int k = 0; k < stmts.size(); k++) {
+      if (k > 0) {
+        b.add(", ");
+      }
+      b.add(simple(stmts.get(k)));
+    }
+    return b.build();
+  }
+
+  /** An expression statement without its semicolon. */
+  CodeBlock simple(Stmt s) {
+    if (s instanceof Stmt.Declare d) {
+      return CodeBlock.of("$L = $L", d.var().name(), expr(d.init()));
+    }
+    if (s instanceof Stmt.Assign a) {
+      return CodeBlock.of("$L $L $L", expr(a.target()), a.op().symbol, expr(a.value()));
+    }
+    if (s instanceof Stmt.Step st) {
+      return CodeBlock.of("$L$L", st.var().name(), st.increment() ? "++" : "--");
+    }
+    if (s instanceof Stmt.Call c) {
+      return expr(c.call());
+    }
+    throw new IllegalStateException("not a simple statement: " + s);
+  }
+
+  CodeBlock expr(Expr e) {
+    if (e instanceof Expr.Literal l) {
+      return CodeBlock.of("$L", l.text());
+    }
+    if (e instanceof Expr.Ref r) {
+      return CodeBlock.of("$L", r.var().name());
+    }
+    if (e instanceof Expr.FieldRead f) {
+      if (f.owner().equals(userClass.simpleName())) {
+        return CodeBlock.of("$T.$L", userClass, f.name());
+      }
+      return CodeBlock.of("$L.$L", f.owner(), f.name());
+    }
+    if (e instanceof Expr.Index ix) {
+      return CodeBlock.of("$L[$L]", operand(ix.array(), PRIMARY), expr(ix.index()));
+    }
+    if (e instanceof Expr.Length l) {
+      return CodeBlock.of("$L.length", operand(l.array(), PRIMARY));
+    }
+    if (e instanceof Expr.Unary u) {
+      Expr x = u.operand();
+      boolean paren = precedence(x) < UNARY || x instanceof Expr.Unary || startsWithMinus(x);
+      return CodeBlock.of(paren ? "$L($L)" : "$L$L", u.op().symbol, expr(x));
+    }
+    if (e instanceof Expr.Binary b) {
+      int p = b.op().precedence;
+      return CodeBlock.of("$L $L $L", operand(b.left(), p), b.op().symbol, operand(b.right(), p + 1));
+    }
+    if (e instanceof Expr.Conditional c) {
+      return CodeBlock.of("$L ? $L : $L", operand(c.condition(), CONDITIONAL + 1),
+          operand(c.whenTrue(), CONDITIONAL + 1), operand(c.whenFalse(), CONDITIONAL + 1));
+    }
+    if (e instanceof Expr.Cast c) {
+      return CodeBlock.of("($L) $L", c.type().source(), operand(c.operand(), UNARY));
+    }
+    if (e instanceof Expr.StaticCall c) {
+      CodeBlock args = args(c.args());
+      return switch (c.owner()) {
+        case GENERATED -> CodeBlock.of("$L($L)", c.name(), args);
+        case USER -> CodeBlock.of("$T.$L($L)", userClass, c.name(), args);
+        case MATH -> CodeBlock.of("Math.$L($L)", c.name(), args);
+        default -> CodeBlock.of("$T.$L($L)", ClassName.get(c.owner().packageName, c.owner().simpleName), c.name(), args);
+      };
+    }
+    if (e instanceof Expr.ContextCall c) {
+      return CodeBlock.of("ctx.$L($L)", c.name(), args(c.args()));
+    }
+    if (e instanceof Expr.NewArray n) {
+      String element = n.type() == Type.INT_ARRAY ? "int" : "double";
+      int rank = n.type() == Type.DOUBLE_MATRIX ? 2 : 1;
+      CodeBlock.Builder b = CodeBlock.builder().add("new $L", element);
+      for (int k = 0; k < rank; k++) {
+        if (k < n.dims().size()) {
+          b.add("[$L]", expr(n.dims().get(k)));
+        } else {
+          b.add("[]");
+        }
+      }
+      return b.build();
+    }
+    if (e instanceof Expr.ArrayLiteral l) {
+      return CodeBlock.of("new $L {$L}", l.type().source(), args(l.elements()));
+    }
+    if (e instanceof Expr.Clone c) {
+      return CodeBlock.of("$L.clone()", operand(c.array(), PRIMARY));
+    }
+    if (e instanceof Expr.MethodCall c) {
+      throw new IllegalStateException("calls must be mapped to generated methods before printing: " + c.name());
+    }
+    throw new IllegalStateException("cannot print " + e);
+  }
+
+  private CodeBlock args(List<Expr> args) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (int k = 0; k < args.size(); k++) {
+      if (k > 0) {
+        b.add(", ");
+      }
+      b.add(expr(args.get(k)));
+    }
+    return b.build();
+  }
+
+  private CodeBlock operand(Expr e, int required) {
+    CodeBlock c = expr(e);
+    return precedence(e) < required ? CodeBlock.of("($L)", c) : c;
+  }
+
+  private static boolean startsWithMinus(Expr e) {
+    return e instanceof Expr.Literal l && l.text().startsWith("-");
+  }
+
+  private static int precedence(Expr e) {
+    if (e instanceof Expr.Literal l) {
+      return l.text().startsWith("-") ? UNARY : PRIMARY;
+    }
+    if (e instanceof Expr.Unary) {
+      return UNARY;
+    }
+    if (e instanceof Expr.Cast) {
+      return CAST;
+    }
+    if (e instanceof Expr.Binary b) {
+      return b.op().precedence;
+    }
+    if (e instanceof Expr.Conditional) {
+      return CONDITIONAL;
+    }
+    if (e instanceof Expr.NewArray || e instanceof Expr.ArrayLiteral) {
+      return UNARY; // new ... binds less than postfix member access
+    }
+    return PRIMARY;
+  }
+}

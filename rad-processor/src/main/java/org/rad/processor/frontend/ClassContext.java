@@ -1,0 +1,119 @@
+package org.rad.processor.frontend;
+
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import org.rad.processor.ir.Type;
+
+/** What the front end knows about the user's class: its methods and fields. */
+final class ClassContext {
+  private final TypeElement type;
+
+  ClassContext(TypeElement type) {
+    this.type = type;
+  }
+
+  TypeElement type() {
+    return type;
+  }
+
+  String simpleName() {
+    return type.getSimpleName().toString();
+  }
+
+  /** The field of the class with this name, or null. */
+  VariableElement field(String name) {
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)) {
+        return (VariableElement) e;
+      }
+    }
+    return null;
+  }
+
+  /** Methods of the class with this name and number of parameters. */
+  List<ExecutableElement> methods(String name, int arity) {
+    List<ExecutableElement> found = new ArrayList<>();
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)) {
+        ExecutableElement m = (ExecutableElement) e;
+        if (m.getParameters().size() == arity) {
+          found.add(m);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The method matching the argument types (with int/long to double widening), or null. */
+  ExecutableElement method(String name, List<Type> argTypes) {
+    ExecutableElement best = null;
+    for (ExecutableElement m : methods(name, argTypes.size())) {
+      boolean exact = true;
+      boolean widening = true;
+      for (int i = 0; i < argTypes.size(); i++) {
+        Type p = irType(m.getParameters().get(i).asType());
+        Type a = argTypes.get(i);
+        if (p != a) {
+          exact = false;
+          if (!(p == Type.DOUBLE && a.isIntegral()) && !(p == Type.LONG && a == Type.INT)) {
+            widening = false;
+          }
+        }
+      }
+      if (exact) {
+        return m;
+      }
+      if (widening && best == null) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  static boolean isStatic(Element e) {
+    return e.getModifiers().contains(Modifier.STATIC);
+  }
+
+  static boolean isPrivate(Element e) {
+    return e.getModifiers().contains(Modifier.PRIVATE);
+  }
+
+  /** The IR type of a Java type, or null when it is outside the subset. */
+  static Type irType(TypeMirror t) {
+    switch (t.getKind()) {
+      case DOUBLE:
+        return Type.DOUBLE;
+      case INT:
+        return Type.INT;
+      case LONG:
+        return Type.LONG;
+      case BOOLEAN:
+        return Type.BOOLEAN;
+      case VOID:
+        return Type.VOID;
+      case ARRAY:
+        TypeMirror c = ((ArrayType) t).getComponentType();
+        if (c.getKind() == TypeKind.DOUBLE) {
+          return Type.DOUBLE_ARRAY;
+        }
+        if (c.getKind() == TypeKind.INT) {
+          return Type.INT_ARRAY;
+        }
+        if (c.getKind() == TypeKind.ARRAY && ((ArrayType) c).getComponentType().getKind() == TypeKind.DOUBLE) {
+          return Type.DOUBLE_MATRIX;
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+}

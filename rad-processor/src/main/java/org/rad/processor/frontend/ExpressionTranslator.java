@@ -1,0 +1,473 @@
+package org.rad.processor.frontend;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.VariableElement;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.diagnostics.Reporter.TreeOrigin;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Expr.BinaryOp;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * Translates javac expression trees into typed IR expressions. Bodies are not attributed during
+ * annotation processing, so types come from declarations: parameters, locals, constants and the
+ * rules of Java's numeric promotion.
+ */
+final class ExpressionTranslator {
+  /** Math functions of one double argument returning double. */
+  static final java.util.Set<String> UNARY_MATH = java.util.Set.of(
+      "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "expm1", "log",
+      "log10", "log1p", "sqrt", "cbrt", "floor", "ceil", "rint", "signum", "abs", "toRadians", "toDegrees");
+  /** Math functions of two double arguments returning double. */
+  static final java.util.Set<String> BINARY_MATH = java.util.Set.of("atan2", "pow", "hypot", "max", "min");
+
+  private static final Map<String, Expr.Literal> KNOWN_CONSTANTS = Map.ofEntries(
+      Map.entry("Math.PI", new Expr.Literal("Math.PI", Type.DOUBLE)),
+      Map.entry("Math.E", new Expr.Literal("Math.E", Type.DOUBLE)),
+      Map.entry("Double.MAX_VALUE", new Expr.Literal("Double.MAX_VALUE", Type.DOUBLE)),
+      Map.entry("Double.MIN_VALUE", new Expr.Literal("Double.MIN_VALUE", Type.DOUBLE)),
+      Map.entry("Double.POSITIVE_INFINITY", new Expr.Literal("Double.POSITIVE_INFINITY", Type.DOUBLE)),
+      Map.entry("Double.NEGATIVE_INFINITY", new Expr.Literal("Double.NEGATIVE_INFINITY", Type.DOUBLE)),
+      Map.entry("Double.NaN", new Expr.Literal("Double.NaN", Type.DOUBLE)),
+      Map.entry("Integer.MAX_VALUE", new Expr.Literal("Integer.MAX_VALUE", Type.INT)),
+      Map.entry("Integer.MIN_VALUE", new Expr.Literal("Integer.MIN_VALUE", Type.INT)),
+      Map.entry("Long.MAX_VALUE", new Expr.Literal("Long.MAX_VALUE", Type.LONG)));
+
+  private final ClassContext clazz;
+  private final CompilationUnitTree unit;
+  private final MethodScope scope;
+  private final Var self;
+  private final Consumer<ExecutableElement> calleeFound;
+
+  ExpressionTranslator(
+      ClassContext clazz, CompilationUnitTree unit, MethodScope scope, Var self, Consumer<ExecutableElement> calleeFound) {
+    this.clazz = clazz;
+    this.unit = unit;
+    this.scope = scope;
+    this.self = self;
+    this.calleeFound = calleeFound;
+  }
+
+  Origin origin(Tree tree) {
+    return new TreeOrigin(tree, unit);
+  }
+
+  CompileError unsupported(Tree tree, String what, String instead) {
+    return new CompileError(origin(tree), Message.UNSUPPORTED.format(what, instead));
+  }
+
+  Expr translate(ExpressionTree tree) {
+    switch (tree.getKind()) {
+      case PARENTHESIZED:
+        return translate(((ParenthesizedTree) tree).getExpression());
+      case INT_LITERAL:
+        return Expr.Literal.ofInt((Integer) ((LiteralTree) tree).getValue());
+      case LONG_LITERAL:
+        return new Expr.Literal(((LiteralTree) tree).getValue() + "L", Type.LONG);
+      case DOUBLE_LITERAL:
+        return Expr.Literal.ofDouble((Double) ((LiteralTree) tree).getValue());
+      case BOOLEAN_LITERAL:
+        return new Expr.Literal(String.valueOf(((LiteralTree) tree).getValue()), Type.BOOLEAN);
+      case FLOAT_LITERAL:
+        throw unsupported(tree, "the float literal " + tree, "write a double literal (drop the f suffix)");
+      case NULL_LITERAL:
+        throw unsupported(tree, "null", "allocate the array (new double[n]) instead");
+      case IDENTIFIER:
+        return identifier((IdentifierTree) tree);
+      case MEMBER_SELECT:
+        return memberSelect((MemberSelectTree) tree);
+      case ARRAY_ACCESS: {
+        ArrayAccessTree a = (ArrayAccessTree) tree;
+        Expr array = translate(a.getExpression());
+        if (!array.type().isArray()) {
+          throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "it indexes something that is not an array"));
+        }
+        return new Expr.Index(array, integral(a.getIndex()));
+      }
+      case UNARY_MINUS:
+        return new Expr.Unary(Expr.UnaryOp.NEG, numeric(((UnaryTree) tree).getExpression()));
+      case UNARY_PLUS:
+        return numeric(((UnaryTree) tree).getExpression());
+      case LOGICAL_COMPLEMENT:
+        return new Expr.Unary(Expr.UnaryOp.NOT, bool(((UnaryTree) tree).getExpression()));
+      case PREFIX_INCREMENT:
+      case PREFIX_DECREMENT:
+      case POSTFIX_INCREMENT:
+      case POSTFIX_DECREMENT:
+        throw unsupported(tree, "++ or -- inside an expression (" + tree + ")", "write it as a statement of its own");
+      case PLUS:
+      case MINUS:
+      case MULTIPLY:
+      case DIVIDE:
+      case REMAINDER:
+        return arithmetic((BinaryTree) tree);
+      case LESS_THAN:
+      case LESS_THAN_EQUAL:
+      case GREATER_THAN:
+      case GREATER_THAN_EQUAL:
+      case EQUAL_TO:
+      case NOT_EQUAL_TO:
+        return comparison((BinaryTree) tree);
+      case CONDITIONAL_AND:
+      case CONDITIONAL_OR: {
+        BinaryTree b = (BinaryTree) tree;
+        BinaryOp op = tree.getKind() == Tree.Kind.CONDITIONAL_AND ? BinaryOp.AND : BinaryOp.OR;
+        return new Expr.Binary(op, bool(b.getLeftOperand()), bool(b.getRightOperand()), Type.BOOLEAN);
+      }
+      case CONDITIONAL_EXPRESSION:
+        return conditional((ConditionalExpressionTree) tree);
+      case TYPE_CAST:
+        return cast((TypeCastTree) tree);
+      case METHOD_INVOCATION:
+        return invocation((MethodInvocationTree) tree);
+      case NEW_ARRAY:
+        return newArray((NewArrayTree) tree);
+      case ASSIGNMENT:
+      case PLUS_ASSIGNMENT:
+      case MINUS_ASSIGNMENT:
+      case MULTIPLY_ASSIGNMENT:
+      case DIVIDE_ASSIGNMENT:
+        throw unsupported(tree, "an assignment inside an expression (" + tree + ")", "write the assignment as a statement of its own");
+      case LAMBDA_EXPRESSION:
+      case MEMBER_REFERENCE:
+        throw unsupported(tree, "a lambda or method reference", "write the computation as a loop or a method of this class");
+      case NEW_CLASS:
+        throw unsupported(tree, "creating an object (" + tree + ")", "pass numbers and arrays of doubles; objects are not differentiated");
+      case AND:
+      case OR:
+      case XOR:
+      case LEFT_SHIFT:
+      case RIGHT_SHIFT:
+      case UNSIGNED_RIGHT_SHIFT:
+      case BITWISE_COMPLEMENT:
+        throw unsupported(tree, "the bitwise operator in " + tree, "use arithmetic on ints, or && and || on booleans");
+      case STRING_LITERAL:
+      case CHAR_LITERAL:
+        throw unsupported(tree, "the literal " + tree, "only numbers and booleans are supported");
+      case INSTANCE_OF:
+        throw unsupported(tree, "instanceof", "only numbers and arrays of doubles are supported");
+      default:
+        throw unsupported(tree, "the expression " + tree, "rewrite it with arithmetic, Math functions and array accesses");
+    }
+  }
+
+  Expr numeric(ExpressionTree tree) {
+    Expr e = translate(tree);
+    if (!e.type().isNumeric()) {
+      throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "a number was expected but it is " + e.type().source()));
+    }
+    return e;
+  }
+
+  Expr integral(ExpressionTree tree) {
+    Expr e = translate(tree);
+    if (!e.type().isIntegral()) {
+      throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "an int index was expected but it is " + e.type().source()));
+    }
+    return e;
+  }
+
+  Expr bool(ExpressionTree tree) {
+    Expr e = translate(tree);
+    if (e.type() != Type.BOOLEAN) {
+      throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "a boolean was expected but it is " + e.type().source()));
+    }
+    return e;
+  }
+
+  /** {@code e} converted to {@code target} the way Java's assignment conversion does. */
+  Expr coerce(Expr e, Type target, Tree where) {
+    if (e.type() == target) {
+      return e;
+    }
+    if (target == Type.DOUBLE && e.type().isIntegral()) {
+      if (e instanceof Expr.Literal lit && lit.type() == Type.INT) {
+        return new Expr.Literal(lit.text() + ".0", Type.DOUBLE);
+      }
+      return new Expr.Cast(Type.DOUBLE, e);
+    }
+    if (target == Type.LONG && e.type() == Type.INT) {
+      return new Expr.Cast(Type.LONG, e);
+    }
+    throw new CompileError(origin(where),
+        Message.UNTYPED.format(where, "a " + e.type().source() + " cannot be assigned to a " + target.source()));
+  }
+
+  private Expr identifier(IdentifierTree tree) {
+    String name = tree.getName().toString();
+    Var v = scope.lookup(name);
+    if (v != null) {
+      return new Expr.Ref(v);
+    }
+    VariableElement field = clazz.field(name);
+    if (field != null) {
+      return fieldRead(field, tree);
+    }
+    throw new CompileError(origin(tree), Message.UNTYPED.format(name, "it is neither a local, a parameter nor a field of " + clazz.simpleName()));
+  }
+
+  private Expr fieldRead(VariableElement field, Tree tree) {
+    Type type = ClassContext.irType(field.asType());
+    Object constant = field.getConstantValue();
+    if (constant != null) {
+      return constantLiteral(constant, tree);
+    }
+    if (type == null) {
+      throw unsupported(tree, "the field " + field.getSimpleName() + " of type " + field.asType(),
+          "only fields of type double, int, long, boolean, double[], double[][] and int[] can be read");
+    }
+    boolean isStatic = field.getModifiers().contains(Modifier.STATIC);
+    if (ClassContext.isPrivate(field)) {
+      throw new CompileError(origin(tree), Message.INACCESSIBLE.format(
+          "the field " + field.getSimpleName() + " is private, so the generated " + clazz.simpleName()
+              + "Grad cannot read it; make it package-private"));
+    }
+    if (isStatic) {
+      return new Expr.FieldRead(clazz.simpleName(), field.getSimpleName().toString(), type);
+    }
+    if (self == null) {
+      throw new CompileError(origin(tree), Message.UNTYPED.format(field.getSimpleName(), "an instance field read from a static method"));
+    }
+    return new Expr.FieldRead(self.name(), field.getSimpleName().toString(), type);
+  }
+
+  private Expr constantLiteral(Object constant, Tree tree) {
+    if (constant instanceof Double d) {
+      return Expr.Literal.ofDouble(d);
+    }
+    if (constant instanceof Integer i) {
+      return Expr.Literal.ofInt(i);
+    }
+    if (constant instanceof Long l) {
+      return new Expr.Literal(l + "L", Type.LONG);
+    }
+    if (constant instanceof Boolean b) {
+      return new Expr.Literal(b.toString(), Type.BOOLEAN);
+    }
+    throw unsupported(tree, "the constant " + tree + " of type " + constant.getClass().getSimpleName(),
+        "use a double, int, long or boolean constant");
+  }
+
+  private Expr memberSelect(MemberSelectTree tree) {
+    String member = tree.getIdentifier().toString();
+    ExpressionTree target = tree.getExpression();
+    String text = target + "." + member;
+    Expr.Literal known = KNOWN_CONSTANTS.get(text.startsWith("java.lang.") ? text.substring(10) : text);
+    if (known != null) {
+      return known;
+    }
+    if (member.equals("length")) {
+      Expr array = translate(target);
+      if (!array.type().isArray()) {
+        throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "length of something that is not an array"));
+      }
+      return new Expr.Length(array);
+    }
+    if (target instanceof IdentifierTree id && id.getName().contentEquals("this")) {
+      VariableElement field = clazz.field(member);
+      if (field != null) {
+        return fieldRead(field, tree);
+      }
+    }
+    if (target instanceof IdentifierTree id && id.getName().contentEquals(clazz.simpleName())) {
+      VariableElement field = clazz.field(member);
+      if (field != null) {
+        return fieldRead(field, tree);
+      }
+    }
+    throw unsupported(tree, "the member access " + tree,
+        "read locals, parameters, fields of " + clazz.simpleName() + " and the constants of Math");
+  }
+
+  private Expr arithmetic(BinaryTree tree) {
+    Expr l = numeric(tree.getLeftOperand());
+    Expr r = numeric(tree.getRightOperand());
+    BinaryOp op = switch (tree.getKind()) {
+      case PLUS -> BinaryOp.ADD;
+      case MINUS -> BinaryOp.SUB;
+      case MULTIPLY -> BinaryOp.MUL;
+      case DIVIDE -> BinaryOp.DIV;
+      default -> BinaryOp.REM;
+    };
+    return new Expr.Binary(op, l, r, Type.promote(l.type(), r.type()));
+  }
+
+  private Expr comparison(BinaryTree tree) {
+    BinaryOp op = switch (tree.getKind()) {
+      case LESS_THAN -> BinaryOp.LT;
+      case LESS_THAN_EQUAL -> BinaryOp.LE;
+      case GREATER_THAN -> BinaryOp.GT;
+      case GREATER_THAN_EQUAL -> BinaryOp.GE;
+      case EQUAL_TO -> BinaryOp.EQ;
+      default -> BinaryOp.NE;
+    };
+    Expr l = translate(tree.getLeftOperand());
+    Expr r = translate(tree.getRightOperand());
+    boolean numeric = l.type().isNumeric() && r.type().isNumeric();
+    boolean booleans = l.type() == Type.BOOLEAN && r.type() == Type.BOOLEAN && (op == BinaryOp.EQ || op == BinaryOp.NE);
+    if (!numeric && !booleans) {
+      throw unsupported(tree, "the comparison " + tree, "compare numbers (array references cannot be compared)");
+    }
+    return new Expr.Binary(op, l, r, Type.BOOLEAN);
+  }
+
+  private Expr conditional(ConditionalExpressionTree tree) {
+    Expr c = bool(tree.getCondition());
+    Expr t = translate(tree.getTrueExpression());
+    Expr f = translate(tree.getFalseExpression());
+    Type type;
+    if (t.type() == f.type()) {
+      type = t.type();
+    } else if (t.type().isNumeric() && f.type().isNumeric()) {
+      type = Type.promote(t.type(), f.type());
+      t = coerce(t, type, tree);
+      f = coerce(f, type, tree);
+    } else {
+      throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "its branches have different types"));
+    }
+    return new Expr.Conditional(c, t, f, type);
+  }
+
+  private Expr cast(TypeCastTree tree) {
+    Type to = TypeTrees.typeOf(tree.getType());
+    Expr e = translate(tree.getExpression());
+    if (to == null || !to.isNumeric() || !e.type().isNumeric()) {
+      throw unsupported(tree, "the cast " + tree, "only casts between int, long and double are supported");
+    }
+    return to == e.type() ? e : new Expr.Cast(to, e);
+  }
+
+  private Expr newArray(NewArrayTree tree) {
+    Type type = tree.getType() == null ? null : TypeTrees.arrayOf(TypeTrees.typeOf(tree.getType()), tree.getDimensions().size());
+    if (tree.getInitializers() != null) {
+      if (tree.getDimensions().isEmpty() && tree.getType() != null) {
+        type = TypeTrees.arrayOf(TypeTrees.typeOf(tree.getType()), 1);
+      }
+      if (type != Type.DOUBLE_ARRAY && type != Type.INT_ARRAY) {
+        throw unsupported(tree, "the array initializer " + tree, "initialize a double[] or int[] this way, or allocate and fill it in a loop");
+      }
+      List<Expr> elements = new ArrayList<>();
+      for (ExpressionTree e : tree.getInitializers()) {
+        elements.add(coerce(translate(e), type.element(), e));
+      }
+      return new Expr.ArrayLiteral(type, elements);
+    }
+    if (type == null) {
+      throw unsupported(tree, "the array creation " + tree, "allocate double[], double[][] or int[] arrays");
+    }
+    List<Expr> dims = new ArrayList<>();
+    for (ExpressionTree d : tree.getDimensions()) {
+      dims.add(integral(d));
+    }
+    return new Expr.NewArray(type, dims);
+  }
+
+  private Expr invocation(MethodInvocationTree tree) {
+    ExpressionTree select = tree.getMethodSelect();
+    List<Expr> args = new ArrayList<>();
+    for (ExpressionTree a : tree.getArguments()) {
+      args.add(translate(a));
+    }
+    if (select instanceof MemberSelectTree ms) {
+      String owner = ms.getExpression().toString();
+      String name = ms.getIdentifier().toString();
+      if (owner.equals("Math") || owner.equals("StrictMath") || owner.equals("java.lang.Math")) {
+        return math(tree, name, args);
+      }
+      if (name.equals("clone") && args.isEmpty()) {
+        Expr array = translate(ms.getExpression());
+        if (array.type() == Type.DOUBLE_MATRIX) {
+          throw unsupported(tree, "clone() of a double[][] (in Java it copies only the row references, so both matrices share rows)",
+              "copy the matrix row by row: m2[i] = m[i].clone() in a loop over new double[n][]... or element by element");
+        }
+        if (!array.type().isArray()) {
+          throw unsupported(tree, "clone() of " + array.type().source(), "clone arrays only");
+        }
+        return new Expr.Clone(array);
+      }
+      if (owner.equals("this") || owner.equals(clazz.simpleName())) {
+        return sameClassCall(tree, name, args, owner.equals("this"));
+      }
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "move the computation into a method of " + clazz.simpleName() + " so it can be differentiated, or compute it before the call and pass the result in"));
+    }
+    String name = ((IdentifierTree) select).getName().toString();
+    return sameClassCall(tree, name, args, false);
+  }
+
+  private Expr sameClassCall(MethodInvocationTree tree, String name, List<Expr> args, boolean viaThis) {
+    List<Type> types = args.stream().map(Expr::type).toList();
+    ExecutableElement m = clazz.method(name, types);
+    if (m == null) {
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "no method of " + clazz.simpleName() + " with these argument types was found; only methods of this class, with parameters of the supported types, can be called"));
+    }
+    if (m.getModifiers().contains(Modifier.ABSTRACT) || m.getModifiers().contains(Modifier.NATIVE)) {
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree, "it has no body the processor can read"));
+    }
+    Type ret = ClassContext.irType(m.getReturnType());
+    if (ret == null) {
+      throw unsupported(tree, "calling " + name + ", which returns " + m.getReturnType(),
+          "return double, int, long, boolean, double[], double[][], int[] or void");
+    }
+    boolean isStatic = ClassContext.isStatic(m);
+    if (!isStatic && self == null) {
+      throw unsupported(tree, "calling the instance method " + name + " from a static method", "make " + name + " static");
+    }
+    List<Expr> coerced = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Type p = ClassContext.irType(m.getParameters().get(i).asType());
+      if (p == null) {
+        throw unsupported(tree, "calling " + name + ", whose parameter " + m.getParameters().get(i) + " has type " + m.getParameters().get(i).asType(),
+            "use parameters of type double, int, long, boolean, double[], double[][] or int[]");
+      }
+      coerced.add(coerce(args.get(i), p, tree.getArguments().get(i)));
+    }
+    calleeFound.accept(m);
+    return new Expr.MethodCall(name, FrontEnd.key(m), isStatic ? null : new Expr.Ref(self), coerced, ret, origin(tree));
+  }
+
+  private Expr math(MethodInvocationTree tree, String name, List<Expr> args) {
+    boolean allIntegral = !args.isEmpty() && args.stream().allMatch(a -> a.type().isIntegral());
+    if (allIntegral && (name.equals("abs") || name.equals("max") || name.equals("min")) || name.equals("floorMod") || name.equals("floorDiv")) {
+      Type t = args.stream().map(Expr::type).reduce(Type.INT, Type::promote);
+      return new Expr.StaticCall(Expr.Owner.MATH, name, args, t);
+    }
+    if (name.equals("round") && args.size() == 1) {
+      return new Expr.StaticCall(Expr.Owner.MATH, name, List.of(coerce(args.get(0), Type.DOUBLE, tree)), Type.LONG);
+    }
+    boolean unary = UNARY_MATH.contains(name) && args.size() == 1;
+    boolean binary = BINARY_MATH.contains(name) && args.size() == 2;
+    if (!unary && !binary) {
+      throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)",
+          "use one of Math." + String.join(", Math.", new java.util.TreeSet<>(UNARY_MATH)) + ", " + String.join(", ", new java.util.TreeSet<>(BINARY_MATH)));
+    }
+    List<Expr> doubles = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      doubles.add(coerce(args.get(i), Type.DOUBLE, tree.getArguments().get(i)));
+    }
+    return new Expr.StaticCall(Expr.Owner.MATH, name, doubles, Type.DOUBLE);
+  }
+}

@@ -1,0 +1,148 @@
+package org.rad.processor.frontend;
+
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.Trees;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.diagnostics.Reporter.TreeOrigin;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * The first stage: reads the bodies of a class's {@code @Differentiable} methods, and of every
+ * method of the class they call, into IR.
+ */
+public final class FrontEnd {
+  static final String DIFFERENTIABLE = "org.rad.annotations.Differentiable";
+  /** Names the generated code uses for itself; user locals with these names are renamed. */
+  static final Set<String> RESERVED = Set.of("ctx", "self", "result", "adj");
+
+  private final Trees trees;
+
+  public FrontEnd(Trees trees) {
+    this.trees = trees;
+  }
+
+  /** A key that tells overloads apart: {@code name(double[],int)}. */
+  public static String key(ExecutableElement m) {
+    return m.getSimpleName() + m.getParameters().stream()
+        .map(p -> p.asType().toString())
+        .collect(Collectors.joining(",", "(", ")"));
+  }
+
+  /**
+   * Translates the annotated methods of {@code type} and, transitively, the methods of the class
+   * they call, keyed by {@link #key}. Entries come first, in source order.
+   */
+  public Map<String, MethodIR> translate(TypeElement type, List<ExecutableElement> entries) {
+    ClassContext clazz = new ClassContext(type);
+    Map<String, MethodIR> methods = new LinkedHashMap<>();
+    Deque<ExecutableElement> work = new ArrayDeque<>(entries);
+    while (!work.isEmpty()) {
+      ExecutableElement m = work.poll();
+      if (methods.containsKey(key(m))) {
+        continue;
+      }
+      methods.put(key(m), translateMethod(clazz, m, entries.contains(m), work::add));
+    }
+    return methods;
+  }
+
+  private MethodIR translateMethod(ClassContext clazz, ExecutableElement m, boolean entry,
+      java.util.function.Consumer<ExecutableElement> calleeFound) {
+    TreePath path = trees.getPath(m);
+    if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+      throw new CompileError(null, Message.UNKNOWN_CALL.format(m.getSimpleName(), "its source is not available to the processor"));
+    }
+    CompilationUnitTree unit = path.getCompilationUnit();
+    TreeOrigin origin = new TreeOrigin(tree, unit);
+    Type returnType = ClassContext.irType(m.getReturnType());
+    if (entry && returnType != Type.DOUBLE) {
+      throw new CompileError(origin, Message.BAD_SIGNATURE.format(
+          "@Differentiable method " + m.getSimpleName() + " must return double, not " + m.getReturnType()));
+    }
+    boolean isStatic = ClassContext.isStatic(m);
+    MethodScope scope = new MethodScope(RESERVED);
+    // The receiver: an object outside the subset whose fields are read as constants.
+    Var self = isStatic ? null : new Var("self", Type.VOID, Var.Kind.PARAMETER);
+    List<Var> params = new ArrayList<>();
+    for (VariableElement p : m.getParameters()) {
+      Type t = ClassContext.irType(p.asType());
+      if (t == null || t == Type.VOID) {
+        throw new CompileError(new TreeOrigin(tree.getParameters().get(params.size()), unit), Message.UNSUPPORTED.format(
+            "the parameter " + p.getSimpleName() + " of type " + p.asType(),
+            "use parameters of type double, int, long, boolean, double[], double[][] or int[]"));
+      }
+      params.add(scope.declareParameter(p.getSimpleName().toString(), t));
+    }
+    List<Var> wrt = entry ? wrt(m, params, origin) : List.of();
+    ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound);
+    StatementTranslator statements = new StatementTranslator(expressions, scope, returnType);
+    Stmt.Block body = statements.block(tree.getBody());
+    return new MethodIR(m.getSimpleName().toString(), isStatic, params, returnType, body,
+        List.copyOf(scope.locals()), wrt, entry, origin);
+  }
+
+  private static List<Var> wrt(ExecutableElement m, List<Var> params, TreeOrigin origin) {
+    List<String> names = new ArrayList<>();
+    for (AnnotationMirror a : m.getAnnotationMirrors()) {
+      if (a.getAnnotationType().toString().equals(DIFFERENTIABLE)) {
+        for (var e : a.getElementValues().entrySet()) {
+          if (e.getKey().getSimpleName().contentEquals("wrt")) {
+            @SuppressWarnings("unchecked")
+            List<? extends AnnotationValue> values = (List<? extends AnnotationValue>) e.getValue().getValue();
+            for (AnnotationValue v : values) {
+              names.add((String) v.getValue());
+            }
+          }
+        }
+      }
+    }
+    List<Var> wrt = new ArrayList<>();
+    if (names.isEmpty()) {
+      for (Var p : params) {
+        if (p.type().isDifferentiable()) {
+          wrt.add(p);
+        }
+      }
+      if (wrt.isEmpty()) {
+        throw new CompileError(origin, Message.BAD_SIGNATURE.format(
+            "@Differentiable method " + m.getSimpleName() + " has no parameter of type double, double[] or double[][] to differentiate"));
+      }
+      return wrt;
+    }
+    for (String name : names) {
+      Var found = params.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+      if (found == null) {
+        throw new CompileError(origin, Message.BAD_SIGNATURE.format(
+            "wrt names \"" + name + "\", but " + m.getSimpleName() + " has no such parameter"));
+      }
+      if (!found.type().isDifferentiable()) {
+        throw new CompileError(origin, Message.BAD_SIGNATURE.format(
+            "wrt names \"" + name + "\" of type " + found.type().source() + "; only double, double[] and double[][] parameters can be differentiated"));
+      }
+      if (wrt.contains(found)) {
+        throw new CompileError(origin, Message.BAD_SIGNATURE.format("wrt names \"" + name + "\" twice"));
+      }
+      wrt.add(found);
+    }
+    return wrt;
+  }
+}

@@ -1,0 +1,84 @@
+package org.rad.processor.frontend;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * The variables visible at a point of a method body, with Java's block scoping, and the unique
+ * names the IR gives them: the generated code hoists every local to the top of its method, so two
+ * declarations of {@code i} in sibling loops become {@code i} and {@code i2}.
+ */
+final class MethodScope {
+  private final Deque<Map<String, Var>> blocks = new ArrayDeque<>();
+  private final Set<String> usedNames = new HashSet<>();
+  private final List<Var> locals = new ArrayList<>();
+
+  MethodScope(Set<String> reserved) {
+    usedNames.addAll(reserved);
+    blocks.push(new HashMap<>());
+  }
+
+  void enter() {
+    blocks.push(new HashMap<>());
+  }
+
+  void exit() {
+    blocks.pop();
+  }
+
+  Var lookup(String sourceName) {
+    for (Map<String, Var> block : blocks) {
+      Var v = block.get(sourceName);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  Var declareParameter(String name, Type type) {
+    usedNames.add(name);
+    Var v = new Var(name, type, Var.Kind.PARAMETER);
+    blocks.peek().put(name, v);
+    return v;
+  }
+
+  /** Declares a source local under a unique name derived from its source name. */
+  Var declareLocal(String sourceName, Type type) {
+    Var v = new Var(unique(sourceName), type, Var.Kind.LOCAL);
+    blocks.peek().put(sourceName, v);
+    locals.add(v);
+    return v;
+  }
+
+  /** A fresh variable the compiler introduces (not visible to source names). */
+  Var fresh(String base, Type type) {
+    Var v = new Var(unique(base), type, Var.Kind.SYNTHETIC);
+    locals.add(v);
+    return v;
+  }
+
+  String unique(String base) {
+    String name = base;
+    for (int n = 2; !usedNames.add(name); n++) {
+      name = base + n;
+    }
+    return name;
+  }
+
+  List<Var> locals() {
+    return locals;
+  }
+
+  Set<String> usedNames() {
+    return usedNames;
+  }
+}

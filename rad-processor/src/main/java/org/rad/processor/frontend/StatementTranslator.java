@@ -1,0 +1,307 @@
+package org.rad.processor.frontend;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import java.util.ArrayList;
+import java.util.List;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Stmt.AssignOp;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/** Translates javac statement trees into IR statements, rejecting what the subset lacks. */
+final class StatementTranslator {
+  private final ExpressionTranslator expressions;
+  private final MethodScope scope;
+  private final Type returnType;
+
+  StatementTranslator(ExpressionTranslator expressions, MethodScope scope, Type returnType) {
+    this.expressions = expressions;
+    this.scope = scope;
+    this.returnType = returnType;
+  }
+
+  Stmt.Block block(BlockTree tree) {
+    scope.enter();
+    try {
+      List<Stmt> out = new ArrayList<>();
+      for (StatementTree s : tree.getStatements()) {
+        statement(s, out);
+      }
+      return new Stmt.Block(out, expressions.origin(tree));
+    } finally {
+      scope.exit();
+    }
+  }
+
+  /** A statement used as a body (of if, for, while): always a block with its own scope. */
+  private Stmt.Block body(StatementTree tree) {
+    if (tree instanceof BlockTree b) {
+      return block(b);
+    }
+    scope.enter();
+    try {
+      List<Stmt> out = new ArrayList<>();
+      statement(tree, out);
+      return new Stmt.Block(out, expressions.origin(tree));
+    } finally {
+      scope.exit();
+    }
+  }
+
+  private CompileError unsupported(Tree tree, String what, String instead) {
+    return expressions.unsupported(tree, what, instead);
+  }
+
+  private void statement(StatementTree tree, List<Stmt> out) {
+    switch (tree.getKind()) {
+      case BLOCK -> out.add(block((BlockTree) tree));
+      case VARIABLE -> out.add(declaration((VariableTree) tree));
+      case EXPRESSION_STATEMENT -> out.add(expressionStatement((ExpressionStatementTree) tree));
+      case IF -> {
+        IfTree i = (IfTree) tree;
+        Expr c = expressions.bool(i.getCondition());
+        Stmt.Block t = body(i.getThenStatement());
+        Stmt.Block f = i.getElseStatement() == null ? null : body(i.getElseStatement());
+        out.add(new Stmt.If(c, t, f, expressions.origin(tree)));
+      }
+      case FOR_LOOP -> out.add(forLoop((ForLoopTree) tree));
+      case ENHANCED_FOR_LOOP -> out.add(enhancedFor((EnhancedForLoopTree) tree));
+      case WHILE_LOOP -> {
+        WhileLoopTree w = (WhileLoopTree) tree;
+        Expr c = expressions.bool(w.getCondition());
+        out.add(new Stmt.While(c, body(w.getStatement()), expressions.origin(tree)));
+      }
+      case RETURN -> out.add(returnStatement((ReturnTree) tree));
+      case BREAK -> {
+        if (((BreakTree) tree).getLabel() != null) {
+          throw unsupported(tree, "a labeled break", "set a boolean flag, break the inner loop, and test the flag in the outer loop");
+        }
+        out.add(new Stmt.Break(expressions.origin(tree)));
+      }
+      case CONTINUE -> {
+        if (((ContinueTree) tree).getLabel() != null) {
+          throw unsupported(tree, "a labeled continue", "restructure the loops with a boolean flag");
+        }
+        out.add(new Stmt.Continue(expressions.origin(tree)));
+      }
+      case EMPTY_STATEMENT -> { }
+      case DO_WHILE_LOOP -> throw unsupported(tree, "a do-while loop", "write it as a while loop");
+      case TRY -> throw unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
+      case THROW -> throw unsupported(tree, "throw", "validate the arguments before calling the differentiable method");
+      case SWITCH -> throw unsupported(tree, "switch", "write it as if/else");
+      case LABELED_STATEMENT -> throw unsupported(tree, "a labeled statement", "restructure the loops with a boolean flag");
+      case SYNCHRONIZED -> throw unsupported(tree, "synchronized", "remove the synchronization");
+      case ASSERT -> throw unsupported(tree, "assert", "check the condition before calling the differentiable method");
+      case CLASS -> throw unsupported(tree, "a local class", "move it out of the method");
+      default -> throw unsupported(tree, "this statement (" + tree.getKind() + ")", "use declarations, assignments, if, for and while");
+    }
+  }
+
+  private Stmt declaration(VariableTree tree) {
+    Type type = TypeTrees.typeOf(tree.getType());
+    ExpressionTree initTree = tree.getInitializer();
+    Expr init = null;
+    if (type == null && tree.getType() instanceof IdentifierTree id && id.getName().contentEquals("var")) {
+      if (initTree == null) {
+        throw new CompileError(expressions.origin(tree), Message.UNTYPED.format("var " + tree.getName(), "it has no initializer"));
+      }
+      init = expressions.translate(initTree);
+      type = init.type();
+    } else if (type == null) {
+      throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][] or int[]");
+    } else if (initTree != null) {
+      init = initializer(initTree, type);
+    }
+    Var v = scope.declareLocal(tree.getName().toString(), type);
+    return new Stmt.Declare(v, init, expressions.origin(tree));
+  }
+
+  private Expr initializer(ExpressionTree tree, Type declared) {
+    if (tree instanceof NewArrayTree na && na.getType() == null && na.getInitializers() != null) {
+      if (declared != Type.DOUBLE_ARRAY && declared != Type.INT_ARRAY) {
+        throw unsupported(tree, "the array initializer " + tree, "initialize a double[] or int[] this way, or allocate and fill it in a loop");
+      }
+      List<Expr> elements = new ArrayList<>();
+      for (ExpressionTree e : na.getInitializers()) {
+        elements.add(expressions.coerce(expressions.translate(e), declared.element(), e));
+      }
+      return new Expr.ArrayLiteral(declared, elements);
+    }
+    return expressions.coerce(expressions.translate(tree), declared, tree);
+  }
+
+  private Stmt expressionStatement(ExpressionStatementTree tree) {
+    ExpressionTree e = tree.getExpression();
+    switch (e.getKind()) {
+      case ASSIGNMENT: {
+        AssignmentTree a = (AssignmentTree) e;
+        Expr target = target(a.getVariable());
+        return new Stmt.Assign(target, AssignOp.SET, initializer(a.getExpression(), target.type()), expressions.origin(tree));
+      }
+      case PLUS_ASSIGNMENT:
+      case MINUS_ASSIGNMENT:
+      case MULTIPLY_ASSIGNMENT:
+      case DIVIDE_ASSIGNMENT: {
+        CompoundAssignmentTree a = (CompoundAssignmentTree) e;
+        Expr target = target(a.getVariable());
+        if (!target.type().isNumeric()) {
+          throw unsupported(tree, "a compound assignment to a " + target.type().source(), "assign numbers");
+        }
+        AssignOp op = switch (e.getKind()) {
+          case PLUS_ASSIGNMENT -> AssignOp.ADD;
+          case MINUS_ASSIGNMENT -> AssignOp.SUB;
+          case MULTIPLY_ASSIGNMENT -> AssignOp.MUL;
+          default -> AssignOp.DIV;
+        };
+        Expr value = expressions.numeric(a.getExpression());
+        if (target.type().isIntegral() && value.type() == Type.DOUBLE) {
+          throw unsupported(tree, "a compound assignment of a double into an integer (" + e + ")",
+              "write the cast explicitly: i = (int) (i + x)");
+        }
+        return new Stmt.Assign(target, op, value, expressions.origin(tree));
+      }
+      case POSTFIX_INCREMENT:
+      case PREFIX_INCREMENT:
+      case POSTFIX_DECREMENT:
+      case PREFIX_DECREMENT: {
+        Expr target = target(((UnaryTree) e).getExpression());
+        boolean inc = e.getKind() == Tree.Kind.POSTFIX_INCREMENT || e.getKind() == Tree.Kind.PREFIX_INCREMENT;
+        if (target instanceof Expr.Ref r && r.type().isIntegral()) {
+          return new Stmt.Step(r.var(), inc, expressions.origin(tree));
+        }
+        if (target.type() == Type.DOUBLE || target.type().isIntegral()) {
+          Expr one = target.type() == Type.DOUBLE ? new Expr.Literal("1.0", Type.DOUBLE) : Expr.Literal.ofInt(1);
+          return new Stmt.Assign(target, inc ? AssignOp.ADD : AssignOp.SUB, one, expressions.origin(tree));
+        }
+        throw unsupported(tree, "++/-- on " + target.type().source(), "use it on int or long variables");
+      }
+      case METHOD_INVOCATION: {
+        Expr call = expressions.translate(e);
+        if (!(call instanceof Expr.MethodCall)) {
+          throw unsupported(tree, "a call whose result is discarded (" + e + ")", "assign its result or remove the call");
+        }
+        return new Stmt.Call(call, expressions.origin(tree));
+      }
+      default:
+        throw unsupported(tree, "the statement " + tree, "use assignments, ++/-- and calls as statements");
+    }
+  }
+
+  /** The left-hand side of an assignment: a local or parameter, or an array element. */
+  private Expr target(ExpressionTree tree) {
+    Expr t = expressions.translate(tree);
+    if (t instanceof Expr.Ref || t instanceof Expr.Index) {
+      if (t instanceof Expr.Index ix && ix.array().type() == Type.DOUBLE_MATRIX) {
+        throw unsupported(tree, "assigning a whole row of a double[][] (" + tree + ")",
+            "write the row's elements one by one (m[i][j] = ...), so that the processor can record what they held");
+      }
+      if (rootIsField(t)) {
+        throw unsupported(tree, "writing into the field array " + tree,
+            "fields are read as constants; pass the array as a parameter to write into it");
+      }
+      return t;
+    }
+    if (t instanceof Expr.FieldRead) {
+      throw unsupported(tree, "writing the field " + tree, "return the value, or write into an array parameter");
+    }
+    throw unsupported(tree, "assigning to " + tree, "assign to locals, parameters or array elements");
+  }
+
+  private static boolean rootIsField(Expr e) {
+    while (e instanceof Expr.Index ix) {
+      e = ix.array();
+    }
+    return e instanceof Expr.FieldRead;
+  }
+
+  private Stmt returnStatement(ReturnTree tree) {
+    if (tree.getExpression() == null) {
+      return new Stmt.Return(null, expressions.origin(tree));
+    }
+    Expr value = initializer(tree.getExpression(), returnType);
+    return new Stmt.Return(value, expressions.origin(tree));
+  }
+
+  private Stmt forLoop(ForLoopTree tree) {
+    scope.enter();
+    try {
+      List<Stmt> init = new ArrayList<>();
+      for (StatementTree s : tree.getInitializer()) {
+        statement(s, init);
+      }
+      Expr cond = tree.getCondition() == null ? null : expressions.bool(tree.getCondition());
+      List<Stmt> update = new ArrayList<>();
+      for (ExpressionStatementTree s : tree.getUpdate()) {
+        update.add(expressionStatement(s));
+      }
+      Stmt.Block body = body(tree.getStatement());
+      return new Stmt.For(init, cond, update, body, expressions.origin(tree));
+    } finally {
+      scope.exit();
+    }
+  }
+
+  /**
+   * {@code for (double v : a) body} becomes {@code for (int vIndex = 0; vIndex < a.length;
+   * vIndex++) { double v = a[vIndex]; body }}.
+   */
+  private Stmt enhancedFor(EnhancedForLoopTree tree) {
+    Expr array = expressions.translate(tree.getExpression());
+    if (!array.type().isArray()) {
+      throw unsupported(tree, "a for-each loop over " + tree.getExpression(), "loop over arrays");
+    }
+    scope.enter();
+    try {
+      List<Stmt> init = new ArrayList<>();
+      if (!(array instanceof Expr.Ref)) {
+        Var source = scope.fresh("elements", array.type());
+        init.add(new Stmt.Declare(source, array, expressions.origin(tree.getExpression())));
+        array = new Expr.Ref(source);
+      }
+      String name = tree.getVariable().getName().toString();
+      Var index = scope.fresh(name + "Index", Type.INT);
+      init.add(new Stmt.Declare(index, Expr.Literal.ofInt(0), expressions.origin(tree)));
+      Expr cond = new Expr.Binary(Expr.BinaryOp.LT, new Expr.Ref(index), new Expr.Length(array), Type.BOOLEAN);
+      List<Stmt> update = List.of(new Stmt.Step(index, true, expressions.origin(tree)));
+      scope.enter();
+      try {
+        Type declared = TypeTrees.typeOf(tree.getVariable().getType());
+        Type elementType = array.type().element();
+        if (declared != null && declared != elementType && !(declared == Type.DOUBLE && elementType == Type.INT)) {
+          throw unsupported(tree, "a loop variable of type " + declared.source() + " over " + array.type().source(), "declare it as " + elementType.source());
+        }
+        Type type = declared == null ? elementType : declared;
+        Var element = scope.declareLocal(name, type);
+        List<Stmt> stmts = new ArrayList<>();
+        stmts.add(new Stmt.Declare(element, expressions.coerce(new Expr.Index(array, new Expr.Ref(index)), type, tree), expressions.origin(tree.getVariable())));
+        Stmt.Block inner = body(tree.getStatement());
+        stmts.addAll(inner.stmts());
+        return new Stmt.For(init, cond, update, new Stmt.Block(stmts, inner.origin()), expressions.origin(tree));
+      } finally {
+        scope.exit();
+      }
+    } finally {
+      scope.exit();
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package org.rad.processor.frontend;
+
+import com.sun.source.tree.ArrayTypeTree;
+import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.Tree;
+import org.rad.processor.ir.Type;
+
+/** Reads IR types from type trees as written in the source. */
+final class TypeTrees {
+  private TypeTrees() {}
+
+  /** The type a type tree names, or null when it is outside the subset (or is {@code var}). */
+  static Type typeOf(Tree tree) {
+    if (tree instanceof PrimitiveTypeTree p) {
+      return switch (p.getPrimitiveTypeKind()) {
+        case DOUBLE -> Type.DOUBLE;
+        case INT -> Type.INT;
+        case LONG -> Type.LONG;
+        case BOOLEAN -> Type.BOOLEAN;
+        default -> null;
+      };
+    }
+    if (tree instanceof ArrayTypeTree a) {
+      Type element = typeOf(a.getType());
+      if (element == Type.DOUBLE) {
+        return Type.DOUBLE_ARRAY;
+      }
+      if (element == Type.INT) {
+        return Type.INT_ARRAY;
+      }
+      if (element == Type.DOUBLE_ARRAY) {
+        return Type.DOUBLE_MATRIX;
+      }
+    }
+    return null;
+  }
+
+  /** The array type with {@code rank} more dimensions than {@code element}. */
+  static Type arrayOf(Type element, int rank) {
+    if (element == Type.DOUBLE && rank == 1) {
+      return Type.DOUBLE_ARRAY;
+    }
+    if (element == Type.DOUBLE && rank == 2) {
+      return Type.DOUBLE_MATRIX;
+    }
+    if (element == Type.INT && rank == 1) {
+      return Type.INT_ARRAY;
+    }
+    if (element == Type.DOUBLE_ARRAY && rank == 1) {
+      return Type.DOUBLE_MATRIX;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,53 @@
+package org.rad.processor.ir;
+
+import java.util.List;
+
+/** Statements of the structured IR. */
+public sealed interface Stmt {
+  Origin origin();
+
+  /** A block of statements. */
+  record Block(List<Stmt> stmts, Origin origin) implements Stmt {
+    public static Block of(List<Stmt> stmts) {
+      return new Block(List.copyOf(stmts), Origin.SYNTHETIC);
+    }
+  }
+
+  /** {@code type var = init;} ({@code init} may be null). */
+  record Declare(Var var, Expr init, Origin origin) implements Stmt {}
+
+  enum AssignOp {
+    SET("="), ADD("+="), SUB("-="), MUL("*="), DIV("/=");
+
+    public final String symbol;
+
+    AssignOp(String symbol) {
+      this.symbol = symbol;
+    }
+  }
+
+  /** {@code target op value;} where target is a {@link Expr.Ref} or an {@link Expr.Index}. */
+  record Assign(Expr target, AssignOp op, Expr value, Origin origin) implements Stmt {}
+
+  /** {@code var++;} or {@code var--;} on an integer variable. */
+  record Step(Var var, boolean increment, Origin origin) implements Stmt {}
+
+  /** A call whose value, if any, is discarded (a method that writes into its array parameters). */
+  record Call(Expr call, Origin origin) implements Stmt {}
+
+  record If(Expr condition, Block whenTrue, Block whenFalse, Origin origin) implements Stmt {}
+
+  /**
+   * {@code for (init; condition; update) body}. {@code init} and {@code update} are simple
+   * statements; a null condition means {@code true}.
+   */
+  record For(List<Stmt> init, Expr condition, List<Stmt> update, Block body, Origin origin) implements Stmt {}
+
+  record While(Expr condition, Block body, Origin origin) implements Stmt {}
+
+  record Return(Expr value, Origin origin) implements Stmt {}
+
+  record Break(Origin origin) implements Stmt {}
+
+  record Continue(Origin origin) implements Stmt {}
+}

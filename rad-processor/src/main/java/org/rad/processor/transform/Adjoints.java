@@ -1,0 +1,213 @@
+package org.rad.processor.transform;
+
+import java.util.List;
+import java.util.function.Function;
+import org.rad.processor.analysis.Activity;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Expr.BinaryOp;
+import org.rad.processor.ir.Expr.Owner;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * The chain rule on one expression: given the adjoint {@code seed} of an expression's value,
+ * emits the statements that add its share to the adjoint of every active value it reads. Partial
+ * derivatives are evaluated from the primal values, which the reverse sweep has restored to what
+ * they were when the statement ran.
+ */
+final class Adjoints {
+  private final Activity activity;
+  private final Function<Expr, Expr> adjointLocation;
+  private final Function<Type, Var> temp;
+
+  /**
+   * @param adjointLocation maps an active variable or array element to its adjoint location
+   * @param temp hands out a fresh temporary of the reverse sweep
+   */
+  Adjoints(Activity activity, Function<Expr, Expr> adjointLocation, Function<Type, Var> temp) {
+    this.activity = activity;
+    this.adjointLocation = adjointLocation;
+    this.temp = temp;
+  }
+
+  /** Emits into {@code out} the statements that propagate {@code seed} through {@code e}. */
+  void propagate(Expr e, Expr seed, List<Stmt> out) {
+    if (!activity.isActive(e)) {
+      return;
+    }
+    if (e instanceof Expr.Ref || e instanceof Expr.Index) {
+      out.add(new Stmt.Assign(adjointLocation.apply(e), Stmt.AssignOp.ADD, seed, org.rad.processor.ir.Origin.SYNTHETIC));
+    } else if (e instanceof Expr.Unary u) {
+      propagate(u.operand(), neg(seed), out);
+    } else if (e instanceof Expr.Cast c) {
+      if (c.type() == Type.DOUBLE) {
+        propagate(c.operand(), seed, out);
+      }
+    } else if (e instanceof Expr.Binary b) {
+      binary(b, seed, out);
+    } else if (e instanceof Expr.Conditional c) {
+      List<Stmt> whenTrue = new java.util.ArrayList<>();
+      List<Stmt> whenFalse = new java.util.ArrayList<>();
+      Expr s = shared(seed, out);
+      propagate(c.whenTrue(), s, whenTrue);
+      propagate(c.whenFalse(), s, whenFalse);
+      out.add(new Stmt.If(c.condition(), Stmt.Block.of(whenTrue), whenFalse.isEmpty() ? null : Stmt.Block.of(whenFalse),
+          org.rad.processor.ir.Origin.SYNTHETIC));
+    } else if (e instanceof Expr.StaticCall call && call.owner() == Owner.MATH) {
+      math(call, seed, out);
+    } else if (e instanceof Expr.MethodCall call) {
+      throw new CompileError(call.origin(), Message.UNSUPPORTED.format(
+          "a call that carries a derivative in a condition, a loop header, or the right of && / || or ?: (" + call.name() + ")",
+          "compute it in a statement of its own before, and use the variable"));
+    } else {
+      throw new IllegalStateException("no adjoint rule for " + e);
+    }
+  }
+
+  private void binary(Expr.Binary b, Expr seed, List<Stmt> out) {
+    boolean l = activity.isActive(b.left());
+    boolean r = activity.isActive(b.right());
+    Expr s = l && r ? shared(seed, out) : seed;
+    switch (b.op()) {
+      case ADD -> {
+        propagate(b.left(), s, out);
+        propagate(b.right(), s, out);
+      }
+      case SUB -> {
+        propagate(b.left(), s, out);
+        propagate(b.right(), neg(s), out);
+      }
+      case MUL -> {
+        propagate(b.left(), mul(s, b.right()), out);
+        propagate(b.right(), mul(s, b.left()), out);
+      }
+      case DIV -> {
+        propagate(b.left(), div(s, b.right()), out);
+        if (r) {
+          // d(l/r)/dr = -l / r^2
+          Expr quotient = div(b.left(), b.right());
+          propagate(b.right(), neg(div(mul(s, quotient), b.right())), out);
+        }
+      }
+      case REM -> {
+        propagate(b.left(), s, out);
+        propagate(b.right(), mul(s, helper("remainderDivisor", b.left(), b.right())), out);
+      }
+      default -> throw new IllegalStateException("no adjoint for operator " + b.op());
+    }
+  }
+
+  private void math(Expr.StaticCall call, Expr seed, List<Stmt> out) {
+    List<Expr> a = call.args();
+    Expr x = a.get(0);
+    switch (call.name()) {
+      case "sin" -> propagate(x, mul(seed, math("cos", x)), out);
+      case "cos" -> propagate(x, neg(mul(seed, math("sin", x))), out);
+      case "tan" -> propagate(x, mul(seed, helper("tan", x)), out);
+      case "asin" -> propagate(x, times(seed, helper("asin", x)), out);
+      case "acos" -> propagate(x, times(seed, helper("acos", x)), out);
+      case "atan" -> propagate(x, mul(seed, helper("atan", x)), out);
+      case "sinh" -> propagate(x, mul(seed, math("cosh", x)), out);
+      case "cosh" -> propagate(x, mul(seed, math("sinh", x)), out);
+      case "tanh" -> propagate(x, mul(seed, helper("tanh", x)), out);
+      case "exp", "expm1" -> propagate(x, mul(seed, math("exp", x)), out);
+      case "log" -> propagate(x, div(seed, x), out);
+      case "log10" -> propagate(x, mul(seed, helper("log10", x)), out);
+      case "log1p" -> propagate(x, div(seed, add(new Expr.Literal("1.0", Type.DOUBLE), x)), out);
+      case "sqrt" -> propagate(x, times(seed, helper("sqrt", x)), out);
+      case "cbrt" -> propagate(x, times(seed, helper("cbrt", x)), out);
+      case "abs" -> propagate(x, mul(seed, helper("abs", x)), out);
+      case "toRadians" -> propagate(x, mul(seed, new Expr.Literal("(Math.PI / 180)", Type.DOUBLE)), out);
+      case "toDegrees" -> propagate(x, mul(seed, new Expr.Literal("(180 / Math.PI)", Type.DOUBLE)), out);
+      case "floor", "ceil", "rint", "signum" -> { } // piecewise constant: derivative 0
+      case "pow" -> {
+        Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
+        propagate(a.get(0), times(s, helper("powBase", a.get(0), a.get(1))), out);
+        propagate(a.get(1), times(s, helper("powExponent", a.get(0), a.get(1))), out);
+      }
+      case "atan2" -> {
+        Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
+        propagate(a.get(0), mul(s, helper("atan2Y", a.get(0), a.get(1))), out);
+        propagate(a.get(1), mul(s, helper("atan2X", a.get(0), a.get(1))), out);
+      }
+      case "hypot" -> {
+        Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
+        propagate(a.get(0), mul(s, helper("hypot", a.get(0), a.get(1))), out);
+        propagate(a.get(1), mul(s, helper("hypot", a.get(1), a.get(0))), out);
+      }
+      case "max", "min" -> {
+        // ties go to the first argument
+        BinaryOp firstWins = call.name().equals("max") ? BinaryOp.GE : BinaryOp.LE;
+        Expr s = shared(seed, out);
+        List<Stmt> first = new java.util.ArrayList<>();
+        List<Stmt> second = new java.util.ArrayList<>();
+        propagate(a.get(0), s, first);
+        propagate(a.get(1), s, second);
+        out.add(new Stmt.If(new Expr.Binary(firstWins, a.get(0), a.get(1), Type.BOOLEAN), Stmt.Block.of(first),
+            second.isEmpty() ? null : Stmt.Block.of(second), org.rad.processor.ir.Origin.SYNTHETIC));
+      }
+      default -> throw new IllegalStateException("no derivative rule for Math." + call.name());
+    }
+  }
+
+  /** A seed used more than once is computed once into a temporary, unless it is already simple. */
+  private Expr shared(Expr seed, List<Stmt> out) {
+    if (isSimple(seed)) {
+      return seed;
+    }
+    Var t = temp.apply(Type.DOUBLE);
+    out.add(new Stmt.Assign(new Expr.Ref(t), Stmt.AssignOp.SET, seed, org.rad.processor.ir.Origin.SYNTHETIC));
+    return new Expr.Ref(t);
+  }
+
+  private static boolean isSimple(Expr e) {
+    if (e instanceof Expr.Unary u) {
+      return isSimple(u.operand());
+    }
+    if (e instanceof Expr.Index ix) {
+      return isSimple(ix.array()) && (ix.index() instanceof Expr.Ref || ix.index() instanceof Expr.Literal);
+    }
+    return e instanceof Expr.Ref || e instanceof Expr.Literal;
+  }
+
+  static Expr neg(Expr e) {
+    if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+      return u.operand();
+    }
+    return new Expr.Unary(Expr.UnaryOp.NEG, e);
+  }
+
+  static Expr mul(Expr a, Expr b) {
+    if (a instanceof Expr.Literal la && la.isOne()) {
+      return b.type() == Type.DOUBLE ? b : new Expr.Cast(Type.DOUBLE, b);
+    }
+    if (b instanceof Expr.Literal lb && lb.isOne()) {
+      return a;
+    }
+    return new Expr.Binary(BinaryOp.MUL, a, b, Type.DOUBLE);
+  }
+
+  static Expr div(Expr a, Expr b) {
+    return new Expr.Binary(BinaryOp.DIV, a, b, Type.DOUBLE);
+  }
+
+  static Expr add(Expr a, Expr b) {
+    return new Expr.Binary(BinaryOp.ADD, a, b, Type.DOUBLE);
+  }
+
+  /** {@code Derivatives.times(seed, partial)}: 0 when the seed is 0, even if the partial is not finite. */
+  private static Expr times(Expr seed, Expr partial) {
+    return new Expr.StaticCall(Owner.DERIVATIVES, "times", List.of(seed, partial), Type.DOUBLE);
+  }
+
+  private static Expr math(String name, Expr x) {
+    return new Expr.StaticCall(Owner.MATH, name, List.of(x), Type.DOUBLE);
+  }
+
+  private static Expr helper(String name, Expr... args) {
+    return new Expr.StaticCall(Owner.DERIVATIVES, name, List.of(args), Type.DOUBLE);
+  }
+}

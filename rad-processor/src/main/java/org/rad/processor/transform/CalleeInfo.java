@@ -1,0 +1,24 @@
+package org.rad.processor.transform;
+
+import java.util.List;
+import java.util.Set;
+import org.rad.processor.analysis.MethodSummary;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * What a caller's sweeps need to call a differentiated method: its name, its parameters, which of
+ * them carry derivatives (and so get an adjoint argument or hand one back), and its summary.
+ */
+public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
+    Type returnType, MethodSummary summary) {
+
+  public boolean isActiveParam(Var p) {
+    return activeParams.contains(p.name()) && p.type().isDifferentiable();
+  }
+
+  /** Whether the reverse sweep takes the adjoint of the result. */
+  public boolean takesResultAdjoint() {
+    return returnType.isDifferentiable();
+  }
+}

@@ -1,0 +1,281 @@
+package org.rad.processor.transform;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.analysis.Activity;
+import org.rad.processor.analysis.AliasClasses;
+import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.MethodSummary;
+import org.rad.processor.analysis.Plan;
+import org.rad.processor.analysis.Statements;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * Differentiates the methods of one class together: orders them by the call graph (rejecting
+ * recursion), summarizes callees bottom-up, propagates activity top-down from the
+ * {@code @Differentiable} entries, and builds each method's sweeps.
+ */
+public final class ClassDifferentiator {
+  private final Map<String, MethodIR> methods = new LinkedHashMap<>();
+  private final Map<String, ExitNormalizer.Normalized> normalized = new LinkedHashMap<>();
+  private final Map<String, MethodSummary> summaries = new HashMap<>();
+  private final Map<String, AliasClasses> aliases = new HashMap<>();
+  private final Map<String, Set<String>> activeParams = new HashMap<>();
+
+  /** Differentiates {@code translated} (keyed by method key), entries first. */
+  public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated) {
+    return new ClassDifferentiator().run(translated);
+  }
+
+  private Map<String, DifferentiatedMethod> run(Map<String, MethodIR> translated) {
+    for (var e : translated.entrySet()) {
+      ExitNormalizer.Normalized n = ExitNormalizer.normalize(CallLifter.lift(e.getValue()));
+      normalized.put(e.getKey(), n);
+      methods.put(e.getKey(), n.method());
+    }
+    List<String> order = topologicalOrder(); // callers before callees
+    for (int k = order.size() - 1; k >= 0; k--) {
+      summarize(order.get(k));
+    }
+    for (String key : order) {
+      MethodIR m = methods.get(key);
+      Set<String> active = activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>());
+      m.wrt().forEach(v -> active.add(v.name()));
+    }
+    Map<String, Activity> activities = new HashMap<>();
+    for (String key : order) {
+      MethodIR m = methods.get(key);
+      Activity a = Activity.of(m, normalized.get(key).result(), activeParams.get(key), aliases.get(key), summaries,
+          writtenParams(key));
+      activities.put(key, a);
+      propagateToCallees(m, a);
+    }
+    Map<String, CalleeInfo> callees = new HashMap<>();
+    for (String key : order) {
+      MethodIR m = methods.get(key);
+      callees.put(key, new CalleeInfo(m.name(), m.isStatic(), m.params(), activeParams.get(key), m.returnType(), summaries.get(key)));
+    }
+    Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
+    for (String key : translated.keySet()) {
+      out.put(key, build(key, activities.get(key), callees));
+    }
+    return out;
+  }
+
+  private Set<String> writtenParams(String key) {
+    Set<String> written = new HashSet<>();
+    MethodIR m = methods.get(key);
+    MethodSummary s = summaries.get(key);
+    for (int i = 0; i < m.params().size(); i++) {
+      if (s.writesParam(i)) {
+        written.add(m.params().get(i).name());
+      }
+    }
+    return written;
+  }
+
+  private List<String> topologicalOrder() {
+    List<String> postOrder = new ArrayList<>();
+    Set<String> done = new HashSet<>();
+    Set<String> onPath = new LinkedHashSet<>();
+    for (String key : methods.keySet()) {
+      visit(key, done, onPath, postOrder);
+    }
+    java.util.Collections.reverse(postOrder);
+    return postOrder;
+  }
+
+  private void visit(String key, Set<String> done, Set<String> onPath, List<String> postOrder) {
+    if (done.contains(key)) {
+      return;
+    }
+    onPath.add(key);
+    for (Expr.MethodCall call : calls(methods.get(key))) {
+      if (onPath.contains(call.key())) {
+        throw new CompileError(call.origin(), Message.RECURSION.format(call.name()));
+      }
+      visit(call.key(), done, onPath, postOrder);
+    }
+    onPath.remove(key);
+    done.add(key);
+    postOrder.add(key);
+  }
+
+  private static List<Expr.MethodCall> calls(MethodIR m) {
+    List<Expr.MethodCall> calls = new ArrayList<>();
+    Statements.forEach(m.body(), s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
+      if (x instanceof Expr.MethodCall c) {
+        calls.add(c);
+      }
+    })));
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.For f) {
+        f.update().forEach(u -> Statements.ownExpressions(u, e -> Exprs.walk(e, x -> {
+          if (x instanceof Expr.MethodCall c) {
+            calls.add(c);
+          }
+        })));
+      }
+    });
+    return calls;
+  }
+
+  private void summarize(String key) {
+    MethodIR m = methods.get(key);
+    AliasClasses classes = AliasClasses.of(m, summaries);
+    aliases.put(key, classes);
+    Effects effects = new Effects(classes, summaries, Map.of());
+    Set<String> writes = effects.writes(m.body());
+    BitSet writesParam = new BitSet();
+    BitSet returnsParam = new BitSet();
+    Var result = normalized.get(key).result();
+    for (int i = 0; i < m.params().size(); i++) {
+      Var p = m.params().get(i);
+      if (p.type().isArray()) {
+        if (writes.contains(classes.contentsKey(p.name()))) {
+          writesParam.set(i);
+        }
+        if (result != null && result.type().isArray() && classes.sameClass(result.name(), p.name())) {
+          returnsParam.set(i);
+        }
+      }
+    }
+    summaries.put(key, new MethodSummary(writesParam, returnsParam));
+  }
+
+  /** Parameters of callees that receive varied arguments at an active call site become active. */
+  private void propagateToCallees(MethodIR m, Activity a) {
+    for (Expr.MethodCall call : calls(m)) {
+      if (!a.isActiveCall(call)) {
+        continue;
+      }
+      MethodIR callee = methods.get(call.key());
+      Set<String> active = activeParams.computeIfAbsent(call.key(), k -> new LinkedHashSet<>());
+      for (int i = 0; i < call.args().size(); i++) {
+        Var p = callee.params().get(i);
+        if (p.type().isDifferentiable() && variedArgument(a, call.args().get(i))) {
+          active.add(p.name());
+        }
+      }
+    }
+  }
+
+  private static boolean variedArgument(Activity a, Expr arg) {
+    return Exprs.any(arg, x -> x instanceof Expr.Ref r && a.isVaried(r.var())
+        || x instanceof Expr.Index ix && ix.type().isDifferentiable() && rootVaried(a, ix));
+  }
+
+  private static boolean rootVaried(Activity a, Expr.Index ix) {
+    Expr e = ix;
+    while (e instanceof Expr.Index i) {
+      e = i.array();
+    }
+    return e instanceof Expr.Ref r && a.isVaried(r.var());
+  }
+
+  private DifferentiatedMethod build(String key, Activity activity, Map<String, CalleeInfo> callees) {
+    MethodIR m = methods.get(key);
+    Var result = normalized.get(key).result();
+    AliasClasses classes = aliases.get(key);
+    List<Var> all = new ArrayList<>(m.params());
+    all.addAll(m.locals());
+    Naming naming = new Naming(new Names(all));
+    Effects effects = new Effects(classes, summaries, naming.shadowToPrimal());
+    Plan plan = Plan.of(m, effects, summaries);
+    // adjoints of every active variable, created up front so their names are stable
+    for (Var v : all) {
+      if (activity.isActive(v)) {
+        naming.adjoint(v);
+      }
+    }
+    Var resultAdjoint = result != null && result.type().isDifferentiable() ? naming.adjoint(result) : null;
+    Set<String> readAtEntry = new HashSet<>();
+    for (Var p : m.params()) {
+      if (p.type().isArray()) {
+        readAtEntry.add(classes.contentsKey(p.name()));
+      }
+    }
+    Set<org.rad.processor.ir.Stmt> pushes = Plan.identitySetOf();
+    Set<String> needed = new HashSet<>();
+    SweepBuilder builder;
+    Stmt.Block reverse;
+    for (int round = 0; ; round++) {
+      builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed);
+      reverse = builder.reverse(m.body());
+      Set<String> newNeeded = new HashSet<>();
+      builder.collectReads(reverse, newNeeded);
+      Set<Stmt> newPushes = PushPlanner.plan(m.body(), builder.reads, effects, plan, readAtEntry);
+      if (newNeeded.equals(needed) && newPushes.equals(pushes)) {
+        break;
+      }
+      if (round > 50) {
+        throw new IllegalStateException("record planning did not converge");
+      }
+      needed = newNeeded;
+      pushes = newPushes;
+    }
+    Stmt.Block forward = builder.forward(m.body());
+
+    Set<String> assigned = effects.writes(m.body());
+    Set<String> countedIndices = new HashSet<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.For f && plan.countedLoop(f) != null) {
+        countedIndices.add(plan.countedLoop(f).index().name());
+      }
+    });
+    Set<String> recomputedNames = new HashSet<>();
+    builder.recomputed.forEach(v -> recomputedNames.add(v.name()));
+    List<Var> handoff = new ArrayList<>();
+    for (Var v : all) {
+      boolean isParam = m.params().contains(v);
+      if (needed.contains(v.name()) && (!isParam || assigned.contains(v.name()))
+          && !recomputedNames.contains(v.name()) && !countedIndices.contains(v.name())) {
+        handoff.add(v);
+      }
+    }
+    List<Var[]> arrayLocalShadows = new ArrayList<>();
+    for (Var v : handoff) {
+      if (v.type().isArray() && activity.isActive(v) && !m.params().contains(v) && !(result != null && v.equals(result))) {
+        arrayLocalShadows.add(new Var[] {v, naming.adjoint(v)});
+      }
+    }
+    Set<String> active = activeParams.get(key);
+    List<Var> shadowParams = new ArrayList<>();
+    List<Var> scalarParamAdjoints = new ArrayList<>();
+    for (Var p : m.params()) {
+      if (active.contains(p.name()) && p.type().isArray()) {
+        shadowParams.add(naming.adjoint(p));
+      }
+      if (active.contains(p.name()) && p.type() == Type.DOUBLE) {
+        scalarParamAdjoints.add(naming.adjoint(p));
+      }
+    }
+    List<Var> forwardLocals = new ArrayList<>(m.locals());
+    forwardLocals.addAll(naming.tripCounters());
+    List<Var> reverseLocals = new ArrayList<>(m.locals());
+    reverseLocals.addAll(naming.tripCounters());
+    for (Var adj : naming.adjoints().values()) {
+      boolean isParamAdjoint = shadowParams.contains(adj) || adj.equals(resultAdjoint);
+      if (!isParamAdjoint) {
+        reverseLocals.add(adj);
+      }
+    }
+    reverseLocals.addAll(naming.temps());
+    return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
+        reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key));
+  }
+}

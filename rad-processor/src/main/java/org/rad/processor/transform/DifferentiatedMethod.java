@@ -1,0 +1,36 @@
+package org.rad.processor.transform;
+
+import java.util.List;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
+
+/**
+ * Everything the emitter needs to write one method's generated code.
+ *
+ * @param method the normalized method (single exit)
+ * @param result the variable holding the result, or null for void
+ * @param callee how callers see it: active parameters and summary
+ * @param forward the forward sweep body (records included), without the final hand-off
+ * @param reverse the reverse sweep body, without preamble and epilogue
+ * @param handoff variables the forward sweep pushes at its end and the reverse pops at its start
+ * @param forwardLocals locals the forward sweep hoists to its top
+ * @param reverseLocals locals the reverse sweep hoists to its top (primal values and adjoints)
+ * @param shadowParams adjoint arrays of the active array parameters, in parameter order
+ * @param resultAdjoint the adjoint of the result (a parameter of the reverse sweep), or null
+ * @param arrayLocalShadows pairs (array local, its adjoint) to bind at the start of the reverse
+ */
+public record DifferentiatedMethod(
+    MethodIR method,
+    Var result,
+    CalleeInfo callee,
+    Stmt.Block forward,
+    Stmt.Block reverse,
+    List<Var> handoff,
+    List<Var> forwardLocals,
+    List<Var> reverseLocals,
+    List<Var> shadowParams,
+    Var resultAdjoint,
+    List<Var[]> arrayLocalShadows,
+    List<Var> scalarParamAdjoints,
+    java.util.Set<String> writtenParams) {}

@@ -1,0 +1,69 @@
+package org.rad.processor.transform;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * The variables the sweeps introduce, named after the source: {@code xBar} is the adjoint of
+ * {@code x}, {@code adj}, {@code adj2} are temporaries of the reverse sweep, {@code iterations}
+ * counts a loop's trips. Names are stable however often the sweeps are rebuilt.
+ */
+final class Naming {
+  private final Names names;
+  private final Map<String, Var> adjoints = new LinkedHashMap<>();
+  private final List<Var> temps = new ArrayList<>();
+  private final Map<Stmt, Var> tripCounters = new IdentityHashMap<>();
+  private final Map<String, String> shadowToPrimal = new HashMap<>();
+
+  Naming(Names names) {
+    this.names = names;
+  }
+
+  /** The adjoint of {@code v}: a double for a double, an array of the same shape for an array. */
+  Var adjoint(Var v) {
+    return adjoints.computeIfAbsent(v.name(), n -> {
+      Var a = names.fresh(n + "Bar", v.type(), Var.Kind.ADJOINT);
+      if (v.type().isArray()) {
+        shadowToPrimal.put(a.name(), v.name());
+      }
+      return a;
+    });
+  }
+
+  /** The {@code k}-th temporary of a statement's reverse. */
+  Var temp(int k) {
+    while (temps.size() <= k) {
+      temps.add(names.fresh("adj", Type.DOUBLE, Var.Kind.ADJOINT));
+    }
+    return temps.get(k);
+  }
+
+  Var tripCounter(Stmt loop) {
+    return tripCounters.computeIfAbsent(loop, l -> names.fresh("iterations", Type.INT, Var.Kind.SYNTHETIC));
+  }
+
+  /** Adjoint variables created so far, by primal name. */
+  Map<String, Var> adjoints() {
+    return adjoints;
+  }
+
+  List<Var> temps() {
+    return temps;
+  }
+
+  java.util.Collection<Var> tripCounters() {
+    return tripCounters.values();
+  }
+
+  /** Adjoint array name to the primal variable it mirrors (for the reads analysis). */
+  Map<String, String> shadowToPrimal() {
+    return shadowToPrimal;
+  }
+}

@@ -1,0 +1,555 @@
+package org.rad.processor.transform;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.analysis.Activity;
+import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.Plan;
+import org.rad.processor.analysis.Statements;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Expr.Owner;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Stmt.AssignOp;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * Builds the two sweeps of one method from its IR and the decisions of the planner.
+ *
+ * <p>The forward sweep is the original code plus records: before a statement overwrites a value
+ * that the reverse sweep will need (decided by {@link PushPlanner}), the old value is pushed; an
+ * {@code if} whose condition cannot be re-evaluated pushes one bit; a loop that cannot be run
+ * backwards from its bounds pushes its trip count.
+ *
+ * <p>The reverse sweep visits statements in reverse order. For each it first pops what the forward
+ * sweep pushed, restoring the state to what it was just before the statement ran, then adds the
+ * statement's share to the adjoints. So partial derivatives read plain primal variables, and
+ * values that are cheap functions of the restored state (plan decisions) are recomputed.
+ */
+final class SweepBuilder {
+  static final Var CTX = new Var("ctx", Type.VOID, Var.Kind.SYNTHETIC);
+
+  private final Activity activity;
+  private final Plan plan;
+  private final Effects effects;
+  private final Map<String, CalleeInfo> callees;
+  private final Naming naming;
+  private final Set<Stmt> pushes;
+  private final Set<String> needed;
+  private final Adjoints adjoints;
+
+  /** Reverse-sweep reads of each statement of the method (its own and its nested statements'). */
+  final Map<Stmt, Set<String>> reads = new IdentityHashMap<>();
+  /** Variables the reverse sweep recomputes at the start of their block. */
+  final Set<Var> recomputed = new HashSet<>();
+  private int tempsInUse;
+
+  SweepBuilder(Activity activity, Plan plan, Effects effects, Map<String, CalleeInfo> callees, Naming naming,
+      Set<Stmt> pushes, Set<String> needed) {
+    this.activity = activity;
+    this.plan = plan;
+    this.effects = effects;
+    this.callees = callees;
+    this.naming = naming;
+    this.pushes = pushes;
+    this.needed = needed;
+    this.adjoints = new Adjoints(activity, this::adjointLocation, type -> naming.temp(tempsInUse++));
+  }
+
+  // ---- forward sweep --------------------------------------------------------------------------
+
+  Stmt.Block forward(Stmt.Block b) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt s : b.stmts()) {
+      forward(s, out);
+    }
+    return new Stmt.Block(out, b.origin());
+  }
+
+  private void forward(Stmt s, List<Stmt> out) {
+    if (s instanceof Stmt.Block b) {
+      out.add(forward(b));
+    } else if (s instanceof Stmt.Declare d) {
+      if (pushes.contains(d)) {
+        out.add(push(new Expr.Ref(d.var())));
+      }
+      if (d.init() != null) {
+        out.add(new Stmt.Declare(d.var(), forwardExpr(d.init(), true), d.origin()));
+      }
+    } else if (s instanceof Stmt.Assign a) {
+      if (pushes.contains(a)) {
+        out.add(push(a.target()));
+      }
+      out.add(new Stmt.Assign(a.target(), a.op(), forwardExpr(a.value(), true), a.origin()));
+    } else if (s instanceof Stmt.Step st) {
+      if (pushes.contains(st)) {
+        out.add(push(new Expr.Ref(st.var())));
+      }
+      out.add(st);
+    } else if (s instanceof Stmt.Call c) {
+      out.add(new Stmt.Call(forwardExpr(c.call(), true), c.origin()));
+    } else if (s instanceof Stmt.If i) {
+      boolean taped = !plan.recomputesCondition(i);
+      Stmt.Block t = forward(i.whenTrue());
+      Stmt.Block f = i.whenFalse() == null ? null : forward(i.whenFalse());
+      if (taped) {
+        t = append(t, bit(true));
+        f = append(f == null ? Stmt.Block.of(List.of()) : f, bit(false));
+      }
+      out.add(new Stmt.If(forwardExpr(i.condition(), false), t, f, i.origin()));
+    } else if (s instanceof Stmt.For f) {
+      Plan.CountedLoop counted = plan.countedLoop(f);
+      if (counted != null) {
+        out.add(new Stmt.For(f.init(), f.condition(), f.update(), forward(f.body()), f.origin()));
+      } else {
+        Var trips = naming.tripCounter(f);
+        out.add(assign(trips, Expr.Literal.ofInt(0)));
+        for (Stmt init : f.init()) {
+          forward(init, out);
+        }
+        List<Stmt> body = new ArrayList<>(forward(f.body()).stmts());
+        for (Stmt u : f.update()) {
+          forward(u, body);
+        }
+        body.add(new Stmt.Step(trips, true, Origin.SYNTHETIC));
+        Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : forwardExpr(f.condition(), false);
+        out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
+        out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
+      }
+    } else if (s instanceof Stmt.While w) {
+      Var trips = naming.tripCounter(w);
+      out.add(assign(trips, Expr.Literal.ofInt(0)));
+      Stmt.Block body = append(forward(w.body()), new Stmt.Step(trips, true, Origin.SYNTHETIC));
+      out.add(new Stmt.While(forwardExpr(w.condition(), false), body, w.origin()));
+      out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
+    } else {
+      throw new IllegalStateException("unexpected statement after normalization: " + s);
+    }
+  }
+
+  /** Calls become calls of the callee's forward sweep (when active) or of its primal copy. */
+  private Expr forwardExpr(Expr e, boolean liftedPosition) {
+    if (e instanceof Expr.MethodCall call) {
+      boolean active = liftedPosition && activity.isActiveCall(call);
+      List<Expr> args = new ArrayList<>();
+      if (call.receiver() != null) {
+        args.add(call.receiver());
+      }
+      for (Expr a : call.args()) {
+        args.add(forwardExpr(a, false));
+      }
+      if (active) {
+        args.add(new Expr.Ref(CTX));
+        return new Expr.StaticCall(Owner.GENERATED, call.name() + "Forward", args, call.type());
+      }
+      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Primal", args, call.type());
+    }
+    return Exprs.mapChildren(e, c -> forwardExpr(c, false));
+  }
+
+  /** The original computation, without records: for recomputations in the reverse sweep. */
+  static Expr primalExpr(Expr e) {
+    if (e instanceof Expr.MethodCall call) {
+      List<Expr> args = new ArrayList<>();
+      if (call.receiver() != null) {
+        args.add(call.receiver());
+      }
+      for (Expr a : call.args()) {
+        args.add(primalExpr(a));
+      }
+      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Primal", args, call.type());
+    }
+    return Exprs.mapChildren(e, SweepBuilder::primalExpr);
+  }
+
+  // ---- reverse sweep --------------------------------------------------------------------------
+
+  Stmt.Block reverse(Stmt.Block b) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt s : b.stmts()) {
+      if (s instanceof Stmt.Declare d && plan.isRecomputable(d) && needed.contains(d.var().name())) {
+        recomputed.add(d.var());
+        out.add(assign(d.var(), primalExpr(d.init())));
+        if (Plan.isRowReference(d) && activity.isActive(d.var())) {
+          out.add(assign(naming.adjoint(d.var()), shadowOf(d.init())));
+        }
+      }
+    }
+    List<Stmt> stmts = b.stmts();
+    for (int k = stmts.size() - 1; k >= 0; k--) {
+      out.addAll(reverse(stmts.get(k)));
+    }
+    return new Stmt.Block(out, b.origin());
+  }
+
+  private List<Stmt> reverse(Stmt s) {
+    tempsInUse = 0;
+    List<Stmt> out = reverseOf(s);
+    Set<String> keys = new HashSet<>();
+    for (Stmt r : out) {
+      collectReads(r, keys);
+    }
+    reads.put(s, keys);
+    return out;
+  }
+
+  private List<Stmt> reverseOf(Stmt s) {
+    List<Stmt> out = new ArrayList<>();
+    if (s instanceof Stmt.Block b) {
+      Stmt.Block r = reverse(b);
+      if (!r.stmts().isEmpty()) {
+        out.add(r);
+      }
+    } else if (s instanceof Stmt.Declare d) {
+      if (d.init() != null) {
+        assignment(new Expr.Ref(d.var()), AssignOp.SET, d.init(), pushes.contains(d), out);
+      } else if (pushes.contains(d)) {
+        out.add(restore(new Expr.Ref(d.var())));
+      }
+      if (Plan.isRowReference(d) && needed.contains(d.var().name()) && !plan.isRecomputable(d)) {
+        throw new CompileError(d.origin(), Message.UNSUPPORTED.format(
+            "this row reference (" + d.var().name() + "), which the reverse sweep needs but cannot re-derive because what it reads is changed later in its block",
+            "declare it where it is used, as double[] row = m[i]; with m and i unchanged while it is in use"));
+      }
+    } else if (s instanceof Stmt.Assign a) {
+      if (a.target() instanceof Expr.Ref r && r.type() == Type.DOUBLE_ARRAY && a.value() instanceof Expr.Index
+          && needed.contains(r.var().name())) {
+        throw new CompileError(a.origin(), Message.UNSUPPORTED.format(
+            "reassigning the row reference " + r.var().name(),
+            "declare a new local for each row: double[] row = m[i];"));
+      }
+      assignment(a.target(), a.op(), a.value(), pushes.contains(a), out);
+    } else if (s instanceof Stmt.Step st) {
+      if (pushes.contains(st)) {
+        out.add(restore(new Expr.Ref(st.var())));
+      }
+    } else if (s instanceof Stmt.Call c) {
+      Expr.MethodCall call = (Expr.MethodCall) c.call();
+      if (activity.isActiveCall(call)) {
+        callReverse(call, null, out);
+      }
+    } else if (s instanceof Stmt.If i) {
+      boolean recompute = plan.recomputesCondition(i);
+      Stmt.Block t = reverse(i.whenTrue());
+      Stmt.Block f = i.whenFalse() == null ? null : reverse(i.whenFalse());
+      boolean empty = t.stmts().isEmpty() && (f == null || f.stmts().isEmpty());
+      if (recompute && empty) {
+        return out;
+      }
+      Expr cond = recompute ? primalExpr(i.condition()) : ctx("popBit", Type.BOOLEAN);
+      if (empty) {
+        out.add(new Stmt.Call(cond, Origin.SYNTHETIC));
+      } else if (t.stmts().isEmpty()) {
+        out.add(new Stmt.If(Exprs.not(cond), f, null, i.origin()));
+      } else {
+        out.add(new Stmt.If(cond, t, f == null || f.stmts().isEmpty() ? null : f, i.origin()));
+      }
+    } else if (s instanceof Stmt.For f) {
+      loopReverse(f, f.init(), f.update(), f.body(), out);
+    } else if (s instanceof Stmt.While w) {
+      loopReverse(w, List.of(), List.of(), w.body(), out);
+    } else {
+      throw new IllegalStateException("unexpected statement after normalization: " + s);
+    }
+    return out;
+  }
+
+  private void loopReverse(Stmt loop, List<Stmt> init, List<Stmt> update, Stmt.Block body, List<Stmt> out) {
+    Plan.CountedLoop counted = loop instanceof Stmt.For f ? plan.countedLoop(f) : null;
+    if (counted != null) {
+      Stmt.Block rbody = reverse(body);
+      if (rbody.stmts().isEmpty()) {
+        return;
+      }
+      Var i = counted.index();
+      Expr last = lastIndex(counted);
+      Expr.BinaryOp stop = counted.ascending() ? Expr.BinaryOp.GE : Expr.BinaryOp.LE;
+      Expr cond = new Expr.Binary(stop, new Expr.Ref(i), counted.start(), Type.BOOLEAN);
+      Stmt step = counted.step() == 1
+          ? new Stmt.Step(i, !counted.ascending(), Origin.SYNTHETIC)
+          : new Stmt.Assign(new Expr.Ref(i), counted.ascending() ? AssignOp.SUB : AssignOp.ADD,
+              literal(counted.step(), i.type()), Origin.SYNTHETIC);
+      out.add(new Stmt.For(List.of(assign(i, last)), cond, List.of(step), rbody, loop.origin()));
+      return;
+    }
+    Var trips = naming.tripCounter(loop);
+    List<Stmt> rbody = new ArrayList<>();
+    for (int k = update.size() - 1; k >= 0; k--) {
+      rbody.addAll(reverse(update.get(k)));
+    }
+    rbody.addAll(reverse(body).stmts());
+    Expr cond = new Expr.Binary(Expr.BinaryOp.GT, new Expr.Ref(trips), Expr.Literal.ofInt(0), Type.BOOLEAN);
+    out.add(new Stmt.For(List.of(assign(trips, ctx("popInt", Type.INT))), cond,
+        List.of(new Stmt.Step(trips, false, Origin.SYNTHETIC)), Stmt.Block.of(rbody), loop.origin()));
+    for (int k = init.size() - 1; k >= 0; k--) {
+      out.addAll(reverse(init.get(k)));
+    }
+  }
+
+  /** The last index a counted loop reached; the helpers of {@code Loops} handle empty loops. */
+  private static Expr lastIndex(Plan.CountedLoop c) {
+    Type t = c.index().type();
+    if (c.step() == 1) {
+      Expr one = literal(1, t);
+      return switch (c.comparison()) {
+        case LT -> new Expr.Binary(Expr.BinaryOp.SUB, c.bound(), one, t);
+        case GT -> new Expr.Binary(Expr.BinaryOp.ADD, c.bound(), one, t);
+        default -> c.bound(); // <= and >=
+      };
+    }
+    String helper = switch (c.comparison()) {
+      case LT -> "lastBelow";
+      case LE -> "lastAtMost";
+      case GT -> "lastAbove";
+      default -> "lastAtLeast";
+    };
+    return new Expr.StaticCall(Owner.LOOPS, helper, List.of(c.start(), c.bound(), literal(c.step(), t)), t);
+  }
+
+  private static Expr literal(long v, Type t) {
+    return new Expr.Literal(t == Type.LONG ? v + "L" : Long.toString(v), t);
+  }
+
+  /** The reverse of {@code target op= value}: restore, then propagate the adjoint. */
+  private void assignment(Expr target, AssignOp op, Expr value, boolean pushed, List<Stmt> out) {
+    if (value instanceof Expr.MethodCall call && activity.isActiveCall(call)) {
+      Var result = target instanceof Expr.Ref r ? r.var() : null;
+      callReverse(call, result, out);
+      if (pushed) {
+        out.add(restore(target));
+      }
+      return;
+    }
+    if (target.type().isArray()) {
+      Var v = ((Expr.Ref) target).var();
+      if (activity.isActive(v)) {
+        if (value instanceof Expr.ArrayLiteral lit) {
+          for (int k = 0; k < lit.elements().size(); k++) {
+            adjoints.propagate(lit.elements().get(k),
+                new Expr.Index(new Expr.Ref(naming.adjoint(v)), Expr.Literal.ofInt(k)), out);
+          }
+        }
+        if (value instanceof Expr.Clone c && activity.isActive(c.array())) {
+          out.add(new Stmt.Call(new Expr.StaticCall(Owner.SHADOWS, "addInto",
+              List.of(shadowOf(c.array()), new Expr.Ref(naming.adjoint(v))), Type.VOID), Origin.SYNTHETIC));
+        }
+        if (value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone) {
+          out.add(new Stmt.Call(ctx("dropShadow", Type.VOID, target), Origin.SYNTHETIC));
+        }
+      }
+      if (pushed) {
+        out.add(restore(target));
+      }
+      return;
+    }
+    if (pushed) {
+      out.add(restore(target));
+    }
+    boolean active = target.type() == Type.DOUBLE && activity.isActive(rootOf(target));
+    if (!active) {
+      return;
+    }
+    Expr bar = adjointLocation(target);
+    if (op == AssignOp.MUL || op == AssignOp.DIV || (op != AssignOp.SET && readsTarget(value, target))) {
+      Expr.BinaryOp bop = switch (op) {
+        case ADD -> Expr.BinaryOp.ADD;
+        case SUB -> Expr.BinaryOp.SUB;
+        case MUL -> Expr.BinaryOp.MUL;
+        default -> Expr.BinaryOp.DIV;
+      };
+      value = new Expr.Binary(bop, target, value, Type.DOUBLE);
+      op = AssignOp.SET;
+    }
+    if (op == AssignOp.ADD || op == AssignOp.SUB) {
+      adjoints.propagate(value, op == AssignOp.ADD ? bar : Adjoints.neg(bar), out);
+      return;
+    }
+    if (!activity.isActive(value)) {
+      out.add(new Stmt.Assign(bar, AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
+    } else if (target instanceof Expr.Ref && !readsTarget(value, target)) {
+      adjoints.propagate(value, bar, out);
+      out.add(new Stmt.Assign(bar, AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
+    } else {
+      Var t = naming.temp(tempsInUse++);
+      out.add(assign(t, bar));
+      out.add(new Stmt.Assign(bar, AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
+      adjoints.propagate(value, new Expr.Ref(t), out);
+    }
+  }
+
+  /** Whether {@code value} may read what {@code target} names (the same variable or array class). */
+  private boolean readsTarget(Expr value, Expr target) {
+    if (target instanceof Expr.Ref r) {
+      return Exprs.any(value, e -> e instanceof Expr.Ref x && x.var().equals(r.var()));
+    }
+    String key = effects.aliases().contentsKey(Statements.rootVar(target));
+    return effects.reads(value).contains(key);
+  }
+
+  /** The reverse of a call: the callee's reverse sweep, then the adjoints it hands back. */
+  private void callReverse(Expr.MethodCall call, Var result, List<Stmt> out) {
+    CalleeInfo callee = callees.get(call.key());
+    List<Expr> args = new ArrayList<>();
+    if (call.receiver() != null) {
+      args.add(call.receiver());
+    }
+    for (Expr a : call.args()) {
+      args.add(primalExpr(a));
+    }
+    for (int k = 0; k < callee.params().size(); k++) {
+      Var p = callee.params().get(k);
+      if (callee.isActiveParam(p) && p.type().isArray()) {
+        Expr arg = call.args().get(k);
+        if (!(arg instanceof Expr.Ref || arg instanceof Expr.Index)) {
+          throw new CompileError(call.origin(), Message.UNSUPPORTED.format(
+              "passing the array expression " + arg + " to " + call.name(),
+              "assign the array to a local first and pass the local"));
+        }
+        args.add(shadowOf(arg));
+      }
+    }
+    if (callee.takesResultAdjoint()) {
+      if (result != null && activity.isActive(result)) {
+        args.add(new Expr.Ref(naming.adjoint(result)));
+      } else {
+        args.add(call.type() == Type.DOUBLE ? Expr.Literal.ofDouble(0) : new Expr.Literal("null", call.type()));
+      }
+    }
+    args.add(new Expr.Ref(CTX));
+    out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, call.name() + "Reverse", args, Type.VOID), call.origin()));
+    if (result != null && result.type() == Type.DOUBLE && activity.isActive(result)) {
+      out.add(new Stmt.Assign(new Expr.Ref(naming.adjoint(result)), AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
+    }
+    List<Integer> scalars = new ArrayList<>();
+    for (int k = 0; k < callee.params().size(); k++) {
+      Var p = callee.params().get(k);
+      if (callee.isActiveParam(p) && p.type() == Type.DOUBLE) {
+        scalars.add(k);
+      }
+    }
+    Collections.reverse(scalars);
+    for (int k : scalars) {
+      Expr arg = call.args().get(k);
+      if (activity.isActive(arg)) {
+        Var t = naming.temp(tempsInUse++);
+        out.add(assign(t, ctx("popAdjoint", Type.DOUBLE)));
+        adjoints.propagate(arg, new Expr.Ref(t), out);
+      } else {
+        out.add(new Stmt.Call(ctx("popAdjoint", Type.DOUBLE), Origin.SYNTHETIC));
+      }
+    }
+    if (result != null && result.type().isArray() && activity.isActive(result) && callee.summary().returnsParam().isEmpty()) {
+      out.add(new Stmt.Call(ctx("dropShadow", Type.VOID, new Expr.Ref(result)), Origin.SYNTHETIC));
+    }
+  }
+
+  // ---- records ----------------------------------------------------------------------------------
+
+  private Stmt push(Expr target) {
+    return new Stmt.Call(ctx(tapeMethod("push", target.type()), Type.VOID, target), Origin.SYNTHETIC);
+  }
+
+  /** {@code v = ctx.popDouble();} and for an array local also re-binds its adjoint array. */
+  private Stmt restore(Expr target) {
+    Stmt pop = new Stmt.Assign(target, AssignOp.SET, ctx(tapeMethod("pop", target.type()), target.type()), Origin.SYNTHETIC);
+    if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
+      Stmt rebind = assign(naming.adjoint(r.var()), ctx("shadow", r.type(), target));
+      return Stmt.Block.of(List.of(pop, rebind));
+    }
+    return pop;
+  }
+
+  static String tapeMethod(String verb, Type t) {
+    return verb + switch (t) {
+      case DOUBLE -> "Double";
+      case INT -> "Int";
+      case LONG -> "Long";
+      case BOOLEAN -> "Bit";
+      default -> "Ref";
+    };
+  }
+
+  private static Stmt.Block append(Stmt.Block b, Stmt s) {
+    List<Stmt> stmts = new ArrayList<>(b.stmts());
+    stmts.add(s);
+    return new Stmt.Block(stmts, b.origin());
+  }
+
+  private static Stmt bit(boolean value) {
+    return new Stmt.Call(ctx("pushBit", Type.VOID, new Expr.Literal(Boolean.toString(value), Type.BOOLEAN)), Origin.SYNTHETIC);
+  }
+
+  static Expr.ContextCall ctx(String method, Type type, Expr... args) {
+    return new Expr.ContextCall(method, List.of(args), type);
+  }
+
+  static Stmt assign(Var v, Expr value) {
+    return new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, value, Origin.SYNTHETIC);
+  }
+
+  // ---- adjoint locations ------------------------------------------------------------------------
+
+  private static Var rootOf(Expr e) {
+    while (e instanceof Expr.Index ix) {
+      e = ix.array();
+    }
+    return ((Expr.Ref) e).var();
+  }
+
+  /** {@code xBar} for an active double {@code x}; {@code aBar[i][j]} for {@code a[i][j]}. */
+  private Expr adjointLocation(Expr e) {
+    if (e instanceof Expr.Ref r) {
+      return new Expr.Ref(naming.adjoint(r.var()));
+    }
+    return shadowOf(e);
+  }
+
+  /** The adjoint array (or element) that mirrors an array expression. */
+  private Expr shadowOf(Expr e) {
+    if (e instanceof Expr.Ref r) {
+      if (activity.isActive(r.var())) {
+        return new Expr.Ref(naming.adjoint(r.var()));
+      }
+      return ctx("shadow", r.type(), e);
+    }
+    if (e instanceof Expr.Index ix) {
+      Var root = rootOf(ix);
+      if (!activity.isActive(root)) {
+        return ctx("shadow", e.type(), e);
+      }
+      return new Expr.Index(shadowOf(ix.array()), ix.index());
+    }
+    throw new IllegalStateException("no adjoint array for " + e);
+  }
+
+  // ---- reads ------------------------------------------------------------------------------------
+
+  void collectReads(Stmt s, Set<String> keys) {
+    Statements.forEach(s, x -> {
+      if (x instanceof Stmt.Assign a) {
+        if (a.target() instanceof Expr.Index ix) {
+          effects.locationReads(ix, keys);
+        }
+        if (a.op() != AssignOp.SET && a.target() instanceof Expr.Ref) {
+          effects.reads(a.target(), keys);
+        }
+        effects.reads(a.value(), keys);
+      } else if (x instanceof Stmt.Declare d && d.init() != null) {
+        effects.reads(d.init(), keys);
+      } else if (x instanceof Stmt.Step st) {
+        keys.add(st.var().name());
+      } else {
+        Statements.ownExpressions(x, e -> effects.reads(e, keys));
+      }
+    });
+  }
+}

@@ -1,0 +1,98 @@
+package org.rad.runtime;
+
+/**
+ * Partial derivatives that generated reverse sweeps call where the plain formula would be wrong or
+ * not a number at a point. The conventions, in one place:
+ *
+ * <ul>
+ *   <li>At a kink the derivative is the one-sided one named here: {@code abs'(0) = 0},
+ *       {@code signum' = floor' = ceil' = rint' = 0}; {@code max(a, b)} sends the adjoint to
+ *       {@code a} when {@code a >= b} (ties go to the first argument), {@code min(a, b)} to
+ *       {@code a} when {@code a <= b}.
+ *   <li>{@code d pow(x, y) / dy = 0} where {@code x == 0} (the true limit for y &gt; 0), and
+ *       {@code d pow(x, y) / dx = 0} where {@code y == 0}.
+ *   <li>{@code atan2} and {@code hypot} have derivative 0 at the origin.
+ *   <li>{@link #times(double, double)}: an adjoint of exactly 0 times any partial is 0, so an
+ *       infinite partial of a value that does not reach the result leaks no NaN.
+ * </ul>
+ */
+public final class Derivatives {
+  private Derivatives() {}
+
+  /** {@code adjoint * partial}, but 0 when the adjoint is 0 even if the partial is infinite. */
+  public static double times(double adjoint, double partial) {
+    return adjoint == 0 ? 0 : adjoint * partial;
+  }
+
+  public static double abs(double x) {
+    return x > 0 ? 1 : x < 0 ? -1 : 0;
+  }
+
+  public static double sqrt(double x) {
+    return 0.5 / Math.sqrt(x);
+  }
+
+  public static double cbrt(double x) {
+    double c = Math.cbrt(x);
+    return 1 / (3 * c * c);
+  }
+
+  public static double tan(double x) {
+    double t = Math.tan(x);
+    return 1 + t * t;
+  }
+
+  public static double tanh(double x) {
+    double t = Math.tanh(x);
+    return 1 - t * t;
+  }
+
+  public static double asin(double x) {
+    return 1 / Math.sqrt(1 - x * x);
+  }
+
+  public static double acos(double x) {
+    return -1 / Math.sqrt(1 - x * x);
+  }
+
+  public static double atan(double x) {
+    return 1 / (1 + x * x);
+  }
+
+  public static double log10(double x) {
+    return 1 / (x * Math.log(10));
+  }
+
+  /** d pow(x, y) / dx. */
+  public static double powBase(double x, double y) {
+    return y == 0 ? 0 : y * Math.pow(x, y - 1);
+  }
+
+  /** d pow(x, y) / dy. */
+  public static double powExponent(double x, double y) {
+    return x == 0 ? 0 : Math.pow(x, y) * Math.log(x);
+  }
+
+  /** d atan2(y, x) / dy. */
+  public static double atan2Y(double y, double x) {
+    double r = x * x + y * y;
+    return r == 0 ? 0 : x / r;
+  }
+
+  /** d atan2(y, x) / dx. */
+  public static double atan2X(double y, double x) {
+    double r = x * x + y * y;
+    return r == 0 ? 0 : -y / r;
+  }
+
+  /** d hypot(x, y) / dx (and, with the arguments swapped, d/dy). */
+  public static double hypot(double x, double y) {
+    double h = Math.hypot(x, y);
+    return h == 0 ? 0 : x / h;
+  }
+
+  /** d (a % b) / db for doubles: {@code -(a - a % b) / b}, the truncated quotient negated. */
+  public static double remainderDivisor(double a, double b) {
+    return -((a - a % b) / b);
+  }
+}
