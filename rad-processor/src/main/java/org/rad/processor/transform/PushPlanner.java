@@ -43,9 +43,31 @@ final class PushPlanner {
   private void block(Stmt.Block b, Set<String> before) {
     Set<String> acc = new HashSet<>(before);
     for (Stmt s : b.stmts()) {
-      acc.addAll(reads.getOrDefault(s, Set.of()));
-      statement(s, acc);
+      Set<String> own = reads.getOrDefault(s, Set.of());
+      if (readsAfterRestore(s)) {
+        acc.addAll(own);
+        statement(s, acc);
+      } else {
+        // the statement's own reverse reads the new value, before its restore: they do not count
+        statement(s, acc);
+        acc.addAll(own);
+      }
     }
+  }
+
+  /**
+   * Whether the reverse of {@code s} reads primal values after popping the old value: true for
+   * an assignment of a number (the partial derivatives read the restored state), false for array
+   * reference assignments and calls, whose reverse restores last.
+   */
+  private static boolean readsAfterRestore(Stmt s) {
+    if (s instanceof Stmt.Declare d) {
+      return !d.var().type().isArray() && !(d.init() instanceof Expr.MethodCall);
+    }
+    if (s instanceof Stmt.Assign a) {
+      return !a.target().type().isArray() && !(a.value() instanceof Expr.MethodCall);
+    }
+    return !(s instanceof Stmt.Step); // compound statements: their children see the loop-carried reads
   }
 
   private void statement(Stmt s, Set<String> acc) {

@@ -81,8 +81,10 @@ final class SweepBuilder {
     } else if (s instanceof Stmt.Declare d) {
       if (pushes.contains(d)) {
         out.add(push(new Expr.Ref(d.var())));
-      }
-      if (d.init() != null) {
+        if (d.init() != null) {
+          out.add(assign(d.var(), forwardExpr(d.init(), true)));
+        }
+      } else if (d.init() != null) {
         out.add(new Stmt.Declare(d.var(), forwardExpr(d.init(), true), d.origin()));
       }
     } else if (s instanceof Stmt.Assign a) {
