@@ -1,0 +1,69 @@
+package org.rad.samples.reactor;
+
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.rad.runtime.RadContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Times the reactor loss and its generated gradient in one run, interleaved, and reports their
+ * ratio and the tape the reverse sweep held. Medians over repeated runs after a warm-up, so the
+ * JIT has compiled both; the ratio, not the absolute time, is the figure to compare across machines.
+ */
+@Command(name = "bench-reactor", mixinStandardHelpOptions = true,
+    description = "Primal vs gradient time and tape bytes of the reactor loss (issue yardstick: N=32, 4096 steps).")
+public final class ReactorBenchmark implements Callable<Integer> {
+  @Option(names = "--grid", description = "Grid intervals N (N+1 nodes a side). Default: ${DEFAULT-VALUE}.")
+  int n = 32;
+
+  @Option(names = "--steps", description = "Time steps S. Default: ${DEFAULT-VALUE}.")
+  int steps = 4096;
+
+  @Option(names = "--repeats", description = "Timed runs of each, after the warm-up. Default: ${DEFAULT-VALUE}.")
+  int repeats = 15;
+
+  @Option(names = "--warmup", description = "Untimed runs of each first. Default: ${DEFAULT-VALUE}.")
+  int warmup = 10;
+
+  @Override
+  public Integer call() {
+    double dt = ReactorProblem.DT;
+    double[] theta = ReactorProblem.initialTheta();
+    RadContext ctx = RadContext.exact();
+    double[] grad = new double[theta.length];
+    double sink = 0;
+    for (int w = 0; w < warmup; w++) {
+      sink += Reactor.loss(theta, n, steps, dt);
+      sink += ReactorGrad.loss(theta, n, steps, dt, grad, ctx);
+    }
+    long[] primal = new long[repeats];
+    long[] gradient = new long[repeats];
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      sink += Reactor.loss(theta, n, steps, dt);
+      long t1 = System.nanoTime();
+      sink += ReactorGrad.loss(theta, n, steps, dt, grad, ctx);
+      long t2 = System.nanoTime();
+      primal[r] = t1 - t0;
+      gradient[r] = t2 - t1;
+    }
+    double p = median(primal) / 1e6;
+    double g = median(gradient) / 1e6;
+    long tape = ctx.peakTapeBytes();
+    long cells = (long) (n - 1) * (n - 1) * steps;
+    System.out.printf("reactor loss, N=%d, S=%d steps, %d timed runs after %d warm-up (medians)%n", n, steps, repeats, warmup);
+    System.out.printf("  primal time          %10.2f ms%n", p);
+    System.out.printf("  exact gradient time  %10.2f ms%n", g);
+    System.out.printf("  gradient / primal    %10.2f   (target <= 3)%n", g / p);
+    System.out.printf("  tape                 %10.2f MB  (%.3f bytes per interior cell per step)%n", tape / 1e6, (double) tape / cells);
+    System.out.printf("  (checksum %.6e)%n", sink);
+    return 0;
+  }
+
+  private static double median(long[] xs) {
+    long[] s = xs.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+  }
+}
