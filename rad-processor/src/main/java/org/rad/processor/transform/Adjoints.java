@@ -8,6 +8,7 @@ import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Expr.BinaryOp;
 import org.rad.processor.ir.Expr.Owner;
+import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -146,8 +147,13 @@ final class Adjoints {
         List<Stmt> second = new java.util.ArrayList<>();
         propagate(a.get(0), s, first);
         propagate(a.get(1), s, second);
-        out.add(new Stmt.If(new Expr.Binary(firstWins, a.get(0), a.get(1), Type.BOOLEAN), Stmt.Block.of(first),
-            second.isEmpty() ? null : Stmt.Block.of(second), org.rad.processor.ir.Origin.SYNTHETIC));
+        Expr firstTaken = new Expr.Binary(firstWins, a.get(0), a.get(1), Type.BOOLEAN);
+        if (first.isEmpty()) {
+          out.add(new Stmt.If(Exprs.not(firstTaken), Stmt.Block.of(second), null, org.rad.processor.ir.Origin.SYNTHETIC));
+        } else {
+          out.add(new Stmt.If(firstTaken, Stmt.Block.of(first),
+              second.isEmpty() ? null : Stmt.Block.of(second), org.rad.processor.ir.Origin.SYNTHETIC));
+        }
       }
       default -> throw new IllegalStateException("no derivative rule for Math." + call.name());
     }

@@ -62,6 +62,13 @@ public final class ClassDifferentiator {
       Activity a = Activity.of(m, normalized.get(key).result(), activeParams.get(key), aliases.get(key), summaries,
           writtenParams(key));
       activities.put(key, a);
+      // An array parameter can become active inside (written from active values): its adjoint
+      // must then come from the caller too, since the caller's array holds what was written.
+      for (Var p : m.params()) {
+        if (p.type().isArray() && a.isActive(p)) {
+          activeParams.get(key).add(p.name());
+        }
+      }
       propagateToCallees(m, a);
     }
     Map<String, CalleeInfo> callees = new HashMap<>();
@@ -209,8 +216,9 @@ public final class ClassDifferentiator {
         readAtEntry.add(classes.contentsKey(p.name()));
       }
     }
-    Set<org.rad.processor.ir.Stmt> pushes = Plan.identitySetOf();
+    Set<Stmt> pushes = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
+    Set<String> pendingAtEnd = Set.of();
     SweepBuilder builder;
     Stmt.Block reverse;
     for (int round = 0; ; round++) {
@@ -218,15 +226,16 @@ public final class ClassDifferentiator {
       reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);
-      Set<Stmt> newPushes = PushPlanner.plan(m.body(), builder.reads, effects, plan, readAtEntry);
-      if (newNeeded.equals(needed) && newPushes.equals(pushes)) {
+      PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan, readAtEntry);
+      if (newNeeded.equals(needed) && planned.pushes().equals(pushes)) {
+        pendingAtEnd = planned.pendingAtEnd();
         break;
       }
       if (round > 50) {
         throw new IllegalStateException("record planning did not converge");
       }
       needed = newNeeded;
-      pushes = newPushes;
+      pushes = planned.pushes();
     }
     Stmt.Block forward = builder.forward(m.body());
 
@@ -242,7 +251,8 @@ public final class ClassDifferentiator {
     List<Var> handoff = new ArrayList<>();
     for (Var v : all) {
       boolean isParam = m.params().contains(v);
-      if (needed.contains(v.name()) && (!isParam || assigned.contains(v.name()))
+      boolean arrayResult = v.equals(result) && v.type().isArray() && resultAdjoint != null;
+      if ((pendingAtEnd.contains(v.name()) || arrayResult) && (!isParam || assigned.contains(v.name()))
           && !recomputedNames.contains(v.name()) && !countedIndices.contains(v.name())) {
         handoff.add(v);
       }

@@ -10,22 +10,33 @@ import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
 
 /**
- * Decides which overwrites must push the old value: exactly those whose old value some part of
- * the reverse sweep reads after the overwrite has been undone, i.e. the reverse of the statement
- * itself, of statements before it (in its blocks and the enclosing ones), or of any statement of
- * an enclosing loop (a later iteration's overwrite is undone before an earlier iteration's reverse
- * runs). Everything else is left off the tape.
+ * Decides which overwrites push the old value, by a forward dataflow over the method of the
+ * "pending" reverse reads: keys that the reverse of statements already executed will read, and
+ * that no restore in between will have re-established. An overwrite of a pending key must push
+ * its old value, and its restore then satisfies those reads; anything else stays off the tape.
+ *
+ * <p>So a variable overwritten many times in an inner loop but read by the reverse sweep only
+ * before its declaration is restored once, at the declaration, not at each overwrite. Array
+ * contents are tracked per alias class: an element's restore satisfies no read of the class, so
+ * once pending, contents stay pending. What is pending at the end of the method is what the
+ * reverse sweep reads from the final state: the hand-off from the forward sweep.
  */
 final class PushPlanner {
   private final Map<Stmt, Set<String>> reads;
+  private final Map<Stmt, Set<String>> headerReads;
   private final Effects effects;
   private final Plan plan;
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
 
-  private PushPlanner(Map<Stmt, Set<String>> reads, Effects effects, Plan plan) {
+  /** The overwrites to record and the keys the reverse sweep reads from the final state. */
+  record Result(Set<Stmt> pushes, Set<String> pendingAtEnd) {}
+
+  private PushPlanner(Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads, Effects effects, Plan plan) {
     this.reads = reads;
+    this.headerReads = headerReads;
     this.effects = effects;
     this.plan = plan;
   }
@@ -34,25 +45,126 @@ final class PushPlanner {
    * @param readAtEntry keys whose values matter before the method runs at all (the contents of
    *     array parameters, which the caller's reverse sweep may read)
    */
-  static Set<Stmt> plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Effects effects, Plan plan, Set<String> readAtEntry) {
-    PushPlanner p = new PushPlanner(reads, effects, plan);
-    p.block(body, readAtEntry);
-    return p.pushes;
+  static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
+      Effects effects, Plan plan, Set<String> readAtEntry) {
+    PushPlanner p = new PushPlanner(reads, headerReads, effects, plan);
+    Set<String> end = p.block(body, new HashSet<>(readAtEntry));
+    return new Result(p.pushes, end);
   }
 
-  private void block(Stmt.Block b, Set<String> before) {
-    Set<String> acc = new HashSet<>(before);
+  private Set<String> block(Stmt.Block b, Set<String> pending) {
+    Set<String> p = pending;
     for (Stmt s : b.stmts()) {
-      Set<String> own = reads.getOrDefault(s, Set.of());
-      if (readsAfterRestore(s)) {
-        acc.addAll(own);
-        statement(s, acc);
-      } else {
-        // the statement's own reverse reads the new value, before its restore: they do not count
-        statement(s, acc);
-        acc.addAll(own);
+      p = statement(s, p);
+    }
+    p = new HashSet<>(p);
+    // a declaration recomputed at the start of the block's reverse defines its variable there
+    for (Stmt s : b.stmts()) {
+      if (s instanceof Stmt.Declare d && plan.isRecomputable(d)) {
+        p.remove(d.var().name());
       }
     }
+    p.addAll(headerReads.getOrDefault(b, Set.of()));
+    return p;
+  }
+
+  private Set<String> statement(Stmt s, Set<String> pending) {
+    if (s instanceof Stmt.Block b) {
+      return block(b, pending);
+    }
+    if (s instanceof Stmt.If i) {
+      Set<String> out = new HashSet<>(block(i.whenTrue(), pending));
+      out.addAll(i.whenFalse() == null ? pending : block(i.whenFalse(), pending));
+      out.addAll(headerReads.getOrDefault(i, Set.of()));
+      return out;
+    }
+    if (s instanceof Stmt.For f) {
+      Plan.CountedLoop counted = plan.countedLoop(f);
+      Set<String> entry = pending;
+      Var index = null;
+      for (Stmt init : f.init()) {
+        if (init instanceof Stmt.Declare d) {
+          // lives only in the loop, whose reverse re-derives it or restores it from its updates
+          entry = new HashSet<>(entry);
+          entry.remove(d.var().name());
+          index = d.var();
+        } else {
+          entry = statement(init, entry);
+        }
+      }
+      Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of());
+      exit.addAll(headerReads.getOrDefault(f, Set.of()));
+      if (counted != null && index != null) {
+        exit.remove(index.name());
+      }
+      return exit;
+    }
+    if (s instanceof Stmt.While w) {
+      return loop(pending, w.body(), java.util.List.of());
+    }
+    return simple(s, pending);
+  }
+
+  /** Pending keys at a loop's exit: a fixpoint over its back edge. */
+  private Set<String> loop(Set<String> entry, Stmt.Block body, java.util.List<Stmt> update) {
+    Set<String> head = new HashSet<>(entry);
+    while (true) {
+      Set<String> end = block(body, head);
+      for (Stmt u : update) {
+        end = statement(u, end);
+      }
+      Set<String> next = new HashSet<>(entry);
+      next.addAll(end);
+      if (next.equals(head)) {
+        return head;
+      }
+      head = next;
+    }
+  }
+
+  private Set<String> simple(Stmt s, Set<String> pending) {
+    Set<String> own = reads.getOrDefault(s, Set.of());
+    String key = overwritten(s);
+    Set<String> out = new HashSet<>(pending);
+    if (key == null) {
+      out.addAll(own);
+      return out;
+    }
+    boolean afterRestore = readsAfterRestore(s);
+    boolean need = pending.contains(key) || afterRestore && own.contains(key);
+    if (need) {
+      pushes.add(s);
+    }
+    boolean scalarKey = !key.startsWith("#");
+    if (need && scalarKey) {
+      if (afterRestore) {
+        out.addAll(own);
+        out.remove(key); // the restore re-establishes it for everything before
+      } else {
+        out.remove(key);
+        out.addAll(own); // read before the restore: wants the value after this statement
+      }
+    } else {
+      out.addAll(own);
+    }
+    return out;
+  }
+
+  /** The key whose old value a push of {@code s} would save, or null. */
+  private String overwritten(Stmt s) {
+    if (s instanceof Stmt.Declare d) {
+      boolean eligible = d.init() != null && !plan.isRecomputable(d) && !Plan.isRowReference(d);
+      return eligible ? d.var().name() : null;
+    }
+    if (s instanceof Stmt.Assign a) {
+      return a.target() instanceof Expr.Ref r
+          ? r.var().name()
+          : effects.aliases().contentsKey(Statements.rootVar(a.target()));
+    }
+    if (s instanceof Stmt.Step st) {
+      return st.var().name();
+    }
+    return null;
   }
 
   /**
@@ -67,54 +179,6 @@ final class PushPlanner {
     if (s instanceof Stmt.Assign a) {
       return !a.target().type().isArray() && !(a.value() instanceof Expr.MethodCall);
     }
-    return !(s instanceof Stmt.Step); // compound statements: their children see the loop-carried reads
-  }
-
-  private void statement(Stmt s, Set<String> acc) {
-    if (s instanceof Stmt.Block b) {
-      block(b, acc);
-    } else if (s instanceof Stmt.If i) {
-      block(i.whenTrue(), acc);
-      if (i.whenFalse() != null) {
-        block(i.whenFalse(), acc);
-      }
-    } else if (s instanceof Stmt.For f) {
-      // A for-init declaration's variable lives only in the loop, whose reverse re-derives it
-      // (a counted loop) or restores it from the records of its updates.
-      for (Stmt init : f.init()) {
-        if (!(init instanceof Stmt.Declare)) {
-          decide(init, acc);
-        }
-      }
-      block(f.body(), acc);
-      if (plan.countedLoop(f) == null) {
-        for (Stmt u : f.update()) {
-          decide(u, acc);
-        }
-      }
-    } else if (s instanceof Stmt.While w) {
-      block(w.body(), acc);
-    } else {
-      decide(s, acc);
-    }
-  }
-
-  private void decide(Stmt s, Set<String> acc) {
-    if (s instanceof Stmt.Declare d) {
-      if (d.init() != null && !plan.isRecomputable(d) && !Plan.isRowReference(d) && acc.contains(d.var().name())) {
-        pushes.add(d);
-      }
-    } else if (s instanceof Stmt.Assign a) {
-      String key = a.target() instanceof Expr.Ref r
-          ? r.var().name()
-          : effects.aliases().contentsKey(Statements.rootVar(a.target()));
-      if (acc.contains(key)) {
-        pushes.add(a);
-      }
-    } else if (s instanceof Stmt.Step st) {
-      if (acc.contains(st.var().name())) {
-        pushes.add(st);
-      }
-    }
+    return true;
   }
 }

@@ -49,6 +49,12 @@ final class SweepBuilder {
 
   /** Reverse-sweep reads of each statement of the method (its own and its nested statements'). */
   final Map<Stmt, Set<String>> reads = new IdentityHashMap<>();
+  /**
+   * Reads the reverse sweep makes at the start of a compound statement's reverse, that is from
+   * the state at its end in the forward sweep: re-evaluated conditions, counted-loop bounds, and
+   * the recomputations at the start of a block.
+   */
+  final Map<Stmt, Set<String>> headerReads = new IdentityHashMap<>();
   /** Variables the reverse sweep recomputes at the start of their block. */
   final Set<Var> recomputed = new HashSet<>();
   private int tempsInUse;
@@ -186,6 +192,11 @@ final class SweepBuilder {
         }
       }
     }
+    Set<String> header = new HashSet<>();
+    for (Stmt r : out) {
+      collectReads(r, header);
+    }
+    headerReads.put(b, header);
     List<Stmt> stmts = b.stmts();
     for (int k = stmts.size() - 1; k >= 0; k--) {
       out.addAll(reverse(stmts.get(k)));
@@ -248,6 +259,7 @@ final class SweepBuilder {
         return out;
       }
       Expr cond = recompute ? primalExpr(i.condition()) : ctx("popBit", Type.BOOLEAN);
+      headerReads.put(i, effects.reads(cond));
       if (empty) {
         out.add(new Stmt.Call(cond, Origin.SYNTHETIC));
       } else if (t.stmts().isEmpty()) {
@@ -274,6 +286,9 @@ final class SweepBuilder {
       }
       Var i = counted.index();
       Expr last = lastIndex(counted);
+      Set<String> bounds = new HashSet<>(effects.reads(counted.start()));
+      bounds.addAll(effects.reads(counted.bound()));
+      headerReads.put(loop, bounds);
       Expr.BinaryOp stop = counted.ascending() ? Expr.BinaryOp.GE : Expr.BinaryOp.LE;
       Expr cond = new Expr.Binary(stop, new Expr.Ref(i), counted.start(), Type.BOOLEAN);
       Stmt step = counted.step() == 1
