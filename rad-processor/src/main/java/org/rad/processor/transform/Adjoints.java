@@ -1,6 +1,8 @@
 package org.rad.processor.transform;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.rad.processor.analysis.Activity;
 import org.rad.processor.diagnostics.CompileError;
@@ -23,6 +25,8 @@ final class Adjoints {
   private final Activity activity;
   private final Function<Expr, Expr> adjointLocation;
   private final Function<Type, Var> temp;
+  /** Branch decisions the forward sweep recorded for the statement being reversed, by node. */
+  private Map<Expr, Var> recordedBranches = new IdentityHashMap<>();
 
   /**
    * @param adjointLocation maps an active variable or array element to its adjoint location
@@ -32,6 +36,65 @@ final class Adjoints {
     this.activity = activity;
     this.adjointLocation = adjointLocation;
     this.temp = temp;
+  }
+
+  /**
+   * The conditions inside {@code e} whose outcome the adjoint depends on ({@code c} of
+   * {@code c ? a : b}, the comparison of an active {@code max}/{@code min}), in evaluation order.
+   * The forward sweep records each as one bit, so the reverse sweep needs neither the operands nor
+   * re-evaluation (a ReLU costs one bit, never the pre-activation).
+   */
+  List<Expr> branchConditions(Expr e) {
+    List<Expr> conditions = new java.util.ArrayList<>();
+    collectBranches(e, conditions, new java.util.ArrayList<>());
+    return conditions;
+  }
+
+  /** Same as {@link #branchConditions} but returns the nodes the conditions belong to. */
+  List<Expr> branchNodes(Expr e) {
+    List<Expr> nodes = new java.util.ArrayList<>();
+    collectBranches(e, new java.util.ArrayList<>(), nodes);
+    return nodes;
+  }
+
+  private void collectBranches(Expr e, List<Expr> conditions, List<Expr> nodes) {
+    if (!activity.isActive(e)) {
+      return;
+    }
+    if (e instanceof Expr.Conditional c) {
+      conditions.add(c.condition());
+      nodes.add(c);
+      collectBranches(c.whenTrue(), conditions, nodes);
+      collectBranches(c.whenFalse(), conditions, nodes);
+      return;
+    }
+    if (e instanceof Expr.StaticCall call && call.owner() == Owner.MATH
+        && (call.name().equals("max") || call.name().equals("min"))) {
+      for (Expr a : call.args()) {
+        collectBranches(a, conditions, nodes);
+      }
+      conditions.add(firstWins(call));
+      nodes.add(call);
+      return;
+    }
+    for (Expr c : Exprs.children(e)) {
+      collectBranches(c, conditions, nodes);
+    }
+  }
+
+  private static Expr firstWins(Expr.StaticCall call) {
+    BinaryOp op = call.name().equals("max") ? BinaryOp.GE : BinaryOp.LE;
+    return new Expr.Binary(op, call.args().get(0), call.args().get(1), Type.BOOLEAN);
+  }
+
+  /** Uses the recorded bits {@code branches} (node to boolean variable) for the next propagations. */
+  void useRecordedBranches(Map<Expr, Var> branches) {
+    this.recordedBranches = branches;
+  }
+
+  private Expr condition(Expr node, Expr computed) {
+    Var bit = recordedBranches.get(node);
+    return bit == null ? computed : new Expr.Ref(bit);
   }
 
   /** Emits into {@code out} the statements that propagate {@code seed} through {@code e}. */
@@ -55,7 +118,7 @@ final class Adjoints {
       Expr s = shared(seed, out);
       propagate(c.whenTrue(), s, whenTrue);
       propagate(c.whenFalse(), s, whenFalse);
-      out.add(new Stmt.If(c.condition(), Stmt.Block.of(whenTrue), whenFalse.isEmpty() ? null : Stmt.Block.of(whenFalse),
+      out.add(new Stmt.If(condition(c, c.condition()), Stmt.Block.of(whenTrue), whenFalse.isEmpty() ? null : Stmt.Block.of(whenFalse),
           org.rad.processor.ir.Origin.SYNTHETIC));
     } else if (e instanceof Expr.StaticCall call && call.owner() == Owner.MATH) {
       math(call, seed, out);
@@ -141,13 +204,12 @@ final class Adjoints {
       }
       case "max", "min" -> {
         // ties go to the first argument
-        BinaryOp firstWins = call.name().equals("max") ? BinaryOp.GE : BinaryOp.LE;
         Expr s = shared(seed, out);
         List<Stmt> first = new java.util.ArrayList<>();
         List<Stmt> second = new java.util.ArrayList<>();
         propagate(a.get(0), s, first);
         propagate(a.get(1), s, second);
-        Expr firstTaken = new Expr.Binary(firstWins, a.get(0), a.get(1), Type.BOOLEAN);
+        Expr firstTaken = condition(call, firstWins(call));
         if (first.isEmpty()) {
           out.add(new Stmt.If(Exprs.not(firstTaken), Stmt.Block.of(second), null, org.rad.processor.ir.Origin.SYNTHETIC));
         } else {

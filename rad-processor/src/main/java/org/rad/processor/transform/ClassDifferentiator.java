@@ -285,6 +285,7 @@ public final class ClassDifferentiator {
       }
     }
     reverseLocals.addAll(naming.temps());
+    reverseLocals.addAll(naming.branches());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key));
   }

@@ -19,6 +19,7 @@ final class Naming {
   private final Names names;
   private final Map<String, Var> adjoints = new LinkedHashMap<>();
   private final List<Var> temps = new ArrayList<>();
+  private final List<Var> branches = new ArrayList<>();
   private final Map<Stmt, Var> tripCounters = new IdentityHashMap<>();
   private final Map<String, String> shadowToPrimal = new HashMap<>();
 
@@ -43,6 +44,18 @@ final class Naming {
       temps.add(names.fresh("adj", Type.DOUBLE, Var.Kind.ADJOINT));
     }
     return temps.get(k);
+  }
+
+  /** The {@code k}-th recorded branch decision of a statement's reverse. */
+  Var branch(int k) {
+    while (branches.size() <= k) {
+      branches.add(names.fresh("taken", Type.BOOLEAN, Var.Kind.ADJOINT));
+    }
+    return branches.get(k);
+  }
+
+  List<Var> branches() {
+    return branches;
   }
 
   Var tripCounter(Stmt loop) {

@@ -85,6 +85,9 @@ final class SweepBuilder {
     if (s instanceof Stmt.Block b) {
       out.add(forward(b));
     } else if (s instanceof Stmt.Declare d) {
+      if (d.init() != null) {
+        recordBranches(new Expr.Ref(d.var()), d.init(), out);
+      }
       if (pushes.contains(d)) {
         out.add(push(new Expr.Ref(d.var())));
         if (d.init() != null) {
@@ -94,6 +97,7 @@ final class SweepBuilder {
         out.add(new Stmt.Declare(d.var(), forwardExpr(d.init(), true), d.origin()));
       }
     } else if (s instanceof Stmt.Assign a) {
+      recordBranches(a.target(), a.value(), out);
       if (pushes.contains(a)) {
         out.add(push(a.target()));
       }
@@ -142,6 +146,39 @@ final class SweepBuilder {
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
     }
+  }
+
+  /** Whether the reverse of {@code target = value} propagates an adjoint through {@code value}. */
+  private boolean propagates(Expr target, Expr value) {
+    if (value instanceof Expr.MethodCall || target.type() != Type.DOUBLE) {
+      return false;
+    }
+    Var root = rootOf(target);
+    return activity.isActive(root) && activity.isActive(value);
+  }
+
+  /** Pushes one bit per branch decision inside {@code value} that its adjoint depends on. */
+  private void recordBranches(Expr target, Expr value, List<Stmt> out) {
+    if (!propagates(target, value)) {
+      return;
+    }
+    for (Expr c : adjoints.branchConditions(value)) {
+      out.add(new Stmt.Call(ctx("pushBit", Type.VOID, forwardExpr(c, false)), Origin.SYNTHETIC));
+    }
+  }
+
+  /** Pops the bits {@link #recordBranches} pushed, into boolean variables the adjoint reads. */
+  private void restoreBranches(Expr target, Expr value, List<Stmt> out) {
+    java.util.Map<Expr, Var> bits = new IdentityHashMap<>();
+    if (propagates(target, value)) {
+      List<Expr> nodes = adjoints.branchNodes(value);
+      for (int k = nodes.size() - 1; k >= 0; k--) {
+        Var bit = naming.branch(k);
+        out.add(assign(bit, ctx("popBit", Type.BOOLEAN)));
+        bits.put(nodes.get(k), bit);
+      }
+    }
+    adjoints.useRecordedBranches(bits);
   }
 
   /** Calls become calls of the callee's forward sweep (when active) or of its primal copy. */
@@ -371,6 +408,7 @@ final class SweepBuilder {
     if (pushed) {
       out.add(restore(target));
     }
+    restoreBranches(target, value, out);
     boolean active = target.type() == Type.DOUBLE && activity.isActive(rootOf(target));
     if (!active) {
       return;
