@@ -37,6 +37,38 @@ public final class DoubleTape {
     return current[--pos];
   }
 
+  /**
+   * Records {@code values[from]}, ..., {@code values[to - 1]} in that order, as that many {@link
+   * #push} calls would, copying chunk-wise.
+   */
+  public void pushAll(double[] values, int from, int to) {
+    while (from < to) {
+      if (pos == CHUNK) {
+        nextChunk();
+      }
+      int n = Math.min(to - from, CHUNK - pos);
+      System.arraycopy(values, from, current, pos, n);
+      pos += n;
+      from += n;
+    }
+  }
+
+  /**
+   * Removes the last {@code to - from} values into {@code into[from]}, ..., {@code into[to - 1]} in
+   * the order they were recorded: the inverse of {@link #pushAll} of the same range.
+   */
+  public void popAll(double[] into, int from, int to) {
+    while (from < to) {
+      if (pos == 0) {
+        previousChunk();
+      }
+      int n = Math.min(to - from, pos);
+      pos -= n;
+      to -= n;
+      System.arraycopy(current, pos, into, to, n);
+    }
+  }
+
   private void nextChunk() {
     chunkIndex++;
     if (chunkIndex == chunks.size()) {

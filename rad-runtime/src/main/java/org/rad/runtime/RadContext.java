@@ -4,6 +4,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.Collections;
+import org.rad.annotations.Sampling;
 
 /**
  * The state one gradient call works with: the tapes that the forward sweep records onto and the
@@ -14,6 +15,18 @@ import java.util.Collections;
  * not reentrant: one gradient call at a time. Generated code calls the methods below; users
  * create contexts with {@link #exact()} or {@link #seeded(long)} and read {@link
  * #peakTapeBytes()} after a call.
+ *
+ * <p><b>Sampled records.</b> Records of {@code @Randomize} values go through {@link
+ * #pushSampled}/{@link #popSampled} (one value) and {@link #recordArray}/{@link #restoreArray}
+ * (a whole array, {@link #recordRows}/{@link #restoreRows} for a matrix). In an exact context they
+ * record exactly; in a seeded one they keep an unbiased random sample, decided by {@link
+ * CounterRng} from {@code (sampleSeed(), site, key)}, so the reverse sweep regenerates the
+ * decisions instead of storing them and only kept values occupy the tapes (and {@link
+ * #peakTapeBytes()}). The {@code site} numbers the record in the generated code; the {@code key}
+ * folds the indices of the enclosing loops ({@link CounterRng#key(long)} and overloads), leaving
+ * out the loops whose iterations share one sample. Reverse-sweep calls must mirror forward-sweep
+ * calls in LIFO order, with the same site, sampling, fraction and key; they interleave freely with
+ * the plain records.
  */
 public final class RadContext {
   private static final ThreadLocal<RadContext> THREAD_DEFAULT = ThreadLocal.withInitial(RadContext::exact);
@@ -31,10 +44,14 @@ public final class RadContext {
 
   private boolean active;
   private long peakTapeBytes;
+  /** Gradient calls begun on this context; the next one is call number {@code calls}. */
+  private long calls;
+  private long sampleSeed;
 
   private RadContext(boolean exact, long seed) {
     this.exact = exact;
     this.seed = seed;
+    this.sampleSeed = exact ? 0L : CounterRng.streamSeed(seed, 0);
   }
 
   /** A context whose generated code records every value exactly: the exact gradient. */
@@ -66,6 +83,16 @@ public final class RadContext {
   }
 
   /**
+   * The seed that the sample decisions of the current (or last) gradient call are drawn from:
+   * {@code CounterRng.streamSeed(seed(), c)} for the call that {@link #begin()} numbered {@code c}
+   * (from 0; before the first call, that of call 0); 0 for an exact context. Each gradient call on
+   * one seeded context draws fresh samples; the sequence is reproducible from the seed.
+   */
+  public long sampleSeed() {
+    return sampleSeed;
+  }
+
+  /**
    * The largest number of bytes the reverse sweep held during the last call: everything on the
    * tapes, plus primal arrays that are reachable only from the tapes (kept alive only for the
    * reverse sweep), counted once each.
@@ -76,13 +103,19 @@ public final class RadContext {
 
   // ---- called by generated code --------------------------------------------------------------
 
-  /** Starts a gradient call: empties the tapes and forgets the shadows of the last call. */
+  /**
+   * Starts a gradient call: empties the tapes and forgets the shadows of the last call. A seeded
+   * context moves on to the sample seed of the next call ({@link #sampleSeed()}).
+   */
   public void begin() {
     if (active) {
       throw new IllegalStateException(
           "this RadContext is already in use by a gradient call; give each concurrent or nested call its own context");
     }
     active = true;
+    if (!exact) {
+      sampleSeed = CounterRng.streamSeed(seed, calls++);
+    }
     clear();
     peakTapeBytes = 0;
   }
@@ -159,48 +192,206 @@ public final class RadContext {
     return 0;
   }
 
+  /** Records a double for the reverse sweep. */
   public void pushDouble(double v) {
     doubles.push(v);
   }
 
+  /** Removes and returns the double recorded last. */
   public double popDouble() {
     return doubles.pop();
   }
 
+  /** Records an int (a loop count, an index) for the reverse sweep. */
   public void pushInt(int v) {
     ints.push(v);
   }
 
+  /** Removes and returns the int recorded last. */
   public int popInt() {
     return ints.pop();
   }
 
+  /** Records a long as two ints on the int tape. */
   public void pushLong(long v) {
     ints.push((int) (v >>> 32));
     ints.push((int) v);
   }
 
+  /** Removes and returns the long recorded last. */
   public long popLong() {
     long low = ints.pop() & 0xffffffffL;
     long high = ints.pop();
     return (high << 32) | low;
   }
 
+  /** Records a branch decision or boolean, one bit. */
   public void pushBit(boolean bit) {
     bits.push(bit);
   }
 
+  /** Removes and returns the bit recorded last. */
   public boolean popBit() {
     return bits.pop();
   }
 
+  /** Records a reference to an array (or null), keeping the array alive for the reverse sweep. */
   public void pushRef(Object array) {
     refs.push(array);
   }
 
+  /** Removes and returns the reference recorded last, cast to the type the caller expects. */
   @SuppressWarnings("unchecked")
   public <T> T popRef() {
     return (T) refs.pop();
+  }
+
+  // ---- sampled records (@Randomize) ----------------------------------------------------------
+
+  /**
+   * Records one value of a {@code @Randomize} variable with Bernoulli sampling. Exact context (or
+   * {@code fraction == 1}): the same as {@link #pushDouble}. Seeded context: if {@code
+   * CounterRng.keep(sampleSeed(), site, key, fraction)}, pushes {@code value / fraction} onto the
+   * double tape, else pushes nothing. Allocates nothing.
+   *
+   * @param site the record's number in the generated code
+   * @param fraction the probability of keeping the value, {@code 0 < fraction <= 1}
+   * @param key the record's loop indices folded by {@link CounterRng#key(long)} and overloads
+   * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
+   */
+  public void pushSampled(int site, double fraction, double value, long key) {
+    checkFraction(fraction);
+    if (exact) {
+      doubles.push(value);
+    } else if (CounterRng.keep(sampleSeed, site, key, fraction)) {
+      doubles.push(value / fraction);
+    }
+  }
+
+  /**
+   * The reverse of {@link #pushSampled} with the same site, fraction and key: regenerates the
+   * decision, and returns the popped {@code value / fraction} if the value was kept, else 0.0
+   * (popping nothing). In an exact context the same as {@link #popDouble}.
+   */
+  public double popSampled(int site, double fraction, long key) {
+    checkFraction(fraction);
+    if (exact || CounterRng.keep(sampleSeed, site, key, fraction)) {
+      return doubles.pop();
+    }
+    return 0.0;
+  }
+
+  /**
+   * Records a whole array of a {@code @Randomize} variable. An exact context (or {@code fraction ==
+   * 1}) pushes every entry; a seeded one pushes only the values that {@code sampling} keeps: about
+   * {@code fraction * d} for {@link Sampling#BERNOULLI} (entry {@code j} decided as an element
+   * record with key {@code CounterRng.extend(key, j)}), exactly {@code k = CounterRng.sampleCount(
+   * fraction, d)} for the others, whose drawn indices (or projection signs) are regenerated from the
+   * counter RNG when restoring (formulas at the top of {@code CounterRng.java}). Either way, one int
+   * of metadata (the length, -1 for null) goes onto the int tape. All of it counts in {@link
+   * #peakTapeBytes()}.
+   *
+   * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
+   */
+  public void recordArray(int site, Sampling sampling, double fraction, double[] values, long key) {
+    checkFraction(fraction);
+    if (values == null) {
+      ints.push(-1);
+      return;
+    }
+    sampler(sampling, fraction).record(doubles, sampleSeed, site, fraction, values, key);
+    ints.push(values.length);
+  }
+
+  /**
+   * The reverse of {@link #recordArray} with the same site, sampling, fraction and key: a new dense
+   * array of {@code length} entries holding the unbiased reconstruction (kept entries scaled, zeros
+   * for dropped ones; {@code R R^T v} for {@link Sampling#RADEMACHER}), or exactly the recorded
+   * values in an exact context. Null if null was recorded.
+   *
+   * @throws IllegalStateException if the record on the tape has another length: the reverse sweep
+   *     does not mirror the forward sweep
+   */
+  public double[] restoreArray(int site, Sampling sampling, double fraction, int length, long key) {
+    checkFraction(fraction);
+    int recorded = ints.pop();
+    if (recorded == -1) {
+      return null;
+    }
+    if (recorded != length) {
+      throw new IllegalStateException("restoreArray at site " + site + " expected a record of length " + length
+          + " but the tape holds one of length " + recorded
+          + ": the reverse sweep does not mirror the forward sweep");
+    }
+    return restore(site, sampling, fraction, recorded, key);
+  }
+
+  /**
+   * Records each row of a matrix as an array record ({@link #recordArray}): row {@code r} with key
+   * {@code CounterRng.extend(key, r)}, or, if {@code sameSampleAcrossRows}, every row with {@code
+   * key} itself, so all rows share one sample (the paper's "same sample"). Rows may be ragged or
+   * null; the row count (-1 for a null matrix) goes onto the int tape.
+   */
+  public void recordRows(
+      int site, Sampling sampling, double fraction, double[][] matrix, boolean sameSampleAcrossRows, long key) {
+    checkFraction(fraction);
+    if (matrix == null) {
+      ints.push(-1);
+      return;
+    }
+    for (int r = 0; r < matrix.length; r++) {
+      recordArray(site, sampling, fraction, matrix[r], rowKey(key, r, sameSampleAcrossRows));
+    }
+    ints.push(matrix.length);
+  }
+
+  /**
+   * The reverse of {@link #recordRows} with the same arguments: a new matrix of {@code rows} rows,
+   * each the reconstruction of its record (with the recorded length; null rows stay null). Null if
+   * null was recorded.
+   *
+   * @throws IllegalStateException if the record on the tape has another number of rows
+   */
+  public double[][] restoreRows(
+      int site, Sampling sampling, double fraction, int rows, boolean sameSampleAcrossRows, long key) {
+    checkFraction(fraction);
+    int recorded = ints.pop();
+    if (recorded == -1) {
+      return null;
+    }
+    if (recorded != rows) {
+      throw new IllegalStateException("restoreRows at site " + site + " expected a record of " + rows
+          + " rows but the tape holds one of " + recorded + ": the reverse sweep does not mirror the forward sweep");
+    }
+    double[][] matrix = new double[rows][];
+    for (int r = rows - 1; r >= 0; r--) {
+      int length = ints.pop();
+      matrix[r] = length == -1 ? null : restore(site, sampling, fraction, length, rowKey(key, r, sameSampleAcrossRows));
+    }
+    return matrix;
+  }
+
+  private double[] restore(int site, Sampling sampling, double fraction, int length, long key) {
+    double[] out = new double[length];
+    sampler(sampling, fraction).restore(doubles, sampleSeed, site, fraction, out, key);
+    return out;
+  }
+
+  private ArraySampler sampler(Sampling sampling, double fraction) {
+    if (sampling == null) {
+      throw new NullPointerException("sampling");
+    }
+    return exact ? ExactSampler.INSTANCE : ArraySampler.of(sampling, fraction);
+  }
+
+  private static long rowKey(long key, int row, boolean sameSampleAcrossRows) {
+    return sameSampleAcrossRows ? key : CounterRng.extend(key, row);
+  }
+
+  private static void checkFraction(double fraction) {
+    if (!(fraction > 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("a sampled record's fraction must be in (0, 1], got " + fraction);
+    }
   }
 
   /** Hands the adjoint of a scalar argument from a callee's reverse sweep to its caller. */
@@ -208,6 +399,7 @@ public final class RadContext {
     adjoints.push(adjoint);
   }
 
+  /** Takes the adjoint that a callee's reverse sweep handed back with {@link #pushAdjoint}. */
   public double popAdjoint() {
     return adjoints.pop();
   }

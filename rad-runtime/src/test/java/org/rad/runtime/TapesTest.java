@@ -103,6 +103,46 @@ class TapesTest {
     assertEquals(4.25, tape.pop());
   }
 
+  @Test
+  void doubleTapeBulkPushAndPopMatchSinglePushesAcrossChunks() {
+    SplittableRandom random = new SplittableRandom(9);
+    DoubleTape bulk = new DoubleTape();
+    List<Double> model = new ArrayList<>();
+    List<double[]> pushed = new ArrayList<>();
+    // lengths that straddle chunk boundaries, including empty ranges and more than a chunk
+    int[] lengths = {0, 5, DoubleTape.CHUNK - 3, 7, 2 * DoubleTape.CHUNK + 11, 0, 1, DoubleTape.CHUNK};
+    for (int length : lengths) {
+      double[] values = new double[length + 4];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = random.nextDouble();
+      }
+      bulk.pushAll(values, 2, 2 + length);
+      for (int i = 2; i < 2 + length; i++) {
+        model.add(values[i]);
+      }
+      bulk.push(-1); // a single push between ranges
+      model.add(-1.0);
+      pushed.add(values);
+      assertEquals(model.size(), bulk.size());
+    }
+    for (int t = lengths.length - 1; t >= 0; t--) {
+      assertEquals(-1, bulk.pop());
+      int length = lengths[t];
+      double[] into = new double[length + 6];
+      into[0] = 42;
+      into[length + 5] = 43;
+      bulk.popAll(into, 3, 3 + length);
+      double[] values = pushed.get(t);
+      for (int i = 0; i < length; i++) {
+        assertEquals(values[2 + i], into[3 + i], "range " + t + " value " + i);
+      }
+      assertEquals(42, into[0]);
+      assertEquals(43, into[length + 5]);
+    }
+    assertEquals(0, bulk.size());
+    assertThrows(IllegalStateException.class, () -> bulk.popAll(new double[1], 0, 1));
+  }
+
   // ---- IntTape ---------------------------------------------------------------------------------
 
   @Test

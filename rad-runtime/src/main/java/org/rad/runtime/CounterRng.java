@@ -1,0 +1,198 @@
+package org.rad.runtime;
+
+/*
+ * ================================================================================================
+ * Counter-based random numbers for randomized AD: the exact formulas
+ * ================================================================================================
+ *
+ * Every random decision of a randomized gradient is a pure function of (seed, site, key), so the
+ * reverse sweep regenerates it instead of storing a mask, and another implementation (a CUDA
+ * kernel, say) that follows the formulas below draws bit-for-bit the same samples. All arithmetic
+ * is on 64-bit two's-complement integers with wrap-around (uint64_t in C), `>>>` is the logical
+ * (unsigned) right shift, `^` is xor; doubles are IEEE 754 binary64, round to nearest.
+ *
+ *   GOLDEN = 0x9E3779B97F4A7C15          INDEX_MULTIPLIER = 0xD1B54A32D192ED03
+ *
+ *   mix(z):                          // the SplitMix64 finalizer
+ *     z ^= z >>> 30;  z *= 0xBF58476D1CE4E5B9;
+ *     z ^= z >>> 27;  z *= 0x94D049BB133111EB;
+ *     z ^= z >>> 31;  return z;
+ *
+ *   extend(h, i) = mix(h ^ (i * INDEX_MULTIPLIER + GOLDEN))
+ *   key()                 = GOLDEN
+ *   key(i1, ..., in)      = extend(key(i1, ..., i(n-1)), in)      // fold indices left to right
+ *
+ *   hash(seed, site, key) = mix(mix(seed ^ (site * GOLDEN)) ^ key)  // site sign-extended to 64 bit
+ *   uniform(h)            = (double) (h >>> 11) * 2^-53             // exact, in [0, 1)
+ *   keep(seed, site, key, f) = f >= 1 || uniform(hash(seed, site, key)) < f
+ *   index(h, d)           = min(d - 1, (int) floor(uniform(h) * d))  // in [0, d), d >= 1
+ *   sign(h, t)            = ((h >>> t) & 1) == 0 ? +1.0 : -1.0       // 0 <= t < 64
+ *
+ *   streamSeed(seed, c)   = mix(seed + (c + 1) * GOLDEN)
+ *     = output c (0-based) of SplitMix64 started from state `seed`; the sample seed of gradient
+ *       call c on a RadContext.seeded(seed) context (c counts begin() calls from 0).
+ *
+ *   sampleCount(f, d): 0 if d == 0; else x = f * d; n = rint(x);
+ *     k = (|x - n| <= 1e-9 * x) ? n : ceil(x);  return min(d, max(1, k))
+ *     (ceil(f d), except that a product that is an integer up to rounding, like 0.3 * 10, is
+ *      taken as that integer)
+ *
+ * Records (s = sample seed of the call, K = the record's key, f = fraction, v = recorded values,
+ * d = v.length, k = sampleCount(f, d)); element j of an array record has the key extend(K, j), as
+ * if j were one more loop index. A fraction of 1, and an exact context, record all of v exactly.
+ *
+ *   element record (pushSampled):  kept iff keep(s, site, K, f); stores v / f if kept, else nothing
+ *   BERNOULLI array:    entry j kept iff keep(s, site, extend(K, j), f); stores v[j] / f for the
+ *                       kept j, in increasing j
+ *   WITH_REPLACEMENT:   for draw j = 0 .. k-1: i_j = index(hash(s, site, extend(K, j)), d);
+ *                       stores v[i_j] * (d / (double) k) in increasing j; restore adds each stored
+ *                       value at i_j (an entry drawn twice gets both)
+ *   WITHOUT_REPLACEMENT (selection sampling, Knuth's algorithm S): m = 0;
+ *                       for i = 0 .. d-1: entry i is selected iff
+ *                         uniform(hash(s, site, extend(K, i))) < (double) (k - m) / (double) (d - i),
+ *                       and then m += 1; stores v[i] * (d / (double) k) for the selected i in
+ *                       increasing i (exactly k of them, every k-subset equally likely)
+ *   RADEMACHER:         R[i][j] = sign(hash(s, site, extend(extend(K, i), j >>> 6)), j & 63) / sqrt(k)
+ *                       for 0 <= i < d, 0 <= j < k (one hash gives 64 signs of a row);
+ *                       stores z[j] = (1 / sqrt(k)) * sum_{i = 0..d-1} sign_ij * v[i] for j = 0 .. k-1;
+ *                       restores out[i] = (1 / sqrt(k)) * sum_{j = 0..k-1} sign_ij * z[j]
+ *                       (sums in increasing index order, 1 / sqrt(k) computed as 1.0 / sqrt((double) k))
+ *   matrix (recordRows): row r is an array record with key extend(K, r), or with key K for every
+ *                       row when the rows share one sample.
+ *
+ * Known answers (pinned by CounterRngTest): mix(0) = 0, streamSeed(0, 0) = 0xE220A8397B1DCDAF (the
+ * first output of SplitMix64 from state 0).
+ * ================================================================================================
+ */
+
+/**
+ * A counter-based random number generator: every random decision of a randomized gradient is a
+ * pure function of {@code (seed, site, key)}, where the site identifies the record in the code and
+ * the key folds the indices of the enclosing loops. The reverse sweep regenerates a decision
+ * instead of storing it, and any implementation that follows the formulas (documented on each
+ * method, and collected in the comment at the top of this file) draws the very same samples.
+ *
+ * <p>Arithmetic is on 64-bit integers with wrap-around; {@code >>>} is the unsigned shift.
+ */
+public final class CounterRng {
+  /** {@code 0x9E3779B97F4A7C15}: 2^64 divided by the golden ratio, the SplitMix64 increment. */
+  public static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+  /** {@code 0xD1B54A32D192ED03}: the odd multiplier that spreads a loop index in {@link #extend}. */
+  public static final long INDEX_MULTIPLIER = 0xD1B54A32D192ED03L;
+
+  private CounterRng() {}
+
+  /**
+   * The SplitMix64 finalizer, a bijection of 64-bit values with full avalanche:
+   * {@code z ^= z >>> 30; z *= 0xBF58476D1CE4E5B9; z ^= z >>> 27; z *= 0x94D049BB133111EB;
+   * z ^= z >>> 31}.
+   */
+  public static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
+   * Folds one more loop index into a key: {@code mix(key ^ (index * INDEX_MULTIPLIER + GOLDEN))}.
+   * {@code key(i, j) == extend(key(i), j)}, so nested loops can build their keys incrementally.
+   */
+  public static long extend(long key, long index) {
+    return mix(key ^ (index * INDEX_MULTIPLIER + GOLDEN));
+  }
+
+  /** The key of a record outside any loop (or whose loops are all shared): {@code GOLDEN}. */
+  public static long key() {
+    return GOLDEN;
+  }
+
+  /** The key of a record in one loop: {@code extend(GOLDEN, i)}. */
+  public static long key(long i) {
+    return extend(GOLDEN, i);
+  }
+
+  /** The key of a record in two nested loops: {@code extend(extend(GOLDEN, i), j)}. */
+  public static long key(long i, long j) {
+    return extend(extend(GOLDEN, i), j);
+  }
+
+  /** The key of a record in three nested loops: {@code extend(extend(extend(GOLDEN, i), j), k)}. */
+  public static long key(long i, long j, long k) {
+    return extend(extend(extend(GOLDEN, i), j), k);
+  }
+
+  /**
+   * The key of a record in nested loops, outermost index first: {@code h = GOLDEN}, then for each
+   * index {@code h = mix(h ^ (index * INDEX_MULTIPLIER + GOLDEN))}. Equal to the fixed-arity
+   * overloads, which avoid the array allocation on hot paths.
+   */
+  public static long key(long... indices) {
+    long h = GOLDEN;
+    for (long index : indices) {
+      h = extend(h, index);
+    }
+    return h;
+  }
+
+  /**
+   * The random bits of one decision: {@code mix(mix(seed ^ (site * GOLDEN)) ^ key)}, with {@code
+   * site} sign-extended to 64 bits before the multiplication.
+   */
+  public static long hash(long seed, int site, long key) {
+    return mix(mix(seed ^ (site * GOLDEN)) ^ key);
+  }
+
+  /** A uniform double in [0, 1) from the top 53 bits of a hash: {@code (hash >>> 11) * 2^-53}. */
+  public static double uniform(long hash) {
+    return (hash >>> 11) * 0x1.0p-53;
+  }
+
+  /**
+   * Whether a record with probability {@code fraction} of being kept is kept: {@code fraction >= 1
+   * || uniform(hash(seed, site, key)) < fraction}.
+   */
+  public static boolean keep(long seed, int site, long key, double fraction) {
+    return fraction >= 1 || uniform(hash(seed, site, key)) < fraction;
+  }
+
+  /**
+   * A uniform index in {@code [0, bound)}: {@code min(bound - 1, (int) floor(uniform(hash) *
+   * bound))} ({@code bound >= 1}; the {@code min} only guards against rounding up to {@code
+   * bound}).
+   */
+  public static int index(long hash, int bound) {
+    return Math.min(bound - 1, (int) (uniform(hash) * bound));
+  }
+
+  /** A random sign from bit {@code bit} (0..63) of a hash: {@code +1.0} if the bit is 0, else {@code -1.0}. */
+  public static double sign(long hash, int bit) {
+    return ((hash >>> bit) & 1L) == 0 ? 1.0 : -1.0;
+  }
+
+  /**
+   * The sample seed of gradient call {@code call} (0-based) on a context seeded with {@code seed}:
+   * {@code mix(seed + (call + 1) * GOLDEN)}, which is output {@code call} of SplitMix64 started
+   * from state {@code seed}. Successive calls thus draw fresh, reproducible samples.
+   */
+  public static long streamSeed(long seed, long call) {
+    return mix(seed + (call + 1) * GOLDEN);
+  }
+
+  /**
+   * How many of {@code length} entries a whole-array sampler keeps at {@code fraction}: {@code
+   * ceil(fraction * length)}, where a product within a relative 1e-9 of an integer (such as {@code
+   * 0.3 * 10 = 3.0000000000000004}) counts as that integer, clamped to {@code [1, length]}; 0 for an
+   * empty array. Exactly: {@code x = fraction * length; n = rint(x); k = |x - n| <= 1e-9 * x ? n :
+   * ceil(x)}.
+   */
+  public static int sampleCount(double fraction, int length) {
+    if (length == 0) {
+      return 0;
+    }
+    double x = fraction * length;
+    double n = Math.rint(x);
+    double k = Math.abs(x - n) <= 1e-9 * x ? n : Math.ceil(x);
+    return (int) Math.min(length, Math.max(1, k));
+  }
+}
