@@ -32,6 +32,8 @@ public final class RadContext {
   private static final ThreadLocal<RadContext> THREAD_DEFAULT = ThreadLocal.withInitial(RadContext::exact);
 
   private final boolean exact;
+  /** When positive, replaces the fraction of every {@code @Randomize} record site. */
+  private double fractionOverride;
   private final long seed;
 
   private final DoubleTape doubles = new DoubleTape();
@@ -66,6 +68,25 @@ public final class RadContext {
   public static RadContext seeded(long seed) {
     return new RadContext(false, seed);
   }
+  /**
+   * Replaces the fraction of every {@code @Randomize} record site with {@code fraction}, so one
+   * compiled method can be run at several sampling fractions (the reactor experiment sweeps
+   * 0.1 ... 0.001). Returns this context.
+   *
+   * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
+   */
+  public RadContext withFraction(double fraction) {
+    checkFraction(fraction);
+    this.fractionOverride = fraction;
+    return this;
+  }
+
+  /** The fraction records use: the override of {@link #withFraction}, else the annotated one. */
+  private double effective(double annotated) {
+    checkFraction(annotated);
+    return fractionOverride > 0 ? fractionOverride : annotated;
+  }
+
 
   /** The exact context of the calling thread, used by the generated overloads without a context. */
   public static RadContext threadDefault() {
@@ -260,7 +281,7 @@ public final class RadContext {
    * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
    */
   public void pushSampled(int site, double fraction, double value, long key) {
-    checkFraction(fraction);
+    fraction = effective(fraction);
     if (exact) {
       doubles.push(value);
     } else if (CounterRng.keep(sampleSeed, site, key, fraction)) {
@@ -274,7 +295,7 @@ public final class RadContext {
    * (popping nothing). In an exact context the same as {@link #popDouble}.
    */
   public double popSampled(int site, double fraction, long key) {
-    checkFraction(fraction);
+    fraction = effective(fraction);
     if (exact || CounterRng.keep(sampleSeed, site, key, fraction)) {
       return doubles.pop();
     }
@@ -294,7 +315,7 @@ public final class RadContext {
    * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
    */
   public void recordArray(int site, Sampling sampling, double fraction, double[] values, long key) {
-    checkFraction(fraction);
+    fraction = effective(fraction);
     if (values == null) {
       ints.push(-1);
       return;
@@ -313,7 +334,7 @@ public final class RadContext {
    *     does not mirror the forward sweep
    */
   public double[] restoreArray(int site, Sampling sampling, double fraction, int length, long key) {
-    checkFraction(fraction);
+    fraction = effective(fraction);
     int recorded = ints.pop();
     if (recorded == -1) {
       return null;
@@ -334,7 +355,7 @@ public final class RadContext {
    */
   public void recordRows(
       int site, Sampling sampling, double fraction, double[][] matrix, boolean sameSampleAcrossRows, long key) {
-    checkFraction(fraction);
+    fraction = effective(fraction);
     if (matrix == null) {
       ints.push(-1);
       return;
@@ -354,7 +375,7 @@ public final class RadContext {
    */
   public double[][] restoreRows(
       int site, Sampling sampling, double fraction, int rows, boolean sameSampleAcrossRows, long key) {
-    checkFraction(fraction);
+    fraction = effective(fraction);
     int recorded = ints.pop();
     if (recorded == -1) {
       return null;
