@@ -333,6 +333,16 @@ public final class RadContext {
    * @throws IllegalStateException if the record on the tape has another length: the reverse sweep
    *     does not mirror the forward sweep
    */
+  /**
+   * The reverse of {@link #recordArray}, taking the length from the record itself: what generated
+   * code uses after it dropped its reference to the recorded array.
+   */
+  public double[] restoreArray(int site, Sampling sampling, double fraction, long key) {
+    fraction = effective(fraction);
+    int recorded = ints.pop();
+    return recorded == -1 ? null : restore(site, sampling, fraction, recorded, key);
+  }
+
   public double[] restoreArray(int site, Sampling sampling, double fraction, int length, long key) {
     fraction = effective(fraction);
     int recorded = ints.pop();
@@ -373,6 +383,19 @@ public final class RadContext {
    *
    * @throws IllegalStateException if the record on the tape has another number of rows
    */
+  /** The reverse of {@link #recordRows}, taking the number of rows from the record itself. */
+  public double[][] restoreRows(int site, Sampling sampling, double fraction, boolean sameSampleAcrossRows, long key) {
+    fraction = effective(fraction);
+    int recorded = ints.pop();
+    ints.push(recorded);
+    return recorded == -1 ? pop(ints) : restoreRows(site, sampling, fraction, recorded, sameSampleAcrossRows, key);
+  }
+
+  private static double[][] pop(IntTape tape) {
+    tape.pop();
+    return null;
+  }
+
   public double[][] restoreRows(
       int site, Sampling sampling, double fraction, int rows, boolean sameSampleAcrossRows, long key) {
     fraction = effective(fraction);
