@@ -32,6 +32,11 @@ public final class RadContext {
   private static final ThreadLocal<RadContext> THREAD_DEFAULT = ThreadLocal.withInitial(RadContext::exact);
 
   private final boolean exact;
+  /**
+   * The biased estimator of the paper's public reactor code, for comparison only: kept values are
+   * stored without the 1/f scaling, and every call reuses one sample pattern.
+   */
+  private boolean unscaledFixedPattern;
   /** When positive, replaces the fraction of every {@code @Randomize} record site. */
   private double fractionOverride;
   private final long seed;
@@ -75,6 +80,17 @@ public final class RadContext {
    *
    * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
    */
+  /**
+   * A seeded context that reproduces the estimator of the paper's public reactor code, which is
+   * biased: element records keep their sampled values without scaling by 1/f, and every call
+   * draws the same sample pattern. Only for measuring that bias against the unbiased estimator.
+   */
+  public static RadContext unscaledFixedPattern(long seed) {
+    RadContext ctx = new RadContext(false, seed);
+    ctx.unscaledFixedPattern = true;
+    return ctx;
+  }
+
   public RadContext withFraction(double fraction) {
     checkFraction(fraction);
     this.fractionOverride = fraction;
@@ -135,7 +151,7 @@ public final class RadContext {
     }
     active = true;
     if (!exact) {
-      sampleSeed = CounterRng.streamSeed(seed, calls++);
+      sampleSeed = CounterRng.streamSeed(seed, unscaledFixedPattern ? 0 : calls++);
     }
     clear();
     peakTapeBytes = 0;
@@ -285,7 +301,7 @@ public final class RadContext {
     if (exact) {
       doubles.push(value);
     } else if (CounterRng.keep(sampleSeed, site, key, fraction)) {
-      doubles.push(value / fraction);
+      doubles.push(unscaledFixedPattern ? value : value / fraction);
     }
   }
 
