@@ -38,6 +38,16 @@ public final class RadDiagnostics {
    *     exact gradient
    */
   public static Report measure(RandomizedGradient gradient, int draws, long seed) {
+    return measure(gradient, draws, seed, RadContext.seeded(seed));
+  }
+
+  /**
+   * Like {@link #measure(RandomizedGradient, int, long)}, drawing the randomized gradients with the
+   * given context (for example one with {@link RadContext#withFraction}, or the biased
+   * {@link RadContext#unscaledFixedPattern} estimator to measure its bias). {@code seed} is only
+   * reported.
+   */
+  public static Report measure(RandomizedGradient gradient, int draws, long seed, RadContext randomized) {
     if (draws < 2) {
       throw new IllegalArgumentException("need at least 2 draws for a variance, got " + draws);
     }
@@ -47,7 +57,7 @@ public final class RadDiagnostics {
     double[] mean = new double[n];
     double[] m2 = new double[n];
     double sumRelativeSquaredError = 0;
-    RadContext ctx = RadContext.seeded(seed);
+    RadContext ctx = randomized;
     for (int t = 0; t < draws; t++) {
       double[] g = gradient.gradient(ctx);
       if (g.length != n) {

@@ -1,6 +1,7 @@
 package org.rad.samples.reactor;
 
 import org.rad.annotations.Differentiable;
+import org.rad.annotations.Randomize;
 
 /**
  * The fission-reactor control problem of Oktay et al. (ICLR 2021, appendix B): one-group neutron
@@ -13,7 +14,8 @@ import org.rad.annotations.Differentiable;
  * integrated with explicit FTCS steps, and a loss that measures how far the flux strays from a
  * moving target. Written the way a physicist would write it: plain loops over a {@code double[][]}
  * field, two buffers swapped each step, and a helper for the source term. The processor generates
- * {@code ReactorGrad} from it; there is no hand-written adjoint.
+ * {@code ReactorGrad} from it; there is no hand-written adjoint. The field is marked
+ * {@code @Randomize}: with a seeded context the reverse sweep keeps only a sample of it.
  */
 public final class Reactor {
   /** Diffusion coefficient. */
@@ -49,6 +51,9 @@ public final class Reactor {
   @Differentiable(wrt = "theta")
   public static double loss(double[] theta, int n, int steps, double dt) {
     double dx = 1.0 / n;
+    // The field is what the reverse sweep must remember, one value per cell per step. Marked for
+    // randomized AD: its records keep a 1% sample, scaled by 1/f (RadContext.exact() keeps all).
+    @Randomize(fraction = 0.01)
     double[][] phi = new double[n + 1][n + 1];
     double[][] next = new double[n + 1][n + 1];
     for (int i = 0; i <= n; i++) {
