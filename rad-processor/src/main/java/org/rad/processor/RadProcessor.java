@@ -114,8 +114,13 @@ public final class RadProcessor extends AbstractProcessor {
   }
 
   private void processClass(TypeElement type, List<ExecutableElement> entries) {
+    String unreachable = unreachable(type);
+    if (unreachable != null) {
+      reporter.error(type, Message.INACCESSIBLE.format(unreachable));
+      return;
+    }
     try {
-      Map<String, MethodIR> translated = new FrontEnd(trees).translate(type, entries);
+      Map<String, MethodIR> translated = new FrontEnd(trees, processingEnv.getElementUtils()).translate(type, entries);
       Map<String, DifferentiatedMethod> methods = ClassDifferentiator.differentiate(translated);
       ClassName user = ClassName.get(type);
       JavaFile file = new GradClassWriter(user, gradClassName(type)).write(methods, type);
@@ -124,11 +129,30 @@ public final class RadProcessor extends AbstractProcessor {
       reporter.error(e.origin(), entries.get(0), e.getMessage());
     } catch (IOException e) {
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), "could not write the generated class: " + e.getMessage()));
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (RuntimeException | AssertionError | StackOverflowError | LinkageError e) {
+      // anything but a fatal VM error becomes an error on the class, never a javac crash
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
     }
+  }
+
+  /**
+   * Why the generated class, a top-level class of the same package, could not refer to
+   * {@code type}; null if it can.
+   */
+  static String unreachable(TypeElement type) {
+    for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      if (t.getNestingKind() == NestingKind.LOCAL || t.getNestingKind() == NestingKind.ANONYMOUS) {
+        return "the class " + type.getSimpleName() + " is declared inside a method, so the generated class cannot refer to it;"
+            + " declare it as a (static) member class or a top-level class";
+      }
+      if (t.getModifiers().contains(javax.lang.model.element.Modifier.PRIVATE)) {
+        return "the class " + t.getSimpleName() + " is private, so the generated " + gradClassName(type).simpleName()
+            + " cannot refer to it; make it package-private";
+      }
+    }
+    return null;
   }
 
   /** {@code FooGrad} for {@code Foo}; {@code Outer_InnerGrad} for a nested {@code Outer.Inner}. */

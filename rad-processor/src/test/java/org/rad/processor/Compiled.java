@@ -62,7 +62,12 @@ final class Compiled {
   }
 
   static Compilation compileExpectingFailure(String fqcn, String source) {
-    return Compiler.javac().withProcessors(new RadProcessor()).compile(JavaFileObjects.forSourceString(fqcn, source));
+    return compileExpectingFailure(JavaFileObjects.forSourceString(fqcn, source));
+  }
+
+  /** Compiles {@code source} with the rad processor, whatever the outcome. */
+  static Compilation compileExpectingFailure(JavaFileObject source) {
+    return Compiler.javac().withProcessors(new RadProcessor()).compile(source);
   }
 
   Class<?> load(String name) {

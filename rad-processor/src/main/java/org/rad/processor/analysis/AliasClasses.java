@@ -15,6 +15,8 @@ import org.rad.processor.ir.Var;
  * through any member are writes to the class; activity and recording are decided per class.
  */
 public final class AliasClasses {
+  /** Prefix of the members that stand for field arrays (never a variable name). */
+  private static final String FIELD = "@";
   private final Map<String, String> parent = new HashMap<>();
 
   /** Builds the classes of {@code method}, using callee summaries for call results. */
@@ -47,9 +49,15 @@ public final class AliasClasses {
     if (value instanceof Expr.Ref r) {
       return List.of(r.var().name());
     }
+    if (value instanceof Expr.FieldRead f) {
+      return List.of(FIELD + f.name());
+    }
     if (value instanceof Expr.Index ix) {
-      String root = Statements.rootVar(ix);
-      return root == null ? List.of() : List.of(root);
+      Expr root = ix;
+      while (root instanceof Expr.Index i) {
+        root = i.array();
+      }
+      return root instanceof Expr.FieldRead f ? List.of(FIELD + f.name()) : sources(root, summaries);
     }
     if (value instanceof Expr.Conditional c) {
       List<String> all = new java.util.ArrayList<>(sources(c.whenTrue(), summaries));
@@ -90,6 +98,21 @@ public final class AliasClasses {
     String root = find(p);
     parent.put(name, root);
     return root;
+  }
+
+  /**
+   * The field array that a member of {@code name}'s class may refer to (a local tied to a field,
+   * {@code double[] w = weights;}), or null. Fields are constants to the sweeps, so nothing may
+   * write into them.
+   */
+  public String field(String name) {
+    String root = find(name);
+    for (String member : List.copyOf(parent.keySet())) {
+      if (member.startsWith(FIELD) && find(member).equals(root)) {
+        return member.substring(FIELD.length());
+      }
+    }
+    return null;
   }
 
   /** Whether two array variables may share storage. */

@@ -46,17 +46,26 @@ public final class Effects {
       return;
     }
     if (e instanceof Expr.MethodCall call) {
-      for (Expr a : call.args()) {
-        reads(a, keys);
-        String root = Statements.rootVar(a);
-        if (root != null && a.type().isArray()) {
-          keys.add(aliases.contentsKey(root)); // the callee may read the array's contents
-        }
-      }
+      callReads(call.args(), keys);
+      return;
+    }
+    if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
+      // a callee's forward, reverse or primal copy reads the contents of the arrays passed in
+      callReads(call.args(), keys);
       return;
     }
     for (Expr c : Exprs.children(e)) {
       reads(c, keys);
+    }
+  }
+
+  private void callReads(java.util.List<Expr> args, Set<String> keys) {
+    for (Expr a : args) {
+      reads(a, keys);
+      String root = Statements.rootVar(a);
+      if (root != null && a.type().isArray() && !shadowOf.containsKey(root)) {
+        keys.add(aliases.contentsKey(root)); // the callee may read the array's contents
+      }
     }
   }
 

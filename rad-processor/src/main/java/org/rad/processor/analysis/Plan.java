@@ -18,10 +18,10 @@ import org.rad.processor.ir.Var;
  * start of a block's reverse, the state is the state at the block's end in the forward sweep, so:
  *
  * <ul>
- *   <li>a declaration whose variable is never reassigned and whose initializer reads nothing that
- *       the rest of its block writes is recomputed at the start of the block's reverse (e.g. the
- *       source term {@code c = source(theta, x, t)} of a time step, a row reference
- *       {@code double[] row = m[i]});
+ *   <li>a declaration whose variable is never reassigned and whose initializer is cheap (calls
+ *       only of loop-free methods) and reads nothing that the rest of its block writes is
+ *       recomputed at the start of the block's reverse (e.g. the source term
+ *       {@code c = source(theta, x, t)} of a time step, a row reference {@code double[] row = m[i]});
  *   <li>an {@code if} whose condition reads nothing its branches write re-evaluates the condition
  *       instead of recording a bit;
  *   <li>a counted {@code for} loop ({@code for (int i = a; i < b; i += c)}) whose body writes
@@ -143,10 +143,19 @@ public final class Plan {
     return (scalar || isRowReference(d)) && pure(d.init());
   }
 
-  /** No allocation and no call of a method that writes into its arguments. */
+  /**
+   * No allocation, and no call of a method that writes into its arguments or that has loops: what
+   * the reverse sweep re-evaluates must be cheap (a loop-free helper such as a source term is; a
+   * dot product is not, and its value costs one double to record).
+   */
   private boolean pure(Expr e) {
     return !Exprs.any(e, x -> x instanceof Expr.NewArray || x instanceof Expr.ArrayLiteral || x instanceof Expr.Clone
-        || x instanceof Expr.MethodCall call && (call.type().isArray() || writesAnything(call)));
+        || x instanceof Expr.MethodCall call && (call.type().isArray() || writesAnything(call) || !loopFree(call)));
+  }
+
+  private boolean loopFree(Expr.MethodCall call) {
+    MethodSummary s = summaries.get(call.key());
+    return s != null && s.loopFree();
   }
 
   private boolean writesAnything(Expr.MethodCall call) {

@@ -107,22 +107,49 @@ public final class GradClassWriter {
     return ParameterSpec.builder(RAD_CONTEXT, "ctx").build();
   }
 
-  private static String barName(Var p) {
-    return p.name() + "Bar";
+  /**
+   * Names of the public entry's own variables ({@code xBar}, {@code result}, {@code aAfter}, ...),
+   * chosen so that they clash with no parameter of the user's method.
+   */
+  private static final class EntryNames {
+    private final Set<String> used = new HashSet<>();
+    private final Map<String, String> names = new java.util.HashMap<>();
+
+    EntryNames(MethodIR m) {
+      m.params().forEach(p -> used.add(p.name()));
+      used.add("ctx");
+      used.add("self");
+    }
+
+    /** The name for {@code base}, the same on every call. */
+    String of(String base) {
+      return names.computeIfAbsent(base, b -> {
+        String name = b;
+        for (int n = 2; !used.add(name); n++) {
+          name = b + n;
+        }
+        return name;
+      });
+    }
+
+    String bar(Var p) {
+      return of(p.name() + "Bar");
+    }
   }
 
   /** The public entry: the value of f, with the gradient added into the adjoint arguments. */
   private MethodSpec entry(DifferentiatedMethod d, boolean withContext) {
     MethodIR m = d.method();
+    EntryNames names = new EntryNames(m);
     MethodSpec.Builder b = MethodSpec.methodBuilder(m.name())
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(TypeName.DOUBLE)
         .addParameters(primalParams(m));
     for (Var w : m.wrt()) {
       // a double's derivative goes to element 0 of a double[]; arrays get an array of their shape
-      b.addParameter(w.type() == Type.DOUBLE ? ArrayTypeName.of(TypeName.DOUBLE) : typeName(w.type()), barName(w));
+      b.addParameter(w.type() == Type.DOUBLE ? ArrayTypeName.of(TypeName.DOUBLE) : typeName(w.type()), names.bar(w));
     }
-    String bars = String.join(", ", m.wrt().stream().map(GradClassWriter::barName).toList());
+    String bars = String.join(", ", m.wrt().stream().map(names::bar).toList());
     String call = argList(m) + (bars.isEmpty() ? "" : ", " + bars);
     if (!withContext) {
       return b.addJavadoc("Like {@link #$L} with this thread's default exact context.\n", m.name())
@@ -131,19 +158,20 @@ public final class GradClassWriter {
     }
     b.addParameter(ctxParam());
     b.addJavadoc("Returns {@link $T#$L} and adds its gradient with respect to $L into $L.\n",
-        userClass, m.name(), String.join(", ", m.wrt().stream().map(Var::name).toList()),
-        String.join(", ", m.wrt().stream().map(GradClassWriter::barName).toList()));
+        userClass, m.name(), String.join(", ", m.wrt().stream().map(Var::name).toList()), bars);
+    String result = names.of("result");
     CodeBlock.Builder code = CodeBlock.builder();
     code.addStatement("ctx.begin()");
     code.beginControlFlow("try");
-    // Arrays the method writes into: the reverse sweep restores them, so keep the final state.
+    // Arrays the method writes into (int[] too): the reverse sweep restores them, so keep the
+    // final state.
     List<Var> written = new ArrayList<>();
     for (Var p : m.params()) {
-      if (p.type().isDifferentiable() && p.type().isArray() && d.writtenParams().contains(p.name())) {
+      if (p.type().isArray() && d.writtenParams().contains(p.name())) {
         written.add(p);
       }
     }
-    code.addStatement("double result = $LForward($L, ctx)", m.name(), argList(m));
+    code.addStatement("double $L = $LForward($L, ctx)", result, d.callee().name(), argList(m));
     List<String> arrays = new ArrayList<>();
     for (Var p : m.params()) {
       if (p.type().isArray()) {
@@ -152,31 +180,31 @@ public final class GradClassWriter {
     }
     code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
     for (Var p : written) {
-      code.addStatement("$T $LAfter = $L", typeName(p.type()), p.name(),
+      code.addStatement("$T $L = $L", typeName(p.type()), names.of(p.name() + "After"),
           p.type() == Type.DOUBLE_MATRIX ? CodeBlock.of("$T.deepCopy($L)", SHADOWS, p.name()) : CodeBlock.of("$L.clone()", p.name()));
     }
     List<String> reverseArgs = new ArrayList<>();
     reverseArgs.add(argList(m));
-    List<String> internal = new ArrayList<>();
+    List<Var> internal = new ArrayList<>();
     for (Var p : m.params()) {
       if (!d.callee().isActiveParam(p) || !p.type().isArray()) {
         continue;
       }
       if (m.wrt().contains(p) && !written.contains(p)) {
-        reverseArgs.add(barName(p));
+        reverseArgs.add(names.bar(p));
       } else {
         // not requested, or written in place (its adjoint must start at zero): a scratch adjoint
-        String scratch = p.name() + "Adjoint";
+        String scratch = names.of(p.name() + "Adjoint");
         code.addStatement("$T $L = ctx.shadow($L)", typeName(p.type()), scratch, p.name());
         reverseArgs.add(scratch);
         if (m.wrt().contains(p)) {
-          internal.add(p.name());
+          internal.add(p);
         }
       }
     }
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
-    code.addStatement("$LReverse($L)", m.name(), String.join(", ", reverseArgs));
+    code.addStatement("$LReverse($L)", d.callee().name(), String.join(", ", reverseArgs));
     List<Var> scalars = new ArrayList<>();
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type() == Type.DOUBLE) {
@@ -186,26 +214,28 @@ public final class GradClassWriter {
     for (int k = scalars.size() - 1; k >= 0; k--) {
       Var p = scalars.get(k);
       if (m.wrt().contains(p)) {
-        code.addStatement("$L[0] += ctx.popAdjoint()", barName(p));
+        code.addStatement("$L[0] += ctx.popAdjoint()", names.bar(p));
       } else {
         code.addStatement("ctx.popAdjoint()");
       }
     }
-    for (String p : internal) {
-      code.addStatement("$T.addInto($LBar, $LAdjoint)", SHADOWS, p, p);
+    for (Var p : internal) {
+      code.addStatement("$T.addInto($L, $L)", SHADOWS, names.bar(p), names.of(p.name() + "Adjoint"));
     }
     for (Var p : written) {
+      String after = names.of(p.name() + "After");
       if (p.type() == Type.DOUBLE_MATRIX) {
-        code.addStatement("$T.copyInto($L, $LAfter)", SHADOWS, p.name(), p.name());
+        code.addStatement("$T.copyInto($L, $L)", SHADOWS, p.name(), after);
       } else {
-        code.addStatement("System.arraycopy($LAfter, 0, $L, 0, $L.length)", p.name(), p.name(), p.name());
+        code.addStatement("System.arraycopy($L, 0, $L, 0, $L.length)", after, p.name(), p.name());
       }
     }
     code.addStatement("ctx.end()");
-    code.addStatement("return result");
-    code.nextControlFlow("catch (RuntimeException | Error e)");
+    code.addStatement("return $L", result);
+    String failure = names.of("e");
+    code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
     code.addStatement("ctx.abort()");
-    code.addStatement("throw e");
+    code.addStatement("throw $L", failure);
     code.endControlFlow();
     return b.addCode(code.build()).build();
   }
@@ -220,34 +250,115 @@ public final class GradClassWriter {
     return names;
   }
 
-  private void hoist(List<Var> locals, Set<String> except, CodeBlock.Builder code) {
+  /** Declares at the top of a method the {@code locals} that {@code used} names, but not {@code except}. */
+  private void hoist(List<Var> locals, Set<String> except, Set<String> used, CodeBlock.Builder code) {
+    Set<String> done = new HashSet<>();
     for (Var v : locals) {
-      if (!except.contains(v.name()) && v.type() != Type.VOID) {
+      if (!except.contains(v.name()) && used.contains(v.name()) && v.type() != Type.VOID && done.add(v.name())) {
         code.addStatement("$T $L = $L", typeName(v.type()), v.name(), v.type().zero());
       }
     }
   }
 
+  /** Every variable name that {@code b} mentions. */
+  static Set<String> usedNames(Stmt.Block b) {
+    Set<String> names = new HashSet<>();
+    collectNames(b, names);
+    return names;
+  }
+
+  private static void collectNames(Stmt s, Set<String> names) {
+    java.util.function.Consumer<org.rad.processor.ir.Expr> expr = e -> org.rad.processor.ir.Exprs.walk(e, x -> {
+      if (x instanceof org.rad.processor.ir.Expr.Ref r) {
+        names.add(r.var().name());
+      }
+    });
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> collectNames(c, names));
+    } else if (s instanceof Stmt.Declare d) {
+      names.add(d.var().name());
+      if (d.init() != null) {
+        expr.accept(d.init());
+      }
+    } else if (s instanceof Stmt.Assign a) {
+      expr.accept(a.target());
+      expr.accept(a.value());
+    } else if (s instanceof Stmt.Step st) {
+      names.add(st.var().name());
+    } else if (s instanceof Stmt.Call c) {
+      expr.accept(c.call());
+    } else if (s instanceof Stmt.If i) {
+      expr.accept(i.condition());
+      collectNames(i.whenTrue(), names);
+      if (i.whenFalse() != null) {
+        collectNames(i.whenFalse(), names);
+      }
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(c -> collectNames(c, names));
+      if (f.condition() != null) {
+        expr.accept(f.condition());
+      }
+      f.update().forEach(c -> collectNames(c, names));
+      collectNames(f.body(), names);
+    } else if (s instanceof Stmt.While w) {
+      expr.accept(w.condition());
+      collectNames(w.body(), names);
+    } else if (s instanceof Stmt.Return r && r.value() != null) {
+      expr.accept(r.value());
+    }
+  }
+
+  /**
+   * The body and what it returns: {@code result = e;} as the last statement, with {@code result}
+   * used nowhere else, becomes {@code return e;} (the body without it, and {@code e}).
+   */
+  private static Body withReturn(Stmt.Block body, Var result, Set<String> usedAfter) {
+    if (result == null) {
+      return new Body(body, null);
+    }
+    List<Stmt> stmts = body.stmts();
+    if (!stmts.isEmpty() && stmts.get(stmts.size() - 1) instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET
+        && a.target() instanceof org.rad.processor.ir.Expr.Ref r && r.var().equals(result) && !usedAfter.contains(result.name())) {
+      Stmt.Block rest = new Stmt.Block(stmts.subList(0, stmts.size() - 1), body.origin());
+      if (!usedNames(rest).contains(result.name())) {
+        return new Body(rest, a.value());
+      }
+    }
+    return new Body(body, new org.rad.processor.ir.Expr.Ref(result));
+  }
+
+  /** A method body to print and the value it returns at its end (null for void). */
+  private record Body(Stmt.Block block, org.rad.processor.ir.Expr returned) {}
+
   private MethodSpec forward(DifferentiatedMethod d) {
     MethodIR m = d.method();
-    Set<String> inPlace = topLevelDeclarations(d.forward());
+    Set<String> handedOff = new HashSet<>();
+    d.handoff().forEach(v -> handedOff.add(v.name()));
+    var returned = withReturn(d.forward(), d.result(), handedOff);
+    Stmt.Block body = returned.block();
+    Set<String> inPlace = topLevelDeclarations(body);
     JavaPrinter printer = new JavaPrinter(userClass, inPlace);
+    Set<String> used = usedNames(body);
+    used.addAll(handedOff);
+    if (returned.returned() != null) {
+      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
+    }
     CodeBlock.Builder code = CodeBlock.builder();
-    hoist(d.forwardLocals(), inPlace, code);
-    printer.block(d.forward(), code);
+    hoist(d.forwardLocals(), inPlace, used, code);
+    printer.block(body, code);
     if (!d.handoff().isEmpty()) {
       code.add("// hand the values the reverse sweep starts from over to it\n");
     }
     for (Var v : d.handoff()) {
       code.addStatement("ctx.$L($L)", SweepCode.tapeMethod("push", v.type()), v.name());
     }
-    if (d.result() != null) {
-      code.addStatement("return $L", d.result().name());
+    if (returned.returned() != null) {
+      code.addStatement("return $L", printer.expr(returned.returned()));
     }
-    return MethodSpec.methodBuilder(m.name() + "Forward")
+    return MethodSpec.methodBuilder(d.callee().name() + "Forward")
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Forward sweep of {@link $T#$L}: its value, recording what {@link #$LReverse} needs.\n",
-            userClass, m.name(), m.name())
+            userClass, m.name(), d.callee().name())
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
         .addParameter(ctxParam())
@@ -257,7 +368,7 @@ public final class GradClassWriter {
 
   private MethodSpec reverse(DifferentiatedMethod d) {
     MethodIR m = d.method();
-    MethodSpec.Builder b = MethodSpec.methodBuilder(m.name() + "Reverse")
+    MethodSpec.Builder b = MethodSpec.methodBuilder(d.callee().name() + "Reverse")
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Reverse sweep of {@link $T#$L}: adds the adjoints of its inputs, given the adjoint of its result.\n"
             + "Adjoints of double parameters are handed back with {@code ctx.pushAdjoint}, in parameter order.\n",
@@ -271,7 +382,11 @@ public final class GradClassWriter {
     }
     b.addParameter(ctxParam());
     CodeBlock.Builder code = CodeBlock.builder();
-    hoist(d.reverseLocals(), Set.of(), code);
+    Set<String> used = usedNames(d.reverse());
+    d.handoff().forEach(v -> used.add(v.name()));
+    d.arrayLocalShadows().forEach(pair -> used.add(pair[1].name()));
+    d.scalarParamAdjoints().forEach(v -> used.add(v.name()));
+    hoist(d.reverseLocals(), Set.of(), used, code);
     int k = 0;
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type().isArray()) {
@@ -300,15 +415,21 @@ public final class GradClassWriter {
 
   private MethodSpec primal(DifferentiatedMethod d) {
     MethodIR m = d.method();
-    Stmt.Block body = SweepCode.primal(m.body());
+    var returned = withReturn(SweepCode.primal(m.body()), d.result(), Set.of());
+    Stmt.Block body = returned.block();
     Set<String> inPlace = topLevelDeclarations(body);
-    CodeBlock.Builder code = CodeBlock.builder();
-    hoist(m.locals(), inPlace, code);
-    new JavaPrinter(userClass, inPlace).block(body, code);
-    if (d.result() != null) {
-      code.addStatement("return $L", d.result().name());
+    Set<String> used = usedNames(body);
+    if (returned.returned() != null) {
+      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
     }
-    return MethodSpec.methodBuilder(m.name() + "Primal")
+    CodeBlock.Builder code = CodeBlock.builder();
+    hoist(m.locals(), inPlace, used, code);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
+    printer.block(body, code);
+    if (returned.returned() != null) {
+      code.addStatement("return $L", printer.expr(returned.returned()));
+    }
+    return MethodSpec.methodBuilder(d.callee().name() + "Primal")
         .addModifiers(Modifier.STATIC)
         .addJavadoc("{@link $T#$L} as written, without records.\n", userClass, m.name())
         .returns(typeName(m.returnType()))

@@ -149,6 +149,9 @@ final class JavaPrinter {
     if (e instanceof Expr.ContextCall c) {
       return CodeBlock.of("ctx.$L($L)", c.name(), args(c.args()));
     }
+    if (e instanceof Expr.LibraryCall c) {
+      return CodeBlock.of("$T.$L($L)", ClassName.bestGuess(c.owner()), c.name(), args(c.args()));
+    }
     if (e instanceof Expr.NewArray n) {
       String element = n.type() == Type.INT_ARRAY ? "int" : "double";
       int rank = n.type() == Type.DOUBLE_MATRIX ? 2 : 1;

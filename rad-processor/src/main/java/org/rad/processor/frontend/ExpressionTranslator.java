@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import org.rad.processor.diagnostics.CompileError;
 import org.rad.processor.diagnostics.Message;
@@ -60,14 +61,16 @@ final class ExpressionTranslator {
   private final MethodScope scope;
   private final Var self;
   private final Consumer<ExecutableElement> calleeFound;
+  private final Library library;
 
-  ExpressionTranslator(
-      ClassContext clazz, CompilationUnitTree unit, MethodScope scope, Var self, Consumer<ExecutableElement> calleeFound) {
+  ExpressionTranslator(ClassContext clazz, CompilationUnitTree unit, MethodScope scope, Var self,
+      Consumer<ExecutableElement> calleeFound, Library library) {
     this.clazz = clazz;
     this.unit = unit;
     this.scope = scope;
     this.self = self;
     this.calleeFound = calleeFound;
+    this.library = library;
   }
 
   Origin origin(Tree tree) {
@@ -297,8 +300,15 @@ final class ExpressionTranslator {
         return fieldRead(field, tree);
       }
     }
+    TypeElement other = library.type(target.toString());
+    if (other != null) {
+      Object constant = Library.constant(other, member);
+      if (constant != null) {
+        return constantLiteral(constant, tree);
+      }
+    }
     throw unsupported(tree, "the member access " + tree,
-        "read locals, parameters, fields of " + clazz.simpleName() + " and the constants of Math");
+        "read locals, parameters, fields of " + clazz.simpleName() + " and constants");
   }
 
   private Expr arithmetic(BinaryTree tree) {
@@ -410,11 +420,48 @@ final class ExpressionTranslator {
       if (owner.equals("this") || owner.equals(clazz.simpleName())) {
         return sameClassCall(tree, name, args, owner.equals("this"));
       }
+      TypeElement other = library.type(owner);
+      if (other != null && !other.equals(clazz.type())) {
+        return libraryCall(tree, other, name, args);
+      }
+      rejectLambdas(ms.getExpression());
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
-          "move the computation into a method of " + clazz.simpleName() + " so it can be differentiated, or compute it before the call and pass the result in"));
+          "only Math functions, methods of " + clazz.simpleName() + " and static methods of other classes that take and return numbers can be called;"
+              + " move the computation into a method of " + clazz.simpleName() + " so it can be differentiated"));
     }
     String name = ((IdentifierTree) select).getName().toString();
     return sameClassCall(tree, name, args, false);
+  }
+
+  /** Reports a lambda or method reference in {@code tree} (a chain of calls) at its position. */
+  private void rejectLambdas(Tree tree) {
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree t, Void unused) {
+        if (t != null && (t.getKind() == Tree.Kind.LAMBDA_EXPRESSION || t.getKind() == Tree.Kind.MEMBER_REFERENCE)) {
+          translate((ExpressionTree) t);
+        }
+        return super.scan(t, unused);
+      }
+    }.scan(tree, null);
+  }
+
+  /**
+   * A static method of another class with number parameters: it runs as it is, and the activity
+   * analysis rejects it later if a derivative would have to flow through it.
+   */
+  private Expr libraryCall(MethodInvocationTree tree, TypeElement owner, String name, List<Expr> args) {
+    ExecutableElement m = Library.numericMethod(owner, name, Library.types(args));
+    if (m == null) {
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "of other classes only public static methods whose parameters and result are numbers or booleans can be called;"
+              + " move the computation into a method of " + clazz.simpleName() + " so it can be differentiated"));
+    }
+    List<Expr> coerced = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      coerced.add(coerce(args.get(i), ClassContext.irType(m.getParameters().get(i).asType()), tree.getArguments().get(i)));
+    }
+    return new Expr.LibraryCall(owner.getQualifiedName().toString(), name, coerced, ClassContext.irType(m.getReturnType()), origin(tree));
   }
 
   private Expr sameClassCall(MethodInvocationTree tree, String name, List<Expr> args, boolean viaThis) {
@@ -422,10 +469,12 @@ final class ExpressionTranslator {
     ExecutableElement m = clazz.method(name, types);
     if (m == null) {
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
-          "no method of " + clazz.simpleName() + " with these argument types was found; only methods of this class, with parameters of the supported types, can be called"));
+          "no method of " + clazz.simpleName() + " with these argument types was found (inherited methods are not read);"
+              + " only methods declared in " + clazz.simpleName() + ", with parameters of the supported types, can be called"));
     }
     if (m.getModifiers().contains(Modifier.ABSTRACT) || m.getModifiers().contains(Modifier.NATIVE)) {
-      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree, "it has no body the processor can read"));
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "it has no body the processor can read; call a method of " + clazz.simpleName() + " that has one"));
     }
     Type ret = ClassContext.irType(m.getReturnType());
     if (ret == null) {

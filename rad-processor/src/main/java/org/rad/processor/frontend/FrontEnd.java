@@ -17,6 +17,7 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.Elements;
 import org.rad.processor.diagnostics.CompileError;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter.TreeOrigin;
@@ -35,9 +36,11 @@ public final class FrontEnd {
   static final Set<String> RESERVED = Set.of("ctx", "self", "result", "adj");
 
   private final Trees trees;
+  private final Elements elements;
 
-  public FrontEnd(Trees trees) {
+  public FrontEnd(Trees trees, Elements elements) {
     this.trees = trees;
+    this.elements = elements;
   }
 
   /** A key that tells overloads apart: {@code name(double[],int)}. */
@@ -93,7 +96,9 @@ public final class FrontEnd {
       params.add(scope.declareParameter(p.getSimpleName().toString(), t));
     }
     List<Var> wrt = entry ? wrt(m, params, origin) : List.of();
-    ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound);
+    String packageName = elements.getPackageOf(clazz.type()).getQualifiedName().toString();
+    ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound,
+        new Library(elements, unit, packageName));
     StatementTranslator statements = new StatementTranslator(expressions, scope, returnType);
     Stmt.Block body = statements.block(tree.getBody());
     return new MethodIR(m.getSimpleName().toString(), isStatic, params, returnType, body,

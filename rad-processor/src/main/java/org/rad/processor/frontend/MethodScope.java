@@ -17,6 +17,8 @@ import org.rad.processor.ir.Var;
  * declarations of {@code i} in sibling loops become {@code i} and {@code i2}.
  */
 final class MethodScope {
+  /** Parameter names of the generated methods themselves. */
+  private static final Set<String> PARAMETER_RESERVED = Set.of("ctx", "self");
   private final Deque<Map<String, Var>> blocks = new ArrayDeque<>();
   private final Set<String> usedNames = new HashSet<>();
   private final List<Var> locals = new ArrayList<>();
@@ -44,9 +46,13 @@ final class MethodScope {
     return null;
   }
 
+  /**
+   * Declares a parameter. It keeps its name unless that is one the generated methods use for
+   * their own parameters ({@code ctx}, {@code self}): then it is renamed like a local.
+   */
   Var declareParameter(String name, Type type) {
-    usedNames.add(name);
-    Var v = new Var(name, type, Var.Kind.PARAMETER);
+    Var v = new Var(PARAMETER_RESERVED.contains(name) ? unique(name) : name, type, Var.Kind.PARAMETER);
+    usedNames.add(v.name());
     blocks.peek().put(name, v);
     return v;
   }

@@ -11,6 +11,7 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -18,8 +19,10 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreeScanner;
 import java.util.ArrayList;
 import java.util.List;
+import javax.lang.model.element.Name;
 import org.rad.processor.diagnostics.CompileError;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
@@ -109,7 +112,7 @@ final class StatementTranslator {
       case TRY -> throw unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
       case THROW -> throw unsupported(tree, "throw", "validate the arguments before calling the differentiable method");
       case SWITCH -> throw unsupported(tree, "switch", "write it as if/else");
-      case LABELED_STATEMENT -> throw unsupported(tree, "a labeled statement", "restructure the loops with a boolean flag");
+      case LABELED_STATEMENT -> throw labeled((LabeledStatementTree) tree);
       case SYNCHRONIZED -> throw unsupported(tree, "synchronized", "remove the synchronization");
       case ASSERT -> throw unsupported(tree, "assert", "check the condition before calling the differentiable method");
       case CLASS -> throw unsupported(tree, "a local class", "move it out of the method");
@@ -117,23 +120,78 @@ final class StatementTranslator {
     }
   }
 
+  /** The error for a label: at the first break or continue that names it, else at the label. */
+  private CompileError labeled(LabeledStatementTree tree) {
+    Name label = tree.getLabel();
+    Tree[] jump = new Tree[1];
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitBreak(BreakTree b, Void unused) {
+        if (jump[0] == null && label.equals(b.getLabel())) {
+          jump[0] = b;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitContinue(ContinueTree c, Void unused) {
+        if (jump[0] == null && label.equals(c.getLabel())) {
+          jump[0] = c;
+        }
+        return null;
+      }
+    }.scan(tree.getStatement(), null);
+    String instead = "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop";
+    if (jump[0] instanceof BreakTree) {
+      return unsupported(jump[0], "a labeled break (break " + label + ")", instead);
+    }
+    if (jump[0] instanceof ContinueTree) {
+      return unsupported(jump[0], "a labeled continue (continue " + label + ")", instead);
+    }
+    return unsupported(tree, "the label " + label, "remove it");
+  }
+
   private Stmt declaration(VariableTree tree) {
     Type type = TypeTrees.typeOf(tree.getType());
     ExpressionTree initTree = tree.getInitializer();
     Expr init = null;
-    if (type == null && tree.getType() instanceof IdentifierTree id && id.getName().contentEquals("var")) {
+    if (type == null && isVar(tree)) {
       if (initTree == null) {
         throw new CompileError(expressions.origin(tree), Message.UNTYPED.format("var " + tree.getName(), "it has no initializer"));
       }
       init = expressions.translate(initTree);
       type = init.type();
     } else if (type == null) {
+      if (initTree != null) {
+        rejectObjectInitializer(initTree);
+      }
       throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][] or int[]");
     } else if (initTree != null) {
       init = initializer(initTree, type);
     }
     Var v = scope.declareLocal(tree.getName().toString(), type);
     return new Stmt.Declare(v, init, expressions.origin(tree));
+  }
+
+  /**
+   * Whether {@code tree} declares its type with {@code var}: javac leaves the type tree out (or,
+   * in some versions, keeps the identifier {@code var}) until attribution.
+   */
+  private static boolean isVar(VariableTree tree) {
+    Tree t = tree.getType();
+    return t == null || t instanceof IdentifierTree id && id.getName().contentEquals("var");
+  }
+
+  /**
+   * For a local whose type is outside the subset, reports what its initializer does when that is
+   * the real problem ({@code Runnable r = () -> ...}, {@code Object o = new Object()}), rather than
+   * the type alone.
+   */
+  private void rejectObjectInitializer(ExpressionTree init) {
+    switch (init.getKind()) {
+      case LAMBDA_EXPRESSION, MEMBER_REFERENCE, NEW_CLASS -> expressions.translate(init);
+      default -> { }
+    }
   }
 
   private Expr initializer(ExpressionTree tree, Type declared) {
@@ -263,7 +321,8 @@ final class StatementTranslator {
 
   /**
    * {@code for (double v : a) body} becomes {@code for (int vIndex = 0; vIndex < a.length;
-   * vIndex++) { double v = a[vIndex]; body }}.
+   * vIndex++) { double v = a[vIndex]; body }}; an array expression other than a variable is
+   * first assigned to a local ({@code double[] elements = f(x);}).
    */
   private Stmt enhancedFor(EnhancedForLoopTree tree) {
     Expr array = expressions.translate(tree.getExpression());
@@ -272,12 +331,15 @@ final class StatementTranslator {
     }
     scope.enter();
     try {
-      List<Stmt> init = new ArrayList<>();
+      // the array walked is declared before the loop, so that the loop's only init is its index
+      // and the reverse sweep can run it backwards from its bounds (a counted loop)
+      Stmt.Declare walked = null;
       if (!(array instanceof Expr.Ref)) {
         Var source = scope.fresh("elements", array.type());
-        init.add(new Stmt.Declare(source, array, expressions.origin(tree.getExpression())));
+        walked = new Stmt.Declare(source, array, expressions.origin(tree.getExpression()));
         array = new Expr.Ref(source);
       }
+      List<Stmt> init = new ArrayList<>();
       String name = tree.getVariable().getName().toString();
       Var index = scope.fresh(name + "Index", Type.INT);
       init.add(new Stmt.Declare(index, Expr.Literal.ofInt(0), expressions.origin(tree)));
@@ -296,7 +358,8 @@ final class StatementTranslator {
         stmts.add(new Stmt.Declare(element, expressions.coerce(new Expr.Index(array, new Expr.Ref(index)), type, tree), expressions.origin(tree.getVariable())));
         Stmt.Block inner = body(tree.getStatement());
         stmts.addAll(inner.stmts());
-        return new Stmt.For(init, cond, update, new Stmt.Block(stmts, inner.origin()), expressions.origin(tree));
+        Stmt.For loop = new Stmt.For(init, cond, update, new Stmt.Block(stmts, inner.origin()), expressions.origin(tree));
+        return walked == null ? loop : new Stmt.Block(List.of(walked, loop), expressions.origin(tree));
       } finally {
         scope.exit();
       }

@@ -143,6 +143,14 @@ public sealed interface Expr {
    */
   record MethodCall(String name, String key, Expr receiver, List<Expr> args, Type type, Origin origin) implements Expr {}
 
+  /**
+   * A call of a static method of another class whose source the processor does not read
+   * ({@code Double.isNaN(x)}, {@code Integer.max(i, j)}): only with number and boolean parameters,
+   * so it writes nothing the sweeps track. It runs as it is; a derivative cannot flow through it.
+   * {@code owner} is the class's canonical name.
+   */
+  record LibraryCall(String owner, String name, List<Expr> args, Type type, Origin origin) implements Expr {}
+
   /** A call of a method on the gradient context: {@code ctx.popDouble()}. */
   record ContextCall(String name, List<Expr> args, Type type) implements Expr {}
 

@@ -43,6 +43,9 @@ public final class Exprs {
     if (e instanceof Expr.ContextCall c) {
       return c.args();
     }
+    if (e instanceof Expr.LibraryCall c) {
+      return c.args();
+    }
     if (e instanceof Expr.NewArray n) {
       return n.dims();
     }
@@ -84,6 +87,9 @@ public final class Exprs {
     if (e instanceof Expr.ContextCall c) {
       return new Expr.ContextCall(c.name(), map(c.args(), f), c.type());
     }
+    if (e instanceof Expr.LibraryCall c) {
+      return new Expr.LibraryCall(c.owner(), c.name(), map(c.args(), f), c.type(), c.origin());
+    }
     if (e instanceof Expr.NewArray n) {
       return new Expr.NewArray(n.type(), map(n.dims(), f));
     }
@@ -123,6 +129,26 @@ public final class Exprs {
       }
     }
     return false;
+  }
+
+  /**
+   * Short source text of a variable, element or field ({@code a}, {@code m[i]}, {@code weights})
+   * for messages; other expressions print as {@code ...}.
+   */
+  public static String describe(Expr e) {
+    if (e instanceof Expr.Ref r) {
+      return r.var().name();
+    }
+    if (e instanceof Expr.FieldRead f) {
+      return f.name();
+    }
+    if (e instanceof Expr.Literal l) {
+      return l.text();
+    }
+    if (e instanceof Expr.Index ix) {
+      return describe(ix.array()) + "[" + describe(ix.index()) + "]";
+    }
+    return "...";
   }
 
   public static Expr ref(Var v) {

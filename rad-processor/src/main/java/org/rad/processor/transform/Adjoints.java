@@ -103,7 +103,10 @@ final class Adjoints {
       return;
     }
     if (e instanceof Expr.Ref || e instanceof Expr.Index) {
-      out.add(new Stmt.Assign(adjointLocation.apply(e), Stmt.AssignOp.ADD, seed, org.rad.processor.ir.Origin.SYNTHETIC));
+      // xBar += -s is written xBar -= s (the same in floating point)
+      boolean negated = seed instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG;
+      out.add(new Stmt.Assign(adjointLocation.apply(e), negated ? Stmt.AssignOp.SUB : Stmt.AssignOp.ADD,
+          negated ? ((Expr.Unary) seed).operand() : seed, org.rad.processor.ir.Origin.SYNTHETIC));
     } else if (e instanceof Expr.Unary u) {
       propagate(u.operand(), neg(seed), out);
     } else if (e instanceof Expr.Cast c) {
@@ -126,6 +129,11 @@ final class Adjoints {
       throw new CompileError(call.origin(), Message.UNSUPPORTED.format(
           "a call that carries a derivative in a condition, a loop header, or the right of && / || or ?: (" + call.name() + ")",
           "compute it in a statement of its own before, and use the variable"));
+    } else if (e instanceof Expr.LibraryCall call) {
+      throw new CompileError(call.origin(), Message.UNKNOWN_CALL.format(
+          call.owner().substring(call.owner().lastIndexOf('.') + 1) + "." + call.name(),
+          "its arguments carry a derivative, which cannot flow through code the processor does not read;"
+              + " write the computation with Math functions or in a method of this class"));
     } else {
       throw new IllegalStateException("no adjoint rule for " + e);
     }
@@ -134,6 +142,15 @@ final class Adjoints {
   private void binary(Expr.Binary b, Expr seed, List<Stmt> out) {
     boolean l = activity.isActive(b.left());
     boolean r = activity.isActive(b.right());
+    if (b.op() == BinaryOp.MUL && l && b.left().equals(b.right())) {
+      // v * v: one term, 2 v (seed * v * 2.0 rounds exactly like seed * v + seed * v)
+      propagate(b.left(), mul(mul(seed, b.right()), new Expr.Literal("2.0", Type.DOUBLE)), out);
+      return;
+    }
+    if (b.op() == BinaryOp.DIV) {
+      quotient(b, seed, l, r, out);
+      return;
+    }
     Expr s = l && r ? shared(seed, out) : seed;
     switch (b.op()) {
       case ADD -> {
@@ -148,19 +165,31 @@ final class Adjoints {
         propagate(b.left(), mul(s, b.right()), out);
         propagate(b.right(), mul(s, b.left()), out);
       }
-      case DIV -> {
-        propagate(b.left(), div(s, b.right()), out);
-        if (r) {
-          // d(l/r)/dr = -l / r^2
-          Expr quotient = div(b.left(), b.right());
-          propagate(b.right(), neg(div(mul(s, quotient), b.right())), out);
-        }
-      }
       case REM -> {
         propagate(b.left(), s, out);
         propagate(b.right(), mul(s, helper("remainderDivisor", b.left(), b.right())), out);
       }
       default -> throw new IllegalStateException("no adjoint for operator " + b.op());
+    }
+  }
+
+  /**
+   * {@code l / r}: d/dl = 1/r, d/dr = -(l/r) / r. Unless r is a constant, 1/r is infinite where
+   * r = 0, so the partials go through {@code Derivatives.times}: a value that does not reach the
+   * result (adjoint 0) must not turn the gradient into NaN there.
+   */
+  private void quotient(Expr.Binary b, Expr seed, boolean l, boolean r, List<Stmt> out) {
+    Expr one = new Expr.Literal("1.0", Type.DOUBLE);
+    if (isConstant(b.right())) {
+      propagate(b.left(), div(seed, b.right()), out);
+    } else if (!r) {
+      propagate(b.left(), times(seed, div(one, b.right())), out);
+    } else if (!l) {
+      propagate(b.right(), neg(times(seed, div(div(b.left(), b.right()), b.right()))), out);
+    } else {
+      Expr perDivisor = shared(times(seed, div(one, b.right())), out); // seed / r
+      propagate(b.left(), perDivisor, out);
+      propagate(b.right(), neg(times(perDivisor, div(b.left(), b.right()))), out);
     }
   }
 
@@ -178,9 +207,10 @@ final class Adjoints {
       case "cosh" -> propagate(x, mul(seed, math("sinh", x)), out);
       case "tanh" -> propagate(x, mul(seed, helper("tanh", x)), out);
       case "exp", "expm1" -> propagate(x, mul(seed, math("exp", x)), out);
-      case "log" -> propagate(x, div(seed, x), out);
-      case "log10" -> propagate(x, mul(seed, helper("log10", x)), out);
-      case "log1p" -> propagate(x, div(seed, add(new Expr.Literal("1.0", Type.DOUBLE), x)), out);
+      // the logarithms have a pole at a finite argument: see DIV
+      case "log" -> propagate(x, times(seed, div(new Expr.Literal("1.0", Type.DOUBLE), x)), out);
+      case "log10" -> propagate(x, times(seed, helper("log10", x)), out);
+      case "log1p" -> propagate(x, times(seed, div(new Expr.Literal("1.0", Type.DOUBLE), add(new Expr.Literal("1.0", Type.DOUBLE), x))), out);
       case "sqrt" -> propagate(x, times(seed, helper("sqrt", x)), out);
       case "cbrt" -> propagate(x, times(seed, helper("cbrt", x)), out);
       case "abs" -> propagate(x, mul(seed, helper("abs", x)), out);
@@ -239,6 +269,12 @@ final class Adjoints {
       return isSimple(ix.array()) && (ix.index() instanceof Expr.Ref || ix.index() instanceof Expr.Literal);
     }
     return e instanceof Expr.Ref || e instanceof Expr.Literal;
+  }
+
+  /** Whether {@code e} reads no variable and no array: a literal or an expression of literals. */
+  private static boolean isConstant(Expr e) {
+    return !org.rad.processor.ir.Exprs.any(e, x -> x instanceof Expr.Ref || x instanceof Expr.Index
+        || x instanceof Expr.FieldRead || x instanceof Expr.MethodCall || x instanceof Expr.LibraryCall);
   }
 
   static Expr neg(Expr e) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Var;
 
@@ -12,9 +13,10 @@ import org.rad.processor.ir.Var;
  * Moves each call of a method of the user's class out of the expression it sits in, into a
  * declaration of its own: {@code y = 2 * f(x) + 1} becomes {@code double fResult = f(x); y = 2 *
  * fResult + 1}. The reverse sweep then handles a call as one statement whose callee's reverse sweep
- * runs at one place. Calls in positions that are not always evaluated (the right of && and ||,
- * branches of ?:, loop conditions and updates) stay where they are; the activity analysis rejects
- * them if they carry derivatives.
+ * runs at one place. A {@code ?:} with calls in its branches becomes an if/else that assigns a
+ * local. Calls in the other positions that are not always evaluated (the right of && and ||, loop
+ * conditions and updates) stay where they are; they run as their primal copies, so they may
+ * carry no derivative and write into no array (checked later).
  */
 public final class CallLifter {
   private final Names names;
@@ -51,7 +53,16 @@ public final class CallLifter {
       }
     } else if (s instanceof Stmt.Assign a) {
       Expr target = a.target() instanceof Expr.Index ix ? index(ix, out) : a.target();
-      out.add(new Stmt.Assign(target, a.op(), expr(a.value(), out), a.origin()));
+      Expr value = expr(a.value(), out);
+      if (target instanceof Expr.Ref r && r.type().isArray() && !(value instanceof Expr.Ref) && reads(value, r.var())) {
+        // a = a.clone(): the new array gets a name of its own, so that the reverse sweep can tell
+        // the new array's adjoint from the old one's
+        Var next = names.fresh(r.var().name() + "New", r.type(), Var.Kind.SYNTHETIC);
+        added.add(next);
+        out.add(new Stmt.Declare(next, value, a.origin()));
+        value = new Expr.Ref(next);
+      }
+      out.add(new Stmt.Assign(target, a.op(), value, a.origin()));
     } else if (s instanceof Stmt.Call c) {
       out.add(new Stmt.Call(liftArgs((Expr.MethodCall) c.call(), out), c.origin()));
     } else if (s instanceof Stmt.If i) {
@@ -72,10 +83,22 @@ public final class CallLifter {
     }
   }
 
+  /**
+   * The call with its arguments' calls lifted. An array argument that is not a variable, an
+   * element or a field ({@code new double[] {x, y}}, {@code a.clone()}) is assigned to a local
+   * first, so the callee's reverse sweep has an adjoint array to add into.
+   */
   private Expr.MethodCall liftArgs(Expr.MethodCall call, List<Stmt> out) {
     List<Expr> args = new ArrayList<>();
     for (Expr a : call.args()) {
-      args.add(expr(a, out));
+      Expr lifted = expr(a, out);
+      if (lifted.type().isArray() && !(lifted instanceof Expr.Ref || lifted instanceof Expr.Index || lifted instanceof Expr.FieldRead)) {
+        Var v = names.fresh(call.name() + "Argument", lifted.type(), Var.Kind.SYNTHETIC);
+        added.add(v);
+        out.add(new Stmt.Declare(v, lifted, call.origin()));
+        lifted = new Expr.Ref(v);
+      }
+      args.add(lifted);
     }
     return new Expr.MethodCall(call.name(), call.key(), call.receiver(), args, call.type(), call.origin());
   }
@@ -83,6 +106,21 @@ public final class CallLifter {
   private Expr.Index index(Expr.Index ix, List<Stmt> out) {
     Expr array = ix.array() instanceof Expr.Index inner ? index(inner, out) : ix.array();
     return new Expr.Index(array, expr(ix.index(), out));
+  }
+
+  private Stmt.Block branch(Var v, Expr value) {
+    List<Stmt> stmts = new ArrayList<>();
+    Expr lifted = expr(value, stmts);
+    stmts.add(new Stmt.Assign(new Expr.Ref(v), Stmt.AssignOp.SET, lifted, Origin.SYNTHETIC));
+    return Stmt.Block.of(stmts);
+  }
+
+  private static boolean reads(Expr e, Var v) {
+    return Exprs.any(e, x -> x instanceof Expr.Ref r && r.var().equals(v));
+  }
+
+  private static boolean hasCall(Expr e) {
+    return Exprs.any(e, x -> x instanceof Expr.MethodCall);
   }
 
   /** {@code e} with every always-evaluated call replaced by a fresh local declared before. */
@@ -99,7 +137,16 @@ public final class CallLifter {
       return new Expr.Binary(b.op(), expr(b.left(), out), b.right(), b.type());
     }
     if (e instanceof Expr.Conditional c) {
-      return new Expr.Conditional(expr(c.condition(), out), c.whenTrue(), c.whenFalse(), c.type());
+      Expr condition = expr(c.condition(), out);
+      if (!hasCall(c.whenTrue()) && !hasCall(c.whenFalse())) {
+        return new Expr.Conditional(condition, c.whenTrue(), c.whenFalse(), c.type());
+      }
+      // c ? f(x) : y becomes if (c) { chosen = f(x); } else { chosen = y; }: each call in a
+      // branch of its own, evaluated only when its branch is taken
+      Var v = names.fresh("chosen", c.type(), Var.Kind.SYNTHETIC);
+      added.add(v);
+      out.add(new Stmt.If(condition, branch(v, c.whenTrue()), branch(v, c.whenFalse()), Origin.SYNTHETIC));
+      return new Expr.Ref(v);
     }
     return Exprs.mapChildren(e, child -> expr(child, out));
   }

@@ -7,8 +7,9 @@ import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
 /**
- * What a caller's sweeps need to call a differentiated method: its name, its parameters, which of
- * them carry derivatives (and so get an adjoint argument or hand one back), and its summary.
+ * What a caller's sweeps need to call a differentiated method: the base name of its generated
+ * helpers ({@code nameForward}, ...; see GeneratedNames), its parameters, which of them carry
+ * derivatives (and so get an adjoint argument or hand one back), and its summary.
  */
 public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
     Type returnType, MethodSummary summary) {

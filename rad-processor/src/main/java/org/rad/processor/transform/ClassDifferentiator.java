@@ -15,6 +15,7 @@ import org.rad.processor.analysis.Effects;
 import org.rad.processor.analysis.MethodSummary;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
+import org.rad.processor.analysis.WriteChecks;
 import org.rad.processor.diagnostics.CompileError;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
@@ -48,6 +49,13 @@ public final class ClassDifferentiator {
       methods.put(e.getKey(), n.method());
     }
     List<String> order = topologicalOrder(); // callers before callees
+    Map<String, String> baseNames = GeneratedNames.of(methods);
+    for (var e : normalized.entrySet()) {
+      MethodIR m = e.getValue().method();
+      MethodIR renamed = m.withBody(GeneratedNames.renameCalls(m.body(), baseNames), m.locals());
+      e.setValue(new ExitNormalizer.Normalized(renamed, e.getValue().result()));
+      methods.put(e.getKey(), renamed);
+    }
     for (int k = order.size() - 1; k >= 0; k--) {
       summarize(order.get(k));
     }
@@ -74,7 +82,7 @@ public final class ClassDifferentiator {
     Map<String, CalleeInfo> callees = new HashMap<>();
     for (String key : order) {
       MethodIR m = methods.get(key);
-      callees.put(key, new CalleeInfo(m.name(), m.isStatic(), m.params(), activeParams.get(key), m.returnType(), summaries.get(key)));
+      callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(), summaries.get(key)));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     for (String key : translated.keySet()) {
@@ -161,7 +169,18 @@ public final class ClassDifferentiator {
         }
       }
     }
-    summaries.put(key, new MethodSummary(writesParam, returnsParam));
+    boolean[] loopFree = {true};
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.For || s instanceof Stmt.While) {
+        loopFree[0] = false;
+      }
+    });
+    for (Expr.MethodCall call : calls(m)) {
+      MethodSummary callee = summaries.get(call.key());
+      loopFree[0] &= callee != null && callee.loopFree();
+    }
+    summaries.put(key, new MethodSummary(writesParam, returnsParam, loopFree[0]));
+    WriteChecks.check(m, classes, summaries);
   }
 
   /** Parameters of callees that receive varied arguments at an active call site become active. */
@@ -259,7 +278,8 @@ public final class ClassDifferentiator {
     }
     List<Var[]> arrayLocalShadows = new ArrayList<>();
     for (Var v : handoff) {
-      if (v.type().isArray() && activity.isActive(v) && !m.params().contains(v) && !(result != null && v.equals(result))) {
+      // (a parameter is handed off only when reassigned: its adjoint then follows the new array)
+      if (v.type().isArray() && activity.isActive(v) && !(result != null && v.equals(result))) {
         arrayLocalShadows.add(new Var[] {v, naming.adjoint(v)});
       }
     }
@@ -274,6 +294,17 @@ public final class ClassDifferentiator {
         scalarParamAdjoints.add(naming.adjoint(p));
       }
     }
+    Set<String> pushedAtEnd = new HashSet<>();
+    scalarParamAdjoints.forEach(v -> pushedAtEnd.add(v.name()));
+    // scalar adjoints the reverse sweep declares start at 0; the result's comes in as a parameter
+    Set<String> zeroAtStart = new HashSet<>();
+    naming.adjoints().values().forEach(v -> zeroAtStart.add(v.name()));
+    naming.temps().forEach(v -> zeroAtStart.add(v.name()));
+    if (resultAdjoint != null) {
+      zeroAtStart.remove(resultAdjoint.name());
+    }
+    reverse = ZeroAdjoints.simplify(reverse, zeroAtStart);
+    reverse = DeadAdjointStores.prune(reverse, pushedAtEnd);
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
     List<Var> reverseLocals = new ArrayList<>(m.locals());

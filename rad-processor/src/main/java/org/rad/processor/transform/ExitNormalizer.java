@@ -192,9 +192,11 @@ public final class ExitNormalizer {
         stops.add(returned);
       }
       out.addAll(init);
-      Expr go = condition == null ? new Expr.Literal("true", Type.BOOLEAN) : condition;
+      // while (!broke && condition); for (;;) and while (true) become while (!broke)
+      Expr go = condition == null || condition instanceof Expr.Literal lit && lit.text().equals("true") ? null : condition;
       for (int k = stops.size() - 1; k >= 0; k--) {
-        go = Exprs.and(Exprs.not(Exprs.ref(stops.get(k))), go);
+        Expr notStopped = Exprs.not(Exprs.ref(stops.get(k)));
+        go = go == null ? notStopped : Exprs.and(notStopped, go);
       }
       List<Stmt> stmts = new ArrayList<>();
       if (loopSkipped != null) {

@@ -83,12 +83,16 @@ final class PushPlanner {
       Set<String> entry = pending;
       Var index = null;
       for (Stmt init : f.init()) {
-        if (init instanceof Stmt.Declare d) {
-          // lives only in the loop, whose reverse re-derives it or restores it from its updates
+        if (init instanceof Stmt.Declare d && (counted != null || updates(f.update(), d.var()))) {
+          // the loop's index lives only in the loop, whose reverse re-derives it (a counted loop)
+          // or restores it from the records of its updates; its own reverse still reads
           entry = new HashSet<>(entry);
           entry.remove(d.var().name());
+          entry.addAll(reads.getOrDefault(init, Set.of()));
           index = d.var();
         } else {
+          // any other declaration (for (double e : f(x)) declares the array it walks) is
+          // planned like a statement before the loop: its reverse runs after the loop's
           entry = statement(init, entry);
         }
       }
@@ -103,6 +107,17 @@ final class PushPlanner {
       return loop(pending, w.body(), java.util.List.of());
     }
     return simple(s, pending);
+  }
+
+  /** Whether one of a loop's update statements writes {@code v}. */
+  private static boolean updates(java.util.List<Stmt> update, Var v) {
+    for (Stmt u : update) {
+      if (u instanceof Stmt.Step st && st.var().equals(v)
+          || u instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().equals(v)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Pending keys at a loop's exit: a fixpoint over its back edge. */

@@ -353,10 +353,9 @@ final class SweepBuilder {
   private static Expr lastIndex(Plan.CountedLoop c) {
     Type t = c.index().type();
     if (c.step() == 1) {
-      Expr one = literal(1, t);
       return switch (c.comparison()) {
-        case LT -> new Expr.Binary(Expr.BinaryOp.SUB, c.bound(), one, t);
-        case GT -> new Expr.Binary(Expr.BinaryOp.ADD, c.bound(), one, t);
+        case LT -> offset(c.bound(), -1, t);
+        case GT -> offset(c.bound(), 1, t);
         default -> c.bound(); // <= and >=
       };
     }
@@ -367,6 +366,31 @@ final class SweepBuilder {
       default -> "lastAtLeast";
     };
     return new Expr.StaticCall(Owner.LOOPS, helper, List.of(c.start(), c.bound(), literal(c.step(), t)), t);
+  }
+
+  /** {@code e + delta}, folded into a literal term of {@code e}: {@code n - 1} less 1 is {@code n - 2}. */
+  private static Expr offset(Expr e, long delta, Type t) {
+    if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
+        && b.right() instanceof Expr.Literal lit && lit.type() == b.type() && b.type() == t) {
+      Long k = integerValue(lit);
+      if (k != null) {
+        long folded = (b.op() == Expr.BinaryOp.ADD ? k : -k) + delta;
+        if (folded == 0) {
+          return b.left();
+        }
+        Expr.BinaryOp op = folded > 0 ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB;
+        return new Expr.Binary(op, b.left(), literal(Math.abs(folded), t), t);
+      }
+    }
+    return new Expr.Binary(delta > 0 ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, e, literal(Math.abs(delta), t), t);
+  }
+
+  private static Long integerValue(Expr.Literal lit) {
+    try {
+      return Long.parseLong(lit.text().endsWith("L") ? lit.text().substring(0, lit.text().length() - 1) : lit.text());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static Expr literal(long v, Type t) {
@@ -414,19 +438,27 @@ final class SweepBuilder {
       return;
     }
     Expr bar = adjointLocation(target);
-    if (op == AssignOp.MUL || op == AssignOp.DIV || (op != AssignOp.SET && readsTarget(value, target))) {
-      Expr.BinaryOp bop = switch (op) {
-        case ADD -> Expr.BinaryOp.ADD;
-        case SUB -> Expr.BinaryOp.SUB;
-        case MUL -> Expr.BinaryOp.MUL;
-        default -> Expr.BinaryOp.DIV;
-      };
-      value = new Expr.Binary(bop, target, value, Type.DOUBLE);
-      op = AssignOp.SET;
+    // target = target + rest (or - rest) is target += rest: the old value's adjoint is the new
+    // value's, so it carries over as it is
+    if (op == AssignOp.SET && value instanceof Expr.Binary b && b.left().equals(target)
+        && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+      op = b.op() == Expr.BinaryOp.ADD ? AssignOp.ADD : AssignOp.SUB;
+      value = b.right();
     }
     if (op == AssignOp.ADD || op == AssignOp.SUB) {
-      adjoints.propagate(value, op == AssignOp.ADD ? bar : Adjoints.neg(bar), out);
+      Expr seed = bar;
+      if (readsTarget(value, target)) {
+        // what follows may add into the target's own adjoint: take the seed first
+        Var t = naming.temp(tempsInUse++);
+        out.add(assign(t, bar));
+        seed = new Expr.Ref(t);
+      }
+      adjoints.propagate(value, op == AssignOp.ADD ? seed : Adjoints.neg(seed), out);
       return;
+    }
+    if (op == AssignOp.MUL || op == AssignOp.DIV) {
+      value = new Expr.Binary(op == AssignOp.MUL ? Expr.BinaryOp.MUL : Expr.BinaryOp.DIV, target, value, Type.DOUBLE);
+      op = AssignOp.SET;
     }
     if (!activity.isActive(value)) {
       out.add(new Stmt.Assign(bar, AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
@@ -464,7 +496,7 @@ final class SweepBuilder {
       Var p = callee.params().get(k);
       if (callee.isActiveParam(p) && p.type().isArray()) {
         Expr arg = call.args().get(k);
-        if (!(arg instanceof Expr.Ref || arg instanceof Expr.Index)) {
+        if (!(arg instanceof Expr.Ref || arg instanceof Expr.Index || arg instanceof Expr.FieldRead)) {
           throw new CompileError(call.origin(), Message.UNSUPPORTED.format(
               "passing the array expression " + arg + " to " + call.name(),
               "assign the array to a local first and pass the local"));
@@ -582,6 +614,9 @@ final class SweepBuilder {
         return ctx("shadow", e.type(), e);
       }
       return new Expr.Index(shadowOf(ix.array()), ix.index());
+    }
+    if (e instanceof Expr.FieldRead) {
+      return ctx("shadow", e.type(), e); // a constant: its adjoint is scratch that nothing reads
     }
     throw new IllegalStateException("no adjoint array for " + e);
   }

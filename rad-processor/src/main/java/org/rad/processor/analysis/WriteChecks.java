@@ -1,0 +1,113 @@
+package org.rad.processor.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Stmt;
+
+/**
+ * Rejects writes into arrays that the sweeps would not see, and so could not undo or
+ * differentiate: a call that writes into an array from a loop condition or the right of
+ * {@code &&} / {@code ||} (such calls run as plain primal copies), the same array passed twice to
+ * a method that writes into one of them (the callee's analysis assumes its parameters distinct),
+ * and writes into field arrays (fields are read as constants), directly, through a local that
+ * refers to one, or by a callee.
+ */
+public final class WriteChecks {
+  private final AliasClasses aliases;
+  private final Map<String, MethodSummary> summaries;
+
+  private WriteChecks(AliasClasses aliases, Map<String, MethodSummary> summaries) {
+    this.aliases = aliases;
+    this.summaries = summaries;
+  }
+
+  public static void check(MethodIR method, AliasClasses aliases, Map<String, MethodSummary> summaries) {
+    WriteChecks c = new WriteChecks(aliases, summaries);
+    Statements.forEach(method.body(), c::statement);
+  }
+
+  private void statement(Stmt s) {
+    if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index) {
+      String root = Statements.rootVar(a.target());
+      String field = root == null ? null : aliases.field(root);
+      if (field != null) {
+        throw new CompileError(a.origin(), Message.UNSUPPORTED.format(
+            "writing into the field array " + field + " through " + root,
+            "fields are read as constants; copy the field first (double[] w = " + field + ".clone();) or pass the array as a parameter"));
+      }
+    }
+    Expr direct = directCall(s);
+    List<Expr> expressions = new ArrayList<>();
+    Statements.ownExpressions(s, expressions::add);
+    for (Expr e : expressions) {
+      Exprs.walk(e, x -> {
+        if (x instanceof Expr.MethodCall call) {
+          call(call, x == direct, s.origin());
+        }
+      });
+    }
+  }
+
+  /** The call a statement makes as a whole (what the sweeps differentiate), or null. */
+  private static Expr directCall(Stmt s) {
+    if (s instanceof Stmt.Declare d) {
+      return d.init();
+    }
+    if (s instanceof Stmt.Assign a) {
+      return a.value();
+    }
+    if (s instanceof Stmt.Call c) {
+      return c.call();
+    }
+    return null;
+  }
+
+  private void call(Expr.MethodCall call, boolean direct, Origin fallback) {
+    MethodSummary callee = summaries.get(call.key());
+    Origin at = call.origin() == null ? fallback : call.origin();
+    for (int i = 0; i < call.args().size(); i++) {
+      Expr arg = call.args().get(i);
+      if (!arg.type().isArray() || callee == null || !callee.writesParam(i)) {
+        continue;
+      }
+      if (!direct) {
+        throw new CompileError(at, Message.UNSUPPORTED.format(
+            "calling " + call.name() + ", which writes into its array argument, in a loop condition or on the right of && or ||",
+            "call it in a statement of its own and use the result"));
+      }
+      String root = Statements.rootVar(arg);
+      String field = arg instanceof Expr.FieldRead f ? f.name() : root == null ? rootField(arg) : aliases.field(root);
+      if (field != null) {
+        throw new CompileError(at, Message.UNSUPPORTED.format(
+            "passing the field array " + field + " to " + call.name() + ", which writes into it",
+            "fields are read as constants; pass a copy (" + field + ".clone()) or an array parameter"));
+      }
+      for (int j = 0; j < call.args().size(); j++) {
+        Expr other = call.args().get(j);
+        String otherRoot = Statements.rootVar(other);
+        if (j != i && other.type().isArray() && root != null && otherRoot != null && aliases.sameClass(root, otherRoot)) {
+          Expr first = call.args().get(Math.min(i, j));
+          Expr second = call.args().get(Math.max(i, j));
+          throw new CompileError(at, Message.UNSUPPORTED.format(
+              "passing " + Exprs.describe(first) + " and " + Exprs.describe(second) + ", which may be the same array, to "
+                  + call.name() + ", which writes into one of them",
+              "pass a copy of one of them (" + Exprs.describe(second) + ".clone())"));
+        }
+      }
+    }
+  }
+
+  private static String rootField(Expr e) {
+    while (e instanceof Expr.Index ix) {
+      e = ix.array();
+    }
+    return e instanceof Expr.FieldRead f ? f.name() : null;
+  }
+}

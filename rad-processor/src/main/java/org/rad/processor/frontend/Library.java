@@ -1,0 +1,122 @@
+package org.rad.processor.frontend;
+
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ImportTree;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.util.Elements;
+import org.rad.processor.ir.Type;
+
+/**
+ * Other classes that code may name ({@code Double}, {@code Integer}, an imported utility class): the
+ * front end resolves a name before a dot the way javac would (qualified, imported, same package,
+ * {@code java.lang}) to call their static methods of numbers or read their constants.
+ */
+final class Library {
+  private final Elements elements;
+  private final CompilationUnitTree unit;
+  private final String packageName;
+
+  Library(Elements elements, CompilationUnitTree unit, String packageName) {
+    this.elements = elements;
+    this.unit = unit;
+    this.packageName = packageName;
+  }
+
+  /** The class {@code name} (as written in the source) refers to, or null. */
+  TypeElement type(String name) {
+    if (elements == null || !name.matches("[\\w$.]+")) {
+      return null;
+    }
+    TypeElement t = elements.getTypeElement(name);
+    if (t != null) {
+      return t;
+    }
+    String first = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+    String rest = name.substring(first.length());
+    for (ImportTree i : unit.getImports()) {
+      String imported = i.getQualifiedIdentifier().toString();
+      if (!i.isStatic() && imported.endsWith("." + first)) {
+        return elements.getTypeElement(imported + rest);
+      }
+    }
+    for (String prefix : new String[] {packageName.isEmpty() ? "" : packageName + ".", "java.lang."}) {
+      t = elements.getTypeElement(prefix + name);
+      if (t != null) {
+        return t;
+      }
+    }
+    for (ImportTree i : unit.getImports()) {
+      String imported = i.getQualifiedIdentifier().toString();
+      if (!i.isStatic() && imported.endsWith(".*")) {
+        t = elements.getTypeElement(imported.substring(0, imported.length() - 1) + name);
+        if (t != null) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The public static method {@code name} of {@code owner} that takes {@code argTypes} (exactly, or
+   * by widening int and long to double and int to long) and whose parameters and result are
+   * numbers or booleans; null if there is none.
+   */
+  static ExecutableElement numericMethod(TypeElement owner, String name, List<Type> argTypes) {
+    ExecutableElement widened = null;
+    for (Element e : owner.getEnclosedElements()) {
+      if (e.getKind() != ElementKind.METHOD || !e.getSimpleName().contentEquals(name)
+          || !e.getModifiers().contains(Modifier.STATIC) || !e.getModifiers().contains(Modifier.PUBLIC)) {
+        continue;
+      }
+      ExecutableElement m = (ExecutableElement) e;
+      Type ret = ClassContext.irType(m.getReturnType());
+      if (m.getParameters().size() != argTypes.size() || ret == null || ret.isArray() || ret == Type.VOID) {
+        continue;
+      }
+      boolean exact = true;
+      boolean applicable = true;
+      for (int i = 0; i < argTypes.size(); i++) {
+        Type p = ClassContext.irType(m.getParameters().get(i).asType());
+        Type a = argTypes.get(i);
+        if (p == null || p.isArray() || p == Type.VOID) {
+          applicable = false;
+        } else if (p != a) {
+          exact = false;
+          applicable &= p == Type.DOUBLE && a.isIntegral() || p == Type.LONG && a == Type.INT;
+        }
+      }
+      if (applicable && exact) {
+        return m;
+      }
+      if (applicable && widened == null) {
+        widened = m;
+      }
+    }
+    return widened;
+  }
+
+  /** The compile-time constant {@code owner.name}, or null. */
+  static Object constant(TypeElement owner, String name) {
+    for (Element e : owner.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)
+          && e.getModifiers().contains(Modifier.PUBLIC)) {
+        return ((VariableElement) e).getConstantValue();
+      }
+    }
+    return null;
+  }
+
+  static List<Type> types(List<org.rad.processor.ir.Expr> args) {
+    List<Type> types = new ArrayList<>();
+    args.forEach(a -> types.add(a.type()));
+    return types;
+  }
+}

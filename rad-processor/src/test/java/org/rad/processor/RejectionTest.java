@@ -1,0 +1,368 @@
+package org.rad.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every construct outside the supported subset is a compile error with a stable message id, at
+ * the line of the offending code, and the processor never fails with an internal error.
+ * Each case is the body of a class {@code demo.Rejected}; the expected line is marked
+ * {@code // <- here}.
+ */
+class RejectionTest {
+  /** A rejected construct: the members of the class and a fragment of the expected message. */
+  record Rejected(String name, String message, String members) {
+    @Override
+    public String toString() {
+      return name;
+    }
+
+    String source() {
+      return "package demo;\n\nimport org.rad.annotations.Differentiable;\n\npublic class Rejected {\n"
+          + members.stripIndent() + "}\n";
+    }
+
+    /** The 1-based line of the marker {@code // <- here} in the source. */
+    long line() {
+      String[] lines = source().split("\n", -1);
+      for (int k = 0; k < lines.length; k++) {
+        if (lines[k].contains("// <- here")) {
+          return k + 1;
+        }
+      }
+      throw new AssertionError("case " + name + " has no // <- here marker");
+    }
+  }
+
+  static Stream<Rejected> cases() {
+    return Stream.of(
+        new Rejected("try/catch", "[RadUnsupported] try/catch is not supported", """
+            @Differentiable
+            static double f(double x) {
+              try { // <- here
+                x = x * 2;
+              } catch (RuntimeException e) {
+                x = 0;
+              }
+              return x;
+            }
+            """),
+        new Rejected("throw", "[RadUnsupported] throw is not supported", """
+            @Differentiable
+            static double f(double x) {
+              if (x < 0) {
+                throw new IllegalArgumentException("negative"); // <- here
+              }
+              return Math.sqrt(x);
+            }
+            """),
+        new Rejected("lambda", "[RadUnsupported] a lambda or method reference is not supported", """
+            @Differentiable
+            static double f(double x) {
+              java.util.function.DoubleUnaryOperator twice = v -> 2 * v; // <- here
+              return twice.applyAsDouble(x);
+            }
+            """),
+        new Rejected("method reference in a stream", "[RadUnsupported] a lambda or method reference is not supported", """
+            @Differentiable
+            static double f(double[] a) {
+              double s = 0;
+              s += java.util.Arrays.stream(a).map(Math::sin).sum(); // <- here
+              return s;
+            }
+            """),
+        new Rejected("stream", "[RadUnknownCall] call to java.util.Arrays.stream(a).sum(), whose source is not available", """
+            @Differentiable
+            static double f(double[] a) {
+              return java.util.Arrays.stream(a).sum(); // <- here
+            }
+            """),
+        new Rejected("library method with an active argument", "[RadUnknownCall] call to Double.sum, whose source is not available to the processor: its arguments carry a derivative", """
+            @Differentiable
+            static double f(double x) {
+              double y = x * x;
+              double z = Double.sum(y, 1); // <- here
+              return z;
+            }
+            """),
+        new Rejected("interface method", "[RadUnknownCall] call to model.applyAsDouble(x), whose source is not available", """
+            static final java.util.function.DoubleUnaryOperator model = Math::exp;
+
+            @Differentiable
+            static double f(double x) {
+              return model.applyAsDouble(x); // <- here
+            }
+            """),
+        new Rejected("abstract method", "[RadUnknownCall] call to energy(x), whose source is not available to the processor: it has no body", """
+            interface Energy {
+              double energy(double x);
+            }
+
+            static abstract class Model {
+              abstract double energy(double x);
+
+              @Differentiable
+              double f(double x) {
+                return energy(x) * 2; // <- here
+              }
+            }
+            """),
+        new Rejected("direct recursion", "[RadRecursion] recursive call to halve is not supported", """
+            static double halve(double x) {
+              return x < 1 ? x : halve(x / 2); // <- here
+            }
+
+            @Differentiable
+            static double f(double x) {
+              return halve(x);
+            }
+            """),
+        new Rejected("mutual recursion", "[RadRecursion] recursive call to even is not supported", """
+            static double even(double x, int n) {
+              return n == 0 ? x : odd(x * 2, n - 1);
+            }
+
+            static double odd(double x, int n) {
+              return n == 0 ? -x : even(x + 1, n - 1); // <- here
+            }
+
+            @Differentiable
+            static double f(double x) {
+              return even(x, 4);
+            }
+            """),
+        new Rejected("field write", "[RadUnsupported] writing the field calls is not supported", """
+            static int calls;
+
+            @Differentiable
+            static double f(double x) {
+              calls = calls + 1; // <- here
+              return x;
+            }
+            """),
+        new Rejected("field array write", "[RadUnsupported] writing into the field array weights[0] is not supported", """
+            static double[] weights = {1, 2};
+
+            @Differentiable
+            static double f(double x) {
+              weights[0] = x; // <- here
+              return x * weights[1];
+            }
+            """),
+        new Rejected("field array written through a local", "[RadUnsupported] writing into the field array weights through w is not supported", """
+            static double[] weights = {1, 2};
+
+            @Differentiable
+            static double f(double x) {
+              double[] w = weights;
+              w[0] = x; // <- here
+              return x * weights[0];
+            }
+            """),
+        new Rejected("field array written by a callee", "[RadUnsupported] passing the field array weights to scale, which writes into it", """
+            static double[] weights = {1, 2};
+
+            static void scale(double[] v, double s) {
+              v[0] = v[0] * s;
+            }
+
+            @Differentiable
+            static double f(double x) {
+              scale(weights, 2); // <- here
+              return x * weights[0];
+            }
+            """),
+        new Rejected("the same array twice to a method that writes", "[RadUnsupported] passing a and b, which may be the same array, to smooth", """
+            static void smooth(double[] src, double[] dst) {
+              for (int i = 0; i + 1 < src.length; i++) {
+                dst[i] = src[i] * src[i + 1];
+              }
+            }
+
+            @Differentiable
+            static double f(double[] a) {
+              double[] b = a;
+              smooth(a, b); // <- here
+              return a[0];
+            }
+            """),
+        new Rejected("writing call in a loop condition", "[RadUnsupported] calling shrink, which writes into its array argument, in a loop condition", """
+            static double shrink(double[] v) {
+              v[0] = v[0] * 0.5;
+              return v[0];
+            }
+
+            @Differentiable
+            static double f(double[] a) {
+              int n = 0;
+              while (shrink(a) > 1) { // <- here
+                n++;
+              }
+              return a[0] * n;
+            }
+            """),
+        new Rejected("labeled break", "[RadUnsupported] a labeled break (break outer) is not supported", """
+            @Differentiable
+            static double f(double x) {
+              outer:
+              for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                  if (x > 10) {
+                    break outer; // <- here
+                  }
+                  x = x * 2;
+                }
+              }
+              return x;
+            }
+            """),
+        new Rejected("labeled continue", "[RadUnsupported] a labeled continue (continue rows) is not supported", """
+            @Differentiable
+            static double f(double[][] m) {
+              double s = 0;
+              rows:
+              for (double[] row : m) {
+                for (double v : row) {
+                  if (v < 0) {
+                    continue rows; // <- here
+                  }
+                  s += v;
+                }
+              }
+              return s;
+            }
+            """),
+        new Rejected("do-while", "[RadUnsupported] a do-while loop is not supported", """
+            @Differentiable
+            static double f(double x) {
+              do { // <- here
+                x = x * 2;
+              } while (x < 10);
+              return x;
+            }
+            """),
+        new Rejected("switch", "[RadUnsupported] switch is not supported", """
+            @Differentiable
+            static double f(double x, int k) {
+              switch (k) { // <- here
+                case 1:
+                  x = x * 2;
+                  break;
+                default:
+                  x = -x;
+              }
+              return x;
+            }
+            """),
+        new Rejected("var without initializer", "[RadUntyped] cannot type var y: it has no initializer", """
+            @Differentiable
+            static double f(double x) {
+              var y; // <- here
+              y = x;
+              return y;
+            }
+            """),
+        new Rejected("clone of a double[][]", "[RadUnsupported] clone() of a double[][]", """
+            @Differentiable
+            static double f(double[][] m) {
+              double[][] c = m.clone(); // <- here
+              return c[0][0];
+            }
+            """),
+        new Rejected("float literal", "[RadUnsupported] the float literal 1.5F is not supported", """
+            @Differentiable
+            static double f(double x) {
+              double y = x * 1.5f; // <- here
+              return y;
+            }
+            """),
+        new Rejected("float local", "[RadUnsupported] a local of type float is not supported", """
+            @Differentiable
+            static double f(double x) {
+              float y = 2; // <- here
+              return x * y;
+            }
+            """),
+        new Rejected("new Object()", "[RadUnsupported] creating an object (new Object()) is not supported", """
+            @Differentiable
+            static double f(double x) {
+              Object lock = new Object(); // <- here
+              return x;
+            }
+            """),
+        new Rejected("non-double return", "[RadSignature] @Differentiable method f must return double, not float", """
+            @Differentiable
+            static float f(double x) { // <- here
+              return (float) x;
+            }
+            """),
+        new Rejected("wrt names a missing parameter", "[RadSignature] wrt names \"z\", but f has no such parameter", """
+            @Differentiable(wrt = "z")
+            static double f(double x, double y) { // <- here
+              return x * y;
+            }
+            """),
+        new Rejected("wrt names an int parameter", "[RadSignature] wrt names \"n\" of type int; only double, double[] and double[][] parameters can be differentiated", """
+            @Differentiable(wrt = {"x", "n"})
+            static double f(double x, int n) { // <- here
+              return x * n;
+            }
+            """),
+        new Rejected("nothing to differentiate", "[RadSignature] @Differentiable method f has no parameter of type double", """
+            @Differentiable
+            static double f(int n) { // <- here
+              return n;
+            }
+            """),
+        new Rejected("private field read", "[RadInaccessible] the field scale is private, so the generated RejectedGrad cannot read it", """
+            private double scale = 2;
+
+            @Differentiable
+            double f(double x) {
+              return scale * x; // <- here
+            }
+            """),
+        new Rejected("private class", "[RadInaccessible] the class Model is private, so the generated Rejected_ModelGrad cannot refer to it", """
+            private static class Model { // <- here
+              @Differentiable
+              static double f(double x) {
+                return x * x;
+              }
+            }
+            """),
+        new Rejected("parameter of an object type", "[RadUnsupported] the parameter names of type java.lang.String[] is not supported", """
+            @Differentiable(wrt = "x")
+            static double f(double x, String[] names) { // <- here
+              return x;
+            }
+            """),
+        new Rejected("assignment inside an expression", "[RadUnsupported] an assignment inside an expression", """
+            @Differentiable
+            static double f(double x) {
+              double y;
+              double z = (y = x * 2) + 1; // <- here
+              return y * z;
+            }
+            """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void rejected(Rejected c) {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Rejected", c.source());
+    Compilation compilation = Compiled.compileExpectingFailure(source);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining(c.message()).inFile(source).onLine(c.line());
+    for (Diagnostic<?> d : compilation.diagnostics()) {
+      assertThat(d.getMessage(null)).doesNotContain("RadInternal");
+    }
+  }
+}
