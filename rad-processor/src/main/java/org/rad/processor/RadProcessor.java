@@ -122,6 +122,11 @@ public final class RadProcessor extends AbstractProcessor {
     try {
       Map<String, MethodIR> translated = new FrontEnd(trees, processingEnv.getElementUtils()).translate(type, entries);
       Map<String, DifferentiatedMethod> methods = ClassDifferentiator.differentiate(translated);
+      for (DifferentiatedMethod m : methods.values()) {
+        for (DifferentiatedMethod.Note note : m.notes()) {
+          reporter.warning(note.origin(), type, note.message());
+        }
+      }
       ClassName user = ClassName.get(type);
       JavaFile file = new GradClassWriter(user, gradClassName(type)).write(methods, type);
       file.writeTo(processingEnv.getFiler());

@@ -41,6 +41,7 @@ public final class Plan {
   private final Set<Stmt.If> recomputedConditions = identitySet();
   private final Map<Stmt.For, CountedLoop> countedLoops = new IdentityHashMap<>();
   private final Effects effects;
+  private Set<String> sampledKeys = Set.of();
   private final Map<String, MethodSummary> summaries;
 
   /** A set that tells statements apart by identity (two equal-looking statements are distinct). */
@@ -58,7 +59,17 @@ public final class Plan {
   }
 
   public static Plan of(MethodIR method, Effects effects, Map<String, MethodSummary> summaries) {
+    return of(method, effects, summaries, Set.of());
+  }
+
+  /**
+   * The plan, where decisions that read a sampled value ({@code sampledKeys}) are never re-derived
+   * in the reverse sweep (the value there is a sample): such branch decisions cost a bit and such
+   * loops record their trip count, so control flow stays exact.
+   */
+  public static Plan of(MethodIR method, Effects effects, Map<String, MethodSummary> summaries, Set<String> sampledKeys) {
     Plan plan = new Plan(effects, summaries);
+    plan.sampledKeys = sampledKeys;
     Set<String> assignedAfterDeclaration = new HashSet<>();
     Statements.forEach(method.body(), s -> {
       if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
@@ -113,7 +124,8 @@ public final class Plan {
       if (i.whenFalse() != null) {
         writes.addAll(effects.writes(i.whenFalse()));
       }
-      if (pure(i.condition()) && Collections.disjoint(effects.reads(i.condition()), writes)) {
+      if (pure(i.condition()) && Collections.disjoint(effects.reads(i.condition()), writes)
+          && Collections.disjoint(effects.reads(i.condition()), sampledKeys)) {
         recomputedConditions.add(i);
       }
       block(i.whenTrue(), reassigned);
@@ -122,6 +134,10 @@ public final class Plan {
       }
     } else if (s instanceof Stmt.For f) {
       CountedLoop counted = counted(f);
+      if (counted != null && (!Collections.disjoint(effects.reads(counted.start()), sampledKeys)
+          || !Collections.disjoint(effects.reads(counted.bound()), sampledKeys))) {
+        counted = null;
+      }
       if (counted != null) {
         countedLoops.put(f, counted);
       }

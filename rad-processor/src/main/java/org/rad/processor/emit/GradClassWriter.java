@@ -350,7 +350,12 @@ public final class GradClassWriter {
       code.add("// hand the values the reverse sweep starts from over to it\n");
     }
     for (Var v : d.handoff()) {
-      code.addStatement("ctx.$L($L)", SweepCode.tapeMethod("push", v.type()), v.name());
+      Stmt[] sampled = d.sampledHandoff().get(v.name());
+      if (sampled != null) {
+        printer.statement(sampled[0], code);
+      } else {
+        code.addStatement("ctx.$L($L)", SweepCode.tapeMethod("push", v.type()), v.name());
+      }
     }
     if (returned.returned() != null) {
       code.addStatement("return $L", printer.expr(returned.returned()));
@@ -398,7 +403,12 @@ public final class GradClassWriter {
     }
     for (int i = d.handoff().size() - 1; i >= 0; i--) {
       Var v = d.handoff().get(i);
-      code.addStatement("$L = ctx.$L()", v.name(), SweepCode.tapeMethod("pop", v.type()));
+      Stmt[] sampled = d.sampledHandoff().get(v.name());
+      if (sampled != null) {
+        new JavaPrinter(userClass, Set.of()).statement(sampled[1], code);
+      } else {
+        code.addStatement("$L = ctx.$L()", v.name(), SweepCode.tapeMethod("pop", v.type()));
+      }
     }
     if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null) {
       code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());

@@ -149,6 +149,9 @@ final class JavaPrinter {
     if (e instanceof Expr.ContextCall c) {
       return CodeBlock.of("ctx.$L($L)", c.name(), args(c.args()));
     }
+    if (e instanceof Expr.StaticField f) {
+      return CodeBlock.of("$T.$L", ClassName.get(f.owner().packageName, f.owner().simpleName), f.name());
+    }
     if (e instanceof Expr.LibraryCall c) {
       return CodeBlock.of("$T.$L($L)", ClassName.bestGuess(c.owner()), c.name(), args(c.args()));
     }

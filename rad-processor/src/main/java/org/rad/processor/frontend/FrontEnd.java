@@ -100,9 +100,18 @@ public final class FrontEnd {
     ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound,
         new Library(elements, unit, packageName));
     StatementTranslator statements = new StatementTranslator(expressions, scope, returnType);
+    RandomizeReader randomizeReader = new RandomizeReader(expressions);
+    for (int k = 0; k < params.size(); k++) {
+      var parameter = tree.getParameters().get(k);
+      org.rad.processor.ir.RandomizeSpec spec =
+          randomizeReader.read(parameter.getModifiers().getAnnotations(), params.get(k), parameter, name -> null);
+      if (spec != null) {
+        statements.randomized.put(params.get(k).name(), spec);
+      }
+    }
     Stmt.Block body = statements.block(tree.getBody());
     return new MethodIR(m.getSimpleName().toString(), isStatic, params, returnType, body,
-        List.copyOf(scope.locals()), wrt, entry, origin);
+        List.copyOf(scope.locals()), wrt, entry, origin, java.util.Map.copyOf(statements.randomized));
   }
 
   private static List<Var> wrt(ExecutableElement m, List<Var> params, TreeOrigin origin) {

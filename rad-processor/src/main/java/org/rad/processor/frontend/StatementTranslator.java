@@ -36,8 +36,14 @@ final class StatementTranslator {
   private final ExpressionTranslator expressions;
   private final MethodScope scope;
   private final Type returnType;
+  private final RandomizeReader randomizeReader;
+  /** {@code @Randomize} requests found so far, by IR name. */
+  final java.util.Map<String, org.rad.processor.ir.RandomizeSpec> randomized = new java.util.LinkedHashMap<>();
+  /** Variables of the for loops enclosing the statement being translated, innermost last. */
+  private final java.util.Deque<Var> loopVariables = new java.util.ArrayDeque<>();
 
   StatementTranslator(ExpressionTranslator expressions, MethodScope scope, Type returnType) {
+    this.randomizeReader = new RandomizeReader(expressions);
     this.expressions = expressions;
     this.scope = scope;
     this.returnType = returnType;
@@ -170,6 +176,11 @@ final class StatementTranslator {
       init = initializer(initTree, type);
     }
     Var v = scope.declareLocal(tree.getName().toString(), type);
+    org.rad.processor.ir.RandomizeSpec spec =
+        randomizeReader.read(tree.getModifiers().getAnnotations(), v, tree, this::loopVariable);
+    if (spec != null) {
+      randomized.put(v.name(), spec);
+    }
     return new Stmt.Declare(v, init, expressions.origin(tree));
   }
 
@@ -312,11 +323,29 @@ final class StatementTranslator {
       for (ExpressionStatementTree s : tree.getUpdate()) {
         update.add(expressionStatement(s));
       }
-      Stmt.Block body = body(tree.getStatement());
-      return new Stmt.For(init, cond, update, body, expressions.origin(tree));
+      int depth = loopVariables.size();
+      for (Stmt s : init) {
+        if (s instanceof Stmt.Declare d) {
+          loopVariables.addLast(d.var());
+        }
+      }
+      try {
+        Stmt.Block body = body(tree.getStatement());
+        return new Stmt.For(init, cond, update, body, expressions.origin(tree));
+      } finally {
+        while (loopVariables.size() > depth) {
+          loopVariables.removeLast();
+        }
+      }
     } finally {
       scope.exit();
     }
+  }
+
+  /** The variable of an enclosing for loop named {@code sourceName} in the source, or null. */
+  private Var loopVariable(String sourceName) {
+    Var v = scope.lookup(sourceName);
+    return v != null && loopVariables.contains(v) ? v : null;
   }
 
   /**

@@ -119,6 +119,8 @@ public sealed interface Expr {
     DERIVATIVES("org.rad.runtime", "Derivatives"),
     LOOPS("org.rad.runtime", "Loops"),
     SHADOWS("org.rad.runtime", "Shadows"),
+    RNG("org.rad.runtime", "CounterRng"),
+    SAMPLING("org.rad.annotations", "Sampling"),
     /** The user's class (for calls of accessible methods that are not differentiated). */
     USER("", ""),
     /** The generated class itself. */
@@ -132,6 +134,9 @@ public sealed interface Expr {
       this.simpleName = simpleName;
     }
   }
+
+  /** A constant of a runtime class: {@code Sampling.BERNOULLI}. */
+  record StaticField(Owner owner, String name, Type type) implements Expr {}
 
   /** A call of a static method: {@code Math.sin(x)}, a generated method, a runtime helper. */
   record StaticCall(Owner owner, String name, List<Expr> args, Type type) implements Expr {}

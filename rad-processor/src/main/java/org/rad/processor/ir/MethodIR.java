@@ -14,6 +14,7 @@ import java.util.List;
  * @param wrt for a {@code @Differentiable} method the parameters to differentiate, else empty
  * @param entry whether the method carries {@code @Differentiable}
  * @param origin the method declaration
+ * @param randomized the {@code @Randomize} requests on its parameters and locals, by IR name
  */
 public record MethodIR(
     String name,
@@ -24,9 +25,10 @@ public record MethodIR(
     List<Var> locals,
     List<Var> wrt,
     boolean entry,
-    Origin origin) {
+    Origin origin,
+    java.util.Map<String, RandomizeSpec> randomized) {
 
   public MethodIR withBody(Stmt.Block newBody, List<Var> newLocals) {
-    return new MethodIR(name, isStatic, params, returnType, newBody, newLocals, wrt, entry, origin);
+    return new MethodIR(name, isStatic, params, returnType, newBody, newLocals, wrt, entry, origin, randomized);
   }
 }

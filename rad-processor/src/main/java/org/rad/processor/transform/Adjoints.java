@@ -1,8 +1,6 @@
 package org.rad.processor.transform;
 
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.rad.processor.analysis.Activity;
 import org.rad.processor.diagnostics.CompileError;
@@ -25,8 +23,6 @@ final class Adjoints {
   private final Activity activity;
   private final Function<Expr, Expr> adjointLocation;
   private final Function<Type, Var> temp;
-  /** Branch decisions the forward sweep recorded for the statement being reversed, by node. */
-  private Map<Expr, Var> recordedBranches = new IdentityHashMap<>();
 
   /**
    * @param adjointLocation maps an active variable or array element to its adjoint location
@@ -87,16 +83,6 @@ final class Adjoints {
     return new Expr.Binary(op, call.args().get(0), call.args().get(1), Type.BOOLEAN);
   }
 
-  /** Uses the recorded bits {@code branches} (node to boolean variable) for the next propagations. */
-  void useRecordedBranches(Map<Expr, Var> branches) {
-    this.recordedBranches = branches;
-  }
-
-  private Expr condition(Expr node, Expr computed) {
-    Var bit = recordedBranches.get(node);
-    return bit == null ? computed : new Expr.Ref(bit);
-  }
-
   /** Emits into {@code out} the statements that propagate {@code seed} through {@code e}. */
   void propagate(Expr e, Expr seed, List<Stmt> out) {
     if (!activity.isActive(e)) {
@@ -121,7 +107,7 @@ final class Adjoints {
       Expr s = shared(seed, out);
       propagate(c.whenTrue(), s, whenTrue);
       propagate(c.whenFalse(), s, whenFalse);
-      out.add(new Stmt.If(condition(c, c.condition()), Stmt.Block.of(whenTrue), whenFalse.isEmpty() ? null : Stmt.Block.of(whenFalse),
+      out.add(new Stmt.If(c.condition(), Stmt.Block.of(whenTrue), whenFalse.isEmpty() ? null : Stmt.Block.of(whenFalse),
           org.rad.processor.ir.Origin.SYNTHETIC));
     } else if (e instanceof Expr.StaticCall call && call.owner() == Owner.MATH) {
       math(call, seed, out);
@@ -239,7 +225,7 @@ final class Adjoints {
         List<Stmt> second = new java.util.ArrayList<>();
         propagate(a.get(0), s, first);
         propagate(a.get(1), s, second);
-        Expr firstTaken = condition(call, firstWins(call));
+        Expr firstTaken = firstWins(call);
         if (first.isEmpty()) {
           out.add(new Stmt.If(Exprs.not(firstTaken), Stmt.Block.of(second), null, org.rad.processor.ir.Origin.SYNTHETIC));
         } else {

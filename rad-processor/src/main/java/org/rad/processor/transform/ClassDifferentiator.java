@@ -36,6 +36,8 @@ public final class ClassDifferentiator {
   private final Map<String, MethodSummary> summaries = new HashMap<>();
   private final Map<String, AliasClasses> aliases = new HashMap<>();
   private final Map<String, Set<String>> activeParams = new HashMap<>();
+  /** Record sites of sampled records, numbered across the class so every site hashes apart. */
+  private int nextSite = 1;
 
   /** Differentiates {@code translated} (keyed by method key), entries first. */
   public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated) {
@@ -221,7 +223,11 @@ public final class ClassDifferentiator {
     all.addAll(m.locals());
     Naming naming = new Naming(new Names(all));
     Effects effects = new Effects(classes, summaries, naming.shadowToPrimal());
-    Plan plan = Plan.of(m, effects, summaries);
+    RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
+    if (randomized != null) {
+      randomized.planSpills(m, classes);
+    }
+    Plan plan = Plan.of(m, effects, summaries, randomized == null ? Set.of() : randomized.sampledKeys());
     // adjoints of every active variable, created up front so their names are stable
     for (Var v : all) {
       if (activity.isActive(v)) {
@@ -241,11 +247,12 @@ public final class ClassDifferentiator {
     SweepBuilder builder;
     Stmt.Block reverse;
     for (int round = 0; ; round++) {
-      builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed);
+      builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
       reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);
-      PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan, readAtEntry);
+      PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
+          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes));
       if (newNeeded.equals(needed) && planned.pushes().equals(pushes)) {
         pendingAtEnd = planned.pendingAtEnd();
         break;
@@ -257,6 +264,10 @@ public final class ClassDifferentiator {
       pushes = planned.pushes();
     }
     Stmt.Block forward = builder.forward(m.body());
+    List<DifferentiatedMethod.Note> notes = new ArrayList<>();
+    if (randomized != null) {
+      checkSoundness(reverse, randomized, effects);
+    }
 
     Set<String> assigned = effects.writes(m.body());
     Set<String> countedIndices = new HashSet<>();
@@ -274,6 +285,20 @@ public final class ClassDifferentiator {
       if ((pendingAtEnd.contains(v.name()) || arrayResult) && (!isParam || assigned.contains(v.name()))
           && !recomputedNames.contains(v.name()) && !countedIndices.contains(v.name())) {
         handoff.add(v);
+      }
+    }
+    Map<String, Stmt[]> sampledHandoff = new HashMap<>();
+    if (randomized != null) {
+      for (Var v : handoff) {
+        if (v.type() == Type.DOUBLE && randomized.sampledKeys().contains(v.name())) {
+          sampledHandoff.put(v.name(), SweepBuilder.sampledHandoff(v, randomized));
+        }
+      }
+      for (String unrecorded : randomized.unrecorded()) {
+        org.rad.processor.ir.RandomizeSpec spec = randomized.spec(unrecorded);
+        notes.add(new DifferentiatedMethod.Note(spec.origin(), "[RadSavesNothing] @Randomize on " + spec.var()
+            + " is sound but saves nothing: the reverse sweep never records its values (they enter derivatives only"
+            + " as constants, or are kept alive anyway by another variable that refers to the same array)"));
       }
     }
     List<Var[]> arrayLocalShadows = new ArrayList<>();
@@ -318,6 +343,31 @@ public final class ClassDifferentiator {
     reverseLocals.addAll(naming.temps());
     reverseLocals.addAll(naming.branches());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
-        reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key));
+        reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
+        sampledHandoff, notes);
+  }
+
+  /** Rejects a @Randomize request whose sampled records would bias the gradient. */
+  private static void checkSoundness(Stmt.Block reverse, RandomizedRecords randomized, Effects effects) {
+    org.rad.processor.analysis.Soundness.Violation v =
+        org.rad.processor.analysis.Soundness.check(reverse, randomized.sampledKeys(), effects);
+    if (v == null) {
+      return;
+    }
+    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(v.sampledKey());
+    if (spec == null) {
+      spec = randomized.specs().values().iterator().next();
+    }
+    String why = switch (v.rule()) {
+      case 'a' -> "a sampled value would enter a derivative term non-affinely, in the reverse-sweep code `" + v.where()
+          + "`; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g (exp(v), v*v, 1/v need v itself)."
+          + " Randomize a value that enters derivatives linearly (the input of a product with weights), or drop @Randomize";
+      case 'b' -> "a sampled value would decide control flow or an array index in the reverse sweep, in `" + v.where()
+          + "`; decisions must be exact. Compute the decision from a value that is not randomized";
+      default -> "the same sampled value would appear twice along one chain of the reverse sweep, in a partial"
+          + " derivative and in the adjoint it multiplies, in `" + v.where() + "`; E[s * s] = v * v / f, not v * v,"
+          + " so E[P A P] != A. Randomize only one of the two uses (copy the value into a second, exact variable)";
+    };
+    throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient: " + why);
   }
 }

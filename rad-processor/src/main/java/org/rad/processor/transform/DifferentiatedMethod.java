@@ -19,6 +19,9 @@ import org.rad.processor.ir.Var;
  * @param shadowParams adjoint arrays of the active array parameters, in parameter order
  * @param resultAdjoint the adjoint of the result (a parameter of the reverse sweep), or null
  * @param arrayLocalShadows pairs (array local, its adjoint) to bind at the start of the reverse
+ * @param sampledHandoff for handed-off @Randomize doubles, the sampled push and pop that replace
+ *     the plain ones
+ * @param notes warnings to report
  */
 public record DifferentiatedMethod(
     MethodIR method,
@@ -33,4 +36,10 @@ public record DifferentiatedMethod(
     Var resultAdjoint,
     List<Var[]> arrayLocalShadows,
     List<Var> scalarParamAdjoints,
-    java.util.Set<String> writtenParams) {}
+    java.util.Set<String> writtenParams,
+    java.util.Map<String, Stmt[]> sampledHandoff,
+    List<Note> notes) {
+
+  /** A warning about the method, reported by the processor at its origin. */
+  public record Note(org.rad.processor.ir.Origin origin, String message) {}
+}

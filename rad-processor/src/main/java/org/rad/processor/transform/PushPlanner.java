@@ -30,6 +30,7 @@ final class PushPlanner {
   private final Effects effects;
   private final Plan plan;
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
+  private Map<Stmt, java.util.List<Var>> spills = Map.of();
 
   /** The overwrites to record and the keys the reverse sweep reads from the final state. */
   record Result(Set<Stmt> pushes, Set<String> pendingAtEnd) {}
@@ -47,7 +48,17 @@ final class PushPlanner {
    */
   static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
       Effects effects, Plan plan, Set<String> readAtEntry) {
+    return plan(body, reads, headerReads, effects, plan, readAtEntry, Map.of());
+  }
+
+  /**
+   * @param spills arrays recorded whole (sampled) right after a statement: the reverse sweep
+   *     restores them there, so their values and references are no longer pending before it
+   */
+  static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
+      Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills) {
     PushPlanner p = new PushPlanner(reads, headerReads, effects, plan);
+    p.spills = spills;
     Set<String> end = p.block(body, new HashSet<>(readAtEntry));
     return new Result(p.pushes, end);
   }
@@ -56,6 +67,14 @@ final class PushPlanner {
     Set<String> p = pending;
     for (Stmt s : b.stmts()) {
       p = statement(s, p);
+      java.util.List<Var> spilled = spills.get(s);
+      if (spilled != null) {
+        p = new HashSet<>(p);
+        for (Var v : spilled) {
+          p.remove(v.name());
+          p.remove(effects.aliases().contentsKey(v.name()));
+        }
+      }
     }
     p = new HashSet<>(p);
     // a declaration recomputed at the start of the block's reverse defines its variable there

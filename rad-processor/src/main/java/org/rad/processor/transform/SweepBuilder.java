@@ -59,8 +59,16 @@ final class SweepBuilder {
   final Set<Var> recomputed = new HashSet<>();
   private int tempsInUse;
 
+  /** Records of @Randomize values, or null when the method has none. */
+  private final RandomizedRecords randomized;
+  /** Variables of the for loops around the statement being built, outermost first. */
+  private final java.util.ArrayDeque<Var> loopIndices = new java.util.ArrayDeque<>();
+  /** The statement whose records are being built (its record site). */
+  private Stmt current;
+
   SweepBuilder(Activity activity, Plan plan, Effects effects, Map<String, CalleeInfo> callees, Naming naming,
-      Set<Stmt> pushes, Set<String> needed) {
+      Set<Stmt> pushes, Set<String> needed, RandomizedRecords randomized) {
+    this.randomized = randomized;
     this.activity = activity;
     this.plan = plan;
     this.effects = effects;
@@ -77,11 +85,17 @@ final class SweepBuilder {
     List<Stmt> out = new ArrayList<>();
     for (Stmt s : b.stmts()) {
       forward(s, out);
+      if (randomized != null) {
+        for (Var v : randomized.spillsAfter(s, needed, effects.aliases())) {
+          out.addAll(spillRecord(v));
+        }
+      }
     }
     return new Stmt.Block(out, b.origin());
   }
 
   private void forward(Stmt s, List<Stmt> out) {
+    current = s;
     if (s instanceof Stmt.Block b) {
       out.add(forward(b));
     } else if (s instanceof Stmt.Declare d) {
@@ -121,17 +135,22 @@ final class SweepBuilder {
     } else if (s instanceof Stmt.For f) {
       Plan.CountedLoop counted = plan.countedLoop(f);
       if (counted != null) {
-        out.add(new Stmt.For(f.init(), f.condition(), f.update(), forward(f.body()), f.origin()));
+        loopIndices.addLast(counted.index());
+        Stmt.Block body = forward(f.body());
+        loopIndices.removeLast();
+        out.add(new Stmt.For(f.init(), f.condition(), f.update(), body, f.origin()));
       } else {
         Var trips = naming.tripCounter(f);
         out.add(assign(trips, Expr.Literal.ofInt(0)));
         for (Stmt init : f.init()) {
           forward(init, out);
         }
+        int depth = enterLoop(f);
         List<Stmt> body = new ArrayList<>(forward(f.body()).stmts());
         for (Stmt u : f.update()) {
           forward(u, body);
         }
+        exitLoop(depth);
         body.add(new Stmt.Step(trips, true, Origin.SYNTHETIC));
         Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : forwardExpr(f.condition(), false);
         out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
@@ -145,6 +164,23 @@ final class SweepBuilder {
       out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
+    }
+  }
+
+  /** Puts the variables a general for loop declares on the index stack; returns the old depth. */
+  private int enterLoop(Stmt.For f) {
+    int depth = loopIndices.size();
+    for (Stmt init : f.init()) {
+      if (init instanceof Stmt.Declare d && d.var().type().isIntegral()) {
+        loopIndices.addLast(d.var());
+      }
+    }
+    return depth;
+  }
+
+  private void exitLoop(int depth) {
+    while (loopIndices.size() > depth) {
+      loopIndices.removeLast();
     }
   }
 
@@ -167,18 +203,38 @@ final class SweepBuilder {
     }
   }
 
-  /** Pops the bits {@link #recordBranches} pushed, into boolean variables the adjoint reads. */
-  private void restoreBranches(Expr target, Expr value, List<Stmt> out) {
-    java.util.Map<Expr, Var> bits = new IdentityHashMap<>();
-    if (propagates(target, value)) {
-      List<Expr> nodes = adjoints.branchNodes(value);
-      for (int k = nodes.size() - 1; k >= 0; k--) {
-        Var bit = naming.branch(k);
-        out.add(assign(bit, ctx("popBit", Type.BOOLEAN)));
-        bits.put(nodes.get(k), bit);
-      }
+  /**
+   * Pops the bits {@link #recordBranches} pushed into boolean variables, and returns {@code value}
+   * with each recorded decision replaced by its bit: {@code c ? a : b} becomes {@code taken ? a : b},
+   * {@code Math.max(a, b)} becomes {@code taken ? a : b}. The adjoint and every partial derivative
+   * then follow the decision the forward sweep took, never one re-made from restored (possibly
+   * sampled) values.
+   */
+  private Expr restoreBranches(Expr target, Expr value, List<Stmt> out) {
+    if (!propagates(target, value)) {
+      return value;
     }
-    adjoints.useRecordedBranches(bits);
+    java.util.Map<Expr, Var> bits = new IdentityHashMap<>();
+    List<Expr> nodes = adjoints.branchNodes(value);
+    for (int k = nodes.size() - 1; k >= 0; k--) {
+      Var bit = naming.branch(k);
+      out.add(assign(bit, ctx("popBit", Type.BOOLEAN)));
+      bits.put(nodes.get(k), bit);
+    }
+    return withBits(value, bits);
+  }
+
+  private static Expr withBits(Expr e, java.util.Map<Expr, Var> bits) {
+    Var bit = bits.get(e);
+    if (bit != null) {
+      if (e instanceof Expr.Conditional c) {
+        return new Expr.Conditional(new Expr.Ref(bit), withBits(c.whenTrue(), bits), withBits(c.whenFalse(), bits), c.type());
+      }
+      Expr.StaticCall call = (Expr.StaticCall) e;
+      return new Expr.Conditional(new Expr.Ref(bit), withBits(call.args().get(0), bits), withBits(call.args().get(1), bits),
+          call.type());
+    }
+    return Exprs.mapChildren(e, c -> withBits(c, bits));
   }
 
   /** Calls become calls of the callee's forward sweep (when active) or of its primal copy. */
@@ -236,13 +292,25 @@ final class SweepBuilder {
     headerReads.put(b, header);
     List<Stmt> stmts = b.stmts();
     for (int k = stmts.size() - 1; k >= 0; k--) {
+      List<Stmt> restores = new ArrayList<>();
+      if (randomized != null) {
+        for (Var v : randomized.spillsAfter(stmts.get(k), needed, effects.aliases())) {
+          restores.addAll(spillRestore(v));
+        }
+      }
+      out.addAll(restores);
       out.addAll(reverse(stmts.get(k)));
+      Set<String> spillReads = reads.get(stmts.get(k));
+      for (Stmt r : restores) {
+        collectReads(r, spillReads);
+      }
     }
     return new Stmt.Block(out, b.origin());
   }
 
   private List<Stmt> reverse(Stmt s) {
     tempsInUse = 0;
+    current = s;
     List<Stmt> out = reverseOf(s);
     Set<String> keys = new HashSet<>();
     for (Stmt r : out) {
@@ -317,7 +385,9 @@ final class SweepBuilder {
   private void loopReverse(Stmt loop, List<Stmt> init, List<Stmt> update, Stmt.Block body, List<Stmt> out) {
     Plan.CountedLoop counted = loop instanceof Stmt.For f ? plan.countedLoop(f) : null;
     if (counted != null) {
+      loopIndices.addLast(counted.index());
       Stmt.Block rbody = reverse(body);
+      loopIndices.removeLast();
       if (rbody.stmts().isEmpty()) {
         return;
       }
@@ -337,10 +407,12 @@ final class SweepBuilder {
     }
     Var trips = naming.tripCounter(loop);
     List<Stmt> rbody = new ArrayList<>();
+    int depth = loop instanceof Stmt.For f ? enterLoop(f) : loopIndices.size();
     for (int k = update.size() - 1; k >= 0; k--) {
       rbody.addAll(reverse(update.get(k)));
     }
     rbody.addAll(reverse(body).stmts());
+    exitLoop(depth);
     Expr cond = new Expr.Binary(Expr.BinaryOp.GT, new Expr.Ref(trips), Expr.Literal.ofInt(0), Type.BOOLEAN);
     out.add(new Stmt.For(List.of(assign(trips, ctx("popInt", Type.INT))), cond,
         List.of(new Stmt.Step(trips, false, Origin.SYNTHETIC)), Stmt.Block.of(rbody), loop.origin()));
@@ -432,7 +504,7 @@ final class SweepBuilder {
     if (pushed) {
       out.add(restore(target));
     }
-    restoreBranches(target, value, out);
+    value = restoreBranches(target, value, out);
     boolean active = target.type() == Type.DOUBLE && activity.isActive(rootOf(target));
     if (!active) {
       return;
@@ -542,11 +614,91 @@ final class SweepBuilder {
   // ---- records ----------------------------------------------------------------------------------
 
   private Stmt push(Expr target) {
+    String key = sampledKey(target);
+    if (key != null) {
+      org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
+      randomized.markRecorded(key);
+      return new Stmt.Call(ctx("pushSampled", Type.VOID, Expr.Literal.ofInt(randomized.site(current)),
+          Expr.Literal.ofDouble(spec.fraction()), target, RandomizedRecords.key(List.copyOf(loopIndices), spec)),
+          Origin.SYNTHETIC);
+    }
     return new Stmt.Call(ctx(tapeMethod("push", target.type()), Type.VOID, target), Origin.SYNTHETIC);
+  }
+
+  /**
+   * The @Randomize key whose records {@code target} belongs to, when its record is a sampled
+   * element record: a randomized double, or an element of a randomized array class.
+   */
+  private String sampledKey(Expr target) {
+    if (randomized == null || target.type() != Type.DOUBLE) {
+      return null;
+    }
+    String key = target instanceof Expr.Ref r
+        ? r.var().name()
+        : effects.aliases().contentsKey(Statements.rootVar(target));
+    return randomized.sampledKeys().contains(key) ? key : null;
+  }
+
+  /** The sampled push and pop of a @Randomize double handed from the forward to the reverse sweep. */
+  static Stmt[] sampledHandoff(Var v, RandomizedRecords randomized) {
+    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(v.name());
+    randomized.markRecorded(v.name());
+    Expr site = Expr.Literal.ofInt(randomized.site(v));
+    Expr f = Expr.Literal.ofDouble(spec.fraction());
+    Expr key = RandomizedRecords.key(List.of(), spec);
+    return new Stmt[] {
+      new Stmt.Call(ctx("pushSampled", Type.VOID, site, f, new Expr.Ref(v), key), Origin.SYNTHETIC),
+      new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, ctx("popSampled", Type.DOUBLE, site, f, key), Origin.SYNTHETIC)
+    };
+  }
+
+  /** The whole-array record of {@code v} after its last use, and dropping the local. */
+  private List<Stmt> spillRecord(Var v) {
+    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(effects.aliases().contentsKey(v.name()));
+    randomized.markRecorded(effects.aliases().contentsKey(v.name()));
+    List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
+        Expr.Literal.ofDouble(spec.fraction()), new Expr.Ref(v)));
+    if (v.type() == Type.DOUBLE_MATRIX) {
+      args.add(new Expr.Literal("false", Type.BOOLEAN));
+    }
+    args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
+    String method = v.type() == Type.DOUBLE_MATRIX ? "recordRows" : "recordArray";
+    return List.of(
+        new Stmt.Call(new Expr.ContextCall(method, args, Type.VOID), Origin.SYNTHETIC),
+        new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.Literal("null", v.type()), Origin.SYNTHETIC));
+  }
+
+  /** The sampled reconstruction of a recorded array, and its adjoint array. */
+  private List<Stmt> spillRestore(Var v) {
+    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(effects.aliases().contentsKey(v.name()));
+    List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
+        Expr.Literal.ofDouble(spec.fraction())));
+    if (v.type() == Type.DOUBLE_MATRIX) {
+      args.add(new Expr.Literal("false", Type.BOOLEAN));
+    }
+    args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
+    String method = v.type() == Type.DOUBLE_MATRIX ? "restoreRows" : "restoreArray";
+    List<Stmt> out = new ArrayList<>();
+    out.add(new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.ContextCall(method, args, v.type()), Origin.SYNTHETIC));
+    if (activity.isActive(v)) {
+      Var bar = naming.adjoint(v);
+      if (v.kind() == Var.Kind.PARAMETER) {
+        out.add(new Stmt.Call(ctx("bindShadow", Type.VOID, new Expr.Ref(v), new Expr.Ref(bar)), Origin.SYNTHETIC));
+      } else {
+        out.add(assign(bar, ctx("shadow", v.type(), new Expr.Ref(v))));
+      }
+    }
+    return out;
   }
 
   /** {@code v = ctx.popDouble();} and for an array local also re-binds its adjoint array. */
   private Stmt restore(Expr target) {
+    String key = sampledKey(target);
+    if (key != null) {
+      org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
+      return new Stmt.Assign(target, AssignOp.SET, ctx("popSampled", Type.DOUBLE, Expr.Literal.ofInt(randomized.site(current)),
+          Expr.Literal.ofDouble(spec.fraction()), RandomizedRecords.key(List.copyOf(loopIndices), spec)), Origin.SYNTHETIC);
+    }
     Stmt pop = new Stmt.Assign(target, AssignOp.SET, ctx(tapeMethod("pop", target.type()), target.type()), Origin.SYNTHETIC);
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
       Stmt rebind = assign(naming.adjoint(r.var()), ctx("shadow", r.type(), target));

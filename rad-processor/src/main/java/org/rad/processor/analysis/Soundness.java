@@ -1,0 +1,239 @@
+package org.rad.processor.analysis;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
+
+/**
+ * Checks, on a reverse sweep, that sampling the records of {@code @Randomize} values keeps the
+ * gradient unbiased. A sampled value s (kept with probability f and stored as v/f, else 0) has
+ * E[s] = v, so every derivative term that is affine in s stays unbiased; the check rejects
+ *
+ * <ul>
+ *   <li>(a) a sampled value entering a derivative term non-affinely (inside exp, 1/s, s*s, ...),
+ *   <li>(b) a sampled value deciding control flow or an index in the reverse sweep (branch
+ *       decisions are recorded exactly by the forward sweep, so this is only reached through
+ *       integer conversions and indices), and
+ *   <li>(c) a sampled value appearing twice along one chain: in a partial derivative and in the
+ *       adjoint it multiplies, since E[s * g(s)] is not v * g(v).
+ * </ul>
+ *
+ * <p>Values are tracked as polynomials in the sampled variables (degree per variable, or
+ * non-linear), through the reverse sweep's scalar variables (recomputed primal values and
+ * adjoints), flow-insensitively. Adjoint arrays are not followed: a chain that passes through an
+ * array's adjoint is checked statement by statement only.
+ */
+public final class Soundness {
+  /** A violation: which rule, which sampled key, and the offending code. */
+  public record Violation(char rule, String sampledKey, String where) {}
+
+  /** Degrees of a value in the sampled keys; {@code nonlinear} when not a polynomial of them. */
+  private record Poly(Map<String, Integer> degrees, boolean nonlinear) {
+    static final Poly ZERO = new Poly(Map.of(), false);
+
+    boolean isZero() {
+      return degrees.isEmpty() && !nonlinear;
+    }
+
+    Poly plus(Poly o) {
+      Map<String, Integer> d = new HashMap<>(degrees);
+      o.degrees.forEach((k, v) -> d.merge(k, v, Math::max));
+      return new Poly(d, nonlinear || o.nonlinear);
+    }
+
+    Poly times(Poly o) {
+      Map<String, Integer> d = new HashMap<>(degrees);
+      o.degrees.forEach((k, v) -> d.merge(k, v, Integer::sum));
+      return new Poly(d, nonlinear || o.nonlinear);
+    }
+
+    Poly asNonlinear() {
+      return isZero() ? this : new Poly(degrees, true);
+    }
+  }
+
+  private final Set<String> sampledKeys;
+  private final Effects effects;
+  private final Map<String, Poly> primal = new HashMap<>();
+  private final Map<String, Poly> adjoint = new HashMap<>();
+  private Violation violation;
+
+  private Soundness(Set<String> sampledKeys, Effects effects) {
+    this.sampledKeys = sampledKeys;
+    this.effects = effects;
+  }
+
+  /**
+   * The first violation in {@code reverse}, or null when sampling {@code sampledKeys} (variable
+   * names of sampled doubles, {@code #class} keys of sampled arrays) is sound.
+   */
+  public static Violation check(Stmt.Block reverse, Set<String> sampledKeys, Effects effects) {
+    Soundness s = new Soundness(sampledKeys, effects);
+    for (int round = 0; round < 20; round++) {
+      Map<String, Poly> before = new HashMap<>(s.primal);
+      Map<String, Poly> adjBefore = new HashMap<>(s.adjoint);
+      Statements.forEach(reverse, s::statement);
+      if (s.violation != null || before.equals(s.primal) && adjBefore.equals(s.adjoint)) {
+        break;
+      }
+    }
+    return s.violation;
+  }
+
+  private void report(char rule, Poly p, String where) {
+    if (violation == null) {
+      String key = p.degrees.keySet().stream().filter(sampledKeys::contains).findFirst().orElse("?");
+      violation = new Violation(rule, key, where);
+    }
+  }
+
+  private void statement(Stmt s) {
+    if (violation != null) {
+      return;
+    }
+    if (s instanceof Stmt.Assign a) {
+      if (a.target() instanceof Expr.Index ix) {
+        control(ix, a);
+      }
+      Poly value = poly(a.value());
+      Var target = a.target() instanceof Expr.Ref r ? r.var() : null;
+      boolean toAdjoint = isAdjoint(a.target());
+      if (toAdjoint) {
+        if (a.op() == Stmt.AssignOp.ADD || a.op() == Stmt.AssignOp.SUB) {
+          checkTerm(a.value(), value, a);
+        }
+        if (target != null) {
+          adjoint.merge(target.name(), value, Poly::plus);
+        }
+      } else if (target != null && !target.type().isArray()) {
+        primal.merge(target.name(), value, Poly::plus);
+      }
+    } else if (s instanceof Stmt.If i) {
+      condition(i.condition(), s);
+    } else if (s instanceof Stmt.For f) {
+      if (f.condition() != null) {
+        condition(f.condition(), s);
+      }
+    } else if (s instanceof Stmt.While w) {
+      condition(w.condition(), s);
+    }
+  }
+
+  /** (a) and (c) for one derivative term {@code bar += term}. */
+  private void checkTerm(Expr term, Poly p, Stmt where) {
+    if (p.nonlinear) {
+      report('a', p, org.rad.processor.ir.IrText.of(where));
+      return;
+    }
+    Poly fromAdjoints = adjointFactor(term);
+    for (var e : p.degrees.entrySet()) {
+      if (e.getValue() > 1) {
+        report(fromAdjoints.degrees.containsKey(e.getKey()) ? 'c' : 'a', p, org.rad.processor.ir.IrText.of(where));
+        return;
+      }
+    }
+  }
+
+  /** The part of a term's polynomial that comes from the adjoints it reads. */
+  private Poly adjointFactor(Expr e) {
+    Poly[] acc = {Poly.ZERO};
+    org.rad.processor.ir.Exprs.walk(e, x -> {
+      if (x instanceof Expr.Ref r && r.var().kind() == Var.Kind.ADJOINT) {
+        acc[0] = acc[0].plus(adjoint.getOrDefault(r.var().name(), Poly.ZERO));
+      }
+    });
+    return acc[0];
+  }
+
+  private void condition(Expr c, Stmt where) {
+    if (!poly(c).isZero()) {
+      report('b', poly(c), org.rad.processor.ir.IrText.of(where));
+    }
+  }
+
+  private void control(Expr.Index ix, Object where) {
+    Expr e = ix;
+    while (e instanceof Expr.Index i) {
+      Poly p = poly(i.index());
+      if (!p.isZero()) {
+        report('b', p, where instanceof Stmt st ? org.rad.processor.ir.IrText.of(st) : org.rad.processor.ir.IrText.of((Expr) where));
+      }
+      e = i.array();
+    }
+  }
+
+  private boolean isAdjoint(Expr target) {
+    Expr e = target;
+    while (e instanceof Expr.Index ix) {
+      e = ix.array();
+    }
+    return e instanceof Expr.Ref r && r.var().kind() == Var.Kind.ADJOINT;
+  }
+
+  private Poly poly(Expr e) {
+    if (e instanceof Expr.Ref r) {
+      Var v = r.var();
+      if (v.type().isArray()) {
+        return Poly.ZERO;
+      }
+      if (v.kind() == Var.Kind.ADJOINT) {
+        return adjoint.getOrDefault(v.name(), Poly.ZERO);
+      }
+      Poly p = primal.getOrDefault(v.name(), Poly.ZERO);
+      return sampledKeys.contains(v.name()) ? p.plus(new Poly(Map.of(v.name(), 1), false)) : p;
+    }
+    if (e instanceof Expr.Index ix) {
+      control(ix, e);
+      String root = Statements.rootVar(ix);
+      if (root == null || ix.type().isArray() || isAdjoint(ix)) {
+        return Poly.ZERO;
+      }
+      String key = effects.aliases().contentsKey(root);
+      return sampledKeys.contains(key) ? new Poly(Map.of(key, 1), false) : Poly.ZERO;
+    }
+    if (e instanceof Expr.Binary b) {
+      Poly l = poly(b.left());
+      Poly r = poly(b.right());
+      return switch (b.op()) {
+        case ADD, SUB -> l.plus(r);
+        case MUL -> l.times(r);
+        case DIV -> r.isZero() ? l : l.plus(r).asNonlinear();
+        default -> l.plus(r).asNonlinear(); // %, comparisons, && and || of sampled values
+      };
+    }
+    if (e instanceof Expr.Unary u) {
+      Poly p = poly(u.operand());
+      return u.op() == Expr.UnaryOp.NEG ? p : p.asNonlinear();
+    }
+    if (e instanceof Expr.Cast c) {
+      Poly p = poly(c.operand());
+      return c.type() == org.rad.processor.ir.Type.DOUBLE ? p : p.asNonlinear();
+    }
+    if (e instanceof Expr.Conditional c) {
+      Poly cond = poly(c.condition());
+      if (!cond.isZero()) {
+        report('b', cond, org.rad.processor.ir.IrText.of(e));
+      }
+      return poly(c.whenTrue()).plus(poly(c.whenFalse()));
+    }
+    if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.DERIVATIVES && call.name().equals("times")) {
+      // Derivatives.times(adjoint, partial) is adjoint * partial (0 where the adjoint is 0)
+      return poly(call.args().get(0)).times(poly(call.args().get(1)));
+    }
+    Poly all = Poly.ZERO;
+    for (Expr c : org.rad.processor.ir.Exprs.children(e)) {
+      all = all.plus(poly(c));
+    }
+    // Math functions, derivative helpers, calls: not affine in a sampled argument
+    return all.asNonlinear();
+  }
+
+  /** Keys of sampled values; exposed for tests of the analysis itself. */
+  Set<String> sampledKeys() {
+    return new HashSet<>(sampledKeys);
+  }
+}

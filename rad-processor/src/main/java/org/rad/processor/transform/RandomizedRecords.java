@@ -1,0 +1,223 @@
+package org.rad.processor.transform;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntSupplier;
+import org.rad.processor.analysis.AliasClasses;
+import org.rad.processor.analysis.Statements;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.RandomizeSpec;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * Where the records of {@code @Randomize} values are taken, and how.
+ *
+ * <ul>
+ *   <li>Records at an overwrite (the old value of a double, or of an element of an array whose
+ *       alias class is randomized, pushed and later popped to restore it) become Bernoulli
+ *       element records: {@code ctx.pushSampled(site, f, value, key)} keeps the value with
+ *       probability f, scaled by 1/f, and {@code ctx.popSampled} regenerates the decision.
+ *   <li>An array that is never overwritten but whose values the reverse sweep reads is recorded
+ *       whole right after its last use in its block, through the requested sampler, and the
+ *       local dropped ({@code v = null}), so the full array becomes unreachable; the reverse sweep
+ *       restores the sampled reconstruction just before it needs it.
+ * </ul>
+ *
+ * <p>Decisions come from the counter-based RNG, keyed by the record site and the indices of the
+ * enclosing loops, less those named in {@code sameAcross}.
+ */
+final class RandomizedRecords {
+  private final Map<String, RandomizeSpec> byKey = new HashMap<>();
+  private final Map<Object, Integer> sites = new IdentityHashMap<>();
+  private final IntSupplier nextSite;
+  /** Whole-array records taken right after a statement, by that statement. */
+  private final Map<Stmt, List<Var>> spillsAfter = new IdentityHashMap<>();
+  private final Set<String> recorded = new HashSet<>();
+
+  RandomizedRecords(MethodIR method, AliasClasses aliases, IntSupplier nextSite) {
+    this.nextSite = nextSite;
+    for (RandomizeSpec spec : method.randomized().values()) {
+      Var v = var(method, spec.var());
+      byKey.putIfAbsent(v.type().isArray() ? aliases.contentsKey(v.name()) : v.name(), spec);
+    }
+  }
+
+  private static Var var(MethodIR m, String name) {
+    for (Var p : m.params()) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    for (Var l : m.locals()) {
+      if (l.name().equals(name)) {
+        return l;
+      }
+    }
+    throw new IllegalStateException("no variable " + name);
+  }
+
+  boolean isEmpty() {
+    return byKey.isEmpty();
+  }
+
+  /** Keys (variable names, {@code #class} keys) whose records are sampled. */
+  Set<String> sampledKeys() {
+    return byKey.keySet();
+  }
+
+  RandomizeSpec spec(String key) {
+    return byKey.get(key);
+  }
+
+  Map<String, RandomizeSpec> specs() {
+    return byKey;
+  }
+
+  /** The record site of {@code owner} (a statement, or a variable's hand-off), stable across rebuilds. */
+  int site(Object owner) {
+    return sites.computeIfAbsent(owner, o -> nextSite.getAsInt());
+  }
+
+  void markRecorded(String key) {
+    recorded.add(key);
+  }
+
+  /** Keys of requests that got no sampled record at all: they save nothing. */
+  Set<String> unrecorded() {
+    Set<String> none = new HashSet<>(byKey.keySet());
+    none.removeAll(recorded);
+    return none;
+  }
+
+  /**
+   * Plans whole-array records: for each randomized array whose alias class has no other member,
+   * declared in a block (or a parameter, for the method body), after the last statement of that
+   * block that uses it.
+   */
+  void planSpills(MethodIR method, AliasClasses aliases) {
+    Set<String> candidates = new HashSet<>();
+    for (RandomizeSpec spec : method.randomized().values()) {
+      Var v = var(method, spec.var());
+      if (v.type().isArray() && singleton(v, method, aliases)) {
+        candidates.add(v.name());
+      }
+    }
+    if (candidates.isEmpty()) {
+      return;
+    }
+    for (Var p : method.params()) {
+      if (candidates.contains(p.name())) {
+        spillAfterLastUse(method.body(), p);
+      }
+    }
+    Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Block b) {
+        for (Stmt x : b.stmts()) {
+          if (x instanceof Stmt.Declare d && candidates.contains(d.var().name())) {
+            spillAfterLastUse(b, d.var());
+          }
+        }
+      } else if (s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While) {
+        // nested blocks are visited by forEach itself
+      }
+    });
+  }
+
+  private static boolean singleton(Var v, MethodIR m, AliasClasses aliases) {
+    List<Var> all = new ArrayList<>(m.params());
+    all.addAll(m.locals());
+    for (Var o : all) {
+      if (!o.equals(v) && o.type().isArray() && aliases.sameClass(o.name(), v.name())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void spillAfterLastUse(Stmt.Block b, Var v) {
+    Stmt last = null;
+    for (Stmt s : b.stmts()) {
+      if (uses(s, v)) {
+        last = s;
+      }
+    }
+    if (last != null) {
+      spillsAfter.computeIfAbsent(last, k -> new ArrayList<>()).add(v);
+    }
+  }
+
+  private static boolean uses(Stmt s, Var v) {
+    boolean[] found = {false};
+    Statements.forEach(s, x -> {
+      Statements.ownExpressions(x, e -> {
+        if (Exprs.any(e, y -> y instanceof Expr.Ref r && r.var().equals(v))) {
+          found[0] = true;
+        }
+      });
+      if (x instanceof Stmt.Declare d && d.var().equals(v)) {
+        found[0] = true;
+      }
+      if (x instanceof Stmt.For f) {
+        for (Stmt u : f.update()) {
+          Statements.ownExpressions(u, e -> {
+            if (Exprs.any(e, y -> y instanceof Expr.Ref r && r.var().equals(v))) {
+              found[0] = true;
+            }
+          });
+        }
+      }
+    });
+    return found[0];
+  }
+
+  /**
+   * Arrays recorded whole right after {@code s}: those whose values the reverse sweep reads
+   * ({@code needed} holds the keys it reads); an array it never reads needs no record at all.
+   */
+  List<Var> spillsAfter(Stmt s, Set<String> needed, AliasClasses aliases) {
+    List<Var> all = spillsAfter.getOrDefault(s, List.of());
+    List<Var> used = new ArrayList<>();
+    for (Var v : all) {
+      if (needed.contains(aliases.contentsKey(v.name()))) {
+        used.add(v);
+      }
+    }
+    return used;
+  }
+
+  /** {@link #spillsAfter(Stmt, Set, AliasClasses)} for every statement. */
+  Map<Stmt, List<Var>> spills(Set<String> needed, AliasClasses aliases) {
+    Map<Stmt, List<Var>> out = new IdentityHashMap<>();
+    for (Stmt s : spillsAfter.keySet()) {
+      List<Var> used = spillsAfter(s, needed, aliases);
+      if (!used.isEmpty()) {
+        out.put(s, used);
+      }
+    }
+    return out;
+  }
+
+  /** {@code CounterRng.key(i, j, ...)} of the enclosing loop indices not named in sameAcross. */
+  static Expr key(List<Var> loopIndices, RandomizeSpec spec) {
+    List<Expr> indices = new ArrayList<>();
+    for (Var i : loopIndices) {
+      if (!spec.sameAcross().contains(i.name())) {
+        indices.add(new Expr.Ref(i));
+      }
+    }
+    return new Expr.StaticCall(Expr.Owner.RNG, "key", indices, Type.LONG);
+  }
+
+  static Expr sampling(RandomizeSpec spec) {
+    return new Expr.StaticField(Expr.Owner.SAMPLING, spec.sampling(), Type.VOID);
+  }
+}
