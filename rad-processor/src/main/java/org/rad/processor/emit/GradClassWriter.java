@@ -390,6 +390,9 @@ public final class GradClassWriter {
     Set<String> used = usedNames(d.reverse());
     d.handoff().forEach(v -> used.add(v.name()));
     d.arrayLocalShadows().forEach(pair -> used.add(pair[1].name()));
+    if (d.resultAliasAdjoint() != null) {
+      used.add(d.resultAliasAdjoint().name());
+    }
     d.scalarParamAdjoints().forEach(v -> used.add(v.name()));
     hoist(d.reverseLocals(), Set.of(), used, code);
     int k = 0;
@@ -410,7 +413,9 @@ public final class GradClassWriter {
         code.addStatement("$L = ctx.$L()", v.name(), SweepCode.tapeMethod("pop", v.type()));
       }
     }
-    if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null) {
+    if (d.resultAliasAdjoint() != null) {
+      code.addStatement("$L = $L", d.resultAliasAdjoint().name(), d.resultAdjoint().name());
+    } else if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null) {
       code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {

@@ -107,8 +107,13 @@ final class Adjoints {
       Expr s = shared(seed, out);
       propagate(c.whenTrue(), s, whenTrue);
       propagate(c.whenFalse(), s, whenFalse);
-      out.add(new Stmt.If(c.condition(), Stmt.Block.of(whenTrue), whenFalse.isEmpty() ? null : Stmt.Block.of(whenFalse),
-          org.rad.processor.ir.Origin.SYNTHETIC));
+      if (whenTrue.isEmpty() && !whenFalse.isEmpty()) {
+        out.add(new Stmt.If(Exprs.not(c.condition()), Stmt.Block.of(whenFalse), null,
+            org.rad.processor.ir.Origin.SYNTHETIC));
+      } else if (!whenTrue.isEmpty() || !whenFalse.isEmpty()) {
+        out.add(new Stmt.If(c.condition(), Stmt.Block.of(whenTrue), whenFalse.isEmpty() ? null : Stmt.Block.of(whenFalse),
+            org.rad.processor.ir.Origin.SYNTHETIC));
+      }
     } else if (e instanceof Expr.StaticCall call && call.owner() == Owner.MATH) {
       math(call, seed, out);
     } else if (e instanceof Expr.MethodCall call) {

@@ -228,6 +228,15 @@ public final class ClassDifferentiator {
       randomized.planSpills(m, classes);
     }
     Plan plan = Plan.of(m, effects, summaries, randomized == null ? Set.of() : randomized.sampledKeys());
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Declare d && Plan.isRowReference(d)) {
+        naming.deriveAdjoint(d.var().name());
+      }
+    });
+    Var alias = resultAlias(m, result, classes);
+    if (alias != null && activity.isActive(alias)) {
+      naming.resultAlias(alias);
+    }
     // adjoints of every active variable, created up front so their names are stable
     for (Var v : all) {
       if (activity.isActive(v)) {
@@ -281,7 +290,8 @@ public final class ClassDifferentiator {
     List<Var> handoff = new ArrayList<>();
     for (Var v : all) {
       boolean isParam = m.params().contains(v);
-      boolean arrayResult = v.equals(result) && v.type().isArray() && resultAdjoint != null;
+      boolean arrayResult = v.equals(result) && v.type().isArray() && resultAdjoint != null
+          && naming.resultAlias() == null;
       if ((pendingAtEnd.contains(v.name()) || arrayResult) && (!isParam || assigned.contains(v.name()))
           && !recomputedNames.contains(v.name()) && !countedIndices.contains(v.name())) {
         handoff.add(v);
@@ -304,7 +314,8 @@ public final class ClassDifferentiator {
     List<Var[]> arrayLocalShadows = new ArrayList<>();
     for (Var v : handoff) {
       // (a parameter is handed off only when reassigned: its adjoint then follows the new array)
-      if (v.type().isArray() && activity.isActive(v) && !(result != null && v.equals(result))) {
+      if (v.type().isArray() && activity.isActive(v) && !(result != null && v.equals(result))
+          && !v.equals(naming.resultAlias())) {
         arrayLocalShadows.add(new Var[] {v, naming.adjoint(v)});
       }
     }
@@ -344,7 +355,58 @@ public final class ClassDifferentiator {
     reverseLocals.addAll(naming.branches());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
-        sampledHandoff, notes);
+        sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()));
+  }
+
+  /**
+   * The local a method returns when its adjoint is simply the result's: the result is assigned
+   * once, from a local array allocated once at the top of the body and never reassigned, that
+   * shares storage with nothing else. Its adjoint is then the caller's, and the reverse sweep
+   * needs neither the array nor a lookup to find it.
+   */
+  private static Var resultAlias(MethodIR m, Var result, AliasClasses classes) {
+    if (result == null || !result.type().isArray()) {
+      return null;
+    }
+    List<Stmt> assignsToResult = new ArrayList<>();
+    Map<String, Integer> writes = new HashMap<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
+        writes.merge(r.var().name(), 1, Integer::sum);
+        if (r.var().equals(result)) {
+          assignsToResult.add(a);
+        }
+      } else if (s instanceof Stmt.Declare d) {
+        writes.merge(d.var().name(), 1, Integer::sum);
+      }
+    });
+    if (assignsToResult.size() != 1 || !m.body().stmts().contains(assignsToResult.get(0))
+        || !(((Stmt.Assign) assignsToResult.get(0)).value() instanceof Expr.Ref source)) {
+      return null;
+    }
+    Var v = source.var();
+    boolean allocatedOnce = writes.getOrDefault(v.name(), 0) == 1 && m.body().stmts().stream()
+        .anyMatch(s -> s instanceof Stmt.Declare d && d.var().equals(v) && d.init() instanceof Expr.NewArray);
+    if (!allocatedOnce || m.params().contains(v)) {
+      return null;
+    }
+    for (Var o : m.locals()) {
+      if (!o.equals(v) && !o.equals(result) && o.type().isArray() && classes.sameClass(o.name(), v.name())
+          && !isRowReference(m, o)) {
+        return null;
+      }
+    }
+    return v;
+  }
+
+  private static boolean isRowReference(MethodIR m, Var o) {
+    boolean[] row = {false};
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.var().equals(o) && Plan.isRowReference(d)) {
+        row[0] = true;
+      }
+    });
+    return row[0];
   }
 
   /** Rejects a @Randomize request whose sampled records would bias the gradient. */

@@ -22,6 +22,8 @@ import org.rad.processor.ir.Var;
  * @param sampledHandoff for handed-off @Randomize doubles, the sampled push and pop that replace
  *     the plain ones
  * @param notes warnings to report
+ * @param resultAliasAdjoint the adjoint of the local the method returns, bound to the result's
+ *     adjoint parameter at the start of the reverse sweep; or null
  */
 public record DifferentiatedMethod(
     MethodIR method,
@@ -38,7 +40,8 @@ public record DifferentiatedMethod(
     List<Var> scalarParamAdjoints,
     java.util.Set<String> writtenParams,
     java.util.Map<String, Stmt[]> sampledHandoff,
-    List<Note> notes) {
+    List<Note> notes,
+    Var resultAliasAdjoint) {
 
   /** A warning about the method, reported by the processor at its origin. */
   public record Note(org.rad.processor.ir.Origin origin, String message) {}

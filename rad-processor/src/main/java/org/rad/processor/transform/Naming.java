@@ -22,6 +22,14 @@ final class Naming {
   private final List<Var> branches = new ArrayList<>();
   private final Map<Stmt, Var> tripCounters = new IdentityHashMap<>();
   private final Map<String, String> shadowToPrimal = new HashMap<>();
+  /**
+   * Arrays whose adjoint does not come from a lookup by the primal array: row references
+   * ({@code rowBar = mBar[i]}) and the local a method returns ({@code outBar} is the caller's
+   * adjoint of the result). Reads of their adjoints are tracked as {@code bar:name}, so they keep
+   * no primal array alive.
+   */
+  private final java.util.Set<String> derivedAdjoints = new java.util.HashSet<>();
+  private Var resultAlias;
 
   Naming(Names names) {
     this.names = names;
@@ -32,10 +40,25 @@ final class Naming {
     return adjoints.computeIfAbsent(v.name(), n -> {
       Var a = names.fresh(n + "Bar", v.type(), Var.Kind.ADJOINT);
       if (v.type().isArray()) {
-        shadowToPrimal.put(a.name(), v.name());
+        shadowToPrimal.put(a.name(), derivedAdjoints.contains(n) ? "bar:" + n : n);
       }
       return a;
     });
+  }
+
+  /** Declares that {@code name}'s adjoint array is derived, not looked up (call before {@link #adjoint}). */
+  void deriveAdjoint(String name) {
+    derivedAdjoints.add(name);
+  }
+
+  /** The local array a method returns, whose adjoint is the result's adjoint parameter; or null. */
+  Var resultAlias() {
+    return resultAlias;
+  }
+
+  void resultAlias(Var v) {
+    this.resultAlias = v;
+    deriveAdjoint(v.name());
   }
 
   /** The {@code k}-th temporary of a statement's reverse. */

@@ -277,12 +277,19 @@ final class SweepBuilder {
   Stmt.Block reverse(Stmt.Block b) {
     List<Stmt> out = new ArrayList<>();
     for (Stmt s : b.stmts()) {
-      if (s instanceof Stmt.Declare d && plan.isRecomputable(d) && needed.contains(d.var().name())) {
+      if (!(s instanceof Stmt.Declare d) || !plan.isRecomputable(d)) {
+        continue;
+      }
+      boolean primal = needed.contains(d.var().name());
+      boolean adjoint = Plan.isRowReference(d) && activity.isActive(d.var()) && needed.contains("bar:" + d.var().name());
+      if (primal || adjoint) {
         recomputed.add(d.var());
+      }
+      if (primal) {
         out.add(assign(d.var(), primalExpr(d.init())));
-        if (Plan.isRowReference(d) && activity.isActive(d.var())) {
-          out.add(assign(naming.adjoint(d.var()), shadowOf(d.init())));
-        }
+      }
+      if (adjoint) {
+        out.add(assign(naming.adjoint(d.var()), shadowOf(d.init())));
       }
     }
     Set<String> header = new HashSet<>();
@@ -492,7 +499,8 @@ final class SweepBuilder {
           out.add(new Stmt.Call(new Expr.StaticCall(Owner.SHADOWS, "addInto",
               List.of(shadowOf(c.array()), new Expr.Ref(naming.adjoint(v))), Type.VOID), Origin.SYNTHETIC));
         }
-        if (value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone) {
+        if ((value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone)
+            && !v.equals(naming.resultAlias())) {
           out.add(new Stmt.Call(ctx("dropShadow", Type.VOID, target), Origin.SYNTHETIC));
         }
       }
