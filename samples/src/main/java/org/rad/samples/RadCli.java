@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "rad 0.1.0",
     description = "Experiments of randomized automatic differentiation (Oktay et al., ICLR 2021) with rad.",
-    subcommands = {ReactorCommand.class, ReactorBiasCommand.class, ReactorBenchmark.class, CommandLine.HelpCommand.class})
+    subcommands = {ReactorCommand.class, ReactorBiasCommand.class, ReactorBenchmark.class, RadBenchmark.class, CommandLine.HelpCommand.class})
 public final class RadCli {
   public static void main(String[] args) {
     System.exit(new CommandLine(new RadCli()).execute(args));
