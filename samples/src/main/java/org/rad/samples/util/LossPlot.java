@@ -16,8 +16,23 @@ public final class LossPlot {
   private LossPlot() {}
 
   public static void write(Path png, String title, List<Series> series) throws IOException {
-    XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle("iteration").yAxisTitle("loss").build();
-    chart.getStyler().setYAxisLogarithmic(true);
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (Series s : series) {
+      for (double v : s.losses()) {
+        if (v > 0) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+    }
+    // A log axis labels only powers of ten: within one decade it would show no numbers at all.
+    boolean log = max / min >= 10;
+    XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle("iteration")
+        .yAxisTitle(log ? "loss (log scale)" : "loss").build();
+    chart.getStyler().setYAxisLogarithmic(log);
+    chart.getStyler().setYAxisDecimalPattern("0.000E0");
+    chart.getStyler().setXAxisMaxLabelCount(12);
     chart.getStyler().setMarkerSize(0);
     for (Series s : series) {
       double[] x = new double[s.losses().length];
