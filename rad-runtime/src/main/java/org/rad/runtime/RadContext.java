@@ -285,6 +285,89 @@ public final class RadContext {
 
   // ---- sampled records (@Randomize) ----------------------------------------------------------
 
+  // The forms below take the loop indices instead of a key: an exact context never computes the
+  // key, so a @Randomize site costs an exact run nothing beyond a plain record.
+
+  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key()}. */
+  public void pushSampledAt(int site, double fraction, double value) {
+    if (exact) {
+      effective(fraction);
+      doubles.push(value);
+    } else {
+      pushSampled(site, fraction, value, CounterRng.key());
+    }
+  }
+
+  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i)}. */
+  public void pushSampledAt(int site, double fraction, double value, long i) {
+    if (exact) {
+      effective(fraction);
+      doubles.push(value);
+    } else {
+      pushSampled(site, fraction, value, CounterRng.key(i));
+    }
+  }
+
+  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i, j)}. */
+  public void pushSampledAt(int site, double fraction, double value, long i, long j) {
+    if (exact) {
+      effective(fraction);
+      doubles.push(value);
+    } else {
+      pushSampled(site, fraction, value, CounterRng.key(i, j));
+    }
+  }
+
+  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i, j, k)}. */
+  public void pushSampledAt(int site, double fraction, double value, long i, long j, long k) {
+    if (exact) {
+      effective(fraction);
+      doubles.push(value);
+    } else {
+      pushSampled(site, fraction, value, CounterRng.key(i, j, k));
+    }
+  }
+
+  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(indices)}. */
+  public void pushSampledAt(int site, double fraction, double value, long... indices) {
+    if (exact) {
+      effective(fraction);
+      doubles.push(value);
+    } else {
+      pushSampled(site, fraction, value, CounterRng.key(indices));
+    }
+  }
+
+  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key()}. */
+  public double popSampledAt(int site, double fraction) {
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key());
+  }
+
+  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(i)}. */
+  public double popSampledAt(int site, double fraction, long i) {
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(i));
+  }
+
+  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(i, j)}. */
+  public double popSampledAt(int site, double fraction, long i, long j) {
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(i, j));
+  }
+
+  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(i, j, k)}. */
+  public double popSampledAt(int site, double fraction, long i, long j, long k) {
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(i, j, k));
+  }
+
+  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(indices)}. */
+  public double popSampledAt(int site, double fraction, long... indices) {
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(indices));
+  }
+
+  private double popExact(double fraction) {
+    effective(fraction);
+    return doubles.pop();
+  }
+
   /**
    * Records one value of a {@code @Randomize} variable with Bernoulli sampling. Exact context (or
    * {@code fraction == 1}): the same as {@link #pushDouble}. Seeded context: if {@code

@@ -217,6 +217,17 @@ final class RandomizedRecords {
     return new Expr.StaticCall(Expr.Owner.RNG, "key", indices, Type.LONG);
   }
 
+  /** The enclosing loop indices not named in sameAcross, outermost first. */
+  static List<Expr> keyIndices(List<Var> loopIndices, RandomizeSpec spec) {
+    List<Expr> indices = new ArrayList<>();
+    for (Var i : loopIndices) {
+      if (!spec.sameAcross().contains(i.name())) {
+        indices.add(new Expr.Ref(i));
+      }
+    }
+    return indices;
+  }
+
   static Expr sampling(RandomizeSpec spec) {
     return new Expr.StaticField(Expr.Owner.SAMPLING, spec.sampling(), Type.VOID);
   }

@@ -626,9 +626,10 @@ final class SweepBuilder {
     if (key != null) {
       org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
       randomized.markRecorded(key);
-      return new Stmt.Call(ctx("pushSampled", Type.VOID, Expr.Literal.ofInt(randomized.site(current)),
-          Expr.Literal.ofDouble(spec.fraction()), target, RandomizedRecords.key(List.copyOf(loopIndices), spec)),
-          Origin.SYNTHETIC);
+      List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(current)),
+          Expr.Literal.ofDouble(spec.fraction()), target));
+      args.addAll(RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec));
+      return new Stmt.Call(new Expr.ContextCall("pushSampledAt", args, Type.VOID), Origin.SYNTHETIC);
     }
     return new Stmt.Call(ctx(tapeMethod("push", target.type()), Type.VOID, target), Origin.SYNTHETIC);
   }
@@ -704,8 +705,10 @@ final class SweepBuilder {
     String key = sampledKey(target);
     if (key != null) {
       org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
-      return new Stmt.Assign(target, AssignOp.SET, ctx("popSampled", Type.DOUBLE, Expr.Literal.ofInt(randomized.site(current)),
-          Expr.Literal.ofDouble(spec.fraction()), RandomizedRecords.key(List.copyOf(loopIndices), spec)), Origin.SYNTHETIC);
+      List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(current)),
+          Expr.Literal.ofDouble(spec.fraction())));
+      args.addAll(RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec));
+      return new Stmt.Assign(target, AssignOp.SET, new Expr.ContextCall("popSampledAt", args, Type.DOUBLE), Origin.SYNTHETIC);
     }
     Stmt pop = new Stmt.Assign(target, AssignOp.SET, ctx(tapeMethod("pop", target.type()), target.type()), Origin.SYNTHETIC);
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
