@@ -48,8 +48,13 @@ public final class ReactorCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Output folder. Default: ${DEFAULT-VALUE}.")
   Path out = Path.of("runs", "reactor");
 
+  @Option(names = "--threads",
+      description = "Fractions optimized at once (each run is single-threaded). Default: ${DEFAULT-VALUE}.")
+  int threads = 1;
+
   @Option(names = "--paper",
-      description = "The paper's full protocol: N=32, S=40960 steps (t to 10), 800 iterations, fractions 1, 0.1, 0.01, 0.005, 0.002, 0.001.")
+      description = "The paper's full protocol: N=32, S=40960 steps (t to 10), 800 iterations, fractions 1, 0.1, 0.01,"
+          + " 0.005, 0.002, 0.001, as many at a time as there are cores.")
   boolean paper;
 
   @Override
@@ -59,6 +64,7 @@ public final class ReactorCommand implements Callable<Integer> {
       steps = ReactorProblem.PAPER_STEPS;
       iterations = 800;
       fractions = List.of(1.0, 0.1, 0.01, 0.005, 0.002, 0.001);
+      threads = Math.max(threads, Runtime.getRuntime().availableProcessors());
     }
     if (n < 2 || steps < 1 || iterations < 1 || !(learningRate > 0) || fractions.isEmpty()
         || fractions.stream().anyMatch(f -> !(f > 0 && f <= 1))) {
@@ -72,10 +78,31 @@ public final class ReactorCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "reactor: N=%d (%dx%d nodes), S=%d steps of dt=1/4096, %d Adam iterations, lr=%g, fractions %s%n",
         n, n + 1, n + 1, steps, iterations, learningRate, fractions);
     List<Run> runs = new ArrayList<>();
-    for (double f : fractions) {
-      RadContext ctx = f >= 1 ? RadContext.exact() : RadContext.seeded(sampleSeed).withFraction(f);
-      runs.add(optimize(label(f), theta0.clone(), ctx));
+    long t0 = System.nanoTime();
+    if (threads <= 1) {
+      for (double f : fractions) {
+        runs.add(optimize(label(f), theta0.clone(), context(f, sampleSeed), true));
+      }
+    } else {
+      // Concurrent runs share one heap, so each run's memory is measured afterwards, alone.
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<Run>> futures = new ArrayList<>();
+        for (double f : fractions) {
+          futures.add(pool.submit(() -> optimize(label(f), theta0.clone(), context(f, sampleSeed), false)));
+        }
+        for (int k = 0; k < futures.size(); k++) {
+          Run r = futures.get(k).get();
+          runs.add(withMemory(r, fractions.get(k), theta0, sampleSeed));
+        }
+      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("a reactor run failed", e);
+      } finally {
+        pool.shutdown();
+      }
     }
+    System.out.printf(Locale.ROOT, "wall time %.1f s for %d runs of %d iterations (%d at a time)%n",
+        (System.nanoTime() - t0) / 1e9, fractions.size(), iterations, Math.max(1, threads));
     writeCsv(runs);
     LossPlot.write(out.resolve("loss.png"), "Reactor control: training loss by fraction of the field recorded",
         runs.stream().map(r -> new LossPlot.Series(r.label, r.losses)).toList());
@@ -86,17 +113,31 @@ public final class ReactorCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static RadContext context(double f, long seed) {
+    return f >= 1 ? RadContext.exact() : RadContext.seeded(seed).withFraction(f);
+  }
+
+  /** {@code r} with tape and JVM peak heap measured by two gradients of its fraction, run alone. */
+  private Run withMemory(Run r, double f, double[] theta0, long seed) {
+    RadContext ctx = context(f, seed);
+    HeapMeter heap = HeapMeter.start();
+    for (int k = 0; k < 2; k++) {
+      ReactorGrad.loss(theta0.clone(), n, steps, ReactorProblem.DT, new double[theta0.length], ctx);
+    }
+    return new Run(r.label, r.losses, r.theta, ctx.peakTapeBytes(), heap.peakBytes(), r.secondsPerIteration);
+  }
+
   private static String label(double f) {
     return f >= 1 ? "exact" : "f=" + (f >= 0.01 ? String.format(Locale.ROOT, "%.2f", f) : String.format(Locale.ROOT, "%.3f", f));
   }
 
   record Run(String label, double[] losses, double[] theta, long tapeBytes, long peakHeapBytes, double secondsPerIteration) {}
 
-  private Run optimize(String label, double[] theta, RadContext ctx) {
+  private Run optimize(String label, double[] theta, RadContext ctx, boolean measureHeap) {
     Adam adam = new Adam(theta.length, learningRate);
     double[] losses = new double[iterations];
     long tape = 0;
-    HeapMeter heap = HeapMeter.start();
+    HeapMeter heap = measureHeap ? HeapMeter.start() : null;
     long t0 = System.nanoTime();
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format("%-7s", label)).setInitialMax(iterations)
         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build()) {
@@ -110,7 +151,7 @@ public final class ReactorCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Run(label, losses, theta, tape, heap.peakBytes(), seconds / iterations);
+    return new Run(label, losses, theta, tape, heap == null ? 0 : heap.peakBytes(), seconds / iterations);
   }
 
   private void writeCsv(List<Run> runs) throws IOException {
