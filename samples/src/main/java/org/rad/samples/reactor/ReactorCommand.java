@@ -33,7 +33,7 @@ public final class ReactorCommand implements Callable<Integer> {
   int steps = 4096;
 
   @Option(names = "--iterations", description = "Adam iterations per fraction. Default: ${DEFAULT-VALUE}.")
-  int iterations = 100;
+  int iterations = 300;
 
   @Option(names = "--fractions", split = ",",
       description = "Fractions of the field recorded per step; 1 is the exact gradient. Default: ${DEFAULT-VALUE}.")
