@@ -120,15 +120,17 @@ public final class RadProcessor extends AbstractProcessor {
       return;
     }
     try {
-      Map<String, MethodIR> translated = new FrontEnd(trees, processingEnv.getElementUtils()).translate(type, entries);
-      Map<String, DifferentiatedMethod> methods = ClassDifferentiator.differentiate(translated);
+      FrontEnd.Translation translation = new FrontEnd(trees, processingEnv.getElementUtils()).translateAll(type, entries);
+      Map<String, MethodIR> translated = translation.methods();
+      Map<String, DifferentiatedMethod> methods = ClassDifferentiator.differentiate(translated, translation.custom());
       for (DifferentiatedMethod m : methods.values()) {
         for (DifferentiatedMethod.Note note : m.notes()) {
           reporter.warning(note.origin(), type, note.message());
         }
       }
       ClassName user = ClassName.get(type);
-      JavaFile file = new GradClassWriter(user, gradClassName(type)).write(methods, type);
+      JavaFile file = new GradClassWriter(user, gradClassName(type))
+          .write(methods, ClassDifferentiator.customHelpers(translated, translation.custom()), type);
       file.writeTo(processingEnv.getFiler());
     } catch (CompileError e) {
       reporter.error(e.origin(), entries.get(0), e.getMessage());

@@ -40,6 +40,15 @@ public final class GradClassWriter {
   }
 
   public JavaFile write(Map<String, DifferentiatedMethod> methods, javax.lang.model.element.Element origin) {
+    return write(methods, Map.of(), origin);
+  }
+
+  /**
+   * The generated class, with helpers for the methods with a user-declared adjoint that the
+   * differentiated methods call ({@code custom}: helper base name to method).
+   */
+  public JavaFile write(Map<String, DifferentiatedMethod> methods,
+      Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, javax.lang.model.element.Element origin) {
     TypeSpec.Builder type = TypeSpec.classBuilder(gradClass)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addOriginatingElement(origin)
@@ -64,6 +73,9 @@ public final class GradClassWriter {
       type.addMethod(reverse(m));
       type.addMethod(primal(m));
     }
+    for (var e : custom.entrySet()) {
+      customHelpers(e.getKey(), e.getValue()).forEach(type::addMethod);
+    }
     return JavaFile.builder(gradClass.packageName(), type.build())
         .skipJavaLangImports(true)
         .indent("  ")
@@ -81,6 +93,58 @@ public final class GradClassWriter {
       case INT_ARRAY -> ArrayTypeName.of(TypeName.INT);
       case VOID -> TypeName.VOID;
     };
+  }
+
+  /**
+   * The helpers of a method with a user-declared adjoint: its forward sweep and primal copy run it
+   * as it is; its reverse sweep calls the user's adjoint with an adjoint array per parameter and
+   * hands the adjoints of double parameters back to the caller.
+   */
+  private List<MethodSpec> customHelpers(String base, org.rad.processor.ir.CustomAdjointMethod c) {
+    List<ParameterSpec> params = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Var p : c.params()) {
+      params.add(ParameterSpec.builder(typeName(p.type()), p.name()).build());
+      names.add(p.name());
+    }
+    String args = String.join(", ", names);
+    boolean returns = c.returnType() != Type.VOID;
+    CodeBlock call = CodeBlock.of("$T.$L($L)", userClass, c.name(), args);
+    MethodSpec forward = MethodSpec.methodBuilder(base + "Forward").addModifiers(Modifier.STATIC)
+        .addJavadoc("Forward sweep of {@link $T#$L}, which has a user-declared adjoint: the method itself.\n", userClass, c.name())
+        .returns(typeName(c.returnType())).addParameters(params).addParameter(ctxParam())
+        .addStatement(returns ? "return $L" : "$L", call).build();
+    MethodSpec primal = MethodSpec.methodBuilder(base + "Primal").addModifiers(Modifier.STATIC)
+        .addJavadoc("{@link $T#$L} as it is.\n", userClass, c.name())
+        .returns(typeName(c.returnType())).addParameters(params)
+        .addStatement(returns ? "return $L" : "$L", call).build();
+    MethodSpec.Builder reverse = MethodSpec.methodBuilder(base + "Reverse").addModifiers(Modifier.STATIC)
+        .addJavadoc("Reverse sweep of {@link $T#$L}: calls its declared adjoint {@link $T#$L}.\n",
+            userClass, c.name(), userClass, c.adjoint())
+        .addParameters(params);
+    List<String> adjointArgs = new ArrayList<>(names);
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (Var p : c.params()) {
+      if (p.type() == Type.DOUBLE) {
+        code.addStatement("double[] $LBar = new double[1]", p.name());
+        adjointArgs.add(p.name() + "Bar");
+      } else if (p.type().isDifferentiable()) {
+        reverse.addParameter(typeName(p.type()), p.name() + "Bar");
+        adjointArgs.add(p.name() + "Bar");
+      }
+    }
+    if (c.returnType().isDifferentiable()) {
+      reverse.addParameter(typeName(c.returnType()), "resultBar");
+      adjointArgs.add("resultBar");
+    }
+    reverse.addParameter(ctxParam());
+    code.addStatement("$T.$L($L)", userClass, c.adjoint(), String.join(", ", adjointArgs));
+    for (Var p : c.params()) {
+      if (p.type() == Type.DOUBLE) {
+        code.addStatement("ctx.pushAdjoint($LBar[0])", p.name());
+      }
+    }
+    return List.of(forward, reverse.addCode(code.build()).build(), primal);
   }
 
   private List<ParameterSpec> primalParams(MethodIR m) {

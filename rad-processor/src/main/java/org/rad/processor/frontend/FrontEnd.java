@@ -55,17 +55,34 @@ public final class FrontEnd {
    * they call, keyed by {@link #key}. Entries come first, in source order.
    */
   public Map<String, MethodIR> translate(TypeElement type, List<ExecutableElement> entries) {
+    return translateAll(type, entries).methods();
+  }
+
+  /** The translated methods and the methods with user-declared adjoints they call, by key. */
+  public record Translation(Map<String, MethodIR> methods, Map<String, org.rad.processor.ir.CustomAdjointMethod> custom) {}
+
+  /**
+   * Like {@link #translate}, and collects the called methods with a {@code @CustomAdjoint}: their
+   * bodies are not read, their adjoint's signature is checked.
+   */
+  public Translation translateAll(TypeElement type, List<ExecutableElement> entries) {
     ClassContext clazz = new ClassContext(type);
     Map<String, MethodIR> methods = new LinkedHashMap<>();
+    Map<String, org.rad.processor.ir.CustomAdjointMethod> custom = new LinkedHashMap<>();
     Deque<ExecutableElement> work = new ArrayDeque<>(entries);
     while (!work.isEmpty()) {
       ExecutableElement m = work.poll();
-      if (methods.containsKey(key(m))) {
+      if (methods.containsKey(key(m)) || custom.containsKey(key(m))) {
+        continue;
+      }
+      String adjoint = CustomAdjoints.declared(m);
+      if (adjoint != null && !entries.contains(m)) {
+        custom.put(key(m), CustomAdjoints.check(clazz, m, adjoint, trees));
         continue;
       }
       methods.put(key(m), translateMethod(clazz, m, entries.contains(m), work::add));
     }
-    return methods;
+    return new Translation(methods, custom);
   }
 
   private MethodIR translateMethod(ClassContext clazz, ExecutableElement m, boolean entry,

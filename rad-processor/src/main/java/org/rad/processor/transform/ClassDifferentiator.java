@@ -39,19 +39,67 @@ public final class ClassDifferentiator {
   /** Record sites of sampled records, numbered across the class so every site hashes apart. */
   private int nextSite = 1;
 
+  /** The helper base names of the custom-adjoint methods, by key. */
+  private final Map<String, String> customBaseNames = new HashMap<>();
+
+  /** Methods with a user-declared adjoint that the differentiated methods call, by key. */
+  private final Map<String, org.rad.processor.ir.CustomAdjointMethod> custom = new HashMap<>();
+
   /** Differentiates {@code translated} (keyed by method key), entries first. */
   public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated) {
-    return new ClassDifferentiator().run(translated);
+    return differentiate(translated, Map.of());
+  }
+
+  /**
+   * Differentiates {@code translated}, whose calls of the methods in {@code custom} use their
+   * user-declared adjoints.
+   */
+  public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated,
+      Map<String, org.rad.processor.ir.CustomAdjointMethod> custom) {
+    ClassDifferentiator d = new ClassDifferentiator();
+    d.custom.putAll(custom);
+    return d.run(translated);
+  }
+
+  /**
+   * The wrappers the generated class needs for custom adjoints: helper base name to the method,
+   * for those that {@code differentiate} saw called.
+   */
+  public static Map<String, org.rad.processor.ir.CustomAdjointMethod> customHelpers(
+      Map<String, MethodIR> translated, Map<String, org.rad.processor.ir.CustomAdjointMethod> custom) {
+    Set<String> names = new HashSet<>();
+    translated.values().forEach(m -> names.add(m.name()));
+    Map<String, org.rad.processor.ir.CustomAdjointMethod> out = new LinkedHashMap<>();
+    for (var c : custom.values()) {
+      out.put(customBaseName(names, c), c);
+    }
+    return out;
+  }
+
+  /** A custom-adjoint method's helpers are named after it, unless a differentiated overload took the name. */
+  private static String customBaseName(Set<String> translatedNames, org.rad.processor.ir.CustomAdjointMethod c) {
+    return translatedNames.contains(c.name()) ? c.name() + "Custom" : c.name();
   }
 
   private Map<String, DifferentiatedMethod> run(Map<String, MethodIR> translated) {
+    for (var e : custom.entrySet()) {
+      // the method runs as it is: it writes no array argument and returns no argument
+      summaries.put(e.getKey(), new MethodSummary(new BitSet(), new BitSet()));
+    }
     for (var e : translated.entrySet()) {
       ExitNormalizer.Normalized n = ExitNormalizer.normalize(CallLifter.lift(e.getValue()));
       normalized.put(e.getKey(), n);
       methods.put(e.getKey(), n.method());
     }
     List<String> order = topologicalOrder(); // callers before callees
-    Map<String, String> baseNames = GeneratedNames.of(methods);
+    Map<String, String> baseNames = new HashMap<>(GeneratedNames.of(methods));
+    Set<String> translatedNames = new HashSet<>();
+    methods.values().forEach(m -> translatedNames.add(m.name()));
+    for (var e : custom.entrySet()) {
+      baseNames.put(e.getKey(), customBaseName(translatedNames, e.getValue()));
+    }
+    customBaseNames.clear();
+    custom.keySet().forEach(k -> customBaseNames.put(k, baseNames.get(k)));
     for (var e : normalized.entrySet()) {
       MethodIR m = e.getValue().method();
       MethodIR renamed = m.withBody(GeneratedNames.renameCalls(m.body(), baseNames), m.locals());
@@ -82,6 +130,13 @@ public final class ClassDifferentiator {
       propagateToCallees(m, a);
     }
     Map<String, CalleeInfo> callees = new HashMap<>();
+    for (var e : custom.entrySet()) {
+      org.rad.processor.ir.CustomAdjointMethod c = e.getValue();
+      Set<String> activeNames = new LinkedHashSet<>();
+      c.params().stream().filter(p -> p.type().isDifferentiable()).forEach(p -> activeNames.add(p.name()));
+      callees.put(e.getKey(), new CalleeInfo(customBaseNames.get(e.getKey()), true, c.params(), activeNames,
+          c.returnType(), summaries.get(e.getKey())));
+    }
     for (String key : order) {
       MethodIR m = methods.get(key);
       callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(), summaries.get(key)));
@@ -119,6 +174,9 @@ public final class ClassDifferentiator {
   private void visit(String key, Set<String> done, Set<String> onPath, List<String> postOrder) {
     if (done.contains(key)) {
       return;
+    }
+    if (custom.containsKey(key)) {
+      return; // its body is not read: a leaf of the call graph
     }
     onPath.add(key);
     for (Expr.MethodCall call : calls(methods.get(key))) {
@@ -190,6 +248,9 @@ public final class ClassDifferentiator {
     for (Expr.MethodCall call : calls(m)) {
       if (!a.isActiveCall(call)) {
         continue;
+      }
+      if (custom.containsKey(call.key())) {
+        continue; // every differentiable parameter of a custom adjoint is active
       }
       MethodIR callee = methods.get(call.key());
       Set<String> active = activeParams.computeIfAbsent(call.key(), k -> new LinkedHashSet<>());

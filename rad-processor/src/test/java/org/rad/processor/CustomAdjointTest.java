@@ -1,0 +1,102 @@
+package org.rad.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import org.junit.jupiter.api.Test;
+
+/** User-declared adjoints ({@code @CustomAdjoint}) for methods the processor does not read. */
+class CustomAdjointTest {
+  static final String USES = """
+      package adj;
+      import org.rad.annotations.CustomAdjoint;
+      import org.rad.annotations.Differentiable;
+      public class Uses {
+        // A stream: outside the supported subset, so the processor could not differentiate it.
+        @CustomAdjoint("sumOfSquaresAdjoint")
+        static double sumOfSquares(double[] a) {
+          return java.util.Arrays.stream(a).map(v -> v * v).sum();
+        }
+
+        static void sumOfSquaresAdjoint(double[] a, double[] aBar, double resultBar) {
+          for (int i = 0; i < a.length; i++) {
+            aBar[i] += 2 * a[i] * resultBar;
+          }
+        }
+
+        @CustomAdjoint("softplusAdjoint")
+        static double softplus(double x) {
+          return Math.log1p(Math.exp(x));
+        }
+
+        static void softplusAdjoint(double x, double[] xBar, double resultBar) {
+          xBar[0] += resultBar / (1 + Math.exp(-x));
+        }
+
+        @Differentiable
+        static double f(double[] w, double s) {
+          double[] h = new double[w.length];
+          for (int i = 0; i < w.length; i++) {
+            h[i] = softplus(w[i] * s);
+          }
+          return sumOfSquares(h) + softplus(s);
+        }
+      }
+      """;
+
+  @Test
+  void declaredAdjointIsUsedAndMatchesCentralDifferences() {
+    Compiled c = Compiled.compile("adj.Uses", USES);
+    GradientHarness h = new GradientHarness(c.load("adj.Uses"), c.load("adj.UsesGrad"), "f", 0, 1);
+    h.check(r -> new Object[] {r.doubles(4, -1, 1).toArray(), r.nextDouble(-1, 1)}, 4, 1e-6, 1e-6);
+    String generated = c.generatedSource("adj.UsesGrad");
+    org.junit.jupiter.api.Assertions.assertTrue(generated.contains("Uses.sumOfSquaresAdjoint(a, aBar, resultBar)"), generated);
+  }
+
+  @Test
+  void mismatchedAdjointIsAnErrorAtItsLine() {
+    Compilation c = Compiled.compileExpectingFailure("adj.Bad", """
+        package adj;
+        import org.rad.annotations.CustomAdjoint;
+        import org.rad.annotations.Differentiable;
+        public class Bad {
+          @CustomAdjoint("squareAdjoint")
+          static double square(double x) {
+            return x * x;
+          }
+
+          static void squareAdjoint(double x, double xBar, double resultBar) {
+          }
+
+          @Differentiable
+          static double f(double x) {
+            return square(x) + x;
+          }
+        }
+        """);
+    assertThat(c).hadErrorContaining("[RadAdjoint] the adjoint of square must be static void squareAdjoint(double, double[], double)")
+        .inFile(c.sourceFiles().get(0)).onLine(6);
+  }
+
+  @Test
+  void missingAdjointIsAnErrorAtItsLine() {
+    Compilation c = Compiled.compileExpectingFailure("adj.Missing", """
+        package adj;
+        import org.rad.annotations.CustomAdjoint;
+        import org.rad.annotations.Differentiable;
+        public class Missing {
+          @CustomAdjoint("nowhere")
+          static double square(double x) {
+            return x * x;
+          }
+
+          @Differentiable
+          static double f(double x) {
+            return square(x);
+          }
+        }
+        """);
+    assertThat(c).hadErrorContaining("the adjoint nowhere named by @CustomAdjoint on square is not a method of Missing")
+        .inFile(c.sourceFiles().get(0)).onLine(6);
+  }
+}
