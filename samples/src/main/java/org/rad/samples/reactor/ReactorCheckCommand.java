@@ -21,7 +21,7 @@ public final class ReactorCheckCommand implements Callable<Integer> {
   int steps = ReactorProblem.PAPER_STEPS;
 
   @Option(names = "--h", description = "Difference step. Default: ${DEFAULT-VALUE}.")
-  double h = 1e-4;
+  double h = 1e-6;
 
   @Override
   public Integer call() {
