@@ -1,7 +1,6 @@
 package org.rad.processor.analysis;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.rad.processor.ir.Expr;
@@ -230,10 +229,5 @@ public final class Soundness {
     }
     // Math functions, derivative helpers, calls: not affine in a sampled argument
     return all.asNonlinear();
-  }
-
-  /** Keys of sampled values; exposed for tests of the analysis itself. */
-  Set<String> sampledKeys() {
-    return new HashSet<>(sampledKeys);
   }
 }

@@ -126,8 +126,6 @@ final class RandomizedRecords {
             spillAfterLastUse(b, d.var());
           }
         }
-      } else if (s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While) {
-        // nested blocks are visited by forEach itself
       }
     });
   }
@@ -208,13 +206,7 @@ final class RandomizedRecords {
 
   /** {@code CounterRng.key(i, j, ...)} of the enclosing loop indices not named in sameAcross. */
   static Expr key(List<Var> loopIndices, RandomizeSpec spec) {
-    List<Expr> indices = new ArrayList<>();
-    for (Var i : loopIndices) {
-      if (!spec.sameAcross().contains(i.name())) {
-        indices.add(new Expr.Ref(i));
-      }
-    }
-    return new Expr.StaticCall(Expr.Owner.RNG, "key", indices, Type.LONG);
+    return new Expr.StaticCall(Expr.Owner.RNG, "key", keyIndices(loopIndices, spec), Type.LONG);
   }
 
   /** The enclosing loop indices not named in sameAcross, outermost first. */
