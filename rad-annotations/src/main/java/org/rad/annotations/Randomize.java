@@ -52,6 +52,13 @@ import java.lang.annotation.Target;
 @Target({ElementType.LOCAL_VARIABLE, ElementType.PARAMETER})
 public @interface Randomize {
   /**
+   * For a {@code double[][]} recorded whole (a mini-batch of activations, one row per example),
+   * {@code sameAcross = Randomize.ROWS} shares one sample across its rows: the paper's "same
+   * sample" across mini-batch elements.
+   */
+  String ROWS = "#rows";
+
+  /**
    * The fraction {@code f} of the recorded values (or, for whole-array samplers, of the entries of
    * an array record) that the tapes keep, {@code 0 < f <= 1}. 1 means exact records.
    */
@@ -61,8 +68,9 @@ public @interface Randomize {
   Sampling sampling() default Sampling.BERNOULLI;
 
   /**
-   * Names of enclosing loop variables whose iterations share one sample ("same sample"); loops not
-   * named here draw a different sample per iteration ("different sample", the default).
+   * Names of enclosing loop variables whose iterations share one sample ("same sample"), or
+   * {@link #ROWS} for the rows of a matrix recorded whole; loops and rows not named here draw a
+   * different sample each ("different sample", the default).
    */
   String[] sameAcross() default {};
 }

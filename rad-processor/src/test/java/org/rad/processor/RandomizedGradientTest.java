@@ -158,6 +158,30 @@ class RandomizedGradientTest {
         }
 
         @Differentiable(wrt = {"w", "u"})
+        static double rows(double[][] w, double[] u, double[][] xs) {
+          @Randomize(fraction = 0.5, sameAcross = Randomize.ROWS)
+          double[][] h = new double[xs.length][w.length];
+          for (int b = 0; b < xs.length; b++) {
+            for (int i = 0; i < w.length; i++) {
+              double s = 0;
+              for (int j = 0; j < xs[b].length; j++) {
+                s += w[i][j] * xs[b][j];
+              }
+              h[b][i] = Math.tanh(s);
+            }
+          }
+          double loss = 0;
+          for (int b = 0; b < h.length; b++) {
+            double out = 0;
+            for (int i = 0; i < u.length; i++) {
+              out += u[i] * h[b][i];
+            }
+            loss += out * out;
+          }
+          return loss;
+        }
+
+        @Differentiable(wrt = {"w", "u"})
         static double batch(double[][] w, double[] u, double[][] xs) {
           double loss = 0;
           for (int b = 0; b < xs.length; b++) {
@@ -216,6 +240,8 @@ class RandomizedGradientTest {
         Arguments.of("twoSampled", new int[] {0, 1}, (Function<SplittableRandom, Object[]>) r ->
             new Object[] {matrix(r, 3, 3), matrix(r, 3, 3), vector(r, 3)}),
         Arguments.of("batch", new int[] {0, 1}, (Function<SplittableRandom, Object[]>) r ->
+            new Object[] {matrix(r, 3, 3), vector(r, 3), matrix(r, 4, 3)}),
+        Arguments.of("rows", new int[] {0, 1}, (Function<SplittableRandom, Object[]>) r ->
             new Object[] {matrix(r, 3, 3), vector(r, 3), matrix(r, 4, 3)}));
   }
 
@@ -252,6 +278,18 @@ class RandomizedGradientTest {
     double half = totalVariance(measure(name, wrt, args, 0.5, 23));
     double tenth = totalVariance(measure(name, wrt, args, 0.1, 23));
     assertTrue(tenth > half, name + ": variance at f=0.1 (" + tenth + ") is not above f=0.5 (" + half + ")");
+  }
+
+  @org.junit.jupiter.api.Test
+  void sameAcrossSharesTheSample() {
+    String generated = compiled.generatedSource("rad.RadGrad");
+    // the mini-batch loop variable b is left out of the key: one sample for every example
+    assertTrue(generated.contains("ctx.recordArray(5, Sampling.BERNOULLI, 0.5, h, CounterRng.key())")
+        || generated.matches("(?s).*ctx\\.recordArray\\(\\d+, Sampling\\.BERNOULLI, 0\\.5, h2?, CounterRng\\.key\\(\\)\\).*"),
+        generated);
+    // Randomize.ROWS: the rows of a matrix recorded whole share one sample
+    assertTrue(generated.matches("(?s).*ctx\\.recordRows\\(\\d+, Sampling\\.BERNOULLI, 0\\.5, h\\d*, true, CounterRng\\.key\\(\\)\\).*"),
+        generated);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -81,8 +81,16 @@ final class RandomizeReader {
         case "sameAcross" -> {
           List<ExpressionTree> names = value instanceof NewArrayTree na ? List.copyOf(na.getInitializers()) : List.of(value);
           for (ExpressionTree n : names) {
+            String text = n.toString();
+            if (text.equals("Randomize.ROWS") || text.equals("org.rad.annotations.Randomize.ROWS")) {
+              if (var.type() != Type.DOUBLE_MATRIX) {
+                throw error(n, "sameAcross = Randomize.ROWS applies to a double[][], not to the " + var.type().source() + " " + var.name());
+              }
+              sameAcross.add(RandomizeSpec.ROWS);
+              continue;
+            }
             if (!(n instanceof LiteralTree lit) || !(lit.getValue() instanceof String s)) {
-              throw error(n, "sameAcross takes names of enclosing loop variables as string literals");
+              throw error(n, "sameAcross takes names of enclosing loop variables as string literals, or Randomize.ROWS");
             }
             Var loop = loopVariable.apply(s);
             if (loop == null) {

@@ -9,7 +9,16 @@ import java.util.List;
  * @param var the IR name of the variable
  * @param fraction the fraction f kept, 0 &lt; f &lt;= 1
  * @param sampling the name of the {@code Sampling} constant
- * @param sameAcross IR names of enclosing loop variables whose iterations share one sample
+ * @param sameAcross IR names of enclosing loop variables whose iterations share one sample, and
+ *     {@link #ROWS} when the rows of a matrix recorded whole share one
  * @param origin the annotated declaration, where errors about the request are reported
  */
-public record RandomizeSpec(String var, double fraction, String sampling, List<String> sameAcross, Origin origin) {}
+public record RandomizeSpec(String var, double fraction, String sampling, List<String> sameAcross, Origin origin) {
+  /** The value of {@code Randomize.ROWS} in {@code sameAcross}: the rows of a matrix share a sample. */
+  public static final String ROWS = "#rows";
+
+  /** Whether a matrix recorded whole draws one sample for all its rows. */
+  public boolean sameAcrossRows() {
+    return sameAcross.contains(ROWS);
+  }
+}

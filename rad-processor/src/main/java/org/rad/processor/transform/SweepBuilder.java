@@ -668,7 +668,7 @@ final class SweepBuilder {
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
         Expr.Literal.ofDouble(spec.fraction()), new Expr.Ref(v)));
     if (v.type() == Type.DOUBLE_MATRIX) {
-      args.add(new Expr.Literal("false", Type.BOOLEAN));
+      args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
     String method = v.type() == Type.DOUBLE_MATRIX ? "recordRows" : "recordArray";
@@ -683,7 +683,7 @@ final class SweepBuilder {
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
         Expr.Literal.ofDouble(spec.fraction())));
     if (v.type() == Type.DOUBLE_MATRIX) {
-      args.add(new Expr.Literal("false", Type.BOOLEAN));
+      args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
     String method = v.type() == Type.DOUBLE_MATRIX ? "restoreRows" : "restoreArray";
