@@ -68,4 +68,45 @@ public final class Mlp {
     double[][] h3 = dense(w3, b3, h2);
     return crossEntropy(w4, b4, h3, labels);
   }
+
+  /**
+   * The same loss with the paper's "same sample": one sample of units shared by every example of
+   * the mini-batch (the rows of each activation matrix), instead of one per example.
+   */
+  @Differentiable(wrt = {"w1", "b1", "w2", "b2", "w3", "b3", "w4", "b4"})
+  public static double lossSameSample(double[][] w1, double[] b1, double[][] w2, double[] b2, double[][] w3,
+      double[] b3, double[][] w4, double[] b4, double[][] x, int[] labels) {
+    @Randomize(fraction = 0.1, sameAcross = Randomize.ROWS)
+    double[][] h1 = dense(w1, b1, x);
+    @Randomize(fraction = 0.1, sameAcross = Randomize.ROWS)
+    double[][] h2 = dense(w2, b2, h1);
+    @Randomize(fraction = 0.1, sameAcross = Randomize.ROWS)
+    double[][] h3 = dense(w3, b3, h2);
+    return crossEntropy(w4, b4, h3, labels);
+  }
+
+  /** The predicted class of each row of {@code x}: the largest logit. */
+  public static int[] predict(MlpParams p, double[][] x) {
+    double[][] h = x;
+    for (int l = 0; l < p.w.length - 1; l++) {
+      h = dense(p.w[l], p.b[l], h);
+    }
+    double[][] last = p.w[p.w.length - 1];
+    double[] bias = p.b[p.b.length - 1];
+    int[] out = new int[x.length];
+    for (int n = 0; n < x.length; n++) {
+      double best = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < last.length; i++) {
+        double s = bias[i];
+        for (int j = 0; j < h[n].length; j++) {
+          s += last[i][j] * h[n][j];
+        }
+        if (s > best) {
+          best = s;
+          out[n] = i;
+        }
+      }
+    }
+    return out;
+  }
 }
