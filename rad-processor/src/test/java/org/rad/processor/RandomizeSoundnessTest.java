@@ -140,4 +140,26 @@ class RandomizeSoundnessTest {
     assertThat(c2).hadErrorContaining("sameAcross names \"b\", which is not the variable of a for loop enclosing")
         .inFile(c2.sourceFiles().get(0)).onLine(9);
   }
+
+  @Test
+  void randomizeInACalledMethodIsAnErrorAtItsLine() {
+    Compilation c = Compiled.compileExpectingFailure("rad.Bias", source(""
+        + "  static double layer(double[] w, double[] x) {\n"                      // 5
+        + "    double s = 0;\n"
+        + "    @Randomize(fraction = 0.5) double[] h = new double[x.length];\n"   // 7
+        + "    for (int i = 0; i < x.length; i++) {\n"
+        + "      h[i] = x[i] * 2;\n"
+        + "    }\n"
+        + "    for (int i = 0; i < w.length; i++) {\n"
+        + "      s += w[i] * h[i];\n"
+        + "    }\n"
+        + "    return s;\n"
+        + "  }\n"
+        + "  @Differentiable(wrt = \"w\")\n"
+        + "  static double f(double[] w, double[] x) {\n"
+        + "    return layer(w, x) * layer(w, x);\n"
+        + "  }\n"));
+    assertThat(c).hadErrorContaining("[RadRandomize] @Randomize on h in layer, which f calls")
+        .inFile(c.sourceFiles().get(0)).onLine(7);
+  }
 }

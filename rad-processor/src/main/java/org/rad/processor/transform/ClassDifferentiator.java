@@ -106,6 +106,7 @@ public final class ClassDifferentiator {
       e.setValue(new ExitNormalizer.Normalized(renamed, e.getValue().result()));
       methods.put(e.getKey(), renamed);
     }
+    rejectRandomizeInCallees();
     for (int k = order.size() - 1; k >= 0; k--) {
       summarize(order.get(k));
     }
@@ -207,6 +208,25 @@ public final class ClassDifferentiator {
       }
     });
     return calls;
+  }
+
+  /**
+   * Sample decisions are keyed by record site and loop indices, so two calls of one method would
+   * draw the same sample for their records, and a product of the two would be biased: @Randomize
+   * is accepted only in methods no other differentiated method calls.
+   */
+  private void rejectRandomizeInCallees() {
+    for (MethodIR caller : methods.values()) {
+      for (Expr.MethodCall call : calls(caller)) {
+        MethodIR callee = methods.get(call.key());
+        if (callee != null && !callee.randomized().isEmpty()) {
+          org.rad.processor.ir.RandomizeSpec spec = callee.randomized().values().iterator().next();
+          throw new CompileError(spec.origin(), "[RadRandomize] @Randomize on " + spec.var() + " in " + callee.name()
+              + ", which " + caller.name() + " calls: the records of different calls would share their samples."
+              + " Put @Randomize in the calling method, on the value " + callee.name() + " returns or fills");
+        }
+      }
+    }
   }
 
   private void summarize(String key) {
