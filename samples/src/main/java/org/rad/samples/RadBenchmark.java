@@ -1,7 +1,6 @@
 package org.rad.samples;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -14,6 +13,7 @@ import org.rad.samples.mlp.MlpParams;
 import org.rad.samples.reactor.ReactorGrad;
 import org.rad.samples.reactor.ReactorProblem;
 import org.rad.samples.util.HeapMeter;
+import org.rad.samples.util.Timing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -119,9 +119,8 @@ public final class RadBenchmark implements Callable<Integer> {
       times[r] = System.nanoTime() - t0;
       tape = Math.max(tape, ctx.peakTapeBytes());
     }
-    Arrays.sort(times);
     long peak = heap.peakBytes();
     long heldBytes = held.between(contexts.get());
-    return new Row(config, tape, heldBytes, peak, times[repeats / 2] / 1e6);
+    return new Row(config, tape, heldBytes, peak, Timing.medianMillis(times));
   }
 }

@@ -1,10 +1,10 @@
 package org.rad.samples.mlp;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.rad.runtime.RadContext;
+import org.rad.samples.util.Timing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,9 +63,9 @@ public final class MlpBenchmark implements Callable<Integer> {
       tg[r] = time(generated);
       tr[r] = time(randomized);
     }
-    double h = median(th);
-    double g = median(tg);
-    double rr = median(tr);
+    double h = Timing.medianMillis(th);
+    double g = Timing.medianMillis(tg);
+    double rr = Timing.medianMillis(tr);
     System.out.printf(Locale.ROOT, "MLP 784-300-300-300-10, batch %d, medians of %d (max |hand - generated| = %.2e)%n", batch, repeats, diff);
     System.out.println("| gradient | ms per iteration | / hand-written |");
     System.out.println("|---|---:|---:|");
@@ -87,9 +87,4 @@ public final class MlpBenchmark implements Callable<Integer> {
     return System.nanoTime() - t0;
   }
 
-  private static double median(long[] xs) {
-    long[] s = xs.clone();
-    Arrays.sort(s);
-    return s[s.length / 2] / 1e6;
-  }
 }

@@ -1,8 +1,8 @@
 package org.rad.samples.reactor;
 
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.rad.runtime.RadContext;
+import org.rad.samples.util.Timing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,9 +61,9 @@ public final class ReactorBenchmark implements Callable<Integer> {
       gradient[r] = t2 - t1;
       randomized[r] = t3 - t2;
     }
-    double p = median(primal) / 1e6;
-    double g = median(gradient) / 1e6;
-    double rg = median(randomized) / 1e6;
+    double p = Timing.medianMillis(primal);
+    double g = Timing.medianMillis(gradient);
+    double rg = Timing.medianMillis(randomized);
     long tape = ctx.peakTapeBytes();
     long cells = (long) (n - 1) * (n - 1) * steps;
     System.out.printf("reactor loss, N=%d, S=%d steps, %d timed runs after %d warm-up (medians)%n", n, steps, repeats, warmup);
@@ -77,9 +77,4 @@ public final class ReactorBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private static double median(long[] xs) {
-    long[] s = xs.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-  }
 }
