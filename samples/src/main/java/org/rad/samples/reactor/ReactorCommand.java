@@ -81,15 +81,17 @@ public final class ReactorCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     if (threads <= 1) {
       for (double f : fractions) {
-        runs.add(optimize(label(f), theta0.clone(), context(f, sampleSeed), true));
+        try (ProgressBar bar = bar(String.format("%-7s", label(f)), iterations)) {
+          runs.add(optimize(label(f), theta0.clone(), context(f, sampleSeed), true, bar));
+        }
       }
     } else {
       // Concurrent runs share one heap, so each run's memory is measured afterwards, alone.
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-      try {
+      try (ProgressBar bar = bar(fractions.size() + " runs", (long) iterations * fractions.size())) {
         List<java.util.concurrent.Future<Run>> futures = new ArrayList<>();
         for (double f : fractions) {
-          futures.add(pool.submit(() -> optimize(label(f), theta0.clone(), context(f, sampleSeed), false)));
+          futures.add(pool.submit(() -> optimize(label(f), theta0.clone(), context(f, sampleSeed), false, bar)));
         }
         for (int k = 0; k < futures.size(); k++) {
           Run r = futures.get(k).get();
@@ -133,22 +135,25 @@ public final class ReactorCommand implements Callable<Integer> {
 
   record Run(String label, double[] losses, double[] theta, long tapeBytes, long peakHeapBytes, double secondsPerIteration) {}
 
-  private Run optimize(String label, double[] theta, RadContext ctx, boolean measureHeap) {
+  private static ProgressBar bar(String task, long max) {
+    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+  }
+
+  /** Adam on theta with the generated gradient; steps {@code bar}, which may be shared by runs. */
+  private Run optimize(String label, double[] theta, RadContext ctx, boolean measureHeap, ProgressBar bar) {
     Adam adam = new Adam(theta.length, learningRate);
     double[] losses = new double[iterations];
     long tape = 0;
     HeapMeter heap = measureHeap ? HeapMeter.start() : null;
     long t0 = System.nanoTime();
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format("%-7s", label)).setInitialMax(iterations)
-        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build()) {
-      for (int it = 0; it < iterations; it++) {
-        double[] grad = new double[theta.length];
-        losses[it] = ReactorGrad.loss(theta, n, steps, ReactorProblem.DT, grad, ctx);
-        tape = Math.max(tape, ctx.peakTapeBytes());
-        adam.step(theta, grad);
-        bar.step();
-        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.6e", losses[it]));
-      }
+    for (int it = 0; it < iterations; it++) {
+      double[] grad = new double[theta.length];
+      losses[it] = ReactorGrad.loss(theta, n, steps, ReactorProblem.DT, grad, ctx);
+      tape = Math.max(tape, ctx.peakTapeBytes());
+      adam.step(theta, grad);
+      bar.step();
+      bar.setExtraMessage(String.format(Locale.ROOT, " %s loss %.6e", label, losses[it]));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Run(label, losses, theta, tape, heap == null ? 0 : heap.peakBytes(), seconds / iterations);
