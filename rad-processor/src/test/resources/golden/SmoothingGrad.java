@@ -59,6 +59,8 @@ public final class SmoothingGrad {
     for (t = 0; t < steps; t++) {
       for (i = 1; i < u.length - 1; i++) {
         ctx.pushDouble(u[i]);
+      }
+      for (i = 1; i < u.length - 1; i++) {
         u[i] = u[i] + alpha * (u[i - 1] - 2 * u[i] + u[i + 1]) * u[i];
       }
     }

@@ -112,7 +112,7 @@ final class SweepBuilder {
       }
     } else if (s instanceof Stmt.Assign a) {
       recordBranches(a.target(), a.value(), out);
-      if (pushes.contains(a)) {
+      if (pushes.contains(a) && !hoistedRecords.contains(a)) {
         out.add(push(a.target()));
       }
       out.add(new Stmt.Assign(a.target(), a.op(), forwardExpr(a.value(), true), a.origin()));
@@ -136,7 +136,17 @@ final class SweepBuilder {
       Plan.CountedLoop counted = plan.countedLoop(f);
       if (counted != null) {
         loopIndices.addLast(counted.index());
+        Stmt.Assign hoisted = hoistableRecord(f, counted);
+        if (hoisted != null) {
+          // The loop's only record: push all the old values first, then run the loop without
+          // records, which the JIT can vectorize. Same values, same order on the tape.
+          current = hoisted;
+          out.add(new Stmt.For(f.init(), f.condition(), f.update(), Stmt.Block.of(List.of(push(hoisted.target()))),
+              Origin.SYNTHETIC));
+          hoistedRecords.add(hoisted);
+        }
         Stmt.Block body = forward(f.body());
+        hoistedRecords.remove(hoisted);
         loopIndices.removeLast();
         out.add(new Stmt.For(f.init(), f.condition(), f.update(), body, f.origin()));
       } else {
@@ -165,6 +175,76 @@ final class SweepBuilder {
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
     }
+  }
+
+  /** Element records pushed by a loop of their own before the loop that overwrites them. */
+  private final Set<Stmt> hoistedRecords = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /**
+   * The record of a counted loop that can be taken for all iterations before the loop runs: the
+   * loop's only record of any kind, an unconditional overwrite of {@code a[...][i]} where
+   * {@code i} is the loop index and nothing else in the loop changes the location or writes the
+   * array's class. Each iteration then overwrites its own element, once, so every old value is
+   * still there before the loop; the values and their order on the tape are the same.
+   */
+  private Stmt.Assign hoistableRecord(Stmt.For f, Plan.CountedLoop counted) {
+    Stmt.Assign candidate = null;
+    for (Stmt s : f.body().stmts()) {
+      if (randomized != null && !randomized.spillsAfter(s, needed, effects.aliases()).isEmpty()) {
+        return null; // a whole-array record inside the loop
+      }
+      if (s instanceof Stmt.Assign a && pushes.contains(a) && a.target() instanceof Expr.Index ix
+          && ix.index() instanceof Expr.Ref r && r.var().equals(counted.index())) {
+        if (candidate != null) {
+          return null;
+        }
+        candidate = a;
+      } else if (!recordsNothing(s)) {
+        return null;
+      }
+    }
+    if (candidate == null || !recordsNothing(candidate, true)) {
+      return null;
+    }
+    Expr.Index target = (Expr.Index) candidate.target();
+    Set<String> location = new HashSet<>();
+    effects.locationReads(target, location);
+    location.remove(counted.index().name());
+    Set<String> bodyWrites = new HashSet<>();
+    String contents = effects.aliases().contentsKey(Statements.rootVar(target));
+    for (Stmt s : f.body().stmts()) {
+      Set<String> w = effects.writes(s);
+      if (s != candidate && w.contains(contents)) {
+        return null;
+      }
+      bodyWrites.addAll(w);
+    }
+    bodyWrites.remove(contents);
+    boolean indexOnlyLast = !Exprs.any(target.array(), e -> e instanceof Expr.Ref r && r.var().equals(counted.index()));
+    return indexOnlyLast && java.util.Collections.disjoint(location, bodyWrites) ? candidate : null;
+  }
+
+  /** Whether the forward sweep of {@code s} records nothing at all (no push, bit or call record). */
+  private boolean recordsNothing(Stmt s) {
+    return recordsNothing(s, false);
+  }
+
+  private boolean recordsNothing(Stmt s, boolean exceptItsPush) {
+    if (s instanceof Stmt.Declare d) {
+      return (exceptItsPush || !pushes.contains(d)) && d.init() != null && quiet(new Expr.Ref(d.var()), d.init());
+    }
+    if (s instanceof Stmt.Assign a) {
+      return (exceptItsPush || !pushes.contains(a)) && quiet(a.target(), a.value());
+    }
+    if (s instanceof Stmt.Step st) {
+      return !pushes.contains(st);
+    }
+    return false; // calls, branches and loops may record: keep the loop as it is
+  }
+
+  private boolean quiet(Expr target, Expr value) {
+    return !Exprs.any(value, e -> e instanceof Expr.MethodCall)
+        && (!propagates(target, value) || adjoints.branchConditions(value).isEmpty());
   }
 
   /** Puts the variables a general for loop declares on the index stack; returns the old depth. */
