@@ -32,7 +32,7 @@ public final class LossPlot {
         .yAxisTitle(log ? "loss (log scale)" : "loss").build();
     chart.getStyler().setYAxisLogarithmic(log);
     chart.getStyler().setYAxisDecimalPattern("0.000E0");
-    chart.getStyler().setXAxisMaxLabelCount(12);
+    chart.getStyler().setXAxisTickMarkSpacingHint(90);
     chart.getStyler().setMarkerSize(0);
     for (Series s : series) {
       double[] x = new double[s.losses().length];
