@@ -291,8 +291,7 @@ public final class RadContext {
   /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key()}. */
   public void pushSampledAt(int site, double fraction, double value) {
     if (exact) {
-      effective(fraction);
-      doubles.push(value);
+      pushExact(fraction, value);
     } else {
       pushSampled(site, fraction, value, CounterRng.key());
     }
@@ -301,8 +300,7 @@ public final class RadContext {
   /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i)}. */
   public void pushSampledAt(int site, double fraction, double value, long i) {
     if (exact) {
-      effective(fraction);
-      doubles.push(value);
+      pushExact(fraction, value);
     } else {
       pushSampled(site, fraction, value, CounterRng.key(i));
     }
@@ -311,8 +309,7 @@ public final class RadContext {
   /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i, j)}. */
   public void pushSampledAt(int site, double fraction, double value, long i, long j) {
     if (exact) {
-      effective(fraction);
-      doubles.push(value);
+      pushExact(fraction, value);
     } else {
       pushSampled(site, fraction, value, CounterRng.key(i, j));
     }
@@ -321,8 +318,7 @@ public final class RadContext {
   /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i, j, k)}. */
   public void pushSampledAt(int site, double fraction, double value, long i, long j, long k) {
     if (exact) {
-      effective(fraction);
-      doubles.push(value);
+      pushExact(fraction, value);
     } else {
       pushSampled(site, fraction, value, CounterRng.key(i, j, k));
     }
@@ -331,8 +327,7 @@ public final class RadContext {
   /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(indices)}. */
   public void pushSampledAt(int site, double fraction, double value, long... indices) {
     if (exact) {
-      effective(fraction);
-      doubles.push(value);
+      pushExact(fraction, value);
     } else {
       pushSampled(site, fraction, value, CounterRng.key(indices));
     }
@@ -361,6 +356,11 @@ public final class RadContext {
   /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(indices)}. */
   public double popSampledAt(int site, double fraction, long... indices) {
     return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(indices));
+  }
+
+  private void pushExact(double fraction, double value) {
+    effective(fraction);
+    doubles.push(value);
   }
 
   private double popExact(double fraction) {

@@ -10,28 +10,17 @@ import java.lang.management.MemoryType;
  * runs with the same collector and heap settings.
  */
 public final class HeapMeter {
-  private final long baseline;
-
-  private HeapMeter(long baseline) {
-    this.baseline = baseline;
-  }
+  private HeapMeter() {}
 
   /** Collects garbage, resets the pools' peaks and starts measuring. */
   public static HeapMeter start() {
     System.gc();
-    long used = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         pool.resetPeakUsage();
-        used += pool.getUsage().getUsed();
       }
     }
-    return new HeapMeter(used);
-  }
-
-  /** Heap in use (after a collection) when the meter started: the live data before the work. */
-  public long baselineBytes() {
-    return baseline;
+    return new HeapMeter();
   }
 
   /** Sum over heap pools of their peak usage since {@link #start()}. */
