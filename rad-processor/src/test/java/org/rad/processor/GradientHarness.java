@@ -47,6 +47,9 @@ final class GradientHarness {
   }
 
   static Object deepCopy(Object a) {
+    if (a instanceof org.ejml.data.DMatrixRMaj m) {
+      return m.copy();
+    }
     if (a instanceof double[] d) {
       return d.clone();
     }
@@ -93,6 +96,9 @@ final class GradientHarness {
     int pos = 0;
     for (int k : wrt) {
       Object a = args[k];
+      if (a instanceof org.ejml.data.DMatrixRMaj m) {
+        a = m.data; // row-major, exactly numRows * numCols entries
+      }
       if (a instanceof Double d) {
         out[pos++] = d;
       } else if (a instanceof double[] v) {
@@ -112,6 +118,9 @@ final class GradientHarness {
     int n = 0;
     for (int k : wrt) {
       Object a = args[k];
+      if (a instanceof org.ejml.data.DMatrixRMaj m) {
+        a = m.data;
+      }
       if (a instanceof Double) {
         n++;
       } else if (a instanceof double[] v) {
@@ -132,6 +141,9 @@ final class GradientHarness {
     for (int k : wrt) {
       if (c[k] instanceof Double) {
         c[k] = flat[pos++];
+      } else if (c[k] instanceof org.ejml.data.DMatrixRMaj m) {
+        System.arraycopy(flat, pos, m.data, 0, m.data.length);
+        pos += m.data.length;
       } else if (c[k] instanceof double[] v) {
         System.arraycopy(flat, pos, v, 0, v.length);
         pos += v.length;
@@ -195,6 +207,9 @@ final class GradientHarness {
   record Result(double value, double[] gradient, Object[] argumentsAfter) {}
 
   private static Object zerosLike(Object a) {
+    if (a instanceof org.ejml.data.DMatrixRMaj m) {
+      return new org.ejml.data.DMatrixRMaj(m.numRows, m.numCols);
+    }
     if (a instanceof double[] v) {
       return new double[v.length];
     }
@@ -289,7 +304,9 @@ final class GradientHarness {
 
   private void assertSameArguments(Object[] expected, Object[] actual, int point) {
     for (int k = 0; k < expected.length; k++) {
-      if (!Arrays.deepEquals(new Object[] {expected[k]}, new Object[] {actual[k]})) {
+      Object e = expected[k] instanceof org.ejml.data.DMatrixRMaj m ? m.data : expected[k];
+      Object a = actual[k] instanceof org.ejml.data.DMatrixRMaj m ? m.data : actual[k];
+      if (!Arrays.deepEquals(new Object[] {e}, new Object[] {a})) {
         throw new AssertionError(name() + " at point " + point + ": argument " + k
             + " after the gradient call differs from what the original method left in it:\n expected "
             + Arrays.deepToString(new Object[] {expected[k]}) + "\n actual   " + Arrays.deepToString(new Object[] {actual[k]}));

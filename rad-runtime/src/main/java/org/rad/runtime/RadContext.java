@@ -4,6 +4,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.Collections;
+import org.ejml.data.DMatrixRMaj;
 import org.rad.annotations.Sampling;
 
 /**
@@ -575,5 +576,89 @@ public final class RadContext {
     if (array != null) {
       shadows.remove(array);
     }
+  }
+
+  // ---- EJML matrices (DMatrixRMaj) -------------------------------------------------------------
+
+  /**
+   * The adjoint matrix of {@code matrix}, created as zeros of its shape on first use; null for
+   * null. (Not an overload of {@code shadow}, so code that never uses EJML compiles without it.)
+   */
+  public DMatrixRMaj shadowMatrix(DMatrixRMaj matrix) {
+    if (matrix == null) {
+      return null;
+    }
+    return (DMatrixRMaj) shadows.computeIfAbsent(matrix, a -> new DMatrixRMaj(matrix.numRows, matrix.numCols));
+  }
+
+  /**
+   * Records what an EJML operation is about to overwrite in {@code matrix}, so {@link
+   * #restoreMatrix} can put it back in the reverse sweep. A matrix of zeros (a freshly allocated
+   * output, the usual case) costs three ints and no doubles; any other content is copied onto the
+   * double tape. The shape is recorded too, since EJML operations may reshape their output.
+   */
+  public void recordMatrix(DMatrixRMaj matrix) {
+    int n = matrix.getNumElements();
+    boolean zero = true;
+    for (int k = 0; k < n && zero; k++) {
+      zero = matrix.data[k] == 0.0;
+    }
+    if (!zero) {
+      doubles.pushAll(matrix.data, 0, n);
+    }
+    ints.push(matrix.numRows);
+    ints.push(matrix.numCols);
+    ints.push(zero ? 0 : 1);
+  }
+
+  /** The reverse of {@link #recordMatrix}: restores the shape and the values {@code matrix} had. */
+  public void restoreMatrix(DMatrixRMaj matrix) {
+    boolean zero = ints.pop() == 0;
+    int cols = ints.pop();
+    int rows = ints.pop();
+    matrix.reshape(rows, cols);
+    if (zero) {
+      matrix.zero();
+    } else {
+      doubles.popAll(matrix.data, 0, rows * cols);
+    }
+  }
+
+  /**
+   * Records a {@code @Randomize} matrix whole, row by row, exactly as {@link #recordRows} records
+   * a {@code double[][]}: row {@code r} with key {@code CounterRng.extend(key, r)}, or with {@code
+   * key} itself for every row if {@code sameSampleAcrossRows}. The shape goes onto the int tape
+   * (-1 for a null matrix).
+   */
+  public void recordMatrix(
+      int site, Sampling sampling, double fraction, DMatrixRMaj matrix, boolean sameSampleAcrossRows, long key) {
+    fraction = effective(fraction);
+    if (matrix == null) {
+      ints.push(-1);
+      return;
+    }
+    double[] row = new double[matrix.numCols];
+    for (int r = 0; r < matrix.numRows; r++) {
+      System.arraycopy(matrix.data, r * matrix.numCols, row, 0, matrix.numCols);
+      sampler(sampling, fraction).record(doubles, sampleSeed, site, fraction, row, rowKey(key, r, sameSampleAcrossRows));
+    }
+    ints.push(matrix.numCols);
+    ints.push(matrix.numRows);
+  }
+
+  /** The reverse of {@link #recordMatrix(int, Sampling, double, DMatrixRMaj, boolean, long)}. */
+  public DMatrixRMaj restoreMatrix(int site, Sampling sampling, double fraction, boolean sameSampleAcrossRows, long key) {
+    fraction = effective(fraction);
+    int rows = ints.pop();
+    if (rows == -1) {
+      return null;
+    }
+    int cols = ints.pop();
+    DMatrixRMaj matrix = new DMatrixRMaj(rows, cols);
+    for (int r = rows - 1; r >= 0; r--) {
+      double[] row = restore(site, sampling, fraction, cols, rowKey(key, r, sameSampleAcrossRows));
+      System.arraycopy(row, 0, matrix.data, r * cols, cols);
+    }
+    return matrix;
   }
 }

@@ -48,4 +48,12 @@ public final class Shadows {
       }
     }
   }
+
+  /** Element-wise {@code target += source} for EJML matrices of the same shape. */
+  public static void addIntoMatrix(org.ejml.data.DMatrixRMaj target, org.ejml.data.DMatrixRMaj source) {
+    int n = source.getNumElements();
+    for (int k = 0; k < n; k++) {
+      target.data[k] += source.data[k];
+    }
+  }
 }

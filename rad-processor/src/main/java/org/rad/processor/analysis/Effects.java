@@ -19,7 +19,19 @@ public final class Effects {
   /** Adjoint arrays, mapped to the primal variable whose reference they stand for. */
   private final Map<String, String> shadowOf;
 
+  /**
+   * For generated helpers whose calls read the contents of only some array arguments (the reverse
+   * sweeps of EJML operations): the helper's name to the indices of those arguments.
+   */
+  private final Map<String, java.util.BitSet> contentsRead;
+
   public Effects(AliasClasses aliases, Map<String, MethodSummary> summaries, Map<String, String> shadowOf) {
+    this(aliases, summaries, shadowOf, Map.of());
+  }
+
+  public Effects(AliasClasses aliases, Map<String, MethodSummary> summaries, Map<String, String> shadowOf,
+      Map<String, java.util.BitSet> contentsRead) {
+    this.contentsRead = contentsRead;
     this.aliases = aliases;
     this.summaries = summaries;
     this.shadowOf = shadowOf;
@@ -51,7 +63,19 @@ public final class Effects {
     }
     if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
       // a callee's forward, reverse or primal copy reads the contents of the arrays passed in
-      callReads(call.args(), keys);
+      java.util.BitSet only = contentsRead.get(call.name());
+      if (only == null) {
+        callReads(call.args(), keys);
+        return;
+      }
+      for (int i = 0; i < call.args().size(); i++) {
+        Expr a = call.args().get(i);
+        if (only.get(i)) {
+          callReads(java.util.List.of(a), keys);
+        } else {
+          reads(a, keys);
+        }
+      }
       return;
     }
     for (Expr c : Exprs.children(e)) {

@@ -90,6 +90,7 @@ public final class GradClassWriter {
       case BOOLEAN -> TypeName.BOOLEAN;
       case DOUBLE_ARRAY -> ArrayTypeName.of(TypeName.DOUBLE);
       case DOUBLE_MATRIX -> ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE));
+      case MATRIX -> ClassName.bestGuess(org.rad.processor.frontend.EjmlRules.MATRIX_CLASS);
       case INT_ARRAY -> ArrayTypeName.of(TypeName.INT);
       case VOID -> TypeName.VOID;
     };
@@ -109,18 +110,32 @@ public final class GradClassWriter {
     }
     String args = String.join(", ", names);
     boolean returns = c.returnType() != Type.VOID;
-    CodeBlock call = CodeBlock.of("$T.$L($L)", userClass, c.name(), args);
+    ClassName owner = c.owner() == null ? userClass : ClassName.bestGuess(c.owner());
+    ClassName adjointOwner = c.adjointOwner() == null ? userClass : ClassName.bestGuess(c.adjointOwner());
+    String what = c.isRule() ? "the EJML operation {@link $T#$L}" : "{@link $T#$L}, which has a user-declared adjoint";
+    CodeBlock call = CodeBlock.of("$T.$L($L)", owner, c.name(), args);
+    CodeBlock.Builder forwardCode = CodeBlock.builder();
+    for (int w : c.written()) {
+      String out = names.get(w);
+      if (!c.distinct().isEmpty()) {
+        List<String> inputs = c.distinct().stream().map(names::get).toList();
+        forwardCode.addStatement("$T.requireDistinct($S, $L, $L)", adjointOwner, c.name(), out, String.join(", ", inputs));
+      }
+      forwardCode.add("// what the operation overwrites, for the reverse sweep (three ints when it is zeros)\n");
+      forwardCode.addStatement("ctx.recordMatrix($L)", out);
+    }
+    forwardCode.addStatement(returns ? "return $L" : "$L", call);
     MethodSpec forward = MethodSpec.methodBuilder(base + "Forward").addModifiers(Modifier.STATIC)
-        .addJavadoc("Forward sweep of {@link $T#$L}, which has a user-declared adjoint: the method itself.\n", userClass, c.name())
+        .addJavadoc("Forward sweep of " + what + ": the method itself.\n", owner, c.name())
         .returns(typeName(c.returnType())).addParameters(params).addParameter(ctxParam())
-        .addStatement(returns ? "return $L" : "$L", call).build();
+        .addCode(forwardCode.build()).build();
     MethodSpec primal = MethodSpec.methodBuilder(base + "Primal").addModifiers(Modifier.STATIC)
-        .addJavadoc("{@link $T#$L} as it is.\n", userClass, c.name())
+        .addJavadoc("{@link $T#$L} as it is.\n", owner, c.name())
         .returns(typeName(c.returnType())).addParameters(params)
         .addStatement(returns ? "return $L" : "$L", call).build();
     MethodSpec.Builder reverse = MethodSpec.methodBuilder(base + "Reverse").addModifiers(Modifier.STATIC)
-        .addJavadoc("Reverse sweep of {@link $T#$L}: calls its declared adjoint {@link $T#$L}.\n",
-            userClass, c.name(), userClass, c.adjoint())
+        .addJavadoc("Reverse sweep of " + what + ": calls the adjoint {@link $T#$L}.\n",
+            owner, c.name(), adjointOwner, c.adjoint())
         .addParameters(params);
     List<String> adjointArgs = new ArrayList<>(names);
     CodeBlock.Builder code = CodeBlock.builder();
@@ -138,7 +153,10 @@ public final class GradClassWriter {
       adjointArgs.add("resultBar");
     }
     reverse.addParameter(ctxParam());
-    code.addStatement("$T.$L($L)", userClass, c.adjoint(), String.join(", ", adjointArgs));
+    code.addStatement("$T.$L($L)", adjointOwner, c.adjoint(), String.join(", ", adjointArgs));
+    for (int k = c.written().size() - 1; k >= 0; k--) {
+      code.addStatement("ctx.restoreMatrix($L)", names.get(c.written().get(k)));
+    }
     for (Var p : c.params()) {
       if (p.type() == Type.DOUBLE) {
         code.addStatement("ctx.pushAdjoint($LBar[0])", p.name());
@@ -245,7 +263,8 @@ public final class GradClassWriter {
     code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
     for (Var p : written) {
       code.addStatement("$T $L = $L", typeName(p.type()), names.of(p.name() + "After"),
-          p.type() == Type.DOUBLE_MATRIX ? CodeBlock.of("$T.deepCopy($L)", SHADOWS, p.name()) : CodeBlock.of("$L.clone()", p.name()));
+          p.type() == Type.DOUBLE_MATRIX ? CodeBlock.of("$T.deepCopy($L)", SHADOWS, p.name())
+              : CodeBlock.of(p.type() == Type.MATRIX ? "$L.copy()" : "$L.clone()", p.name()));
     }
     List<String> reverseArgs = new ArrayList<>();
     reverseArgs.add(argList(m));
@@ -259,7 +278,8 @@ public final class GradClassWriter {
       } else {
         // not requested, or written in place (its adjoint must start at zero): a scratch adjoint
         String scratch = names.of(p.name() + "Adjoint");
-        code.addStatement("$T $L = ctx.shadow($L)", typeName(p.type()), scratch, p.name());
+        code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch,
+            p.type() == Type.MATRIX ? "shadowMatrix" : "shadow", p.name());
         reverseArgs.add(scratch);
         if (m.wrt().contains(p)) {
           internal.add(p);
@@ -284,11 +304,14 @@ public final class GradClassWriter {
       }
     }
     for (Var p : internal) {
-      code.addStatement("$T.addInto($L, $L)", SHADOWS, names.bar(p), names.of(p.name() + "Adjoint"));
+      code.addStatement("$T.$L($L, $L)", SHADOWS, p.type() == Type.MATRIX ? "addIntoMatrix" : "addInto", names.bar(p),
+          names.of(p.name() + "Adjoint"));
     }
     for (Var p : written) {
       String after = names.of(p.name() + "After");
-      if (p.type() == Type.DOUBLE_MATRIX) {
+      if (p.type() == Type.MATRIX) {
+        code.addStatement("$L.setTo($L)", p.name(), after);
+      } else if (p.type() == Type.DOUBLE_MATRIX) {
         code.addStatement("$T.copyInto($L, $L)", SHADOWS, p.name(), after);
       } else {
         code.addStatement("System.arraycopy($L, 0, $L, 0, $L.length)", after, p.name(), p.name());
@@ -483,7 +506,8 @@ public final class GradClassWriter {
       code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {
-      code.addStatement("$L = ctx.shadow($L)", pair[1].name(), pair[0].name());
+      code.addStatement("$L = ctx.$L($L)", pair[1].name(), pair[0].type() == Type.MATRIX ? "shadowMatrix" : "shadow",
+          pair[0].name());
     }
     new JavaPrinter(userClass, Set.of()).block(d.reverse(), code);
     for (Var a : d.scalarParamAdjoints()) {

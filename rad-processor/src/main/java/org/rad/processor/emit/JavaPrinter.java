@@ -42,7 +42,7 @@ final class JavaPrinter {
         return;
       }
       if (declaredInPlace.contains(d.var().name())) {
-        out.addStatement("$L $L = $L", d.var().type().source(), d.var().name(), expr(d.init()));
+        out.addStatement("$T $L = $L", GradClassWriter.typeName(d.var().type()), d.var().name(), expr(d.init()));
       } else {
         out.addStatement("$L = $L", d.var().name(), expr(d.init()));
       }
@@ -116,10 +116,15 @@ final class JavaPrinter {
       return CodeBlock.of("$L.$L", f.owner(), f.name());
     }
     if (e instanceof Expr.Index ix) {
-      return CodeBlock.of("$L[$L]", operand(ix.array(), PRIMARY), expr(ix.index()));
+      String data = ix.array().type() == Type.MATRIX ? ".data" : "";
+      return CodeBlock.of("$L$L[$L]", operand(ix.array(), PRIMARY), data, expr(ix.index()));
     }
     if (e instanceof Expr.Length l) {
-      return CodeBlock.of("$L.length", operand(l.array(), PRIMARY));
+      String length = l.array().type() == Type.MATRIX ? ".getNumElements()" : ".length";
+      return CodeBlock.of("$L$L", operand(l.array(), PRIMARY), length);
+    }
+    if (e instanceof Expr.Dim d) {
+      return CodeBlock.of("$L.$L", operand(d.matrix(), PRIMARY), d.member());
     }
     if (e instanceof Expr.Unary u) {
       Expr x = u.operand();
@@ -143,17 +148,21 @@ final class JavaPrinter {
         case GENERATED -> CodeBlock.of("$L($L)", c.name(), args);
         case USER -> CodeBlock.of("$T.$L($L)", userClass, c.name(), args);
         case MATH -> CodeBlock.of("Math.$L($L)", c.name(), args);
-        default -> CodeBlock.of("$T.$L($L)", ClassName.get(c.owner().packageName, c.owner().simpleName), c.name(), args);
+        default -> CodeBlock.of("$T.$L($L)", ClassName.get(c.owner().packageName, c.owner().simpleName),
+            forMatrices(c.name(), c.args()), args);
       };
     }
     if (e instanceof Expr.ContextCall c) {
-      return CodeBlock.of("ctx.$L($L)", c.name(), args(c.args()));
+      return CodeBlock.of("ctx.$L($L)", forMatrices(c.name(), c.args()), args(c.args()));
     }
     if (e instanceof Expr.StaticField f) {
       return CodeBlock.of("$T.$L", ClassName.get(f.owner().packageName, f.owner().simpleName), f.name());
     }
     if (e instanceof Expr.LibraryCall c) {
       return CodeBlock.of("$T.$L($L)", ClassName.bestGuess(c.owner()), c.name(), args(c.args()));
+    }
+    if (e instanceof Expr.NewArray n && n.type() == Type.MATRIX) {
+      return CodeBlock.of("new $T($L)", GradClassWriter.typeName(Type.MATRIX), args(n.dims()));
     }
     if (e instanceof Expr.NewArray n) {
       String element = n.type() == Type.INT_ARRAY ? "int" : "double";
@@ -172,12 +181,22 @@ final class JavaPrinter {
       return CodeBlock.of("new $L {$L}", l.type().source(), args(l.elements()));
     }
     if (e instanceof Expr.Clone c) {
-      return CodeBlock.of("$L.clone()", operand(c.array(), PRIMARY));
+      return CodeBlock.of(c.type() == Type.MATRIX ? "$L.copy()" : "$L.clone()", operand(c.array(), PRIMARY));
     }
     if (e instanceof Expr.MethodCall c) {
       throw new IllegalStateException("calls must be mapped to generated methods before printing: " + c.name());
     }
     throw new IllegalStateException("cannot print " + e);
+  }
+
+  /**
+   * The runtime's helpers for EJML matrices have names of their own ({@code shadowMatrix}, not an
+   * overload of {@code shadow}), so that code without matrices compiles without EJML on the class
+   * path: the IR names the generic helper, and the name is chosen here from the argument's type.
+   */
+  private static String forMatrices(String name, List<Expr> args) {
+    boolean matrix = !args.isEmpty() && args.get(0).type() == Type.MATRIX;
+    return matrix && (name.equals("shadow") || name.equals("addInto")) ? name + "Matrix" : name;
   }
 
   private CodeBlock args(List<Expr> args) {

@@ -112,6 +112,8 @@ final class ClassContext {
           return Type.DOUBLE_MATRIX;
         }
         return null;
+      case DECLARED:
+        return t.toString().equals(EjmlRules.MATRIX_CLASS) ? Type.MATRIX : null;
       default:
         return null;
     }

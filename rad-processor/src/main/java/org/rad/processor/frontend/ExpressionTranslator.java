@@ -62,9 +62,12 @@ final class ExpressionTranslator {
   private final Var self;
   private final Consumer<ExecutableElement> calleeFound;
   private final Library library;
+  /** The EJML operations the method calls, by key: added as calls are translated. */
+  private final Map<String, org.rad.processor.ir.CustomAdjointMethod> rulesUsed;
 
   ExpressionTranslator(ClassContext clazz, CompilationUnitTree unit, MethodScope scope, Var self,
-      Consumer<ExecutableElement> calleeFound, Library library) {
+      Consumer<ExecutableElement> calleeFound, Library library, Map<String, org.rad.processor.ir.CustomAdjointMethod> rulesUsed) {
+    this.rulesUsed = rulesUsed;
     this.clazz = clazz;
     this.unit = unit;
     this.scope = scope;
@@ -103,6 +106,10 @@ final class ExpressionTranslator {
         return memberSelect((MemberSelectTree) tree);
       case ARRAY_ACCESS: {
         ArrayAccessTree a = (ArrayAccessTree) tree;
+        Expr data = matrixData(a.getExpression());
+        if (data != null) {
+          return new Expr.Index(data, integral(a.getIndex())); // m.data[k]: element k of the matrix
+        }
         Expr array = translate(a.getExpression());
         if (!array.type().isArray()) {
           throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "it indexes something that is not an array"));
@@ -156,8 +163,13 @@ final class ExpressionTranslator {
       case LAMBDA_EXPRESSION:
       case MEMBER_REFERENCE:
         throw unsupported(tree, "a lambda or method reference", "write the computation as a loop or a method of this class");
-      case NEW_CLASS:
+      case NEW_CLASS: {
+        Expr matrix = newMatrix((com.sun.source.tree.NewClassTree) tree);
+        if (matrix != null) {
+          return matrix;
+        }
         throw unsupported(tree, "creating an object (" + tree + ")", "pass numbers and arrays of doubles; objects are not differentiated");
+      }
       case AND:
       case OR:
       case XOR:
@@ -280,6 +292,16 @@ final class ExpressionTranslator {
     Expr.Literal known = KNOWN_CONSTANTS.get(text.startsWith("java.lang.") ? text.substring(10) : text);
     if (known != null) {
       return known;
+    }
+    if (matrixData(tree) != null) {
+      throw unsupported(tree, "the array " + tree + " of a matrix on its own",
+          "index it directly (" + tree + "[k]) or use get(i, j) and set(i, j, v)");
+    }
+    if (member.equals("numRows") || member.equals("numCols")) {
+      Expr m = translate(target);
+      if (m.type() == Type.MATRIX) {
+        return new Expr.Dim(m, member);
+      }
     }
     if (member.equals("length")) {
       Expr array = translate(target);
@@ -406,6 +428,13 @@ final class ExpressionTranslator {
       if (owner.equals("Math") || owner.equals("StrictMath") || owner.equals("java.lang.Math")) {
         return math(tree, name, args);
       }
+      if (EjmlRules.isOpsClass(owner)) {
+        return matrixOperation(tree, name, args);
+      }
+      Var receiver = ms.getExpression() instanceof IdentifierTree id ? scope.lookup(id.getName().toString()) : null;
+      if (receiver != null && receiver.type() == Type.MATRIX) {
+        return matrixMethod(tree, new Expr.Ref(receiver), name, args);
+      }
       if (name.equals("clone") && args.isEmpty()) {
         Expr array = translate(ms.getExpression());
         if (array.type() == Type.DOUBLE_MATRIX) {
@@ -431,6 +460,134 @@ final class ExpressionTranslator {
     }
     String name = ((IdentifierTree) select).getName().toString();
     return sameClassCall(tree, name, args, false);
+  }
+
+  // ---- EJML matrices ----------------------------------------------------------------------------
+
+  /** The matrix whose {@code data} array {@code tree} reads ({@code m.data}), or null. */
+  private Expr matrixData(ExpressionTree tree) {
+    if (tree instanceof MemberSelectTree ms && ms.getIdentifier().contentEquals("data")
+        && ms.getExpression() instanceof IdentifierTree id) {
+      Var v = scope.lookup(id.getName().toString());
+      if (v != null && v.type() == Type.MATRIX) {
+        return new Expr.Ref(v);
+      }
+    }
+    return null;
+  }
+
+  /** {@code new DMatrixRMaj(rows, cols)}, or null for another class. */
+  private Expr newMatrix(com.sun.source.tree.NewClassTree tree) {
+    Type t = TypeTrees.typeOf(tree.getIdentifier());
+    if (t != Type.MATRIX) {
+      return null;
+    }
+    if (tree.getArguments().size() != 2 || tree.getClassBody() != null) {
+      throw unsupported(tree, "this DMatrixRMaj constructor (" + tree + ")", "allocate a matrix of zeros with new DMatrixRMaj(rows, cols)");
+    }
+    return new Expr.NewArray(Type.MATRIX, List.of(integral(tree.getArguments().get(0)), integral(tree.getArguments().get(1))));
+  }
+
+  /** A call of {@code CommonOps_DDRM.name}: an operation of the rule table. */
+  private Expr matrixOperation(MethodInvocationTree tree, String name, List<Expr> args) {
+    List<Type> types = new ArrayList<>();
+    List<Expr> coerced = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Expr a = args.get(i);
+      Type t = a.type() == Type.MATRIX ? Type.MATRIX : a.type().isNumeric() ? Type.DOUBLE : a.type();
+      types.add(t);
+      coerced.add(t == Type.DOUBLE ? coerce(a, Type.DOUBLE, tree.getArguments().get(i)) : a);
+    }
+    org.rad.processor.ir.CustomAdjointMethod rule = EjmlRules.find(name, types);
+    if (rule == null) {
+      throw unsupported(tree, "CommonOps_DDRM." + name + " with these arguments, which has no adjoint rule",
+          "use one of the operations with adjoint rules: " + EjmlRules.supported()
+              + "; or write the computation as loops over get(i, j) and set(i, j, v)");
+    }
+    for (int w : rule.written()) {
+      Expr out = coerced.get(w);
+      if (!(out instanceof Expr.Ref)) {
+        throw unsupported(tree.getArguments().get(w), "writing the result of CommonOps_DDRM." + name + " into " + tree.getArguments().get(w),
+            "allocate the result in a local first: DMatrixRMaj c = new DMatrixRMaj(rows, cols);");
+      }
+      for (int d : rule.distinct()) {
+        if (coerced.get(d).equals(out)) {
+          throw unsupported(tree, "CommonOps_DDRM." + name + " writing into its own input " + tree.getArguments().get(w),
+              "write the result into a new DMatrixRMaj, so the input keeps the value the gradient needs");
+        }
+      }
+    }
+    String key = EjmlRules.key(name, types);
+    rulesUsed.put(key, rule);
+    return new Expr.MethodCall(rule.helperName(), key, null, coerced, rule.returnType(), origin(tree));
+  }
+
+  /** {@code m.get(i, j)}, {@code m.getNumRows()}, {@code m.copy()}, ...: methods of a matrix that read it. */
+  private Expr matrixMethod(MethodInvocationTree tree, Expr m, String name, List<Expr> args) {
+    if ((name.equals("get") || name.equals("unsafe_get")) && (args.size() == 1 || args.size() == 2)) {
+      return new Expr.Index(m, elementIndex(m, args, tree));
+    }
+    if (args.isEmpty()) {
+      switch (name) {
+        case "getNumRows":
+          return new Expr.Dim(m, "numRows");
+        case "getNumCols":
+          return new Expr.Dim(m, "numCols");
+        case "getNumElements":
+          return new Expr.Length(m);
+        case "copy":
+          return new Expr.Clone(m);
+        default:
+          break;
+      }
+    }
+    if (name.equals("set") || name.equals("unsafe_set") || name.equals("add")) {
+      throw unsupported(tree, "the call " + tree + " inside an expression", "write it as a statement of its own");
+    }
+    throw unsupported(tree, "the DMatrixRMaj method " + name + " with " + args.size() + " argument(s)",
+        "read elements with get(i, j) or data[k], write them with set(i, j, v), and use numRows, numCols, copy() and the CommonOps_DDRM operations with adjoint rules");
+  }
+
+  /** The row-major index of element {@code (i, j)} (or {@code k}) of the matrix {@code m}. */
+  Expr elementIndex(Expr m, List<Expr> indices, Tree where) {
+    for (Expr i : indices) {
+      if (!i.type().isIntegral()) {
+        throw new CompileError(origin(where), Message.UNTYPED.format(where, "an int index was expected but it is " + i.type().source()));
+      }
+    }
+    if (indices.size() == 1) {
+      return indices.get(0);
+    }
+    Expr row = new Expr.Binary(BinaryOp.MUL, indices.get(0), new Expr.Dim(m, "numCols"), Type.INT);
+    return new Expr.Binary(BinaryOp.ADD, row, indices.get(1), Type.INT);
+  }
+
+  /**
+   * {@code m.set(i, j, v)}, {@code m.add(i, j, v)} as statements: assignments to an element, or
+   * null when {@code tree} is not such a call.
+   */
+  org.rad.processor.ir.Stmt matrixUpdate(MethodInvocationTree tree) {
+    if (!(tree.getMethodSelect() instanceof MemberSelectTree ms) || !(ms.getExpression() instanceof IdentifierTree id)) {
+      return null;
+    }
+    Var v = scope.lookup(id.getName().toString());
+    String name = ms.getIdentifier().toString();
+    if (v == null || v.type() != Type.MATRIX || !(name.equals("set") || name.equals("unsafe_set") || name.equals("add"))) {
+      return null;
+    }
+    List<Expr> args = new ArrayList<>();
+    for (ExpressionTree a : tree.getArguments()) {
+      args.add(translate(a));
+    }
+    if (args.size() != 2 && args.size() != 3) {
+      throw unsupported(tree, "the DMatrixRMaj method " + name + " with " + args.size() + " argument(s)",
+          "write m.set(i, j, v), m.set(k, v) or m.add(i, j, v)");
+    }
+    Expr m = new Expr.Ref(v);
+    Expr value = coerce(args.get(args.size() - 1), Type.DOUBLE, tree.getArguments().get(args.size() - 1));
+    Expr target = new Expr.Index(m, elementIndex(m, args.subList(0, args.size() - 1), tree));
+    org.rad.processor.ir.Stmt.AssignOp op = name.equals("add") ? org.rad.processor.ir.Stmt.AssignOp.ADD : org.rad.processor.ir.Stmt.AssignOp.SET;
+    return new org.rad.processor.ir.Stmt.Assign(target, op, value, origin(tree));
   }
 
   /** Reports a lambda or method reference in {@code tree} (a chain of calls) at its position. */

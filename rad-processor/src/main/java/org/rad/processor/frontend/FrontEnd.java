@@ -37,6 +37,8 @@ public final class FrontEnd {
 
   private final Trees trees;
   private final Elements elements;
+  /** The EJML operations the translated methods call, by key. */
+  private final Map<String, org.rad.processor.ir.CustomAdjointMethod> rulesUsed = new LinkedHashMap<>();
 
   public FrontEnd(Trees trees, Elements elements) {
     this.trees = trees;
@@ -82,6 +84,8 @@ public final class FrontEnd {
       }
       methods.put(key(m), translateMethod(clazz, m, entries.contains(m), work::add));
     }
+    custom.putAll(rulesUsed);
+    rulesUsed.clear();
     return new Translation(methods, custom);
   }
 
@@ -115,7 +119,7 @@ public final class FrontEnd {
     List<Var> wrt = entry ? wrt(m, params, origin) : List.of();
     String packageName = elements.getPackageOf(clazz.type()).getQualifiedName().toString();
     ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound,
-        new Library(elements, unit, packageName));
+        new Library(elements, unit, packageName), rulesUsed);
     StatementTranslator statements = new StatementTranslator(expressions, scope, returnType);
     RandomizeReader randomizeReader = new RandomizeReader(expressions);
     for (int k = 0; k < params.size(); k++) {

@@ -83,8 +83,8 @@ final class RandomizeReader {
           for (ExpressionTree n : names) {
             String text = n.toString();
             if (text.equals("Randomize.ROWS") || text.equals("org.rad.annotations.Randomize.ROWS")) {
-              if (var.type() != Type.DOUBLE_MATRIX) {
-                throw error(n, "sameAcross = Randomize.ROWS applies to a double[][], not to the " + var.type().source() + " " + var.name());
+              if (var.type() != Type.DOUBLE_MATRIX && var.type() != Type.MATRIX) {
+                throw error(n, "sameAcross = Randomize.ROWS applies to a double[][] or a DMatrixRMaj, not to the " + var.type().source() + " " + var.name());
               }
               sameAcross.add(RandomizeSpec.ROWS);
               continue;

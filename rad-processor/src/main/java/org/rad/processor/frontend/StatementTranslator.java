@@ -265,6 +265,10 @@ final class StatementTranslator {
         throw unsupported(tree, "++/-- on " + target.type().source(), "use it on int or long variables");
       }
       case METHOD_INVOCATION: {
+        Stmt update = expressions.matrixUpdate((com.sun.source.tree.MethodInvocationTree) e);
+        if (update != null) {
+          return update;
+        }
         Expr call = expressions.translate(e);
         if (!(call instanceof Expr.MethodCall)) {
           throw unsupported(tree, "a call whose result is discarded (" + e + ")", "assign its result or remove the call");

@@ -20,6 +20,10 @@ final class TypeTrees {
         default -> null;
       };
     }
+    if (tree instanceof com.sun.source.tree.IdentifierTree id && id.getName().contentEquals("DMatrixRMaj")
+        || tree instanceof com.sun.source.tree.MemberSelectTree ms && ms.toString().equals(EjmlRules.MATRIX_CLASS)) {
+      return Type.MATRIX;
+    }
     if (tree instanceof ArrayTypeTree a) {
       Type element = typeOf(a.getType());
       if (element == Type.DOUBLE) {

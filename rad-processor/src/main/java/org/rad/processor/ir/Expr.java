@@ -62,6 +62,14 @@ public sealed interface Expr {
     }
   }
 
+  /** {@code matrix.numRows} or {@code matrix.numCols} of an EJML matrix ({@code member}). */
+  record Dim(Expr matrix, String member) implements Expr {
+    @Override
+    public Type type() {
+      return Type.INT;
+    }
+  }
+
   enum UnaryOp {
     NEG("-"),
     NOT("!");

@@ -17,6 +17,9 @@ public final class Exprs {
     if (e instanceof Expr.Length l) {
       return List.of(l.array());
     }
+    if (e instanceof Expr.Dim d) {
+      return List.of(d.matrix());
+    }
     if (e instanceof Expr.Unary u) {
       return List.of(u.operand());
     }
@@ -65,6 +68,9 @@ public final class Exprs {
     }
     if (e instanceof Expr.Length l) {
       return new Expr.Length(f.apply(l.array()));
+    }
+    if (e instanceof Expr.Dim d) {
+      return new Expr.Dim(f.apply(d.matrix()), d.member());
     }
     if (e instanceof Expr.Unary u) {
       return new Expr.Unary(u.op(), f.apply(u.operand()));

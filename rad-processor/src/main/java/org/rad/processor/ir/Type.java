@@ -9,6 +9,12 @@ public enum Type {
   DOUBLE_ARRAY("double[]"),
   DOUBLE_MATRIX("double[][]"),
   INT_ARRAY("int[]"),
+  /**
+   * An EJML {@code org.ejml.data.DMatrixRMaj}. The IR treats it as a one-dimensional array of
+   * doubles (its row-major {@code data}) with a shape: {@code m.get(i, j)} is element
+   * {@code i * m.numCols + j}, and its adjoint is a matrix of the same shape.
+   */
+  MATRIX("DMatrixRMaj"),
   VOID("void");
 
   private final String source;
@@ -24,11 +30,11 @@ public enum Type {
 
   /** Types whose values can carry a derivative: double and arrays of doubles. */
   public boolean isDifferentiable() {
-    return this == DOUBLE || this == DOUBLE_ARRAY || this == DOUBLE_MATRIX;
+    return this == DOUBLE || this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == MATRIX;
   }
 
   public boolean isArray() {
-    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY;
+    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY || this == MATRIX;
   }
 
   public boolean isIntegral() {
@@ -42,7 +48,7 @@ public enum Type {
   /** The type of {@code a[i]} for an array of this type. */
   public Type element() {
     return switch (this) {
-      case DOUBLE_ARRAY -> DOUBLE;
+      case DOUBLE_ARRAY, MATRIX -> DOUBLE;
       case DOUBLE_MATRIX -> DOUBLE_ARRAY;
       case INT_ARRAY -> INT;
       default -> throw new IllegalStateException(this + " is not an array type");

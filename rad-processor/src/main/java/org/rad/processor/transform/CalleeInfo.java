@@ -9,10 +9,12 @@ import org.rad.processor.ir.Var;
 /**
  * What a caller's sweeps need to call a differentiated method: the base name of its generated
  * helpers ({@code nameForward}, ...; see GeneratedNames), its parameters, which of them carry
- * derivatives (and so get an adjoint argument or hand one back), and its summary.
+ * derivatives (and so get an adjoint argument or hand one back), and its summary. A callee that
+ * {@code takesNullAdjoints} (an EJML rule) is passed null for the adjoint of an argument that
+ * carries no derivative at the call, and skips its share.
  */
 public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
-    Type returnType, MethodSummary summary) {
+    Type returnType, MethodSummary summary, boolean takesNullAdjoints) {
 
   public boolean isActiveParam(Var p) {
     return activeParams.contains(p.name()) && p.type().isDifferentiable();

@@ -78,13 +78,16 @@ public final class ClassDifferentiator {
 
   /** A custom-adjoint method's helpers are named after it, unless a differentiated overload took the name. */
   private static String customBaseName(Set<String> translatedNames, org.rad.processor.ir.CustomAdjointMethod c) {
-    return translatedNames.contains(c.name()) ? c.name() + "Custom" : c.name();
+    return translatedNames.contains(c.helperName()) ? c.helperName() + "Custom" : c.helperName();
   }
 
   private Map<String, DifferentiatedMethod> run(Map<String, MethodIR> translated) {
     for (var e : custom.entrySet()) {
-      // the method runs as it is: it writes no array argument and returns no argument
-      summaries.put(e.getKey(), new MethodSummary(new BitSet(), new BitSet()));
+      // the method runs as it is: it writes only the arguments it declares (EJML outputs), and
+      // returns no argument
+      BitSet writes = new BitSet();
+      e.getValue().written().forEach(writes::set);
+      summaries.put(e.getKey(), new MethodSummary(writes, new BitSet()));
     }
     for (var e : translated.entrySet()) {
       ExitNormalizer.Normalized n = ExitNormalizer.normalize(CallLifter.lift(e.getValue()));
@@ -136,11 +139,12 @@ public final class ClassDifferentiator {
       Set<String> activeNames = new LinkedHashSet<>();
       c.params().stream().filter(p -> p.type().isDifferentiable()).forEach(p -> activeNames.add(p.name()));
       callees.put(e.getKey(), new CalleeInfo(customBaseNames.get(e.getKey()), true, c.params(), activeNames,
-          c.returnType(), summaries.get(e.getKey())));
+          c.returnType(), summaries.get(e.getKey()), c.isRule()));
     }
     for (String key : order) {
       MethodIR m = methods.get(key);
-      callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(), summaries.get(key)));
+      callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(),
+          summaries.get(key), false));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     for (String key : translated.keySet()) {
@@ -296,6 +300,19 @@ public final class ClassDifferentiator {
     return e instanceof Expr.Ref r && a.isVaried(r.var());
   }
 
+  /** The reverse helpers of the EJML rules, with the arguments whose contents their adjoints read. */
+  private Map<String, BitSet> reverseContentsReads() {
+    Map<String, BitSet> out = new HashMap<>();
+    for (var e : custom.entrySet()) {
+      if (e.getValue().isRule()) {
+        BitSet reads = new BitSet();
+        e.getValue().reads().forEach(reads::set);
+        out.put(customBaseNames.get(e.getKey()) + "Reverse", reads);
+      }
+    }
+    return out;
+  }
+
   private DifferentiatedMethod build(String key, Activity activity, Map<String, CalleeInfo> callees) {
     MethodIR m = methods.get(key);
     Var result = normalized.get(key).result();
@@ -303,7 +320,7 @@ public final class ClassDifferentiator {
     List<Var> all = new ArrayList<>(m.params());
     all.addAll(m.locals());
     Naming naming = new Naming(new Names(all));
-    Effects effects = new Effects(classes, summaries, naming.shadowToPrimal());
+    Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads());
     RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
     if (randomized != null) {
       randomized.planSpills(m, classes);

@@ -661,7 +661,9 @@ final class SweepBuilder {
               "passing the array expression " + arg + " to " + call.name(),
               "assign the array to a local first and pass the local"));
         }
-        args.add(shadowOf(arg));
+        boolean skip = callee.takesNullAdjoints() && !activity.isActive(arg)
+            && !callee.summary().writesParam(k);
+        args.add(skip ? new Expr.Literal("null", p.type()) : shadowOf(arg));
       }
     }
     if (callee.takesResultAdjoint()) {
@@ -747,11 +749,11 @@ final class SweepBuilder {
     randomized.markRecorded(effects.aliases().contentsKey(v.name()));
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
         Expr.Literal.ofDouble(spec.fraction()), new Expr.Ref(v)));
-    if (v.type() == Type.DOUBLE_MATRIX) {
+    if (v.type() == Type.DOUBLE_MATRIX || v.type() == Type.MATRIX) {
       args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = v.type() == Type.DOUBLE_MATRIX ? "recordRows" : "recordArray";
+    String method = v.type() == Type.DOUBLE_MATRIX ? "recordRows" : v.type() == Type.MATRIX ? "recordMatrix" : "recordArray";
     return List.of(
         new Stmt.Call(new Expr.ContextCall(method, args, Type.VOID), Origin.SYNTHETIC),
         new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.Literal("null", v.type()), Origin.SYNTHETIC));
@@ -762,11 +764,11 @@ final class SweepBuilder {
     org.rad.processor.ir.RandomizeSpec spec = randomized.spec(effects.aliases().contentsKey(v.name()));
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
         Expr.Literal.ofDouble(spec.fraction())));
-    if (v.type() == Type.DOUBLE_MATRIX) {
+    if (v.type() == Type.DOUBLE_MATRIX || v.type() == Type.MATRIX) {
       args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = v.type() == Type.DOUBLE_MATRIX ? "restoreRows" : "restoreArray";
+    String method = v.type() == Type.DOUBLE_MATRIX ? "restoreRows" : v.type() == Type.MATRIX ? "restoreMatrix" : "restoreArray";
     List<Stmt> out = new ArrayList<>();
     out.add(new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.ContextCall(method, args, v.type()), Origin.SYNTHETIC));
     if (activity.isActive(v)) {
