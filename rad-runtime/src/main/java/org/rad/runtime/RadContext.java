@@ -611,11 +611,24 @@ public final class RadContext {
     ints.push(zero ? 0 : 1);
   }
 
-  /** The reverse of {@link #recordMatrix}: restores the shape and the values {@code matrix} had. */
+  /**
+   * The reverse of {@link #recordMatrix}: restores the shape and the values {@code matrix} had.
+   * Generated code passes null for a freshly allocated output that nothing read before the
+   * operation: the record (zeros) is then only taken off the tape.
+   *
+   * @throws IllegalStateException if {@code matrix} is null but the record holds values
+   */
   public void restoreMatrix(DMatrixRMaj matrix) {
     boolean zero = ints.pop() == 0;
     int cols = ints.pop();
     int rows = ints.pop();
+    if (matrix == null) {
+      if (!zero) {
+        throw new IllegalStateException("restoreMatrix: the record holds values but no matrix was passed to restore:"
+            + " the reverse sweep does not mirror the forward sweep");
+      }
+      return;
+    }
     matrix.reshape(rows, cols);
     if (zero) {
       matrix.zero();

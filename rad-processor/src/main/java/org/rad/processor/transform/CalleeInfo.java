@@ -14,7 +14,12 @@ import org.rad.processor.ir.Var;
  * carries no derivative at the call, and skips its share.
  */
 public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
-    Type returnType, MethodSummary summary, boolean takesNullAdjoints) {
+    Type returnType, MethodSummary summary, boolean takesNullAdjoints, java.util.BitSet contentsRead) {
+
+  /** Whether the callee's reverse sweep reads the contents of array argument {@code k}. */
+  public boolean readsContents(int k) {
+    return contentsRead == null || contentsRead.get(k);
+  }
 
   public boolean isActiveParam(Var p) {
     return activeParams.contains(p.name()) && p.type().isDifferentiable();

@@ -139,12 +139,12 @@ public final class ClassDifferentiator {
       Set<String> activeNames = new LinkedHashSet<>();
       c.params().stream().filter(p -> p.type().isDifferentiable()).forEach(p -> activeNames.add(p.name()));
       callees.put(e.getKey(), new CalleeInfo(customBaseNames.get(e.getKey()), true, c.params(), activeNames,
-          c.returnType(), summaries.get(e.getKey()), c.isRule()));
+          c.returnType(), summaries.get(e.getKey()), c.isRule(), reads(c)));
     }
     for (String key : order) {
       MethodIR m = methods.get(key);
       callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(),
-          summaries.get(key), false));
+          summaries.get(key), false, null));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     for (String key : translated.keySet()) {
@@ -300,14 +300,18 @@ public final class ClassDifferentiator {
     return e instanceof Expr.Ref r && a.isVaried(r.var());
   }
 
+  private static BitSet reads(org.rad.processor.ir.CustomAdjointMethod c) {
+    BitSet reads = new BitSet();
+    c.reads().forEach(reads::set);
+    return reads;
+  }
+
   /** The reverse helpers of the EJML rules, with the arguments whose contents their adjoints read. */
   private Map<String, BitSet> reverseContentsReads() {
     Map<String, BitSet> out = new HashMap<>();
     for (var e : custom.entrySet()) {
       if (e.getValue().isRule()) {
-        BitSet reads = new BitSet();
-        e.getValue().reads().forEach(reads::set);
-        out.put(customBaseNames.get(e.getKey()) + "Reverse", reads);
+        out.put(customBaseNames.get(e.getKey()) + "Reverse", reads(e.getValue()));
       }
     }
     return out;

@@ -82,6 +82,7 @@ final class SweepBuilder {
   // ---- forward sweep --------------------------------------------------------------------------
 
   Stmt.Block forward(Stmt.Block b) {
+    findFreshOutputs(b);
     List<Stmt> out = new ArrayList<>();
     for (Stmt s : b.stmts()) {
       forward(s, out);
@@ -174,6 +175,35 @@ final class SweepBuilder {
       out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
+    }
+  }
+
+  /**
+   * Calls of EJML operations whose output was allocated by the statement just before: it held
+   * zeros that nothing read, so the reverse sweep need not restore it, nor keep it for that.
+   */
+  private final Set<Expr.MethodCall> freshOutputCalls = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private void findFreshOutputs(Stmt.Block b) {
+    List<Stmt> stmts = b.stmts();
+    for (int k = 1; k < stmts.size(); k++) {
+      if (stmts.get(k - 1) instanceof Stmt.Declare d && d.init() instanceof Expr.NewArray n && n.type() == Type.MATRIX
+          && stmts.get(k) instanceof Stmt.Call c && c.call() instanceof Expr.MethodCall call) {
+        CalleeInfo callee = callees.get(call.key());
+        if (callee == null || !callee.takesNullAdjoints()) {
+          continue;
+        }
+        Expr allocated = new Expr.Ref(d.var());
+        boolean fresh = false;
+        for (int i = 0; i < call.args().size(); i++) {
+          if (callee.summary().writesParam(i)) {
+            fresh = call.args().get(i).equals(allocated) && call.args().stream().filter(allocated::equals).count() == 1;
+          }
+        }
+        if (fresh) {
+          freshOutputCalls.add(call);
+        }
+      }
     }
   }
 
@@ -355,6 +385,7 @@ final class SweepBuilder {
   // ---- reverse sweep --------------------------------------------------------------------------
 
   Stmt.Block reverse(Stmt.Block b) {
+    findFreshOutputs(b);
     List<Stmt> out = new ArrayList<>();
     for (Stmt s : b.stmts()) {
       if (!(s instanceof Stmt.Declare d) || !plan.isRecomputable(d)) {
@@ -649,8 +680,13 @@ final class SweepBuilder {
     if (call.receiver() != null) {
       args.add(call.receiver());
     }
-    for (Expr a : call.args()) {
-      args.add(primalExpr(a));
+    for (int k = 0; k < call.args().size(); k++) {
+      Expr a = call.args().get(k);
+      // a fresh output whose value the adjoint does not read is not needed: pass null, so the
+      // reverse sweep does not keep it alive for this call
+      boolean unneeded = freshOutputCalls.contains(call) && callee.summary().writesParam(k)
+          && !callee.readsContents(k);
+      args.add(unneeded ? new Expr.Literal("null", a.type()) : primalExpr(a));
     }
     for (int k = 0; k < callee.params().size(); k++) {
       Var p = callee.params().get(k);
@@ -858,12 +894,28 @@ final class SweepBuilder {
       if (!activity.isActive(root)) {
         return ctx("shadow", e.type(), e);
       }
-      return new Expr.Index(shadowOf(ix.array()), ix.index());
+      return new Expr.Index(shadowOf(ix.array()), onShadow(ix.index(), ix.array()));
     }
     if (e instanceof Expr.FieldRead) {
       return ctx("shadow", e.type(), e); // a constant: its adjoint is scratch that nothing reads
     }
     throw new IllegalStateException("no adjoint array for " + e);
+  }
+
+  /**
+   * {@code index} with the shape of the matrix {@code array} read from its adjoint, which has the
+   * same shape: the adjoint location {@code mBar.data[i * mBar.numCols + j]} then needs no primal
+   * reference to the matrix.
+   */
+  private Expr onShadow(Expr index, Expr array) {
+    if (array.type() != Type.MATRIX || !(array instanceof Expr.Ref m) || !activity.isActive(m.var())) {
+      return index;
+    }
+    Expr bar = new Expr.Ref(naming.adjoint(m.var()));
+    if (index instanceof Expr.Dim d && d.matrix().equals(array)) {
+      return new Expr.Dim(bar, d.member());
+    }
+    return Exprs.mapChildren(index, c -> onShadow(c, array));
   }
 
   // ---- reads ------------------------------------------------------------------------------------

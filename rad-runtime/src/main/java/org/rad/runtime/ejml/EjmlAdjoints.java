@@ -14,7 +14,9 @@ import org.ejml.data.DMatrixRMaj;
  * carries no derivative; nothing is computed for it then. The output of an operation that
  * overwrites it ({@code c} in {@code mult(a, b, c)}) has no influence before the operation, so
  * its adjoint is consumed: set to zero after use. Operations that accumulate into their output
- * ({@code multAdd}, {@code addEquals}) leave it as it is.
+ * ({@code multAdd}, {@code addEquals}) leave it as it is. An adjoint that does not read the
+ * output's value gets null for it when the output was freshly allocated, so it takes sizes from
+ * the adjoints.
  *
  * <p>Products skip zero entries of the matrix whose transpose multiplies the output's adjoint
  * (the weight gradient of a layer): when that matrix is a sampled {@code @Randomize} record, with
@@ -165,7 +167,7 @@ public final class EjmlAdjoints {
   /** Adjoint of {@code c = a .* b}. */
   public static void elementMult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, DMatrixRMaj aBar, DMatrixRMaj bBar,
       DMatrixRMaj cBar) {
-    int n = c.getNumElements();
+    int n = cBar.getNumElements();
     for (int k = 0; k < n; k++) {
       double g = cBar.data[k];
       if (aBar != null) {
@@ -181,7 +183,7 @@ public final class EjmlAdjoints {
   /** Adjoint of {@code c = a ./ b}. */
   public static void elementDiv(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c, DMatrixRMaj aBar, DMatrixRMaj bBar,
       DMatrixRMaj cBar) {
-    int n = c.getNumElements();
+    int n = cBar.getNumElements();
     for (int k = 0; k < n; k++) {
       double g = cBar.data[k] / b.data[k];
       if (aBar != null) {
@@ -197,7 +199,7 @@ public final class EjmlAdjoints {
   /** Adjoint of {@code b = alpha a}. */
   public static void scale(double alpha, DMatrixRMaj a, DMatrixRMaj b, double[] alphaBar, DMatrixRMaj aBar,
       DMatrixRMaj bBar) {
-    int n = b.getNumElements();
+    int n = bBar.getNumElements();
     if (alphaBar != null) {
       alphaBar[0] += dot(a.data, 0, bBar.data, 0, n);
     }
@@ -225,7 +227,7 @@ public final class EjmlAdjoints {
   /** Adjoint of {@code c = log(a)} element-wise. */
   public static void elementLog(DMatrixRMaj a, DMatrixRMaj c, DMatrixRMaj aBar, DMatrixRMaj cBar) {
     if (aBar != null) {
-      int n = c.getNumElements();
+      int n = cBar.getNumElements();
       for (int k = 0; k < n; k++) {
         aBar.data[k] += cBar.data[k] / a.data[k];
       }
