@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads the IDX format of the MNIST files (raw or gzip-compressed, detected from the magic bytes):
@@ -32,8 +35,20 @@ public final class IdxReader {
     }
   }
 
+  /** Reads {@code file}, raw or gzip-compressed. */
   public static Idx read(Path file) throws IOException {
     try (InputStream in = open(file)) {
+      return read(in, file.toString());
+    }
+  }
+
+  /**
+   * Reads {@code file} like {@link #read(Path)} and feeds {@code contentDigest} the IDX bytes after
+   * decompression, so one checksum identifies the data whether it is stored raw or gzipped (and
+   * whichever gzip header or compression level produced the {@code .gz}).
+   */
+  public static Idx read(Path file, MessageDigest contentDigest) throws IOException {
+    try (InputStream in = new DigestInputStream(open(file), contentDigest)) {
       return read(in, file.toString());
     }
   }
@@ -82,6 +97,9 @@ public final class IdxReader {
       return new Idx(dims, data);
     } catch (EOFException e) {
       throw new IdxFormatException(name + " ends early: truncated or corrupt");
+    } catch (ZipException e) {
+      // A damaged .gz (bad deflate data, or a CRC or length trailer that does not match).
+      throw new IdxFormatException(name + " is not a valid gzip file (" + e.getMessage() + "): truncated or corrupt");
     }
   }
 }

@@ -65,4 +65,18 @@ class IdxReaderTest {
     IOException e = assertThrows(IdxReader.IdxFormatException.class, () -> IdxReader.read(p));
     assertTrue(e.getMessage().contains("not an IDX file"), e.getMessage());
   }
+
+  @Test
+  void corruptGzipGivesAClearMessage() throws IOException {
+    byte[] file = idx(new int[] {1000}, new byte[1000]);
+    Path gz = dir.resolve("c.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(file);
+    }
+    byte[] bytes = Files.readAllBytes(gz);
+    bytes[bytes.length - 6] ^= 1; // in the CRC-32 trailer
+    Files.write(gz, bytes);
+    IOException e = assertThrows(IdxReader.IdxFormatException.class, () -> IdxReader.read(gz));
+    assertTrue(e.getMessage().startsWith(gz + " is not a valid gzip file"), e.getMessage());
+  }
 }
