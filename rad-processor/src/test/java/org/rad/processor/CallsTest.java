@@ -121,6 +121,27 @@ class CallsTest {
           return n + dot(c, a);
         }
 
+        static double[] affine(double[] w, double[] in) {
+          double[] out = new double[in.length];
+          for (int i = 0; i < in.length; i++) {
+            out[i] = Math.tanh(w[i] * in[i] + w[0]);
+          }
+          return out;
+        }
+
+        /** affine is called with three different sets of parameters that carry derivatives. */
+        @Differentiable(wrt = "w")
+        static double stacked(double[] w, double[] x) {
+          double[] h1 = affine(w, x);
+          double[] h2 = affine(w, h1);
+          double[] h3 = affine(x, h2);
+          double s = 0;
+          for (double v : h3) {
+            s += v;
+          }
+          return s;
+        }
+
         @Differentiable
         static double differentActivity(double x, double y) {
           double c = 2.0;
@@ -228,10 +249,11 @@ class CallsTest {
 
   static Class<?> user;
   static Class<?> grad;
+  static Compiled compiled;
 
   @BeforeAll
   static void compile() {
-    Compiled compiled = Compiled.compile("demo.Calls", SOURCE);
+    compiled = Compiled.compile("demo.Calls", SOURCE);
     user = compiled.load("demo.Calls");
     grad = compiled.load("demo.CallsGrad");
   }
@@ -243,6 +265,7 @@ class CallsTest {
         of("helpers", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1),
         of("arrays", r -> new Object[] {vector(r, 4, -1, 1), vector(r, 4, -1, 1), r.nextDouble(0.5, 2)}, 0, 1, 2),
         of("differentActivity", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1),
+        of("stacked", r -> new Object[] {vector(r, 4, -1, 1), vector(r, 4, -1, 1)}, 0),
         of("chain", r -> new Object[] {vector(r, 4, -1, 1)}, 0),
         of("writesParameter", r -> new Object[] {vector(r, 4, -1, 1), new double[4]}, 0),
         of("voidHelper", r -> new Object[] {vector(r, 3, 0.5, 1.5), r.nextDouble(-1, 1)}, 0, 1),
@@ -301,5 +324,18 @@ class CallsTest {
       org.junit.jupiter.api.Assertions.assertEquals(Math.cos(ai) * ai * ai + Math.sin(ai) * 2 * ai, aBar[i], 1e-14);
     }
     org.junit.jupiter.api.Assertions.assertEquals(dot, value, 1e-14);
+  }
+
+  /**
+   * A helper whose call sites differ in which parameters carry derivatives is differentiated once
+   * per set: the sites with the most active parameters keep it, the others get copies that compute
+   * no adjoint for their constant parameters.
+   */
+  @Test
+  void callSitesWithDifferentActivityGetSpecializedCopies() {
+    String generated = compiled.generatedSource("demo.CallsGrad");
+    org.junit.jupiter.api.Assertions.assertTrue(generated.contains("affineConstIn" + "Reverse(w, x, wBar, "), generated);
+    org.junit.jupiter.api.Assertions.assertTrue(generated.contains("affineConstW" + "Reverse(x, h2, h2Bar, "), generated);
+    org.junit.jupiter.api.Assertions.assertTrue(generated.contains("affineReverse(w, h1, wBar, h1Bar, "), generated);
   }
 }

@@ -54,4 +54,54 @@ public final class Statements {
     }
     return e instanceof Expr.Ref r ? r.var().name() : null;
   }
+
+  /**
+   * {@code b} with {@code f} applied to every expression of every statement, bottom-up (children
+   * first, then the node they form).
+   */
+  public static Stmt.Block mapExpressions(Stmt.Block b, java.util.function.UnaryOperator<Expr> f) {
+    java.util.List<Stmt> out = new java.util.ArrayList<>();
+    for (Stmt s : b.stmts()) {
+      out.add(mapExpressions(s, f));
+    }
+    return new Stmt.Block(out, b.origin());
+  }
+
+  private static Stmt mapExpressions(Stmt s, java.util.function.UnaryOperator<Expr> f) {
+    java.util.function.UnaryOperator<Expr> e = x -> x == null ? null : mapExpr(x, f);
+    if (s instanceof Stmt.Block b) {
+      return mapExpressions(b, f);
+    }
+    if (s instanceof Stmt.Declare d) {
+      return new Stmt.Declare(d.var(), e.apply(d.init()), d.origin());
+    }
+    if (s instanceof Stmt.Assign a) {
+      return new Stmt.Assign(e.apply(a.target()), a.op(), e.apply(a.value()), a.origin());
+    }
+    if (s instanceof Stmt.Call c) {
+      return new Stmt.Call(e.apply(c.call()), c.origin());
+    }
+    if (s instanceof Stmt.If i) {
+      return new Stmt.If(e.apply(i.condition()), mapExpressions(i.whenTrue(), f),
+          i.whenFalse() == null ? null : mapExpressions(i.whenFalse(), f), i.origin());
+    }
+    if (s instanceof Stmt.For fo) {
+      java.util.List<Stmt> init = new java.util.ArrayList<>();
+      fo.init().forEach(x -> init.add(mapExpressions(x, f)));
+      java.util.List<Stmt> update = new java.util.ArrayList<>();
+      fo.update().forEach(x -> update.add(mapExpressions(x, f)));
+      return new Stmt.For(init, e.apply(fo.condition()), update, mapExpressions(fo.body(), f), fo.origin());
+    }
+    if (s instanceof Stmt.While w) {
+      return new Stmt.While(e.apply(w.condition()), mapExpressions(w.body(), f), w.origin());
+    }
+    if (s instanceof Stmt.Return r) {
+      return new Stmt.Return(e.apply(r.value()), r.origin());
+    }
+    return s; // Step, Break, Continue
+  }
+
+  private static Expr mapExpr(Expr x, java.util.function.UnaryOperator<Expr> f) {
+    return f.apply(org.rad.processor.ir.Exprs.mapChildren(x, c -> mapExpr(c, f)));
+  }
 }

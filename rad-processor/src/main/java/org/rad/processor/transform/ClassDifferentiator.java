@@ -119,7 +119,10 @@ public final class ClassDifferentiator {
       m.wrt().forEach(v -> active.add(v.name()));
     }
     Map<String, Activity> activities = new HashMap<>();
-    for (String key : order) {
+    order = new ArrayList<>(order);
+    for (int idx = 0; idx < order.size(); idx++) {
+      String key = order.get(idx);
+      order.addAll(idx + 1, specialize(key, baseNames));
       MethodIR m = methods.get(key);
       Activity a = Activity.of(m, normalized.get(key).result(), activeParams.get(key), aliases.get(key), summaries,
           writtenParams(key));
@@ -131,7 +134,7 @@ public final class ClassDifferentiator {
           activeParams.get(key).add(p.name());
         }
       }
-      propagateToCallees(m, a);
+      propagateToCallees(key, m, a);
     }
     Map<String, CalleeInfo> callees = new HashMap<>();
     for (var e : custom.entrySet()) {
@@ -149,6 +152,9 @@ public final class ClassDifferentiator {
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     for (String key : translated.keySet()) {
       out.put(key, build(key, activities.get(key), callees));
+      for (String v : variants.getOrDefault(key, List.of())) {
+        out.put(v, build(v, activities.get(v), callees));
+      }
     }
     return out;
   }
@@ -267,8 +273,20 @@ public final class ClassDifferentiator {
     WriteChecks.check(m, classes, summaries);
   }
 
-  /** Parameters of callees that receive varied arguments at an active call site become active. */
-  private void propagateToCallees(MethodIR m, Activity a) {
+  /** An active call site of a method: the caller, the call, and which parameters get varied arguments. */
+  private record Site(String caller, Expr.MethodCall call) {}
+
+  /** Active call sites of each method that is not an entry, by the set of parameters they make active. */
+  private final Map<String, Map<Set<String>, List<Site>>> sites = new LinkedHashMap<>();
+  /** The specialized copies made of each method, by the original's key. */
+  private final Map<String, List<String>> variants = new LinkedHashMap<>();
+
+  /**
+   * Parameters of callees that receive varied arguments at an active call site become active. For
+   * an entry the union over its call sites is taken; other callees are specialized per set of
+   * active parameters when they are reached (see {@link #specialize}).
+   */
+  private void propagateToCallees(String callerKey, MethodIR m, Activity a) {
     for (Expr.MethodCall call : calls(m)) {
       if (!a.isActiveCall(call)) {
         continue;
@@ -277,14 +295,88 @@ public final class ClassDifferentiator {
         continue; // every differentiable parameter of a custom adjoint is active
       }
       MethodIR callee = methods.get(call.key());
-      Set<String> active = activeParams.computeIfAbsent(call.key(), k -> new LinkedHashSet<>());
+      Set<String> active = new LinkedHashSet<>();
       for (int i = 0; i < call.args().size(); i++) {
         Var p = callee.params().get(i);
         if (p.type().isDifferentiable() && variedArgument(a, call.args().get(i))) {
           active.add(p.name());
         }
       }
+      if (callee.entry()) {
+        activeParams.computeIfAbsent(call.key(), k -> new LinkedHashSet<>()).addAll(active);
+      } else {
+        sites.computeIfAbsent(call.key(), k -> new LinkedHashMap<>())
+            .computeIfAbsent(Set.copyOf(active), k -> new ArrayList<>()).add(new Site(callerKey, call));
+      }
     }
+  }
+
+  /**
+   * Called when {@code key} is reached in callers-first order, so all its call sites are known.
+   * If they differ in which parameters carry derivatives (a layer called on the data and on
+   * hidden activations), the sites with the most active parameters keep the method, and every other
+   * set gets a copy of it differentiated for that set alone, so that no site pays for adjoints it
+   * does not need. Returns the keys of the copies, to be processed right after {@code key}.
+   */
+  private List<String> specialize(String key, Map<String, String> baseNames) {
+    Map<Set<String>, List<Site>> bySet = sites.getOrDefault(key, Map.of());
+    if (bySet.isEmpty()) {
+      return List.of();
+    }
+    Set<String> main = null;
+    for (Set<String> active : bySet.keySet()) {
+      if (main == null || active.size() > main.size()) {
+        main = active;
+      }
+    }
+    activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(main);
+    List<String> made = new ArrayList<>();
+    Set<String> usedNames = new HashSet<>(baseNames.values());
+    methods.values().forEach(m -> usedNames.add(m.name()));
+    for (var e : bySet.entrySet()) {
+      if (e.getKey().equals(main)) {
+        continue;
+      }
+      MethodIR m = methods.get(key);
+      StringBuilder name = new StringBuilder(baseNames.get(key));
+      for (Var p : m.params()) {
+        if (p.type().isDifferentiable() && !e.getKey().contains(p.name())) {
+          name.append("Const").append(Character.toUpperCase(p.name().charAt(0))).append(p.name().substring(1));
+        }
+      }
+      String base = name.toString();
+      for (int n = 2; usedNames.contains(base); n++) {
+        base = name.toString() + n;
+      }
+      usedNames.add(base);
+      String variant = key + "#" + base;
+      methods.put(variant, m);
+      normalized.put(variant, normalized.get(key));
+      summaries.put(variant, summaries.get(key));
+      aliases.put(variant, aliases.get(key));
+      baseNames.put(variant, base);
+      activeParams.put(variant, new LinkedHashSet<>(e.getKey()));
+      // its callees are specialized for its own call sites
+      for (Site s : e.getValue()) {
+        redirect(s, variant, base);
+      }
+      made.add(variant);
+    }
+    if (!made.isEmpty()) {
+      variants.put(key, made);
+    }
+    return made;
+  }
+
+  /** Makes the call of {@code site} call the specialized copy {@code variant}. */
+  private void redirect(Site site, String variant, String base) {
+    Expr.MethodCall old = site.call();
+    Expr.MethodCall now = new Expr.MethodCall(base, variant, old.receiver(), old.args(), old.type(), old.origin());
+    MethodIR caller = methods.get(site.caller());
+    MethodIR redirected = caller.withBody(Statements.mapExpressions(caller.body(), e -> e.equals(old) ? now : e), caller.locals());
+    methods.put(site.caller(), redirected);
+    ExitNormalizer.Normalized n = normalized.get(site.caller());
+    normalized.put(site.caller(), new ExitNormalizer.Normalized(redirected, n.result()));
   }
 
   private static boolean variedArgument(Activity a, Expr arg) {
