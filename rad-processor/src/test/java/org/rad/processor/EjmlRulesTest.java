@@ -245,4 +245,28 @@ class EjmlRulesTest {
     assertThat(c).hadErrorContaining("CommonOps_DDRM.invert with these arguments, which has no adjoint rule")
         .inFile(c.sourceFiles().get(0)).onLine(9);
   }
+
+  @Test
+  void aSampledRecordReachingANonlinearAdjointIsBiased() {
+    Compilation c = Compiled.compileExpectingFailure("ej.Biased", """
+        package ej;
+        import org.ejml.data.DMatrixRMaj;
+        import org.ejml.dense.row.CommonOps_DDRM;
+        import org.rad.annotations.Differentiable;
+        import org.rad.annotations.Randomize;
+        public class Biased {
+          @Differentiable(wrt = "w")
+          static double f(DMatrixRMaj x, DMatrixRMaj w) {
+            @Randomize(fraction = 0.5)
+            DMatrixRMaj h = new DMatrixRMaj(x.numRows, w.numRows);
+            CommonOps_DDRM.multTransB(x, w, h);
+            DMatrixRMaj logs = new DMatrixRMaj(x.numRows, w.numRows);
+            CommonOps_DDRM.elementLog(h, logs);
+            return CommonOps_DDRM.elementSum(logs);
+          }
+        }
+        """);
+    assertThat(c).hadErrorContaining("[RadBiased] @Randomize on h would bias the gradient: its sampled record reaches"
+        + " the adjoint of CommonOps_DDRM.elementLog as a").inFile(c.sourceFiles().get(0)).onLine(10);
+  }
 }

@@ -31,12 +31,13 @@ public final class EjmlRules {
 
   /** One operation: its parameters (by name and type), what it writes, what it returns. */
   private record Rule(String name, List<String> params, List<Type> types, Type returns, List<Integer> written,
-      List<Integer> distinct, List<Integer> reads, String meaning) {}
+      List<Integer> distinct, List<Integer> reads, List<Integer> nonlinearReads, String meaning) {}
 
   private static final Map<String, Rule> RULES = new LinkedHashMap<>();
 
   static {
-    // name, parameters, their types, the written argument, the result, what the adjoint reads, meaning
+    // name, parameters, their types, the written argument, the result, what the adjoint reads
+    // (! marks a non-affine use, which a sampled @Randomize record must not reach), meaning
     rule("mult", "a b c", List.of(M, M, M), Type.VOID, 2, "a b", "c = a b");
     rule("multTransA", "a b c", List.of(M, M, M), Type.VOID, 2, "a b", "c = a^T b");
     rule("multTransB", "a b c", List.of(M, M, M), Type.VOID, 2, "a b", "c = a b^T");
@@ -46,11 +47,11 @@ public final class EjmlRules {
     rule("addEquals", "a b", List.of(M, M), Type.VOID, 0, "", "a += b");
     rule("subtractEquals", "a b", List.of(M, M), Type.VOID, 0, "", "a -= b");
     rule("elementMult", "a b c", List.of(M, M, M), Type.VOID, 2, "a b", "c = a .* b");
-    rule("elementDiv", "a b c", List.of(M, M, M), Type.VOID, 2, "a b", "c = a ./ b");
+    rule("elementDiv", "a b c", List.of(M, M, M), Type.VOID, 2, "a !b", "c = a ./ b");
     rule("scale", "alpha a b", List.of(D, M, M), Type.VOID, 2, "a", "b = alpha a");
     rule("changeSign", "a c", List.of(M, M), Type.VOID, 1, "", "c = -a");
     rule("elementExp", "a c", List.of(M, M), Type.VOID, 1, "c", "c = exp(a)");
-    rule("elementLog", "a c", List.of(M, M), Type.VOID, 1, "a", "c = log(a)");
+    rule("elementLog", "a c", List.of(M, M), Type.VOID, 1, "!a", "c = log(a)");
     rule("transpose", "a c", List.of(M, M), Type.VOID, 1, "", "c = a^T");
     rule("sumRows", "a c", List.of(M, M), Type.VOID, 1, "", "c = the row sums of a");
     rule("sumCols", "a c", List.of(M, M), Type.VOID, 1, "", "c = the column sums of a");
@@ -63,8 +64,13 @@ public final class EjmlRules {
       String meaning) {
     List<String> names = List.of(params.split(" "));
     List<Integer> read = new ArrayList<>();
+    List<Integer> nonlinear = new ArrayList<>();
     for (String r : reads.isEmpty() ? new String[0] : reads.split(" ")) {
-      read.add(names.indexOf(r));
+      int index = names.indexOf(r.replace("!", ""));
+      read.add(index);
+      if (r.startsWith("!")) {
+        nonlinear.add(index);
+      }
     }
     List<Integer> distinct = new ArrayList<>();
     for (int i = 0; i < types.size(); i++) {
@@ -73,7 +79,8 @@ public final class EjmlRules {
       }
     }
     RULES.put(key(name, types), new Rule(name, names, types, returns,
-        written < 0 ? List.of() : List.of(written), List.copyOf(distinct), List.copyOf(read), meaning));
+        written < 0 ? List.of() : List.of(written), List.copyOf(distinct), List.copyOf(read),
+        List.copyOf(nonlinear), meaning));
   }
 
   /** The key of an operation among the methods a class's sweeps call. */
@@ -97,7 +104,7 @@ public final class EjmlRules {
       params.add(new Var(r.params().get(i), r.types().get(i), Var.Kind.PARAMETER));
     }
     return new CustomAdjointMethod(r.name(), r.name(), List.copyOf(params), r.returns(), OPS_CLASS, ADJOINTS_CLASS,
-        r.written(), r.distinct(), r.reads());
+        r.written(), r.distinct(), r.reads(), r.nonlinearReads());
   }
 
   /** The supported operations, as a user would call them: for error messages and the README. */

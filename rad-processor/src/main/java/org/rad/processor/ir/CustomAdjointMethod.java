@@ -17,14 +17,17 @@ import java.util.List;
  * @param distinct the indices of the inputs that must be other matrices than the written ones
  * @param reads the indices of the array parameters whose contents the adjoint reads (so the
  *     reverse sweep must have them as they were after the call)
+ * @param nonlinearReads those of {@code reads} that the adjoint uses non-affinely ({@code 1 / b}),
+ *     so they must not be sampled records
  */
 public record CustomAdjointMethod(String name, String adjoint, List<Var> params, Type returnType, String owner,
-    String adjointOwner, List<Integer> written, List<Integer> distinct, List<Integer> reads) {
+    String adjointOwner, List<Integer> written, List<Integer> distinct, List<Integer> reads,
+    List<Integer> nonlinearReads) {
 
   /** A user-declared adjoint: both methods in the user's class, no argument written, all read. */
   public CustomAdjointMethod(String name, String adjoint, List<Var> params, Type returnType) {
     this(name, adjoint, params, returnType, null, null, List.of(), List.of(),
-        java.util.stream.IntStream.range(0, params.size()).boxed().toList());
+        java.util.stream.IntStream.range(0, params.size()).boxed().toList(), List.of());
   }
 
   /** Whether this is a rule of the built-in table rather than a user's declaration. */

@@ -470,6 +470,7 @@ public final class ClassDifferentiator {
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
     if (randomized != null) {
       checkSoundness(reverse, randomized, effects);
+      checkRuleReads(reverse, randomized, effects);
     }
 
     Set<String> assigned = effects.writes(m.body());
@@ -601,6 +602,32 @@ public final class ClassDifferentiator {
       }
     });
     return row[0];
+  }
+
+  /**
+   * Rejects a sampled record reaching an EJML adjoint that uses it non-affinely (the divisor of
+   * {@code elementDiv}, the argument of {@code elementLog}): the adjoint is a call the scalar
+   * soundness check does not look into, so the rule table says which arguments these are.
+   */
+  private void checkRuleReads(Stmt.Block reverse, RandomizedRecords randomized, Effects effects) {
+    Map<String, org.rad.processor.ir.CustomAdjointMethod> byHelper = new HashMap<>();
+    custom.forEach((key, c) -> byHelper.put(customBaseNames.get(key) + "Reverse", c));
+    Statements.forEach(reverse, s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
+      if (x instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED && byHelper.containsKey(call.name())) {
+        org.rad.processor.ir.CustomAdjointMethod rule = byHelper.get(call.name());
+        for (int i : rule.nonlinearReads()) {
+          String root = Statements.rootVar(call.args().get(i));
+          String key = root == null ? null : effects.aliases().contentsKey(root);
+          if (key != null && randomized.sampledKeys().contains(key)) {
+            org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
+            throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
+                + " its sampled record reaches the adjoint of CommonOps_DDRM." + rule.name() + " as "
+                + rule.params().get(i).name() + ", which that adjoint uses non-linearly (E[g(s)] != g(v));"
+                + " randomize a value that enters derivatives linearly (the input of a product), or drop @Randomize");
+          }
+        }
+      }
+    })));
   }
 
   /** Rejects a @Randomize request whose sampled records would bias the gradient. */
