@@ -57,9 +57,7 @@ public final class SmoothingGrad {
     int vIndex = 0;
     double v = 0.0;
     for (t = 0; t < steps; t++) {
-      for (i = 1; i < u.length - 1; i++) {
-        ctx.pushDouble(u[i]);
-      }
+      ctx.pushDoubles(u, 1, u.length - 1);
       for (i = 1; i < u.length - 1; i++) {
         u[i] = u[i] + alpha * (u[i - 1] - 2 * u[i] + u[i + 1]) * u[i];
       }

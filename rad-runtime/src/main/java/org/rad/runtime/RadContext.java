@@ -358,6 +358,173 @@ public final class RadContext {
     return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(indices));
   }
 
+  // ---- sampled records of a row slice ---------------------------------------------------------
+
+  // What a counted loop's element records of a[from], ..., a[to - 1] amount to, taken in one call:
+  // pushSampledRange(site, f, a, from, to, i, j) records exactly what
+  //   for (int x = from; x < to; x++) pushSampledAt(site, f, a[x], i, j, x);
+  // records (the same values, decisions and order on the tape), and popSampledRange(site, f, a,
+  // from, to, i, j) restores what
+  //   for (int x = to - 1; x >= from; x--) a[x] = popSampledAt(site, f, i, j, x);
+  // restores. An exact context copies the slice in bulk; a seeded one hashes each element's key
+  // extend(key(i, j), x) once, with the site's part of the hash computed once per slice.
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key());
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i));
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, j, x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j));
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, j, k, x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j, long k) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j, k));
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(indices..., x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long... indices) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(indices));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key());
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long, long)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long, long, long)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j, long k) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j, k));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long...)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long... indices) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(indices));
+    }
+  }
+
+  /** Records the doubles {@code a[from..to)}, as that many {@link #pushDouble} calls in increasing order would. */
+  public void pushDoubles(double[] a, int from, int to) {
+    checkRange(a, from, to);
+    doubles.pushAll(a, from, to);
+  }
+
+  /** Restores {@code a[from..to)} from the tape: the reverse of {@link #pushDoubles} of the same range. */
+  public void popDoubles(double[] a, int from, int to) {
+    checkRange(a, from, to);
+    doubles.popAll(a, from, to);
+  }
+
+  private void pushExactRange(double fraction, double[] a, int from, int to) {
+    effective(fraction);
+    pushDoubles(a, from, to);
+  }
+
+  private void popExactRange(double fraction, double[] a, int from, int to) {
+    effective(fraction);
+    popDoubles(a, from, to);
+  }
+
+  /** An empty range records nothing (as an empty loop would); a non-empty one must lie in the array. */
+  private static void checkRange(double[] a, int from, int to) {
+    if (from < to && (from < 0 || to > a.length)) {
+      throw new ArrayIndexOutOfBoundsException("range [" + from + ", " + to + ") of an array of length " + a.length);
+    }
+  }
+
+  /** Element records of {@code a[x]} with keys {@code extend(key, x)}, x = from, ..., to - 1. */
+  private void pushSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key) {
+    fraction = effective(fraction);
+    if (from >= to) {
+      return;
+    }
+    checkRange(a, from, to);
+    if (fraction >= 1) {
+      doubles.pushAll(a, from, to); // keep() keeps all, and v / 1.0 is v
+      return;
+    }
+    long siteHash = CounterRng.siteHash(sampleSeed, site);
+    boolean scaled = !unscaledFixedPattern;
+    for (int x = from; x < to; x++) {
+      if (CounterRng.keepExtended(siteHash, key, x, fraction)) {
+        doubles.push(scaled ? a[x] / fraction : a[x]);
+      }
+    }
+  }
+
+  /** The reverse of {@link #pushSampledRangeKeyed}. */
+  private void popSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key) {
+    fraction = effective(fraction);
+    if (from >= to) {
+      return;
+    }
+    checkRange(a, from, to);
+    if (fraction >= 1) {
+      doubles.popAll(a, from, to);
+      return;
+    }
+    long siteHash = CounterRng.siteHash(sampleSeed, site);
+    for (int x = to - 1; x >= from; x--) {
+      a[x] = CounterRng.keepExtended(siteHash, key, x, fraction) ? doubles.pop() : 0.0;
+    }
+  }
+
   private void pushExact(double fraction, double value) {
     effective(fraction);
     doubles.push(value);
