@@ -259,6 +259,15 @@ class ArraysTest {
           return s;
         }
 
+        @Differentiable(wrt = "x")
+        static double invariantRead(double[] x, double[] a, int k, int m) {
+          double s = x[0] * x[1];
+          for (int j = 0; j < m; j++) {
+            s += x[j] * (a[k] + a[k + 1]) * x[j];
+          }
+          return s;
+        }
+
         @Differentiable
         static double prefixSums(double[] a) {
           double[] p = new double[a.length + 1];
@@ -299,7 +308,10 @@ class ArraysTest {
         of("prefixSums", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
         // the records of a row are restored in bulk, unless the row is one the reverse reads
         of("sharedRows", r -> new Object[] {vector(r, 5, -1, 1), 0}, 0),
-        of("sharedRows", r -> new Object[] {vector(r, 5, -1, 1), 1}, 0));
+        of("sharedRows", r -> new Object[] {vector(r, 5, -1, 1), 1}, 0),
+        // the reverse sweep reads a[k] and a[k + 1] once, before the loop, and only if it runs
+        of("invariantRead", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), 1, 3}, 0),
+        of("invariantRead", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), 7, 0}, 0));
   }
 
   @ParameterizedTest(name = "{0}")

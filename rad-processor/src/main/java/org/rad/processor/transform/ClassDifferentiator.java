@@ -422,6 +422,7 @@ public final class ClassDifferentiator {
     }
     reverse = ZeroAdjoints.simplify(reverse, zeroAtStart);
     reverse = DeadAdjointStores.prune(reverse, pushedAtEnd);
+    reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
     List<Var> reverseLocals = new ArrayList<>(m.locals());
@@ -434,6 +435,7 @@ public final class ClassDifferentiator {
     }
     reverseLocals.addAll(naming.temps());
     reverseLocals.addAll(naming.branches());
+    reverseLocals.addAll(naming.invariants());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
         sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()));
