@@ -159,6 +159,16 @@ public final class CounterRng {
     return fraction >= 1 || uniform(mix(siteHash ^ extend(key, index))) < fraction;
   }
 
+  /**
+   * The integer form of {@code uniform(h) < fraction} for {@code 0 < fraction < 1}: {@code (h >>>
+   * 11) < threshold(fraction)}, with {@code threshold(fraction) = ceil(fraction * 2^53)}. Exact:
+   * {@code uniform(h)} is the integer {@code h >>> 11} times 2^-53, and scaling {@code fraction}
+   * by 2^53 rounds nothing.
+   */
+  public static long threshold(double fraction) {
+    return (long) Math.ceil(fraction * 0x1.0p53);
+  }
+
   /** A uniform double in [0, 1) from the top 53 bits of a hash: {@code (hash >>> 11) * 2^-53}. */
   public static double uniform(long hash) {
     return (hash >>> 11) * 0x1.0p-53;

@@ -500,9 +500,11 @@ public final class RadContext {
       return;
     }
     long siteHash = CounterRng.siteHash(sampleSeed, site);
+    long threshold = CounterRng.threshold(fraction);
     boolean scaled = !unscaledFixedPattern;
     for (int x = from; x < to; x++) {
-      if (CounterRng.keepExtended(siteHash, key, x, fraction)) {
+      // keep(seed, site, extend(key, x), fraction), hashed once per element
+      if (CounterRng.mix(siteHash ^ CounterRng.extend(key, x)) >>> 11 < threshold) {
         doubles.push(scaled ? a[x] / fraction : a[x]);
       }
     }
@@ -520,8 +522,9 @@ public final class RadContext {
       return;
     }
     long siteHash = CounterRng.siteHash(sampleSeed, site);
+    long threshold = CounterRng.threshold(fraction);
     for (int x = to - 1; x >= from; x--) {
-      a[x] = CounterRng.keepExtended(siteHash, key, x, fraction) ? doubles.pop() : 0.0;
+      a[x] = CounterRng.mix(siteHash ^ CounterRng.extend(key, x)) >>> 11 < threshold ? doubles.pop() : 0.0;
     }
   }
 
