@@ -98,9 +98,8 @@ public final class SmoothingGrad {
         adj = uBar[i];
         adj2 = adj * u[i] * alpha;
         uBar[i - 1] += adj2;
-        uBar[i] += -adj2 * 2;
         uBar[i + 1] += adj2;
-        uBar[i] += adj * (alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
+        uBar[i] += -adj2 * 2 + adj * (alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
       }
     }
   }

@@ -422,6 +422,7 @@ public final class ClassDifferentiator {
     }
     reverse = ZeroAdjoints.simplify(reverse, zeroAtStart);
     reverse = DeadAdjointStores.prune(reverse, pushedAtEnd);
+    reverse = MergedIncrements.merge(reverse);
     reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
