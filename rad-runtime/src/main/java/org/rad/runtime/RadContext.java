@@ -47,6 +47,8 @@ public final class RadContext {
   private final RefTape refs = new RefTape();
   /** Adjoints of scalar arguments handed from a callee's reverse sweep back to its caller. */
   private final DoubleTape adjoints = new DoubleTape();
+  /** Values a recomputation in a reverse sweep keeps for the callee's reverse that follows it. */
+  private final DoubleTape kept = new DoubleTape();
   private final Map<Object, Object> shadows = new IdentityHashMap<>();
 
   private boolean active;
@@ -206,6 +208,7 @@ public final class RadContext {
     bits.clear();
     refs.clear();
     adjoints.clear();
+    kept.clear();
     shadows.clear();
   }
 
@@ -705,6 +708,21 @@ public final class RadContext {
     if (!(fraction > 0 && fraction <= 1)) {
       throw new IllegalArgumentException("a sampled record's fraction must be in (0, 1], got " + fraction);
     }
+  }
+
+  /**
+   * Keeps an intermediate of a helper that the reverse sweep recomputes ({@code fPrimalKeep}), for
+   * the helper's reverse that follows in the same block ({@code fReverseKept}), which takes it
+   * back with {@link #popKept} instead of computing it again. Only the reverse sweep keeps values,
+   * and it takes each back before it ends, so they never add to the tape's peak.
+   */
+  public void keep(double v) {
+    kept.push(v);
+  }
+
+  /** Takes back the value kept last with {@link #keep}. */
+  public double popKept() {
+    return kept.pop();
   }
 
   /** Hands the adjoint of a scalar argument from a callee's reverse sweep to its caller. */

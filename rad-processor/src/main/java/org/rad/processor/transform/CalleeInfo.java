@@ -12,7 +12,22 @@ import org.rad.processor.ir.Var;
  * derivatives (and so get an adjoint argument or hand one back), and its summary.
  */
 public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
-    Type returnType, MethodSummary summary) {
+    Type returnType, MethodSummary summary, List<Var> kept) {
+
+  public CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
+      Type returnType, MethodSummary summary) {
+    this(name, isStatic, params, activeParams, returnType, summary, List.of());
+  }
+
+  /**
+   * Whether a caller that recomputes this method's result in its reverse sweep, and then runs its
+   * reverse, calls {@code namePrimalKeep} and {@code nameReverseKept}: the first keeps the
+   * intermediates in {@link #kept()} (the method's top-level double declarations that its reverse
+   * would recompute) and the second takes them back instead of computing them again.
+   */
+  public boolean keepsIntermediates() {
+    return !kept.isEmpty();
+  }
 
   public boolean isActiveParam(Var p) {
     return activeParams.contains(p.name()) && p.type().isDifferentiable();

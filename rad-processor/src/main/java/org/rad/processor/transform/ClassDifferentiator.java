@@ -140,13 +140,38 @@ public final class ClassDifferentiator {
     }
     for (String key : order) {
       MethodIR m = methods.get(key);
-      callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(), summaries.get(key)));
+      callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(),
+          summaries.get(key), keptIntermediates(key)));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     for (String key : translated.keySet()) {
       out.put(key, build(key, activities.get(key), callees));
     }
     return out;
+  }
+
+  /**
+   * The intermediates a loop-free method without calls keeps when a caller's reverse sweep
+   * recomputes its result: its top-level double declarations that its own reverse recomputes (a
+   * source term's sin and cos factors), each computed exactly once per call.
+   */
+  private List<Var> keptIntermediates(String key) {
+    MethodIR m = methods.get(key);
+    MethodSummary s = summaries.get(key);
+    boolean[] calls = {false};
+    Statements.forEach(m.body(), st -> Statements.ownExpressions(st,
+        e -> calls[0] |= Exprs.any(e, x -> x instanceof Expr.MethodCall)));
+    if (s == null || !s.loopFree() || calls[0] || !m.randomized().isEmpty()) {
+      return List.of();
+    }
+    Plan plan = Plan.of(m, new Effects(aliases.get(key), summaries, Map.of()), summaries);
+    List<Var> kept = new ArrayList<>();
+    for (Stmt st : m.body().stmts()) {
+      if (st instanceof Stmt.Declare d && d.var().type() == Type.DOUBLE && plan.isRecomputable(d)) {
+        kept.add(d.var());
+      }
+    }
+    return kept;
   }
 
   private Set<String> writtenParams(String key) {

@@ -487,7 +487,7 @@ final class SweepBuilder {
         recomputed.add(d.var());
       }
       if (primal) {
-        out.add(assign(d.var(), primalExpr(d.init())));
+        out.add(assign(d.var(), recomputation(d)));
       }
       if (adjoint) {
         out.add(assign(naming.adjoint(d.var()), shadowOf(d.init())));
@@ -514,6 +514,28 @@ final class SweepBuilder {
       }
     }
     return new Stmt.Block(out, b.origin());
+  }
+
+  /** Recomputed calls whose callee keeps its intermediates for its reverse ({@code fReverseKept}). */
+  private final Set<Expr.MethodCall> keptCalls = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /**
+   * The recomputation of a declaration at the start of its block's reverse. A call whose reverse
+   * runs later in the block, of a callee that keeps its intermediates, calls {@code fPrimalKeep}
+   * (the same value), so that {@code fReverseKept} need not compute them again.
+   */
+  private Expr recomputation(Stmt.Declare d) {
+    if (d.init() instanceof Expr.MethodCall call && activity.isActiveCall(call)) {
+      CalleeInfo callee = callees.get(call.key());
+      if (callee != null && callee.keepsIntermediates()) {
+        Expr.StaticCall primal = (Expr.StaticCall) primalExpr(call);
+        List<Expr> args = new ArrayList<>(primal.args());
+        args.add(new Expr.Ref(CTX));
+        keptCalls.add(call);
+        return new Expr.StaticCall(Owner.GENERATED, call.name() + "PrimalKeep", args, call.type());
+      }
+    }
+    return primalExpr(d.init());
   }
 
   private List<Stmt> reverse(Stmt s) {
@@ -802,7 +824,8 @@ final class SweepBuilder {
       }
     }
     args.add(new Expr.Ref(CTX));
-    out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, call.name() + "Reverse", args, Type.VOID), call.origin()));
+    String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
+    out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, reverse, args, Type.VOID), call.origin()));
     if (result != null && result.type() == Type.DOUBLE && activity.isActive(result)) {
       out.add(new Stmt.Assign(new Expr.Ref(naming.adjoint(result)), AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
     }
