@@ -84,7 +84,6 @@ public final class SmoothingGrad {
     double vBar = 0.0;
     double adj = 0.0;
     double adj2 = 0.0;
-    ctx.bindShadow(u, uBar);
     energyBar += resultBar;
     for (vIndex = u.length - 1; vIndex >= 0; vIndex--) {
       v = u[vIndex];

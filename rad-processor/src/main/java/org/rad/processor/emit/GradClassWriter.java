@@ -547,9 +547,13 @@ public final class GradClassWriter {
     d.scalarParamAdjoints().forEach(v -> used.add(v.name()));
     hoist(d.reverseLocals(), Set.of(), used, code);
     int k = 0;
+    boolean looksUp = looksUpShadows(d, reverseBody);
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type().isArray()) {
-        code.addStatement("ctx.bindShadow($L, $L)", p.name(), d.shadowParams().get(k++).name());
+        Var shadow = d.shadowParams().get(k++);
+        if (looksUp) {
+          code.addStatement("ctx.bindShadow($L, $L)", p.name(), shadow.name());
+        }
       }
     }
     if (!d.handoff().isEmpty()) {
@@ -577,6 +581,29 @@ public final class GradClassWriter {
       code.addStatement("ctx.pushAdjoint($L)", a.name());
     }
     return b.addCode(code.build()).build();
+  }
+
+  /**
+   * Whether a reverse sweep may look an adjoint array up by its primal array, and so needs its
+   * array parameters bound to the adjoints it is given: not when it calls nothing at all (neither
+   * the context nor another method) and hands over no arrays, like the reverse of a loop-free
+   * helper, which a caller may run once per row and which adds straight into its adjoint
+   * parameters. (A caller passes the adjoint it has for the argument, which its own lookups
+   * already find.)
+   */
+  private static boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody) {
+    if (!d.arrayLocalShadows().isEmpty() || d.handoff().stream().anyMatch(v -> v.type().isArray())
+        || d.result() != null && d.result().type().isArray()) {
+      return true;
+    }
+    boolean[] calls = {false};
+    org.rad.processor.analysis.Statements.forEach(reverseBody, s -> {
+      calls[0] |= s instanceof Stmt.Call c && !(c.call() instanceof Expr.ContextCall cc && cc.name().equals("pushAdjoint"));
+      org.rad.processor.analysis.Statements.ownExpressions(s, e -> calls[0] |= org.rad.processor.ir.Exprs.any(e,
+          x -> x instanceof Expr.ContextCall c && !c.name().startsWith("pop") || x instanceof Expr.MethodCall
+              || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER)));
+    });
+    return calls[0];
   }
 
   private MethodSpec primal(DifferentiatedMethod d) {
