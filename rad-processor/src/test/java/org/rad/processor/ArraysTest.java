@@ -268,6 +268,27 @@ class ArraysTest {
           return s;
         }
 
+        @Differentiable(wrt = "x")
+        static double incrementsAcrossAliases(double[] x, int mode) {
+          int n = x.length;
+          double[] a = new double[n];
+          double[] b = new double[n];
+          for (int j = 0; j < n; j++) {
+            a[j] = x[j];
+            b[j] = 0.5 * x[j] * x[j];
+          }
+          if (mode == 1) {
+            b = a; // then bBar is aBar: the increments of aBar[j] merge across those of bBar
+          }
+          double s = 0;
+          for (int j = 1; j < n - 1; j++) {
+            double t = a[j] * a[j] + b[j - 1] * a[j] + 3 * a[j + 1] * b[j];
+            s += t * t;
+            b[j] = t * 0.25;
+          }
+          return s + b[n - 2];
+        }
+
         @Differentiable
         static double prefixSums(double[] a) {
           double[] p = new double[a.length + 1];
@@ -311,7 +332,10 @@ class ArraysTest {
         of("sharedRows", r -> new Object[] {vector(r, 5, -1, 1), 1}, 0),
         // the reverse sweep reads a[k] and a[k + 1] once, before the loop, and only if it runs
         of("invariantRead", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), 1, 3}, 0),
-        of("invariantRead", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), 7, 0}, 0));
+        of("invariantRead", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), 7, 0}, 0),
+        // increments of one adjoint element merge (MergedIncrements), also when arrays alias
+        of("incrementsAcrossAliases", r -> new Object[] {vector(r, 5, -1, 1), 0}, 0),
+        of("incrementsAcrossAliases", r -> new Object[] {vector(r, 5, -1, 1), 1}, 0));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -83,7 +83,7 @@ final class MergedIncrements {
   /** {@code aBar[..] += term} or {@code -= term}, with a term that reads no adjoint array and calls nothing. */
   private static boolean increment(Stmt.Assign a) {
     return (a.op() == Stmt.AssignOp.ADD || a.op() == Stmt.AssignOp.SUB) && a.target() instanceof Expr.Index
-        && adjointRoot(a.target()) && a.target().type() == Type.DOUBLE && simple(a.value())
+        && adjointRoot(a.target()) && a.target().type() == Type.DOUBLE && simple(a.target()) && simple(a.value())
         && !Exprs.any(a.value(), e -> e instanceof Expr.Index ix && adjointRoot(ix));
   }
 
