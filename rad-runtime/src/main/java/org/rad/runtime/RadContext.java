@@ -505,12 +505,48 @@ public final class RadContext {
     long siteHash = CounterRng.siteHash(sampleSeed, site);
     long threshold = CounterRng.threshold(fraction);
     boolean scaled = !unscaledFixedPattern;
+    DoubleTape tape = doubles;
+    if (unpredictable(fraction) && DoubleTape.CHUNK - tape.pos >= to - from) {
+      // the slice fits in the current chunk: write every value, advance past the kept ones only
+      // (no branch to mispredict at f = 0.5), then scale the kept ones
+      double[] chunk = tape.current;
+      int start = tape.pos;
+      int p = start;
+      for (int x = from; x < to; x++) {
+        chunk[p] = a[x];
+        p += kept(siteHash, key, x, threshold);
+      }
+      if (scaled) {
+        for (int q = start; q < p; q++) {
+          chunk[q] = chunk[q] / fraction;
+        }
+      }
+      tape.pos = p;
+      return;
+    }
     for (int x = from; x < to; x++) {
-      // keep(seed, site, extend(key, x), fraction), hashed once per element
-      if (CounterRng.mix(siteHash ^ CounterRng.extend(key, x)) >>> 11 < threshold) {
-        doubles.push(scaled ? a[x] / fraction : a[x]);
+      if (kept(siteHash, key, x, threshold) != 0) {
+        tape.push(scaled ? a[x] / fraction : a[x]);
       }
     }
+  }
+
+  /**
+   * Whether keep-or-drop decisions at {@code fraction} are too random for a branch: from 0.1 to
+   * 0.9 the slice loops go without one (each element then costs a store or a load more, which a
+   * branch that is right 90% of the time and more costs less).
+   */
+  private static boolean unpredictable(double fraction) {
+    return fraction >= 0.1 && fraction <= 0.9;
+  }
+
+  /**
+   * 1 if element {@code x} of a slice record is kept, else 0: {@code keep(seed, site, extend(key,
+   * x), fraction)}, given {@code siteHash(seed, site)} and {@code threshold(fraction)}, with the
+   * comparison done on the sign of {@code (h >>> 11) - threshold} (both below 2^54).
+   */
+  private static int kept(long siteHash, long key, int x, long threshold) {
+    return (int) (((CounterRng.mix(siteHash ^ CounterRng.extend(key, x)) >>> 11) - threshold) >>> 63);
   }
 
   /** The reverse of {@link #pushSampledRangeKeyed}. */
@@ -526,8 +562,23 @@ public final class RadContext {
     }
     long siteHash = CounterRng.siteHash(sampleSeed, site);
     long threshold = CounterRng.threshold(fraction);
+    DoubleTape tape = doubles;
+    if (unpredictable(fraction) && tape.pos > to - from) {
+      // every value the slice kept is in the current chunk, below at least one more: read the top
+      // whatever the decision and keep it, or +0.0, by a mask (no branch to mispredict)
+      double[] chunk = tape.current;
+      int p = tape.pos;
+      for (int x = to - 1; x >= from; x--) {
+        int keep = kept(siteHash, key, x, threshold);
+        long bits = Double.doubleToRawLongBits(chunk[p - 1]);
+        p -= keep;
+        a[x] = Double.longBitsToDouble(bits & -(long) keep);
+      }
+      tape.pos = p;
+      return;
+    }
     for (int x = to - 1; x >= from; x--) {
-      a[x] = CounterRng.mix(siteHash ^ CounterRng.extend(key, x)) >>> 11 < threshold ? doubles.pop() : 0.0;
+      a[x] = kept(siteHash, key, x, threshold) != 0 ? tape.pop() : 0.0;
     }
   }
 

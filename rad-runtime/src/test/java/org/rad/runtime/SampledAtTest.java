@@ -45,7 +45,7 @@ class SampledAtTest {
   @Test
   void slicesRecordWhatElementRecordsRecord() {
     for (int which = 0; which < 4; which++) {
-      for (double f : new double[] {0.3, 1.0}) {
+      for (double f : new double[] {0.3, 0.02, 1.0}) {
         RadContext a = twins(which)[0];
         RadContext b = twins(which)[1];
         a.begin();
@@ -118,6 +118,48 @@ class SampledAtTest {
           rb[x] = b.popSampledAt(2, f, x);
         }
         assertArrayEquals(rb, ra);
+        a.end();
+        b.end();
+      }
+    }
+  }
+
+  @Test
+  void slicesAcrossChunkBoundaries() {
+    // fill the tape up to a few values short of a chunk, so that slices straddle chunk boundaries
+    // both when recorded and when restored
+    for (double f : new double[] {0.5, 0.9, 0.05}) {
+      for (int filler = DoubleTape.CHUNK - 40; filler < DoubleTape.CHUNK + 3; filler += 7) {
+        RadContext a = RadContext.seeded(11);
+        RadContext b = RadContext.seeded(11);
+        a.begin();
+        b.begin();
+        for (int k = 0; k < filler; k++) {
+          a.pushDouble(k);
+          b.pushDouble(k);
+        }
+        double[] v = new double[20];
+        for (int r = 0; r < 6; r++) {
+          for (int x = 0; x < v.length; x++) {
+            v[x] = r * 100 + x + 0.5;
+          }
+          a.pushSampledRange(4, f, v, 1, 19, r);
+          for (int x = 1; x < 19; x++) {
+            b.pushSampledAt(4, f, v[x], r, x);
+          }
+        }
+        for (int r = 5; r >= 0; r--) {
+          double[] ra = new double[20];
+          double[] rb = new double[20];
+          a.popSampledRange(4, f, ra, 1, 19, r);
+          for (int x = 18; x >= 1; x--) {
+            rb[x] = b.popSampledAt(4, f, r, x);
+          }
+          assertArrayEquals(rb, ra, "filler " + filler + " row " + r);
+        }
+        for (int k = filler - 1; k >= 0; k--) {
+          assertEquals(b.popDouble(), a.popDouble());
+        }
         a.end();
         b.end();
       }
