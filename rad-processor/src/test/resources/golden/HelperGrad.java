@@ -119,8 +119,6 @@ public final class HelperGrad {
       RadContext ctx) {
     int i = 0;
     double sBar = 0.0;
-    ctx.bindShadow(a, aBar);
-    ctx.bindShadow(b, bBar);
     sBar += resultBar;
     for (i = a.length - 1; i >= 0; i--) {
       aBar[i] += sBar * b[i];

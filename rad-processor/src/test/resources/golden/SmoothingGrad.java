@@ -57,9 +57,7 @@ public final class SmoothingGrad {
     int vIndex = 0;
     double v = 0.0;
     for (t = 0; t < steps; t++) {
-      for (i = 1; i < u.length - 1; i++) {
-        ctx.pushDouble(u[i]);
-      }
+      ctx.pushDoubles(u, 1, u.length - 1);
       for (i = 1; i < u.length - 1; i++) {
         u[i] = u[i] + alpha * (u[i - 1] - 2 * u[i] + u[i + 1]) * u[i];
       }
@@ -86,7 +84,6 @@ public final class SmoothingGrad {
     double vBar = 0.0;
     double adj = 0.0;
     double adj2 = 0.0;
-    ctx.bindShadow(u, uBar);
     energyBar += resultBar;
     for (vIndex = u.length - 1; vIndex >= 0; vIndex--) {
       v = u[vIndex];
@@ -100,9 +97,8 @@ public final class SmoothingGrad {
         adj = uBar[i];
         adj2 = adj * u[i] * alpha;
         uBar[i - 1] += adj2;
-        uBar[i] += -adj2 * 2;
         uBar[i + 1] += adj2;
-        uBar[i] += adj * (alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
+        uBar[i] += -adj2 * 2 + adj * (alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
       }
     }
   }

@@ -226,6 +226,69 @@ class ArraysTest {
           return s;
         }
 
+        @Differentiable(wrt = "x")
+        static double sharedRows(double[] x, int mode) {
+          int n = x.length;
+          double[][] a = new double[2][n];
+          double[][] b = new double[2][n];
+          for (int j = 0; j < n; j++) {
+            a[0][j] = x[j];
+            a[1][j] = x[j] * x[j];
+            b[0][j] = 0.5 * x[j];
+            b[1][j] = 1;
+          }
+          if (mode == 1) {
+            b = a; // the overwrites below then read the row they write
+          }
+          for (int step = 0; step < 3; step++) {
+            for (int i = 0; i < 2; i++) {
+              for (int j = 1; j < n - 1; j++) {
+                b[i][j] = a[i][j] * a[i][j - 1] + 0.3 * a[i][j + 1] + x[j];
+              }
+            }
+            double[][] t = a;
+            a = b;
+            b = t;
+          }
+          double s = 0;
+          for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < n; j++) {
+              s += a[i][j] * a[i][j] + b[i][j];
+            }
+          }
+          return s;
+        }
+
+        @Differentiable(wrt = "x")
+        static double invariantRead(double[] x, double[] a, int k, int m) {
+          double s = x[0] * x[1];
+          for (int j = 0; j < m; j++) {
+            s += x[j] * (a[k] + a[k + 1]) * x[j];
+          }
+          return s;
+        }
+
+        @Differentiable(wrt = "x")
+        static double incrementsAcrossAliases(double[] x, int mode) {
+          int n = x.length;
+          double[] a = new double[n];
+          double[] b = new double[n];
+          for (int j = 0; j < n; j++) {
+            a[j] = x[j];
+            b[j] = 0.5 * x[j] * x[j];
+          }
+          if (mode == 1) {
+            b = a; // then bBar is aBar: the increments of aBar[j] merge across those of bBar
+          }
+          double s = 0;
+          for (int j = 1; j < n - 1; j++) {
+            double t = a[j] * a[j] + b[j - 1] * a[j] + 3 * a[j + 1] * b[j];
+            s += t * t;
+            b[j] = t * 0.25;
+          }
+          return s + b[n - 2];
+        }
+
         @Differentiable
         static double prefixSums(double[] a) {
           double[] p = new double[a.length + 1];
@@ -263,7 +326,16 @@ class ArraysTest {
         of("inPlace", r -> new Object[] {matrix(r, 3, 2, -1, 1), vector(r, 2, -1, 1)}, 0),
         of("indexData", r -> new Object[] {vector(r, 5, -1, 1), r.nextDouble(-1, 1)}, 0, 1),
         of("counts", r -> new Object[] {r.nextDouble(-1, 1), new int[] {3, -1, 4}}, 0),
-        of("prefixSums", r -> new Object[] {vector(r, 5, -1, 1)}, 0));
+        of("prefixSums", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
+        // the records of a row are restored in bulk, unless the row is one the reverse reads
+        of("sharedRows", r -> new Object[] {vector(r, 5, -1, 1), 0}, 0),
+        of("sharedRows", r -> new Object[] {vector(r, 5, -1, 1), 1}, 0),
+        // the reverse sweep reads a[k] and a[k + 1] once, before the loop, and only if it runs
+        of("invariantRead", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), 1, 3}, 0),
+        of("invariantRead", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), 7, 0}, 0),
+        // increments of one adjoint element merge (MergedIncrements), also when arrays alias
+        of("incrementsAcrossAliases", r -> new Object[] {vector(r, 5, -1, 1), 0}, 0),
+        of("incrementsAcrossAliases", r -> new Object[] {vector(r, 5, -1, 1), 1}, 0));
   }
 
   @ParameterizedTest(name = "{0}")

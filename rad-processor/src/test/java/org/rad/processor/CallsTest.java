@@ -244,6 +244,26 @@ class CallsTest {
           }
           return r + acc[0];
         }
+
+        static double shape(double[] a, double x, double w) {
+          double s = Math.sin(w * x);
+          double c = Math.cos(x) * a[0];
+          return a[1] * s + c * c + w * s * c;
+        }
+
+        @Differentiable
+        static double keptHelpers(double[] a, double w) {
+          double r = 0;
+          for (int i = 0; i < 4; i++) {
+            double u = shape(a, i * 0.5, w);
+            double v = shape(a, u, w * 0.5);
+            for (int j = 0; j < 2; j++) {
+              double z = shape(a, j, u);
+              r += u * v * (j + 1) + z * v;
+            }
+          }
+          return r;
+        }
       }
       """;
 
@@ -271,13 +291,23 @@ class CallsTest {
         of("voidHelper", r -> new Object[] {vector(r, 3, 0.5, 1.5), r.nextDouble(-1, 1)}, 0, 1),
         of("matrixHelper", r -> new Object[] {matrix(r, 3, 2, -1, 1), r.nextDouble(-1, 1)}, 0, 1),
         of("inactiveCalls", r -> new Object[] {r.nextDouble(-1, 1), r.nextInt(0, 5)}, 0).points(8),
-        of("callsInLoop", r -> new Object[] {vector(r, 4, -1, 1)}, 0));
+        of("callsInLoop", r -> new Object[] {vector(r, 4, -1, 1)}, 0),
+        of("keptHelpers", r -> new Object[] {vector(r, 2, -1, 1), r.nextDouble(-1, 1)}, 0, 1));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void gradient(GradientCase c) {
     c.check(user, grad);
+  }
+
+  @Test
+  void recomputedHelpersKeepTheirIntermediates() throws Exception {
+    // keptHelpers recomputes u, v and z in its reverse sweep; shape's reverse takes back the sine
+    // and cosine that the recomputation kept instead of computing them again
+    grad.getDeclaredMethod("shapePrimalKeep", double[].class, double.class, double.class, org.rad.runtime.RadContext.class);
+    grad.getDeclaredMethod("shapeReverseKept", double[].class, double.class, double.class, double[].class, double.class,
+        org.rad.runtime.RadContext.class);
   }
 
   @Test

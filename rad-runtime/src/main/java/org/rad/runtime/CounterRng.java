@@ -143,6 +143,32 @@ public final class CounterRng {
     return mix(mix(seed ^ (site * GOLDEN)) ^ key);
   }
 
+  /**
+   * The part of {@link #hash} that depends only on the seed and the site, {@code mix(seed ^ (site *
+   * GOLDEN))}: {@code hash(seed, site, key) == mix(siteHash(seed, site) ^ key)}.
+   */
+  public static long siteHash(long seed, int site) {
+    return mix(seed ^ (site * GOLDEN));
+  }
+
+  /**
+   * {@code keep(seed, site, extend(key, index), fraction)}, given {@code siteHash(seed, site)}:
+   * the decision of element {@code index} of a record whose key is {@code key}.
+   */
+  public static boolean keepExtended(long siteHash, long key, long index, double fraction) {
+    return fraction >= 1 || uniform(mix(siteHash ^ extend(key, index))) < fraction;
+  }
+
+  /**
+   * The integer form of {@code uniform(h) < fraction} for {@code 0 < fraction < 1}: {@code (h >>>
+   * 11) < threshold(fraction)}, with {@code threshold(fraction) = ceil(fraction * 2^53)}. Exact:
+   * {@code uniform(h)} is the integer {@code h >>> 11} times 2^-53, and scaling {@code fraction}
+   * by 2^53 rounds nothing.
+   */
+  public static long threshold(double fraction) {
+    return (long) Math.ceil(fraction * 0x1.0p53);
+  }
+
   /** A uniform double in [0, 1) from the top 53 bits of a hash: {@code (hash >>> 11) * 2^-53}. */
   public static double uniform(long hash) {
     return (hash >>> 11) * 0x1.0p-53;

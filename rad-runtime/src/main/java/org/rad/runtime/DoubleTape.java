@@ -12,9 +12,10 @@ public final class DoubleTape {
   static final int CHUNK = 1 << 15;
 
   private final List<double[]> chunks = new ArrayList<>();
-  private double[] current;
+  /** The chunk being filled, and the number of values in it (RadContext's slice loops use them). */
+  double[] current;
   private int chunkIndex;
-  private int pos;
+  int pos;
 
   DoubleTape() {
     current = new double[CHUNK];

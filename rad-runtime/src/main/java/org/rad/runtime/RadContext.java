@@ -48,6 +48,8 @@ public final class RadContext {
   private final RefTape refs = new RefTape();
   /** Adjoints of scalar arguments handed from a callee's reverse sweep back to its caller. */
   private final DoubleTape adjoints = new DoubleTape();
+  /** Values a recomputation in a reverse sweep keeps for the callee's reverse that follows it. */
+  private final DoubleTape kept = new DoubleTape();
   private final Map<Object, Object> shadows = new IdentityHashMap<>();
 
   private boolean active;
@@ -207,6 +209,7 @@ public final class RadContext {
     bits.clear();
     refs.clear();
     adjoints.clear();
+    kept.clear();
     shadows.clear();
   }
 
@@ -357,6 +360,227 @@ public final class RadContext {
   /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(indices)}. */
   public double popSampledAt(int site, double fraction, long... indices) {
     return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(indices));
+  }
+
+  // ---- sampled records of a row slice ---------------------------------------------------------
+
+  // What a counted loop's element records of a[from], ..., a[to - 1] amount to, taken in one call:
+  // pushSampledRange(site, f, a, from, to, i, j) records exactly what
+  //   for (int x = from; x < to; x++) pushSampledAt(site, f, a[x], i, j, x);
+  // records (the same values, decisions and order on the tape), and popSampledRange(site, f, a,
+  // from, to, i, j) restores what
+  //   for (int x = to - 1; x >= from; x--) a[x] = popSampledAt(site, f, i, j, x);
+  // restores. An exact context copies the slice in bulk; a seeded one hashes each element's key
+  // extend(key(i, j), x) once, with the site's part of the hash computed once per slice.
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key());
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i));
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, j, x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j));
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, j, k, x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j, long k) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j, k));
+    }
+  }
+
+  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(indices..., x)}. */
+  public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long... indices) {
+    if (exact) {
+      pushExactRange(fraction, a, from, to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(indices));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key());
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long, long)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long, long, long)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j, long k) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j, k));
+    }
+  }
+
+  /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long...)}. */
+  public void popSampledRange(int site, double fraction, double[] a, int from, int to, long... indices) {
+    if (exact) {
+      popExactRange(fraction, a, from, to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(indices));
+    }
+  }
+
+  /** Records the doubles {@code a[from..to)}, as that many {@link #pushDouble} calls in increasing order would. */
+  public void pushDoubles(double[] a, int from, int to) {
+    checkRange(a, from, to);
+    doubles.pushAll(a, from, to);
+  }
+
+  /** Restores {@code a[from..to)} from the tape: the reverse of {@link #pushDoubles} of the same range. */
+  public void popDoubles(double[] a, int from, int to) {
+    checkRange(a, from, to);
+    doubles.popAll(a, from, to);
+  }
+
+  private void pushExactRange(double fraction, double[] a, int from, int to) {
+    effective(fraction);
+    pushDoubles(a, from, to);
+  }
+
+  private void popExactRange(double fraction, double[] a, int from, int to) {
+    effective(fraction);
+    popDoubles(a, from, to);
+  }
+
+  /** An empty range records nothing (as an empty loop would); a non-empty one must lie in the array. */
+  private static void checkRange(double[] a, int from, int to) {
+    if (from < to && (from < 0 || to > a.length)) {
+      throw new ArrayIndexOutOfBoundsException("range [" + from + ", " + to + ") of an array of length " + a.length);
+    }
+  }
+
+  /** Element records of {@code a[x]} with keys {@code extend(key, x)}, x = from, ..., to - 1. */
+  private void pushSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key) {
+    fraction = effective(fraction);
+    if (from >= to) {
+      return;
+    }
+    checkRange(a, from, to);
+    if (fraction >= 1) {
+      doubles.pushAll(a, from, to); // keep() keeps all, and v / 1.0 is v
+      return;
+    }
+    long siteHash = CounterRng.siteHash(sampleSeed, site);
+    long threshold = CounterRng.threshold(fraction);
+    boolean scaled = !unscaledFixedPattern;
+    DoubleTape tape = doubles;
+    if (unpredictable(fraction) && DoubleTape.CHUNK - tape.pos >= to - from) {
+      // the slice fits in the current chunk: write every value, advance past the kept ones only
+      // (no branch to mispredict at f = 0.5), then scale the kept ones
+      double[] chunk = tape.current;
+      int start = tape.pos;
+      int p = start;
+      for (int x = from; x < to; x++) {
+        chunk[p] = a[x];
+        p += kept(siteHash, key, x, threshold);
+      }
+      if (scaled) {
+        for (int q = start; q < p; q++) {
+          chunk[q] = chunk[q] / fraction;
+        }
+      }
+      tape.pos = p;
+      return;
+    }
+    for (int x = from; x < to; x++) {
+      if (kept(siteHash, key, x, threshold) != 0) {
+        tape.push(scaled ? a[x] / fraction : a[x]);
+      }
+    }
+  }
+
+  /**
+   * Whether keep-or-drop decisions at {@code fraction} are too random for a branch: from 0.1 to
+   * 0.9 the slice loops go without one (each element then costs a store or a load more, which a
+   * branch that is right 90% of the time and more costs less).
+   */
+  private static boolean unpredictable(double fraction) {
+    return fraction >= 0.1 && fraction <= 0.9;
+  }
+
+  /**
+   * 1 if element {@code x} of a slice record is kept, else 0: {@code keep(seed, site, extend(key,
+   * x), fraction)}, given {@code siteHash(seed, site)} and {@code threshold(fraction)}, with the
+   * comparison done on the sign of {@code (h >>> 11) - threshold} (both below 2^54).
+   */
+  private static int kept(long siteHash, long key, int x, long threshold) {
+    return (int) (((CounterRng.mix(siteHash ^ CounterRng.extend(key, x)) >>> 11) - threshold) >>> 63);
+  }
+
+  /** The reverse of {@link #pushSampledRangeKeyed}. */
+  private void popSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key) {
+    fraction = effective(fraction);
+    if (from >= to) {
+      return;
+    }
+    checkRange(a, from, to);
+    if (fraction >= 1) {
+      doubles.popAll(a, from, to);
+      return;
+    }
+    long siteHash = CounterRng.siteHash(sampleSeed, site);
+    long threshold = CounterRng.threshold(fraction);
+    DoubleTape tape = doubles;
+    if (unpredictable(fraction) && tape.pos > to - from) {
+      // every value the slice kept is in the current chunk, below at least one more: read the top
+      // whatever the decision and keep it, or +0.0, by a mask (no branch to mispredict)
+      double[] chunk = tape.current;
+      int p = tape.pos;
+      for (int x = to - 1; x >= from; x--) {
+        int keep = kept(siteHash, key, x, threshold);
+        long bits = Double.doubleToRawLongBits(chunk[p - 1]);
+        p -= keep;
+        a[x] = Double.longBitsToDouble(bits & -(long) keep);
+      }
+      tape.pos = p;
+      return;
+    }
+    for (int x = to - 1; x >= from; x--) {
+      a[x] = kept(siteHash, key, x, threshold) != 0 ? tape.pop() : 0.0;
+    }
   }
 
   private void pushExact(double fraction, double value) {
@@ -536,6 +760,21 @@ public final class RadContext {
     if (!(fraction > 0 && fraction <= 1)) {
       throw new IllegalArgumentException("a sampled record's fraction must be in (0, 1], got " + fraction);
     }
+  }
+
+  /**
+   * Keeps an intermediate of a helper that the reverse sweep recomputes ({@code fPrimalKeep}), for
+   * the helper's reverse that follows in the same block ({@code fReverseKept}), which takes it
+   * back with {@link #popKept} instead of computing it again. Only the reverse sweep keeps values,
+   * and it takes each back before it ends, so they never add to the tape's peak.
+   */
+  public void keep(double v) {
+    kept.push(v);
+  }
+
+  /** Takes back the value kept last with {@link #keep}. */
+  public double popKept() {
+    return kept.pop();
   }
 
   /** Hands the adjoint of a scalar argument from a callee's reverse sweep to its caller. */

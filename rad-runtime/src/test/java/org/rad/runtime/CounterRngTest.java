@@ -256,4 +256,26 @@ class CounterRngTest {
     assertEquals(0, r, 5 / Math.sqrt(N), "Pearson correlation");
     assertEquals(0.5, sx / N, 5 * Math.sqrt(1.0 / 12 / N), "mean of uniform");
   }
+
+  @Test
+  void thresholdDecidesAsUniform() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    double[] fractions = {0.5, 0.25, 0.01, 0.3, 1e-9, 0.999999, Math.nextDown(1.0), Double.MIN_NORMAL, 0.1 + 0.2};
+    for (double f : fractions) {
+      long t = CounterRng.threshold(f);
+      for (long top : new long[] {0, 1, t - 2, t - 1, t, t + 1, (1L << 53) - 1}) {
+        if (top < 0 || top >= 1L << 53) {
+          continue;
+        }
+        for (long low : new long[] {0, 1, 0x7ff, r.nextLong() & 0x7ff}) {
+          long h = top << 11 | low;
+          org.junit.jupiter.api.Assertions.assertEquals(CounterRng.uniform(h) < f, (h >>> 11) < t, "f=" + f + " h=" + h);
+        }
+      }
+      for (int k = 0; k < 10000; k++) {
+        long h = r.nextLong();
+        org.junit.jupiter.api.Assertions.assertEquals(CounterRng.uniform(h) < f, (h >>> 11) < t);
+      }
+    }
+  }
 }

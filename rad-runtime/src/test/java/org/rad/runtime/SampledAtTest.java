@@ -1,6 +1,8 @@
 package org.rad.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,150 @@ class SampledAtTest {
     }
     a.end();
     b.end();
+  }
+
+  /** Contexts that must agree with themselves: seeded, exact, unscaled, overridden fraction. */
+  private static RadContext[] twins(int which) {
+    return switch (which) {
+      case 0 -> new RadContext[] {RadContext.seeded(9), RadContext.seeded(9)};
+      case 1 -> new RadContext[] {RadContext.exact(), RadContext.exact()};
+      case 2 -> new RadContext[] {RadContext.unscaledFixedPattern(4), RadContext.unscaledFixedPattern(4)};
+      default -> new RadContext[] {RadContext.seeded(2).withFraction(0.6), RadContext.seeded(2).withFraction(0.6)};
+    };
+  }
+
+  @Test
+  void slicesRecordWhatElementRecordsRecord() {
+    for (int which = 0; which < 4; which++) {
+      for (double f : new double[] {0.3, 0.02, 1.0}) {
+        RadContext a = twins(which)[0];
+        RadContext b = twins(which)[1];
+        a.begin();
+        b.begin();
+        double[] v = new double[12];
+        for (int x = 0; x < v.length; x++) {
+          v[x] = 1.5 * x - 4;
+        }
+        // ranges with every number of outer indices, and an empty one
+        a.pushSampledRange(2, f, v, 1, 11);
+        a.pushSampledRange(2, f, v, 0, 12, 3);
+        a.pushSampledRange(2, f, v, 2, 9, 3, 4);
+        a.pushSampledRange(2, f, v, 5, 5, 3, 4);
+        a.pushSampledRange(2, f, v, 0, 7, 3, 4, 5);
+        a.pushSampledRange(2, f, v, 3, 12, 3, 4, 5, 6);
+        a.pushDoubles(v, 4, 10);
+        for (int x = 1; x < 11; x++) {
+          b.pushSampledAt(2, f, v[x], x);
+        }
+        for (int x = 0; x < 12; x++) {
+          b.pushSampledAt(2, f, v[x], 3, x);
+        }
+        for (int x = 2; x < 9; x++) {
+          b.pushSampledAt(2, f, v[x], 3, 4, x);
+        }
+        for (int x = 0; x < 7; x++) {
+          b.pushSampled(2, f, v[x], CounterRng.key(3, 4, 5, x));
+        }
+        for (int x = 3; x < 12; x++) {
+          b.pushSampledAt(2, f, v[x], 3, 4, 5, 6, x);
+        }
+        for (int x = 4; x < 10; x++) {
+          b.pushDouble(v[x]);
+        }
+        a.endForward();
+        b.endForward();
+        assertEquals(b.peakTapeBytes(), a.peakTapeBytes());
+        double[] ra = new double[12];
+        double[] rb = new double[12];
+        java.util.Arrays.fill(ra, 99);
+        java.util.Arrays.fill(rb, 99);
+        a.popDoubles(ra, 4, 10);
+        for (int x = 9; x >= 4; x--) {
+          rb[x] = b.popDouble();
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRange(2, f, ra, 3, 12, 3, 4, 5, 6);
+        for (int x = 11; x >= 3; x--) {
+          rb[x] = b.popSampledAt(2, f, 3, 4, 5, 6, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRange(2, f, ra, 0, 7, 3, 4, 5);
+        for (int x = 6; x >= 0; x--) {
+          rb[x] = b.popSampled(2, f, CounterRng.key(3, 4, 5, x));
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRange(2, f, ra, 5, 5, 3, 4);
+        a.popSampledRange(2, f, ra, 2, 9, 3, 4);
+        for (int x = 8; x >= 2; x--) {
+          rb[x] = b.popSampledAt(2, f, 3, 4, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRange(2, f, ra, 0, 12, 3);
+        for (int x = 11; x >= 0; x--) {
+          rb[x] = b.popSampledAt(2, f, 3, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRange(2, f, ra, 1, 11);
+        for (int x = 10; x >= 1; x--) {
+          rb[x] = b.popSampledAt(2, f, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.end();
+        b.end();
+      }
+    }
+  }
+
+  @Test
+  void slicesAcrossChunkBoundaries() {
+    // fill the tape up to a few values short of a chunk, so that slices straddle chunk boundaries
+    // both when recorded and when restored
+    for (double f : new double[] {0.5, 0.9, 0.05}) {
+      for (int filler = DoubleTape.CHUNK - 40; filler < DoubleTape.CHUNK + 3; filler += 7) {
+        RadContext a = RadContext.seeded(11);
+        RadContext b = RadContext.seeded(11);
+        a.begin();
+        b.begin();
+        for (int k = 0; k < filler; k++) {
+          a.pushDouble(k);
+          b.pushDouble(k);
+        }
+        double[] v = new double[20];
+        for (int r = 0; r < 6; r++) {
+          for (int x = 0; x < v.length; x++) {
+            v[x] = r * 100 + x + 0.5;
+          }
+          a.pushSampledRange(4, f, v, 1, 19, r);
+          for (int x = 1; x < 19; x++) {
+            b.pushSampledAt(4, f, v[x], r, x);
+          }
+        }
+        for (int r = 5; r >= 0; r--) {
+          double[] ra = new double[20];
+          double[] rb = new double[20];
+          a.popSampledRange(4, f, ra, 1, 19, r);
+          for (int x = 18; x >= 1; x--) {
+            rb[x] = b.popSampledAt(4, f, r, x);
+          }
+          assertArrayEquals(rb, ra, "filler " + filler + " row " + r);
+        }
+        for (int k = filler - 1; k >= 0; k--) {
+          assertEquals(b.popDouble(), a.popDouble());
+        }
+        a.end();
+        b.end();
+      }
+    }
+  }
+
+  @Test
+  void sliceOutsideTheArrayThrows() {
+    RadContext ctx = RadContext.exact();
+    ctx.begin();
+    assertThrows(ArrayIndexOutOfBoundsException.class, () -> ctx.pushSampledRange(1, 0.5, new double[3], 1, 4, 7));
+    assertThrows(ArrayIndexOutOfBoundsException.class, () -> ctx.pushDoubles(new double[3], -1, 2));
+    ctx.pushDoubles(new double[3], 5, 5); // empty: records nothing, as an empty loop
+    ctx.abort();
   }
 
   @Test

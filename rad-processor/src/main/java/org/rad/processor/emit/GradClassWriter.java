@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
+import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
@@ -68,10 +69,24 @@ public final class GradClassWriter {
         type.addMethod(entry(m, false));
       }
     }
+    // the helpers whose intermediates a caller's reverse sweep keeps (see CalleeInfo.kept)
+    Set<String> keepCalled = new HashSet<>();
+    for (DifferentiatedMethod m : methods.values()) {
+      org.rad.processor.analysis.Statements.forEach(m.reverse(), s -> org.rad.processor.analysis.Statements.ownExpressions(s,
+          e -> org.rad.processor.ir.Exprs.walk(e, x -> {
+            if (x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && c.name().endsWith("PrimalKeep")) {
+              keepCalled.add(c.name());
+            }
+          })));
+    }
     for (DifferentiatedMethod m : methods.values()) {
       type.addMethod(forward(m));
       type.addMethod(reverse(m));
       type.addMethod(primal(m));
+      if (m.callee().keepsIntermediates() && keepCalled.contains(m.callee().name() + "PrimalKeep")) {
+        type.addMethod(primalKeep(m));
+        type.addMethod(reverseKept(m));
+      }
     }
     for (var e : custom.entrySet()) {
       customHelpers(e.getKey(), e.getValue()).forEach(type::addMethod);
@@ -459,12 +474,84 @@ public final class GradClassWriter {
   }
 
   private MethodSpec reverse(DifferentiatedMethod d) {
+    return reverse(d, d.callee().name() + "Reverse", d.reverse(), CodeBlock.of(""));
+  }
+
+  /**
+   * {@code fReverseKept}: the reverse sweep, taking back the intermediates that {@code
+   * fPrimalKeep} kept instead of computing them again (last kept, first taken).
+   */
+  private MethodSpec reverseKept(DifferentiatedMethod d) {
+    Set<String> kept = new HashSet<>();
+    d.callee().kept().forEach(v -> kept.add(v.name()));
+    List<Stmt> body = new ArrayList<>();
+    List<Var> order = new ArrayList<>(d.callee().kept());
+    java.util.Collections.reverse(order);
+    for (Var v : order) {
+      body.add(new Stmt.Assign(new Expr.Ref(v), Stmt.AssignOp.SET,
+          new Expr.ContextCall("popKept", List.of(), Type.DOUBLE), org.rad.processor.ir.Origin.SYNTHETIC));
+    }
+    for (Stmt s : d.reverse().stmts()) {
+      boolean recomputes = s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
+          && kept.contains(r.var().name());
+      if (!recomputes) {
+        body.add(s);
+      }
+    }
+    return reverse(d, d.callee().name() + "ReverseKept", new Stmt.Block(body, d.reverse().origin()),
+        CodeBlock.of("<p>Like {@link #$LReverse}, with the intermediates that {@link #$LPrimalKeep} kept.\n",
+            d.callee().name(), d.callee().name()));
+  }
+
+  /**
+   * {@code fPrimalKeep}: {@code fPrimal}, keeping the intermediates its reverse would recompute
+   * ({@code ctx.keep}), for a caller that recomputes the result and then runs {@code fReverseKept}.
+   */
+  private MethodSpec primalKeep(DifferentiatedMethod d) {
+    Set<String> kept = new HashSet<>();
+    d.callee().kept().forEach(v -> kept.add(v.name()));
     MethodIR m = d.method();
-    MethodSpec.Builder b = MethodSpec.methodBuilder(d.callee().name() + "Reverse")
+    var returned = withReturn(SweepCode.primal(m.body()), d.result(), Set.of());
+    List<Stmt> stmts = new ArrayList<>();
+    for (Stmt s : returned.block().stmts()) {
+      stmts.add(s);
+      if (s instanceof Stmt.Declare decl && kept.contains(decl.var().name())) {
+        stmts.add(new Stmt.Call(new Expr.ContextCall("keep", List.of(new Expr.Ref(decl.var())), Type.VOID),
+            org.rad.processor.ir.Origin.SYNTHETIC));
+      }
+    }
+    Stmt.Block body = new Stmt.Block(stmts, returned.block().origin());
+    Set<String> inPlace = topLevelDeclarations(body);
+    Set<String> used = usedNames(body);
+    if (returned.returned() != null) {
+      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
+    }
+    CodeBlock.Builder code = CodeBlock.builder();
+    hoist(m.locals(), inPlace, used, code);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
+    printer.block(body, code);
+    if (returned.returned() != null) {
+      code.addStatement("return $L", printer.expr(returned.returned()));
+    }
+    return MethodSpec.methodBuilder(d.callee().name() + "PrimalKeep")
+        .addModifiers(Modifier.STATIC)
+        .addJavadoc("{@link #$LPrimal}, keeping the intermediates {@link #$LReverseKept} takes back.\n",
+            d.callee().name(), d.callee().name())
+        .returns(typeName(m.returnType()))
+        .addParameters(primalParams(m))
+        .addParameter(ctxParam())
+        .addCode(code.build())
+        .build();
+  }
+
+  private MethodSpec reverse(DifferentiatedMethod d, String name, Stmt.Block reverseBody, CodeBlock extraDoc) {
+    MethodIR m = d.method();
+    MethodSpec.Builder b = MethodSpec.methodBuilder(name)
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Reverse sweep of {@link $T#$L}: adds the adjoints of its inputs, given the adjoint of its result.\n"
             + "Adjoints of double parameters are handed back with {@code ctx.pushAdjoint}, in parameter order.\n",
             userClass, m.name())
+        .addJavadoc(extraDoc)
         .addParameters(primalParams(m));
     for (Var s : d.shadowParams()) {
       b.addParameter(typeName(s.type()), s.name());
@@ -474,7 +561,7 @@ public final class GradClassWriter {
     }
     b.addParameter(ctxParam());
     CodeBlock.Builder code = CodeBlock.builder();
-    Set<String> used = usedNames(d.reverse());
+    Set<String> used = usedNames(reverseBody);
     d.handoff().forEach(v -> used.add(v.name()));
     d.arrayLocalShadows().forEach(pair -> used.add(pair[1].name()));
     if (d.resultAliasAdjoint() != null) {
@@ -483,9 +570,13 @@ public final class GradClassWriter {
     d.scalarParamAdjoints().forEach(v -> used.add(v.name()));
     hoist(d.reverseLocals(), Set.of(), used, code);
     int k = 0;
+    boolean looksUp = looksUpShadows(d, reverseBody);
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type().isArray()) {
-        code.addStatement("ctx.bindShadow($L, $L)", p.name(), d.shadowParams().get(k++).name());
+        Var shadow = d.shadowParams().get(k++);
+        if (looksUp) {
+          code.addStatement("ctx.bindShadow($L, $L)", p.name(), shadow.name());
+        }
       }
     }
     if (!d.handoff().isEmpty()) {
@@ -509,11 +600,34 @@ public final class GradClassWriter {
       code.addStatement("$L = ctx.$L($L)", pair[1].name(), pair[0].type() == Type.MATRIX ? "shadowMatrix" : "shadow",
           pair[0].name());
     }
-    new JavaPrinter(userClass, Set.of()).block(d.reverse(), code);
+    new JavaPrinter(userClass, Set.of()).block(reverseBody, code);
     for (Var a : d.scalarParamAdjoints()) {
       code.addStatement("ctx.pushAdjoint($L)", a.name());
     }
     return b.addCode(code.build()).build();
+  }
+
+  /**
+   * Whether a reverse sweep may look an adjoint array up by its primal array, and so needs its
+   * array parameters bound to the adjoints it is given: not when it calls nothing at all (neither
+   * the context nor another method) and hands over no arrays, like the reverse of a loop-free
+   * helper, which a caller may run once per row and which adds straight into its adjoint
+   * parameters. (A caller passes the adjoint it has for the argument, which its own lookups
+   * already find.)
+   */
+  private static boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody) {
+    if (!d.arrayLocalShadows().isEmpty() || d.handoff().stream().anyMatch(v -> v.type().isArray())
+        || d.result() != null && d.result().type().isArray()) {
+      return true;
+    }
+    boolean[] calls = {false};
+    org.rad.processor.analysis.Statements.forEach(reverseBody, s -> {
+      calls[0] |= s instanceof Stmt.Call c && !(c.call() instanceof Expr.ContextCall cc && cc.name().equals("pushAdjoint"));
+      org.rad.processor.analysis.Statements.ownExpressions(s, e -> calls[0] |= org.rad.processor.ir.Exprs.any(e,
+          x -> x instanceof Expr.ContextCall c && !c.name().startsWith("pop") || x instanceof Expr.MethodCall
+              || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER)));
+    });
+    return calls[0];
   }
 
   private MethodSpec primal(DifferentiatedMethod d) {

@@ -14,11 +14,21 @@ import org.rad.processor.ir.Var;
  * carries no derivative at the call, and skips its share.
  */
 public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
-    Type returnType, MethodSummary summary, boolean takesNullAdjoints, java.util.BitSet contentsRead) {
+    Type returnType, MethodSummary summary, boolean takesNullAdjoints, java.util.BitSet contentsRead, List<Var> kept) {
 
   /** Whether the callee's reverse sweep reads the contents of array argument {@code k}. */
   public boolean readsContents(int k) {
     return contentsRead == null || contentsRead.get(k);
+  }
+
+  /**
+   * Whether a caller that recomputes this method's result in its reverse sweep, and then runs its
+   * reverse, calls {@code namePrimalKeep} and {@code nameReverseKept}: the first keeps the
+   * intermediates in {@link #kept()} (the method's top-level double declarations that its reverse
+   * would recompute) and the second takes them back instead of computing them again.
+   */
+  public boolean keepsIntermediates() {
+    return !kept.isEmpty();
   }
 
   public boolean isActiveParam(Var p) {

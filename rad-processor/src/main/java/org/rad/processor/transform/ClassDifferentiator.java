@@ -142,12 +142,12 @@ public final class ClassDifferentiator {
       Set<String> activeNames = new LinkedHashSet<>();
       c.params().stream().filter(p -> p.type().isDifferentiable()).forEach(p -> activeNames.add(p.name()));
       callees.put(e.getKey(), new CalleeInfo(customBaseNames.get(e.getKey()), true, c.params(), activeNames,
-          c.returnType(), summaries.get(e.getKey()), c.isRule(), reads(c)));
+          c.returnType(), summaries.get(e.getKey()), c.isRule(), reads(c), List.of()));
     }
     for (String key : order) {
       MethodIR m = methods.get(key);
       callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(),
-          summaries.get(key), false, null));
+          summaries.get(key), false, null, keptIntermediates(key)));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     for (String key : translated.keySet()) {
@@ -157,6 +157,30 @@ public final class ClassDifferentiator {
       }
     }
     return out;
+  }
+
+  /**
+   * The intermediates a loop-free method without calls keeps when a caller's reverse sweep
+   * recomputes its result: its top-level double declarations that its own reverse recomputes (a
+   * source term's sin and cos factors), each computed exactly once per call.
+   */
+  private List<Var> keptIntermediates(String key) {
+    MethodIR m = methods.get(key);
+    MethodSummary s = summaries.get(key);
+    boolean[] calls = {false};
+    Statements.forEach(m.body(), st -> Statements.ownExpressions(st,
+        e -> calls[0] |= Exprs.any(e, x -> x instanceof Expr.MethodCall)));
+    if (s == null || !s.loopFree() || calls[0] || !m.randomized().isEmpty()) {
+      return List.of();
+    }
+    Plan plan = Plan.of(m, new Effects(aliases.get(key), summaries, Map.of()), summaries);
+    List<Var> kept = new ArrayList<>();
+    for (Stmt st : m.body().stmts()) {
+      if (st instanceof Stmt.Declare d && d.var().type() == Type.DOUBLE && plan.isRecomputable(d)) {
+        kept.add(d.var());
+      }
+    }
+    return kept;
   }
 
   private Set<String> writtenParams(String key) {
@@ -536,6 +560,8 @@ public final class ClassDifferentiator {
     }
     reverse = ZeroAdjoints.simplify(reverse, zeroAtStart);
     reverse = DeadAdjointStores.prune(reverse, pushedAtEnd);
+    reverse = MergedIncrements.merge(reverse);
+    reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
     List<Var> reverseLocals = new ArrayList<>(m.locals());
@@ -548,6 +574,7 @@ public final class ClassDifferentiator {
     }
     reverseLocals.addAll(naming.temps());
     reverseLocals.addAll(naming.branches());
+    reverseLocals.addAll(naming.invariants());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
         sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()));

@@ -20,6 +20,7 @@ final class Naming {
   private final Map<String, Var> adjoints = new LinkedHashMap<>();
   private final List<Var> temps = new ArrayList<>();
   private final List<Var> branches = new ArrayList<>();
+  private final List<Var> invariants = new ArrayList<>();
   private final Map<Stmt, Var> tripCounters = new IdentityHashMap<>();
   private final Map<String, String> shadowToPrimal = new HashMap<>();
   /**
@@ -67,6 +68,17 @@ final class Naming {
       temps.add(names.fresh("adj", Type.DOUBLE, Var.Kind.ADJOINT));
     }
     return temps.get(k);
+  }
+
+  /** A fresh local for a value the reverse sweep hoists out of a loop. */
+  Var invariant() {
+    Var v = names.fresh("inv", Type.DOUBLE, Var.Kind.SYNTHETIC);
+    invariants.add(v);
+    return v;
+  }
+
+  List<Var> invariants() {
+    return invariants;
   }
 
   /** The {@code k}-th recorded branch decision of a statement's reverse. */

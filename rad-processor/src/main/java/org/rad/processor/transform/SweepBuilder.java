@@ -140,10 +140,13 @@ final class SweepBuilder {
         Stmt.Assign hoisted = hoistableRecord(f, counted);
         if (hoisted != null) {
           // The loop's only record: push all the old values first, then run the loop without
-          // records, which the JIT can vectorize. Same values, same order on the tape.
+          // records, which the JIT can vectorize. Same values, same order on the tape; a slice
+          // a[from..to) goes in one call, which copies it in bulk.
           current = hoisted;
-          out.add(new Stmt.For(f.init(), f.condition(), f.update(), Stmt.Block.of(List.of(push(hoisted.target()))),
-              Origin.SYNTHETIC));
+          Slice slice = slice(counted, hoisted);
+          out.add(slice != null ? sliceRecord("push", slice, hoisted)
+              : new Stmt.For(f.init(), f.condition(), f.update(), Stmt.Block.of(List.of(push(hoisted.target()))),
+                  Origin.SYNTHETIC));
           hoistedRecords.add(hoisted);
         }
         Stmt.Block body = forward(f.body());
@@ -252,6 +255,124 @@ final class SweepBuilder {
     bodyWrites.remove(contents);
     boolean indexOnlyLast = !Exprs.any(target.array(), e -> e instanceof Expr.Ref r && r.var().equals(counted.index()));
     return indexOnlyLast && java.util.Collections.disjoint(location, bodyWrites) ? candidate : null;
+  }
+
+  /**
+   * The elements {@code array[from]}, ..., {@code array[to - 1]} that a hoisted record saves, when
+   * its loop runs up by one over them: {@code for (i = from; i < to; i++)} recording {@code
+   * array[i]} (a double), with {@code array} the same in every iteration. For a sampled record,
+   * the loop's index must be the last index of the record's key, so that the slice's element keys
+   * are the element records' keys. Null when the record stays per element.
+   */
+  private record Slice(Expr array, Expr from, Expr to, Var index) {}
+
+  private Slice slice(Plan.CountedLoop counted, Stmt.Assign record) {
+    Var i = counted.index();
+    if (counted.step() != 1 || !counted.ascending() || i.type() != Type.INT || record.target().type() != Type.DOUBLE
+        || counted.start().type() != Type.INT || counted.bound().type() != Type.INT) {
+      return null;
+    }
+    Expr.Index target = (Expr.Index) record.target();
+    String key = sampledKey(target);
+    if (key != null) {
+      List<Expr> indices = RandomizedRecords.keyIndices(List.copyOf(loopIndices), randomized.spec(key));
+      if (indices.isEmpty() || !(indices.get(indices.size() - 1) instanceof Expr.Ref r && r.var().equals(i))) {
+        return null;
+      }
+    }
+    Expr to = counted.comparison() == Expr.BinaryOp.LT ? counted.bound() : offset(counted.bound(), 1, Type.INT);
+    return new Slice(target.array(), counted.start(), to, i);
+  }
+
+  /**
+   * {@code ctx.pushSampledRange(site, f, array, from, to, outer indices)} or {@code
+   * ctx.pushDoubles(array, from, to)} (verb "push"), and the matching pops (verb "pop"): the
+   * records of a whole slice, in the order the element records would take them.
+   */
+  private Stmt sliceRecord(String verb, Slice slice, Stmt.Assign record) {
+    String key = sampledKey(record.target());
+    if (key == null) {
+      return new Stmt.Call(ctx(verb + "Doubles", Type.VOID, slice.array(), slice.from(), slice.to()), Origin.SYNTHETIC);
+    }
+    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
+    randomized.markRecorded(key);
+    List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(record)),
+        Expr.Literal.ofDouble(spec.fraction()), slice.array(), slice.from(), slice.to()));
+    List<Expr> indices = RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec);
+    args.addAll(indices.subList(0, indices.size() - 1)); // the slice's own index is the element's
+    return new Stmt.Call(new Expr.ContextCall(verb + "SampledRange", args, Type.VOID), Origin.SYNTHETIC);
+  }
+
+  /**
+   * The reverse of a counted loop whose record was taken as a slice: restore the slice in one call,
+   * then run the loop without its per-element restore. That is the same as restoring element by
+   * element only if nothing the loop's reverse reads is in the restored slice; the slice's array
+   * shares its alias class with every array it may be (a buffer swap merges them), so whether it
+   * is another one is checked at run time: {@code if (array != r1 && array != r2 ...)} for the
+   * arrays {@code r} whose elements the reverse reads from the class, each the same in every
+   * iteration, else the per-element loop. Null when that cannot be arranged (an array read that
+   * changes with the index, a call that may read the array).
+   */
+  private Stmt sliceRestore(Stmt.For loop, Slice slice, Stmt.Assign record, Stmt.Block rbody, Stmt.For perElement) {
+    String contents = effects.aliases().contentsKey(Statements.rootVar(record.target()));
+    List<Stmt> rest = new ArrayList<>();
+    int restores = 0;
+    for (Stmt r : rbody.stmts()) {
+      if (r instanceof Stmt.Assign a && a.op() == AssignOp.SET && a.target().equals(record.target())
+          && a.value() instanceof Expr.ContextCall c && (c.name().equals("popSampledAt") || c.name().equals("popDouble"))) {
+        restores++;
+      } else {
+        rest.add(r);
+      }
+    }
+    if (restores != 1) {
+      return null;
+    }
+    Set<String> writtenInLoop = new HashSet<>();
+    Statements.forEach(rbody, x -> {
+      if (x instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
+        writtenInLoop.add(r.var().name());
+      } else if (x instanceof Stmt.Step st) {
+        writtenInLoop.add(st.var().name());
+      } else if (x instanceof Stmt.Declare d) {
+        writtenInLoop.add(d.var().name());
+      }
+    });
+    writtenInLoop.add(slice.index().name());
+    List<Expr> others = new ArrayList<>();
+    boolean[] ok = {true};
+    Stmt.Block restBlock = new Stmt.Block(rest, rbody.origin());
+    Statements.forEach(restBlock, x -> Statements.ownExpressions(x, e -> Exprs.walk(e, y -> {
+      if (y instanceof Expr.MethodCall
+          || y instanceof Expr.StaticCall c && (c.owner() == Owner.GENERATED || c.owner() == Owner.USER)) {
+        ok[0] = false; // may read the slice
+      } else if (y instanceof Expr.Index ix && ix.type() == Type.DOUBLE) {
+        String root = Statements.rootVar(ix);
+        if (root != null && contents.equals(effects.aliases().contentsKey(root))) {
+          Expr array = ix.array();
+          if (array.equals(slice.array()) || Exprs.any(array, z -> z instanceof Expr.Ref r && writtenInLoop.contains(r.var().name()))
+              || Exprs.any(array, z -> z instanceof Expr.MethodCall || z instanceof Expr.ContextCall || z instanceof Expr.StaticCall)) {
+            ok[0] = false;
+          } else if (!others.contains(array)) {
+            others.add(array);
+          }
+        }
+      }
+    })));
+    if (!ok[0]) {
+      return null;
+    }
+    Stmt.For bulkLoop = new Stmt.For(perElement.init(), perElement.condition(), perElement.update(), restBlock, perElement.origin());
+    Stmt.Block fast = Stmt.Block.of(List.of(sliceRecord("pop", slice, record), bulkLoop));
+    if (others.isEmpty()) {
+      return fast;
+    }
+    Expr guard = null;
+    for (Expr other : others) {
+      Expr ne = new Expr.Binary(Expr.BinaryOp.NE, slice.array(), other, Type.BOOLEAN);
+      guard = guard == null ? ne : Exprs.and(guard, ne);
+    }
+    return new Stmt.If(guard, fast, Stmt.Block.of(List.of(perElement)), loop.origin());
   }
 
   /** Whether the forward sweep of {@code s} records nothing at all (no push, bit or call record). */
@@ -397,7 +518,7 @@ final class SweepBuilder {
         recomputed.add(d.var());
       }
       if (primal) {
-        out.add(assign(d.var(), primalExpr(d.init())));
+        out.add(assign(d.var(), recomputation(d)));
       }
       if (adjoint) {
         out.add(assign(naming.adjoint(d.var()), shadowOf(d.init())));
@@ -424,6 +545,28 @@ final class SweepBuilder {
       }
     }
     return new Stmt.Block(out, b.origin());
+  }
+
+  /** Recomputed calls whose callee keeps its intermediates for its reverse ({@code fReverseKept}). */
+  private final Set<Expr.MethodCall> keptCalls = Collections.newSetFromMap(new IdentityHashMap<>());
+
+  /**
+   * The recomputation of a declaration at the start of its block's reverse. A call whose reverse
+   * runs later in the block, of a callee that keeps its intermediates, calls {@code fPrimalKeep}
+   * (the same value), so that {@code fReverseKept} need not compute them again.
+   */
+  private Expr recomputation(Stmt.Declare d) {
+    if (d.init() instanceof Expr.MethodCall call && activity.isActiveCall(call)) {
+      CalleeInfo callee = callees.get(call.key());
+      if (callee != null && callee.keepsIntermediates()) {
+        Expr.StaticCall primal = (Expr.StaticCall) primalExpr(call);
+        List<Expr> args = new ArrayList<>(primal.args());
+        args.add(new Expr.Ref(CTX));
+        keptCalls.add(call);
+        return new Expr.StaticCall(Owner.GENERATED, call.name() + "PrimalKeep", args, call.type());
+      }
+    }
+    return primalExpr(d.init());
   }
 
   private List<Stmt> reverse(Stmt s) {
@@ -505,8 +648,10 @@ final class SweepBuilder {
     if (counted != null) {
       loopIndices.addLast(counted.index());
       Stmt.Block rbody = reverse(body);
-      loopIndices.removeLast();
+      Stmt.Assign hoisted = loop instanceof Stmt.For f ? hoistableRecord(f, counted) : null;
+      Slice slice = hoisted == null ? null : slice(counted, hoisted);
       if (rbody.stmts().isEmpty()) {
+        loopIndices.removeLast();
         return;
       }
       Var i = counted.index();
@@ -520,7 +665,14 @@ final class SweepBuilder {
           ? new Stmt.Step(i, !counted.ascending(), Origin.SYNTHETIC)
           : new Stmt.Assign(new Expr.Ref(i), counted.ascending() ? AssignOp.SUB : AssignOp.ADD,
               literal(counted.step(), i.type()), Origin.SYNTHETIC);
-      out.add(new Stmt.For(List.of(assign(i, last)), cond, List.of(step), rbody, loop.origin()));
+      Stmt.For perElement = new Stmt.For(List.of(assign(i, last)), cond, List.of(step), rbody, loop.origin());
+      Stmt bulk = slice == null ? null : sliceRestore((Stmt.For) loop, slice, hoisted, rbody, perElement);
+      loopIndices.removeLast();
+      if (bulk instanceof Stmt.Block b) {
+        out.addAll(b.stmts());
+      } else {
+        out.add(bulk != null ? bulk : perElement);
+      }
       return;
     }
     Var trips = naming.tripCounter(loop);
@@ -710,7 +862,8 @@ final class SweepBuilder {
       }
     }
     args.add(new Expr.Ref(CTX));
-    out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, call.name() + "Reverse", args, Type.VOID), call.origin()));
+    String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
+    out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, reverse, args, Type.VOID), call.origin()));
     if (result != null && result.type() == Type.DOUBLE && activity.isActive(result)) {
       out.add(new Stmt.Assign(new Expr.Ref(naming.adjoint(result)), AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
     }
