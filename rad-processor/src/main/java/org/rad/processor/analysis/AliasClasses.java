@@ -115,6 +115,17 @@ public final class AliasClasses {
     return null;
   }
 
+  /** Whether {@code name} is the only variable of its class (no other may refer to its arrays). */
+  public boolean isAlone(String name) {
+    String root = find(name);
+    for (String member : List.copyOf(parent.keySet())) {
+      if (!member.equals(name) && find(member).equals(root)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether two array variables may share storage. */
   public boolean sameClass(String a, String b) {
     return find(a).equals(find(b));

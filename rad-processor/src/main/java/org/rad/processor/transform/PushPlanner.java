@@ -157,6 +157,37 @@ final class PushPlanner {
   }
 
   private Set<String> simple(Stmt s, Set<String> pending) {
+    Set<String> out = simpleOf(s, pending);
+    String fresh = freshContents(s);
+    if (fresh != null) {
+      // the reads pending for the class are reads of the arrays the variable held before, which
+      // nothing can reach to overwrite any more: writes from here on go into the new array
+      out.remove(fresh);
+    }
+    return out;
+  }
+
+  /**
+   * The contents key of the class of an array variable that {@code s} points to a new array
+   * ({@code logits = new double[n]}), when the variable is alone in its class; else null.
+   */
+  private String freshContents(Stmt s) {
+    Var v = null;
+    Expr init = null;
+    if (s instanceof Stmt.Declare d) {
+      v = d.var();
+      init = d.init();
+    } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
+      v = r.var();
+      init = a.value();
+    }
+    boolean fresh = init instanceof Expr.NewArray || init instanceof Expr.ArrayLiteral || init instanceof Expr.Clone;
+    return v != null && v.type().isArray() && fresh && effects.aliases().isAlone(v.name())
+        ? effects.aliases().contentsKey(v.name())
+        : null;
+  }
+
+  private Set<String> simpleOf(Stmt s, Set<String> pending) {
     Set<String> own = reads.getOrDefault(s, Set.of());
     String key = overwritten(s);
     Set<String> out = new HashSet<>(pending);
