@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Memory and time of exact and randomized gradients, measured in one run: for the reactor loss
- * and the 784-300-300-300-10 ReLU MLP, the tape the reverse sweep held ({@code peakTapeBytes}),
+ * and the 784-300-300-300-10 ReLU MLP (plain loops and EJML), the tape the reverse sweep held ({@code peakTapeBytes}),
  * the live heap the call holds between its sweeps (after a full collection), the JVM's peak heap
  * while computing gradients, and the
  * gradient time, for the exact gradient and fractions 0.5, 0.1, 0.01, with ratios to exact. The
@@ -76,6 +76,14 @@ public final class RadBenchmark implements Callable<Integer> {
         ctx -> MlpGrad.loss(p.w[0], p.b[0], p.w[1], p.b[1], p.w[2], p.b[2], p.w[3], p.b[3], x, labels,
             bar.w[0], bar.b[0], bar.w[1], bar.b[1], bar.w[2], bar.b[2], bar.w[3], bar.b[3], ctx),
         ctx -> MlpMemoryProbe.heldBetweenSweeps(p, bar, x, labels, ctx));
+
+    org.rad.samples.mlp.EjmlMlpParams m = org.rad.samples.mlp.EjmlMlpParams.of(p);
+    org.rad.samples.mlp.EjmlMlpParams mBar = m.zeros();
+    org.ejml.data.DMatrixRMaj xm = new org.ejml.data.DMatrixRMaj(x);
+    report(String.format(Locale.ROOT, "the same MLP written with EJML (EjmlMlp), batch %d", batch),
+        ctx -> org.rad.samples.mlp.EjmlMlpGrad.loss(m.w[0], m.b[0], m.w[1], m.b[1], m.w[2], m.b[2], m.w[3], m.b[3], xm,
+            labels, mBar.w[0], mBar.b[0], mBar.w[1], mBar.b[1], mBar.w[2], mBar.b[2], mBar.w[3], mBar.b[3], ctx),
+        ctx -> MlpMemoryProbe.heldBetweenSweeps(m, mBar, xm, labels, ctx));
     return 0;
   }
 
