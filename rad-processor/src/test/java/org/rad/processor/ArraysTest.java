@@ -289,6 +289,31 @@ class ArraysTest {
           return s + b[n - 2];
         }
 
+        /** A fresh array per row, written before it is read: nothing of it goes on the tape. */
+        @Differentiable(wrt = "w")
+        static double freshPerRow(double[][] w, double[][] in, int[] labels) {
+          double total = 0;
+          for (int n = 0; n < in.length; n++) {
+            double[] x = in[n];
+            double[] logits = new double[w.length];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < w.length; i++) {
+              double s = 0;
+              for (int j = 0; j < x.length; j++) {
+                s += w[i][j] * x[j];
+              }
+              logits[i] = s;
+              max = Math.max(max, s);
+            }
+            double sum = 0;
+            for (int i = 0; i < logits.length; i++) {
+              sum += Math.exp(logits[i] - max);
+            }
+            total += Math.log(sum) + max - logits[labels[n]];
+          }
+          return total;
+        }
+
         @Differentiable
         static double prefixSums(double[] a) {
           double[] p = new double[a.length + 1];
@@ -305,10 +330,11 @@ class ArraysTest {
 
   static Class<?> user;
   static Class<?> grad;
+  static Compiled compiled;
 
   @BeforeAll
   static void compile() {
-    Compiled compiled = Compiled.compile("demo.ArrayCode", SOURCE);
+    compiled = Compiled.compile("demo.ArrayCode", SOURCE);
     user = compiled.load("demo.ArrayCode");
     grad = compiled.load("demo.ArrayCodeGrad");
   }
@@ -316,6 +342,7 @@ class ArraysTest {
   static Stream<GradientCase> cases() {
     return Stream.of(
         of("allocate", r -> new Object[] {vector(r, 4, -1, 1), r.nextInt(1, 5)}, 0),
+        of("freshPerRow", r -> new Object[] {matrix(r, 3, 4, -1, 1), matrix(r, 2, 4, -1, 1), new int[] {2, 0}}, 0),
         of("cloneAndOverwrite", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
         of("literals", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1),
         of("heat", r -> new Object[] {vector(r, 6, -1, 1), r.nextInt(0, 5)}, 0),
@@ -358,5 +385,18 @@ class ArraysTest {
       expected[index[k]] += index[k];
     }
     h.checkClosedForm(new Object[] {x, index}, expected, 1e-14);
+  }
+
+  /**
+   * The elements of an array allocated in the loop are written before anything reads them, so
+   * their old values (zeros) are not recorded; the reference to each row's array is.
+   */
+  @Test
+  void freshArraysRecordNoElements() {
+    String generated = compiled.generatedSource("demo.ArrayCodeGrad");
+    String forward = generated.substring(generated.indexOf("static double freshPerRowForward"));
+    forward = forward.substring(0, forward.indexOf("\n  }\n"));
+    org.junit.jupiter.api.Assertions.assertFalse(forward.contains("ctx.pushDouble(logits["), forward);
+    org.junit.jupiter.api.Assertions.assertTrue(forward.contains("ctx.pushRef(logits)"), forward);
   }
 }
