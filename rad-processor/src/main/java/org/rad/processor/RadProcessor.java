@@ -23,6 +23,8 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import org.rad.processor.cuda.CudaPlan;
+import org.rad.processor.cuda.CudaPlanner;
 import org.rad.processor.diagnostics.CompileError;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter;
@@ -129,8 +131,20 @@ public final class RadProcessor extends AbstractProcessor {
         }
       }
       ClassName user = ClassName.get(type);
+      Map<String, CudaPlan> cuda = new LinkedHashMap<>();
+      for (ExecutableElement e : entries) {
+        if (!targetsCuda(e)) {
+          continue;
+        }
+        for (DifferentiatedMethod m : methods.values()) {
+          if (m.method().entry() && m.method().name().contentEquals(e.getSimpleName())
+              && m.method().params().size() == e.getParameters().size()) {
+            cuda.put(m.callee().name(), CudaPlanner.plan(m, methods.values()));
+          }
+        }
+      }
       JavaFile file = new GradClassWriter(user, gradClassName(type))
-          .write(methods, ClassDifferentiator.customHelpers(translated, translation.custom()), type);
+          .write(methods, ClassDifferentiator.customHelpers(translated, translation.custom()), cuda, type);
       file.writeTo(processingEnv.getFiler());
     } catch (CompileError e) {
       reporter.error(e.origin(), entries.get(0), e.getMessage());
@@ -142,6 +156,22 @@ public final class RadProcessor extends AbstractProcessor {
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
     }
+  }
+
+  /** Whether {@code @Differentiable(target = Target.CUDA)} is on {@code method}. */
+  private static boolean targetsCuda(ExecutableElement method) {
+    for (var mirror : method.getAnnotationMirrors()) {
+      if (!mirror.getAnnotationType().toString().equals("org.rad.annotations.Differentiable")) {
+        continue;
+      }
+      for (var entry : mirror.getElementValues().entrySet()) {
+        if (entry.getKey().getSimpleName().contentEquals("target")
+            && entry.getValue().getValue().toString().equals("CUDA")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

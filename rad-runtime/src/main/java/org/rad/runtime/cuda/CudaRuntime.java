@@ -1,0 +1,89 @@
+package org.rad.runtime.cuda;
+
+import java.util.logging.Logger;
+
+/**
+ * Whether the CUDA path can run, decided once per JVM: JCuda on the class path, its native
+ * libraries and a CUDA driver loading, and a device of compute capability 6.0 or higher. When not,
+ * {@link #session} returns null, the generated class runs its CPU code, and the reason is logged
+ * once (logger {@code org.rad.runtime.cuda}, level INFO).
+ *
+ * <p>The system property {@code rad.cuda} overrides the decision: {@code off} always runs on the
+ * CPU; {@code require} throws instead of falling back (for scripts that must measure the GPU).
+ */
+public final class CudaRuntime {
+  private static final Logger LOG = Logger.getLogger("org.rad.runtime.cuda");
+  private static final Object LOCK = new Object();
+  private static volatile boolean decided;
+  private static CudaBackend backend;
+  private static String whyNot;
+
+  private CudaRuntime() {}
+
+  /**
+   * A session for one gradient call that runs the kernels of {@code source} (loaded once under
+   * {@code module}), or null when the CUDA path is not available (then the caller runs its CPU
+   * code).
+   *
+   * @throws IllegalStateException if {@code rad.cuda=require} and no GPU is usable, or the module
+   *     does not compile
+   */
+  public static CudaSession session(String module, String source) {
+    CudaBackend b = backend();
+    if (b == null) {
+      if ("require".equals(System.getProperty("rad.cuda"))) {
+        throw new IllegalStateException("rad.cuda=require, but the CUDA path is not available: " + whyNot);
+      }
+      return null;
+    }
+    b.load(module, source);
+    return new CudaSession(b, module);
+  }
+
+  /** Whether the CUDA path is available (deciding it now if not yet done). */
+  public static boolean available() {
+    return backend() != null;
+  }
+
+  /** The device the CUDA path runs on, or why it does not run. */
+  public static String describe() {
+    CudaBackend b = backend();
+    return b != null ? b.describe() : "no GPU: " + whyNot;
+  }
+
+  private static CudaBackend backend() {
+    if (!decided) {
+      synchronized (LOCK) {
+        if (!decided) {
+          decide();
+          decided = true;
+        }
+      }
+    }
+    return backend;
+  }
+
+  private static void decide() {
+    if ("off".equals(System.getProperty("rad.cuda"))) {
+      whyNot = "the system property rad.cuda is off";
+    } else {
+      try {
+        Class.forName("jcuda.driver.JCudaDriver", false, CudaRuntime.class.getClassLoader());
+        // by reflection, so that nothing links against JCuda before this point
+        backend = (CudaBackend) Class.forName("org.rad.runtime.cuda.JCudaBackend").getDeclaredConstructor().newInstance();
+      } catch (ClassNotFoundException e) {
+        whyNot = "JCuda (org.jcuda:jcuda) is not on the class path";
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        // no native library, no driver, no device, too old a device
+        whyNot = String.valueOf(e.getCause());
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        whyNot = e.toString();
+      }
+    }
+    if (backend == null) {
+      LOG.info("rad: the CUDA path is not available (" + whyNot + "); Target.CUDA gradients run on the CPU");
+    } else {
+      LOG.info("rad: Target.CUDA gradients run on " + backend.describe());
+    }
+  }
+}
