@@ -138,6 +138,44 @@ class CudaKernelsTest {
     }
   }
 
+  /**
+   * The GPU path itself (host launches, device tape, swaps, adjoints, reductions, kernel bodies),
+   * with the kernels compiled as host C++ and run one thread after another: the same gradient as
+   * the CPU to 1e-10 relative, exactly and with one seed (so the same records are kept).
+   */
+  @ParameterizedTest
+  @MethodSource("cases")
+  void emulatedGpuPathGivesTheCpuGradient(Case c) throws Exception {
+    assumeTrue(CudaRuntime.emulateForTesting(), "SKIPPED: g++ is not on the PATH, so the kernels cannot be emulated here");
+    try {
+      Class<?> cpu = Compiled.compile("demo.OnCpu", c.source(false)).load("demo.OnCpuGrad");
+      Class<?> gpu = Compiled.compile("demo.OnGpu", c.source(true)).load("demo.OnGpuGrad");
+      int arity = c.args().length + 2;
+      long launches = org.rad.runtime.cuda.CudaSession.launches();
+      for (long seed : new long[] {-1, 7, 8}) {
+        RadContext a = seed < 0 ? RadContext.exact() : RadContext.seeded(seed);
+        RadContext b = seed < 0 ? RadContext.exact() : RadContext.seeded(seed);
+        for (int call = 0; call < 2; call++) {
+          double[] barCpu = new double[((double[]) c.args()[c.wrtIndex()]).length];
+          double[] barGpu = barCpu.clone();
+          double vCpu = (double) gradient(cpu, c.method(), arity).invoke(null, withBar(c.args(), c.wrtIndex(), barCpu, a));
+          double vGpu = (double) gradient(gpu, c.method(), arity).invoke(null, withBar(c.args(), c.wrtIndex(), barGpu, b));
+          assertEquals(vCpu, vGpu, 1e-10 * Math.abs(vCpu), "value, seed " + seed);
+          double norm = 0;
+          for (double x : barCpu) {
+            norm = Math.max(norm, Math.abs(x));
+          }
+          for (int k = 0; k < barCpu.length; k++) {
+            assertEquals(barCpu[k], barGpu[k], 1e-10 * norm, "gradient component " + k + ", seed " + seed + ", call " + call);
+          }
+        }
+      }
+      assertThat(org.rad.runtime.cuda.CudaSession.launches()).isGreaterThan(launches);
+    } finally {
+      CudaRuntime.resetForTesting();
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("cases")
   void everyGeneratedModuleCompilesWithNvcc(Case c) throws Exception {

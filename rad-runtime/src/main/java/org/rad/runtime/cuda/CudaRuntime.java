@@ -51,6 +51,36 @@ public final class CudaRuntime {
     return b != null ? b.describe() : "no GPU: " + whyNot;
   }
 
+  /**
+   * For tests without a GPU: from now on every {@code Target.CUDA} gradient runs its GPU path with
+   * the kernels compiled by {@code g++} as host C++ and run one thread after another (see
+   * EmulatedBackend): the generated host code, device tape and kernel bodies are exercised, not a
+   * GPU. Returns false (and changes nothing) when g++ is not on the PATH.
+   */
+  public static boolean emulateForTesting() {
+    try {
+      if (!Nvcc.run(java.util.List.of("g++", "--version"), null).startsWith("ok")) {
+        return false;
+      }
+    } catch (java.io.IOException e) {
+      return false;
+    }
+    synchronized (LOCK) {
+      backend = new EmulatedBackend();
+      whyNot = null;
+      decided = true;
+    }
+    return true;
+  }
+
+  /** For tests: forgets the backend; the next use decides again (the GPU, or the CPU code). */
+  public static void resetForTesting() {
+    synchronized (LOCK) {
+      backend = null;
+      decided = false;
+    }
+  }
+
   private static CudaBackend backend() {
     if (!decided) {
       synchronized (LOCK) {
@@ -75,9 +105,9 @@ public final class CudaRuntime {
         whyNot = "JCuda (org.jcuda:jcuda) is not on the class path";
       } catch (java.lang.reflect.InvocationTargetException e) {
         // no native library, no driver, no device, too old a device
-        whyNot = String.valueOf(e.getCause());
+        whyNot = String.valueOf(e.getCause()).lines().findFirst().orElse("").trim();
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-        whyNot = e.toString();
+        whyNot = e.toString().lines().findFirst().orElse("").trim();
       }
     }
     if (backend == null) {

@@ -22,6 +22,8 @@ public final class CudaSession implements AutoCloseable {
   static final int BLOCK_X = 32;
   static final int BLOCK_Y = 8;
 
+  private static final java.util.concurrent.atomic.AtomicLong LAUNCHES = new java.util.concurrent.atomic.AtomicLong();
+
   private final CudaBackend backend;
   private final String module;
   private final List<DeviceArray> allocated = new ArrayList<>();
@@ -185,6 +187,7 @@ public final class CudaSession implements AutoCloseable {
     if (outer <= 0 || inner == 0) {
       return;
     }
+    LAUNCHES.incrementAndGet();
     Object[] raw = new Object[args.length];
     for (int k = 0; k < args.length; k++) {
       raw[k] = args[k] instanceof DeviceArray d ? d.pointer : args[k];
@@ -195,6 +198,11 @@ public final class CudaSession implements AutoCloseable {
       backend.launch(module, kernel, (int) ((inner + BLOCK_X - 1) / BLOCK_X), (int) ((outer + BLOCK_Y - 1) / BLOCK_Y),
           BLOCK_X, BLOCK_Y, raw);
     }
+  }
+
+  /** How many kernels this JVM has launched (for checks that the GPU path ran). */
+  public static long launches() {
+    return LAUNCHES.get();
   }
 
   /** Throws if two arrays a kernel writes, or one it writes and one it reads, are the same array. */

@@ -122,7 +122,7 @@ final class JCudaBackend implements CudaBackend {
   }
 
   @Override
-  public Object alloc(long doubles) {
+  public synchronized Object alloc(long doubles) {
     cuCtxSetCurrent(context);
     CUdeviceptr p = new CUdeviceptr();
     cuMemAlloc(p, Math.max(1, doubles) * Sizeof.DOUBLE);
@@ -131,19 +131,22 @@ final class JCudaBackend implements CudaBackend {
   }
 
   @Override
-  public void free(Object pointer) {
+  public synchronized void free(Object pointer) {
+    cuCtxSetCurrent(context);
     cuMemFree((CUdeviceptr) pointer);
   }
 
   @Override
-  public void zero(Object pointer, long doubles) {
+  public synchronized void zero(Object pointer, long doubles) {
+    cuCtxSetCurrent(context);
     if (doubles > 0) {
       cuMemsetD8((CUdeviceptr) pointer, (byte) 0, doubles * Sizeof.DOUBLE);
     }
   }
 
   @Override
-  public void upload(Object pointer, long offset, double[] from) {
+  public synchronized void upload(Object pointer, long offset, double[] from) {
+    cuCtxSetCurrent(context);
     if (from.length > 0) {
       cuMemcpyHtoD(((CUdeviceptr) pointer).withByteOffset(offset * Sizeof.DOUBLE), Pointer.to(from),
           (long) from.length * Sizeof.DOUBLE);
@@ -151,7 +154,8 @@ final class JCudaBackend implements CudaBackend {
   }
 
   @Override
-  public void download(Object pointer, long offset, double[] to) {
+  public synchronized void download(Object pointer, long offset, double[] to) {
+    cuCtxSetCurrent(context);
     if (to.length > 0) {
       cuMemcpyDtoH(Pointer.to(to), ((CUdeviceptr) pointer).withByteOffset(offset * Sizeof.DOUBLE),
           (long) to.length * Sizeof.DOUBLE);
@@ -159,14 +163,16 @@ final class JCudaBackend implements CudaBackend {
   }
 
   @Override
-  public void copy(Object to, Object from, long doubles) {
+  public synchronized void copy(Object to, Object from, long doubles) {
+    cuCtxSetCurrent(context);
     if (doubles > 0) {
       cuMemcpyDtoD((CUdeviceptr) to, (CUdeviceptr) from, doubles * Sizeof.DOUBLE);
     }
   }
 
   @Override
-  public void launch(String module, String kernel, int gridX, int gridY, int blockX, int blockY, Object[] args) {
+  public synchronized void launch(String module, String kernel, int gridX, int gridY, int blockX, int blockY, Object[] args) {
+    cuCtxSetCurrent(context);
     Pointer[] params = new Pointer[args.length];
     for (int k = 0; k < args.length; k++) {
       Object a = args[k];
@@ -186,7 +192,8 @@ final class JCudaBackend implements CudaBackend {
   }
 
   @Override
-  public void synchronize() {
+  public synchronized void synchronize() {
+    cuCtxSetCurrent(context);
     cuCtxSynchronize();
   }
 }

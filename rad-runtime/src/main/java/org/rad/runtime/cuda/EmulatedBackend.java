@@ -1,0 +1,252 @@
+package org.rad.runtime.cuda;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link CudaBackend} without a GPU, for tests: each module is compiled by {@code g++} as host
+ * C++ (the CUDA qualifiers defined away, {@code atomicAdd} a plain add, the warp reduction a plain
+ * add, {@code RAD_EMULATE} defined) together with a small command loop, and runs as a child
+ * process; a launch runs every thread of the grid one after another. It checks the generated host
+ * code (launch arguments, device tape, swaps, adjoints, reductions) and the kernel bodies against
+ * the CPU gradient; it says nothing about races between threads or the accuracy of the device's
+ * math functions, which only a GPU run checks.
+ */
+final class EmulatedBackend implements CudaBackend {
+  private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)");
+
+  private final Map<String, Module> modules = new HashMap<>();
+  private final Map<Long, Module> owners = new HashMap<>();
+
+  /** One compiled module: its process and the pipes to it. */
+  private static final class Module {
+    final Process process;
+    final BufferedWriter in;
+    final BufferedReader out;
+
+    Module(Process process) {
+      this.process = process;
+      this.in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII));
+      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+    }
+
+    synchronized String call(String command) {
+      try {
+        in.write(command);
+        in.write('\n');
+        in.flush();
+        String line = out.readLine();
+        if (line == null || line.startsWith("error")) {
+          throw new IllegalStateException("emulated module failed on '" + abbreviate(command) + "': " + line);
+        }
+        return line;
+      } catch (IOException e) {
+        throw new IllegalStateException("emulated module died: " + e.getMessage(), e);
+      }
+    }
+
+    private static String abbreviate(String s) {
+      return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+  }
+
+  /** Device pointers of the emulation: the owning module and the id there. */
+  private record Handle(Module module, long id) {}
+
+  private Module current;
+
+  @Override
+  public String describe() {
+    return "CPU emulation of the kernels (g++, one thread after another); not a GPU";
+  }
+
+  @Override
+  public synchronized void load(String name, String source) {
+    Module m = modules.get(name);
+    if (m == null) {
+      m = compile(name, source);
+      modules.put(name, m);
+    }
+    current = m;
+  }
+
+  private static Module compile(String name, String source) {
+    StringBuilder c = new StringBuilder("""
+        #define RAD_EMULATE 1
+        #include <math.h>
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #include <string>
+        #include <vector>
+        #define __global__
+        #define __device__
+        #define __host__
+        struct rad_dim3 { unsigned x, y, z; };
+        static rad_dim3 threadIdx, blockIdx, blockDim;
+        static double atomicAdd(double* a, double v) { double o = *a; *a += v; return o; }
+        static double __longlong_as_double(long long x) { double d; memcpy(&d, &x, 8); return d; }
+        """);
+    c.append(source);
+    c.append("""
+
+        // ---- the command loop of the emulation ----
+        static std::vector<double*> rad_mem;
+        union rad_arg { long long i; double d; void* p; };
+        static void rad_print(double v) {
+          if (v != v) printf(" NaN"); else if (v == INFINITY) printf(" Infinity");
+          else if (v == -INFINITY) printf(" -Infinity"); else printf(" %a", v);
+        }
+        int main(void) {
+          char cmd[64];
+          while (scanf("%63s", cmd) == 1) {
+            std::string c(cmd);
+            if (c == "alloc") { long long n; scanf("%lld", &n); rad_mem.push_back((double*) calloc(n > 0 ? n : 1, 8));
+              printf("%zu\\n", rad_mem.size() - 1); }
+            else if (c == "free") { long long id; scanf("%lld", &id); free(rad_mem[id]); rad_mem[id] = 0; printf("ok\\n"); }
+            else if (c == "zero") { long long id, n; scanf("%lld %lld", &id, &n); memset(rad_mem[id], 0, n * 8); printf("ok\\n"); }
+            else if (c == "copy") { long long to, from, n; scanf("%lld %lld %lld", &to, &from, &n);
+              memcpy(rad_mem[to], rad_mem[from], n * 8); printf("ok\\n"); }
+            else if (c == "up") { long long id, off, n; scanf("%lld %lld %lld", &id, &off, &n); char tok[64];
+              for (long long k = 0; k < n; k++) { scanf("%63s", tok); rad_mem[id][off + k] = strtod(tok, 0); } printf("ok\\n"); }
+            else if (c == "down") { long long id, off, n; scanf("%lld %lld %lld", &id, &off, &n); printf("ok");
+              for (long long k = 0; k < n; k++) rad_print(rad_mem[id][off + k]); printf("\\n"); }
+            else if (c == "launch") {
+              char name[256]; unsigned gx, gy, bx, by; int nargs; scanf("%255s %u %u %u %u %d", name, &gx, &gy, &bx, &by, &nargs);
+              std::vector<rad_arg> a(nargs > 0 ? nargs : 1); char kind[8], tok[64];
+              for (int k = 0; k < nargs; k++) { scanf("%7s %63s", kind, tok);
+                if (kind[0] == 'd') a[k].d = strtod(tok, 0); else if (kind[0] == 'p') a[k].p = rad_mem[atoll(tok)];
+                else a[k].i = strtoll(tok, 0, 10); }
+              blockDim.x = bx; blockDim.y = by; blockDim.z = 1;
+              bool found = false;
+        """);
+    Matcher m = KERNEL.matcher(source);
+    while (m.find()) {
+      List<String> args = new ArrayList<>();
+      String[] params = m.group(2).split(",");
+      for (int k = 0; k < params.length; k++) {
+        String p = params[k].trim();
+        String cast = p.startsWith("double*") ? "(double*) a[" + k + "].p" : p.startsWith("double ") ? "a[" + k + "].d"
+            : p.startsWith("int ") ? "(int) a[" + k + "].i" : p.startsWith("unsigned long long ") ? "(unsigned long long) a[" + k + "].i"
+            : "a[" + k + "].i";
+        args.add(cast);
+      }
+      c.append("      if (!strcmp(name, \"").append(m.group(1)).append("\")) { found = true;\n")
+          .append("        for (unsigned y = 0; y < gy; y++) for (unsigned x = 0; x < gx; x++)\n")
+          .append("          for (unsigned ty = 0; ty < by; ty++) for (unsigned tx = 0; tx < bx; tx++) {\n")
+          .append("            blockIdx.x = x; blockIdx.y = y; threadIdx.x = tx; threadIdx.y = ty;\n")
+          .append("            ").append(m.group(1)).append("(").append(String.join(", ", args)).append(");\n")
+          .append("          }\n      }\n");
+    }
+    c.append("""
+              printf(found ? "ok\\n" : "error: no kernel %s\\n", name);
+            } else { printf("error: unknown command %s\\n", cmd); }
+            fflush(stdout);
+          }
+          return 0;
+        }
+        """);
+    try {
+      Path dir = Files.createTempDirectory("rad-emulate");
+      Path src = dir.resolve("module.cpp");
+      Path exe = dir.resolve("module");
+      Files.writeString(src, c.toString());
+      String log = Nvcc.run(List.of("g++", "-O1", "-w", "-o", exe.toString(), src.toString()), dir);
+      if (!log.startsWith("ok")) {
+        throw new IllegalStateException("g++ failed on the emulation of " + name + " (" + src + "):\n" + log);
+      }
+      Process p = new ProcessBuilder(exe.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Module module = new Module(p);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        p.destroy();
+        try {
+          p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      return module;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not build the emulation of " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Object alloc(long doubles) {
+    return new Handle(current, Long.parseLong(current.call("alloc " + doubles).trim()));
+  }
+
+  @Override
+  public void free(Object pointer) {
+    Handle h = (Handle) pointer;
+    h.module().call("free " + h.id());
+  }
+
+  @Override
+  public void zero(Object pointer, long doubles) {
+    Handle h = (Handle) pointer;
+    h.module().call("zero " + h.id() + " " + doubles);
+  }
+
+  @Override
+  public void upload(Object pointer, long offset, double[] from) {
+    Handle h = (Handle) pointer;
+    StringBuilder b = new StringBuilder("up ").append(h.id()).append(' ').append(offset).append(' ').append(from.length);
+    for (double v : from) {
+      b.append(' ').append(Double.toHexString(v));
+    }
+    h.module().call(b.toString());
+  }
+
+  @Override
+  public void download(Object pointer, long offset, double[] to) {
+    Handle h = (Handle) pointer;
+    String[] parts = h.module().call("down " + h.id() + " " + offset + " " + to.length).trim().split(" ");
+    for (int k = 0; k < to.length; k++) {
+      to[k] = Double.parseDouble(parts[k + 1]);
+    }
+  }
+
+  @Override
+  public void copy(Object to, Object from, long doubles) {
+    Handle t = (Handle) to;
+    t.module().call("copy " + t.id() + " " + ((Handle) from).id() + " " + doubles);
+  }
+
+  @Override
+  public void launch(String module, String kernel, int gridX, int gridY, int blockX, int blockY, Object[] args) {
+    Module m = modules.get(module);
+    StringBuilder b = new StringBuilder("launch ").append(kernel).append(' ').append(gridX).append(' ').append(gridY)
+        .append(' ').append(blockX).append(' ').append(blockY).append(' ').append(args.length);
+    for (Object a : args) {
+      if (a instanceof Double d) {
+        b.append(" d ").append(Double.toHexString(d));
+      } else if (a instanceof Handle h) {
+        b.append(" p ").append(h.id());
+      } else if (a instanceof Integer || a instanceof Long) {
+        b.append(" i ").append(a);
+      } else {
+        throw new IllegalArgumentException("kernel argument " + a);
+      }
+    }
+    m.call(b.toString());
+  }
+
+  @Override
+  public void synchronize() {
+    // every command is answered after it ran
+  }
+}
