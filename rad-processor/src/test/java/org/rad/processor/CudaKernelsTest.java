@@ -230,6 +230,36 @@ class CudaKernelsTest {
               return s;
             }
             """),
+        new RejectionTest.Rejected("scalar carried across iterations", "the loop carries p from one iteration to the next", """
+            @Differentiable(wrt = "w", target = org.rad.annotations.Target.CUDA)
+            static double f(double[] w, int n) {
+              double[] a = new double[n];
+              for (int i = 0; i < n; i++) {
+                a[i] = w[i] * w[i];
+              }
+              double p = 1;
+              for (int i = 0; i < n; i++) { // <- here
+                p = p * 0.5 + a[i];
+              }
+              return p;
+            }
+            """),
+        new RejectionTest.Rejected("value left by the last iteration (recorded before each overwrite)", "the loop carries t", """
+            @Differentiable(wrt = "w", target = org.rad.annotations.Target.CUDA)
+            static double f(double[] w, int n) {
+              double[] a = new double[n];
+              double t = 0;
+              for (int i = 0; i < n; i++) { // <- here
+                t = i * 0.5;
+                a[i] = t * w[i];
+              }
+              double s = t;
+              for (int i = 0; i < n; i++) {
+                s += a[i];
+              }
+              return s;
+            }
+            """),
         new RejectionTest.Rejected("nothing parallel", "[RadCuda] the method f cannot run on the GPU", """
             @Differentiable(target = org.rad.annotations.Target.CUDA)
             static double f(double x) { // <- here

@@ -93,7 +93,138 @@ public final class CudaPlanner {
     }
     checkHost(forward, device);
     checkHost(reverse, device);
-    return new CudaPlan(method, forward, reverse, List.copyOf(kernels), device, functions.required());
+    List<String> handedOver = new ArrayList<>();
+    method.handoff().forEach(v -> handedOver.add(v.name()));
+    if (method.result() != null) {
+      handedOver.add(method.result().name());
+    }
+    checkPrivatesStayInKernels(forward, name + "_forward", handedOver);
+    checkPrivatesStayInKernels(reverse, name + "_reverse", method.scalarParamAdjoints().stream().map(Var::name).toList());
+    // a sum that a kernel starts at zero needs the host's check only where the host touches it
+    java.util.Set<String> forwardNames = new java.util.HashSet<>();
+    java.util.Set<String> reverseNames = new java.util.HashSet<>();
+    hostNames(forward, forwardNames);
+    hostNames(reverse, reverseNames);
+    List<Kernel> checked = new ArrayList<>();
+    for (Kernel k : kernels) {
+      java.util.Set<String> host = k.name().startsWith(name + "_forward_") ? forwardNames : reverseNames;
+      List<Var> zero = k.zeroOnEntry().stream().filter(v -> host.contains(v.name())).toList();
+      checked.add(new Kernel(k.name(), k.origin(), k.outer(), k.inner(), k.body(), k.arrays(), k.atomicArrays(),
+          k.writtenArrays(), k.scalars(), k.locals(), zero, k.reductions(), k.records(), k.pops()));
+    }
+    return new CudaPlan(method, forward, reverse, List.copyOf(checked), device, functions.required());
+  }
+
+  /**
+   * A thread's private scalars and loop indices exist only in the kernel: the host must not read
+   * what a sequential loop would have left in them.
+   */
+  private void checkPrivatesStayInKernels(Stmt.Block sweep, String prefix, List<String> readAfter) {
+    java.util.Set<String> hostReads = new java.util.HashSet<>(readAfter);
+    hostReads(sweep, hostReads);
+    for (Kernel k : kernels) {
+      if (!k.name().startsWith(prefix + "_")) {
+        continue;
+      }
+      List<Var> privates = new ArrayList<>(k.locals());
+      privates.add(k.outer().var());
+      if (k.inner() != null) {
+        privates.add(k.inner().var());
+      }
+      for (Var v : privates) {
+        if (hostReads.contains(v.name())) {
+          throw error(k.origin(), "this loop, whose iterations leave " + v.name() + " for the code after it,",
+              "on the GPU every iteration has its own " + v.name() + "; assign it again after the loop");
+        }
+      }
+    }
+  }
+
+  /** Every name the host statements mention. */
+  private static void hostNames(Stmt s, java.util.Set<String> out) {
+    if (CudaPlan.isLaunch(s) >= 0) {
+      return;
+    }
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> hostNames(c, out));
+      return;
+    }
+    if (s instanceof Stmt.Declare d) {
+      out.add(d.var().name());
+    } else if (s instanceof Stmt.Step st) {
+      out.add(st.var().name());
+    }
+    if (s instanceof Stmt.If i) {
+      ParallelLoops.walkExprs(new Stmt.If(i.condition(), Stmt.Block.of(List.of()), null, i.origin()), e -> add(e, out));
+      hostNames(i.whenTrue(), out);
+      if (i.whenFalse() != null) {
+        hostNames(i.whenFalse(), out);
+      }
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(c -> hostNames(c, out));
+      f.update().forEach(c -> hostNames(c, out));
+      if (f.condition() != null) {
+        org.rad.processor.ir.Exprs.walk(f.condition(), e -> add(e, out));
+      }
+      hostNames(f.body(), out);
+    } else if (s instanceof Stmt.While w) {
+      org.rad.processor.ir.Exprs.walk(w.condition(), e -> add(e, out));
+      hostNames(w.body(), out);
+    } else {
+      ParallelLoops.walkExprs(s, e -> add(e, out));
+    }
+  }
+
+  private static void add(Expr e, java.util.Set<String> out) {
+    if (e instanceof Expr.Ref r) {
+      out.add(r.var().name());
+    }
+  }
+
+  /** Names that host statements read (the targets of plain assignments are not reads). */
+  private static void hostReads(Stmt s, java.util.Set<String> out) {
+    if (CudaPlan.isLaunch(s) >= 0) {
+      return;
+    }
+    java.util.function.Consumer<Expr> reads = e -> org.rad.processor.ir.Exprs.walk(e, x -> {
+      if (x instanceof Expr.Ref r) {
+        out.add(r.var().name());
+      }
+    });
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> hostReads(c, out));
+    } else if (s instanceof Stmt.Declare d) {
+      if (d.init() != null) {
+        reads.accept(d.init());
+      }
+    } else if (s instanceof Stmt.Assign a) {
+      reads.accept(a.value());
+      if (!(a.target() instanceof Expr.Ref) || a.op() != Stmt.AssignOp.SET) {
+        reads.accept(a.target());
+      }
+    } else if (s instanceof Stmt.Step st) {
+      out.add(st.var().name());
+    } else if (s instanceof Stmt.Call c) {
+      reads.accept(c.call());
+    } else if (s instanceof Stmt.If i) {
+      reads.accept(i.condition());
+      hostReads(i.whenTrue(), out);
+      if (i.whenFalse() != null) {
+        hostReads(i.whenFalse(), out);
+      }
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(c -> hostReads(c, out));
+      if (f.condition() != null) {
+        reads.accept(f.condition());
+      }
+      f.update().forEach(c -> hostReads(c, out));
+      hostReads(f.body(), out);
+    } else if (s instanceof Stmt.While w) {
+      reads.accept(w.condition());
+      hostReads(w.body(), out);
+    } else if (s instanceof Stmt.Return r && r.value() != null) {
+      reads.accept(r.value());
+    }
   }
 
   private static CompileError error(Origin origin, String what, String why) {

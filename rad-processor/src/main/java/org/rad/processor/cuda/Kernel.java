@@ -22,6 +22,8 @@ import org.rad.processor.ir.Var;
  * @param writtenArrays the names of the arrays it writes
  * @param scalars the host values it reads, in parameter order
  * @param locals the scalars private to a thread (declared in the kernel, starting at zero)
+ * @param zeroOnEntry the locals that rely on starting at zero (sums reset at the end of each
+ *     iteration, as a reverse sweep's adjoint temporaries are): the host checks they are zero
  * @param reductions scalars summed over all threads: the host adds the total after the launch
  * @param records the records the body takes or regenerates, in order
  * @param pops whether the records are pops (a reverse sweep's kernel) rather than pushes
@@ -37,6 +39,7 @@ public record Kernel(
     Set<String> writtenArrays,
     List<Var> scalars,
     List<Var> locals,
+    List<Var> zeroOnEntry,
     List<Var> reductions,
     List<Record> records,
     boolean pops) {

@@ -158,8 +158,20 @@ final class ParallelLoops {
         inners.add(l);
       }
       List<Stmt> pre = body.subList(0, loops.get(0));
+      Set<String> writtenInInner = new HashSet<>();
+      for (int k : loops) {
+        collectWrites(((Stmt.For) body.get(k)).body(), writtenInInner);
+      }
       for (Stmt s : pre) {
         requirePure(s);
+        Set<String> read = new HashSet<>();
+        collectReads(s, read);
+        for (String v : read) {
+          if (writtenInInner.contains(v)) {
+            throw new NotParallel(s.origin(), "the outer loop reads " + v + ", which its inner loop wrote in the"
+                + " previous iteration; its iterations are not independent");
+          }
+        }
       }
       if (loops.size() == 1) {
         Stmt.For inner = (Stmt.For) body.get(loops.get(0));
@@ -345,6 +357,7 @@ final class ParallelLoops {
       (e.kind == Event.READ ? read : written).putIfAbsent(e.var.name(), e.var);
     }
     List<Var> locals = new ArrayList<>();
+    List<Var> zeroOnEntry = new ArrayList<>();
     List<Var> reductions = new ArrayList<>();
     for (Var v : written.values()) {
       Event first = null;
@@ -365,8 +378,11 @@ final class ParallelLoops {
         }
       }
       boolean privateValue = first != null && first.kind == Event.SET && first.definite;
-      if (privateValue || resetAtEnd(body, v)) {
+      if (privateValue) {
         locals.add(v);
+      } else if (resetAtEnd(body, v)) {
+        locals.add(v);
+        zeroOnEntry.add(v);
       } else if (onlyUpdates && !readInBody && v.type() == Type.DOUBLE) {
         reductions.add(v);
       } else {
@@ -401,7 +417,7 @@ final class ParallelLoops {
       }
     }
     return new Kernel(name, origin, outer, inner, List.copyOf(body), List.copyOf(arrays.values()), atomic, writtenArrays,
-        scalars, locals, reductions, records, pops != null && pops);
+        scalars, locals, zeroOnEntry, reductions, records, pops != null && pops);
   }
 
   /** Whether the last top-level statement of {@code body} that writes {@code v} sets it to zero. */

@@ -26,6 +26,23 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
     this.plan = plan;
   }
 
+  /**
+   * The records of a kernel in push order ({@code "sampled site 1, double"}): a reverse kernel's
+   * pops, read backwards, must name the same, which the session checks at run time.
+   */
+  static String recordsTag(Kernel k) {
+    List<String> tags = new ArrayList<>();
+    for (Kernel.Record r : k.records()) {
+      String tag = r.fraction() != null ? "sampled site " + org.rad.processor.ir.IrText.of(r.call().args().get(0)) : "double";
+      if (k.pops()) {
+        tags.add(0, tag);
+      } else {
+        tags.add(tag);
+      }
+    }
+    return String.join(", ", tags);
+  }
+
   @Override
   public boolean isDevice(String name) {
     return plan.deviceArrays().contains(name);
@@ -55,9 +72,12 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
       args.add(CodeBlock.of("($L)", p.expr(k.inner().lo())));
       args.add(CodeBlock.of("$$inner"));
     }
+    for (Var z : k.zeroOnEntry()) {
+      out.addStatement("$T.requireZero($S, $S, $L)", CUDA_SESSION, k.name(), z.name(), z.name());
+    }
     if (!k.records().isEmpty()) {
       String slots = k.records().size() + "L * $outer" + (k.twoDimensional() ? " * $inner" : "");
-      out.addStatement("long $$base = cs.$L($L)", k.pops() ? "popSlots" : "pushSlots", slots);
+      out.addStatement("long $$base = cs.$L($L, $S)", k.pops() ? "popSlots" : "pushSlots", slots, recordsTag(k));
     }
     for (int x = 0; x < k.arrays().size(); x++) {
       Var a = k.arrays().get(x);

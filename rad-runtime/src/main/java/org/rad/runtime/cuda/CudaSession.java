@@ -136,7 +136,29 @@ public final class CudaSession implements AutoCloseable {
    * Reserves {@code slots} records on the device tape for the kernel about to run (a forward
    * sweep's) and returns the first; grows the tape when needed.
    */
-  public long pushSlots(long slots) {
+  public long pushSlots(long slots, String records) {
+    held.push(new Held(slots, records));
+    return pushSlots(slots);
+  }
+
+  /**
+   * Releases the slots of the kernel that pushed {@code records} last; throws if the last slots
+   * pushed were another kernel's, or another number (the sweeps would be out of step).
+   */
+  public long popSlots(long slots, String records) {
+    Held last = held.poll();
+    if (last == null || last.slots() != slots || !last.records().equals(records)) {
+      throw new IllegalStateException("device tape out of step: a reverse kernel regenerates " + slots + " records "
+          + records + ", but the last ones taken were " + (last == null ? "none" : last.slots() + " " + last.records()));
+    }
+    return popSlots(slots);
+  }
+
+  private record Held(long slots, String records) {}
+
+  private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+
+  long pushSlots(long slots) {
     long base = tapeTop;
     long need = base + slots;
     if (tape == null || need > tape.size()) {
@@ -157,7 +179,7 @@ public final class CudaSession implements AutoCloseable {
   }
 
   /** Releases the last {@code slots} records (a reverse sweep's kernel pops them) and returns the first. */
-  public long popSlots(long slots) {
+  long popSlots(long slots) {
     if (slots > tapeTop) {
       throw new IllegalStateException("device tape underflow: " + slots + " records popped, " + tapeTop + " held");
     }
@@ -205,6 +227,17 @@ public final class CudaSession implements AutoCloseable {
     return LAUNCHES.get();
   }
 
+  /**
+   * Throws unless {@code value} is zero: a kernel starts every thread's copy of a sum that the
+   * loop resets at the end of each iteration at zero, which is right only if it was zero before.
+   */
+  public static void requireZero(String kernel, String name, double value) {
+    if (value != 0) {
+      throw new IllegalStateException(kernel + ": " + name + " is " + value + " before the loop, but the kernel"
+          + " starts each iteration's " + name + " at zero");
+    }
+  }
+
   /** Throws if two arrays a kernel writes, or one it writes and one it reads, are the same array. */
   public static void requireDistinct(String kernel, DeviceArray written, DeviceArray other) {
     if (written == other) {
@@ -224,6 +257,7 @@ public final class CudaSession implements AutoCloseable {
       }
       allocated.clear();
       shadows.clear();
+      held.clear();
       reduction = null;
       if (tape != null) {
         backend.free(tape.pointer);
