@@ -68,6 +68,12 @@ class CudaRngTest {
     Path exe = dir.resolve("rng");
     run(List.of(compiler, "-O2", "-o", exe.toString(), src.toString()));
     List<String> device = List.of(run(List.of(exe.toString())).split("\n"));
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
 
     List<String> java = new ArrayList<>();
     long[] keys = new long[KEYS.length];

@@ -25,8 +25,9 @@ public final class CudaRuntime {
    * {@code module}), or null when the CUDA path is not available (then the caller runs its CPU
    * code).
    *
-   * @throws IllegalStateException if {@code rad.cuda=require} and no GPU is usable, or the module
-   *     does not compile
+   * @throws IllegalStateException if {@code rad.cuda=require} and no GPU is usable or the module
+   *     does not load (without it, a module that does not load, for lack of NVRTC and nvcc say, is
+   *     logged once and the method runs on the CPU)
    */
   public static CudaSession session(String module, String source) {
     CudaBackend b = backend();
@@ -36,9 +37,24 @@ public final class CudaRuntime {
       }
       return null;
     }
-    b.load(module, source);
+    if (FAILED.contains(module)) {
+      return null;
+    }
+    try {
+      b.load(module, source);
+    } catch (RuntimeException | LinkageError e) {
+      if ("require".equals(System.getProperty("rad.cuda"))) {
+        throw new IllegalStateException("rad.cuda=require, but the CUDA module " + module + " does not load", e);
+      }
+      // no NVRTC and no nvcc, or a compile error: this method runs on the CPU from now on
+      FAILED.add(module);
+      LOG.warning("rad: the CUDA module " + module + " does not load (" + e.getMessage() + "); it runs on the CPU");
+      return null;
+    }
     return new CudaSession(b, module);
   }
+
+  private static final java.util.Set<String> FAILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Whether the CUDA path is available (deciding it now if not yet done). */
   public static boolean available() {
@@ -76,6 +92,7 @@ public final class CudaRuntime {
   /** For tests: forgets the backend; the next use decides again (the GPU, or the CPU code). */
   public static void resetForTesting() {
     synchronized (LOCK) {
+      FAILED.clear();
       backend = null;
       decided = false;
     }

@@ -166,7 +166,8 @@ final class EmulatedBackend implements CudaBackend {
       Files.writeString(src, c.toString());
       String log = Nvcc.run(List.of("g++", "-O1", "-w", "-o", exe.toString(), src.toString()), dir);
       if (!log.startsWith("ok")) {
-        throw new IllegalStateException("g++ failed on the emulation of " + name + " (" + src + "):\n" + log);
+        deleteAll(dir);
+        throw new IllegalStateException("g++ failed on the emulation of " + name + ":\n" + log);
       }
       Process p = new ProcessBuilder(exe.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       Module module = new Module(p);
@@ -177,10 +178,22 @@ final class EmulatedBackend implements CudaBackend {
         } catch (InterruptedException ignored) {
           Thread.currentThread().interrupt();
         }
+        deleteAll(dir);
       }));
       return module;
     } catch (IOException e) {
       throw new IllegalStateException("could not build the emulation of " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteAll(Path dir) {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException ignored) {
+      // a temporary directory left behind
     }
   }
 

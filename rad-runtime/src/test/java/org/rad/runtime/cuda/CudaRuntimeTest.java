@@ -37,6 +37,17 @@ class CudaRuntimeTest {
   }
 
   @Test
+  void aModuleThatDoesNotLoadRunsOnTheCpu() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(CudaRuntime.emulateForTesting(), "SKIPPED: no g++ for the emulated backend");
+    assertNull(CudaRuntime.session("broken", "this is not CUDA C"));
+    assertNull(CudaRuntime.session("broken", "this is not CUDA C"), "and stays on the CPU without trying again");
+    System.setProperty("rad.cuda", "require");
+    CudaRuntime.resetForTesting();
+    CudaRuntime.emulateForTesting();
+    assertThrows(IllegalStateException.class, () -> CudaRuntime.session("broken", "this is not CUDA C"));
+  }
+
+  @Test
   void requireThrowsInsteadOfFallingBack() {
     System.setProperty("rad.cuda", "off");
     CudaRuntime.resetForTesting();
