@@ -96,7 +96,30 @@ class CudaKernelsTest {
               }
               return total;
             }
-            """, "f", new Object[] {new double[] {0.5, -0.2, 0.1}, 6, 5}, 0));
+            """, "f", new Object[] {new double[] {0.5, -0.2, 0.1}, 6, 5}, 0),
+        new Case("two inner loops of one outer loop: one kernel each, the last one adds the outer scalar's adjoint", """
+            @Differentiable(wrt = "w")
+            static double f(double[] w, int n, int m) {
+              double[][] a = new double[n][m];
+              double[][] b = new double[n][m];
+              for (int i = 0; i < n; i++) {
+                double scale = Math.cos(w[i]);
+                for (int j = 0; j < m; j++) {
+                  a[i][j] = w[i] * scale * (j + 1);
+                }
+                for (int k = m - 1; k >= 0; k--) {
+                  b[i][k] = Math.exp(0.1 * a[i][k]) * a[i][k] + Math.abs(w[(i + k) % n]);
+                }
+              }
+              double s = 0;
+              for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                  s -= b[i][j] / (1 + j);
+                }
+              }
+              return s;
+            }
+            """, "f", new Object[] {new double[] {0.5, -0.2, 0.1, 1.3, -0.7}, 5, 4}, 0));
   }
 
   private static Object[] withBar(Object[] args, int wrt, double[] bar, RadContext ctx) {
@@ -254,6 +277,20 @@ class CudaKernelsTest {
                 a[i] = t * w[i];
               }
               double s = t;
+              for (int i = 0; i < n; i++) {
+                s += a[i];
+              }
+              return s;
+            }
+            """),
+        new RejectionTest.Rejected("a branch bit in a kernel (Math.max)", "ctx.pushBit", """
+            @Differentiable(wrt = "w", target = org.rad.annotations.Target.CUDA)
+            static double f(double[] w, int n) {
+              double[] a = new double[n];
+              for (int i = 0; i < n; i++) { // <- here
+                a[i] = Math.max(w[i], 0) * w[i];
+              }
+              double s = 0;
               for (int i = 0; i < n; i++) {
                 s += a[i];
               }

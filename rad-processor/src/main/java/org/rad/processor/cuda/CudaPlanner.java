@@ -240,6 +240,9 @@ public final class CudaPlanner {
     return new Stmt.Block(out, b.origin());
   }
 
+  /** Why the loop nest being rewritten (as a host loop) could not be kernels itself; null at the top. */
+  private String enclosing;
+
   private List<Stmt> rewrite(Stmt s, String prefix) {
     if (s instanceof Stmt.Block b) {
       return List.of(rewrite(b, prefix));
@@ -263,10 +266,19 @@ public final class CudaPlanner {
         return launches;
       } catch (ParallelLoops.NotParallel e) {
         if (containsLoop(f.body())) {
-          return List.of(new Stmt.For(f.init(), f.condition(), f.update(), rewrite(f.body(), prefix), f.origin()));
+          String outer = enclosing;
+          // a nest inside a time loop is expected to fail as a whole; keep the reason of a real nest
+          enclosing = outer != null ? outer : e.getMessage().startsWith("only counted") ? null : e.getMessage();
+          try {
+            return List.of(new Stmt.For(f.init(), f.condition(), f.update(), rewrite(f.body(), prefix), f.origin()));
+          } finally {
+            enclosing = outer;
+          }
         }
+        String why = enclosing == null ? e.getMessage()
+            : e.getMessage() + " (and the loop around it cannot be a kernel either: " + enclosing + ")";
         hostLoops.add(new ParallelLoops.NotParallel(e.origin == null || e.origin == Origin.SYNTHETIC ? f.origin() : e.origin,
-            e.getMessage()));
+            why));
         hostLoopStmts.add(f);
         return List.of(f);
       }

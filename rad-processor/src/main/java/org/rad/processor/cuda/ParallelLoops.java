@@ -3,7 +3,6 @@ package org.rad.processor.cuda;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -182,22 +181,45 @@ final class ParallelLoops {
         thread.addAll(post);
         bodies.add(thread);
       } else {
+        int last = loops.get(loops.size() - 1);
+        List<Stmt> post = body.subList(last + 1, body.size());
+        Stmt.For lastLoop = (Stmt.For) body.get(last);
+        checkPost(post, lastLoop.body());
+        Set<String> otherLoops = new HashSet<>();
+        for (int k = 0; k + 1 < loops.size(); k++) {
+          collectWrites(((Stmt.For) body.get(loops.get(k))).body(), otherLoops);
+        }
+        for (Stmt s : post) {
+          Set<String> read = new HashSet<>();
+          collectReads(s, read);
+          read.retainAll(otherLoops);
+          read.removeIf(v -> isArrayName(f.body(), v));
+          if (!read.isEmpty()) {
+            throw new NotParallel(s.origin(), "after its inner loops the outer loop reads " + read.iterator().next()
+                + ", which an inner loop other than the last computes; a kernel per inner loop cannot carry it");
+          }
+        }
         for (int k = 0; k < loops.size(); k++) {
-          int end = k + 1 < loops.size() ? loops.get(k + 1) : body.size();
+          int end = k + 1 < loops.size() ? loops.get(k + 1) : last + 1;
           if (end != loops.get(k) + 1) {
             throw new NotParallel(body.get(loops.get(k) + 1).origin(), "a nest with several inner loops runs as one kernel per"
-                + " inner loop, so no statements may follow or stand between them; move them before the first inner loop");
+                + " inner loop, so no statements may stand between them; move them before the first inner loop");
           }
           Stmt.For inner = (Stmt.For) body.get(loops.get(k));
           List<Stmt> thread = needed(pre, inner.body());
           thread.addAll(flatten(inner.body().stmts()));
+          if (k == loops.size() - 1) {
+            // the statements after the last inner loop use only its sums: its kernel runs them
+            thread = new ArrayList<>(needed(pre, Stmt.Block.of(concat(flatten(inner.body().stmts()), post))));
+            thread.addAll(flatten(inner.body().stmts()));
+            thread.addAll(post);
+          }
           bodies.add(thread);
         }
         requireNoScalarFlow(body, loops);
       }
     }
     // arrays: checked over the whole nest, so that distributing it over several kernels is legal
-    List<Access> all = new ArrayList<>();
     List<List<Access>> perKernel = new ArrayList<>();
     for (int k = 0; k < bodies.size(); k++) {
       List<Access> acc = new ArrayList<>();
@@ -205,9 +227,8 @@ final class ParallelLoops {
         arrayAccesses(s, acc);
       }
       perKernel.add(acc);
-      all.addAll(acc);
     }
-    Map<String, String> modes = arrayModes(all, outer, inners);
+    Map<String, String> modes = arrayModes(perKernel, outer, inners);
     List<Kernel> out = new ArrayList<>();
     for (int k = 0; k < bodies.size(); k++) {
       out.add(kernel(prefix + "_" + (next + k), f.origin(), outer, inners.get(k), bodies.get(k), perKernel.get(k), modes));
@@ -242,6 +263,7 @@ final class ParallelLoops {
   private void checkPost(List<Stmt> post, Stmt.Block inner) throws NotParallel {
     Set<String> innerWritten = new HashSet<>();
     collectWrites(inner, innerWritten);
+    innerWritten.removeIf(v -> isArrayName(inner, v));
     for (Stmt s : post) {
       if (s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
           && a.value() instanceof Expr.Literal l && l.isZero() && r.var().type() == Type.DOUBLE) {
@@ -260,9 +282,45 @@ final class ParallelLoops {
         }
         continue;
       }
-      throw new NotParallel(s.origin(), "after its inner loop a kernel's outer loop may only call reverse sweeps"
-          + " and reset sums to zero; found " + org.rad.processor.ir.IrText.of(s));
+      if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix
+          && (a.op() == Stmt.AssignOp.ADD || a.op() == Stmt.AssignOp.SUB) && linearIn(a.value(), innerWritten)
+          && !readsAny(ix, innerWritten)) {
+        continue;
+      }
+      throw new NotParallel(s.origin(), "after its inner loop a kernel's outer loop may only call reverse sweeps,"
+          + " add into arrays terms linear in a sum over the inner loop, and reset such sums to zero; found "
+          + org.rad.processor.ir.IrText.of(s));
     }
+  }
+
+  /**
+   * Whether {@code e} is linear in exactly one of {@code sums} and reads no other of them
+   * ({@code sum * x}, {@code -sum / y}, {@code Derivatives.times(sum, p)}): then each thread may add
+   * its own part of the sum's term.
+   */
+  static boolean linearIn(Expr e, Set<String> sums) {
+    if (e instanceof Expr.Ref r) {
+      return sums.contains(r.var().name());
+    }
+    if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+      return linearIn(u.operand(), sums);
+    }
+    if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL) {
+      return linearIn(b.left(), sums) && !readsAny(b.right(), sums) || linearIn(b.right(), sums) && !readsAny(b.left(), sums);
+    }
+    if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.DIV) {
+      return linearIn(b.left(), sums) && !readsAny(b.right(), sums);
+    }
+    if (e instanceof Expr.StaticCall c && c.owner() == Expr.Owner.DERIVATIVES && c.name().equals("times")) {
+      return linearIn(c.args().get(0), sums) && !readsAny(c.args().get(1), sums);
+    }
+    return false;
+  }
+
+  private static List<Stmt> concat(List<Stmt> a, List<Stmt> b) {
+    List<Stmt> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   /** The pre statements that the inner loop body (transitively) reads. */
@@ -287,16 +345,27 @@ final class ParallelLoops {
     for (int a : loops) {
       Set<String> written = new HashSet<>();
       collectWrites(body.get(a), written);
-      written.removeIf(n -> false);
       for (int b : loops) {
         if (a == b) {
           continue;
         }
         Set<String> read = new HashSet<>();
         collectReads(body.get(b), read);
+        // a scalar the other loop assigns before it reads it (a shared temporary) does not flow
+        List<Event> events = new ArrayList<>();
+        for (Stmt st : ((Stmt.For) body.get(b)).body().stmts()) {
+          events(st, true, events);
+        }
+        Set<String> firstSet = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        for (Event ev : events) {
+          if (seen.add(ev.var().name()) && ev.kind() == Event.SET && ev.definite()) {
+            firstSet.add(ev.var().name());
+          }
+        }
         for (String w : written) {
           Stmt.For fa = (Stmt.For) body.get(a);
-          if (read.contains(w) && !isArrayName(fa.body(), w) && !w.equals(loop(fa).var().name())) {
+          if (read.contains(w) && !firstSet.contains(w) && !isArrayName(fa.body(), w) && !w.equals(loop(fa).var().name())) {
             throw new NotParallel(body.get(b).origin(), "the scalar " + w + " flows from one inner loop to another;"
                 + " a kernel per inner loop cannot carry it");
           }
@@ -662,7 +731,16 @@ final class ParallelLoops {
   // ---- arrays ----------------------------------------------------------------------------------
 
   /** An access of an element of an array; {@code index} is null when a callee accesses it. */
-  private record Access(Var array, boolean write, Stmt.AssignOp op, List<Expr> index, Origin origin) {}
+  private record Access(Var array, boolean write, Stmt.AssignOp op, List<Expr> index, Origin origin, Kernel.Loop inner) {
+    Access(Var array, boolean write, Stmt.AssignOp op, List<Expr> index, Origin origin) {
+      this(array, write, op, index, origin, null);
+    }
+
+    /** This access, in the kernel of the inner loop {@code l}. */
+    Access in(Kernel.Loop l) {
+      return new Access(array, write, op, index, origin, l);
+    }
+  }
 
   private void arrayAccesses(Stmt s, List<Access> out) {
     if (s instanceof Stmt.Block b) {
@@ -749,11 +827,13 @@ final class ParallelLoops {
   }
 
   /** Per written array: "plain" (only its thread's own element) or "atomic" (only added into). */
-  private static Map<String, String> arrayModes(List<Access> accesses, Kernel.Loop outer, List<Kernel.Loop> inners)
+  private static Map<String, String> arrayModes(List<List<Access>> perKernel, Kernel.Loop outer, List<Kernel.Loop> inners)
       throws NotParallel {
     Map<String, List<Access>> byArray = new LinkedHashMap<>();
-    for (Access a : accesses) {
-      byArray.computeIfAbsent(a.array.name(), k -> new ArrayList<>()).add(a);
+    for (int k = 0; k < perKernel.size(); k++) {
+      for (Access a : perKernel.get(k)) {
+        byArray.computeIfAbsent(a.array.name(), x -> new ArrayList<>()).add(a.in(inners.get(k)));
+      }
     }
     Map<String, String> modes = new LinkedHashMap<>();
     for (var e : byArray.entrySet()) {
@@ -762,7 +842,7 @@ final class ParallelLoops {
         continue;
       }
       boolean allOwn = list.stream().allMatch(a -> a.index != null && (a.index.isEmpty() && !a.write
-          || own(a.index, a.array, outer, inners)));
+          || own(a.index, outer, a.inner)));
       if (allOwn) {
         modes.put(e.getKey(), "plain");
         continue;
@@ -772,23 +852,31 @@ final class ParallelLoops {
         modes.put(e.getKey(), "atomic");
         continue;
       }
-      Access bad = list.stream().filter(a -> !(a.index != null && own(a.index, a.array, outer, inners))).findFirst()
+      Access bad = list.stream().filter(a -> !(a.index != null && own(a.index, outer, a.inner))).findFirst()
           .orElse(list.get(0));
-      throw new NotParallel(bad.origin, "iterations write " + e.getKey() + " at elements that other iterations read or"
-          + " write; a kernel needs each element written by the iteration of its own indices (" + e.getKey()
-          + "[i] or " + e.getKey() + "[i][j]), or only added into with +=");
+      StringBuilder at = new StringBuilder(e.getKey());
+      if (bad.index == null) {
+        at.append(" (passed to a call)");
+      } else {
+        bad.index.forEach(x -> at.append('[').append(org.rad.processor.ir.IrText.of(x)).append(']'));
+      }
+      throw new NotParallel(bad.origin, "iterations write " + e.getKey() + " and " + (bad.write ? "write " : "read ") + at
+          + ", an element other iterations may touch; a kernel needs each element written by the iteration of its own"
+          + " indices (" + e.getKey() + "[i] or " + e.getKey() + "[i][j]), or only added into with +=");
     }
     return modes;
   }
 
-  /** Whether {@code index} is exactly the thread's loop indices for an array of this rank. */
-  private static boolean own(List<Expr> index, Var array, Kernel.Loop outer, List<Kernel.Loop> inners) {
+  /**
+   * Whether {@code index} is exactly the thread's loop indices ({@code inner} is the inner loop of
+   * the kernel the access is in, or null for a one-dimensional kernel).
+   */
+  private static boolean own(List<Expr> index, Kernel.Loop outer, Kernel.Loop inner) {
     if (index.size() == 1) {
-      return inners.stream().allMatch(l -> l == null) && isRef(index.get(0), outer.var());
+      return inner == null && isRef(index.get(0), outer.var());
     }
     if (index.size() == 2) {
-      return isRef(index.get(0), outer.var()) && inners.stream().allMatch(l -> l != null && isRef(index.get(1), l.var()))
-          || false;
+      return inner != null && isRef(index.get(0), outer.var()) && isRef(index.get(1), inner.var());
     }
     return false;
   }
@@ -917,11 +1005,5 @@ final class ParallelLoops {
     } else if (s instanceof Stmt.Return r && r.value() != null) {
       Exprs.walk(r.value(), f);
     }
-  }
-
-  static Set<String> names(List<Var> vars) {
-    Set<String> out = new LinkedHashSet<>();
-    vars.forEach(v -> out.add(v.name()));
-    return out;
   }
 }
