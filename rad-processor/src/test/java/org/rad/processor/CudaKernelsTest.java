@@ -97,7 +97,7 @@ class CudaKernelsTest {
               return total;
             }
             """, "f", new Object[] {new double[] {0.5, -0.2, 0.1}, 6, 5}, 0),
-        new Case("two inner loops of one outer loop: one kernel each, the last one adds the outer scalar's adjoint", """
+        new Case("two inner loops of one outer loop: one kernel each, the last one adds the outer scalar's adjoint, Math.max's branch bits on the device tape", """
             @Differentiable(wrt = "w")
             static double f(double[] w, int n, int m) {
               double[][] a = new double[n][m];
@@ -108,7 +108,7 @@ class CudaKernelsTest {
                   a[i][j] = w[i] * scale * (j + 1);
                 }
                 for (int k = m - 1; k >= 0; k--) {
-                  b[i][k] = Math.exp(0.1 * a[i][k]) * a[i][k] + Math.abs(w[(i + k) % n]);
+                  b[i][k] = Math.exp(0.1 * a[i][k]) * Math.max(a[i][k], 0.25) + Math.abs(w[(i + k) % n]);
                 }
               }
               double s = 0;
@@ -234,6 +234,15 @@ class CudaKernelsTest {
     assertThat(java).contains("cs.popSlots(");
   }
 
+  @Test
+  void branchBitsGoOnTheDeviceTape() throws Exception {
+    Compiled compiled = Compiled.compile("demo.OnGpu", cases().toList().get(2).source(true));
+    String cuda = (String) compiled.load("demo.OnGpuGrad").getField("CUDA_SOURCE_F").get(null);
+    assertThat(cuda).contains(" ? 1.0 : 0.0;");
+    assertThat(cuda).contains("] != 0.0)");
+    assertThat(compiled.generatedSource("demo.OnGpuGrad")).contains("\"bit\")");
+  }
+
   static Stream<RejectionTest.Rejected> rejected() {
     return Stream.of(
         new RejectionTest.Rejected("carried array dependence", "[RadCuda] this loop, which uses the GPU array a,", """
@@ -283,12 +292,12 @@ class CudaKernelsTest {
               return s;
             }
             """),
-        new RejectionTest.Rejected("a branch bit in a kernel (Math.max)", "ctx.pushBit", """
+        new RejectionTest.Rejected("an int[] index array in a kernel", "only double[] and double[][] arrays live on the GPU", """
             @Differentiable(wrt = "w", target = org.rad.annotations.Target.CUDA)
-            static double f(double[] w, int n) {
+            static double f(double[] w, int[] idx, int n) {
               double[] a = new double[n];
               for (int i = 0; i < n; i++) { // <- here
-                a[i] = Math.max(w[i], 0) * w[i];
+                a[i] = w[idx[i]] * w[i];
               }
               double s = 0;
               for (int i = 0; i < n; i++) {

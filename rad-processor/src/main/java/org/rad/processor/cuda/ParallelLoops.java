@@ -50,7 +50,8 @@ final class ParallelLoops {
       "ceil", "rint", "signum");
   private static final Set<String> DERIVATIVES = Set.of("times", "abs", "sqrt", "cbrt", "tan", "tanh", "asin", "acos",
       "atan", "log10", "powBase", "powExponent", "atan2Y", "atan2X", "hypot", "remainderDivisor");
-  private static final Set<String> RECORDS = Set.of("pushSampledAt", "popSampledAt", "pushDouble", "popDouble");
+  private static final Set<String> RECORDS = Set.of("pushSampledAt", "popSampledAt", "pushDouble", "popDouble",
+      "pushBit", "popBit");
 
   private final DeviceFunctions functions;
 

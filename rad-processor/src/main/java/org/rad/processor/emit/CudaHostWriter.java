@@ -33,7 +33,8 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
   static String recordsTag(Kernel k) {
     List<String> tags = new ArrayList<>();
     for (Kernel.Record r : k.records()) {
-      String tag = r.fraction() != null ? "sampled site " + org.rad.processor.ir.IrText.of(r.call().args().get(0)) : "double";
+      String tag = r.fraction() != null ? "sampled site " + org.rad.processor.ir.IrText.of(r.call().args().get(0))
+          : r.call().name().endsWith("Bit") ? "bit" : "double";
       if (k.pops()) {
         tags.add(0, tag);
       } else {

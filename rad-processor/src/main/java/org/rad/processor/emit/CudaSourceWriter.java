@@ -306,6 +306,10 @@ public final class CudaSourceWriter {
         if (cc.name().equals("pushDouble")) {
           return "rad_tape[" + slot + "] = " + expr(cc.args().get(0), scope);
         }
+        if (cc.name().equals("pushBit")) {
+          // a branch decision, as 1.0 or 0.0 in its slot
+          return "rad_tape[" + slot + "] = " + expr(cc.args().get(0), scope) + " ? 1.0 : 0.0";
+        }
         int r = scope.records().fractions().get(cc);
         return "rad_tape[" + slot + "] = rad_record(" + expr(cc.args().get(2), scope) + ", rad_exact, rad_seed, "
             + expr(cc.args().get(0), scope) + ", " + key(cc.args().subList(3, cc.args().size()), scope) + ", rad_frac" + r
@@ -374,6 +378,9 @@ public final class CudaSourceWriter {
     }
     if (e instanceof Expr.StaticCall c) {
       return call(c, scope);
+    }
+    if (e instanceof Expr.ContextCall c && c.name().equals("popBit")) {
+      return "(rad_tape[" + slot(c, scope) + "] != 0.0)";
     }
     if (e instanceof Expr.ContextCall c && c.name().startsWith("pop")) {
       return "rad_tape[" + slot(c, scope) + "]";
