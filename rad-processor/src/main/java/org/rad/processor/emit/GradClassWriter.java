@@ -80,7 +80,7 @@ public final class GradClassWriter {
           type.addField(com.palantir.javapoet.FieldSpec.builder(String.class, cudaSourceField(m), Modifier.PUBLIC,
                   Modifier.STATIC, Modifier.FINAL)
               .addJavadoc("The CUDA C module of {@link #$L}'s GPU path (kernels and device functions).\n", m.method().name())
-              .initializer("$S", CudaSourceWriter.write(plan)).build());
+              .initializer(stringInitializer(CudaSourceWriter.write(plan))).build());
         }
         type.addMethod(entry(m, true, plan));
         type.addMethod(entry(m, false, null));
@@ -252,6 +252,22 @@ public final class GradClassWriter {
   }
 
   /** The public entry: the value of f, with the gradient added into the adjoint arguments. */
+  /**
+   * A string literal, or for a long text (a class file's constant is at most 65535 bytes) a join of
+   * chunks, which is no compile-time constant and so not folded into one.
+   */
+  static CodeBlock stringInitializer(String text) {
+    int chunk = 16_000;
+    if (text.length() <= chunk) {
+      return CodeBlock.of("$S", text);
+    }
+    List<CodeBlock> parts = new ArrayList<>();
+    for (int k = 0; k < text.length(); k += chunk) {
+      parts.add(CodeBlock.of("$S", text.substring(k, Math.min(text.length(), k + chunk))));
+    }
+    return CodeBlock.of("String.join(\"\",\n$L)", CodeBlock.join(parts, ",\n"));
+  }
+
   static String cudaSourceField(DifferentiatedMethod d) {
     return "CUDA_SOURCE_" + d.callee().name().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
   }

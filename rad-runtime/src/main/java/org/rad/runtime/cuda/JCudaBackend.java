@@ -34,9 +34,11 @@ import jcuda.driver.JCudaDriver;
 /**
  * {@link CudaBackend} on the CUDA driver API through JCuda: device 0, one context, modules loaded
  * from PTX. The PTX comes from NVRTC (JCuda's {@code JNvrtc}, which needs the CUDA toolkit's
- * {@code libnvrtc}) when it loads, otherwise from {@code nvcc --ptx} on the PATH; either way it is
- * compiled for the device's own compute capability ({@code compute_XY}), which must be 6.0 or
- * higher (the adjoint scatters use {@code atomicAdd} on doubles).
+ * {@code libnvrtc}) when it loads, compiled for the device's own compute capability
+ * ({@code compute_XY}); otherwise from {@code <module>.ptx} in the directory named by the system
+ * property {@code rad.cuda.ptx} (PTX compiled at build time, which the driver JIT-compiles for the
+ * device); otherwise from {@code nvcc --ptx} on the PATH. The device needs compute capability 6.0
+ * or higher (the adjoint scatters use {@code atomicAdd} on doubles).
  *
  * <p>Only {@link CudaRuntime} creates it, after checking that JCuda is on the class path; any
  * failure of the constructor (no driver, no device) means "run on the CPU".
@@ -102,6 +104,17 @@ final class JCudaBackend implements CudaBackend {
       return Nvrtc.compile(name, source, arch);
     } catch (LinkageError | RuntimeException e) {
       nvrtcFailure = e;
+    }
+    String dir = System.getProperty("rad.cuda.ptx");
+    if (dir != null) {
+      java.nio.file.Path file = java.nio.file.Path.of(dir, name + ".ptx");
+      if (java.nio.file.Files.isRegularFile(file)) {
+        try {
+          return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+      }
     }
     try {
       return Nvcc.ptx(name, source, arch);

@@ -40,8 +40,20 @@ public final class ReactorGpuCheckCommand implements Callable<Integer> {
       + " generated code without a GPU; its times say nothing about a GPU).")
   boolean emulate;
 
+  @Option(names = "--write-ptx", paramLabel = "DIR", description = "Only compile the reactor's CUDA module with the local"
+      + " nvcc into DIR/ReactorCudaGrad.loss.ptx (for -Drad.cuda.ptx=DIR on a machine without NVRTC or nvcc), and exit.")
+  java.nio.file.Path writePtx;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (writePtx != null) {
+      String arch = org.rad.runtime.cuda.Nvcc.oldestArch();
+      java.nio.file.Files.createDirectories(writePtx);
+      java.nio.file.Path file = writePtx.resolve("ReactorCudaGrad.loss.ptx");
+      java.nio.file.Files.writeString(file, org.rad.runtime.cuda.Nvcc.ptx("ReactorCudaGrad.loss", ReactorCudaGrad.CUDA_SOURCE_LOSS, arch));
+      System.out.println("wrote " + file + " (" + arch + ")");
+      return 0;
+    }
     if (emulate && !CudaRuntime.emulateForTesting()) {
       System.out.println("FAIL: --emulate needs g++ on the PATH");
       return 2;
