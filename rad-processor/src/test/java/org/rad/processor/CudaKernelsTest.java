@@ -234,6 +234,23 @@ class CudaKernelsTest {
     assertThat(java).contains("cs.popSlots(");
   }
 
+  /** A module longer than a class-file string constant may be (64 KB) is still one field. */
+  @Test
+  void aLongModuleIsOneField() throws Exception {
+    StringBuilder body = new StringBuilder();
+    for (int k = 0; k < 80; k++) {
+      body.append("    for (int i = 0; i < n; i++) {\n      a[i] = a[i] * 0.5 + Math.sin(w[i] * ").append(k + 1).append(");\n    }\n");
+    }
+    String members = "@Differentiable(wrt = \"w\")\nstatic double f(double[] w, int n) {\n  double[] a = new double[n];\n"
+        + body + "  double s = 0;\n  for (int i = 0; i < n; i++) {\n    s += a[i];\n  }\n  return s;\n}\n";
+    Case big = new Case("eighty loops", members, "f", new Object[] {new double[] {0.1, 0.2, 0.3}, 3}, 0);
+    Compiled compiled = Compiled.compile("demo.OnGpu", big.source(true));
+    String cuda = (String) compiled.load("demo.OnGpuGrad").getField("CUDA_SOURCE_F").get(null);
+    assertThat(cuda.length()).isGreaterThan(65_535);
+    assertThat(compiled.generatedSource("demo.OnGpuGrad")).contains("String.join(\"\",");
+    cpuFallbackGivesTheCpuGradient(big);
+  }
+
   @Test
   void branchBitsGoOnTheDeviceTape() throws Exception {
     Compiled compiled = Compiled.compile("demo.OnGpu", cases().toList().get(2).source(true));

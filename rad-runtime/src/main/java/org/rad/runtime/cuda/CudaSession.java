@@ -162,11 +162,11 @@ public final class CudaSession implements AutoCloseable {
     long base = tapeTop;
     long need = base + slots;
     if (tape == null || need > tape.size()) {
-      long capacity = Math.max(need, tape == null ? 1 << 16 : 2 * tape.size());
-      DeviceArray bigger = new DeviceArray(backend.alloc(capacity), 1, (int) Math.min(Integer.MAX_VALUE, capacity), false);
-      if (capacity > Integer.MAX_VALUE) {
-        throw new IllegalStateException("the device tape would exceed 2^31 doubles");
+      long capacity = Math.min(Integer.MAX_VALUE, Math.max(need, tape == null ? 1 << 16 : 2 * tape.size()));
+      if (need > capacity) {
+        throw new IllegalStateException("the device tape would exceed 2^31 - 1 doubles (" + need + " records)");
       }
+      DeviceArray bigger = new DeviceArray(backend.alloc(capacity), 1, (int) capacity, false);
       if (tape != null) {
         backend.copy(bigger.pointer, tape.pointer, tapeTop);
         backend.free(tape.pointer);
