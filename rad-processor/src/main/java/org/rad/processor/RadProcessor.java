@@ -137,8 +137,7 @@ public final class RadProcessor extends AbstractProcessor {
           continue;
         }
         for (DifferentiatedMethod m : methods.values()) {
-          if (m.method().entry() && m.method().name().contentEquals(e.getSimpleName())
-              && m.method().params().size() == e.getParameters().size()) {
+          if (m.method().entry() && m.method().name().contentEquals(e.getSimpleName()) && sameParameters(m, e)) {
             cuda.put(m.callee().name(), CudaPlanner.plan(m, methods.values()));
           }
         }
@@ -156,6 +155,21 @@ public final class RadProcessor extends AbstractProcessor {
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
     }
+  }
+
+  /** Whether the translated method has the parameter types of {@code e} (overloads differ there). */
+  private static boolean sameParameters(DifferentiatedMethod m, ExecutableElement e) {
+    if (m.method().params().size() != e.getParameters().size()) {
+      return false;
+    }
+    for (int k = 0; k < e.getParameters().size(); k++) {
+      String declared = e.getParameters().get(k).asType().toString();
+      String simple = declared.substring(declared.lastIndexOf('.') + 1);
+      if (!simple.equals(m.method().params().get(k).type().source())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code @Differentiable(target = Target.CUDA)} is on {@code method}. */

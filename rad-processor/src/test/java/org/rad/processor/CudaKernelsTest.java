@@ -251,6 +251,34 @@ class CudaKernelsTest {
     cpuFallbackGivesTheCpuGradient(big);
   }
 
+  /** Only the overload that asks for the GPU gets a module. */
+  @Test
+  void theSwitchIsPerOverload() throws Exception {
+    String members = """
+        @Differentiable(wrt = "w", target = org.rad.annotations.Target.CUDA)
+        static double f(double[] w, int n) {
+          double[] a = new double[n];
+          for (int i = 0; i < n; i++) {
+            a[i] = w[i] * w[i];
+          }
+          double s = 0;
+          for (int i = 0; i < n; i++) {
+            s += a[i];
+          }
+          return s;
+        }
+
+        @Differentiable(wrt = "w")
+        static double f(double[] w, double n) {
+          return w[0] * n;
+        }
+        """;
+    Compiled compiled = Compiled.compile("demo.Rejected", new RejectionTest.Rejected("overloads", "", members).source());
+    String java = compiled.generatedSource("demo.RejectedGrad");
+    assertThat(java).contains("CUDA_SOURCE_F =");
+    assertThat(java).doesNotContain("CUDA_SOURCE_F2");
+  }
+
   @Test
   void branchBitsGoOnTheDeviceTape() throws Exception {
     Compiled compiled = Compiled.compile("demo.OnGpu", cases().toList().get(2).source(true));
