@@ -83,7 +83,7 @@ public final class CudaPlanner {
     }
     for (int k = 0; k < hostLoopStmts.size(); k++) {
       Set<String> used = new java.util.HashSet<>();
-      ParallelLoops.collectReads(hostLoopStmts.get(k), used);
+      IrWalk.collectReads(hostLoopStmts.get(k), used);
       used.retainAll(device);
       if (!used.isEmpty()) {
         ParallelLoops.NotParallel why = hostLoops.get(k);
@@ -155,7 +155,7 @@ public final class CudaPlanner {
       out.add(st.var().name());
     }
     if (s instanceof Stmt.If i) {
-      ParallelLoops.walkExprs(new Stmt.If(i.condition(), Stmt.Block.of(List.of()), null, i.origin()), e -> add(e, out));
+      IrWalk.walkExprs(new Stmt.If(i.condition(), Stmt.Block.of(List.of()), null, i.origin()), e -> add(e, out));
       hostNames(i.whenTrue(), out);
       if (i.whenFalse() != null) {
         hostNames(i.whenFalse(), out);
@@ -171,7 +171,7 @@ public final class CudaPlanner {
       org.rad.processor.ir.Exprs.walk(w.condition(), e -> add(e, out));
       hostNames(w.body(), out);
     } else {
-      ParallelLoops.walkExprs(s, e -> add(e, out));
+      IrWalk.walkExprs(s, e -> add(e, out));
     }
   }
 
@@ -410,7 +410,7 @@ public final class CudaPlanner {
         && Set.of("pushRef", "bindShadow", "dropShadow").contains(cc.name())) {
       return;
     }
-    ParallelLoops.walkExprs(s, e -> checkHostExpr(e, s.origin(), device));
+    IrWalk.walkExprs(s, e -> checkHostExpr(e, s.origin(), device));
   }
 
   private void checkDeviceValue(Expr value, Origin origin, Set<String> device) {
@@ -429,9 +429,9 @@ public final class CudaPlanner {
   }
 
   private void checkHostExpr(Expr e, Origin origin, Set<String> device) {
-    ParallelLoops.contains(e, x -> {
+    IrWalk.contains(e, x -> {
       if (x instanceof Expr.Index ix) {
-        Var a = ParallelLoops.arrayOf(ix, new ArrayList<>());
+        Var a = IrWalk.arrayOf(ix, new ArrayList<>());
         if (a != null && device.contains(a.name())) {
           throw error(origin, "reading or writing " + a.name() + " outside a parallel loop",
               "the array lives on the GPU while the method runs there; compute with it in loops whose iterations are"

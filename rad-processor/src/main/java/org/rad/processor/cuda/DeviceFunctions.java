@@ -131,7 +131,7 @@ final class DeviceFunctions {
       throw new ParallelLoops.NotParallel(origin, what + " declares the array " + d.var().name());
     }
     if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix) {
-      Var array = ParallelLoops.arrayOf(ix, new java.util.ArrayList<>());
+      Var array = IrWalk.arrayOf(ix, new java.util.ArrayList<>());
       if (array == null || !adjoints.contains(array.name())
           || a.op() != Stmt.AssignOp.ADD && a.op() != Stmt.AssignOp.SUB) {
         throw new ParallelLoops.NotParallel(origin, what + " writes into an array other than by adding into an adjoint");
@@ -159,7 +159,7 @@ final class DeviceFunctions {
       checkBody(w.body(), adjoints, what, origin);
     }
     ParallelLoops.NotParallel[] bad = {null};
-    ParallelLoops.walkExprs(s instanceof Stmt.Block || s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While
+    IrWalk.walkExprs(s instanceof Stmt.Block || s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While
         ? Stmt.Block.of(List.of()) : s, e -> {
           if (bad[0] != null) {
             return;
@@ -190,7 +190,7 @@ final class DeviceFunctions {
       checkExprs(w.condition(), what, origin);
     }
     List<Expr> calls = new java.util.ArrayList<>();
-    ParallelLoops.walkExprs(s instanceof Stmt.Block ? Stmt.Block.of(List.of()) : s, e -> {
+    IrWalk.walkExprs(s instanceof Stmt.Block ? Stmt.Block.of(List.of()) : s, e -> {
       if (e instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED) {
         calls.add(c);
       }
@@ -201,7 +201,7 @@ final class DeviceFunctions {
   }
 
   private void checkExprs(Expr e, String what, Origin origin) throws ParallelLoops.NotParallel {
-    if (ParallelLoops.contains(e, x -> x instanceof Expr.ContextCall || x instanceof Expr.FieldRead)) {
+    if (IrWalk.contains(e, x -> x instanceof Expr.ContextCall || x instanceof Expr.FieldRead)) {
       throw new ParallelLoops.NotParallel(origin, what + " uses " + org.rad.processor.ir.IrText.of(e));
     }
   }
