@@ -109,7 +109,8 @@ public final class CudaPlanner {
     for (Kernel k : kernels) {
       java.util.Set<String> host = k.name().startsWith(name + "_forward_") ? forwardNames : reverseNames;
       List<Var> zero = k.zeroOnEntry().stream().filter(v -> host.contains(v.name())).toList();
-      checked.add(new Kernel(k.name(), k.origin(), k.outer(), k.inner(), k.body(), k.arrays(), k.atomicArrays(),
+      checked.add(new Kernel(k.name(), k.origin(), k.outer(), k.inner(), k.body(), k.warpPost(), k.warpSums(),
+          k.arrays(), k.atomicArrays(),
           k.writtenArrays(), k.scalars(), k.locals(), zero, k.reductions(), k.records(), k.pops()));
     }
     return new CudaPlan(method, forward, reverse, List.copyOf(checked), device, functions.required());

@@ -17,6 +17,10 @@ import org.rad.processor.ir.Var;
  * @param outer the outer (or only) parallel loop
  * @param inner the inner parallel loop of a two-dimensional nest, or null
  * @param body what one thread runs, after its loop variables are set
+ * @param warpPost statements after the inner loop, linear in {@code warpSums}, that the first lane of
+ *     each warp runs once with the sums over the warp's threads (which share the outer index); empty
+ *     when each thread runs them itself (they are then at the end of {@code body})
+ * @param warpSums the sums that {@code warpPost} reads
  * @param arrays the device arrays it uses, in parameter order
  * @param atomicArrays the names of the arrays it adds into with {@code atomicAdd}
  * @param writtenArrays the names of the arrays it writes
@@ -34,6 +38,8 @@ public record Kernel(
     Loop outer,
     Loop inner,
     List<Stmt> body,
+    List<Stmt> warpPost,
+    List<Var> warpSums,
     List<Var> arrays,
     Set<String> atomicArrays,
     Set<String> writtenArrays,

@@ -147,9 +147,11 @@ final class ParallelLoops {
       }
     }
     List<List<Stmt>> bodies = new ArrayList<>();
+    List<List<Stmt>> posts = new ArrayList<>();
     List<Kernel.Loop> inners = new ArrayList<>();
     if (loops.isEmpty()) {
       bodies.add(body);
+      posts.add(List.of());
       inners.add(null);
     } else {
       Set<String> writtenInNest = new HashSet<>();
@@ -192,6 +194,7 @@ final class ParallelLoops {
         checkPost(post, inner.body());
         thread.addAll(post);
         bodies.add(thread);
+        posts.add(List.copyOf(post));
       } else {
         int last = loops.get(loops.size() - 1);
         List<Stmt> post = body.subList(last + 1, body.size());
@@ -227,6 +230,7 @@ final class ParallelLoops {
             thread.addAll(post);
           }
           bodies.add(thread);
+          posts.add(k == loops.size() - 1 ? List.copyOf(post) : List.of());
         }
         requireNoScalarFlow(body, loops);
       }
@@ -243,7 +247,8 @@ final class ParallelLoops {
     Map<String, String> modes = arrayModes(perKernel, outer, inners);
     List<Kernel> out = new ArrayList<>();
     for (int k = 0; k < bodies.size(); k++) {
-      out.add(kernel(prefix + "_" + (next + k), f.origin(), outer, inners.get(k), bodies.get(k), perKernel.get(k), modes));
+      out.add(kernel(prefix + "_" + (next + k), f.origin(), outer, inners.get(k), bodies.get(k), posts.get(k),
+          perKernel.get(k), modes));
     }
     return out;
   }
@@ -390,7 +395,7 @@ final class ParallelLoops {
   // ---- one kernel ------------------------------------------------------------------------------
 
   private Kernel kernel(String name, Origin origin, Kernel.Loop outer, Kernel.Loop inner, List<Stmt> body,
-      List<Access> accesses, Map<String, String> modes) throws NotParallel {
+      List<Stmt> post, List<Access> accesses, Map<String, String> modes) throws NotParallel {
     Set<String> threadVars = new HashSet<>();
     threadVars.add(outer.var().name());
     if (inner != null) {
@@ -488,8 +493,31 @@ final class ParallelLoops {
         }
       }
     }
-    return new Kernel(name, origin, outer, inner, List.copyOf(body), List.copyOf(arrays.values()), atomic, writtenArrays,
-        scalars, locals, zeroOnEntry, reductions, records, pops != null && pops);
+    // Once per warp: the statements after the inner loop are linear in its sums, and a warp's threads
+    // share the outer index, so the warp adds its threads' terms and its first lane runs them once
+    // (32 times fewer atomic adds into the adjoints they scatter to). Not when they read the inner
+    // index or records.
+    List<Stmt> threadBody = body;
+    List<Stmt> warpPost = List.of();
+    List<Var> warpSums = new ArrayList<>();
+    Set<String> postReads = new HashSet<>();
+    post.forEach(st -> collectReads(st, postReads));
+    List<Kernel.Record> postRecords = new ArrayList<>();
+    post.forEach(st -> collectRecords(st, postRecords));
+    if (!post.isEmpty() && inner != null && !postReads.contains(inner.var().name()) && postRecords.isEmpty()) {
+      threadBody = body.subList(0, body.size() - post.size());
+      warpPost = post;
+      Set<String> sums = new HashSet<>();
+      threadBody.forEach(st -> collectWrites(st, sums));
+      for (Var v : locals) {
+        if (sums.contains(v.name()) && postReads.contains(v.name()) && v.type() == Type.DOUBLE) {
+          warpSums.add(v);
+        }
+      }
+    }
+    return new Kernel(name, origin, outer, inner, List.copyOf(threadBody), List.copyOf(warpPost), List.copyOf(warpSums),
+        List.copyOf(arrays.values()), atomic, writtenArrays, scalars, locals, zeroOnEntry, reductions, records,
+        pops != null && pops);
   }
 
   /** Whether the last top-level statement of {@code body} that writes {@code v} sets it to zero. */

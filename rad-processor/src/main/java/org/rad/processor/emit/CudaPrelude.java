@@ -104,9 +104,22 @@ public final class CudaPrelude {
           atomicAdd(out, v);
         }
       }
+      // ---- the sum of v over the warp, in every lane; whether this thread is its first lane ----
+      __device__ inline double rad_warp_sum(double v) {
+        for (int offset = 16; offset > 0; offset >>= 1) {
+          v += __shfl_xor_sync(0xffffffffu, v, offset);
+        }
+        return v;
+      }
+      __device__ inline int rad_lane0(void) {
+        return ((threadIdx.y * blockDim.x + threadIdx.x) & 31) == 0;
+      }
       #else
-      // the CPU emulation of the tests (org.rad.runtime.cuda.EmulatedBackend) runs one thread after another
+      // the CPU emulation of the tests (org.rad.runtime.cuda.EmulatedBackend) runs one thread after
+      // another: every thread is a warp of its own
       __device__ inline void rad_reduce_add(double* out, double v) { atomicAdd(out, v); }
+      __device__ inline double rad_warp_sum(double v) { return v; }
+      __device__ inline int rad_lane0(void) { return 1; }
       #endif
       """;
 

@@ -191,17 +191,18 @@ public final class CudaSourceWriter {
     for (Var r : k.reductions()) {
       out.append("  double ").append(name(r.name())).append(" = 0.0;\n");
     }
-    out.append(k.twoDimensional() ? "  if (rad_t0 < rad_n0 && rad_t1 < rad_n1) {\n" : "  if (rad_t0 < rad_n0) {\n");
-    out.append("    int ").append(name(k.outer().var().name())).append(" = rad_lo0 + (int) rad_t0;\n");
+    out.append("  int ").append(name(k.outer().var().name())).append(" = rad_lo0 + (int) rad_t0;\n");
     if (k.twoDimensional()) {
-      out.append("    int ").append(name(k.inner().var().name())).append(" = rad_lo1 + (int) rad_t1;\n");
+      out.append("  int ").append(name(k.inner().var().name())).append(" = rad_lo1 + (int) rad_t1;\n");
     }
+    for (Var v : k.locals()) {
+      out.append("  ").append(cType(v.type())).append(" ").append(name(v.name())).append(" = 0;\n");
+    }
+    String inRange = k.twoDimensional() ? "rad_t0 < rad_n0 && rad_t1 < rad_n1" : "rad_t0 < rad_n0";
+    out.append("  if (").append(inRange).append(") {\n");
     if (!k.records().isEmpty()) {
       out.append(k.twoDimensional() ? "    long long rad_total = rad_n0 * rad_n1;\n    long long rad_slot = rad_t0 * rad_n1 + rad_t1;\n"
           : "    long long rad_total = rad_n0;\n    long long rad_slot = rad_t0;\n");
-    }
-    for (Var v : k.locals()) {
-      out.append("    ").append(cType(v.type())).append(" ").append(name(v.name())).append(" = 0;\n");
     }
     Map<Expr, Integer> slots = new IdentityHashMap<>();
     int count = k.records().size();
@@ -218,6 +219,18 @@ public final class CudaSourceWriter {
       statement(s, scope, "    ", out);
     }
     out.append("  }\n");
+    if (!k.warpPost().isEmpty()) {
+      out.append("  // once per warp (its threads share ").append(k.outer().var().name())
+          .append("): the sums over the warp, then its first lane\n");
+      for (Var v : k.warpSums()) {
+        out.append("  ").append(name(v.name())).append(" = rad_warp_sum(").append(name(v.name())).append(");\n");
+      }
+      out.append("  if (rad_lane0() && ").append(inRange).append(") {\n");
+      for (Stmt s : k.warpPost()) {
+        statement(s, scope, "    ", out);
+      }
+      out.append("  }\n");
+    }
     for (int r = 0; r < k.reductions().size(); r++) {
       out.append("  rad_reduce_add(&rad_red[").append(r).append("], ").append(name(k.reductions().get(r).name())).append(");\n");
     }
