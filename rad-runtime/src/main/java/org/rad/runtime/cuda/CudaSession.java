@@ -18,7 +18,11 @@ import java.util.Map;
 public final class CudaSession implements AutoCloseable {
   /** Threads per block of a one-dimensional launch. */
   static final int BLOCK_1D = 256;
-  /** Threads per block of a two-dimensional launch: 32 along the inner loop, 8 along the outer. */
+  /**
+   * Threads per block of a two-dimensional launch: 32 along the inner loop, 8 along the outer. The
+   * generated kernels rely on BLOCK_X being the warp size: a warp is one row of a block, whose
+   * threads share the outer index (rad_warp_sum, rad_lane0).
+   */
   static final int BLOCK_X = 32;
   static final int BLOCK_Y = 8;
 
