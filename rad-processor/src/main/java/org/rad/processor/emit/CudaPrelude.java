@@ -95,7 +95,6 @@ public final class CudaPrelude {
   /** Device-only: reductions. */
   public static final String DEVICE = """
       // ---- the sum of v over the warp, added into *out by its first lane (all lanes must call it) ----
-      #ifndef RAD_EMULATE
       __device__ inline void rad_reduce_add(double* out, double v) {
         for (int offset = 16; offset > 0; offset >>= 1) {
           v += __shfl_down_sync(0xffffffffu, v, offset);
@@ -114,13 +113,6 @@ public final class CudaPrelude {
       __device__ inline int rad_lane0(void) {
         return ((threadIdx.y * blockDim.x + threadIdx.x) & 31) == 0;
       }
-      #else
-      // the CPU emulation of the tests (org.rad.runtime.cuda.EmulatedBackend) runs one thread after
-      // another: every thread is a warp of its own
-      __device__ inline void rad_reduce_add(double* out, double v) { atomicAdd(out, v); }
-      __device__ inline double rad_warp_sum(double v) { return v; }
-      __device__ inline int rad_lane0(void) { return 1; }
-      #endif
       """;
 
   /** Everything, as a generated module starts. */

@@ -18,12 +18,13 @@ import java.util.regex.Pattern;
 
 /**
  * A {@link CudaBackend} without a GPU, for tests: each module is compiled by {@code g++} as host
- * C++ (the CUDA qualifiers defined away, {@code atomicAdd} a plain add, the warp reduction a plain
- * add, {@code RAD_EMULATE} defined) together with a small command loop, and runs as a child
- * process; a launch runs every thread of the grid one after another. It checks the generated host
- * code (launch arguments, device tape, swaps, adjoints, reductions) and the kernel bodies against
- * the CPU gradient; it says nothing about races between threads or the accuracy of the device's
- * math functions, which only a GPU run checks.
+ * C++ (the CUDA qualifiers defined away, {@code atomicAdd} under one lock, the warp shuffles
+ * through a barrier and an exchange slot per lane) together with a small command loop, and runs as
+ * a child process; a launch runs the blocks, and the warps of a block, one after another, and the
+ * 32 threads of a warp at once, as OS threads. It checks the generated host code (launch
+ * arguments, device tape, swaps, adjoints, reductions), the kernel bodies and the warp-level code
+ * against the CPU gradient; it says little about races between warps and nothing about the
+ * accuracy of the device's math functions, which only a GPU run checks.
  */
 final class EmulatedBackend implements CudaBackend {
   private static final Pattern KERNEL = Pattern.compile("extern \"C\" __global__ void (\\w+)\\(([^)]*)\\)");
@@ -70,7 +71,7 @@ final class EmulatedBackend implements CudaBackend {
 
   @Override
   public String describe() {
-    return "CPU emulation of the kernels (g++, one thread after another); not a GPU";
+    return "CPU emulation of the kernels (g++, one warp of 32 threads at a time); not a GPU";
   }
 
   @Override
@@ -92,13 +93,39 @@ final class EmulatedBackend implements CudaBackend {
         #include <string.h>
         #include <string>
         #include <vector>
+        #include <condition_variable>
+        #include <mutex>
+        #include <thread>
         #define __global__
         #define __device__
         #define __host__
         struct rad_dim3 { unsigned x, y, z; };
-        static rad_dim3 threadIdx, blockIdx, blockDim;
-        static double atomicAdd(double* a, double v) { double o = *a; *a += v; return o; }
+        static thread_local rad_dim3 threadIdx, blockIdx;
+        static rad_dim3 blockDim;
+        // atomics: one lock for all (the 32 threads of a warp run at once)
+        static std::mutex rad_atomic;
+        static double atomicAdd(double* a, double v) { std::lock_guard<std::mutex> g(rad_atomic); double o = *a; *a += v; return o; }
         static double __longlong_as_double(long long x) { double d; memcpy(&d, &x, 8); return d; }
+        // a warp: 32 threads with a barrier and an exchange slot per lane, for the shuffles
+        struct rad_warp_state {
+          std::mutex m; std::condition_variable cv; int arrived = 0; long generation = 0; double slot[32];
+          void barrier() {
+            std::unique_lock<std::mutex> l(m); long g = generation;
+            if (++arrived == 32) { arrived = 0; generation++; cv.notify_all(); } else { cv.wait(l, [&] { return generation != g; }); }
+          }
+        };
+        static thread_local rad_warp_state* rad_warp_of_thread;
+        static int rad_lane_of_thread() { return (int) ((threadIdx.y * blockDim.x + threadIdx.x) & 31); }
+        static double rad_exchange(double v, int from, bool valid) {
+          rad_warp_state* w = rad_warp_of_thread; int lane = rad_lane_of_thread();
+          w->slot[lane] = v; w->barrier(); double r = valid ? w->slot[from] : v; w->barrier(); return r;
+        }
+        static double __shfl_xor_sync(unsigned, double v, int offset) {
+          int lane = rad_lane_of_thread(); return rad_exchange(v, lane ^ offset, true);
+        }
+        static double __shfl_down_sync(unsigned, double v, int offset) {
+          int lane = rad_lane_of_thread(); return rad_exchange(v, lane + offset, lane + offset < 32);
+        }
         """);
     c.append(source);
     c.append("""
@@ -144,11 +171,31 @@ final class EmulatedBackend implements CudaBackend {
             : "a[" + k + "].i";
         args.add(cast);
       }
+      int end = source.indexOf("\n}\n", m.end());
+      String kernelBody = source.substring(m.end(), end < 0 ? source.length() : end);
+      boolean warps = kernelBody.contains("rad_warp_sum") || kernelBody.contains("rad_reduce_add");
+      if (!warps) {
+        // no warp-level code: every thread in turn
+        c.append("      if (!strcmp(name, \"").append(m.group(1)).append("\")) { found = true;\n")
+            .append("        for (unsigned y = 0; y < gy; y++) for (unsigned x = 0; x < gx; x++)\n")
+            .append("          for (unsigned ty = 0; ty < by; ty++) for (unsigned tx = 0; tx < bx; tx++) {\n")
+            .append("            blockIdx.x = x; blockIdx.y = y; threadIdx.x = tx; threadIdx.y = ty;\n")
+            .append("            ").append(m.group(1)).append("(").append(String.join(", ", args)).append(");\n")
+            .append("          }\n      }\n");
+        continue;
+      }
+      // the blocks one after another; in a block, the warps one after another; a warp's 32 threads at once
       c.append("      if (!strcmp(name, \"").append(m.group(1)).append("\")) { found = true;\n")
           .append("        for (unsigned y = 0; y < gy; y++) for (unsigned x = 0; x < gx; x++)\n")
-          .append("          for (unsigned ty = 0; ty < by; ty++) for (unsigned tx = 0; tx < bx; tx++) {\n")
-          .append("            blockIdx.x = x; blockIdx.y = y; threadIdx.x = tx; threadIdx.y = ty;\n")
-          .append("            ").append(m.group(1)).append("(").append(String.join(", ", args)).append(");\n")
+          .append("          for (unsigned first = 0; first < bx * by; first += 32) {\n")
+          .append("            rad_warp_state warp; std::vector<std::thread> lanes;\n")
+          .append("            for (unsigned lane = 0; lane < 32; lane++) lanes.emplace_back([&, lane] {\n")
+          .append("              unsigned linear = first + lane;\n")
+          .append("              blockIdx.x = x; blockIdx.y = y; threadIdx.x = linear % bx; threadIdx.y = linear / bx;\n")
+          .append("              rad_warp_of_thread = &warp;\n")
+          .append("              ").append(m.group(1)).append("(").append(String.join(", ", args)).append(");\n")
+          .append("            });\n")
+          .append("            for (auto& t : lanes) t.join();\n")
           .append("          }\n      }\n");
     }
     c.append("""
@@ -164,7 +211,7 @@ final class EmulatedBackend implements CudaBackend {
       Path src = dir.resolve("module.cpp");
       Path exe = dir.resolve("module");
       Files.writeString(src, c.toString());
-      String log = Nvcc.run(List.of("g++", "-O1", "-w", "-o", exe.toString(), src.toString()), dir);
+      String log = Nvcc.run(List.of("g++", "-O1", "-w", "-pthread", "-o", exe.toString(), src.toString()), dir);
       if (!log.startsWith("ok")) {
         deleteAll(dir);
         throw new IllegalStateException("g++ failed on the emulation of " + name + ":\n" + log);
