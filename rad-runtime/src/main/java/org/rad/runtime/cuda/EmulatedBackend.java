@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * C++ (the CUDA qualifiers defined away, {@code atomicAdd} under one lock, the warp shuffles
  * through a barrier and an exchange slot per lane) together with a small command loop, and runs as
  * a child process; a launch runs the blocks, and the warps of a block, one after another, and the
- * 32 threads of a warp at once, as OS threads. It checks the generated host code (launch
+ * 32 threads of a warp at once, on 32 worker threads (kernels without warp-level code run every
+ * thread in turn). It checks the generated host code (launch
  * arguments, device tape, swaps, adjoints, reductions), the kernel bodies and the warp-level code
  * against the CPU gradient; it says little about races between warps and nothing about the
  * accuracy of the device's math functions, which only a GPU run checks.
@@ -94,6 +95,7 @@ final class EmulatedBackend implements CudaBackend {
         #include <string>
         #include <vector>
         #include <condition_variable>
+        #include <functional>
         #include <mutex>
         #include <thread>
         #define __global__
@@ -126,6 +128,30 @@ final class EmulatedBackend implements CudaBackend {
         static double __shfl_down_sync(unsigned, double v, int offset) {
           int lane = rad_lane_of_thread(); return rad_exchange(v, lane + offset, lane + offset < 32);
         }
+        // 32 worker threads, one per lane, that run a warp at a time
+        struct rad_lanes {
+          std::mutex m; std::condition_variable start, finished; long generation = 0; int done = 0;
+          std::function<void(unsigned)> work;
+          rad_lanes() {
+            for (unsigned lane = 0; lane < 32; lane++) {
+              std::thread([this, lane] {
+                long seen = 0;
+                for (;;) {
+                  std::function<void(unsigned)> w;
+                  { std::unique_lock<std::mutex> l(m); start.wait(l, [&] { return generation != seen; }); seen = generation; w = work; }
+                  w(lane);
+                  { std::lock_guard<std::mutex> l(m); if (++done == 32) finished.notify_one(); }
+                }
+              }).detach();
+            }
+          }
+          void run(std::function<void(unsigned)> w) {
+            { std::lock_guard<std::mutex> l(m); work = w; done = 0; generation++; }
+            start.notify_all();
+            std::unique_lock<std::mutex> l(m); finished.wait(l, [&] { return done == 32; });
+          }
+        };
+        static rad_lanes* rad_the_lanes() { static rad_lanes* lanes = new rad_lanes(); return lanes; }
         """);
     c.append(source);
     c.append("""
@@ -188,14 +214,13 @@ final class EmulatedBackend implements CudaBackend {
       c.append("      if (!strcmp(name, \"").append(m.group(1)).append("\")) { found = true;\n")
           .append("        for (unsigned y = 0; y < gy; y++) for (unsigned x = 0; x < gx; x++)\n")
           .append("          for (unsigned first = 0; first < bx * by; first += 32) {\n")
-          .append("            rad_warp_state warp; std::vector<std::thread> lanes;\n")
-          .append("            for (unsigned lane = 0; lane < 32; lane++) lanes.emplace_back([&, lane] {\n")
+          .append("            rad_warp_state warp;\n")
+          .append("            rad_the_lanes()->run([&](unsigned lane) {\n")
           .append("              unsigned linear = first + lane;\n")
           .append("              blockIdx.x = x; blockIdx.y = y; threadIdx.x = linear % bx; threadIdx.y = linear / bx;\n")
           .append("              rad_warp_of_thread = &warp;\n")
           .append("              ").append(m.group(1)).append("(").append(String.join(", ", args)).append(");\n")
           .append("            });\n")
-          .append("            for (auto& t : lanes) t.join();\n")
           .append("          }\n      }\n");
     }
     c.append("""
