@@ -35,4 +35,11 @@ public @interface Differentiable {
    * {@code double[][]}, in declaration order.
    */
   String[] wrt() default {};
+
+  /**
+   * Where the gradient runs: {@link org.rad.annotations.Target#CPU} (the default) or
+   * {@link org.rad.annotations.Target#CUDA}, which adds GPU kernels for the method's data-parallel
+   * loops and falls back to the CPU code when no GPU is usable.
+   */
+  org.rad.annotations.Target target() default org.rad.annotations.Target.CPU;
 }

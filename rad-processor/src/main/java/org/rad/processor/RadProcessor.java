@@ -23,6 +23,8 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.tools.Diagnostic;
+import org.rad.processor.cuda.CudaPlan;
+import org.rad.processor.cuda.CudaPlanner;
 import org.rad.processor.diagnostics.CompileError;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter;
@@ -123,14 +125,31 @@ public final class RadProcessor extends AbstractProcessor {
       FrontEnd.Translation translation = new FrontEnd(trees, processingEnv.getElementUtils()).translateAll(type, entries);
       Map<String, MethodIR> translated = translation.methods();
       Map<String, DifferentiatedMethod> methods = ClassDifferentiator.differentiate(translated, translation.custom());
+      // The kernels are planned on sweeps in the shapes the planner reads (no bulk row records,
+      // merged increments, hoisted invariants or kept intermediates: see ClassDifferentiator);
+      // the CPU code, and so the CPU fallback, stays exactly the plain CPU path.
+      boolean forDevice = entries.stream().anyMatch(RadProcessor::targetsCuda);
+      Map<String, DifferentiatedMethod> deviceMethods =
+          forDevice ? ClassDifferentiator.differentiate(translated, translation.custom(), true) : methods;
       for (DifferentiatedMethod m : methods.values()) {
         for (DifferentiatedMethod.Note note : m.notes()) {
           reporter.warning(note.origin(), type, note.message());
         }
       }
       ClassName user = ClassName.get(type);
+      Map<String, CudaPlan> cuda = new LinkedHashMap<>();
+      for (ExecutableElement e : entries) {
+        if (!targetsCuda(e)) {
+          continue;
+        }
+        for (DifferentiatedMethod m : deviceMethods.values()) {
+          if (m.method().entry() && m.method().name().contentEquals(e.getSimpleName()) && sameParameters(m, e)) {
+            cuda.put(m.callee().name(), CudaPlanner.plan(m, deviceMethods.values()));
+          }
+        }
+      }
       JavaFile file = new GradClassWriter(user, gradClassName(type))
-          .write(methods, ClassDifferentiator.customHelpers(translated, translation.custom()), type);
+          .write(methods, ClassDifferentiator.customHelpers(translated, translation.custom()), cuda, type);
       file.writeTo(processingEnv.getFiler());
     } catch (CompileError e) {
       reporter.error(e.origin(), entries.get(0), e.getMessage());
@@ -142,6 +161,37 @@ public final class RadProcessor extends AbstractProcessor {
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
     }
+  }
+
+  /** Whether the translated method has the parameter types of {@code e} (overloads differ there). */
+  private static boolean sameParameters(DifferentiatedMethod m, ExecutableElement e) {
+    if (m.method().params().size() != e.getParameters().size()) {
+      return false;
+    }
+    for (int k = 0; k < e.getParameters().size(); k++) {
+      String declared = e.getParameters().get(k).asType().toString();
+      String simple = declared.substring(declared.lastIndexOf('.') + 1);
+      if (!simple.equals(m.method().params().get(k).type().source())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code @Differentiable(target = Target.CUDA)} is on {@code method}. */
+  private static boolean targetsCuda(ExecutableElement method) {
+    for (var mirror : method.getAnnotationMirrors()) {
+      if (!mirror.getAnnotationType().toString().equals("org.rad.annotations.Differentiable")) {
+        continue;
+      }
+      for (var entry : mirror.getElementValues().entrySet()) {
+        if (entry.getKey().getSimpleName().contentEquals("target")
+            && entry.getValue().getValue().toString().equals("CUDA")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

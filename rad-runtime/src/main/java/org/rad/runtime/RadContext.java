@@ -106,6 +106,23 @@ public final class RadContext {
     return fractionOverride > 0 ? fractionOverride : annotated;
   }
 
+  /**
+   * The fraction that records of a site annotated with {@code annotated} use in this context (the
+   * override of {@link #withFraction}, else {@code annotated}): what a GPU kernel of the CUDA path
+   * decides its samples with.
+   */
+  public double fractionFor(double annotated) {
+    return effective(annotated);
+  }
+
+  /**
+   * Whether kept sampled values are stored as {@code v / f} (true, the unbiased estimator) or as
+   * {@code v} ({@link #unscaledFixedPattern}).
+   */
+  public boolean scalesSamples() {
+    return !unscaledFixedPattern;
+  }
+
 
   /** The exact context of the calling thread, used by the generated overloads without a context. */
   public static RadContext threadDefault() {

@@ -8,6 +8,7 @@ public enum Message {
   RECURSION("RadRecursion", "recursive call to %s is not supported; rewrite the recursion as a loop"),
   BAD_SIGNATURE("RadSignature", "%s"),
   INACCESSIBLE("RadInaccessible", "%s"),
+  CUDA("RadCuda", "%s cannot run on the GPU (target = Target.CUDA): %s"),
   INTERNAL("RadInternal", "internal error of the rad processor while generating %s: %s. Please report it with this method's source");
 
   private final String id;

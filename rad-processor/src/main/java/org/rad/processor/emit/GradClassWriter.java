@@ -50,6 +50,17 @@ public final class GradClassWriter {
    */
   public JavaFile write(Map<String, DifferentiatedMethod> methods,
       Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, javax.lang.model.element.Element origin) {
+    return write(methods, custom, Map.of(), origin);
+  }
+
+  /**
+   * The generated class, with the GPU path of the methods in {@code cuda} (by callee name): their
+   * CUDA C module as a string constant, host methods that launch its kernels, and an entry that
+   * takes the GPU path when {@code CudaRuntime} has one and the CPU code otherwise.
+   */
+  public JavaFile write(Map<String, DifferentiatedMethod> methods,
+      Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, Map<String, org.rad.processor.cuda.CudaPlan> cuda,
+      javax.lang.model.element.Element origin) {
     TypeSpec.Builder type = TypeSpec.classBuilder(gradClass)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addOriginatingElement(origin)
@@ -65,8 +76,18 @@ public final class GradClassWriter {
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (DifferentiatedMethod m : methods.values()) {
       if (m.method().entry()) {
-        type.addMethod(entry(m, true));
-        type.addMethod(entry(m, false));
+        org.rad.processor.cuda.CudaPlan plan = cuda.get(m.callee().name());
+        if (plan != null) {
+          type.addField(com.palantir.javapoet.FieldSpec.builder(String.class, cudaSourceField(m), Modifier.PUBLIC,
+                  Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc("The CUDA C module of {@link #$L}'s GPU path (kernels and device functions).\n", m.method().name())
+              .initializer(stringInitializer(CudaSourceWriter.write(plan))).build());
+        }
+        type.addMethod(entry(m, true, plan));
+        type.addMethod(entry(m, false, null));
+        if (plan != null) {
+          type.addMethod(cudaEntry(m, plan));
+        }
       }
     }
     // the helpers whose intermediates a caller's reverse sweep keeps (see CalleeInfo.kept)
@@ -80,12 +101,17 @@ public final class GradClassWriter {
           })));
     }
     for (DifferentiatedMethod m : methods.values()) {
-      type.addMethod(forward(m));
-      type.addMethod(reverse(m));
+      type.addMethod(forward(m, null));
+      type.addMethod(reverse(m, null));
       type.addMethod(primal(m));
       if (m.callee().keepsIntermediates() && keepCalled.contains(m.callee().name() + "PrimalKeep")) {
         type.addMethod(primalKeep(m));
         type.addMethod(reverseKept(m));
+      }
+      org.rad.processor.cuda.CudaPlan plan = m.method().entry() ? cuda.get(m.callee().name()) : null;
+      if (plan != null) {
+        type.addMethod(forward(m, plan));
+        type.addMethod(reverse(m, plan));
       }
     }
     for (var e : custom.entrySet()) {
@@ -181,12 +207,18 @@ public final class GradClassWriter {
   }
 
   private List<ParameterSpec> primalParams(MethodIR m) {
+    return primalParams(m, null);
+  }
+
+  /** The method's parameters; with {@code host}, those that live on the GPU as device arrays. */
+  private List<ParameterSpec> primalParams(MethodIR m, CudaHostWriter host) {
     List<ParameterSpec> params = new ArrayList<>();
     if (!m.isStatic()) {
       params.add(ParameterSpec.builder(userClass, "self").build());
     }
     for (Var p : m.params()) {
-      params.add(ParameterSpec.builder(typeName(p.type()), p.name()).build());
+      params.add(ParameterSpec.builder(host != null && host.isDevice(p.name()) ? CudaHostWriter.DEVICE_ARRAY
+          : typeName(p.type()), p.name()).build());
     }
     return params;
   }
@@ -235,7 +267,31 @@ public final class GradClassWriter {
   }
 
   /** The public entry: the value of f, with the gradient added into the adjoint arguments. */
-  private MethodSpec entry(DifferentiatedMethod d, boolean withContext) {
+  /**
+   * A string literal, or for a long text (a class file's constant is at most 65535 bytes) a join of
+   * chunks, which is no compile-time constant and so not folded into one.
+   */
+  static CodeBlock stringInitializer(String text) {
+    int chunk = 16_000;
+    if (text.length() <= chunk) {
+      return CodeBlock.of("$S", text);
+    }
+    List<CodeBlock> parts = new ArrayList<>();
+    for (int k = 0; k < text.length(); k += chunk) {
+      parts.add(CodeBlock.of("$S", text.substring(k, Math.min(text.length(), k + chunk))));
+    }
+    return CodeBlock.of("String.join(\"\",\n$L)", CodeBlock.join(parts, ",\n"));
+  }
+
+  static String cudaSourceField(DifferentiatedMethod d) {
+    return "CUDA_SOURCE_" + d.callee().name().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+  }
+
+  private String cudaModule(DifferentiatedMethod d) {
+    return gradClass.simpleName() + "." + d.callee().name();
+  }
+
+  private MethodSpec entry(DifferentiatedMethod d, boolean withContext, org.rad.processor.cuda.CudaPlan plan) {
     MethodIR m = d.method();
     EntryNames names = new EntryNames(m);
     MethodSpec.Builder b = MethodSpec.methodBuilder(m.name())
@@ -258,6 +314,15 @@ public final class GradClassWriter {
         userClass, m.name(), String.join(", ", m.wrt().stream().map(Var::name).toList()), bars);
     String result = names.of("result");
     CodeBlock.Builder code = CodeBlock.builder();
+    if (plan != null) {
+      String cs = names.of("cs");
+      code.add("// the GPU when CudaRuntime has one (it says once when it has not), else the CPU code below\n");
+      code.addStatement("$T $L = $T.session($S, $L)", CudaHostWriter.CUDA_SESSION, cs, CudaHostWriter.CUDA_RUNTIME,
+          cudaModule(d), cudaSourceField(d));
+      code.beginControlFlow("if ($L != null)", cs);
+      code.addStatement("return $LCuda($L, ctx, $L)", m.name(), call, cs);
+      code.endControlFlow();
+    }
     code.addStatement("ctx.begin()");
     code.beginControlFlow("try");
     // Arrays the method writes into (int[] too): the reverse sweep restores them, so keep the
@@ -342,6 +407,101 @@ public final class GradClassWriter {
     return b.addCode(code.build()).build();
   }
 
+  /**
+   * {@code fCuda}: the gradient on the GPU. Uploads the array parameters the kernels use, runs the
+   * forward and reverse sweeps with their kernels, adds the device adjoints into the caller's, and
+   * frees the device memory of the call.
+   */
+  private MethodSpec cudaEntry(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan) {
+    MethodIR m = d.method();
+    CudaHostWriter host = new CudaHostWriter(plan);
+    EntryNames names = new EntryNames(m);
+    MethodSpec.Builder b = MethodSpec.methodBuilder(m.name() + "Cuda")
+        .addModifiers(Modifier.STATIC)
+        .addJavadoc("{@link #$L} on the GPU, through {@code cs}.\n", m.name())
+        .returns(TypeName.DOUBLE)
+        .addParameters(primalParams(m));
+    for (Var w : m.wrt()) {
+      b.addParameter(w.type() == Type.DOUBLE ? ArrayTypeName.of(TypeName.DOUBLE) : typeName(w.type()), names.bar(w));
+    }
+    b.addParameter(ctxParam());
+    String cs = names.of("cs");
+    b.addParameter(CudaHostWriter.CUDA_SESSION, cs);
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("ctx.begin()");
+    code.beginControlFlow("try");
+    List<String> forwardArgs = new ArrayList<>();
+    List<String> arrays = new ArrayList<>();
+    for (Var p : m.params()) {
+      if (host.isDevice(p.name())) {
+        String dev = names.of(p.name() + "Device");
+        code.addStatement("$T $L = $L.upload($L)", CudaHostWriter.DEVICE_ARRAY, dev, cs, p.name());
+        forwardArgs.add(dev);
+      } else {
+        forwardArgs.add(p.name());
+      }
+      if (p.type().isArray()) {
+        arrays.add(p.name());
+      }
+    }
+    String result = names.of("result");
+    code.addStatement("double $L = $LForwardCuda($L, ctx, $L)", result, d.callee().name(), String.join(", ", forwardArgs), cs);
+    code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
+    List<String> reverseArgs = new ArrayList<>(forwardArgs);
+    List<String[]> addBack = new ArrayList<>();
+    for (int k = 0; k < m.params().size(); k++) {
+      Var p = m.params().get(k);
+      if (!d.callee().isActiveParam(p) || !p.type().isArray()) {
+        continue;
+      }
+      if (host.isDevice(p.name())) {
+        String bar = names.of(p.name() + "BarDevice");
+        code.addStatement("$T $L = $L.shadow($L)", CudaHostWriter.DEVICE_ARRAY, bar, cs, forwardArgs.get(k));
+        reverseArgs.add(bar);
+        if (m.wrt().contains(p)) {
+          addBack.add(new String[] {names.bar(p), bar});
+        }
+      } else if (m.wrt().contains(p)) {
+        reverseArgs.add(names.bar(p));
+      } else {
+        String scratch = names.of(p.name() + "Adjoint");
+        code.addStatement("$T $L = ctx.shadow($L)", typeName(p.type()), scratch, p.name());
+        reverseArgs.add(scratch);
+      }
+    }
+    reverseArgs.add("1.0");
+    reverseArgs.add("ctx");
+    reverseArgs.add(cs);
+    code.addStatement("$LReverseCuda($L)", d.callee().name(), String.join(", ", reverseArgs));
+    List<Var> scalars = new ArrayList<>();
+    for (Var p : m.params()) {
+      if (d.callee().isActiveParam(p) && p.type() == Type.DOUBLE) {
+        scalars.add(p);
+      }
+    }
+    for (int k = scalars.size() - 1; k >= 0; k--) {
+      Var p = scalars.get(k);
+      if (m.wrt().contains(p)) {
+        code.addStatement("$L[0] += ctx.popAdjoint()", names.bar(p));
+      } else {
+        code.addStatement("ctx.popAdjoint()");
+      }
+    }
+    for (String[] pair : addBack) {
+      code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
+    }
+    code.addStatement("ctx.end()");
+    code.addStatement("return $L", result);
+    String failure = names.of("e");
+    code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
+    code.addStatement("ctx.abort()");
+    code.addStatement("throw $L", failure);
+    code.nextControlFlow("finally");
+    code.addStatement("$L.close()", cs);
+    code.endControlFlow();
+    return b.addCode(code.build()).build();
+  }
+
   private static Set<String> topLevelDeclarations(Stmt.Block body) {
     Set<String> names = new HashSet<>();
     for (Stmt s : body.stmts()) {
@@ -354,10 +514,15 @@ public final class GradClassWriter {
 
   /** Declares at the top of a method the {@code locals} that {@code used} names, but not {@code except}. */
   private void hoist(List<Var> locals, Set<String> except, Set<String> used, CodeBlock.Builder code) {
+    hoist(locals, except, used, code, null);
+  }
+
+  private void hoist(List<Var> locals, Set<String> except, Set<String> used, CodeBlock.Builder code, CudaHostWriter host) {
     Set<String> done = new HashSet<>();
     for (Var v : locals) {
       if (!except.contains(v.name()) && used.contains(v.name()) && v.type() != Type.VOID && done.add(v.name())) {
-        code.addStatement("$T $L = $L", typeName(v.type()), v.name(), v.type().zero());
+        code.addStatement("$T $L = $L", host != null && host.isDevice(v.name()) ? CudaHostWriter.DEVICE_ARRAY
+            : typeName(v.type()), v.name(), v.type().zero());
       }
     }
   }
@@ -432,21 +597,22 @@ public final class GradClassWriter {
   /** A method body to print and the value it returns at its end (null for void). */
   private record Body(Stmt.Block block, org.rad.processor.ir.Expr returned) {}
 
-  private MethodSpec forward(DifferentiatedMethod d) {
+  private MethodSpec forward(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan) {
     MethodIR m = d.method();
     Set<String> handedOff = new HashSet<>();
     d.handoff().forEach(v -> handedOff.add(v.name()));
-    var returned = withReturn(d.forward(), d.result(), handedOff);
+    var returned = withReturn(plan == null ? d.forward() : plan.forward(), d.result(), handedOff);
     Stmt.Block body = returned.block();
     Set<String> inPlace = topLevelDeclarations(body);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
+    CudaHostWriter host = plan == null ? null : new CudaHostWriter(plan);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace, host);
     Set<String> used = usedNames(body);
     used.addAll(handedOff);
     if (returned.returned() != null) {
       used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
     }
     CodeBlock.Builder code = CodeBlock.builder();
-    hoist(d.forwardLocals(), inPlace, used, code);
+    hoist(d.forwardLocals(), inPlace, used, code, host);
     printer.block(body, code);
     if (!d.handoff().isEmpty()) {
       code.add("// hand the values the reverse sweep starts from over to it\n");
@@ -462,6 +628,18 @@ public final class GradClassWriter {
     if (returned.returned() != null) {
       code.addStatement("return $L", printer.expr(returned.returned()));
     }
+    if (plan != null) {
+      return MethodSpec.methodBuilder(d.callee().name() + "ForwardCuda")
+          .addModifiers(Modifier.STATIC)
+          .addJavadoc("{@link #$LForward} with its parallel loops as GPU kernels and their arrays on the device.\n",
+              d.callee().name())
+          .returns(typeName(m.returnType()))
+          .addParameters(primalParams(m, host))
+          .addParameter(ctxParam())
+          .addParameter(CudaHostWriter.CUDA_SESSION, "cs")
+          .addCode(code.build())
+          .build();
+    }
     return MethodSpec.methodBuilder(d.callee().name() + "Forward")
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Forward sweep of {@link $T#$L}: its value, recording what {@link #$LReverse} needs.\n",
@@ -473,8 +651,14 @@ public final class GradClassWriter {
         .build();
   }
 
-  private MethodSpec reverse(DifferentiatedMethod d) {
-    return reverse(d, d.callee().name() + "Reverse", d.reverse(), CodeBlock.of(""));
+  /** {@code fReverse}, or with a plan {@code fReverseCuda}: its parallel loops as kernels. */
+  private MethodSpec reverse(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan) {
+    if (plan == null) {
+      return reverse(d, d.callee().name() + "Reverse", d.reverse(), CodeBlock.of(""), null);
+    }
+    return reverse(d, d.callee().name() + "ReverseCuda", plan.reverse(),
+        CodeBlock.of("{@link #$LReverse} with its parallel loops as GPU kernels and their arrays on the device.\n",
+            d.callee().name()), plan);
   }
 
   /**
@@ -500,7 +684,7 @@ public final class GradClassWriter {
     }
     return reverse(d, d.callee().name() + "ReverseKept", new Stmt.Block(body, d.reverse().origin()),
         CodeBlock.of("<p>Like {@link #$LReverse}, with the intermediates that {@link #$LPrimalKeep} kept.\n",
-            d.callee().name(), d.callee().name()));
+            d.callee().name(), d.callee().name()), null);
   }
 
   /**
@@ -544,22 +728,27 @@ public final class GradClassWriter {
         .build();
   }
 
-  private MethodSpec reverse(DifferentiatedMethod d, String name, Stmt.Block reverseBody, CodeBlock extraDoc) {
+  private MethodSpec reverse(DifferentiatedMethod d, String name, Stmt.Block reverseBody, CodeBlock extraDoc,
+      org.rad.processor.cuda.CudaPlan plan) {
     MethodIR m = d.method();
-    MethodSpec.Builder b = MethodSpec.methodBuilder(name)
-        .addModifiers(Modifier.STATIC)
-        .addJavadoc("Reverse sweep of {@link $T#$L}: adds the adjoints of its inputs, given the adjoint of its result.\n"
-            + "Adjoints of double parameters are handed back with {@code ctx.pushAdjoint}, in parameter order.\n",
-            userClass, m.name())
-        .addJavadoc(extraDoc)
-        .addParameters(primalParams(m));
+    CudaHostWriter host = plan == null ? null : new CudaHostWriter(plan);
+    MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC);
+    if (plan == null) {
+      b.addJavadoc("Reverse sweep of {@link $T#$L}: adds the adjoints of its inputs, given the adjoint of its result.\n"
+          + "Adjoints of double parameters are handed back with {@code ctx.pushAdjoint}, in parameter order.\n",
+          userClass, m.name());
+    }
+    b.addJavadoc(extraDoc).addParameters(primalParams(m, host));
     for (Var s : d.shadowParams()) {
-      b.addParameter(typeName(s.type()), s.name());
+      b.addParameter(host != null && host.isDevice(s.name()) ? CudaHostWriter.DEVICE_ARRAY : typeName(s.type()), s.name());
     }
     if (d.resultAdjoint() != null) {
       b.addParameter(typeName(d.resultAdjoint().type()), d.resultAdjoint().name());
     }
     b.addParameter(ctxParam());
+    if (plan != null) {
+      b.addParameter(CudaHostWriter.CUDA_SESSION, "cs");
+    }
     CodeBlock.Builder code = CodeBlock.builder();
     Set<String> used = usedNames(reverseBody);
     d.handoff().forEach(v -> used.add(v.name()));
@@ -568,14 +757,15 @@ public final class GradClassWriter {
       used.add(d.resultAliasAdjoint().name());
     }
     d.scalarParamAdjoints().forEach(v -> used.add(v.name()));
-    hoist(d.reverseLocals(), Set.of(), used, code);
+    hoist(d.reverseLocals(), Set.of(), used, code, host);
     int k = 0;
     boolean looksUp = looksUpShadows(d, reverseBody);
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type().isArray()) {
         Var shadow = d.shadowParams().get(k++);
-        if (looksUp) {
-          code.addStatement("ctx.bindShadow($L, $L)", p.name(), shadow.name());
+        boolean device = host != null && host.isDevice(p.name());
+        if (looksUp || host != null) {
+          code.addStatement("$L.bindShadow($L, $L)", device ? "cs" : "ctx", p.name(), shadow.name());
         }
       }
     }
@@ -597,10 +787,10 @@ public final class GradClassWriter {
       code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {
-      code.addStatement("$L = ctx.$L($L)", pair[1].name(), pair[0].type() == Type.MATRIX ? "shadowMatrix" : "shadow",
-          pair[0].name());
+      code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
+          pair[0].type() == Type.MATRIX ? "shadowMatrix" : "shadow", pair[0].name());
     }
-    new JavaPrinter(userClass, Set.of()).block(reverseBody, code);
+    new JavaPrinter(userClass, Set.of(), host).block(reverseBody, code);
     for (Var a : d.scalarParamAdjoints()) {
       code.addStatement("ctx.pushAdjoint($L)", a.name());
     }

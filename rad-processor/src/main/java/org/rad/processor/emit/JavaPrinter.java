@@ -23,9 +23,36 @@ final class JavaPrinter {
   /** Variables whose declaration is printed where it stands (not hoisted). */
   private final Set<String> declaredInPlace;
 
+  /** For the host code of a Target.CUDA method: which arrays live on the device, and launches; else null. */
+  private final DeviceHooks device;
+
   JavaPrinter(ClassName userClass, Set<String> declaredInPlace) {
+    this(userClass, declaredInPlace, null);
+  }
+
+  JavaPrinter(ClassName userClass, Set<String> declaredInPlace, DeviceHooks device) {
     this.userClass = userClass;
     this.declaredInPlace = declaredInPlace;
+    this.device = device;
+  }
+
+  /** The host side of the CUDA path: device arrays by name, and how to launch kernel k. */
+  interface DeviceHooks {
+    boolean isDevice(String name);
+
+    void launch(int kernel, JavaPrinter printer, CodeBlock.Builder out);
+  }
+
+  private boolean onDevice(Expr e) {
+    return device != null && e instanceof Expr.Ref r && device.isDevice(r.var().name());
+  }
+
+  /** The value assigned to {@code target}: a device array's allocation becomes {@code cs.zeros}. */
+  private CodeBlock value(String target, Expr value) {
+    if (device != null && device.isDevice(target) && value instanceof Expr.NewArray n) {
+      return CodeBlock.of("cs.zeros($L)", args(n.dims()));
+    }
+    return expr(value);
   }
 
   void block(Stmt.Block b, CodeBlock.Builder out) {
@@ -35,6 +62,10 @@ final class JavaPrinter {
   }
 
   void statement(Stmt s, CodeBlock.Builder out) {
+    if (device != null && org.rad.processor.cuda.CudaPlan.isLaunch(s) >= 0) {
+      device.launch(org.rad.processor.cuda.CudaPlan.isLaunch(s), this, out);
+      return;
+    }
     if (s instanceof Stmt.Block b) {
       block(b, out); // locals are hoisted, so nested blocks need no braces of their own
     } else if (s instanceof Stmt.Declare d) {
@@ -42,9 +73,10 @@ final class JavaPrinter {
         return;
       }
       if (declaredInPlace.contains(d.var().name())) {
-        out.addStatement("$T $L = $L", GradClassWriter.typeName(d.var().type()), d.var().name(), expr(d.init()));
+        out.addStatement("$T $L = $L", device != null && device.isDevice(d.var().name()) ? CudaHostWriter.DEVICE_ARRAY
+            : GradClassWriter.typeName(d.var().type()), d.var().name(), value(d.var().name(), d.init()));
       } else {
-        out.addStatement("$L = $L", d.var().name(), expr(d.init()));
+        out.addStatement("$L = $L", d.var().name(), value(d.var().name(), d.init()));
       }
     } else if (s instanceof Stmt.If i) {
       out.beginControlFlow("if ($L)", expr(i.condition()));
@@ -88,10 +120,11 @@ final class JavaPrinter {
   /** An expression statement without its semicolon. */
   CodeBlock simple(Stmt s) {
     if (s instanceof Stmt.Declare d) {
-      return CodeBlock.of("$L = $L", d.var().name(), expr(d.init()));
+      return CodeBlock.of("$L = $L", d.var().name(), value(d.var().name(), d.init()));
     }
     if (s instanceof Stmt.Assign a) {
-      return CodeBlock.of("$L $L $L", expr(a.target()), a.op().symbol, expr(a.value()));
+      return CodeBlock.of("$L $L $L", expr(a.target()), a.op().symbol,
+          a.target() instanceof Expr.Ref r ? value(r.var().name(), a.value()) : expr(a.value()));
     }
     if (s instanceof Stmt.Step st) {
       return CodeBlock.of("$L$L", st.var().name(), st.increment() ? "++" : "--");
@@ -118,6 +151,9 @@ final class JavaPrinter {
     if (e instanceof Expr.Index ix) {
       String data = ix.array().type() == Type.MATRIX ? ".data" : "";
       return CodeBlock.of("$L$L[$L]", operand(ix.array(), PRIMARY), data, expr(ix.index()));
+    }
+    if (e instanceof Expr.Length l && onDevice(l.array())) {
+      return CodeBlock.of("$L.length()", expr(l.array()));
     }
     if (e instanceof Expr.Length l) {
       String length = l.array().type() == Type.MATRIX ? ".getNumElements()" : ".length";
@@ -151,6 +187,10 @@ final class JavaPrinter {
         default -> CodeBlock.of("$T.$L($L)", ClassName.get(c.owner().packageName, c.owner().simpleName),
             forMatrices(c.name(), c.args()), args);
       };
+    }
+    if (e instanceof Expr.ContextCall c && !c.args().isEmpty() && onDevice(c.args().get(0))
+        && (c.name().equals("shadow") || c.name().equals("bindShadow") || c.name().equals("dropShadow"))) {
+      return CodeBlock.of("cs.$L($L)", c.name(), args(c.args()));
     }
     if (e instanceof Expr.ContextCall c) {
       return CodeBlock.of("ctx.$L($L)", forMatrices(c.name(), c.args()), args(c.args()));

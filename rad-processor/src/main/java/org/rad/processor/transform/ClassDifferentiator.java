@@ -36,6 +36,8 @@ public final class ClassDifferentiator {
   private final Map<String, MethodSummary> summaries = new HashMap<>();
   private final Map<String, AliasClasses> aliases = new HashMap<>();
   private final Map<String, Set<String>> activeParams = new HashMap<>();
+  /** Whether the sweeps must keep the shapes the CUDA planner reads (see {@link #differentiate}). */
+  private boolean forDevice;
   /** Record sites of sampled records, numbered across the class so every site hashes apart. */
   private int nextSite = 1;
 
@@ -56,7 +58,20 @@ public final class ClassDifferentiator {
    */
   public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated,
       Map<String, org.rad.processor.ir.CustomAdjointMethod> custom) {
+    return differentiate(translated, custom, false);
+  }
+
+  /**
+   * Like {@link #differentiate(Map, Map)}; {@code forDevice} keeps the sweeps in the shapes the
+   * CUDA kernel planner reads (element records in loops of their own, one adjoint update per
+   * statement): the CPU-only speed-ups that change those shapes (bulk row records and restores,
+   * merged increments, hoisted loop invariants, kept intermediates of recomputed calls) are left
+   * out for the class.
+   */
+  public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated,
+      Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, boolean forDevice) {
     ClassDifferentiator d = new ClassDifferentiator();
+    d.forDevice = forDevice;
     d.custom.putAll(custom);
     return d.run(translated);
   }
@@ -170,7 +185,7 @@ public final class ClassDifferentiator {
     boolean[] calls = {false};
     Statements.forEach(m.body(), st -> Statements.ownExpressions(st,
         e -> calls[0] |= Exprs.any(e, x -> x instanceof Expr.MethodCall)));
-    if (s == null || !s.loopFree() || calls[0] || !m.randomized().isEmpty()) {
+    if (forDevice || s == null || !s.loopFree() || calls[0] || !m.randomized().isEmpty()) {
       return List.of();
     }
     Plan plan = Plan.of(m, new Effects(aliases.get(key), summaries, Map.of()), summaries);
@@ -475,6 +490,7 @@ public final class ClassDifferentiator {
     Stmt.Block reverse;
     for (int round = 0; ; round++) {
       builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
+      builder.bulkSlices = !forDevice;
       reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);
@@ -560,8 +576,10 @@ public final class ClassDifferentiator {
     }
     reverse = ZeroAdjoints.simplify(reverse, zeroAtStart);
     reverse = DeadAdjointStores.prune(reverse, pushedAtEnd);
-    reverse = MergedIncrements.merge(reverse);
-    reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
+    if (!forDevice) {
+      reverse = MergedIncrements.merge(reverse);
+      reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
+    }
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
     List<Var> reverseLocals = new ArrayList<>(m.locals());

@@ -210,6 +210,9 @@ final class SweepBuilder {
     }
   }
 
+  /** Whether a hoisted row record may be taken and restored in bulk (off for CUDA classes). */
+  boolean bulkSlices = true;
+
   /** Element records pushed by a loop of their own before the loop that overwrites them. */
   private final Set<Stmt> hoistedRecords = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -268,7 +271,7 @@ final class SweepBuilder {
 
   private Slice slice(Plan.CountedLoop counted, Stmt.Assign record) {
     Var i = counted.index();
-    if (counted.step() != 1 || !counted.ascending() || i.type() != Type.INT || record.target().type() != Type.DOUBLE
+    if (!bulkSlices || counted.step() != 1 || !counted.ascending() || i.type() != Type.INT || record.target().type() != Type.DOUBLE
         || counted.start().type() != Type.INT || counted.bound().type() != Type.INT) {
       return null;
     }

@@ -1,0 +1,129 @@
+package org.rad.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import java.util.ArrayList;
+import java.util.List;
+import org.rad.processor.cuda.CudaPlan;
+import org.rad.processor.cuda.Kernel;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * The host side of the CUDA path: how the generated Java launches a kernel. A launch evaluates the
+ * nest's bounds, reserves or releases the kernel's slots on the device tape, passes the arrays
+ * (with their shapes), the host scalars the body reads and the sampling parameters of its records,
+ * and adds the totals of its reductions into the host's scalars.
+ */
+final class CudaHostWriter implements JavaPrinter.DeviceHooks {
+  static final ClassName DEVICE_ARRAY = ClassName.get("org.rad.runtime.cuda", "DeviceArray");
+  static final ClassName CUDA_SESSION = ClassName.get("org.rad.runtime.cuda", "CudaSession");
+  static final ClassName CUDA_RUNTIME = ClassName.get("org.rad.runtime.cuda", "CudaRuntime");
+
+  private final CudaPlan plan;
+
+  CudaHostWriter(CudaPlan plan) {
+    this.plan = plan;
+  }
+
+  /**
+   * The records of a kernel in push order ({@code "sampled site 1, double"}): a reverse kernel's
+   * pops, read backwards, must name the same, which the session checks at run time.
+   */
+  static String recordsTag(Kernel k) {
+    List<String> tags = new ArrayList<>();
+    for (Kernel.Record r : k.records()) {
+      String tag = r.fraction() != null ? "sampled site " + org.rad.processor.ir.IrText.of(r.call().args().get(0))
+          : r.call().name().endsWith("Bit") ? "bit" : "double";
+      if (k.pops()) {
+        tags.add(0, tag);
+      } else {
+        tags.add(tag);
+      }
+    }
+    return String.join(", ", tags);
+  }
+
+  @Override
+  public boolean isDevice(String name) {
+    return plan.deviceArrays().contains(name);
+  }
+
+  @Override
+  public void launch(int index, JavaPrinter p, CodeBlock.Builder out) {
+    Kernel k = plan.kernels().get(index);
+    out.add("// kernel $L: the loop over $L$L runs on the GPU\n", k.name(), k.outer().var().name(),
+        k.twoDimensional() ? " and " + k.inner().var().name() : "");
+    out.add("{\n$>");
+    out.addStatement("long $$outer = (long) ($L)", p.expr(k.outer().count()));
+    if (k.twoDimensional()) {
+      out.addStatement("long $$inner = (long) ($L)", p.expr(k.inner().count()));
+    } else {
+      out.addStatement("long $$inner = -1L");
+    }
+    if (k.twoDimensional()) {
+      out.beginControlFlow("if ($$outer > 0 && $$inner > 0)");
+    } else {
+      out.beginControlFlow("if ($$outer > 0)");
+    }
+    List<CodeBlock> args = new ArrayList<>();
+    args.add(CodeBlock.of("($L)", p.expr(k.outer().lo())));
+    args.add(CodeBlock.of("$$outer"));
+    if (k.twoDimensional()) {
+      args.add(CodeBlock.of("($L)", p.expr(k.inner().lo())));
+      args.add(CodeBlock.of("$$inner"));
+    }
+    for (Var z : k.zeroOnEntry()) {
+      out.addStatement("$T.requireZero($S, $S, $L)", CUDA_SESSION, k.name(), z.name(), z.name());
+    }
+    if (!k.records().isEmpty()) {
+      String slots = k.records().size() + "L * $outer" + (k.twoDimensional() ? " * $inner" : "");
+      out.addStatement("long $$base = cs.$L($L, $S)", k.pops() ? "popSlots" : "pushSlots", slots, recordsTag(k));
+    }
+    for (int x = 0; x < k.arrays().size(); x++) {
+      Var a = k.arrays().get(x);
+      if (k.writtenArrays().contains(a.name())) {
+        for (int y = 0; y < k.arrays().size(); y++) {
+          Var other = k.arrays().get(y);
+          // each pair once
+          if (y != x && (y > x || !k.writtenArrays().contains(other.name()))) {
+            out.addStatement("$T.requireDistinct($S, $L, $L)", CUDA_SESSION, k.name(), a.name(), other.name());
+          }
+        }
+      }
+    }
+    for (Var a : k.arrays()) {
+      args.add(CodeBlock.of("$L", a.name()));
+      args.add(CodeBlock.of("$L.length()", a.name()));
+      args.add(CodeBlock.of("$L.cols()", a.name()));
+    }
+    for (Var s : k.scalars()) {
+      args.add(s.type() == Type.BOOLEAN ? CodeBlock.of("$L ? 1 : 0", s.name())
+          : s.type() == Type.INT ? CodeBlock.of("(int) $L", s.name())
+          : s.type() == Type.LONG ? CodeBlock.of("(long) $L", s.name()) : CodeBlock.of("(double) $L", s.name()));
+    }
+    if (!k.records().isEmpty()) {
+      args.add(CodeBlock.of("cs.tape()"));
+      args.add(CodeBlock.of("$$base"));
+      args.add(CodeBlock.of("ctx.isExact() ? 1 : 0"));
+      args.add(CodeBlock.of("ctx.sampleSeed()"));
+      args.add(CodeBlock.of("ctx.scalesSamples() ? 1 : 0"));
+      for (Kernel.Record r : k.records()) {
+        args.add(r.fraction() == null ? CodeBlock.of("1.0") : CodeBlock.of("ctx.fractionFor($L)", p.expr(r.fraction())));
+      }
+    }
+    if (!k.reductions().isEmpty()) {
+      out.addStatement("$T $$red = cs.reduction($L)", DEVICE_ARRAY, k.reductions().size());
+      args.add(CodeBlock.of("$$red"));
+    }
+    out.addStatement("cs.launch($S, $$outer, $$inner, $L)", k.name(), CodeBlock.join(args, ", "));
+    if (!k.reductions().isEmpty()) {
+      out.addStatement("double[] $$sums = cs.download($$red, $L)", k.reductions().size());
+      for (int r = 0; r < k.reductions().size(); r++) {
+        out.addStatement("$L += $$sums[$L]", k.reductions().get(r).name(), r);
+      }
+    }
+    out.endControlFlow();
+    out.add("$<}\n");
+  }
+}
