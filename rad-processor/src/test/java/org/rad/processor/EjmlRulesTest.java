@@ -93,6 +93,17 @@ class EjmlRulesTest {
           return loss;
         }
 
+        /** Writes into a matrix parameter: the caller sees what the original method leaves in out. */
+        @Differentiable(wrt = "a")
+        static double writesParameter(DMatrixRMaj a, DMatrixRMaj out) {
+          CommonOps_DDRM.scale(2.0, a, out);
+          double s = 0;
+          for (int k = 0; k < out.getNumElements(); k++) {
+            s += Math.sin(out.data[k]) * a.data[k];
+          }
+          return s;
+        }
+
         /** Two layers, the hidden activations sampled for the reverse sweep: x 4x3, w1 5x3, w2 2x5. */
         @Differentiable(wrt = {"w1", "w2"})
         static double sampled(DMatrixRMaj x, DMatrixRMaj w1, DMatrixRMaj w2) {
@@ -166,6 +177,12 @@ class EjmlRulesTest {
   void elementAccessMatchesCentralDifferences() {
     new GradientHarness(user, grad, "layer", 1, 2)
         .check(r -> new Object[] {matrix(r, 4, 3, -1, 1), matrix(r, 2, 3, -1, 1), matrix(r, 1, 2, -1, 1)}, 3, 1e-6, 1e-6);
+  }
+
+  @Test
+  void writtenMatrixParameterKeepsItsFinalValue() {
+    new GradientHarness(user, grad, "writesParameter", 0)
+        .check(r -> new Object[] {matrix(r, 2, 3, -1, 1), matrix(r, 2, 3, -1, 1)}, 3, 1e-6, 1e-6);
   }
 
   @Test
