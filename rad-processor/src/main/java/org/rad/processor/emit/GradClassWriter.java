@@ -359,7 +359,7 @@ public final class GradClassWriter {
         // not requested, or written in place (its adjoint must start at zero): a scratch adjoint
         String scratch = names.of(p.name() + "Adjoint");
         code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch,
-            p.type() == Type.MATRIX ? "shadowMatrix" : "shadow", p.name());
+            JavaPrinter.forMatrices("shadow", p.type()), p.name());
         reverseArgs.add(scratch);
         if (m.wrt().contains(p)) {
           internal.add(p);
@@ -369,22 +369,9 @@ public final class GradClassWriter {
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
     code.addStatement("$LReverse($L)", d.callee().name(), String.join(", ", reverseArgs));
-    List<Var> scalars = new ArrayList<>();
-    for (Var p : m.params()) {
-      if (d.callee().isActiveParam(p) && p.type() == Type.DOUBLE) {
-        scalars.add(p);
-      }
-    }
-    for (int k = scalars.size() - 1; k >= 0; k--) {
-      Var p = scalars.get(k);
-      if (m.wrt().contains(p)) {
-        code.addStatement("$L[0] += ctx.popAdjoint()", names.bar(p));
-      } else {
-        code.addStatement("ctx.popAdjoint()");
-      }
-    }
+    popScalarAdjoints(d, names, code);
     for (Var p : internal) {
-      code.addStatement("$T.$L($L, $L)", SHADOWS, p.type() == Type.MATRIX ? "addIntoMatrix" : "addInto", names.bar(p),
+      code.addStatement("$T.$L($L, $L)", SHADOWS, JavaPrinter.forMatrices("addInto", p.type()), names.bar(p),
           names.of(p.name() + "Adjoint"));
     }
     for (Var p : written) {
@@ -465,7 +452,8 @@ public final class GradClassWriter {
         reverseArgs.add(names.bar(p));
       } else {
         String scratch = names.of(p.name() + "Adjoint");
-        code.addStatement("$T $L = ctx.shadow($L)", typeName(p.type()), scratch, p.name());
+        code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch, JavaPrinter.forMatrices("shadow", p.type()),
+            p.name());
         reverseArgs.add(scratch);
       }
     }
@@ -473,6 +461,28 @@ public final class GradClassWriter {
     reverseArgs.add("ctx");
     reverseArgs.add(cs);
     code.addStatement("$LReverseCuda($L)", d.callee().name(), String.join(", ", reverseArgs));
+    popScalarAdjoints(d, names, code);
+    for (String[] pair : addBack) {
+      code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
+    }
+    code.addStatement("ctx.end()");
+    code.addStatement("return $L", result);
+    String failure = names.of("e");
+    code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
+    code.addStatement("ctx.abort()");
+    code.addStatement("throw $L", failure);
+    code.nextControlFlow("finally");
+    code.addStatement("$L.close()", cs);
+    code.endControlFlow();
+    return b.addCode(code.build()).build();
+  }
+
+  /**
+   * Takes back the adjoints of the double parameters that the reverse sweep handed back (last
+   * first), adding those in {@code wrt} into element 0 of their adjoint arrays.
+   */
+  private static void popScalarAdjoints(DifferentiatedMethod d, EntryNames names, CodeBlock.Builder code) {
+    MethodIR m = d.method();
     List<Var> scalars = new ArrayList<>();
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type() == Type.DOUBLE) {
@@ -487,19 +497,6 @@ public final class GradClassWriter {
         code.addStatement("ctx.popAdjoint()");
       }
     }
-    for (String[] pair : addBack) {
-      code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
-    }
-    code.addStatement("ctx.end()");
-    code.addStatement("return $L", result);
-    String failure = names.of("e");
-    code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
-    code.addStatement("ctx.abort()");
-    code.addStatement("throw $L", failure);
-    code.nextControlFlow("finally");
-    code.addStatement("$L.close()", cs);
-    code.endControlFlow();
-    return b.addCode(code.build()).build();
   }
 
   private static Set<String> topLevelDeclarations(Stmt.Block body) {
@@ -788,7 +785,7 @@ public final class GradClassWriter {
     }
     for (Var[] pair : d.arrayLocalShadows()) {
       code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
-          pair[0].type() == Type.MATRIX ? "shadowMatrix" : "shadow", pair[0].name());
+          JavaPrinter.forMatrices("shadow", pair[0].type()), pair[0].name());
     }
     new JavaPrinter(userClass, Set.of(), host).block(reverseBody, code);
     for (Var a : d.scalarParamAdjoints()) {

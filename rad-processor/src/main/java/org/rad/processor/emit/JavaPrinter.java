@@ -235,8 +235,12 @@ final class JavaPrinter {
    * path: the IR names the generic helper, and the name is chosen here from the argument's type.
    */
   private static String forMatrices(String name, List<Expr> args) {
-    boolean matrix = !args.isEmpty() && args.get(0).type() == Type.MATRIX;
-    return matrix && (name.equals("shadow") || name.equals("addInto")) ? name + "Matrix" : name;
+    return args.isEmpty() ? name : forMatrices(name, args.get(0).type());
+  }
+
+  /** The name of the runtime helper {@code name} ({@code shadow}, {@code addInto}) for a first argument of type {@code t}. */
+  static String forMatrices(String name, Type t) {
+    return t == Type.MATRIX && (name.equals("shadow") || name.equals("addInto")) ? name + "Matrix" : name;
   }
 
   private CodeBlock args(List<Expr> args) {

@@ -82,7 +82,6 @@ final class SweepBuilder {
   // ---- forward sweep --------------------------------------------------------------------------
 
   Stmt.Block forward(Stmt.Block b) {
-    findFreshOutputs(b);
     List<Stmt> out = new ArrayList<>();
     for (Stmt s : b.stmts()) {
       forward(s, out);
@@ -184,6 +183,7 @@ final class SweepBuilder {
   /**
    * Calls of EJML operations whose output was allocated by the statement just before: it held
    * zeros that nothing read, so the reverse sweep need not restore it, nor keep it for that.
+   * Found as the reverse sweep visits each block (only the reverse call uses them).
    */
   private final Set<Expr.MethodCall> freshOutputCalls = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
