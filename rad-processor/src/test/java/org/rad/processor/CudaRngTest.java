@@ -27,6 +27,8 @@ class CudaRngTest {
   private static final int[] SITES = {0, 1, 7, -3, 1000};
   private static final long[][] KEYS = {{}, {0}, {5}, {-1}, {1, 2}, {4096, 31, 17}, {Long.MAX_VALUE, -7, 0, 3}};
   private static final double[] FRACTIONS = {0.001, 0.01, 0.1, 0.5, 0.999, 1.0};
+  private static final long[] INDICES = {0, 5, 63, 64, -1, 1000};
+  private static final long[] ROWS = {0, 0, 3, -2, 7, 1};
 
   @Test
   void deviceRngGivesTheBitsOfCounterRng() throws Exception {
@@ -41,6 +43,8 @@ class CudaRngTest {
           unsigned long long seeds[] = {0ULL, 1ULL, 42ULL, 0xFFFFFFFFFFFFFFFFULL, 0x123456789ABCDEFULL, 0x8000000000000000ULL};
           int sites[] = {0, 1, 7, -3, 1000};
           double fractions[] = {0.001, 0.01, 0.1, 0.5, 0.999, 1.0};
+          long long indices[] = {0, 5, 63, 64, -1, 1000};
+          long long rows[] = {0, 0, 3, -2, 7, 1};
           unsigned long long keys[] = {
             rad_key0(), rad_key1(0), rad_key1(5), rad_key1(-1), rad_key2(1, 2), rad_key3(4096, 31, 17),
             rad_key4(0x7FFFFFFFFFFFFFFFLL, -7, 0, 3)};
@@ -53,8 +57,10 @@ class CudaRngTest {
                 unsigned long long h = rad_hash(seeds[s], sites[t], keys[k]);
                 printf("hash %llu %a\\n", h, rad_uniform(h));
                 for (int f = 0; f < 6; f++) {
-                  printf("keep %d %a\\n", rad_keep(seeds[s], sites[t], keys[k], fractions[f]),
-                      rad_record(1.25, 0, seeds[s], sites[t], keys[k], fractions[f], 1));
+                  for (int x = 0; x < 6; x++) {
+                    printf("keep %d %a\\n", rad_keep(seeds[s], sites[t], keys[k], rows[x], indices[x], fractions[f]),
+                        rad_record(1.25, 0, seeds[s], sites[t], keys[k], rows[x], indices[x], fractions[f], 1));
+                  }
                 }
               }
             }
@@ -91,9 +97,11 @@ class CudaRngTest {
           long h = CounterRng.hash(seed, site, key);
           java.add("hash " + Long.toUnsignedString(h) + " " + hex(CounterRng.uniform(h)));
           for (double f : FRACTIONS) {
-            boolean keep = CounterRng.keep(seed, site, key, f);
-            double stored = f >= 1 ? 1.25 : keep ? 1.25 / f : 0.0;
-            java.add("keep " + (keep ? 1 : 0) + " " + hex(stored));
+            for (int x = 0; x < INDICES.length; x++) {
+              boolean keep = CounterRng.keep(seed, site, key, ROWS[x], INDICES[x], f);
+              double stored = f >= 1 ? 1.25 : keep ? 1.25 / f : 0.0;
+              java.add("keep " + (keep ? 1 : 0) + " " + hex(stored));
+            }
           }
         }
       }

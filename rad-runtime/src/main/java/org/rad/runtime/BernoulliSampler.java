@@ -1,10 +1,16 @@
 package org.rad.runtime;
 
+import java.util.Arrays;
+
 /**
  * Keeps each entry {@code j} independently with probability {@code f}, decided by {@code
- * CounterRng.keep(seed, site, CounterRng.extend(key, j), f)}, and stores {@code v[j] / f}; dropped
- * entries are restored as 0. The same decisions as element records of the entries with the
- * extended keys.
+ * CounterRng.keep(seed, site, key, 0, j, f)} (entry {@code j} is element {@code j} of row 0 of the
+ * record keyed {@code key}), and stores {@code v[j] / f}; dropped entries are restored as 0.
+ *
+ * <p>The static range methods are the one implementation of Bernoulli records of several elements
+ * (array records here, row slices in {@link RadContext}): they draw the decisions of a block of 64
+ * at once with {@link CounterRng#keptLanes}, which costs about one hash per kept element, and touch
+ * only the kept entries.
  */
 final class BernoulliSampler implements ArraySampler {
   static final BernoulliSampler INSTANCE = new BernoulliSampler();
@@ -13,19 +19,55 @@ final class BernoulliSampler implements ArraySampler {
 
   @Override
   public void record(DoubleTape tape, long seed, int site, double fraction, double[] values, long key) {
-    for (int j = 0; j < values.length; j++) {
-      if (CounterRng.keep(seed, site, CounterRng.extend(key, j), fraction)) {
-        tape.push(values[j] / fraction);
-      }
+    if (values.length > 0) {
+      pushKept(tape, CounterRng.hash(seed, site, key), 0, CounterRng.skipTable(fraction), fraction, values, 0, values.length);
     }
   }
 
   @Override
   public void restore(DoubleTape tape, long seed, int site, double fraction, double[] out, long key) {
-    for (int j = out.length - 1; j >= 0; j--) {
-      if (CounterRng.keep(seed, site, CounterRng.extend(key, j), fraction)) {
-        out[j] = tape.pop();
+    if (out.length > 0) {
+      popKept(tape, CounterRng.hash(seed, site, key), 0, CounterRng.skipTable(fraction), out, 0, out.length);
+    }
+  }
+
+  /**
+   * Pushes {@code a[x] / divisor} for each element {@code x} in {@code [from, to)} of row {@code
+   * row} that the record with base hash {@code base} keeps (with the skip table of its fraction),
+   * in increasing {@code x}: what that many element records in a loop over {@code x} push. {@code 0
+   * <= from < to}.
+   */
+  static void pushKept(DoubleTape tape, long base, long row, long[] table, double divisor, double[] a, int from, int to) {
+    for (int block = from >> 6, last = (to - 1) >> 6; block <= last; block++) {
+      int start = block << 6;
+      long kept = CounterRng.keptLanes(base, row, block, lanes(from - start, to - start), table);
+      while (kept != 0) {
+        tape.push(a[start + Long.numberOfTrailingZeros(kept)] / divisor);
+        kept &= kept - 1;
       }
     }
+  }
+
+  /**
+   * The reverse of {@link #pushKept} of the same range: pops the kept values into their entries,
+   * in decreasing {@code x}, and sets the dropped entries of {@code [from, to)} to 0.
+   */
+  static void popKept(DoubleTape tape, long base, long row, long[] table, double[] a, int from, int to) {
+    for (int block = (to - 1) >> 6, first = from >> 6; block >= first; block--) {
+      int start = block << 6;
+      long kept = CounterRng.keptLanes(base, row, block, lanes(from - start, to - start), table);
+      Arrays.fill(a, Math.max(from, start), Math.min(to, start + 64), 0.0);
+      while (kept != 0) {
+        int lane = 63 - Long.numberOfLeadingZeros(kept);
+        a[start + lane] = tape.pop();
+        kept &= ~(1L << lane);
+      }
+    }
+  }
+
+  /** The mask of lanes {@code [lo, hi)} of a block, clamped to {@code [0, 64)}. */
+  private static long lanes(int lo, int hi) {
+    long upTo = hi >= 64 ? -1L : (1L << hi) - 1;
+    return lo <= 0 ? upTo : upTo & (-1L << lo);
   }
 }

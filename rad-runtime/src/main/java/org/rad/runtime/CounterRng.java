@@ -24,7 +24,6 @@ package org.rad.runtime;
  *
  *   hash(seed, site, key) = mix(mix(seed ^ (site * GOLDEN)) ^ key)  // site sign-extended to 64 bit
  *   uniform(h)            = (double) (h >>> 11) * 2^-53             // exact, in [0, 1)
- *   keep(seed, site, key, f) = f >= 1 || uniform(hash(seed, site, key)) < f
  *   index(h, d)           = min(d - 1, (int) floor(uniform(h) * d))  // in [0, d), d >= 1
  *   sign(h, t)            = ((h >>> t) & 1) == 0 ? +1.0 : -1.0       // 0 <= t < 64
  *
@@ -38,12 +37,30 @@ package org.rad.runtime;
  *      taken as that integer)
  *
  * Records (s = sample seed of the call, K = the record's key, f = fraction, v = recorded values,
- * d = v.length, k = sampleCount(f, d)); element j of an array record has the key extend(K, j), as
- * if j were one more loop index. A fraction of 1, and an exact context, record all of v exactly.
+ * d = v.length, k = sampleCount(f, d)). A fraction of 1, and an exact context, record all of v
+ * exactly.
  *
- *   element record (pushSampled):  kept iff keep(s, site, K, f); stores v / f if kept, else nothing
- *   BERNOULLI array:    entry j kept iff keep(s, site, extend(K, j), f); stores v[j] / f for the
- *                       kept j, in increasing j
+ *   Bernoulli decisions (element records, BERNOULLI arrays, row slices) come from geometric skips
+ *   over blocks of 64 elements. An element record in loops i1, ..., in is element x = in of row
+ *   r = i(n-1) of the record keyed R = key(i1, ..., i(n-2)) (x = 0 when n = 0, r = 0 when n < 2);
+ *   entry j of a BERNOULLI array keyed K is element j of row 0 of the record keyed K. Element x is
+ *   lane x & 63 of block b = x >> 6 (arithmetic shift). With q = 1.0 - f (rounded), the skip table
+ *     p[0] = 1.0,  p[k] = p[k-1] * q,  Q[k] = (long) (p[k] * 2^53)        (k = 0 .. 64)
+ *   (so Q[0] = 2^53 and Q never increases), the draws of block b of row r
+ *     u(m) = mix(hash(s, site, R) + r * INDEX_MULTIPLIER + (65 * b + m + 1) * GOLDEN) >>> 11,
+ *   m = 0, 1, ..., and the skip S(u) = the largest k in 0 .. 64 with u < Q[k], the kept lanes of
+ *   the block are
+ *     l(-1) = -1,  l(m) = l(m-1) + 1 + S(u(m)),  for as long as l(m) < 64
+ *   (the S lanes after a kept one are dropped; a block takes at most 65 draws).
+ *     keep(s, site, R, r, x, f) = f >= 1 || lane x & 63 is one of the l(m) of block x >> 6 of row r
+ *   P(S >= k) = Q[k] * 2^-53 = (1 - f)^k up to rounding, so every element is kept with probability
+ *   f independently of the others (CounterRngTest computes the exact probabilities from the table:
+ *   within a relative 1e-12 of f for the fractions it checks). A block costs one draw per kept
+ *   lane plus one, and a lane is decided alone by walking the draws of its block up to it.
+ *
+ *   element record (pushSampled):  kept iff keep(s, site, R, r, x, f); stores v / f if kept, else nothing
+ *   BERNOULLI array:    entry j kept iff keep(s, site, K, 0, j, f); stores v[j] / f for the kept j,
+ *                       in increasing j
  *   WITH_REPLACEMENT:   for draw j = 0 .. k-1: i_j = index(hash(s, site, extend(K, j)), d);
  *                       stores v[i_j] * (d / (double) k) in increasing j; restore adds each stored
  *                       value at i_j (an entry drawn twice gets both)
@@ -80,6 +97,12 @@ public final class CounterRng {
 
   /** {@code 0xD1B54A32D192ED03}: the odd multiplier that spreads a loop index in {@link #extend}. */
   public static final long INDEX_MULTIPLIER = 0xD1B54A32D192ED03L;
+
+  /** How many elements a block of Bernoulli decisions holds. */
+  public static final int BLOCK = 64;
+
+  /** The most draws a block of Bernoulli decisions takes: one per kept element, and one past the end. */
+  public static final int DRAWS_PER_BLOCK = BLOCK + 1;
 
   private CounterRng() {}
 
@@ -151,35 +174,85 @@ public final class CounterRng {
     return mix(seed ^ (site * GOLDEN));
   }
 
-  /**
-   * {@code keep(seed, site, extend(key, index), fraction)}, given {@code siteHash(seed, site)}:
-   * the decision of element {@code index} of a record whose key is {@code key}.
-   */
-  public static boolean keepExtended(long siteHash, long key, long index, double fraction) {
-    return fraction >= 1 || uniform(mix(siteHash ^ extend(key, index))) < fraction;
-  }
-
-  /**
-   * The integer form of {@code uniform(h) < fraction} for {@code 0 < fraction < 1}: {@code (h >>>
-   * 11) < threshold(fraction)}, with {@code threshold(fraction) = ceil(fraction * 2^53)}. Exact:
-   * {@code uniform(h)} is the integer {@code h >>> 11} times 2^-53, and scaling {@code fraction}
-   * by 2^53 rounds nothing.
-   */
-  public static long threshold(double fraction) {
-    return (long) Math.ceil(fraction * 0x1.0p53);
-  }
-
   /** A uniform double in [0, 1) from the top 53 bits of a hash: {@code (hash >>> 11) * 2^-53}. */
   public static double uniform(long hash) {
     return (hash >>> 11) * 0x1.0p-53;
   }
 
   /**
-   * Whether a record with probability {@code fraction} of being kept is kept: {@code fraction >= 1
-   * || uniform(hash(seed, site, key)) < fraction}.
+   * The Bernoulli keep decision of element {@code index} of row {@code row} of the record keyed
+   * {@code recordKey} (the formulas at the top of this file): {@code fraction >= 1}, or the lane is
+   * one that the geometric skips of its block land on. An element record in loops {@code i1, ...,
+   * in} has the record key {@code key(i1, ..., i(n-2))}, the row {@code i(n-1)} and the index
+   * {@code in}, each 0 where there are too few loops.
    */
-  public static boolean keep(long seed, int site, long key, double fraction) {
-    return fraction >= 1 || uniform(hash(seed, site, key)) < fraction;
+  public static boolean keep(long seed, int site, long recordKey, long row, long index, double fraction) {
+    if (fraction >= 1) {
+      return true;
+    }
+    return keptLanes(hash(seed, site, recordKey), row, index >> 6, 1L << index, skipTable(fraction)) != 0;
+  }
+
+  /**
+   * The skip table of {@code 0 < fraction < 1}: {@code Q[k] = (long) (p[k] * 2^53)} for {@code k =
+   * 0 .. 64}, where {@code p[0] = 1.0} and {@code p[k] = p[k-1] * (1.0 - fraction)}, each product
+   * rounded to double. A uniform 53-bit draw {@code u} is below {@code Q[k]} with probability
+   * {@code (1 - fraction)^k} up to rounding: the chance that the next {@code k} elements are all
+   * dropped. {@code Q[0] = 2^53}, and Q never increases.
+   */
+  public static long[] skipTable(double fraction) {
+    long[] table = new long[BLOCK + 1];
+    double q = 1.0 - fraction;
+    double p = 1.0;
+    table[0] = (long) (p * 0x1.0p53);
+    for (int k = 1; k <= BLOCK; k++) {
+      p = p * q;
+      table[k] = (long) (p * 0x1.0p53);
+    }
+    return table;
+  }
+
+  /**
+   * The elements of block {@code block} of row {@code row} that a Bernoulli record with base hash
+   * {@code base} (that is {@code hash(seed, site, recordKey)}) keeps, among those set in {@code
+   * lanes}, as a mask: bit {@code l} for element {@code 64 * block + l}. Walks the geometric skips
+   * of the block from lane 0 and stops at the first skip that lands past the highest lane asked
+   * for, so a block costs one {@link #mix} per kept lane below that, plus one: about {@code 1 + 64
+   * f}, where a hash per element would cost 64.
+   */
+  public static long keptLanes(long base, long row, long block, long lanes, long[] table) {
+    if (lanes == 0) {
+      return 0;
+    }
+    int end = 64 - Long.numberOfLeadingZeros(lanes); // lanes from `end` on are not asked for
+    long counter = base + row * INDEX_MULTIPLIER + (DRAWS_PER_BLOCK * block + 1) * GOLDEN;
+    long kept = 0;
+    int lane = -1; // the last kept lane
+    while (true) {
+      long u = mix(counter) >>> 11;
+      counter += GOLDEN;
+      int room = end - lane - 1; // lanes lane + 1 .. end - 1 are undecided
+      if (u < table[room]) {
+        return kept & lanes; // the skip drops every undecided lane: the next kept one is past `end`
+      }
+      lane += 1 + skipBelow(u, table, room);
+      kept |= 1L << lane;
+    }
+  }
+
+  /** The skip of draw {@code u} when it is below {@code limit}: the largest k < limit with u < Q[k]. */
+  private static int skipBelow(long u, long[] table, int limit) {
+    int lo = 0; // u < table[lo] (table[0] = 2^53)
+    int hi = limit; // u >= table[hi]
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      if (u < table[mid]) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /**

@@ -12,10 +12,10 @@ public final class DoubleTape {
   static final int CHUNK = 1 << 15;
 
   private final List<double[]> chunks = new ArrayList<>();
-  /** The chunk being filled, and the number of values in it (RadContext's slice loops use them). */
-  double[] current;
+  /** The chunk being filled, and the number of values in it. */
+  private double[] current;
   private int chunkIndex;
-  int pos;
+  private int pos;
 
   DoubleTape() {
     current = new double[CHUNK];

@@ -172,6 +172,7 @@ public final class RadContext {
     active = true;
     if (!exact) {
       sampleSeed = CounterRng.streamSeed(seed, unscaledFixedPattern ? 0 : calls++);
+      memoBaseValid = false;
     }
     clear();
     peakTapeBytes = 0;
@@ -309,74 +310,79 @@ public final class RadContext {
   // The forms below take the loop indices instead of a key: an exact context never computes the
   // key, so a @Randomize site costs an exact run nothing beyond a plain record.
 
-  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key()}. */
+  /** {@link #pushSampled}: element 0 of row 0 of the record keyed {@code CounterRng.key()}. */
   public void pushSampledAt(int site, double fraction, double value) {
     if (exact) {
       pushExact(fraction, value);
     } else {
-      pushSampled(site, fraction, value, CounterRng.key());
+      pushSampled(site, fraction, value, CounterRng.key(), 0, 0);
     }
   }
 
-  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i)}. */
+  /** {@link #pushSampled}: element {@code i} of row 0 of the record keyed {@code CounterRng.key()}. */
   public void pushSampledAt(int site, double fraction, double value, long i) {
     if (exact) {
       pushExact(fraction, value);
     } else {
-      pushSampled(site, fraction, value, CounterRng.key(i));
+      pushSampled(site, fraction, value, CounterRng.key(), 0, i);
     }
   }
 
-  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i, j)}. */
+  /** {@link #pushSampled}: element {@code j} of row {@code i} of the record keyed {@code CounterRng.key()}. */
   public void pushSampledAt(int site, double fraction, double value, long i, long j) {
     if (exact) {
       pushExact(fraction, value);
     } else {
-      pushSampled(site, fraction, value, CounterRng.key(i, j));
+      pushSampled(site, fraction, value, CounterRng.key(), i, j);
     }
   }
 
-  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(i, j, k)}. */
+  /** {@link #pushSampled}: element {@code k} of row {@code j} of the record keyed {@code CounterRng.key(i)}. */
   public void pushSampledAt(int site, double fraction, double value, long i, long j, long k) {
     if (exact) {
       pushExact(fraction, value);
     } else {
-      pushSampled(site, fraction, value, CounterRng.key(i, j, k));
+      pushSampled(site, fraction, value, key1(i), j, k);
     }
   }
 
-  /** {@link #pushSampled(int, double, double, long)} with the key {@code CounterRng.key(indices)}. */
+  /**
+   * {@link #pushSampled}: element {@code indices[n - 1]} of row {@code indices[n - 2]} of the record
+   * keyed by the indices before them (0 for the element or row that has no index).
+   */
   public void pushSampledAt(int site, double fraction, double value, long... indices) {
     if (exact) {
       pushExact(fraction, value);
     } else {
-      pushSampled(site, fraction, value, CounterRng.key(indices));
+      pushSampled(site, fraction, value, recordKey(indices, 2), fromEnd(indices, 2), fromEnd(indices, 1));
     }
   }
 
-  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key()}. */
+  /** {@link #popSampled}: the reverse of the matching {@code pushSampledAt}. */
   public double popSampledAt(int site, double fraction) {
-    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key());
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(), 0, 0);
   }
 
-  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(i)}. */
+  /** {@link #popSampled}: the reverse of the matching {@code pushSampledAt}. */
   public double popSampledAt(int site, double fraction, long i) {
-    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(i));
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(), 0, i);
   }
 
-  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(i, j)}. */
+  /** {@link #popSampled}: the reverse of the matching {@code pushSampledAt}. */
   public double popSampledAt(int site, double fraction, long i, long j) {
-    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(i, j));
+    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(), i, j);
   }
 
-  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(i, j, k)}. */
+  /** {@link #popSampled}: the reverse of the matching {@code pushSampledAt}. */
   public double popSampledAt(int site, double fraction, long i, long j, long k) {
-    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(i, j, k));
+    return exact ? popExact(fraction) : popSampled(site, fraction, key1(i), j, k);
   }
 
-  /** {@link #popSampled(int, double, long)} with the key {@code CounterRng.key(indices)}. */
+  /** {@link #popSampled}: the reverse of the matching {@code pushSampledAt}. */
   public double popSampledAt(int site, double fraction, long... indices) {
-    return exact ? popExact(fraction) : popSampled(site, fraction, CounterRng.key(indices));
+    return exact
+        ? popExact(fraction)
+        : popSampled(site, fraction, recordKey(indices, 2), fromEnd(indices, 2), fromEnd(indices, 1));
   }
 
   // ---- sampled records of a row slice ---------------------------------------------------------
@@ -387,51 +393,52 @@ public final class RadContext {
   // records (the same values, decisions and order on the tape), and popSampledRange(site, f, a,
   // from, to, i, j) restores what
   //   for (int x = to - 1; x >= from; x--) a[x] = popSampledAt(site, f, i, j, x);
-  // restores. An exact context copies the slice in bulk; a seeded one hashes each element's key
-  // extend(key(i, j), x) once, with the site's part of the hash computed once per slice.
+  // restores. An exact context copies the slice in bulk; a seeded one draws the decisions of the
+  // record keyed key(i, j) 64 elements at a time (CounterRng.keptLanes) and touches only the kept
+  // elements, so a slice at f = 0.01 costs a few hashes instead of one or two per element.
 
-  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(x)}. */
+  /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to) {
     if (exact) {
       pushExactRange(fraction, a, from, to);
     } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key());
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), 0);
     }
   }
 
-  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, x)}. */
+  /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], i, x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i) {
     if (exact) {
       pushExactRange(fraction, a, from, to);
     } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i));
+      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), i);
     }
   }
 
-  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, j, x)}. */
+  /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], i, j, x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j) {
     if (exact) {
       pushExactRange(fraction, a, from, to);
     } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j));
+      pushSampledRangeKeyed(site, fraction, a, from, to, key1(i), j);
     }
   }
 
-  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(i, j, k, x)}. */
+  /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], i, j, k, x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j, long k) {
     if (exact) {
       pushExactRange(fraction, a, from, to);
     } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j, k));
+      pushSampledRangeKeyed(site, fraction, a, from, to, key2(i, j), k);
     }
   }
 
-  /** Records {@code a[from..to)} as element records with the keys {@code CounterRng.key(indices..., x)}. */
+  /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], indices..., x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long... indices) {
     if (exact) {
       pushExactRange(fraction, a, from, to);
     } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(indices));
+      pushSampledRangeKeyed(site, fraction, a, from, to, recordKey(indices, 1), fromEnd(indices, 1));
     }
   }
 
@@ -440,7 +447,7 @@ public final class RadContext {
     if (exact) {
       popExactRange(fraction, a, from, to);
     } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key());
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), 0);
     }
   }
 
@@ -449,7 +456,7 @@ public final class RadContext {
     if (exact) {
       popExactRange(fraction, a, from, to);
     } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i));
+      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), i);
     }
   }
 
@@ -458,7 +465,7 @@ public final class RadContext {
     if (exact) {
       popExactRange(fraction, a, from, to);
     } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j));
+      popSampledRangeKeyed(site, fraction, a, from, to, key1(i), j);
     }
   }
 
@@ -467,7 +474,7 @@ public final class RadContext {
     if (exact) {
       popExactRange(fraction, a, from, to);
     } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(i, j, k));
+      popSampledRangeKeyed(site, fraction, a, from, to, key2(i, j), k);
     }
   }
 
@@ -476,7 +483,7 @@ public final class RadContext {
     if (exact) {
       popExactRange(fraction, a, from, to);
     } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(indices));
+      popSampledRangeKeyed(site, fraction, a, from, to, recordKey(indices, 1), fromEnd(indices, 1));
     }
   }
 
@@ -509,8 +516,8 @@ public final class RadContext {
     }
   }
 
-  /** Element records of {@code a[x]} with keys {@code extend(key, x)}, x = from, ..., to - 1. */
-  private void pushSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key) {
+  /** Element records of {@code a[x]}, x = from, ..., to - 1: elements x of row {@code row} of the record keyed {@code key}. */
+  private void pushSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key, long row) {
     fraction = effective(fraction);
     if (from >= to) {
       return;
@@ -520,55 +527,12 @@ public final class RadContext {
       doubles.pushAll(a, from, to); // keep() keeps all, and v / 1.0 is v
       return;
     }
-    long siteHash = CounterRng.siteHash(sampleSeed, site);
-    long threshold = CounterRng.threshold(fraction);
-    boolean scaled = !unscaledFixedPattern;
-    DoubleTape tape = doubles;
-    if (unpredictable(fraction) && DoubleTape.CHUNK - tape.pos >= to - from) {
-      // the slice fits in the current chunk: write every value, advance past the kept ones only
-      // (no branch to mispredict at f = 0.5), then scale the kept ones
-      double[] chunk = tape.current;
-      int start = tape.pos;
-      int p = start;
-      for (int x = from; x < to; x++) {
-        chunk[p] = a[x];
-        p += kept(siteHash, key, x, threshold);
-      }
-      if (scaled) {
-        for (int q = start; q < p; q++) {
-          chunk[q] = chunk[q] / fraction;
-        }
-      }
-      tape.pos = p;
-      return;
-    }
-    for (int x = from; x < to; x++) {
-      if (kept(siteHash, key, x, threshold) != 0) {
-        tape.push(scaled ? a[x] / fraction : a[x]);
-      }
-    }
-  }
-
-  /**
-   * Whether keep-or-drop decisions at {@code fraction} are too random for a branch: from 0.1 to
-   * 0.9 the slice loops go without one (each element then costs a store or a load more, which a
-   * branch that is right 90% of the time and more costs less).
-   */
-  private static boolean unpredictable(double fraction) {
-    return fraction >= 0.1 && fraction <= 0.9;
-  }
-
-  /**
-   * 1 if element {@code x} of a slice record is kept, else 0: {@code keep(seed, site, extend(key,
-   * x), fraction)}, given {@code siteHash(seed, site)} and {@code threshold(fraction)}, with the
-   * comparison done on the sign of {@code (h >>> 11) - threshold} (both below 2^54).
-   */
-  private static int kept(long siteHash, long key, int x, long threshold) {
-    return (int) (((CounterRng.mix(siteHash ^ CounterRng.extend(key, x)) >>> 11) - threshold) >>> 63);
+    BernoulliSampler.pushKept(doubles, baseHash(site, key), row, skipTable(fraction),
+        unscaledFixedPattern ? 1.0 : fraction, a, from, to);
   }
 
   /** The reverse of {@link #pushSampledRangeKeyed}. */
-  private void popSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key) {
+  private void popSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key, long row) {
     fraction = effective(fraction);
     if (from >= to) {
       return;
@@ -578,26 +542,84 @@ public final class RadContext {
       doubles.popAll(a, from, to);
       return;
     }
-    long siteHash = CounterRng.siteHash(sampleSeed, site);
-    long threshold = CounterRng.threshold(fraction);
-    DoubleTape tape = doubles;
-    if (unpredictable(fraction) && tape.pos > to - from) {
-      // every value the slice kept is in the current chunk, below at least one more: read the top
-      // whatever the decision and keep it, or +0.0, by a mask (no branch to mispredict)
-      double[] chunk = tape.current;
-      int p = tape.pos;
-      for (int x = to - 1; x >= from; x--) {
-        int keep = kept(siteHash, key, x, threshold);
-        long bits = Double.doubleToRawLongBits(chunk[p - 1]);
-        p -= keep;
-        a[x] = Double.longBitsToDouble(bits & -(long) keep);
-      }
-      tape.pos = p;
-      return;
+    BernoulliSampler.popKept(doubles, baseHash(site, key), row, skipTable(fraction), a, from, to);
+  }
+
+  // ---- the counter RNG's per-record constants, remembered ------------------------------------
+  // A record in loops k, i, x hashes its record key key(k) once per row of the slice loop; the
+  // rows of one iteration of k share it, the site and the fraction, so the last of each is kept.
+  // A memo is checked against all of its arguments, and begin() forgets the one that depends on the
+  // sample seed, so the memos change no result.
+
+  private int memoSite;
+  private long memoRecordKey;
+  private long memoBase;
+  private boolean memoBaseValid;
+  private long memoI = 0;
+  private long memoKeyI = CounterRng.key(0);
+  private long memoIJi = 0;
+  private long memoIJj = 0;
+  private long memoKeyIJ = CounterRng.key(0, 0);
+  private double memoFraction = Double.NaN;
+  private long[] memoSkipTable;
+
+  /** {@code CounterRng.hash(sampleSeed, site, recordKey)}. */
+  private long baseHash(int site, long recordKey) {
+    if (!memoBaseValid || memoSite != site || memoRecordKey != recordKey) {
+      memoSite = site;
+      memoRecordKey = recordKey;
+      memoBase = CounterRng.hash(sampleSeed, site, recordKey);
+      memoBaseValid = true;
     }
-    for (int x = to - 1; x >= from; x--) {
-      a[x] = kept(siteHash, key, x, threshold) != 0 ? tape.pop() : 0.0;
+    return memoBase;
+  }
+
+  /** {@code CounterRng.skipTable(fraction)}, shared: callers do not write to it. */
+  private long[] skipTable(double fraction) {
+    if (fraction != memoFraction) {
+      memoSkipTable = CounterRng.skipTable(fraction);
+      memoFraction = fraction;
     }
+    return memoSkipTable;
+  }
+
+  /** {@code CounterRng.key(i)}. */
+  private long key1(long i) {
+    if (memoI != i) {
+      memoI = i;
+      memoKeyI = CounterRng.key(i);
+    }
+    return memoKeyI;
+  }
+
+  /** {@code CounterRng.key(i, j)}. */
+  private long key2(long i, long j) {
+    if (memoIJi != i || memoIJj != j) {
+      memoIJi = i;
+      memoIJj = j;
+      memoKeyIJ = CounterRng.extend(key1(i), j);
+    }
+    return memoKeyIJ;
+  }
+
+  /** {@code CounterRng.keep(sampleSeed, site, recordKey, row, index, fraction)}, with the memos. */
+  private boolean kept(int site, long recordKey, long row, long index, double fraction) {
+    return fraction >= 1
+        || CounterRng.keptLanes(baseHash(site, recordKey), row, index >> 6, 1L << index, skipTable(fraction)) != 0;
+  }
+
+  /** The key of all but the last {@code dropped} of {@code indices} (of none if there are fewer). */
+  private static long recordKey(long[] indices, int dropped) {
+    long h = CounterRng.key();
+    for (int n = 0; n < indices.length - dropped; n++) {
+      h = CounterRng.extend(h, indices[n]);
+    }
+    return h;
+  }
+
+  /** {@code indices[n - back]}, or 0 if there are fewer than {@code back} indices. */
+  private static long fromEnd(long[] indices, int back) {
+    return indices.length < back ? 0 : indices[indices.length - back];
   }
 
   private void pushExact(double fraction, double value) {
@@ -611,33 +633,37 @@ public final class RadContext {
   }
 
   /**
-   * Records one value of a {@code @Randomize} variable with Bernoulli sampling. Exact context (or
-   * {@code fraction == 1}): the same as {@link #pushDouble}. Seeded context: if {@code
-   * CounterRng.keep(sampleSeed(), site, key, fraction)}, pushes {@code value / fraction} onto the
-   * double tape, else pushes nothing. Allocates nothing.
+   * Records one value of a {@code @Randomize} variable with Bernoulli sampling, as element {@code
+   * index} of row {@code row} of the record keyed {@code recordKey}. Exact context (or {@code
+   * fraction == 1}): the same as {@link #pushDouble}. Seeded context: if {@code
+   * CounterRng.keep(sampleSeed(), site, recordKey, row, index, fraction)}, pushes {@code value /
+   * fraction} onto the double tape, else pushes nothing.
    *
    * @param site the record's number in the generated code
    * @param fraction the probability of keeping the value, {@code 0 < fraction <= 1}
-   * @param key the record's loop indices folded by {@link CounterRng#key(long)} and overloads
+   * @param recordKey the indices of the enclosing loops but the two innermost, folded by {@link
+   *     CounterRng#key(long)} and overloads
+   * @param row the index of the second innermost loop (0 if there is none)
+   * @param index the index of the innermost loop (0 outside loops)
    * @throws IllegalArgumentException if {@code fraction} is not in {@code (0, 1]}
    */
-  public void pushSampled(int site, double fraction, double value, long key) {
+  public void pushSampled(int site, double fraction, double value, long recordKey, long row, long index) {
     fraction = effective(fraction);
     if (exact) {
       doubles.push(value);
-    } else if (CounterRng.keep(sampleSeed, site, key, fraction)) {
+    } else if (kept(site, recordKey, row, index, fraction)) {
       doubles.push(unscaledFixedPattern ? value : value / fraction);
     }
   }
 
   /**
-   * The reverse of {@link #pushSampled} with the same site, fraction and key: regenerates the
-   * decision, and returns the popped {@code value / fraction} if the value was kept, else 0.0
-   * (popping nothing). In an exact context the same as {@link #popDouble}.
+   * The reverse of {@link #pushSampled} with the same site, fraction, record key, row and index:
+   * regenerates the decision, and returns the popped {@code value / fraction} if the value was
+   * kept, else 0.0 (popping nothing). In an exact context the same as {@link #popDouble}.
    */
-  public double popSampled(int site, double fraction, long key) {
+  public double popSampled(int site, double fraction, long recordKey, long row, long index) {
     fraction = effective(fraction);
-    if (exact || CounterRng.keep(sampleSeed, site, key, fraction)) {
+    if (exact || kept(site, recordKey, row, index, fraction)) {
       return doubles.pop();
     }
     return 0.0;
@@ -646,8 +672,8 @@ public final class RadContext {
   /**
    * Records a whole array of a {@code @Randomize} variable. An exact context (or {@code fraction ==
    * 1}) pushes every entry; a seeded one pushes only the values that {@code sampling} keeps: about
-   * {@code fraction * d} for {@link Sampling#BERNOULLI} (entry {@code j} decided as an element
-   * record with key {@code CounterRng.extend(key, j)}), exactly {@code k = CounterRng.sampleCount(
+   * {@code fraction * d} for {@link Sampling#BERNOULLI} (entry {@code j} decided as element {@code
+   * j} of row 0 of the record keyed {@code key}), exactly {@code k = CounterRng.sampleCount(
    * fraction, d)} for the others, whose drawn indices (or projection signs) are regenerated from the
    * counter RNG when restoring (formulas at the top of {@code CounterRng.java}). Either way, one int
    * of metadata (the length, -1 for null) goes onto the int tape. All of it counts in {@link

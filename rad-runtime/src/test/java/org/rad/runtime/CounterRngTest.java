@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,8 +48,123 @@ class CounterRngTest {
     long h2 = CounterRng.hash(-3, -1, CounterRng.key(1, 2, 3));
     assertEquals(0xED2EC65E178CC54EL, h2);
     assertEquals(0x1.da5d8cbc2f198p-1, CounterRng.uniform(h2));
-    assertTrue(CounterRng.keep(42, 7, CounterRng.key(5), 0.05)); // uniform 0.0423 < 0.05
-    assertFalse(CounterRng.keep(42, 7, CounterRng.key(5), 0.04));
+  }
+
+  @Test
+  void keepFollowsTheWrittenFormula() {
+    // ReferenceSampling.keptByFormula walks the skips as the comment at the top of CounterRng.java
+    // states them, one draw at a time with a linear search of the skip
+    SplittableRandom random = new SplittableRandom(11);
+    double[] fractions = {0.001, 0.01, 0.1, 0.5, 0.9};
+    int kept = 0;
+    for (int n = 0; n < 20_000; n++) {
+      long seed = random.nextLong();
+      int site = random.nextInt(-5, 50);
+      long key = random.nextLong();
+      long row = random.nextLong(-3, 40);
+      long x = random.nextLong(-200, 1000);
+      double f = n % 6 < 5 ? fractions[n % 6] : random.nextDouble();
+      boolean keep = CounterRng.keep(seed, site, key, row, x, f);
+      assertEquals(ReferenceSampling.keptByFormula(seed, site, key, row, x, f), keep, "case " + n);
+      kept += keep ? 1 : 0;
+    }
+    assertTrue(kept > 3000 && kept < 17000, "both outcomes covered: " + kept);
+  }
+
+  @Test
+  void keptLanesDecidesEveryRequestedLaneAsKeepDoes() {
+    SplittableRandom random = new SplittableRandom(12);
+    for (int n = 0; n < 3000; n++) {
+      long seed = random.nextLong();
+      int site = random.nextInt(100);
+      long key = random.nextLong();
+      long row = random.nextLong(0, 50);
+      long block = random.nextLong(-3, 20);
+      long lanes = n % 3 == 0 ? -1L : random.nextLong();
+      double f = new double[] {0.001, 0.01, 0.3, 0.5, 0.999, 0.05}[n % 6];
+      long mask = CounterRng.keptLanes(CounterRng.hash(seed, site, key), row, block, lanes, CounterRng.skipTable(f));
+      for (int lane = 0; lane < 64; lane++) {
+        boolean expected = ((lanes >>> lane) & 1) != 0 && CounterRng.keep(seed, site, key, row, 64 * block + lane, f);
+        assertEquals(expected, ((mask >>> lane) & 1) != 0, "case " + n + " lane " + lane);
+      }
+    }
+  }
+
+  @Test
+  void keepKnownAnswers() {
+    long base = CounterRng.hash(42, 7, CounterRng.key());
+    assertEquals(KEPT_AT_TENTH, CounterRng.keptLanes(base, 0, 0, -1L, CounterRng.skipTable(0.1)));
+    assertEquals(KEPT_AT_HALF_ROW_5_BLOCK_3, CounterRng.keptLanes(base, 5, 3, -1L, CounterRng.skipTable(0.5)));
+    assertEquals(0L, CounterRng.keptLanes(base, 0, 0, 0L, CounterRng.skipTable(0.5)));
+    for (int lane = 0; lane < 64; lane++) {
+      assertEquals(((KEPT_AT_TENTH >>> lane) & 1) != 0, CounterRng.keep(42, 7, CounterRng.key(), 0, lane, 0.1));
+      assertEquals(((KEPT_AT_HALF_ROW_5_BLOCK_3 >>> lane) & 1) != 0,
+          CounterRng.keep(42, 7, CounterRng.key(), 5, 192 + lane, 0.5));
+      assertTrue(CounterRng.keep(42, 7, CounterRng.key(), 0, lane, 1.0));
+    }
+    long[] table = CounterRng.skipTable(0.25);
+    assertEquals(1L << 53, table[0]);
+    assertEquals(3L << 51, table[1]); // 0.75 * 2^53
+    assertEquals(9L << 49, table[2]); // 0.5625 * 2^53
+  }
+
+  private static final long KEPT_AT_TENTH = 0x8000000050010000L;
+  private static final long KEPT_AT_HALF_ROW_5_BLOCK_3 = 0xECA32E8A39A4DAAAL;
+
+  /**
+   * The exact probability that each lane of a block is kept, from the skip table by the renewal
+   * recursion a(l) = P(S = l) + sum_{j < l} a(j) P(S = l - j - 1), in exact decimal arithmetic:
+   * within a relative 1e-12 of f for every lane, so the 1/f scaling leaves no bias above that.
+   * Two neighbouring lanes are both kept with probability a(l) P(S = 0), within 1e-12 of f^2.
+   */
+  @Test
+  void everyLaneIsKeptWithProbabilityFraction() {
+    java.math.MathContext mc = new java.math.MathContext(60);
+    java.math.BigDecimal scale = new java.math.BigDecimal(1L << 53);
+    for (double f : new double[] {0.5, 0.3, 0.1, 0.05, 0.01, 0.001}) {
+      long[] table = CounterRng.skipTable(f);
+      java.math.BigDecimal[] pSkip = new java.math.BigDecimal[65]; // P(S = k)
+      for (int k = 0; k < 64; k++) {
+        pSkip[k] = new java.math.BigDecimal(table[k] - table[k + 1]).divide(scale, mc);
+      }
+      pSkip[64] = new java.math.BigDecimal(table[64]).divide(scale, mc);
+      java.math.BigDecimal[] a = new java.math.BigDecimal[64];
+      java.math.BigDecimal exactF = new java.math.BigDecimal(f);
+      for (int l = 0; l < 64; l++) {
+        java.math.BigDecimal sum = pSkip[l];
+        for (int j = 0; j < l; j++) {
+          sum = sum.add(a[j].multiply(pSkip[l - j - 1], mc), mc);
+        }
+        a[l] = sum;
+        double relative = sum.subtract(exactF).abs().divide(exactF, mc).doubleValue();
+        assertTrue(relative < 1e-12, "f = " + f + ", lane " + l + ": P(kept) off by a relative " + relative);
+        if (l > 0) {
+          java.math.BigDecimal both = a[l - 1].multiply(pSkip[0], mc);
+          double pairError = both.subtract(exactF.multiply(exactF)).abs().divide(exactF.multiply(exactF), mc).doubleValue();
+          assertTrue(pairError < 1e-12, "f = " + f + ", lanes " + (l - 1) + " and " + l + ": " + pairError);
+        }
+      }
+    }
+  }
+
+  @Test
+  void keepFrequencyIsTheFractionAtEveryLane() {
+    // 20,000 blocks: lanes 0, 1, 31, 62 and 63 each kept about f of the time (5 sigma)
+    int blocks = 20_000;
+    for (double f : new double[] {0.5, 0.1, 0.01}) {
+      long[] table = CounterRng.skipTable(f);
+      int[] counts = new int[64];
+      for (int b = 0; b < blocks; b++) {
+        long mask = CounterRng.keptLanes(CounterRng.hash(77, 3, CounterRng.key(b)), 0, 0, -1L, table);
+        for (int l = 0; l < 64; l++) {
+          counts[l] += (int) ((mask >>> l) & 1);
+        }
+      }
+      double sigma = Math.sqrt(blocks * f * (1 - f));
+      for (int l : new int[] {0, 1, 31, 62, 63}) {
+        assertEquals(blocks * f, counts[l], 5 * sigma, "f = " + f + ", lane " + l);
+      }
+    }
   }
 
   @Test
@@ -127,7 +243,7 @@ class CounterRngTest {
   @Test
   void keepAtFractionOneAlwaysKeeps() {
     for (int i = 0; i < 1000; i++) {
-      assertTrue(CounterRng.keep(i, i, CounterRng.key(i), 1.0));
+      assertTrue(CounterRng.keep(i, i, CounterRng.key(), 0, i, 1.0));
     }
   }
 
@@ -153,7 +269,7 @@ class CounterRngTest {
       long seed = CounterRng.streamSeed(2024, 0);
       int kept = 0;
       for (int i = 0; i < N; i++) {
-        if (CounterRng.keep(seed, 3, CounterRng.key(i), f)) {
+        if (CounterRng.keep(seed, 3, CounterRng.key(), 0, i, f)) {
           kept++;
         }
       }
@@ -169,7 +285,7 @@ class CounterRngTest {
     int kept = 0;
     for (int i = 0; i < 1000; i++) {
       for (int j = 0; j < 1000; j++) {
-        if (CounterRng.keep(0, 0, CounterRng.key(i, j), f)) {
+        if (CounterRng.keep(0, 0, CounterRng.key(), i, j, f)) {
           kept++;
         }
       }
@@ -202,33 +318,43 @@ class CounterRngTest {
     double tolerance = 5 * 0.5 / Math.sqrt(N);
     int byIndex = 0;
     int byInnerIndex = 0;
+    int byRow = 0;
+    int byRecordKey = 0;
     int bySite = 0;
     int bySeed = 0;
     int byCall = 0;
     long nextCall = CounterRng.streamSeed(99, 1);
     for (int i = 0; i < N; i++) {
-      boolean a = CounterRng.keep(seed, 5, CounterRng.key(i), f);
-      if (a == CounterRng.keep(seed, 5, CounterRng.key(i + 1), f)) {
+      boolean a = CounterRng.keep(seed, 5, CounterRng.key(), 0, i, f);
+      if (a == CounterRng.keep(seed, 5, CounterRng.key(), 0, i + 1, f)) {
         byIndex++;
       }
-      if (a == CounterRng.keep(seed, 6, CounterRng.key(i), f)) {
+      if (a == CounterRng.keep(seed, 6, CounterRng.key(), 0, i, f)) {
         bySite++;
       }
-      if (a == CounterRng.keep(seed + 1, 5, CounterRng.key(i), f)) {
+      if (a == CounterRng.keep(seed + 1, 5, CounterRng.key(), 0, i, f)) {
         bySeed++;
       }
-      if (a == CounterRng.keep(nextCall, 5, CounterRng.key(i), f)) {
+      if (a == CounterRng.keep(nextCall, 5, CounterRng.key(), 0, i, f)) {
         byCall++;
       }
       int outer = i / 1000;
       int inner = i % 1000;
-      if (CounterRng.keep(seed, 5, CounterRng.key(outer, inner), f)
-          == CounterRng.keep(seed, 5, CounterRng.key(outer, inner + 1), f)) {
+      boolean b = CounterRng.keep(seed, 5, CounterRng.key(), outer, inner, f);
+      if (b == CounterRng.keep(seed, 5, CounterRng.key(), outer, inner + 1, f)) {
         byInnerIndex++;
+      }
+      if (b == CounterRng.keep(seed, 5, CounterRng.key(), outer + 1, inner, f)) {
+        byRow++;
+      }
+      if (b == CounterRng.keep(seed, 5, CounterRng.key(outer), 0, inner, f)) {
+        byRecordKey++;
       }
     }
     assertEquals(0.5, byIndex / (double) N, tolerance, "neighbouring indices");
     assertEquals(0.5, byInnerIndex / (double) N, tolerance, "neighbouring inner indices");
+    assertEquals(0.5, byRow / (double) N, tolerance, "neighbouring rows");
+    assertEquals(0.5, byRecordKey / (double) N, tolerance, "a row and a record key of the same index");
     assertEquals(0.5, bySite / (double) N, tolerance, "neighbouring sites");
     assertEquals(0.5, bySeed / (double) N, tolerance, "neighbouring seeds");
     assertEquals(0.5, byCall / (double) N, tolerance, "successive calls");
@@ -257,25 +383,4 @@ class CounterRngTest {
     assertEquals(0.5, sx / N, 5 * Math.sqrt(1.0 / 12 / N), "mean of uniform");
   }
 
-  @Test
-  void thresholdDecidesAsUniform() {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-    double[] fractions = {0.5, 0.25, 0.01, 0.3, 1e-9, 0.999999, Math.nextDown(1.0), Double.MIN_NORMAL, 0.1 + 0.2};
-    for (double f : fractions) {
-      long t = CounterRng.threshold(f);
-      for (long top : new long[] {0, 1, t - 2, t - 1, t, t + 1, (1L << 53) - 1}) {
-        if (top < 0 || top >= 1L << 53) {
-          continue;
-        }
-        for (long low : new long[] {0, 1, 0x7ff, r.nextLong() & 0x7ff}) {
-          long h = top << 11 | low;
-          org.junit.jupiter.api.Assertions.assertEquals(CounterRng.uniform(h) < f, (h >>> 11) < t, "f=" + f + " h=" + h);
-        }
-      }
-      for (int k = 0; k < 10000; k++) {
-        long h = r.nextLong();
-        org.junit.jupiter.api.Assertions.assertEquals(CounterRng.uniform(h) < f, (h >>> 11) < t);
-      }
-    }
-  }
 }

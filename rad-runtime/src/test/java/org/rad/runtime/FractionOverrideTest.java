@@ -13,11 +13,11 @@ class FractionOverrideTest {
     ctx.begin();
     int n = 100_000;
     for (int k = 0; k < n; k++) {
-      ctx.pushSampled(1, 0.01, 1.0, CounterRng.key(k));
+      ctx.pushSampledAt(1, 0.01, 1.0, k);
     }
     int kept = 0;
     for (int k = n - 1; k >= 0; k--) {
-      double v = ctx.popSampled(1, 0.01, CounterRng.key(k));
+      double v = ctx.popSampledAt(1, 0.01, k);
       if (v != 0) {
         assertEquals(2.0, v, 0.0); // value / 0.5
         kept++;

@@ -27,11 +27,11 @@ class RadDiagnosticsTest {
   private static double[] sampledGradient(RadContext ctx, boolean scaled) {
     ctx.begin();
     for (int i = 0; i < X.length; i++) {
-      ctx.pushSampled(1, F, X[i], CounterRng.key(i));
+      ctx.pushSampledAt(1, F, X[i], i);
     }
     double[] g = new double[X.length];
     for (int i = X.length - 1; i >= 0; i--) {
-      g[i] = ctx.popSampled(1, F, CounterRng.key(i)) * (scaled || ctx.isExact() ? 1 : F);
+      g[i] = ctx.popSampledAt(1, F, i) * (scaled || ctx.isExact() ? 1 : F);
     }
     ctx.end();
     return g;

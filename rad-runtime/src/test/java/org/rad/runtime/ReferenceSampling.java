@@ -21,7 +21,7 @@ final class ReferenceSampling {
     switch (sampling) {
       case BERNOULLI -> {
         for (int j = 0; j < d; j++) {
-          if (CounterRng.keep(s, site, CounterRng.extend(key, j), f)) {
+          if (keptByFormula(s, site, key, 0, j, f)) {
             out[j] = v[j] / f;
           }
         }
@@ -69,6 +69,41 @@ final class ReferenceSampling {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether element {@code x} of row {@code r} of the Bernoulli record keyed {@code key} is kept,
+   * walked as the formula states: the skip table by repeated multiplication, then draws {@code
+   * u(m)} of the element's block and skips found by a linear search, until the walk reaches or
+   * passes the element's lane.
+   */
+  static boolean keptByFormula(long s, int site, long key, long r, long x, double f) {
+    if (f >= 1) {
+      return true;
+    }
+    long[] q = new long[65];
+    double p = 1.0;
+    q[0] = 1L << 53;
+    for (int k = 1; k <= 64; k++) {
+      p = p * (1.0 - f);
+      q[k] = (long) (p * 0x1.0p53);
+    }
+    long base = CounterRng.hash(s, site, key);
+    long block = x >> 6;
+    int lane = (int) (x & 63);
+    int at = -1;
+    for (int m = 0; m < 65; m++) {
+      long u = CounterRng.mix(base + r * CounterRng.INDEX_MULTIPLIER + (65 * block + m + 1) * CounterRng.GOLDEN) >>> 11;
+      int skip = 0;
+      while (skip < 64 && u < q[skip + 1]) {
+        skip++;
+      }
+      at += 1 + skip;
+      if (at >= lane) {
+        return at == lane;
+      }
+    }
+    throw new AssertionError("a block takes at most 65 draws");
   }
 
   /** The variance of restored entry {@code i} (closed form, for the sampler's Javadoc claims). */

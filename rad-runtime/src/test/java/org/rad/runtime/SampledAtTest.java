@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 class SampledAtTest {
   @Test
   void indexFormsMatchKeyForms() {
+    // pushSampledAt(..., i1, ..., in) is element in of row i(n-1) of the record keyed key(i1, ..., i(n-2))
     RadContext a = RadContext.seeded(5);
     RadContext b = RadContext.seeded(5);
     a.begin();
@@ -17,19 +18,64 @@ class SampledAtTest {
     for (int i = 0; i < 20; i++) {
       for (int j = 0; j < 20; j++) {
         a.pushSampledAt(3, 0.3, i * 100 + j, i, j, 7);
-        b.pushSampled(3, 0.3, i * 100 + j, CounterRng.key(i, j, 7));
+        b.pushSampled(3, 0.3, i * 100 + j, CounterRng.key(i), j, 7);
         a.pushSampledAt(4, 0.3, j, i);
-        b.pushSampled(4, 0.3, j, CounterRng.key(i));
+        b.pushSampled(4, 0.3, j, CounterRng.key(), 0, i);
+        a.pushSampledAt(5, 0.3, j, i, j);
+        b.pushSampled(5, 0.3, j, CounterRng.key(), i, j);
+        a.pushSampledAt(6, 0.3, j, 1, i, 70 + j, 2 * j);
+        b.pushSampled(6, 0.3, j, CounterRng.key(1, i), 70 + j, 2 * j);
       }
     }
+    a.pushSampledAt(7, 0.3, 1.5);
+    b.pushSampled(7, 0.3, 1.5, CounterRng.key(), 0, 0);
+    assertEquals(b.popSampled(7, 0.3, CounterRng.key(), 0, 0), a.popSampledAt(7, 0.3));
     for (int i = 19; i >= 0; i--) {
       for (int j = 19; j >= 0; j--) {
-        assertEquals(b.popSampled(4, 0.3, CounterRng.key(i)), a.popSampledAt(4, 0.3, i));
-        assertEquals(b.popSampled(3, 0.3, CounterRng.key(i, j, 7)), a.popSampledAt(3, 0.3, i, j, 7));
+        assertEquals(b.popSampled(6, 0.3, CounterRng.key(1, i), 70 + j, 2 * j), a.popSampledAt(6, 0.3, 1, i, 70 + j, 2 * j));
+        assertEquals(b.popSampled(5, 0.3, CounterRng.key(), i, j), a.popSampledAt(5, 0.3, i, j));
+        assertEquals(b.popSampled(4, 0.3, CounterRng.key(), 0, i), a.popSampledAt(4, 0.3, i));
+        assertEquals(b.popSampled(3, 0.3, CounterRng.key(i), j, 7), a.popSampledAt(3, 0.3, i, j, 7));
       }
     }
     a.end();
     b.end();
+  }
+
+  @Test
+  void longSlicesAcrossBlocksRecordWhatElementRecordsRecord() {
+    for (double f : new double[] {0.5, 0.05, 0.01}) {
+      RadContext a = RadContext.seeded(17);
+      RadContext b = RadContext.seeded(17);
+      a.begin();
+      b.begin();
+      double[] v = new double[300];
+      for (int x = 0; x < v.length; x++) {
+        v[x] = x + 1;
+      }
+      for (int k = 0; k < 40; k++) {
+        a.pushSampledRange(3, f, v, 7 + k, 290 - k, k, 2 * k);
+        for (int x = 7 + k; x < 290 - k; x++) {
+          b.pushSampledAt(3, f, v[x], k, 2 * k, x);
+        }
+      }
+      a.endForward();
+      b.endForward();
+      assertEquals(b.peakTapeBytes(), a.peakTapeBytes());
+      for (int k = 39; k >= 0; k--) {
+        double[] ra = new double[300];
+        double[] rb = new double[300];
+        java.util.Arrays.fill(ra, -1);
+        java.util.Arrays.fill(rb, -1);
+        a.popSampledRange(3, f, ra, 7 + k, 290 - k, k, 2 * k);
+        for (int x = 289 - k; x >= 7 + k; x--) {
+          rb[x] = b.popSampledAt(3, f, k, 2 * k, x);
+        }
+        assertArrayEquals(rb, ra, "f = " + f + ", k = " + k);
+      }
+      a.end();
+      b.end();
+    }
   }
 
   /** Contexts that must agree with themselves: seeded, exact, unscaled, overridden fraction. */
@@ -72,7 +118,7 @@ class SampledAtTest {
           b.pushSampledAt(2, f, v[x], 3, 4, x);
         }
         for (int x = 0; x < 7; x++) {
-          b.pushSampled(2, f, v[x], CounterRng.key(3, 4, 5, x));
+          b.pushSampledAt(2, f, v[x], 3, 4, 5, x);
         }
         for (int x = 3; x < 12; x++) {
           b.pushSampledAt(2, f, v[x], 3, 4, 5, 6, x);
@@ -99,7 +145,7 @@ class SampledAtTest {
         assertArrayEquals(rb, ra);
         a.popSampledRange(2, f, ra, 0, 7, 3, 4, 5);
         for (int x = 6; x >= 0; x--) {
-          rb[x] = b.popSampled(2, f, CounterRng.key(3, 4, 5, x));
+          rb[x] = b.popSampledAt(2, f, 3, 4, 5, x);
         }
         assertArrayEquals(rb, ra);
         a.popSampledRange(2, f, ra, 5, 5, 3, 4);

@@ -70,7 +70,7 @@ class SampledRecordsTest {
     sampled.begin();
     plain.begin();
     for (int i = 0; i < 1000; i++) {
-      sampled.pushSampled(1, 0.1, i * 0.5, CounterRng.key(i));
+      sampled.pushSampledAt(1, 0.1, i * 0.5, i);
       plain.pushDouble(i * 0.5);
       if (i % 7 == 0) {
         sampled.pushDouble(-i);
@@ -85,7 +85,7 @@ class SampledRecordsTest {
       if (i % 7 == 0) {
         assertEquals(-i, sampled.popDouble());
       }
-      assertEquals(i * 0.5, sampled.popSampled(1, 0.1, CounterRng.key(i)));
+      assertEquals(i * 0.5, sampled.popSampledAt(1, 0.1, i));
     }
     assertThrows(IllegalStateException.class, sampled::popDouble, "nothing left");
     sampled.end();
@@ -131,11 +131,11 @@ class SampledRecordsTest {
     int n = 2000;
     int kept = 0;
     for (int i = 0; i < n; i++) {
-      ctx.pushSampled(2, f, i + 1.0, CounterRng.key(i));
+      ctx.pushSampledAt(2, f, i + 1.0, i);
     }
     for (int i = n - 1; i >= 0; i--) {
-      double r = ctx.popSampled(2, f, CounterRng.key(i));
-      if (CounterRng.keep(ctx.sampleSeed(), 2, CounterRng.key(i), f)) {
+      double r = ctx.popSampledAt(2, f, i);
+      if (CounterRng.keep(ctx.sampleSeed(), 2, CounterRng.key(), 0, i, f)) {
         assertEquals((i + 1.0) / f, r);
         kept++;
       } else {
@@ -152,7 +152,7 @@ class SampledRecordsTest {
     RadContext ctx = RadContext.seeded(3);
     ctx.begin();
     double[] v = randomVector(new SplittableRandom(4), 37);
-    ctx.pushSampled(1, 1.0, 0.3, 5);
+    ctx.pushSampled(1, 1.0, 0.3, 5, 1, 2);
     for (Sampling s : Sampling.values()) {
       ctx.recordArray(2, s, 1.0, v, 6);
     }
@@ -161,7 +161,7 @@ class SampledRecordsTest {
     for (int t = Sampling.values().length - 1; t >= 0; t--) {
       assertArrayEquals(v, ctx.restoreArray(2, Sampling.values()[t], 1.0, 37, 6));
     }
-    assertEquals(0.3, ctx.popSampled(1, 1.0, 5));
+    assertEquals(0.3, ctx.popSampled(1, 1.0, 5, 1, 2));
     ctx.end();
   }
 
@@ -170,8 +170,8 @@ class SampledRecordsTest {
     for (RadContext ctx : new RadContext[] {RadContext.exact(), RadContext.seeded(1)}) {
       ctx.begin();
       for (double f : new double[] {0, -0.5, 1.5, Double.NaN, Double.POSITIVE_INFINITY}) {
-        assertThrows(IllegalArgumentException.class, () -> ctx.pushSampled(1, f, 1, 0));
-        assertThrows(IllegalArgumentException.class, () -> ctx.popSampled(1, f, 0));
+        assertThrows(IllegalArgumentException.class, () -> ctx.pushSampled(1, f, 1, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> ctx.popSampled(1, f, 0, 0, 0));
         assertThrows(IllegalArgumentException.class,
             () -> ctx.recordArray(1, Sampling.BERNOULLI, f, new double[1], 0));
         assertThrows(IllegalArgumentException.class,
@@ -232,9 +232,10 @@ class SampledRecordsTest {
         }
         case 3, 4 -> {
           double v = random.nextDouble(-5, 5);
-          ctx.pushSampled(site, f, v, key);
-          double expected = exact ? v : CounterRng.keep(s, site, key, f) ? v / f : 0.0;
-          stack.push(new Op(kind, site, f, null, key, expected, 0, false));
+          int index = random.nextInt(-70, 200); // element index: several blocks of 64, negative ones too
+          ctx.pushSampled(site, f, v, key, rowOf(key), index);
+          double expected = exact ? v : CounterRng.keep(s, site, key, rowOf(key), index, f) ? v / f : 0.0;
+          stack.push(new Op(kind, site, f, null, key, expected, index, false));
         }
         case 5 -> {
           // now and then a long exact array, so records cross chunk boundaries of the double tape
@@ -272,12 +273,17 @@ class SampledRecordsTest {
     ctx.end();
   }
 
+  /** The row of an element record in the random interleaving: a function of its key, so pops find it. */
+  private static long rowOf(long key) {
+    return Math.floorMod(key, 7) - 2;
+  }
+
   private static void check(RadContext ctx, Op op) {
     switch (op.kind()) {
       case 0 -> assertEquals((double) op.expected(), ctx.popDouble());
       case 1 -> assertEquals((int) op.expected(), ctx.popInt());
       case 2 -> assertEquals((boolean) op.expected(), ctx.popBit());
-      case 3, 4 -> assertEquals((double) op.expected(), ctx.popSampled(op.site(), op.fraction(), op.key()));
+      case 3, 4 -> assertEquals((double) op.expected(), ctx.popSampled(op.site(), op.fraction(), op.key(), rowOf(op.key()), op.length()));
       case 5 -> assertArrayEquals((double[]) op.expected(),
           ctx.restoreArray(op.site(), op.sampling(), op.fraction(), op.length(), op.key()), op.toString());
       default -> {
@@ -341,7 +347,7 @@ class SampledRecordsTest {
   }
 
   @Test
-  void bernoulliArrayDecisionsAreThoseOfElementRecordsWithExtendedKeys() {
+  void bernoulliArrayEntriesAreTheElementsOfTheRecordWithTheArraysKey() {
     RadContext ctx = RadContext.seeded(5);
     ctx.begin();
     double[] v = randomVector(new SplittableRandom(5), 500);
@@ -349,10 +355,10 @@ class SampledRecordsTest {
     ctx.recordArray(4, Sampling.BERNOULLI, 0.2, v, key);
     double[] r = ctx.restoreArray(4, Sampling.BERNOULLI, 0.2, v.length, key);
     for (int j = 0; j < v.length; j++) {
-      ctx.pushSampled(4, 0.2, v[j], CounterRng.extend(key, j));
+      ctx.pushSampled(4, 0.2, v[j], key, 0, j);
     }
     for (int j = v.length - 1; j >= 0; j--) {
-      assertEquals(r[j], ctx.popSampled(4, 0.2, CounterRng.extend(key, j)));
+      assertEquals(r[j], ctx.popSampled(4, 0.2, key, 0, j));
     }
     ctx.end();
   }
@@ -456,11 +462,11 @@ class SampledRecordsTest {
   private static long tapeBytesOfElementRecords(RadContext ctx, int n, double f) {
     ctx.begin();
     for (int i = 0; i < n; i++) {
-      ctx.pushSampled(1, f, i + 1, CounterRng.key(i));
+      ctx.pushSampledAt(1, f, i + 1, i);
     }
     ctx.endForward();
     for (int i = n - 1; i >= 0; i--) {
-      double r = ctx.popSampled(1, f, CounterRng.key(i));
+      double r = ctx.popSampledAt(1, f, i);
       assertTrue(r == 0 || r == (ctx.isExact() ? i + 1 : (i + 1) / f));
     }
     ctx.end();

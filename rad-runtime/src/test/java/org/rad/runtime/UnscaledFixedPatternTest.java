@@ -10,11 +10,11 @@ class UnscaledFixedPatternTest {
   private static String pattern(RadContext ctx, int n) {
     ctx.begin();
     for (int k = 0; k < n; k++) {
-      ctx.pushSampled(1, 0.5, 3.0, CounterRng.key(k));
+      ctx.pushSampledAt(1, 0.5, 3.0, k);
     }
     StringBuilder kept = new StringBuilder();
     for (int k = n - 1; k >= 0; k--) {
-      double v = ctx.popSampled(1, 0.5, CounterRng.key(k));
+      double v = ctx.popSampledAt(1, 0.5, k);
       kept.append(v == 0 ? '0' : v == 3.0 ? 'u' : v == 6.0 ? 's' : '?');
     }
     ctx.end();

@@ -37,18 +37,47 @@ public final class CudaPrelude {
       __host__ __device__ inline double rad_uniform(unsigned long long h) {
         return (double) (h >> 11) * 0x1.0p-53;
       }
-      __host__ __device__ inline int rad_keep(unsigned long long seed, int site, unsigned long long key, double f) {
-        return f >= 1.0 || rad_uniform(rad_hash(seed, site, key)) < f;
+      // CounterRng.keep: element `index` of row `row` of the record keyed `record_key` is kept iff the
+      // geometric skips of its block (lane index & 63 of block index >> 6) land on its lane. The skip
+      // table Q[k] = (long) (p[k] * 2^53), p[k] = p[k-1] * (1 - f), is walked from k = 0 for each
+      // draw, exactly as CounterRng.skipTable builds it.
+      __host__ __device__ inline int rad_skip_at_most(unsigned long long u, double q, int limit) {
+        double p = 1.0;
+        int k = 0;
+        while (k < limit) {
+          p = p * q;
+          if (!(u < (unsigned long long) (p * 0x1.0p53))) break;
+          k++;
+        }
+        return k;
+      }
+      __host__ __device__ inline int rad_keep(unsigned long long seed, int site, unsigned long long record_key,
+          long long row, long long index, double f) {
+        if (f >= 1.0) return 1;
+        double q = 1.0 - f;
+        int lane = (int) (index & 63);
+        unsigned long long counter = rad_hash(seed, site, record_key) + (unsigned long long) row * RAD_INDEX_MULTIPLIER
+            + (65ULL * (unsigned long long) (index >> 6) + 1ULL) * RAD_GOLDEN;
+        int at = -1;
+        while (1) {
+          unsigned long long u = rad_mix(counter) >> 11;
+          counter += RAD_GOLDEN;
+          int room = lane - at; // lanes at + 1 .. lane
+          int skip = rad_skip_at_most(u, q, room);
+          if (skip == room) return 0; // the next kept lane is past this one
+          at += 1 + skip;
+          if (at == lane) return 1;
+        }
       }
       __host__ __device__ inline unsigned long long rad_stream_seed(unsigned long long seed, long long c) {
         return rad_mix(seed + (unsigned long long) (c + 1) * RAD_GOLDEN);
       }
       // What a sampled record stores (RadContext.pushSampled): exact: v; kept: v / f (v when unscaled); else 0.
       __host__ __device__ inline double rad_record(double v, int exact, unsigned long long seed, int site,
-          unsigned long long key, double f, int scaled) {
+          unsigned long long record_key, long long row, long long index, double f, int scaled) {
         if (exact) return v;
         if (f >= 1.0) return v;
-        return rad_keep(seed, site, key, f) ? (scaled ? v / f : v) : 0.0;
+        return rad_keep(seed, site, record_key, row, index, f) ? (scaled ? v / f : v) : 0.0;
       }
       """;
 

@@ -337,13 +337,21 @@ public final class CudaSourceWriter {
     return "rad_base + " + scope.records().slots().get(c) + " * rad_total + rad_slot";
   }
 
-  /** {@code CounterRng.key(i1, ..., in)}: extend(... extend(GOLDEN, i1) ..., in). */
+  /**
+   * The record key, row and element index of an element record at loop indices {@code i1, ...,
+   * in}, as RadContext.pushSampledAt takes them: {@code CounterRng.key(i1, ..., i(n-2))} (extend(...
+   * extend(GOLDEN, i1) ..., i(n-2))), {@code i(n-1)} and {@code in}, the last two 0 where there are
+   * too few indices.
+   */
   private static String key(List<Expr> indices, Scope scope) {
+    int n = indices.size();
     String k = "RAD_GOLDEN";
-    for (Expr i : indices) {
+    for (Expr i : indices.subList(0, Math.max(0, n - 2))) {
       k = "rad_extend(" + k + ", (long long) (" + expr(i, scope) + "))";
     }
-    return k;
+    String row = n < 2 ? "0LL" : "(long long) (" + expr(indices.get(n - 2), scope) + ")";
+    String index = n < 1 ? "0LL" : "(long long) (" + expr(indices.get(n - 1), scope) + ")";
+    return k + ", " + row + ", " + index;
   }
 
   private static String arrayName(Expr.Index ix) {

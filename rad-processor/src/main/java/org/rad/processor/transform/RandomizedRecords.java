@@ -24,8 +24,8 @@ import org.rad.processor.ir.Var;
  * <ul>
  *   <li>Records at an overwrite (the old value of a double, or of an element of an array whose
  *       alias class is randomized, pushed and later popped to restore it) become Bernoulli
- *       element records: {@code ctx.pushSampled(site, f, value, key)} keeps the value with
- *       probability f, scaled by 1/f, and {@code ctx.popSampled} regenerates the decision.
+ *       element records: {@code ctx.pushSampledAt(site, f, value, indices...)} keeps the value
+ *       with probability f, scaled by 1/f, and {@code ctx.popSampledAt} regenerates the decision.
  *   <li>An array that is never overwritten but whose values the reverse sweep reads is recorded
  *       whole right after its last use in its block, through the requested sampler, and the
  *       local dropped ({@code v = null}), so the full array becomes unreachable; the reverse sweep

@@ -928,10 +928,10 @@ final class SweepBuilder {
     randomized.markRecorded(v.name());
     Expr site = Expr.Literal.ofInt(randomized.site(v));
     Expr f = Expr.Literal.ofDouble(spec.fraction());
-    Expr key = RandomizedRecords.key(List.of(), spec);
+    // outside any loop: element 0 of the record keyed CounterRng.key()
     return new Stmt[] {
-      new Stmt.Call(ctx("pushSampled", Type.VOID, site, f, new Expr.Ref(v), key), Origin.SYNTHETIC),
-      new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, ctx("popSampled", Type.DOUBLE, site, f, key), Origin.SYNTHETIC)
+      new Stmt.Call(ctx("pushSampledAt", Type.VOID, site, f, new Expr.Ref(v)), Origin.SYNTHETIC),
+      new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, ctx("popSampledAt", Type.DOUBLE, site, f), Origin.SYNTHETIC)
     };
   }
 
