@@ -242,15 +242,14 @@ public final class CounterRng {
 
   /** The skip of draw {@code u} when it is below {@code limit}: the largest k < limit with u < Q[k]. */
   private static int skipBelow(long u, long[] table, int limit) {
-    int lo = 0; // u < table[lo] (table[0] = 2^53)
-    int hi = limit; // u >= table[hi]
-    while (hi - lo > 1) {
-      int mid = (lo + hi) >>> 1;
-      if (u < table[mid]) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
+    // binary search without data-dependent branches (the draws are random): invariant u < Q[lo],
+    // and the answer lies in [lo, lo + n)
+    int lo = 0;
+    int n = limit;
+    while (n > 1) {
+      int half = n >>> 1;
+      lo = u < table[lo + half] ? lo + half : lo;
+      n -= half;
     }
     return lo;
   }
