@@ -393,9 +393,10 @@ public final class RadContext {
   // records (the same values, decisions and order on the tape), and popSampledRange(site, f, a,
   // from, to, i, j) restores what
   //   for (int x = to - 1; x >= from; x--) a[x] = popSampledAt(site, f, i, j, x);
-  // restores. An exact context copies the slice in bulk; a seeded one draws the decisions of the
-  // record keyed key(i, j) 64 elements at a time (CounterRng.keptLanes) and touches only the kept
-  // elements, so a slice at f = 0.01 costs a few hashes instead of one or two per element.
+  // restores. An exact context copies the slice in bulk; a seeded one walks the geometric skips of
+  // row j of the record keyed key(i) a block of 64 elements at a time (CounterRng.keptLanes) and
+  // touches only the kept elements: one hash per kept element plus one per block, where deciding
+  // element by element would cost one or two per element.
 
   /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to) {
