@@ -226,29 +226,41 @@ public final class CounterRng {
     }
     int end = 64 - Long.numberOfLeadingZeros(lanes); // lanes from `end` on are not asked for
     long counter = base + row * INDEX_MULTIPLIER + (DRAWS_PER_BLOCK * block + 1) * GOLDEN;
+    long u = mix(counter) >>> 11;
+    if (u < table[end]) {
+      return 0; // the first skip passes every lane asked for: the usual outcome at small f
+    }
     long kept = 0;
     int lane = -1; // the last kept lane
     while (true) {
-      long u = mix(counter) >>> 11;
-      counter += GOLDEN;
-      int room = end - lane - 1; // lanes lane + 1 .. end - 1 are undecided
-      if (u < table[room]) {
-        return kept & lanes; // the skip drops every undecided lane: the next kept one is past `end`
+      lane += 1 + skip(u, table);
+      if (lane >= end) {
+        return kept & lanes; // the skip passes every lane asked for that is still undecided
       }
-      lane += 1 + skipBelow(u, table, room);
       kept |= 1L << lane;
+      counter += GOLDEN;
+      u = mix(counter) >>> 11;
     }
   }
 
-  /** The skip of draw {@code u} when it is below {@code limit}: the largest k < limit with u < Q[k]. */
-  private static int skipBelow(long u, long[] table, int limit) {
-    // binary search without data-dependent branches (the draws are random): invariant u < Q[lo],
-    // and the answer lies in [lo, lo + n)
-    int lo = 0;
-    int n = limit;
+  /** The skip of draw {@code u}: the largest k in 0 .. 64 with u < Q[k]. */
+  private static int skip(long u, long[] table) {
+    // Without data-dependent branches but one (the draws are random, and a mispredicted branch costs
+    // more than a few comparisons): skips below 8 (most of them at large f) are counted, longer ones
+    // (most at small f) found by a binary search. Q never increases, so both give that k. The sign
+    // of u - Q[k] (both at most 2^53) is u < Q[k].
+    if (u >= table[8]) {
+      int skip = 0;
+      for (int k = 1; k < 8; k++) {
+        skip += (int) ((u - table[k]) >>> 63);
+      }
+      return skip;
+    }
+    int lo = 8; // invariant: u < Q[lo], and the answer lies in [lo, lo + n)
+    int n = BLOCK + 1 - 8;
     while (n > 1) {
       int half = n >>> 1;
-      lo = u < table[lo + half] ? lo + half : lo;
+      lo += half & (int) ((u - table[lo + half]) >> 63);
       n -= half;
     }
     return lo;
