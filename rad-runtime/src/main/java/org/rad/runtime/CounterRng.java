@@ -166,14 +166,6 @@ public final class CounterRng {
     return mix(mix(seed ^ (site * GOLDEN)) ^ key);
   }
 
-  /**
-   * The part of {@link #hash} that depends only on the seed and the site, {@code mix(seed ^ (site *
-   * GOLDEN))}: {@code hash(seed, site, key) == mix(siteHash(seed, site) ^ key)}.
-   */
-  public static long siteHash(long seed, int site) {
-    return mix(seed ^ (site * GOLDEN));
-  }
-
   /** A uniform double in [0, 1) from the top 53 bits of a hash: {@code (hash >>> 11) * 2^-53}. */
   public static double uniform(long hash) {
     return (hash >>> 11) * 0x1.0p-53;
