@@ -701,19 +701,7 @@ public final class GradClassWriter {
             org.rad.processor.ir.Origin.SYNTHETIC));
       }
     }
-    Stmt.Block body = new Stmt.Block(stmts, returned.block().origin());
-    Set<String> inPlace = topLevelDeclarations(body);
-    Set<String> used = usedNames(body);
-    if (returned.returned() != null) {
-      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
-    }
-    CodeBlock.Builder code = CodeBlock.builder();
-    hoist(m.locals(), inPlace, used, code);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
-    printer.block(body, code);
-    if (returned.returned() != null) {
-      code.addStatement("return $L", printer.expr(returned.returned()));
-    }
+    CodeBlock code = primalCode(m, new Stmt.Block(stmts, returned.block().origin()), returned.returned());
     return MethodSpec.methodBuilder(d.callee().name() + "PrimalKeep")
         .addModifiers(Modifier.STATIC)
         .addJavadoc("{@link #$LPrimal}, keeping the intermediates {@link #$LReverseKept} takes back.\n",
@@ -721,8 +709,28 @@ public final class GradClassWriter {
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
         .addParameter(ctxParam())
-        .addCode(code.build())
+        .addCode(code)
         .build();
+  }
+
+  /**
+   * The code of a primal body: the locals it needs declared up front, the body, and {@code return
+   * returned} when the method returns something.
+   */
+  private CodeBlock primalCode(MethodIR m, Stmt.Block body, Expr returned) {
+    Set<String> inPlace = topLevelDeclarations(body);
+    Set<String> used = usedNames(body);
+    if (returned != null) {
+      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned, org.rad.processor.ir.Origin.SYNTHETIC)))));
+    }
+    CodeBlock.Builder code = CodeBlock.builder();
+    hoist(m.locals(), inPlace, used, code);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
+    printer.block(body, code);
+    if (returned != null) {
+      code.addStatement("return $L", printer.expr(returned));
+    }
+    return code.build();
   }
 
   private MethodSpec reverse(DifferentiatedMethod d, String name, Stmt.Block reverseBody, CodeBlock extraDoc,
@@ -820,25 +828,13 @@ public final class GradClassWriter {
   private MethodSpec primal(DifferentiatedMethod d) {
     MethodIR m = d.method();
     var returned = withReturn(SweepCode.primal(m.body()), d.result(), Set.of());
-    Stmt.Block body = returned.block();
-    Set<String> inPlace = topLevelDeclarations(body);
-    Set<String> used = usedNames(body);
-    if (returned.returned() != null) {
-      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
-    }
-    CodeBlock.Builder code = CodeBlock.builder();
-    hoist(m.locals(), inPlace, used, code);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
-    printer.block(body, code);
-    if (returned.returned() != null) {
-      code.addStatement("return $L", printer.expr(returned.returned()));
-    }
+    CodeBlock code = primalCode(m, returned.block(), returned.returned());
     return MethodSpec.methodBuilder(d.callee().name() + "Primal")
         .addModifiers(Modifier.STATIC)
         .addJavadoc("{@link $T#$L} as written, without records.\n", userClass, m.name())
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
-        .addCode(code.build())
+        .addCode(code)
         .build();
   }
 }
