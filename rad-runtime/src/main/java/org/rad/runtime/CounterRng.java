@@ -151,9 +151,17 @@ public final class CounterRng {
    * overloads, which avoid the array allocation on hot paths.
    */
   public static long key(long... indices) {
+    return prefixKey(indices, indices.length);
+  }
+
+  /**
+   * The key of the first {@code count} of {@code indices} (of all of them if there are fewer):
+   * {@code key(indices[0], ..., indices[count - 1])}, without copying the array.
+   */
+  public static long prefixKey(long[] indices, int count) {
     long h = GOLDEN;
-    for (long index : indices) {
-      h = extend(h, index);
+    for (int n = 0; n < Math.min(count, indices.length); n++) {
+      h = extend(h, indices[n]);
     }
     return h;
   }

@@ -611,11 +611,7 @@ public final class RadContext {
 
   /** The key of all but the last {@code dropped} of {@code indices} (of none if there are fewer). */
   private static long recordKey(long[] indices, int dropped) {
-    long h = CounterRng.key();
-    for (int n = 0; n < indices.length - dropped; n++) {
-      h = CounterRng.extend(h, indices[n]);
-    }
-    return h;
+    return CounterRng.prefixKey(indices, indices.length - dropped);
   }
 
   /** {@code indices[n - back]}, or 0 if there are fewer than {@code back} indices. */
