@@ -12,8 +12,8 @@ import java.util.Map;
 import javax.tools.JavaFileObject;
 
 /** Compiles sources with the rad processor and loads the resulting classes. */
-final class Compiled {
-  final Compilation compilation;
+public final class Compiled {
+  public final Compilation compilation;
   private final ClassLoader loader;
 
   private Compiled(Compilation compilation) {
@@ -43,7 +43,7 @@ final class Compiled {
   }
 
   /** Compiles {@code source} (a full compilation unit of class {@code fqcn}) and expects success. */
-  static Compiled compile(String fqcn, String source) {
+  public static Compiled compile(String fqcn, String source) {
     Compilation c = Compiler.javac().withProcessors(new RadProcessor())
         .compile(JavaFileObjects.forSourceString(fqcn, source));
     if (c.status() != Compilation.Status.SUCCESS) {
@@ -61,16 +61,16 @@ final class Compiled {
     return new Compiled(c);
   }
 
-  static Compilation compileExpectingFailure(String fqcn, String source) {
+  public static Compilation compileExpectingFailure(String fqcn, String source) {
     return compileExpectingFailure(JavaFileObjects.forSourceString(fqcn, source));
   }
 
   /** Compiles {@code source} with the rad processor, whatever the outcome. */
-  static Compilation compileExpectingFailure(JavaFileObject source) {
+  public static Compilation compileExpectingFailure(JavaFileObject source) {
     return Compiler.javac().withProcessors(new RadProcessor()).compile(source);
   }
 
-  Class<?> load(String name) {
+  public Class<?> load(String name) {
     try {
       return loader.loadClass(name);
     } catch (ClassNotFoundException e) {
@@ -79,7 +79,7 @@ final class Compiled {
   }
 
   /** The generated source of {@code fqcn}. */
-  String generatedSource(String fqcn) {
+  public String generatedSource(String fqcn) {
     for (JavaFileObject f : compilation.generatedSourceFiles()) {
       if (f.toUri().getPath().endsWith(fqcn.replace('.', '/') + ".java")) {
         try {

@@ -8,26 +8,26 @@ import java.util.function.Function;
  * arguments (receiver first for instance methods), which arguments to differentiate (indices into
  * the argument list), at how many points, and the step and tolerance of the finite differences.
  */
-record GradientCase(String method, Function<SplittableRandom, Object[]> draw, int[] wrt, int points, double h, double tol) {
+public record GradientCase(String method, Function<SplittableRandom, Object[]> draw, int[] wrt, int points, double h, double tol) {
   /** Defaults: 5 points, step 1e-6, tolerance 1e-6 (relative to max(1, |g|)). */
-  static GradientCase of(String method, Function<SplittableRandom, Object[]> draw, int... wrt) {
+  public static GradientCase of(String method, Function<SplittableRandom, Object[]> draw, int... wrt) {
     return new GradientCase(method, draw, wrt, 5, 1e-6, 1e-6);
   }
 
-  GradientCase tolerance(double step, double tolerance) {
+  public GradientCase tolerance(double step, double tolerance) {
     return new GradientCase(method, draw, wrt, points, step, tolerance);
   }
 
-  GradientCase points(int n) {
+  public GradientCase points(int n) {
     return new GradientCase(method, draw, wrt, n, h, tol);
   }
 
-  GradientHarness harness(Class<?> user, Class<?> grad) {
+  public GradientHarness harness(Class<?> user, Class<?> grad) {
     return new GradientHarness(user, grad, method, wrt);
   }
 
   /** Runs {@link GradientHarness#check} on this case. */
-  void check(Class<?> user, Class<?> grad) {
+  public void check(Class<?> user, Class<?> grad) {
     harness(user, grad).check(draw, points, h, tol);
   }
 
@@ -38,11 +38,11 @@ record GradientCase(String method, Function<SplittableRandom, Object[]> draw, in
 
   // ---- argument generators ---------------------------------------------------------------------
 
-  static double[] vector(SplittableRandom r, int n, double lo, double hi) {
+  public static double[] vector(SplittableRandom r, int n, double lo, double hi) {
     return r.doubles(n, lo, hi).toArray();
   }
 
-  static double[][] matrix(SplittableRandom r, int rows, int cols, double lo, double hi) {
+  public static double[][] matrix(SplittableRandom r, int rows, int cols, double lo, double hi) {
     double[][] m = new double[rows][];
     for (int i = 0; i < rows; i++) {
       m[i] = vector(r, cols, lo, hi);

@@ -18,7 +18,7 @@ import org.rad.runtime.RadContext;
  * indices into that list. Arguments are copied afresh for every evaluation (methods may write into
  * arrays).
  */
-final class GradientHarness {
+public final class GradientHarness {
   private final Method primal;
   private final Method gradient;
   private final boolean instance;
@@ -30,7 +30,7 @@ final class GradientHarness {
    * @param name the method's name
    * @param wrt indices of the differentiated arguments (receiver included), in {@code wrt} order
    */
-  GradientHarness(Class<?> user, Class<?> grad, String name, int... wrt) {
+  public GradientHarness(Class<?> user, Class<?> grad, String name, int... wrt) {
     this.primal = Arrays.stream(user.getDeclaredMethods()).filter(m -> m.getName().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no method " + name));
     this.primal.setAccessible(true);
@@ -86,7 +86,7 @@ final class GradientHarness {
   }
 
   /** The original method's value at {@code args}. */
-  double value(Object[] args) {
+  public double value(Object[] args) {
     return invokePrimal(copyArgs(args));
   }
 
@@ -171,7 +171,7 @@ final class GradientHarness {
    * Calls the generated gradient method once on a copy of {@code args}, adding into {@code bars}.
    * Returns the value and the copy of the arguments as the call left them.
    */
-  Result call(Object[] args, Object[] bars, RadContext ctx) {
+  public Result call(Object[] args, Object[] bars, RadContext ctx) {
     Object[] call = new Object[gradient.getParameterCount()];
     Object[] primalArgs = copyArgs(args);
     System.arraycopy(primalArgs, 0, call, 0, args.length);
@@ -187,12 +187,12 @@ final class GradientHarness {
   }
 
   /** The generated value and gradient (flattened), computed with {@code ctx} from zero adjoints. */
-  Result gradient(Object[] args, RadContext ctx) {
+  public Result gradient(Object[] args, RadContext ctx) {
     return call(args, zeroAdjoints(args), ctx);
   }
 
   /** The generated gradient at {@code args} with a fresh exact context. */
-  double[] gradient(Object... args) {
+  public double[] gradient(Object... args) {
     return gradient(args, RadContext.exact()).gradient();
   }
 
@@ -204,7 +204,7 @@ final class GradientHarness {
     return flatten(asArgs);
   }
 
-  record Result(double value, double[] gradient, Object[] argumentsAfter) {}
+  public record Result(double value, double[] gradient, Object[] argumentsAfter) {}
 
   private static Object zerosLike(Object a) {
     if (a instanceof org.ejml.data.DMatrixRMaj m) {
@@ -222,7 +222,7 @@ final class GradientHarness {
   }
 
   /** Central differences of the original method in every differentiated component. */
-  double[] finiteDifferences(Object[] args, double h) {
+  public double[] finiteDifferences(Object[] args, double h) {
     double[] x = flatten(args);
     double[] g = new double[x.length];
     for (int k = 0; k < x.length; k++) {
@@ -247,7 +247,7 @@ final class GradientHarness {
    *       them (relative 1e-12) (gradients accumulate, and a context is reusable).
    * </ul>
    */
-  void check(Function<SplittableRandom, Object[]> draw, int points, double h, double tol) {
+  public void check(Function<SplittableRandom, Object[]> draw, int points, double h, double tol) {
     SplittableRandom random = new SplittableRandom(42);
     for (int p = 0; p < points; p++) {
       Object[] args = draw.apply(random);
@@ -287,7 +287,7 @@ final class GradientHarness {
   }
 
   /** Asserts that the generated gradient at {@code args} is {@code expected} (relative {@code tol}). */
-  void checkClosedForm(Object[] args, double[] expected, double tol) {
+  public void checkClosedForm(Object[] args, double[] expected, double tol) {
     assertClose("the closed form", gradient(args), expected, tol, 0);
   }
 
