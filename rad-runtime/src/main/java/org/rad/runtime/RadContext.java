@@ -186,6 +186,12 @@ public final class RadContext {
    * arguments.
    */
   public void endForward(Object... arguments) {
+    long tapes = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes();
+    if (refs.size() == 0) {
+      // no array is held by the tapes: nothing to tell apart from the caller's arrays
+      peakTapeBytes = Math.max(peakTapeBytes, tapes);
+      return;
+    }
     Set<Object> counted = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Object argument : arguments) {
       if (argument != null) {
@@ -205,14 +211,21 @@ public final class RadContext {
         arrayBytes[0] += arrayBytes(ref, counted);
       }
     });
-    long held = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes() + arrayBytes[0];
+    long held = tapes + arrayBytes[0];
     peakTapeBytes = Math.max(peakTapeBytes, held);
   }
 
   /** Ends a gradient call; the tapes must be empty again. */
   public void end() {
     active = false;
-    shadows.clear();
+    clearShadows();
+  }
+
+  /** Forgets the shadows; an IdentityHashMap's clear() walks its whole table even when empty. */
+  private void clearShadows() {
+    if (!shadows.isEmpty()) {
+      shadows.clear();
+    }
   }
 
   /** Ends a gradient call that failed with an exception: leaves the context reusable. */
@@ -228,7 +241,7 @@ public final class RadContext {
     refs.clear();
     adjoints.clear();
     kept.clear();
-    shadows.clear();
+    clearShadows();
   }
 
   /** Bytes of {@code array}; rows of a matrix count only if not in {@code counted} yet. */
