@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.Inversions;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.ir.Expr;
@@ -235,9 +236,13 @@ final class PushPlanner {
   /**
    * Whether the reverse of {@code s} reads primal values after popping the old value: true for
    * an assignment of a number (the partial derivatives read the restored state), false for array
-   * reference assignments and calls, whose reverse restores last.
+   * reference assignments and calls, whose reverse restores last, and for integer updates that
+   * the reverse undoes ({@link Inversions}), whose inverse reads the new value.
    */
   private static boolean readsAfterRestore(Stmt s) {
+    if (Inversions.inverse(s) != null) {
+      return false; // the inverse reads the new value and undoes the update: nothing is popped
+    }
     if (s instanceof Stmt.Declare d) {
       return !d.var().type().isArray() && !(d.init() instanceof Expr.MethodCall);
     }

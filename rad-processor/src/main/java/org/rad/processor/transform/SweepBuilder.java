@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Activity;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.Inversions;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.diagnostics.CompileError;
@@ -112,12 +113,12 @@ final class SweepBuilder {
       }
     } else if (s instanceof Stmt.Assign a) {
       recordBranches(a.target(), a.value(), out);
-      if (pushes.contains(a) && !hoistedRecords.contains(a)) {
+      if (taped(a) && !hoistedRecords.contains(a)) {
         out.add(push(a.target()));
       }
       out.add(new Stmt.Assign(a.target(), a.op(), forwardExpr(a.value(), true), a.origin()));
     } else if (s instanceof Stmt.Step st) {
-      if (pushes.contains(st)) {
+      if (taped(st)) {
         out.add(push(new Expr.Ref(st.var())));
       }
       out.add(st);
@@ -378,6 +379,14 @@ final class SweepBuilder {
     return new Stmt.If(guard, fast, Stmt.Block.of(List.of(perElement)), loop.origin());
   }
 
+  /**
+   * Whether the forward sweep pushes the old value that {@code s} overwrites: the planner asked
+   * for it, and the reverse cannot undo {@code s} instead ({@link Inversions}).
+   */
+  private boolean taped(Stmt s) {
+    return pushes.contains(s) && Inversions.inverse(s) == null;
+  }
+
   /** Whether the forward sweep of {@code s} records nothing at all (no push, bit or call record). */
   private boolean recordsNothing(Stmt s) {
     return recordsNothing(s, false);
@@ -391,7 +400,7 @@ final class SweepBuilder {
       return (exceptItsPush || !pushes.contains(a)) && quiet(a.target(), a.value());
     }
     if (s instanceof Stmt.Step st) {
-      return !pushes.contains(st);
+      return !taped(st);
     }
     return false; // calls, branches and loops may record: keep the loop as it is
   }
@@ -609,10 +618,15 @@ final class SweepBuilder {
             "reassigning the row reference " + r.var().name(),
             "declare a new local for each row: double[] row = m[i];"));
       }
-      assignment(a.target(), a.op(), a.value(), pushes.contains(a), out);
+      Stmt inverse = pushes.contains(a) ? Inversions.inverse(a) : null;
+      if (inverse != null) {
+        out.add(inverse);
+      } else {
+        assignment(a.target(), a.op(), a.value(), pushes.contains(a), out);
+      }
     } else if (s instanceof Stmt.Step st) {
       if (pushes.contains(st)) {
-        out.add(restore(new Expr.Ref(st.var())));
+        out.add(Inversions.inverse(st));
       }
     } else if (s instanceof Stmt.Call c) {
       Expr.MethodCall call = (Expr.MethodCall) c.call();
