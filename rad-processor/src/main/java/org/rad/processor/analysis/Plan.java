@@ -40,6 +40,7 @@ public final class Plan {
   private final Set<Stmt.Declare> recomputable = identitySet();
   private final Set<Stmt.If> recomputedConditions = identitySet();
   private final Map<Stmt.For, CountedLoop> countedLoops = new IdentityHashMap<>();
+  private final Set<Stmt> fromResult = identitySet();
   private final Effects effects;
   private Set<String> sampledKeys = Set.of();
   private final Map<String, MethodSummary> summaries;
@@ -79,7 +80,68 @@ public final class Plan {
       }
     });
     plan.block(method.body(), assignedAfterDeclaration);
+    plan.chooseResultDerivatives(method);
     return plan;
+  }
+
+  /**
+   * The functions whose derivative is a cheap function of their result {@code y}: tanh' = 1 - y^2,
+   * exp' = y, sqrt' = 1 / (2 y) (the rules are in {@code Adjoints.fromResult}).
+   */
+  public static final Set<String> RESULT_RULES = Set.of("tanh", "exp", "sqrt");
+
+  /**
+   * Whether the reverse of {@code s}, {@code y = f(x)} with f in {@link #RESULT_RULES}, takes the
+   * derivative from {@code y} (read before {@code y}'s old value is restored) instead of from
+   * {@code x}.
+   */
+  public boolean derivesFromResult(Stmt s) {
+    return fromResult.contains(s);
+  }
+
+  /**
+   * For {@code y = f(x)} with f in {@link #RESULT_RULES}: the derivative is taken from the result
+   * when the argument is not available in the reverse sweep for free, that is when it reads a
+   * value that the method overwrites (other than loop indices and locals the reverse recomputes).
+   * The argument then need not be recorded at all (an RNN's pre-activation {@code a} in
+   * {@code h[i] = tanh(a)}), and the result, which is often recorded anyway, serves instead. A
+   * sampled result is never used: 1 - y^2 of a sample is a biased estimate.
+   */
+  private void chooseResultDerivatives(MethodIR method) {
+    Set<String> written = effects.writes(method.body());
+    Set<String> rederived = new HashSet<>();
+    countedLoops.values().forEach(c -> rederived.add(c.index().name()));
+    recomputable.forEach(d -> rederived.add(d.var().name()));
+    Statements.forEach(method.body(), s -> {
+      Expr target;
+      Expr value;
+      if (s instanceof Stmt.Declare d && d.init() != null) {
+        target = new Expr.Ref(d.var());
+        value = d.init();
+      } else if (s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET) {
+        target = a.target();
+        value = a.value();
+      } else {
+        return;
+      }
+      if (target.type() != Type.DOUBLE || !(value instanceof Expr.StaticCall f) || f.owner() != Expr.Owner.MATH
+          || !RESULT_RULES.contains(f.name()) || f.args().size() != 1) {
+        return;
+      }
+      String key = target instanceof Expr.Ref r ? r.var().name()
+          : effects.aliases().contentsKey(Statements.rootVar(target));
+      Set<String> argumentReads = effects.reads(f.args().get(0));
+      if (key == null || sampledKeys.contains(key) || argumentReads.contains(key)
+          || Exprs.any(f.args().get(0), x -> x instanceof Expr.MethodCall)) {
+        return;
+      }
+      for (String read : argumentReads) {
+        if (written.contains(read) && !rederived.contains(read)) {
+          fromResult.add(s);
+          return;
+        }
+      }
+    });
   }
 
   public boolean isRecomputable(Stmt.Declare d) {

@@ -298,6 +298,20 @@ final class Adjoints {
     return new Expr.StaticCall(Owner.DERIVATIVES, "times", List.of(seed, partial), Type.DOUBLE);
   }
 
+  /**
+   * The partial of {@code y = f(x)} times {@code seed}, from the result {@code y}, for f in
+   * {@code Plan.RESULT_RULES}.
+   */
+  static Expr fromResult(String f, Expr seed, Expr y) {
+    Expr one = new Expr.Literal("1.0", Type.DOUBLE);
+    return switch (f) {
+      case "tanh" -> mul(seed, new Expr.Binary(BinaryOp.SUB, one, mul(y, y), Type.DOUBLE));
+      case "exp" -> mul(seed, y);
+      case "sqrt" -> times(seed, div(new Expr.Literal("0.5", Type.DOUBLE), y)); // a pole at y = 0, as from x
+      default -> throw new IllegalArgumentException("no rule from the result for " + f);
+    };
+  }
+
   private static Expr math(String name, Expr x) {
     return new Expr.StaticCall(Owner.MATH, name, List.of(x), Type.DOUBLE);
   }

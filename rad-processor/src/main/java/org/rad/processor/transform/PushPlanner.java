@@ -237,11 +237,15 @@ final class PushPlanner {
    * Whether the reverse of {@code s} reads primal values after popping the old value: true for
    * an assignment of a number (the partial derivatives read the restored state), false for array
    * reference assignments and calls, whose reverse restores last, and for integer updates that
-   * the reverse undoes ({@link Inversions}), whose inverse reads the new value.
+   * the reverse undoes ({@link Inversions}), whose inverse reads the new value, and for results
+   * that give their own derivative ({@link Plan#derivesFromResult}).
    */
-  private static boolean readsAfterRestore(Stmt s) {
+  private boolean readsAfterRestore(Stmt s) {
     if (Inversions.inverse(s) != null) {
       return false; // the inverse reads the new value and undoes the update: nothing is popped
+    }
+    if (plan.derivesFromResult(s)) {
+      return false; // the partial reads the new value; the argument does not read the target
     }
     if (s instanceof Stmt.Declare d) {
       return !d.var().type().isArray() && !(d.init() instanceof Expr.MethodCall);

@@ -789,6 +789,20 @@ final class SweepBuilder {
       }
       return;
     }
+    if (plan.derivesFromResult(current) && activity.isActive(rootOf(target)) && activity.isActive(value)) {
+      // y = f(x) with f' a function of y: the partial is taken from y's new value before the
+      // restore brings back the old one, so x need not be available here
+      Expr bar = adjointLocation(target);
+      Var partial = naming.temp(tempsInUse++);
+      out.add(assign(partial, Adjoints.fromResult(((Expr.StaticCall) value).name(), bar, target)));
+      out.add(new Stmt.Assign(bar, AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
+      if (pushed) {
+        out.add(restore(target));
+      }
+      Expr.StaticCall f = (Expr.StaticCall) restoreBranches(target, value, out);
+      adjoints.propagate(f.args().get(0), new Expr.Ref(partial), out);
+      return;
+    }
     if (pushed) {
       out.add(restore(target));
     }
