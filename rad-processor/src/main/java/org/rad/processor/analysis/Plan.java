@@ -41,6 +41,7 @@ public final class Plan {
   private final Set<Stmt.If> recomputedConditions = identitySet();
   private final Map<Stmt.For, CountedLoop> countedLoops = new IdentityHashMap<>();
   private final Set<Stmt> fromResult = identitySet();
+  private final Map<Stmt.For, String> wholeOverwrites = new IdentityHashMap<>();
   private final Effects effects;
   private Set<String> sampledKeys = Set.of();
   private final Map<String, MethodSummary> summaries;
@@ -81,7 +82,48 @@ public final class Plan {
     });
     plan.block(method.body(), assignedAfterDeclaration);
     plan.chooseResultDerivatives(method);
+    plan.findWholeOverwrites(method, assignedAfterDeclaration);
     return plan;
+  }
+
+  /**
+   * The contents key of the array that the counted loop {@code f} overwrites in full, or null:
+   * {@code for (i = 0; i < n; i++) { ... a[i] = e; ... }} with the assignment unconditional at
+   * the top of the body, {@code a} alone in its alias class, and {@code n} either {@code a.length}
+   * or the size {@code a} was allocated with ({@code double[] a = new double[n]}, {@code a} and
+   * what {@code n} reads never assigned again). Restoring each element in the loop's reverse then
+   * re-establishes the whole array for every reverse-sweep read before the loop, so the planner
+   * need not record later overwrites for those reads (a buffer zeroed, then accumulated into).
+   */
+  public String overwritesWhole(Stmt.For f) {
+    return wholeOverwrites.get(f);
+  }
+
+  private void findWholeOverwrites(MethodIR method, Set<String> assignedAfterDeclaration) {
+    Set<String> written = effects.writes(method.body());
+    Map<String, Expr> sizes = new java.util.HashMap<>();
+    Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.var().type() == Type.DOUBLE_ARRAY && d.init() instanceof Expr.NewArray n
+          && n.dims().size() == 1 && !assignedAfterDeclaration.contains(d.var().name())
+          && Collections.disjoint(effects.reads(n.dims().get(0)), written) && pure(n.dims().get(0))) {
+        sizes.put(d.var().name(), n.dims().get(0));
+      }
+    });
+    countedLoops.forEach((f, c) -> {
+      if (c.step() != 1 || c.comparison() != Expr.BinaryOp.LT || !(c.start() instanceof Expr.Literal zero)
+          || !zero.isZero()) {
+        return;
+      }
+      for (Stmt s : f.body().stmts()) {
+        if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix && ix.array() instanceof Expr.Ref r
+            && r.type() == Type.DOUBLE_ARRAY && ix.index() instanceof Expr.Ref i && i.var().equals(c.index())
+            && effects.aliases().isAlone(r.var().name())
+            && (c.bound().equals(new Expr.Length(r)) || c.bound().equals(sizes.get(r.var().name())))) {
+          wholeOverwrites.put(f, effects.aliases().contentsKey(r.var().name()));
+          return;
+        }
+      }
+    });
   }
 
   /**

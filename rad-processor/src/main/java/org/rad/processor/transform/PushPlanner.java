@@ -117,6 +117,11 @@ final class PushPlanner {
         }
       }
       Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of());
+      String whole = plan.overwritesWhole(f);
+      if (whole != null && !reverseReads(f.body()).contains(whole)) {
+        // every element restored in the loop's reverse: the reads before it are satisfied
+        exit.remove(whole);
+      }
       exit.addAll(headerReads.getOrDefault(f, Set.of()));
       if (counted != null && index != null) {
         exit.remove(index.name());
@@ -127,6 +132,15 @@ final class PushPlanner {
       return loop(pending, w.body(), java.util.List.of());
     }
     return simple(s, pending);
+  }
+
+  /** What the reverse of the statements of {@code b} reads, nested statements included. */
+  private Set<String> reverseReads(Stmt.Block b) {
+    Set<String> all = new HashSet<>(headerReads.getOrDefault(b, Set.of()));
+    for (Stmt s : b.stmts()) {
+      all.addAll(reads.getOrDefault(s, Set.of()));
+    }
+    return all;
   }
 
   /** Whether one of a loop's update statements writes {@code v}. */
