@@ -129,6 +129,15 @@ public final class ClassDifferentiator {
       summarize(order.get(k));
     }
     for (String key : order) {
+      // arguments that read what their call writes, now that the callees' writes are known
+      MethodIR m = methods.get(key);
+      MethodIR lifted = CallLifter.liftArgumentsTheCallWrites(m, new Effects(aliases.get(key), summaries, Map.of()));
+      if (lifted != m) {
+        methods.put(key, lifted);
+        normalized.put(key, new ExitNormalizer.Normalized(lifted, normalized.get(key).result()));
+      }
+    }
+    for (String key : order) {
       MethodIR m = methods.get(key);
       Set<String> active = activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>());
       m.wrt().forEach(v -> active.add(v.name()));
@@ -326,8 +335,18 @@ public final class ClassDifferentiator {
    * active parameters when they are reached (see {@link #specialize}).
    */
   private void propagateToCallees(String callerKey, MethodIR m, Activity a) {
+    // calls in statements of their own, with the variable their result goes to (null: dropped)
+    Map<Expr.MethodCall, Var> ownStatement = new java.util.IdentityHashMap<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.init() instanceof Expr.MethodCall c) {
+        ownStatement.put(c, d.var());
+      } else if (s instanceof Stmt.Call c) {
+        ownStatement.put((Expr.MethodCall) c.call(), null);
+      }
+    });
     for (Expr.MethodCall call : calls(m)) {
-      if (!a.isActiveCall(call)) {
+      boolean carries = ownStatement.containsKey(call) ? a.isActiveCall(call, ownStatement.get(call)) : a.isActiveCall(call);
+      if (!carries) {
         continue;
       }
       if (custom.containsKey(call.key())) {
@@ -484,6 +503,7 @@ public final class ClassDifferentiator {
       }
     }
     Set<Stmt> pushes = Plan.identitySetOf();
+    Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
     Set<String> pendingAtEnd = Set.of();
     SweepBuilder builder;
@@ -491,12 +511,13 @@ public final class ClassDifferentiator {
     for (int round = 0; ; round++) {
       builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
       builder.bulkSlices = !forDevice;
+      builder.recordedCalls = recordedCalls;
       reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);
       PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
-          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes));
-      if (newNeeded.equals(needed) && planned.pushes().equals(pushes)) {
+          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters);
+      if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)) {
         pendingAtEnd = planned.pendingAtEnd();
         break;
       }
@@ -505,6 +526,7 @@ public final class ClassDifferentiator {
       }
       needed = newNeeded;
       pushes = planned.pushes();
+      recordedCalls = planned.recordedCalls();
     }
     Stmt.Block forward = builder.forward(m.body());
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
