@@ -148,8 +148,8 @@ public final class ClassDifferentiator {
       String key = order.get(idx);
       order.addAll(idx + 1, specialize(key, baseNames));
       MethodIR m = methods.get(key);
-      Activity a = Activity.of(m, normalized.get(key).result(), activeParams.get(key), aliases.get(key), summaries,
-          writtenParams(key));
+      Var result = resultUnused.contains(key) ? null : normalized.get(key).result();
+      Activity a = Activity.of(m, result, activeParams.get(key), aliases.get(key), summaries, writtenParams(key));
       activities.put(key, a);
       // An array parameter can become active inside (written from active values): its adjoint
       // must then come from the caller too, since the caller's array holds what was written.
@@ -324,8 +324,21 @@ public final class ClassDifferentiator {
   /** An active call site of a method: the caller, the call, and which parameters get varied arguments. */
   private record Site(String caller, Expr.MethodCall call) {}
 
-  /** Active call sites of each method that is not an entry, by the set of parameters they make active. */
-  private final Map<String, Map<Set<String>, List<Site>>> sites = new LinkedHashMap<>();
+  /**
+   * What an active call site needs of its callee: which parameters get varied arguments, and
+   * whether the result reaches anything active (a call may carry derivatives only through the
+   * arrays it writes, its result unused).
+   */
+  private record Use(Set<String> active, boolean resultUsed) {}
+
+  /** Active call sites of each method that is not an entry, by what they need of it. */
+  private final Map<String, Map<Use, List<Site>>> sites = new LinkedHashMap<>();
+  /**
+   * Methods (or specialized copies) whose result reaches nothing active at any of their call
+   * sites: their result seeds no adjoint, so a value that overflows to Infinity there, multiplied
+   * by the zero adjoint its caller would pass, cannot turn the gradient into NaN.
+   */
+  private final Set<String> resultUnused = new HashSet<>();
   /** The specialized copies made of each method, by the original's key. */
   private final Map<String, List<String>> variants = new LinkedHashMap<>();
 
@@ -363,8 +376,11 @@ public final class ClassDifferentiator {
       if (callee.entry()) {
         activeParams.computeIfAbsent(call.key(), k -> new LinkedHashSet<>()).addAll(active);
       } else {
+        Var result = ownStatement.get(call);
+        boolean resultUsed = !ownStatement.containsKey(call) || !call.type().isDifferentiable()
+            || result != null && a.isActive(result);
         sites.computeIfAbsent(call.key(), k -> new LinkedHashMap<>())
-            .computeIfAbsent(Set.copyOf(active), k -> new ArrayList<>()).add(new Site(callerKey, call));
+            .computeIfAbsent(new Use(Set.copyOf(active), resultUsed), k -> new ArrayList<>()).add(new Site(callerKey, call));
       }
     }
   }
@@ -372,22 +388,27 @@ public final class ClassDifferentiator {
   /**
    * Called when {@code key} is reached in callers-first order, so all its call sites are known.
    * If they differ in which parameters carry derivatives (a layer called on the data and on
-   * hidden activations), the sites with the most active parameters keep the method, and every other
-   * set gets a copy of it differentiated for that set alone, so that no site pays for adjoints it
-   * does not need. Returns the keys of the copies, to be processed right after {@code key}.
+   * hidden activations), or in whether they use its result, the sites with the most active
+   * parameters (and a used result) keep the method, and every other use gets a copy of it
+   * differentiated for that use alone, so that no site pays for adjoints it does not need. Returns
+   * the keys of the copies, to be processed right after {@code key}.
    */
   private List<String> specialize(String key, Map<String, String> baseNames) {
-    Map<Set<String>, List<Site>> bySet = sites.getOrDefault(key, Map.of());
+    Map<Use, List<Site>> bySet = sites.getOrDefault(key, Map.of());
     if (bySet.isEmpty()) {
       return List.of();
     }
-    Set<String> main = null;
-    for (Set<String> active : bySet.keySet()) {
-      if (main == null || active.size() > main.size()) {
-        main = active;
+    Use main = null;
+    for (Use use : bySet.keySet()) {
+      if (main == null || use.active().size() > main.active().size()
+          || use.active().size() == main.active().size() && use.resultUsed() && !main.resultUsed()) {
+        main = use;
       }
     }
-    activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(main);
+    activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(main.active());
+    if (!main.resultUsed()) {
+      resultUnused.add(key);
+    }
     List<String> made = new ArrayList<>();
     Set<String> usedNames = new HashSet<>(baseNames.values());
     methods.values().forEach(m -> usedNames.add(m.name()));
@@ -398,9 +419,12 @@ public final class ClassDifferentiator {
       MethodIR m = methods.get(key);
       StringBuilder name = new StringBuilder(baseNames.get(key));
       for (Var p : m.params()) {
-        if (p.type().isDifferentiable() && !e.getKey().contains(p.name())) {
+        if (p.type().isDifferentiable() && !e.getKey().active().contains(p.name())) {
           name.append("Const").append(Character.toUpperCase(p.name().charAt(0))).append(p.name().substring(1));
         }
+      }
+      if (!e.getKey().resultUsed()) {
+        name.append("ResultUnused");
       }
       String base = name.toString();
       for (int n = 2; usedNames.contains(base); n++) {
@@ -413,7 +437,10 @@ public final class ClassDifferentiator {
       summaries.put(variant, summaries.get(key));
       aliases.put(variant, aliases.get(key));
       baseNames.put(variant, base);
-      activeParams.put(variant, new LinkedHashSet<>(e.getKey()));
+      activeParams.put(variant, new LinkedHashSet<>(e.getKey().active()));
+      if (!e.getKey().resultUsed()) {
+        resultUnused.add(variant);
+      }
       // its callees are specialized for its own call sites
       for (Site s : e.getValue()) {
         redirect(s, variant, base);

@@ -14,8 +14,9 @@ import org.rad.processor.GradientCase;
 /**
  * The result of a helper that reaches nothing overflows to Infinity, and the helper's reverse sweep,
  * given a zero adjoint for it, multiplied that zero by the infinite partial ({@code adj * acc *
- * 2.0}): d/dx was NaN instead of 1. A call result that reaches nothing is not differentiated now
- * (the callee runs as it is, and its reverse sweep does not run for it).
+ * 2.0}): d/dx was NaN instead of 1. A call result that reaches nothing is not differentiated now:
+ * the callee runs as it is, and where the call still carries derivatives through an array it
+ * writes, it calls a copy of the callee differentiated without its result.
  */
 class UnusedOverflowingResultNaNTest {
   static final String SOURCE = """
@@ -68,6 +69,29 @@ class UnusedOverflowingResultNaNTest {
           double bigger = blow(big) * x;
           return Math.sin(x);
         }
+
+        // the call carries derivatives through the array it writes, but its overflowing result
+        // reaches nothing: the callee is differentiated without its result
+        static double scaleAndBlow(double[] dst, double p) {
+          double acc = p + 2;
+          for (int k = 0; k < 12; k++) acc = acc * acc;
+          for (int i = 0; i < dst.length; i++) dst[i] = dst[i] * p;
+          return acc;
+        }
+
+        @Differentiable(wrt = {"a", "x"})
+        public static double writesArray(double[] a, double x) {
+          double unused = scaleAndBlow(a, x);
+          return a[0] * a[1];
+        }
+
+        // the same helper, its result used at another site (small enough not to overflow)
+        @Differentiable(wrt = {"a", "x"})
+        public static double bothSites(double[] a, double x) {
+          double unused = scaleAndBlow(a, x);
+          double used = scaleAndBlow(a, x * 1e-4 - 2);
+          return a[0] * a[1] + used;
+        }
       }
       """;
 
@@ -86,7 +110,9 @@ class UnusedOverflowingResultNaNTest {
         of("m", r -> new Object[] {r.nextDouble(0, 2)}, 0),
         of("condition", r -> new Object[] {r.nextDouble(-3, 1)}, 0).points(10),
         of("array", r -> new Object[] {vector(r, 3, 0, 2)}, 0),
-        of("chain", r -> new Object[] {r.nextDouble(0, 2)}, 0));
+        of("chain", r -> new Object[] {r.nextDouble(0, 2)}, 0),
+        of("writesArray", r -> new Object[] {vector(r, 2, -2, 2), r.nextDouble(0, 2)}, 0, 1),
+        of("bothSites", r -> new Object[] {vector(r, 2, -2, 2), r.nextDouble(0, 2)}, 0, 1));
   }
 
   @ParameterizedTest(name = "{0}")
