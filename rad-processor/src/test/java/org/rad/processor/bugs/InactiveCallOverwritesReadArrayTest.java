@@ -91,17 +91,17 @@ class InactiveCallOverwritesReadArrayTest {
           return t * s;
         }
 
-        // a helper that is differentiated, whose inner call runs as it is: its own caller reads
-        // the array it was given
+        // a helper that is differentiated, whose own call runs as it is on a local array
         static double inner(double[] d, double x) {
-          double t = x * d[0];
-          bump(d, 1.0);
-          return t;
+          double[] w = d.clone();
+          double t = x * x * w[0];
+          bump(w, 1.0);
+          return t * w[0];
         }
 
         @Differentiable(wrt = {"x"})
         public static double nested(double[] d, double x) {
-          double u = x * x * d[0];
+          double u = x * d[1];
           double v = inner(d, x);
           return u + v * d[0];
         }
