@@ -513,6 +513,48 @@ public final class RadContext {
     doubles.popAll(a, from, to);
   }
 
+  /**
+   * Records every element of {@code array} (a {@code double[]}, {@code double[][]}, {@code int[]}
+   * or {@code DMatrixRMaj}): the contents a call that runs as it is will overwrite, when the
+   * reverse sweep reads them from before the call. {@link #popContents} puts them back.
+   */
+  public void pushContents(Object array) {
+    if (array instanceof double[] a) {
+      doubles.pushAll(a, 0, a.length);
+    } else if (array instanceof double[][] m) {
+      for (double[] row : m) {
+        doubles.pushAll(row, 0, row.length);
+      }
+    } else if (array instanceof int[] a) {
+      for (int v : a) {
+        ints.push(v);
+      }
+    } else if (array instanceof DMatrixRMaj m) {
+      doubles.pushAll(m.data, 0, m.getNumElements());
+    } else {
+      throw new IllegalArgumentException("no contents record for " + array);
+    }
+  }
+
+  /** Restores the elements of {@code array} that {@link #pushContents} of the same array recorded. */
+  public void popContents(Object array) {
+    if (array instanceof double[] a) {
+      doubles.popAll(a, 0, a.length);
+    } else if (array instanceof double[][] m) {
+      for (int r = m.length - 1; r >= 0; r--) {
+        doubles.popAll(m[r], 0, m[r].length);
+      }
+    } else if (array instanceof int[] a) {
+      for (int k = a.length - 1; k >= 0; k--) {
+        a[k] = ints.pop();
+      }
+    } else if (array instanceof DMatrixRMaj m) {
+      doubles.popAll(m.data, 0, m.getNumElements());
+    } else {
+      throw new IllegalArgumentException("no contents record for " + array);
+    }
+  }
+
   private void pushExactRange(double fraction, double[] a, int from, int to) {
     effective(fraction);
     pushDoubles(a, from, to);

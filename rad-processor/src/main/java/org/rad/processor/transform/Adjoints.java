@@ -118,7 +118,7 @@ final class Adjoints {
       math(call, seed, out);
     } else if (e instanceof Expr.MethodCall call) {
       throw new CompileError(call.origin(), Message.UNSUPPORTED.format(
-          "a call that carries a derivative in a condition, a loop header, or the right of && / || or ?: (" + call.name() + ")",
+          "a call that carries a derivative in a loop condition or update (" + call.name() + ")",
           "compute it in a statement of its own before, and use the variable"));
     } else if (e instanceof Expr.LibraryCall call) {
       throw new CompileError(call.origin(), Message.UNKNOWN_CALL.format(

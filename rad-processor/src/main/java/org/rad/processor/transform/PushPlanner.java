@@ -31,10 +31,15 @@ final class PushPlanner {
   private final Effects effects;
   private final Plan plan;
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Stmt> recordedCalls = Collections.newSetFromMap(new IdentityHashMap<>());
   private Map<Stmt, java.util.List<Var>> spills = Map.of();
+  private Set<Stmt> primalWriters = Set.of();
 
-  /** The overwrites to record and the keys the reverse sweep reads from the final state. */
-  record Result(Set<Stmt> pushes, Set<String> pendingAtEnd) {}
+  /**
+   * The overwrites to record, the keys the reverse sweep reads from the final state, and the
+   * calls that run as they are whose written arrays must be recorded whole before them.
+   */
+  record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls) {}
 
   private PushPlanner(Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads, Effects effects, Plan plan) {
     this.reads = reads;
@@ -49,19 +54,24 @@ final class PushPlanner {
    */
   static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
       Effects effects, Plan plan, Set<String> readAtEntry) {
-    return plan(body, reads, headerReads, effects, plan, readAtEntry, Map.of());
+    return plan(body, reads, headerReads, effects, plan, readAtEntry, Map.of(), Set.of());
   }
 
   /**
    * @param spills arrays recorded whole (sampled) right after a statement: the reverse sweep
    *     restores them there, so their values and references are no longer pending before it
+   * @param primalWriters statements whose call runs as its primal copy (it carries no derivative)
+   *     and writes into arrays: no callee reverse sweep undoes those writes, so where the reverse
+   *     sweep reads the old contents, the call's written arrays are recorded whole
    */
   static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
-      Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills) {
+      Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills,
+      Set<Stmt> primalWriters) {
     PushPlanner p = new PushPlanner(reads, headerReads, effects, plan);
     p.spills = spills;
+    p.primalWriters = primalWriters;
     Set<String> end = p.block(body, new HashSet<>(readAtEntry));
-    return new Result(p.pushes, end);
+    return new Result(p.pushes, end, p.recordedCalls);
   }
 
   private Set<String> block(Stmt.Block b, Set<String> pending) {
@@ -203,6 +213,14 @@ final class PushPlanner {
   }
 
   private Set<String> simpleOf(Stmt s, Set<String> pending) {
+    if (primalWriters.contains(s)) {
+      for (String key : effects.writes(s)) {
+        if (key.startsWith("#") && pending.contains(key)) {
+          // (the contents stay pending: a whole-array restore is not tracked apart from the others)
+          recordedCalls.add(s);
+        }
+      }
+    }
     Set<String> own = reads.getOrDefault(s, Set.of());
     String key = overwritten(s);
     Set<String> out = new HashSet<>(pending);
