@@ -105,7 +105,7 @@ public final class ClassDifferentiator {
       summaries.put(e.getKey(), new MethodSummary(writes, new BitSet()));
     }
     for (var e : translated.entrySet()) {
-      ExitNormalizer.Normalized n = ExitNormalizer.normalize(CallLifter.lift(e.getValue()));
+      ExitNormalizer.Normalized n = RowCaptures.capture(ExitNormalizer.normalize(CallLifter.lift(e.getValue())));
       normalized.put(e.getKey(), n);
       methods.put(e.getKey(), n.method());
     }
