@@ -180,17 +180,19 @@ class RejectionTest {
               return x * weights[0];
             }
             """),
-        new Rejected("the same array twice to a method that writes", "[RadUnsupported] passing a and b, which may be the same array, to smooth", """
-            static void smooth(double[] src, double[] dst) {
-              for (int i = 0; i + 1 < src.length; i++) {
-                dst[i] = src[i] * src[i + 1];
-              }
+        new Rejected("maybe one array twice to a method that writes, in a for update",
+            "[RadUnsupported] passing a and b, which may be the same array, to advance, which writes into b, in a for loop's update", """
+            static int advance(double[] src, double[] dst, int i) {
+              dst[i] = src[i] * 2;
+              return i + 1;
             }
 
             @Differentiable
             static double f(double[] a) {
               double[] b = a;
-              smooth(a, b); // <- here
+              for (int i = 0; i < 2; i = advance(a, b, i)) { // <- here
+                a[1] += 1;
+              }
               return a[0];
             }
             """),

@@ -21,10 +21,23 @@ public final class AliasClasses {
 
   /** Builds the classes of {@code method}, using callee summaries for call results. */
   public static AliasClasses of(MethodIR method, Map<String, MethodSummary> summaries) {
+    return of(method, summaries, List.of());
+  }
+
+  /**
+   * Builds the classes of {@code method} where each of {@code sameParams} (groups of parameter
+   * names) may be one array at run time: the variant a caller runs when it passes one array twice.
+   */
+  public static AliasClasses of(MethodIR method, Map<String, MethodSummary> summaries, List<List<String>> sameParams) {
     AliasClasses classes = new AliasClasses();
     for (Var p : method.params()) {
       if (p.type().isArray()) {
         classes.find(p.name());
+      }
+    }
+    for (List<String> group : sameParams) {
+      for (String p : group) {
+        classes.union(group.get(0), p);
       }
     }
     Statements.forEach(method.body(), s -> {

@@ -15,9 +15,9 @@ import org.rad.processor.ir.Stmt;
  * Rejects writes into arrays that the sweeps would not see, and so could not undo or
  * differentiate: a call that writes into an array from a loop condition or update (such calls run
  * as plain primal copies; calls anywhere else are lifted into statements of their own by the call
- * lifter), the same array passed twice to a method that writes into one of them (the callee's
- * analysis assumes its parameters distinct), and writes into field arrays (fields are read as
- * constants), directly, through a local that refers to one, or by a callee.
+ * lifter), and writes into field arrays (fields are read as constants), directly, through a local
+ * that refers to one, or by a callee. (Arrays that may be one array, passed to a method that
+ * writes into one of them, are versioned at the call: see {@code AliasedCalls}.)
  */
 public final class WriteChecks {
   private final AliasClasses aliases;
@@ -88,18 +88,6 @@ public final class WriteChecks {
         throw new CompileError(at, Message.UNSUPPORTED.format(
             "passing the field array " + field + " to " + call.name() + ", which writes into it",
             "fields are read as constants; pass a copy (" + field + ".clone()) or an array parameter"));
-      }
-      for (int j = 0; j < call.args().size(); j++) {
-        Expr other = call.args().get(j);
-        String otherRoot = Statements.rootVar(other);
-        if (j != i && other.type().isArray() && root != null && otherRoot != null && aliases.sameClass(root, otherRoot)) {
-          Expr first = call.args().get(Math.min(i, j));
-          Expr second = call.args().get(Math.max(i, j));
-          throw new CompileError(at, Message.UNSUPPORTED.format(
-              "passing " + Exprs.describe(first) + " and " + Exprs.describe(second) + ", which may be the same array, to "
-                  + call.name() + ", which writes into one of them",
-              "pass a copy of one of them (" + Exprs.describe(second) + ".clone())"));
-        }
       }
     }
   }

@@ -163,6 +163,10 @@ public final class CallLifter {
     return Exprs.any(e, x -> x instanceof Expr.Ref r && r.var().equals(v));
   }
 
+  private static boolean allocates(Expr e) {
+    return Exprs.any(e, x -> x instanceof Expr.Clone || x instanceof Expr.NewArray || x instanceof Expr.ArrayLiteral);
+  }
+
   private static boolean hasCall(Expr e) {
     return Exprs.any(e, x -> x instanceof Expr.MethodCall);
   }
@@ -193,11 +197,13 @@ public final class CallLifter {
     }
     if (e instanceof Expr.Conditional c) {
       Expr condition = expr(c.condition(), out);
-      if (!hasCall(c.whenTrue()) && !hasCall(c.whenFalse())) {
+      if (!hasCall(c.whenTrue()) && !hasCall(c.whenFalse())
+          && !(c.type().isArray() && (allocates(c.whenTrue()) || allocates(c.whenFalse())))) {
         return new Expr.Conditional(condition, c.whenTrue(), c.whenFalse(), c.type());
       }
       // c ? f(x) : y becomes if (c) { chosen = f(x); } else { chosen = y; }: each call in a
-      // branch of its own, evaluated only when its branch is taken
+      // branch of its own, evaluated only when its branch is taken; so does c ? a : a.clone(),
+      // whose new array's adjoint the reverse sweep then adds back into a's
       Var v = names.fresh("chosen", c.type(), Var.Kind.SYNTHETIC);
       added.add(v);
       out.add(new Stmt.If(condition, branch(v, c.whenTrue()), branch(v, c.whenFalse()), Origin.SYNTHETIC));

@@ -36,6 +36,8 @@ public final class ClassDifferentiator {
   private final Map<String, MethodSummary> summaries = new HashMap<>();
   private final Map<String, AliasClasses> aliases = new HashMap<>();
   private final Map<String, Set<String>> activeParams = new HashMap<>();
+  /** The base name of each method's generated helpers, by key. */
+  private Map<String, String> baseNames = new HashMap<>();
   /** Whether the sweeps must keep the shapes the CUDA planner reads (see {@link #differentiate}). */
   private boolean forDevice;
   /** Record sites of sampled records, numbered across the class so every site hashes apart. */
@@ -105,7 +107,7 @@ public final class ClassDifferentiator {
       summaries.put(e.getKey(), new MethodSummary(writes, new BitSet()));
     }
     for (var e : translated.entrySet()) {
-      ExitNormalizer.Normalized n = ExitNormalizer.normalize(CallLifter.lift(e.getValue()));
+      ExitNormalizer.Normalized n = RowCaptures.capture(ExitNormalizer.normalize(CallLifter.lift(e.getValue())));
       normalized.put(e.getKey(), n);
       methods.put(e.getKey(), n.method());
     }
@@ -125,9 +127,12 @@ public final class ClassDifferentiator {
       methods.put(e.getKey(), renamed);
     }
     rejectRandomizeInCallees();
+    unversioned.putAll(methods);
+    this.baseNames = baseNames;
     for (int k = order.size() - 1; k >= 0; k--) {
       summarize(order.get(k));
     }
+    order = topologicalOrder(); // with the variants for arrays passed twice
     for (String key : order) {
       // arguments that read what their call writes, now that the callees' writes are known
       MethodIR m = methods.get(key);
@@ -174,7 +179,9 @@ public final class ClassDifferentiator {
           summaries.get(key), false, null, keptIntermediates(key)));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
-    for (String key : translated.keySet()) {
+    List<String> built = new ArrayList<>(translated.keySet());
+    built.addAll(aliasVariants);
+    for (String key : built) {
       out.put(key, build(key, activities.get(key), callees));
       for (String v : variants.getOrDefault(key, List.of())) {
         out.put(v, build(v, activities.get(v), callees));
@@ -289,7 +296,16 @@ public final class ClassDifferentiator {
 
   private void summarize(String key) {
     MethodIR m = methods.get(key);
-    AliasClasses classes = AliasClasses.of(m, summaries);
+    List<List<String>> same = sameParams.getOrDefault(key, List.of());
+    AliasClasses classes = AliasClasses.of(m, summaries, same);
+    WriteChecks.check(m, classes, summaries);
+    MethodIR versioned = AliasedCalls.version(m, classes, summaries, k -> methods.containsKey(k), this::sameArrays);
+    if (versioned != m) {
+      m = versioned;
+      methods.put(key, m);
+      normalized.put(key, new ExitNormalizer.Normalized(m, normalized.get(key).result()));
+      classes = AliasClasses.of(m, summaries, same);
+    }
     aliases.put(key, classes);
     Effects effects = new Effects(classes, summaries, Map.of());
     Set<String> writes = effects.writes(m.body());
@@ -318,7 +334,53 @@ public final class ClassDifferentiator {
       loopFree[0] &= callee != null && callee.loopFree();
     }
     summaries.put(key, new MethodSummary(writesParam, returnsParam, loopFree[0]));
-    WriteChecks.check(m, classes, summaries);
+  }
+
+  /** For the variants made by {@link #sameArrays}: the groups of parameters that may be one array. */
+  private final Map<String, List<List<String>>> sameParams = new HashMap<>();
+  /** The bodies of the methods as the user wrote them, before their calls were versioned. */
+  private final Map<String, MethodIR> unversioned = new HashMap<>();
+  /** The variants made by {@link #sameArrays}, in the order they were made. */
+  private final List<String> aliasVariants = new ArrayList<>();
+
+  /**
+   * The call of the variant of {@code call}'s callee whose parameters at the argument indices of
+   * each group may be one array (made and summarized on first use; callees are summarized before
+   * their callers, so the variant's own calls are versioned in turn).
+   */
+  private Expr.MethodCall sameArrays(Expr.MethodCall call, List<List<Integer>> groups) {
+    MethodIR callee = unversioned.get(call.key());
+    StringBuilder suffix = new StringBuilder();
+    List<List<String>> names = new ArrayList<>();
+    for (List<Integer> g : groups) {
+      List<String> group = new ArrayList<>();
+      suffix.append("Same");
+      for (int i : g) {
+        String p = callee.params().get(i).name();
+        group.add(p);
+        suffix.append(Character.toUpperCase(p.charAt(0))).append(p.substring(1));
+      }
+      names.add(group);
+    }
+    String variant = call.key() + "#" + suffix;
+    if (!methods.containsKey(variant)) {
+      Set<String> used = new HashSet<>(baseNames.values());
+      methods.values().forEach(m -> used.add(m.name()));
+      String base = baseNames.get(call.key()) + suffix;
+      for (int n = 2; used.contains(base); n++) {
+        base = baseNames.get(call.key()) + suffix + n;
+      }
+      MethodIR m = new MethodIR(callee.name(), callee.isStatic(), callee.params(), callee.returnType(), callee.body(),
+          callee.locals(), List.of(), false, callee.origin(), callee.randomized());
+      methods.put(variant, m);
+      unversioned.put(variant, m);
+      normalized.put(variant, new ExitNormalizer.Normalized(m, normalized.get(call.key()).result()));
+      baseNames.put(variant, base);
+      sameParams.put(variant, names);
+      aliasVariants.add(variant);
+      summarize(variant);
+    }
+    return new Expr.MethodCall(baseNames.get(variant), variant, call.receiver(), call.args(), call.type(), call.origin());
   }
 
   /** An active call site of a method: the caller, the call, and which parameters get varied arguments. */

@@ -198,8 +198,13 @@ public final class ExitNormalizer {
       if (loopSkipped != null) {
         stmts.add(clear(loopSkipped));
       }
-      stmts.addAll(newBody.stmts());
-      if (!update.isEmpty()) {
+      if (update.isEmpty()) {
+        stmts.addAll(newBody.stmts());
+      } else {
+        // The body stays a block of its own, apart from the update: what the body declares from
+        // the loop index (a row reference m[i]) is then re-derived at the start of the body's
+        // reverse, after the update's reverse has restored the index.
+        stmts.add(newBody);
         Set<Var> stopSet = new LinkedHashSet<>(stops);
         stmts.add(new Stmt.If(notAny(stopSet), Stmt.Block.of(update), null, Origin.SYNTHETIC));
       }

@@ -636,7 +636,8 @@ final class SweepBuilder {
       } else if (pushes.contains(d)) {
         out.add(restore(new Expr.Ref(d.var())));
       }
-      if (Plan.isRowReference(d) && needed.contains(d.var().name()) && !plan.isRecomputable(d)) {
+      if (Plan.isRowReference(d) && !plan.isRecomputable(d)
+          && (needed.contains(d.var().name()) || needed.contains("bar:" + d.var().name()))) {
         throw new CompileError(d.origin(), Message.UNSUPPORTED.format(
             "this row reference (" + d.var().name() + "), which the reverse sweep needs but cannot re-derive because what it reads is changed later in its block",
             "declare it where it is used, as double[] row = m[i]; with m and i unchanged while it is in use"));

@@ -1,0 +1,203 @@
+package org.rad.processor.transform;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.rad.processor.analysis.AliasClasses;
+import org.rad.processor.analysis.MethodSummary;
+import org.rad.processor.analysis.Statements;
+import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.Message;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+
+/**
+ * Calls whose array arguments may be one array while the callee writes into one of them.
+ *
+ * <p>A callee is differentiated assuming its array parameters are distinct arrays, unless a
+ * variant of it is made for a grouping of its parameters ("these may be one array": the variant's
+ * alias classes tie them, so its sweeps record and restore as for a buffer swap, and its adjoints,
+ * which mirror arrays by identity, are shared). A call whose arguments may alias (they are in one
+ * alias class of the caller: a swapped buffer, two rows of one matrix) is versioned once, at the
+ * call: {@code step(u, w)} becomes {@code if (u != w) step(u, w); else stepSameInOut(u, w);}, so
+ * the time-stepping idiom, where u and w are distinct at every call, runs the plain callee, and a
+ * call with one array twice ({@code hw(a, a, x)}, where the test is decided at compile time) runs
+ * the variant. Either is exactly the user's code differentiated; nothing is copied.
+ *
+ * <p>Arguments of different types (a matrix and a row of it) have no cheap test: such calls always
+ * run the variant, which is right whether or not they share storage. Calls that cannot be versioned
+ * (a for loop's update, a method without a body such as an EJML operation) are rejected.
+ */
+final class AliasedCalls {
+  /** Makes (once) the variant of a callee for a grouping of its parameters, and returns the call of it. */
+  interface Variants {
+    Expr.MethodCall sameArrays(Expr.MethodCall call, List<List<Integer>> groups);
+  }
+
+  private final AliasClasses aliases;
+  private final Map<String, MethodSummary> summaries;
+  private final Predicate<String> hasBody;
+  private final Variants variants;
+
+  private AliasedCalls(AliasClasses aliases, Map<String, MethodSummary> summaries, Predicate<String> hasBody, Variants variants) {
+    this.aliases = aliases;
+    this.summaries = summaries;
+    this.hasBody = hasBody;
+    this.variants = variants;
+  }
+
+  /** {@code m} with its calls versioned; {@code m} itself when none needs it. */
+  static MethodIR version(MethodIR m, AliasClasses aliases, Map<String, MethodSummary> summaries,
+      Predicate<String> hasBody, Variants variants) {
+    AliasedCalls v = new AliasedCalls(aliases, summaries, hasBody, variants);
+    boolean[] any = {false};
+    Statements.forEach(m.body(), s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
+      if (x instanceof Expr.MethodCall call && !v.groups(call).isEmpty()) {
+        any[0] = true;
+      }
+    })));
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.For f) {
+        for (Stmt u : f.init()) {
+          v.rejectIn(u);
+        }
+        for (Stmt u : f.update()) {
+          v.rejectIn(u);
+        }
+      }
+    });
+    return any[0] ? m.withBody(v.block(m.body()), m.locals()) : m;
+  }
+
+  /**
+   * The groups of argument indices that may be one array, of size two or more, with a member the
+   * callee writes into; empty when the call needs no versioning.
+   */
+  private List<List<Integer>> groups(Expr.MethodCall call) {
+    MethodSummary callee = summaries.get(call.key());
+    if (callee == null) {
+      return List.of();
+    }
+    Map<String, List<Integer>> byClass = new LinkedHashMap<>();
+    for (int i = 0; i < call.args().size(); i++) {
+      Expr arg = call.args().get(i);
+      String root = Statements.rootVar(arg);
+      if (arg.type().isArray() && root != null) {
+        byClass.computeIfAbsent(aliases.find(root), k -> new ArrayList<>()).add(i);
+      }
+    }
+    List<List<Integer>> groups = new ArrayList<>();
+    for (List<Integer> g : byClass.values()) {
+      if (g.size() > 1 && g.stream().anyMatch(callee::writesParam)) {
+        groups.add(List.copyOf(g));
+      }
+    }
+    return groups;
+  }
+
+  private void rejectIn(Stmt s) {
+    Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
+      if (x instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
+        throw aliasing(call, groups(call).get(0), ", in a for loop's update", "call it in a statement of its own, in the loop's body");
+      }
+    }));
+  }
+
+  /**
+   * The error for a call whose {@code group} cannot be versioned: names a written argument and
+   * another; {@code instead} null advises copying the other.
+   */
+  private CompileError aliasing(Expr.MethodCall call, List<Integer> group, String where, String instead) {
+    MethodSummary callee = summaries.get(call.key());
+    int written = group.stream().filter(callee::writesParam).findFirst().orElse(group.get(0));
+    int other = group.get(0) == written ? group.get(1) : group.get(0);
+    Expr first = call.args().get(Math.min(written, other));
+    Expr second = call.args().get(Math.max(written, other));
+    if (instead == null) {
+      Expr copied = call.args().get(other);
+      instead = "pass a copy (" + Exprs.describe(copied) + (copied.type() == Type.MATRIX ? ".copy()" : ".clone()") + ")";
+    }
+    return new CompileError(call.origin(), Message.UNSUPPORTED.format(
+        "passing " + Exprs.describe(first) + " and " + Exprs.describe(second) + ", which may be the same array, to "
+            + call.name() + ", which writes into " + Exprs.describe(call.args().get(written)) + where, instead));
+  }
+
+  private Stmt.Block block(Stmt.Block b) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt s : b.stmts()) {
+      statement(s, out);
+    }
+    return new Stmt.Block(out, b.origin());
+  }
+
+  private void statement(Stmt s, List<Stmt> out) {
+    if (s instanceof Stmt.Block b) {
+      out.add(block(b));
+    } else if (s instanceof Stmt.If i) {
+      out.add(new Stmt.If(i.condition(), block(i.whenTrue()), i.whenFalse() == null ? null : block(i.whenFalse()), i.origin()));
+    } else if (s instanceof Stmt.For f) {
+      out.add(new Stmt.For(f.init(), f.condition(), f.update(), block(f.body()), f.origin()));
+    } else if (s instanceof Stmt.While w) {
+      out.add(new Stmt.While(w.condition(), block(w.body()), w.origin()));
+    } else if (s instanceof Stmt.Call c && c.call() instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
+      version(call, s.origin(), x -> new Stmt.Call(x, c.origin()), out);
+    } else if (s instanceof Stmt.Declare d && d.init() instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
+      out.add(new Stmt.Declare(d.var(), null, d.origin()));
+      version(call, s.origin(), x -> new Stmt.Assign(Exprs.ref(d.var()), Stmt.AssignOp.SET, x, d.origin()), out);
+    } else if (s instanceof Stmt.Assign a && a.value() instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
+      version(call, s.origin(), x -> new Stmt.Assign(a.target(), a.op(), x, a.origin()), out);
+    } else {
+      // what WriteChecks let through: a call that is not the whole statement writes nothing
+      Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
+        if (x instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
+          throw aliasing(call, groups(call).get(0), ", inside an expression", "call it in a statement of its own and use the result");
+        }
+      }));
+      out.add(s);
+    }
+  }
+
+  /** The statement {@code make(call)}, run as {@code call} when its arguments are distinct arrays, else as the variant's. */
+  private void version(Expr.MethodCall call, Origin origin, java.util.function.Function<Expr, Stmt> make, List<Stmt> out) {
+    List<List<Integer>> groups = groups(call);
+    if (!hasBody.test(call.key())) {
+      throw aliasing(call, groups.get(0), ", an operation whose adjoint assumes distinct arrays", null);
+    }
+    Expr.MethodCall same = variants.sameArrays(call, groups);
+    Expr distinct = distinct(call, groups);
+    if (distinct == null) {
+      out.add(make.apply(same));
+    } else {
+      out.add(new Stmt.If(distinct, Stmt.Block.of(List.of(make.apply(call))), Stmt.Block.of(List.of(make.apply(same))), origin));
+    }
+  }
+
+  /**
+   * The run-time test that the arguments of each group are distinct arrays ({@code u != w && ...}),
+   * or null when it cannot pass or cannot be written: the same expression twice, or a matrix and a
+   * row (of different types).
+   */
+  private static Expr distinct(Expr.MethodCall call, List<List<Integer>> groups) {
+    Expr test = null;
+    for (List<Integer> g : groups) {
+      for (int a = 0; a < g.size(); a++) {
+        for (int b = a + 1; b < g.size(); b++) {
+          Expr x = call.args().get(g.get(a));
+          Expr y = call.args().get(g.get(b));
+          if (x.equals(y) || x.type() != y.type()) {
+            return null;
+          }
+          Expr ne = new Expr.Binary(Expr.BinaryOp.NE, x, y, Type.BOOLEAN);
+          test = test == null ? ne : Exprs.and(test, ne);
+        }
+      }
+    }
+    return test;
+  }
+}
