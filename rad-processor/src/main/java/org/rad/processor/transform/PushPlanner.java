@@ -113,9 +113,12 @@ final class PushPlanner {
       Set<String> entry = pending;
       Var index = null;
       for (Stmt init : f.init()) {
-        if (init instanceof Stmt.Declare d && (counted != null || updates(f.update(), d.var()))) {
+        if (init instanceof Stmt.Declare d && (counted != null || updates(f.update(), d.var()) && !undoes(f.update(), d.var()))) {
           // the loop's index lives only in the loop, whose reverse re-derives it (a counted loop)
-          // or restores it from the records of its updates; its own reverse still reads
+          // or restores it from the records of its updates; its own reverse still reads. (Updates
+          // the reverse undoes instead, i++ in a loop that is not counted, need the index's value
+          // at the loop's exit: the initialization then records the old value like any overwrite,
+          // and its restore gives an enclosing loop's earlier iteration its exit value back.)
           entry = new HashSet<>(entry);
           entry.remove(d.var().name());
           entry.addAll(reads.getOrDefault(init, Set.of()));
@@ -151,6 +154,17 @@ final class PushPlanner {
       all.addAll(reads.getOrDefault(s, Set.of()));
     }
     return all;
+  }
+
+  /** Whether one of a loop's update statements writes {@code v} in a way the reverse undoes. */
+  private static boolean undoes(java.util.List<Stmt> update, Var v) {
+    for (Stmt u : update) {
+      if (Inversions.inverse(u) != null && (u instanceof Stmt.Step st && st.var().equals(v)
+          || u instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().equals(v))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether one of a loop's update statements writes {@code v}. */
