@@ -15,6 +15,7 @@ public final class ZooEntries {
     ENTRIES.put("reactor-flat", () -> new ReactorEntry("reactor-flat", ReactorFlat::loss, ReactorFlatGrad::loss));
     ENTRIES.put("reactor-three-buffers", () -> new ReactorEntry("reactor-three-buffers", ReactorThreeBuffers::loss, ReactorThreeBuffersGrad::loss));
     ENTRIES.put("reactor-hoisted", () -> new ReactorEntry("reactor-hoisted", ReactorHoisted::loss, ReactorHoistedGrad::loss));
+    ENTRIES.put("reactor-rows-hoisted", () -> new ReactorEntry("reactor-rows-hoisted", ReactorRowsHoisted::loss, ReactorRowsHoistedGrad::loss));
     ENTRIES.put("reactor-slices", () -> new ReactorEntry("reactor-slices", ReactorSlices::loss, ReactorSlicesGrad::loss));
     ENTRIES.put("rnn", RnnEntry::new);
     ENTRIES.put("lstm", LstmEntry::new);

@@ -26,6 +26,7 @@ class ReactorStylesTest {
         Arguments.of("flat", (ReactorEntry.Loss) ReactorFlat::loss, (ReactorEntry.Gradient) ReactorFlatGrad::loss),
         Arguments.of("three-buffers", (ReactorEntry.Loss) ReactorThreeBuffers::loss, (ReactorEntry.Gradient) ReactorThreeBuffersGrad::loss),
         Arguments.of("hoisted", (ReactorEntry.Loss) ReactorHoisted::loss, (ReactorEntry.Gradient) ReactorHoistedGrad::loss),
+        Arguments.of("rows-hoisted", (ReactorEntry.Loss) ReactorRowsHoisted::loss, (ReactorEntry.Gradient) ReactorRowsHoistedGrad::loss),
         Arguments.of("slices", (ReactorEntry.Loss) ReactorSlices::loss, (ReactorEntry.Gradient) ReactorSlicesGrad::loss));
   }
 
