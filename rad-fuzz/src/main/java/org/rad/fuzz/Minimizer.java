@@ -79,12 +79,18 @@ public final class Minimizer {
       if (t.startsWith("package ") || t.startsWith("import ") || t.startsWith("public class ") || t.startsWith("@Differentiable")) {
         continue;
       }
+      if (t.isEmpty() && i > 0 && lines.get(i - 1).trim().isEmpty()) {
+        out.add(without(lines, i, i));
+      }
       if (t.endsWith(";")) {
         out.add(without(lines, i, i));
         Matcher m = ASSIGNMENT.matcher(lines.get(i));
         if (m.matches() && !m.group(2).equals("0.5") && !t.startsWith("double[]")) {
           out.add(replaced(lines, i, i, List.of(m.group(1) + "0.5;")));
         }
+      }
+      if (t.endsWith(";")) {
+        out.addAll(termDrops(lines, i));
       }
       Matcher rz = RANDOMIZE.matcher(lines.get(i));
       if (rz.find()) {
@@ -105,6 +111,42 @@ public final class Minimizer {
           out.add(replaced(lines, i, end, dedent(lines.subList(s[0] + 1, s[1]))));
         }
       }
+    }
+    return out;
+  }
+
+  /** Variants of line {@code i} without one of the top-level {@code +} terms of its right-hand side. */
+  private static List<String> termDrops(List<String> lines, int i) {
+    String line = lines.get(i);
+    int start = line.indexOf("return ") >= 0 ? line.indexOf("return ") + 7 : line.indexOf(" = ") >= 0 ? line.indexOf(" = ") + 3 : -1;
+    if (start < 0) {
+      return List.of();
+    }
+    String rhs = line.substring(start, line.length() - 1);
+    List<Integer> cuts = new ArrayList<>();
+    int depth = 0;
+    for (int k = 0; k < rhs.length(); k++) {
+      char c = rhs.charAt(k);
+      depth += c == '(' || c == '[' ? 1 : c == ')' || c == ']' ? -1 : 0;
+      if (depth == 0 && rhs.startsWith(" + ", k)) {
+        cuts.add(k);
+      }
+    }
+    if (cuts.isEmpty() || rhs.contains("?")) {
+      return List.of();
+    }
+    List<String> terms = new ArrayList<>();
+    int from = 0;
+    for (int c : cuts) {
+      terms.add(rhs.substring(from, c));
+      from = c + 3;
+    }
+    terms.add(rhs.substring(from));
+    List<String> out = new ArrayList<>();
+    for (int k = 0; k < terms.size(); k++) {
+      List<String> rest = new ArrayList<>(terms);
+      rest.remove(k);
+      out.add(replaced(lines, i, i, List.of(line.substring(0, start) + String.join(" + ", rest) + ";")));
     }
     return out;
   }

@@ -274,6 +274,9 @@ public final class ProgramGenerator {
       if (mix.has(Feature.SWAP) && mix.has(Feature.LOOPS) && r.nextInt(4) == 0) {
         timeSteps();
       }
+      if (mix.has(Feature.RANDOMIZE) && mix.has(Feature.LOOPS) && !randomizePlaced && r.nextInt(3) == 0) {
+        randomizedLayer(params);
+      }
       block(4 + r.nextInt(6));
       finalReturn();
       indent--;
@@ -321,6 +324,44 @@ public final class ProgramGenerator {
         sum.append(" + ").append(scalars.get(r.nextInt(scalars.size())).name);
       }
       line("return " + sum + ";");
+    }
+
+    /**
+     * A layer whose activations are sampled and then used only linearly (a dot product with a
+     * differentiated parameter), which is what {@code @Randomize} is for: the activation array
+     * itself stays out of scope for the rest of the body, so nothing uses it non-linearly.
+     */
+    private void randomizedLayer(List<Param> params) {
+      String h = fresh("h");
+      Var like = pickOrNull(v -> v.type == T.VEC);
+      line(randomizeAnnotation() + "double[] " + h + " = new double[" + (like == null ? String.valueOf(n) : like.name + ".length") + "];");
+      String i = fresh("i");
+      line("for (int " + i + " = 0; " + i + " < " + h + ".length; " + i + "++) {");
+      indent++;
+      push();
+      declare(new Var(i, T.INT, Idx.COL, false));
+      String e = expr(2);
+      line(h + "[" + i + "] = " + switch (r.nextInt(4)) {
+        case 0 -> "Math.max(0.0, " + e + ")";
+        case 1 -> "Math.tanh(" + e + ")";
+        case 2 -> "Math.sin(" + e + ")";
+        default -> e;
+      } + ";");
+      pop();
+      indent--;
+      line("}");
+      List<Param> weights = params.stream().filter(p -> p.wrt() && p.type() != Param.Type.MATRIX).toList();
+      Param w = weights.isEmpty() ? null : weights.get(r.nextInt(weights.size()));
+      String dot = fresh("dot");
+      line("double " + dot + " = 0.0;");
+      String j = fresh("i");
+      line("for (int " + j + " = 0; " + j + " < " + h + ".length; " + j + "++) {");
+      indent++;
+      String factor = w == null ? "0.5" : w.type() == Param.Type.DOUBLE ? w.name() : w.name() + "[" + j + "]";
+      line(dot + " += " + factor + " * " + h + "[" + j + "];");
+      indent--;
+      line("}");
+      declare(new Var(dot, T.DOUBLE, Idx.NONE, true));
     }
 
     /** The reactor's shape: a stencil into w from u, then the swap, for a few steps. */
