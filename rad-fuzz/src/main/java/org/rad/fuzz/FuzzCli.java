@@ -49,6 +49,10 @@ public final class FuzzCli implements Callable<Integer> {
   @Option(names = "--timeout-ms", defaultValue = "20000", description = "time limit of one program's checks (default ${DEFAULT-VALUE})")
   long timeoutMillis;
 
+  @Option(names = "--only", split = ",",
+      description = "check only these program numbers of the run (e.g. to minimize them again: --only 138,208 --minimize 9)")
+  List<Integer> only;
+
   @Option(names = "--print", description = "print the source of program number N of the run and exit")
   Integer print;
 
@@ -66,12 +70,12 @@ public final class FuzzCli implements Callable<Integer> {
       return 0;
     }
     o.printf("rad fuzz: %d programs, seed %d, features %s%n", programs, seed, config.mix());
-    Fuzzer.Report report = fuzzer.run(line -> System.err.println("  " + line));
+    Fuzzer.Report report = fuzzer.run(only == null ? i -> true : only::contains, line -> System.err.println("  " + line));
     o.print(summary(config, report));
     List<Verdict> failures = report.failures();
     if (out != null && !failures.isEmpty()) {
       Files.createDirectories(out);
-      Minimizer minimizer = new Minimizer(fuzzer::evaluate, 40);
+      Minimizer minimizer = new Minimizer(fuzzer::evaluateValid, 40);
       Map<String, Integer> perClass = new HashMap<>();
       for (Verdict v : failures) {
         String sig = Minimizer.signature(v);
@@ -95,7 +99,17 @@ public final class FuzzCli implements Callable<Integer> {
     s.append(String.format(Locale.ROOT, "  gradient components: %d checked, %d skipped (not smooth)%n",
         report.checkedComponents(), report.skippedComponents()));
     s.append(String.format(Locale.ROOT, "  time: %.1f s (%.1f ms per program)%n", report.millis() / 1000.0,
-        report.millis() / (double) Math.max(1, config.programs())));
+        report.millis() / (double) Math.max(1, report.verdicts().size())));
+    Map<String, List<Verdict>> classes = new java.util.LinkedHashMap<>();
+    for (Verdict v : report.failures()) {
+      classes.computeIfAbsent(Minimizer.signature(v), k -> new java.util.ArrayList<>()).add(v);
+    }
+    if (!classes.isEmpty()) {
+      s.append("  failure signatures (outcome and message, names masked):\n");
+      classes.forEach((sig, vs) -> s.append(String.format(Locale.ROOT, "  %5d  %s  (e.g. %s)%n", vs.size(),
+          sig.length() > 200 ? sig.substring(0, 200) + " ..." : sig,
+          vs.stream().limit(3).map(v -> v.program().name()).collect(java.util.stream.Collectors.joining(", ")))));
+    }
     for (Verdict v : report.failures()) {
       String first = v.detail().lines().findFirst().orElse("");
       s.append(String.format(Locale.ROOT, "  %s %s (seed %d): %s%n", v.program().name(), v.outcome().label(), v.program().seed(),

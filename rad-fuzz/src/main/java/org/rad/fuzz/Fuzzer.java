@@ -60,6 +60,7 @@ public final class Fuzzer {
 
   private final Config config;
   private final BatchCompiler compiler = new BatchCompiler(true);
+  private final BatchCompiler plain = new BatchCompiler(false);
   private final Checker checker;
 
   public Fuzzer(Config config) {
@@ -84,8 +85,19 @@ public final class Fuzzer {
 
   /** Generates, compiles and checks the run's programs; {@code progress} hears after each batch. */
   public Report run(Consumer<String> progress) {
+    return run(i -> true, progress);
+  }
+
+  /** Like {@link #run(Consumer)}, for the programs whose number {@code include} accepts. */
+  public Report run(java.util.function.IntPredicate include, Consumer<String> progress) {
     long start = System.nanoTime();
-    List<Program> all = programs();
+    List<Program> all = new ArrayList<>();
+    List<Program> generated = programs();
+    for (int i = 0; i < generated.size(); i++) {
+      if (include.test(i)) {
+        all.add(generated.get(i));
+      }
+    }
     List<Verdict> verdicts = new ArrayList<>();
     for (int from = 0; from < all.size(); from += config.batch()) {
       List<Program> batch = all.subList(from, Math.min(all.size(), from + config.batch()));
@@ -112,6 +124,19 @@ public final class Fuzzer {
     for (BatchCompiler.Compiled c : r.compiled()) {
       out.add(checkWithTimeout(c));
     }
+    return out;
+  }
+
+  /**
+   * Like {@link #evaluate}, after checking that each program is valid Java with plain javac: the
+   * processor reports its errors before javac's flow analysis, so a variant missing a
+   * {@code return} would otherwise still look "rejected". Invalid programs get
+   * {@link Outcome#INVALID_PROGRAM}.
+   */
+  public List<Verdict> evaluateValid(List<Program> programs) {
+    BatchCompiler.Result r = plain.compile(programs);
+    List<Verdict> out = new ArrayList<>(r.failed());
+    out.addAll(evaluate(r.compiled().stream().map(BatchCompiler.Compiled::program).toList()));
     return out;
   }
 

@@ -23,24 +23,29 @@ public final class Minimizer {
   private final Function<List<Program>, List<Verdict>> evaluate;
   private final int maxRounds;
 
-  /** @param evaluate compiles and checks a batch of programs (see {@link Fuzzer#evaluate}) */
+  /** @param evaluate compiles and checks a batch of programs (see {@link Fuzzer#evaluateValid}) */
   public Minimizer(Function<List<Program>, List<Verdict>> evaluate, int maxRounds) {
     this.evaluate = evaluate;
     this.maxRounds = maxRounds;
   }
 
-  /** What identifies a failure class for shrinking: the outcome plus the exception or message id. */
+  /**
+   * What identifies a failure class: the outcome, plus for crashes the exception and its message and
+   * for compile errors the message, with the program's own names ({@code a12}, {@code v0},
+   * {@code P3}) and line numbers masked, so that two programs hitting one bug share it.
+   */
   static String signature(Verdict v) {
     String d = v.detail();
     String extra = "";
     if (v.outcome() == Outcome.CRASH) {
-      Matcher m = Pattern.compile("throws ([\\w.$]+)").matcher(d);
+      Matcher m = Pattern.compile("throws ([\\w.$]+(: [^\\n]*)?)").matcher(d);
       extra = m.find() ? m.group(1) : d.contains("did not finish") ? "timeout" : "";
-    } else if (v.outcome() == Outcome.REJECTED || v.outcome() == Outcome.INTERNAL) {
-      Matcher m = Pattern.compile("\\[Rad\\w+\\]").matcher(d);
-      extra = m.find() ? m.group() : "";
+    } else if (v.outcome() == Outcome.REJECTED || v.outcome() == Outcome.INTERNAL
+        || v.outcome() == Outcome.JAVAC_ERROR_IN_GENERATED_CODE) {
+      extra = d.lines().findFirst().orElse("");
     }
-    return v.outcome() + extra;
+    return v.outcome() + " " + extra.replaceAll("^\\S*\\.java:\\d+: ", "")
+        .replaceAll("\\b(?:[a-z]+|[A-Z])\\d+\\b", "_").replaceAll("`[^`]*`", "`_`");
   }
 
   /** The smallest variant of {@code failing}'s program found that fails with the same signature. */

@@ -424,6 +424,9 @@ public final class ProgramGenerator {
         add(choices, weights, 12, this::writeElement);
       }
       add(choices, weights, 5, this::declareVector);
+      if (mix.has(Feature.IF)) {
+        add(choices, weights, 2, this::declareBoolean);
+      }
       if (mix.has(Feature.MATRIX)) {
         add(choices, weights, 2, this::declareMatrix);
       }
@@ -474,6 +477,12 @@ public final class ProgramGenerator {
       declare(new Var(d, T.DOUBLE, Idx.NONE, true));
     }
 
+    private void declareBoolean() {
+      String b = fresh("b");
+      line("boolean " + b + " = " + cond(1) + ";");
+      declare(new Var(b, T.BOOL, Idx.NONE, false));
+    }
+
     /** Whether to put {@code @Randomize} on the local declared now (entry method, top level). */
     private boolean randomizeHere() {
       return mix.has(Feature.RANDOMIZE) && inEntry && depth == 0 && !randomizePlaced && r.nextInt(5) == 0;
@@ -483,7 +492,11 @@ public final class ProgramGenerator {
       Var v = pick(x -> x.type == T.DOUBLE && x.assignable);
       String e = expr(3);
       boolean loop = !loops.isEmpty();
-      switch (r.nextInt(4)) {
+      switch (r.nextInt(5)) {
+        case 4 -> {
+          String t = expr(1);
+          line(v.name + " /= 1.0 + " + t + " * " + t + ";");
+        }
         case 0 -> line(v.name + " = " + (loop ? squash(e) : e) + ";");
         case 1 -> line(v.name + " += " + (loop ? squash(e) : e) + ";");
         case 2 -> line(v.name + " -= " + (loop ? squash(e) : e) + ";");
@@ -530,7 +543,7 @@ public final class ProgramGenerator {
     }
 
     private void declareMatrix() {
-      String m = fresh("m");
+      String m = fresh("mat");
       line("double[][] " + m + " = new double[" + rows + "][" + n + "];");
       declare(new Var(m, T.MAT, Idx.NONE, true));
       if (mix.has(Feature.LOOPS)) {
@@ -813,7 +826,8 @@ public final class ProgramGenerator {
             : a.name + "[" + index(Idx.ROW, a.name) + "][" + index(Idx.COL, a.name + "[0]") + "]";
       }
       if (c < 88 && has(v -> v.type == T.INT)) {
-        return "(" + pick(v -> v.type == T.INT).name + " * 0.25)";
+        String i = pick(v -> v.type == T.INT).name;
+        return r.nextBoolean() ? "(" + i + " * 0.25)" : "((double) " + i + " / 4)";
       }
       String[] literals = {"0.5", "1.5", "2.0", "0.25", "-0.75", "3.0", "1.0"};
       return literals[r.nextInt(literals.length)];
