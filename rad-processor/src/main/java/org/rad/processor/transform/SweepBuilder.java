@@ -904,7 +904,7 @@ final class SweepBuilder {
       }
     }
     args.add(new Expr.Ref(CTX));
-    if (result != null && result.type().isArray()) {
+    if (result != null && result.type().isArray() && callee.resultUsed()) {
       calleeReads.add(effects.aliases().contentsKey(result.name()));
     }
     String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
