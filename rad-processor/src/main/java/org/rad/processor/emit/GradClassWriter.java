@@ -788,7 +788,9 @@ public final class GradClassWriter {
     }
     if (d.resultAliasAdjoint() != null) {
       code.addStatement("$L = $L", d.resultAliasAdjoint().name(), d.resultAdjoint().name());
-    } else if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null) {
+    } else if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null
+        && d.handoff().contains(d.result())) {
+      // (a result that carries no derivative is not handed over, and needs no adjoint)
       code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {

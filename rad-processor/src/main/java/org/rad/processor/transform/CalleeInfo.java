@@ -11,10 +11,12 @@ import org.rad.processor.ir.Var;
  * helpers ({@code nameForward}, ...; see GeneratedNames), its parameters, which of them carry
  * derivatives (and so get an adjoint argument or hand one back), and its summary. A callee that
  * {@code takesNullAdjoints} (an EJML rule) is passed null for the adjoint of an argument that
- * carries no derivative at the call, and skips its share.
+ * carries no derivative at the call, and skips its share. A callee that is not {@code resultUsed}
+ * (a copy made for calls whose result reaches nothing) ignores the adjoint of its result.
  */
 public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
-    Type returnType, MethodSummary summary, boolean takesNullAdjoints, java.util.BitSet contentsRead, List<Var> kept) {
+    Type returnType, MethodSummary summary, boolean takesNullAdjoints, java.util.BitSet contentsRead, List<Var> kept,
+    boolean resultUsed) {
 
   /** Whether the callee's reverse sweep reads the contents of array argument {@code k}. */
   public boolean readsContents(int k) {

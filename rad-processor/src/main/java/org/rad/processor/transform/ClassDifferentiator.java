@@ -171,12 +171,12 @@ public final class ClassDifferentiator {
       Set<String> activeNames = new LinkedHashSet<>();
       c.params().stream().filter(p -> p.type().isDifferentiable()).forEach(p -> activeNames.add(p.name()));
       callees.put(e.getKey(), new CalleeInfo(customBaseNames.get(e.getKey()), true, c.params(), activeNames,
-          c.returnType(), summaries.get(e.getKey()), c.isRule(), reads(c), List.of()));
+          c.returnType(), summaries.get(e.getKey()), c.isRule(), reads(c), List.of(), true));
     }
     for (String key : order) {
       MethodIR m = methods.get(key);
       callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(),
-          summaries.get(key), false, null, keptIntermediates(key)));
+          summaries.get(key), false, null, keptIntermediates(key), !resultUnused.contains(key)));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     List<String> built = new ArrayList<>(translated.keySet());
@@ -636,8 +636,10 @@ public final class ClassDifferentiator {
     List<Var> handoff = new ArrayList<>();
     for (Var v : all) {
       boolean isParam = m.params().contains(v);
+      // (an array result that carries no derivative, as in a copy made for calls that do not use
+      // it, is handed over only if the reverse sweep reads it)
       boolean arrayResult = v.equals(result) && v.type().isArray() && resultAdjoint != null
-          && naming.resultAlias() == null;
+          && naming.resultAlias() == null && activity.isActive(v);
       if ((pendingAtEnd.contains(v.name()) || arrayResult) && (!isParam || assigned.contains(v.name()))
           && !recomputedNames.contains(v.name()) && !countedIndices.contains(v.name())) {
         handoff.add(v);

@@ -923,6 +923,8 @@ final class SweepBuilder {
         args.add(new Expr.Ref(naming.adjoint(result)));
       } else if (call.type() == Type.DOUBLE) {
         args.add(Expr.Literal.ofDouble(0));
+      } else if (!callee.resultUsed()) {
+        args.add(new Expr.Literal("null", call.type())); // a copy of the callee that ignores it
       } else {
         // the call carries derivatives through the arrays it writes, but its array result reaches
         // nothing: the callee's reverse still reads an adjoint of that result, which is zeros
@@ -931,7 +933,7 @@ final class SweepBuilder {
       }
     }
     args.add(new Expr.Ref(CTX));
-    if (result != null && result.type().isArray()) {
+    if (result != null && result.type().isArray() && callee.resultUsed()) {
       calleeReads.add(effects.aliases().contentsKey(result.name()));
     }
     String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
