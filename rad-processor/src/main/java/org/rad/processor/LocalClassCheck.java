@@ -43,8 +43,6 @@ public final class LocalClassCheck extends AbstractProcessor {
   private static final String DIFFERENTIABLE = PACKAGE + ".Differentiable";
 
   private Trees trees;
-  /** Units already read: several root elements (and rounds) may share one. */
-  private final Set<CompilationUnitTree> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -67,6 +65,9 @@ public final class LocalClassCheck extends AbstractProcessor {
     if (trees == null) {
       return false; // not javac: RadProcessor reports that it cannot run here
     }
+    // several root elements may share a unit; a later round's roots are new (generated) files,
+    // so nothing is held across rounds
+    Set<CompilationUnitTree> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Element root : round.getRootElements()) {
       TreePath path = trees.getPath(root);
       if (path != null && seen.add(path.getCompilationUnit())) {

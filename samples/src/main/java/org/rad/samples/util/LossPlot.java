@@ -65,6 +65,7 @@ public final class LossPlot {
 
   private LossPlot() {}
 
+  /** Draws {@code series} under {@code title} and writes the chart to {@code png} (900 x 600). */
   public static void write(Path png, String title, List<Series> series) throws IOException {
     BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
