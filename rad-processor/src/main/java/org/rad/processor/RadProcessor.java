@@ -47,9 +47,16 @@ public final class RadProcessor extends AbstractProcessor {
   private Trees trees;
   private Reporter reporter;
 
+  /**
+   * Every annotation of {@code org.rad.annotations}, and the {@code @Generated} this processor puts
+   * on the classes it writes (javac reads them in the next round), all of which {@link #process}
+   * claims: an unclaimed annotation is a warning under {@code -Xlint:processing}, so
+   * {@code -Xlint:all -Werror} builds would fail. No processor has a use for the rad annotations,
+   * and {@code @Generated} (source retention) is a marker for people and linters, not processors.
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("org.rad.annotations.Differentiable");
+    return Set.of("org.rad.annotations.*", "javax.annotation.processing.Generated");
   }
 
   @Override
@@ -68,7 +75,7 @@ public final class RadProcessor extends AbstractProcessor {
    * The javac Trees of {@code env}. Build tools sometimes wrap the environment; the processor
    * needs javac's own to read method bodies, so it tries to unwrap a delegate first.
    */
-  private static Trees treesOf(ProcessingEnvironment env) {
+  static Trees treesOf(ProcessingEnvironment env) {
     try {
       return Trees.instance(env);
     } catch (IllegalArgumentException notJavac) {
@@ -92,7 +99,7 @@ public final class RadProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     TypeElement annotation = processingEnv.getElementUtils().getTypeElement("org.rad.annotations.Differentiable");
     if (annotation == null) {
-      return false;
+      return true;
     }
     Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
     for (Element e : round.getElementsAnnotatedWith(annotation)) {
@@ -102,17 +109,17 @@ public final class RadProcessor extends AbstractProcessor {
       byClass.computeIfAbsent((TypeElement) e.getEnclosingElement(), k -> new ArrayList<>()).add((ExecutableElement) e);
     }
     if (byClass.isEmpty()) {
-      return false;
+      return true;
     }
     if (trees == null) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, Message.INTERNAL.format("@Differentiable methods",
           "the rad processor reads method bodies through the javac Trees API and must run inside javac; this build tool's compiler does not provide it"));
-      return false;
+      return true;
     }
     for (var entry : byClass.entrySet()) {
       processClass(entry.getKey(), entry.getValue());
     }
-    return false;
+    return true;
   }
 
   private void processClass(TypeElement type, List<ExecutableElement> entries) {

@@ -107,12 +107,8 @@ public final class MnistCommand implements Callable<Integer> {
     }
     Path csvFile = out.resolve(stem + ".csv");
     Files.writeString(csvFile, csv);
-    List<LossPlot.Series> series = new ArrayList<>();
-    for (MlpTraining.Result r : results) {
-      double[] losses = r.evaluations().stream().mapToDouble(MlpTraining.Evaluation::trainLoss).toArray();
-      series.add(new LossPlot.Series(r.config().label(), losses));
-    }
-    LossPlot.write(out.resolve("train-loss.png"), set.name() + " MLP: train loss per evaluation (every " + evalEvery + " iterations)", series);
+    LossPlot.write(out.resolve("train-loss.png"), set.name() + " MLP: train loss (evaluated every " + evalEvery + " iterations)",
+        lossSeries(results));
     StringBuilder table = new StringBuilder("| run | final train loss | test accuracy | tape MB | s / iteration |\n|---|---:|---:|---:|---:|\n");
     for (MlpTraining.Result r : results) {
       MlpTraining.Evaluation last = r.evaluations().get(r.evaluations().size() - 1);
@@ -123,5 +119,16 @@ public final class MnistCommand implements Callable<Integer> {
     System.out.print(table);
     System.out.println("wrote " + csvFile + ", " + out.resolve("train-loss.png") + ", " + out.resolve("table.md"));
     return 0;
+  }
+
+  /** Each run's train loss at the iterations where it was evaluated (the plot's x is the iteration). */
+  static List<LossPlot.Series> lossSeries(List<MlpTraining.Result> results) {
+    List<LossPlot.Series> series = new ArrayList<>();
+    for (MlpTraining.Result r : results) {
+      double[] iterations = r.evaluations().stream().mapToDouble(MlpTraining.Evaluation::iteration).toArray();
+      double[] losses = r.evaluations().stream().mapToDouble(MlpTraining.Evaluation::trainLoss).toArray();
+      series.add(new LossPlot.Series(r.config().label(), iterations, losses));
+    }
+    return series;
   }
 }

@@ -107,7 +107,7 @@ public final class ReactorCommand implements Callable<Integer> {
         (System.nanoTime() - t0) / 1e9, fractions.size(), iterations, Math.max(1, threads));
     writeCsv(runs);
     LossPlot.write(out.resolve("loss.png"), "Reactor control: training loss by fraction of the field recorded",
-        runs.stream().map(r -> new LossPlot.Series(r.label, r.losses)).toList());
+        runs.stream().map(r -> LossPlot.Series.perIteration(r.label, r.losses)).toList());
     String table = table(runs);
     Files.writeString(out.resolve("table.md"), table);
     System.out.print(table);
