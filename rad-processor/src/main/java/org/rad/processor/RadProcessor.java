@@ -26,6 +26,7 @@ import javax.tools.Diagnostic;
 import org.rad.processor.cuda.CudaPlan;
 import org.rad.processor.cuda.CudaPlanner;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter;
 import org.rad.processor.emit.GradClassWriter;
@@ -153,6 +154,10 @@ public final class RadProcessor extends AbstractProcessor {
       file.writeTo(processingEnv.getFiler());
     } catch (CompileError e) {
       reporter.error(e.origin(), entries.get(0), e.getMessage());
+    } catch (CompileErrors e) {
+      for (CompileError error : e.errors()) {
+        reporter.error(error.origin(), entries.get(0), error.getMessage());
+      }
     } catch (IOException e) {
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), "could not write the generated class: " + e.getMessage()));
     } catch (RuntimeException | AssertionError | StackOverflowError | LinkageError e) {

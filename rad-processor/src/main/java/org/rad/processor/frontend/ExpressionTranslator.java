@@ -233,6 +233,9 @@ final class ExpressionTranslator {
   private Expr identifier(IdentifierTree tree) {
     String name = tree.getName().toString();
     Var v = scope.lookup(name);
+    if (MethodScope.isBroken(v)) {
+      throw CompileError.followOn(origin(tree), "the declaration of " + name + " was rejected");
+    }
     if (v != null) {
       return new Expr.Ref(v);
     }

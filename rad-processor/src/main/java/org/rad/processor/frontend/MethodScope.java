@@ -22,6 +22,8 @@ final class MethodScope {
   private final Deque<Map<String, Var>> blocks = new ArrayDeque<>();
   private final Set<String> usedNames = new HashSet<>();
   private final List<Var> locals = new ArrayList<>();
+  /** Stands for a local whose declaration was rejected (never in the IR). */
+  private static final Var BROKEN = new Var("<rejected>", Type.VOID, Var.Kind.LOCAL);
 
   MethodScope(Set<String> reserved) {
     usedNames.addAll(reserved);
@@ -63,6 +65,19 @@ final class MethodScope {
     blocks.peek().put(sourceName, v);
     locals.add(v);
     return v;
+  }
+
+  /**
+   * Declares a source local whose declaration was rejected: later uses of the name are follow-on
+   * errors ({@link #isBroken}), not reported again.
+   */
+  void declareBroken(String sourceName) {
+    blocks.peek().put(sourceName, BROKEN);
+  }
+
+  /** Whether {@code v}, found by {@link #lookup}, is a local whose declaration was rejected. */
+  static boolean isBroken(Var v) {
+    return v == BROKEN;
   }
 
   /** A fresh variable the compiler introduces (not visible to source names). */

@@ -17,6 +17,7 @@ import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.analysis.WriteChecks;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
@@ -125,9 +126,11 @@ public final class ClassDifferentiator {
       methods.put(e.getKey(), renamed);
     }
     rejectRandomizeInCallees();
+    CompileErrors.Collector writeErrors = new CompileErrors.Collector();
     for (int k = order.size() - 1; k >= 0; k--) {
-      summarize(order.get(k));
+      summarize(order.get(k), writeErrors);
     }
+    writeErrors.throwIfAny();
     for (String key : order) {
       MethodIR m = methods.get(key);
       Set<String> active = activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>());
@@ -165,12 +168,15 @@ public final class ClassDifferentiator {
           summaries.get(key), false, null, keptIntermediates(key)));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
+    // each method is built on its own, so that one method's error does not hide another's
+    CompileErrors.Collector errors = new CompileErrors.Collector();
     for (String key : translated.keySet()) {
-      out.put(key, build(key, activities.get(key), callees));
+      errors.attempt(() -> out.put(key, build(key, activities.get(key), callees)));
       for (String v : variants.getOrDefault(key, List.of())) {
-        out.put(v, build(v, activities.get(v), callees));
+        errors.attempt(() -> out.put(v, build(v, activities.get(v), callees)));
       }
     }
+    errors.throwIfAny();
     return out;
   }
 
@@ -278,7 +284,8 @@ public final class ClassDifferentiator {
     }
   }
 
-  private void summarize(String key) {
+  /** Summarizes the method {@code key}; the checks of its writes report into {@code errors}. */
+  private void summarize(String key, CompileErrors.Collector errors) {
     MethodIR m = methods.get(key);
     AliasClasses classes = AliasClasses.of(m, summaries);
     aliases.put(key, classes);
@@ -309,7 +316,7 @@ public final class ClassDifferentiator {
       loopFree[0] &= callee != null && callee.loopFree();
     }
     summaries.put(key, new MethodSummary(writesParam, returnsParam, loopFree[0]));
-    WriteChecks.check(m, classes, summaries);
+    errors.attempt(() -> WriteChecks.check(m, classes, summaries));
   }
 
   /** An active call site of a method: the caller, the call, and which parameters get varied arguments. */
