@@ -39,6 +39,16 @@ final class ClassContext {
     return null;
   }
 
+  /** Whether the class declares a method with this name (which hides statically imported ones). */
+  boolean declaresMethod(String name) {
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Methods of the class with this name and number of parameters. */
   List<ExecutableElement> methods(String name, int arity) {
     List<ExecutableElement> found = new ArrayList<>();

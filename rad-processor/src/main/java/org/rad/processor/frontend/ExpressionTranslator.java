@@ -243,6 +243,19 @@ final class ExpressionTranslator {
     if (field != null) {
       return fieldRead(field, tree);
     }
+    TypeElement imported = library.staticallyImported(name, false);
+    if (imported != null) {
+      // a constant a static import brings in: PI after import static java.lang.Math.*
+      String qualified = imported.getQualifiedName().toString();
+      Expr.Literal known = KNOWN_CONSTANTS.get(qualified.replace("java.lang.StrictMath", "Math").replace("java.lang.", "") + "." + name);
+      if (known != null) {
+        return known;
+      }
+      Object constant = Library.constant(imported, name);
+      if (constant != null) {
+        return constantLiteral(constant, tree);
+      }
+    }
     throw new CompileError(origin(tree), Message.UNTYPED.format(name, "it is neither a local, a parameter nor a field of " + clazz.simpleName()));
   }
 
@@ -462,7 +475,29 @@ final class ExpressionTranslator {
               + " move the computation into a method of " + clazz.simpleName() + " so it can be differentiated"));
     }
     String name = ((IdentifierTree) select).getName().toString();
+    TypeElement imported = clazz.declaresMethod(name) ? null : library.staticallyImported(name, true);
+    if (imported != null) {
+      return staticallyImportedCall(tree, imported, name, args);
+    }
     return sameClassCall(tree, name, args, false);
+  }
+
+  /**
+   * An unqualified call of a method a static import brings in ({@code exp(x)} after
+   * {@code import static java.lang.Math.*}): the same as the qualified call.
+   */
+  private Expr staticallyImportedCall(MethodInvocationTree tree, TypeElement owner, String name, List<Expr> args) {
+    String qualified = owner.getQualifiedName().toString();
+    if (qualified.equals("java.lang.Math") || qualified.equals("java.lang.StrictMath")) {
+      return math(tree, name, args);
+    }
+    if (EjmlRules.isOpsClass(qualified)) {
+      return matrixOperation(tree, name, args);
+    }
+    if (owner.equals(clazz.type())) {
+      return sameClassCall(tree, name, args, false);
+    }
+    return libraryCall(tree, owner, name, args);
   }
 
   // ---- EJML matrices ----------------------------------------------------------------------------
