@@ -34,10 +34,13 @@ public final class GradClassWriter {
 
   private final ClassName userClass;
   private final ClassName gradClass;
+  /** The user's fields this class reads through VarHandles: filled as the methods are printed. */
+  private final FieldHandles fieldHandles;
 
   public GradClassWriter(ClassName userClass, ClassName gradClass) {
     this.userClass = userClass;
     this.gradClass = gradClass;
+    this.fieldHandles = new FieldHandles(userClass);
   }
 
   public JavaFile write(Map<String, DifferentiatedMethod> methods, javax.lang.model.element.Element origin) {
@@ -117,6 +120,7 @@ public final class GradClassWriter {
     for (var e : custom.entrySet()) {
       customHelpers(e.getKey(), e.getValue()).forEach(type::addMethod);
     }
+    fieldHandles.addTo(type);
     return JavaFile.builder(gradClass.packageName(), type.build())
         .skipJavaLangImports(true)
         .indent("  ")
@@ -602,7 +606,7 @@ public final class GradClassWriter {
     Stmt.Block body = returned.block();
     Set<String> inPlace = topLevelDeclarations(body);
     CudaHostWriter host = plan == null ? null : new CudaHostWriter(plan);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace, host);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace, fieldHandles, host);
     Set<String> used = usedNames(body);
     used.addAll(handedOff);
     if (returned.returned() != null) {
@@ -725,7 +729,7 @@ public final class GradClassWriter {
     }
     CodeBlock.Builder code = CodeBlock.builder();
     hoist(m.locals(), inPlace, used, code);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace, fieldHandles);
     printer.block(body, code);
     if (returned != null) {
       code.addStatement("return $L", printer.expr(returned));
@@ -781,7 +785,7 @@ public final class GradClassWriter {
       Var v = d.handoff().get(i);
       Stmt[] sampled = d.sampledHandoff().get(v.name());
       if (sampled != null) {
-        new JavaPrinter(userClass, Set.of()).statement(sampled[1], code);
+        new JavaPrinter(userClass, Set.of(), fieldHandles).statement(sampled[1], code);
       } else {
         code.addStatement("$L = ctx.$L()", v.name(), SweepCode.tapeMethod("pop", v.type()));
       }
@@ -795,7 +799,7 @@ public final class GradClassWriter {
       code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
           JavaPrinter.forMatrices("shadow", pair[0].type()), pair[0].name());
     }
-    new JavaPrinter(userClass, Set.of(), host).block(reverseBody, code);
+    new JavaPrinter(userClass, Set.of(), fieldHandles, host).block(reverseBody, code);
     for (Var a : d.scalarParamAdjoints()) {
       code.addStatement("ctx.pushAdjoint($L)", a.name());
     }

@@ -26,11 +26,15 @@ final class JavaPrinter {
   /** For the host code of a Target.CUDA method: which arrays live on the device, and launches; else null. */
   private final DeviceHooks device;
 
-  JavaPrinter(ClassName userClass, Set<String> declaredInPlace) {
-    this(userClass, declaredInPlace, null);
+  /** The fields read through VarHandles, shared by the printers of one generated class. */
+  private final FieldHandles fieldHandles;
+
+  JavaPrinter(ClassName userClass, Set<String> declaredInPlace, FieldHandles fieldHandles) {
+    this(userClass, declaredInPlace, fieldHandles, null);
   }
 
-  JavaPrinter(ClassName userClass, Set<String> declaredInPlace, DeviceHooks device) {
+  JavaPrinter(ClassName userClass, Set<String> declaredInPlace, FieldHandles fieldHandles, DeviceHooks device) {
+    this.fieldHandles = fieldHandles;
     this.userClass = userClass;
     this.declaredInPlace = declaredInPlace;
     this.device = device;
@@ -141,6 +145,9 @@ final class JavaPrinter {
     }
     if (e instanceof Expr.Ref r) {
       return CodeBlock.of("$L", r.var().name());
+    }
+    if (e instanceof Expr.FieldRead f && f.viaHandle()) {
+      return fieldHandles.read(f);
     }
     if (e instanceof Expr.FieldRead f) {
       if (f.owner().equals(userClass.simpleName())) {
@@ -270,7 +277,7 @@ final class JavaPrinter {
     if (e instanceof Expr.Unary) {
       return UNARY;
     }
-    if (e instanceof Expr.Cast) {
+    if (e instanceof Expr.Cast || e instanceof Expr.FieldRead f && f.viaHandle()) {
       return CAST;
     }
     if (e instanceof Expr.Binary b) {

@@ -270,18 +270,16 @@ final class ExpressionTranslator {
           "only fields of type double, int, long, boolean, double[], double[][] and int[] can be read");
     }
     boolean isStatic = field.getModifiers().contains(Modifier.STATIC);
-    if (ClassContext.isPrivate(field)) {
-      throw new CompileError(origin(tree), Message.INACCESSIBLE.format(
-          "the field " + field.getSimpleName() + " is private, so the generated " + clazz.simpleName()
-              + "Grad cannot read it; make it package-private"));
-    }
+    // a private field, or a protected one of a superclass in another package: the generated class
+    // reads it through a VarHandle (see GradClassWriter)
+    boolean viaHandle = !clazz.directlyAccessible(field);
     if (isStatic) {
-      return new Expr.FieldRead(clazz.simpleName(), field.getSimpleName().toString(), type);
+      return new Expr.FieldRead(clazz.simpleName(), field.getSimpleName().toString(), type, true, viaHandle);
     }
     if (self == null) {
       throw new CompileError(origin(tree), Message.UNTYPED.format(field.getSimpleName(), "an instance field read from a static method"));
     }
-    return new Expr.FieldRead(self.name(), field.getSimpleName().toString(), type);
+    return new Expr.FieldRead(self.name(), field.getSimpleName().toString(), type, false, viaHandle);
   }
 
   private Expr constantLiteral(Object constant, Tree tree) {
