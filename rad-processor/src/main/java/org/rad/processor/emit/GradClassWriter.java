@@ -318,6 +318,7 @@ public final class GradClassWriter {
         userClass, m.name(), String.join(", ", m.wrt().stream().map(Var::name).toList()), bars);
     String result = names.of("result");
     CodeBlock.Builder code = CodeBlock.builder();
+    rejectAliasedWrites(d, code);
     if (plan != null) {
       String cs = names.of("cs");
       code.add("// the GPU when CudaRuntime has one (it says once when it has not), else the CPU code below\n");
@@ -396,6 +397,42 @@ public final class GradClassWriter {
     code.addStatement("throw $L", failure);
     code.endControlFlow();
     return b.addCode(code.build()).build();
+  }
+
+  /**
+   * The sweeps treat array parameters as distinct arrays. When one array is passed for two
+   * parameters and the method writes into one of them, a write through one name changes what the
+   * other reads, which the reverse sweep does not follow, so the gradient would be wrong: the entry
+   * throws instead, naming the two parameters. (When the method writes neither, each parameter's
+   * adjoint receives its own partial derivative, which is right, and the gradient of
+   * {@code f(a, a)} is their sum.) Only pairs where one carries a derivative matter.
+   */
+  private static void rejectAliasedWrites(DifferentiatedMethod d, CodeBlock.Builder code) {
+    MethodIR m = d.method();
+    List<Var> params = m.params();
+    for (int i = 0; i < params.size(); i++) {
+      for (int j = i + 1; j < params.size(); j++) {
+        Var p = params.get(i);
+        Var q = params.get(j);
+        if (p.type() != q.type() || !p.type().isDifferentiable() || !p.type().isArray()) {
+          continue;
+        }
+        boolean pWritten = d.writtenParams().contains(p.name());
+        boolean qWritten = d.writtenParams().contains(q.name());
+        if (!pWritten && !qWritten || !d.callee().isActiveParam(p) && !d.callee().isActiveParam(q)) {
+          continue;
+        }
+        Var written = pWritten ? p : q;
+        Var other = written == p ? q : p;
+        code.beginControlFlow("if ($L == $L)", p.name(), q.name());
+        code.addStatement("throw new $T($S)", IllegalArgumentException.class, m.name() + ": the same array was passed for "
+            + p.name() + " and " + q.name() + ", and " + m.name() + " writes into " + written.name()
+            + "; the gradient treats them as distinct arrays, so it would be wrong. Pass distinct arrays (for instance "
+            + other.name() + (other.type() == Type.DOUBLE_MATRIX ? " copied row by row" : other.type() == Type.MATRIX ? ".copy()" : ".clone()")
+            + ")");
+        code.endControlFlow();
+      }
+    }
   }
 
   /**
