@@ -137,6 +137,9 @@ public final class RadProcessor extends AbstractProcessor {
           reporter.warning(note.origin(), type, note.message());
         }
       }
+      if (forDevice) {
+        rejectKeptStatements(deviceMethods);
+      }
       ClassName user = ClassName.get(type);
       Map<String, CudaPlan> cuda = new LinkedHashMap<>();
       for (ExecutableElement e : entries) {
@@ -166,6 +169,23 @@ public final class RadProcessor extends AbstractProcessor {
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
     }
+  }
+
+  /**
+   * Statements kept as they are (printing, string building) cannot run in a GPU kernel, and the
+   * kernel planner does not read them: in a class with a {@code Target.CUDA} method they are errors.
+   */
+  private static void rejectKeptStatements(Map<String, DifferentiatedMethod> methods) {
+    CompileErrors.Collector errors = new CompileErrors.Collector();
+    for (DifferentiatedMethod m : methods.values()) {
+      org.rad.processor.analysis.Statements.forEach(m.method().body(), s -> {
+        if (s instanceof org.rad.processor.ir.Stmt.Opaque) {
+          errors.add(new CompileError(s.origin(), Message.CUDA.format("this statement, which prints or builds strings,",
+              "a class with a Target.CUDA method keeps no such statement; remove it, or move the method that has it to another class")));
+        }
+      });
+    }
+    errors.throwIfAny();
   }
 
   /** Whether the translated method has the parameter types of {@code e} (overloads differ there). */

@@ -186,6 +186,10 @@ public final class RadContext {
    * arguments.
    */
   public void endForward(Object... arguments) {
+    if (active && !inReverse) {
+      inReverse = true;
+      REVERSE_SWEEP.get()[0] = true;
+    }
     Set<Object> counted = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Object argument : arguments) {
       if (argument != null) {
@@ -213,12 +217,36 @@ public final class RadContext {
   public void end() {
     active = false;
     shadows.clear();
+    leaveReverseSweep();
   }
 
   /** Ends a gradient call that failed with an exception: leaves the context reusable. */
   public void abort() {
     active = false;
     clear();
+    leaveReverseSweep();
+  }
+
+  /** Whether this thread runs a reverse sweep, per thread: set by {@link #endForward}. */
+  private static final ThreadLocal<boolean[]> REVERSE_SWEEP = ThreadLocal.withInitial(() -> new boolean[1]);
+  /** Whether this context set {@link #REVERSE_SWEEP} (and so clears it). */
+  private boolean inReverse;
+
+  /**
+   * Whether this thread is in the reverse sweep of a gradient call (between {@link #endForward}
+   * and {@link #end}). Statements the processor keeps as they are ({@code System.out.println})
+   * run in the forward sweep and in primal copies of methods; a primal copy that the reverse sweep
+   * runs to recompute values skips them, so that their output appears once per gradient call.
+   */
+  public static boolean inReverseSweep() {
+    return REVERSE_SWEEP.get()[0];
+  }
+
+  private void leaveReverseSweep() {
+    if (inReverse) {
+      inReverse = false;
+      REVERSE_SWEEP.get()[0] = false;
+    }
   }
 
   private void clear() {

@@ -592,6 +592,8 @@ public final class GradClassWriter {
       names.add(st.var().name());
     } else if (s instanceof Stmt.Call c) {
       expr.accept(c.call());
+    } else if (s instanceof Stmt.Opaque o) {
+      o.holes().forEach(expr);
     } else if (s instanceof Stmt.If i) {
       expr.accept(i.condition());
       collectNames(i.whenTrue(), names);

@@ -105,8 +105,31 @@ final class JavaPrinter {
       out.beginControlFlow("while ($L)", expr(w.condition()));
       block(w.body(), out);
       out.endControlFlow();
+    } else if (s instanceof Stmt.Opaque o) {
+      kept(o, out);
     } else {
       out.addStatement("$L", simple(s));
+    }
+  }
+
+  /**
+   * A statement kept as the user wrote it, guarded so that it does not run again where a primal
+   * copy runs during the reverse sweep (see {@link Stmt.Opaque}).
+   */
+  private void kept(Stmt.Opaque o, CodeBlock.Builder out) {
+    CodeBlock.Builder text = CodeBlock.builder();
+    for (int k = 0; k < o.holes().size(); k++) {
+      text.add("$L", o.text().get(k)).add(operand(o.holes().get(k), PRIMARY));
+    }
+    text.add("$L", o.text().get(o.holes().size()));
+    CodeBlock code = text.build();
+    if (o.declaration() != null) {
+      out.addStatement("$L = $L", o.declaration(), code.isEmpty() ? CodeBlock.of("null")
+          : CodeBlock.of("$T.inReverseSweep() ? null : ($L)", GradClassWriter.RAD_CONTEXT, code));
+    } else {
+      out.beginControlFlow("if (!$T.inReverseSweep())", GradClassWriter.RAD_CONTEXT);
+      out.addStatement("$L", code);
+      out.endControlFlow();
     }
   }
 

@@ -236,6 +236,11 @@ final class ExpressionTranslator {
     if (MethodScope.isBroken(v)) {
       throw CompileError.followOn(origin(tree), "the declaration of " + name + " was rejected");
     }
+    if (scope.isKept(v)) {
+      throw unsupported(tree, "using the object " + name + " in a computation",
+          "a local of an object type (String, StringBuilder, ...) may only be used by statements that print or build strings,"
+              + " which are kept as they are; compute numbers from numbers");
+    }
     if (v != null) {
       return new Expr.Ref(v);
     }
@@ -259,7 +264,8 @@ final class ExpressionTranslator {
     throw new CompileError(origin(tree), Message.UNTYPED.format(name, "it is neither a local, a parameter nor a field of " + clazz.simpleName()));
   }
 
-  private Expr fieldRead(VariableElement field, Tree tree) {
+  /** The read of {@code field} (a constant's literal, or a field read the generated code can do). */
+  Expr fieldRead(VariableElement field, Tree tree) {
     Type type = ClassContext.irType(field.asType());
     Object constant = field.getConstantValue();
     if (constant != null) {
@@ -437,6 +443,9 @@ final class ExpressionTranslator {
       args.add(translate(a));
     }
     if (select instanceof MemberSelectTree ms) {
+      if (ms.getExpression() instanceof IdentifierTree id && scope.isKept(scope.lookup(id.getName().toString()))) {
+        translate(id); // s.length() of a String s: says that kept locals serve printing only
+      }
       String owner = ms.getExpression().toString();
       String name = ms.getIdentifier().toString();
       if (owner.equals("Math") || owner.equals("StrictMath") || owner.equals("java.lang.Math")) {

@@ -128,9 +128,10 @@ public final class FrontEnd {
       errors.attempt(() -> wrt.addAll(wrt(m, params, origin)));
     }
     String packageName = elements.getPackageOf(clazz.type()).getQualifiedName().toString();
-    ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound,
-        new Library(elements, unit, packageName), rulesUsed);
-    StatementTranslator statements = new StatementTranslator(expressions, scope, returnType, errors);
+    Library library = new Library(elements, unit, packageName);
+    ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound, library, rulesUsed);
+    KeptStatements kept = new KeptStatements(expressions, scope, clazz, library, unit, trees.getSourcePositions());
+    StatementTranslator statements = new StatementTranslator(expressions, scope, returnType, errors, kept);
     RandomizeReader randomizeReader = new RandomizeReader(expressions);
     for (int k = 0; k < params.size(); k++) {
       var parameter = tree.getParameters().get(k);

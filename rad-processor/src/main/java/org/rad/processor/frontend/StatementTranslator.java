@@ -46,7 +46,12 @@ final class StatementTranslator {
   /** The errors of the method's statements: each statement is translated on its own. */
   private final CompileErrors.Collector errors;
 
-  StatementTranslator(ExpressionTranslator expressions, MethodScope scope, Type returnType, CompileErrors.Collector errors) {
+  /** Statements that print or build strings, kept as they are. */
+  private final KeptStatements kept;
+
+  StatementTranslator(ExpressionTranslator expressions, MethodScope scope, Type returnType, CompileErrors.Collector errors,
+      KeptStatements kept) {
+    this.kept = kept;
     this.errors = errors;
     this.randomizeReader = new RandomizeReader(expressions);
     this.expressions = expressions;
@@ -99,7 +104,7 @@ final class StatementTranslator {
     switch (tree.getKind()) {
       case BLOCK -> out.add(block((BlockTree) tree));
       case VARIABLE -> out.add(declaration((VariableTree) tree));
-      case EXPRESSION_STATEMENT -> out.add(expressionStatement((ExpressionStatementTree) tree));
+      case EXPRESSION_STATEMENT -> out.add(expressionOrKept((ExpressionStatementTree) tree));
       case IF -> {
         IfTree i = (IfTree) tree;
         // the condition's error does not hide those of the branches
@@ -188,6 +193,9 @@ final class StatementTranslator {
   }
 
   private Stmt declared(VariableTree tree) {
+    if (kept.keepsDeclaration(tree)) {
+      return kept.declaration(tree);
+    }
     Type type = TypeTrees.typeOf(tree.getType());
     ExpressionTree initTree = tree.getInitializer();
     Expr init = null;
@@ -247,6 +255,21 @@ final class StatementTranslator {
       return new Expr.ArrayLiteral(declared, elements);
     }
     return expressions.coerce(expressions.translate(tree), declared, tree);
+  }
+
+  /**
+   * An expression statement of the numeric subset, or else, when it prints or builds strings, the
+   * statement kept as it is ({@link KeptStatements}); the error says why when it can be neither.
+   */
+  private Stmt expressionOrKept(ExpressionStatementTree tree) {
+    try {
+      return expressionStatement(tree);
+    } catch (CompileError | CompileErrors e) {
+      if (!kept.mentionsOutput(tree)) {
+        throw e;
+      }
+      return kept.statement(tree);
+    }
   }
 
   private Stmt expressionStatement(ExpressionStatementTree tree) {
@@ -351,7 +374,13 @@ final class StatementTranslator {
       List<Stmt> init = new ArrayList<>();
       boolean ok = true;
       for (StatementTree s : tree.getInitializer()) {
-        ok &= errors.attempt(() -> statement(s, init));
+        ok &= errors.attempt(() -> {
+          statement(s, init);
+          if (init.get(init.size() - 1) instanceof Stmt.Opaque) {
+            throw unsupported(s, "a loop variable of an object type (" + s + ")",
+                "declare it before the loop and loop over an int or long");
+          }
+        });
       }
       Expr cond = tree.getCondition() == null ? null : attempt(() -> expressions.bool(tree.getCondition()));
       ok &= tree.getCondition() == null || cond != null;

@@ -123,6 +123,8 @@ final class SweepBuilder {
       out.add(st);
     } else if (s instanceof Stmt.Call c) {
       out.add(new Stmt.Call(forwardExpr(c.call(), true), c.origin()));
+    } else if (s instanceof Stmt.Opaque o) {
+      out.add(o); // runs where it stands; it reads holes only, which hold their original values here
     } else if (s instanceof Stmt.If i) {
       boolean taped = !plan.recomputesCondition(i);
       Stmt.Block t = forward(i.whenTrue());
@@ -640,6 +642,8 @@ final class SweepBuilder {
       loopReverse(f, f.init(), f.update(), f.body(), out);
     } else if (s instanceof Stmt.While w) {
       loopReverse(w, List.of(), List.of(), w.body(), out);
+    } else if (s instanceof Stmt.Opaque) {
+      // kept as it is (printing): it writes nothing the sweeps track, so it has no adjoint
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
     }
