@@ -443,8 +443,12 @@ final class ExpressionTranslator {
       args.add(translate(a));
     }
     if (select instanceof MemberSelectTree ms) {
-      if (ms.getExpression() instanceof IdentifierTree id && scope.isKept(scope.lookup(id.getName().toString()))) {
-        translate(id); // s.length() of a String s: says that kept locals serve printing only
+      if (ms.getExpression() instanceof IdentifierTree id) {
+        Var v = scope.lookup(id.getName().toString());
+        if (scope.isKept(v) || MethodScope.isBroken(v)) {
+          // s.length() of a String s: kept locals serve printing only; a rejected local: said already
+          translate(id);
+        }
       }
       String owner = ms.getExpression().toString();
       String name = ms.getIdentifier().toString();

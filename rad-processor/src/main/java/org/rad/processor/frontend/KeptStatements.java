@@ -84,17 +84,29 @@ final class KeptStatements {
     this.positions = positions;
   }
 
-  /** Whether {@code tree} declares a kept local: a local of an object type outside the subset. */
+  /**
+   * Whether {@code tree} declares a kept local: a local of an object type outside the subset that
+   * is a string type ({@code String}, {@code StringBuilder}, {@code StringBuffer}, arrays of them)
+   * or whose initializer prints or builds strings ({@link #mentionsOutput}).
+   */
   boolean keepsDeclaration(VariableTree tree) {
     Tree type = tree.getType();
+    boolean output = tree.getInitializer() != null && mentionsOutput(tree.getInitializer());
     if (type == null || type instanceof IdentifierTree id && id.getName().contentEquals("var")) {
-      return tree.getInitializer() != null && mentionsOutput(tree.getInitializer());
+      return output;
     }
     while (type instanceof ArrayTypeTree a) {
       type = a.getType();
     }
-    return !(type instanceof PrimitiveTypeTree) && TypeTrees.typeOf(tree.getType()) == null;
+    if (type instanceof PrimitiveTypeTree || TypeTrees.typeOf(tree.getType()) != null) {
+      return false;
+    }
+    return output || STRING_TYPES.contains(type.toString());
   }
+
+  /** The types whose locals are kept whatever their initializer. */
+  private static final Set<String> STRING_TYPES = Set.of("String", "StringBuilder", "StringBuffer",
+      "java.lang.String", "java.lang.StringBuilder", "java.lang.StringBuffer");
 
   /**
    * Whether {@code tree} prints or builds strings: it holds a string or char literal, names

@@ -209,7 +209,8 @@ final class StatementTranslator {
       if (initTree != null) {
         rejectObjectInitializer(initTree);
       }
-      throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][] or int[]");
+      throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][] or int[]"
+          + " (locals of type String, StringBuilder or StringBuffer, for printing, are kept as they are)");
     } else if (initTree != null) {
       init = initializer(initTree, type);
     }
