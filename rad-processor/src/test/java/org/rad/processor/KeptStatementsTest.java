@@ -33,6 +33,7 @@ class KeptStatementsTest {
       import org.rad.annotations.Differentiable;
       public class Printing {
         private final double scale;
+        private static final String PREFIX = "\\t\\\"f\\\": ";
         public Printing(double scale) {
           this.scale = scale;
         }
@@ -53,7 +54,7 @@ class KeptStatementsTest {
 
         @Differentiable(wrt = {"a", "x"})
         double f(double[] a, double x) {
-          String label = "x=" + x;
+          String label = PREFIX + "x=" + x;
           StringBuilder trace = new StringBuilder("trace:");
           System.out.println(label + " a=" + Arrays.toString(a) + " scale " + this.scale);
           double y = x * x;

@@ -216,9 +216,7 @@ final class KeptStatements {
           if (field == null) {
             throw rejected(t, "the member " + t, "use locals, parameters and fields of " + clazz.simpleName());
           }
-          Expr read = expressions.fieldRead(field, t);
-          checkArrayUse(read.type(), getCurrentPath(), t);
-          replacements.add(new Replacement(start(t), end(t), null, read));
+          replacements.add(field(field, t, getCurrentPath()));
           return null;
         }
         if (t.getExpression() instanceof IdentifierTree id && id.getName().contentEquals(clazz.simpleName())
@@ -345,9 +343,7 @@ final class KeptStatements {
     }
     VariableElement field = clazz.field(name);
     if (field != null) {
-      Expr read = expressions.fieldRead(field, t);
-      checkArrayUse(read.type(), path, t);
-      return new Replacement(start(t), end(t), null, read);
+      return field(field, t, path);
     }
     TypeElement type = library.type(name);
     if (type != null) {
@@ -360,6 +356,29 @@ final class KeptStatements {
       return new Replacement(start(t), end(t), owner.getQualifiedName() + "." + name, null);
     }
     throw rejected(t, "the name " + name, "use locals, parameters, fields of " + clazz.simpleName() + " and classes");
+  }
+
+  /**
+   * A field in a kept statement: a constant (a {@code String} one too) as its value, a field of
+   * the subset as a hole (read like any field), an accessible static field of another type by its
+   * full name; other fields are rejected.
+   */
+  private Replacement field(VariableElement field, Tree t, TreePath path) {
+    Object constant = field.getConstantValue();
+    if (constant != null) {
+      return new Replacement(start(t), end(t), library.constantExpression(constant), null);
+    }
+    if (ClassContext.irType(field.asType()) != null) {
+      Expr read = expressions.fieldRead(field, t);
+      checkArrayUse(read.type(), path, t);
+      return new Replacement(start(t), end(t), null, read);
+    }
+    if (ClassContext.isStatic(field) && clazz.directlyAccessible(field)) {
+      return new Replacement(start(t), end(t),
+          ((TypeElement) field.getEnclosingElement()).getQualifiedName() + "." + field.getSimpleName(), null);
+    }
+    throw rejected(t, "the field " + field.getSimpleName() + " of type " + field.asType(),
+        "copy it into a local of the method before (or make it a static field the generated class can read)");
   }
 
   /**

@@ -144,6 +144,11 @@ final class Library {
     return widened;
   }
 
+  /** The Java source of a constant value ({@code "a\"b"} for a String). */
+  String constantExpression(Object value) {
+    return elements.getConstantExpression(value);
+  }
+
   /** The compile-time constant {@code owner.name}, or null. */
   static Object constant(TypeElement owner, String name) {
     for (Element e : owner.getEnclosedElements()) {
