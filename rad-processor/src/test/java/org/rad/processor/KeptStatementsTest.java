@@ -54,6 +54,17 @@ class KeptStatementsTest {
 
         @Differentiable(wrt = {"a", "x"})
         double f(double[] a, double x) {
+          String verdict;
+          if (x > 5) {
+            System.out.println("large x, early return");
+            return x;
+          }
+          if (a[0] > 0) {
+            verdict = "a0 positive";
+          } else {
+            verdict = "a0 not positive";
+          }
+          System.out.println(verdict);
           String label = PREFIX + "x=" + x;
           StringBuilder trace = new StringBuilder("trace:");
           System.out.println(label + " a=" + Arrays.toString(a) + " scale " + this.scale);

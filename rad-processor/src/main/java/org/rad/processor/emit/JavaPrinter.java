@@ -124,7 +124,8 @@ final class JavaPrinter {
     text.add("$L", o.text().get(o.holes().size()));
     CodeBlock code = text.build();
     if (o.declaration() != null) {
-      out.addStatement("$L = $L", o.declaration(), code.isEmpty() ? CodeBlock.of("null")
+      boolean noInitializer = o.holes().isEmpty() && o.text().get(0).isBlank();
+      out.addStatement("$L = $L", o.declaration(), noInitializer ? CodeBlock.of("null")
           : CodeBlock.of("$T.inReverseSweep() ? null : ($L)", GradClassWriter.RAD_CONTEXT, code));
     } else {
       out.beginControlFlow("if (!$T.inReverseSweep())", GradClassWriter.RAD_CONTEXT);
