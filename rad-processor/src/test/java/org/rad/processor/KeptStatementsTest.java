@@ -163,6 +163,29 @@ class KeptStatementsTest {
   }
 
   @Test
+  void notInAClassWithACudaMethod() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Gpu", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        import org.rad.annotations.Target;
+        public class Gpu {
+          @Differentiable(wrt = "a", target = Target.CUDA)
+          static double f(double[] a) {
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+              s += a[i] * a[i];
+            }
+            System.out.println("s=" + s);
+            return s;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadCuda] this statement, which prints or builds strings,").inFile(source).onLine(11);
+  }
+
+  @Test
   void keptStatementsThatCouldChangeTheGradientAreRejected() {
     JavaFileObject source = JavaFileObjects.forSourceString("demo.Bad", """
         package demo;
