@@ -54,17 +54,17 @@ class KeptStatementsTest {
 
         @Differentiable(wrt = {"a", "x"})
         double f(double[] a, double x) {
-          String verdict;
+          String returned; // the name the early return's flag would take: the flag must avoid it
           if (x > 5) {
             System.out.println("large x, early return");
             return x;
           }
           if (a[0] > 0) {
-            verdict = "a0 positive";
+            returned = "a0 positive";
           } else {
-            verdict = "a0 not positive";
+            returned = "a0 not positive";
           }
-          System.out.println(verdict);
+          System.out.println(returned);
           String label = PREFIX + "x=" + x;
           StringBuilder trace = new StringBuilder("trace:");
           System.out.println(label + " a=" + Arrays.toString(a) + " scale " + this.scale);

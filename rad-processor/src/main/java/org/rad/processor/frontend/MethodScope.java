@@ -84,11 +84,14 @@ final class MethodScope {
 
   /**
    * Declares a kept local (an object a statement kept as it is declares: {@code String s}) under a
-   * unique name; it is no IR variable and only kept statements may use it.
+   * unique name; only kept statements may use it (by name, in their text).
    */
   String declareKept(String sourceName) {
     Var v = new Var(unique(sourceName), Type.VOID, Var.Kind.LOCAL);
     kept.add(v);
+    // listed with the locals (type void: never hoisted, never differentiated), so that the names
+    // the transforms give their own variables (result, returned, ...) avoid it
+    locals.add(v);
     blocks.peek().put(sourceName, v);
     return v.name();
   }

@@ -56,7 +56,9 @@ public sealed interface Stmt {
    * is {@code text.get(0) + hole 0 + text.get(1) + ... + text.get(n)}, with each hole printed as an
    * expression (a variable under its IR name, a field read). With {@code declaration} (the
    * declared type and name, {@code "String s"}) the text is the initializer (empty for none) of a
-   * local that only other kept statements use; else it is the statement's expression.
+   * local that only other kept statements use (it is in {@link MethodIR#locals} with type
+   * {@code VOID}, so generated names avoid it; it is declared where it stands, never hoisted); else
+   * it is the statement's expression.
    *
    * <p>It runs where it stands in the forward sweep (which holds the original values) and in the
    * primal copy; the reverse sweep has nothing for it, and recomputations that run a primal copy
