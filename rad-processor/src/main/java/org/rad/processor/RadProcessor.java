@@ -26,6 +26,7 @@ import javax.tools.Diagnostic;
 import org.rad.processor.cuda.CudaPlan;
 import org.rad.processor.cuda.CudaPlanner;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter;
 import org.rad.processor.emit.GradClassWriter;
@@ -143,6 +144,9 @@ public final class RadProcessor extends AbstractProcessor {
           reporter.warning(note.origin(), type, note.message());
         }
       }
+      if (forDevice) {
+        rejectKeptStatements(deviceMethods);
+      }
       ClassName user = ClassName.get(type);
       Map<String, CudaPlan> cuda = new LinkedHashMap<>();
       for (ExecutableElement e : entries) {
@@ -160,6 +164,10 @@ public final class RadProcessor extends AbstractProcessor {
       file.writeTo(processingEnv.getFiler());
     } catch (CompileError e) {
       reporter.error(e.origin(), entries.get(0), e.getMessage());
+    } catch (CompileErrors e) {
+      for (CompileError error : e.errors()) {
+        reporter.error(error.origin(), entries.get(0), error.getMessage());
+      }
     } catch (IOException e) {
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), "could not write the generated class: " + e.getMessage()));
     } catch (RuntimeException | AssertionError | StackOverflowError | LinkageError e) {
@@ -168,6 +176,23 @@ public final class RadProcessor extends AbstractProcessor {
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
     }
+  }
+
+  /**
+   * Statements kept as they are (printing, string building) cannot run in a GPU kernel, and the
+   * kernel planner does not read them: in a class with a {@code Target.CUDA} method they are errors.
+   */
+  private static void rejectKeptStatements(Map<String, DifferentiatedMethod> methods) {
+    CompileErrors.Collector errors = new CompileErrors.Collector();
+    for (DifferentiatedMethod m : methods.values()) {
+      org.rad.processor.analysis.Statements.forEach(m.method().body(), s -> {
+        if (s instanceof org.rad.processor.ir.Stmt.Opaque) {
+          errors.add(new CompileError(s.origin(), Message.CUDA.format("this statement, which prints or builds strings,",
+              "a class with a Target.CUDA method keeps no such statement; remove it, or move the method that has it to another class")));
+        }
+      });
+    }
+    errors.throwIfAny();
   }
 
   /** Whether the translated method has the parameter types of {@code e} (overloads differ there). */

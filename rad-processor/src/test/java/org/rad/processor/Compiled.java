@@ -61,6 +61,17 @@ public final class Compiled {
     return new Compiled(c);
   }
 
+  /** Compiles several compilation units together and expects success. */
+  public static Compiled compile(JavaFileObject... sources) {
+    Compilation c = Compiler.javac().withProcessors(new RadProcessor()).compile(sources);
+    if (c.status() != Compilation.Status.SUCCESS) {
+      StringBuilder msg = new StringBuilder("compilation failed:\n");
+      c.diagnostics().forEach(d -> msg.append(d).append('\n'));
+      assertWithMessage(msg.toString()).fail();
+    }
+    return new Compiled(c);
+  }
+
   public static Compilation compileExpectingFailure(String fqcn, String source) {
     return compileExpectingFailure(JavaFileObjects.forSourceString(fqcn, source));
   }

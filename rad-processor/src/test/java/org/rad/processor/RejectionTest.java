@@ -324,12 +324,13 @@ class RejectionTest {
               return n;
             }
             """),
-        new Rejected("private field read", "[RadInaccessible] the field scale is private, so the generated RejectedGrad cannot read it", """
+        new Rejected("private field write", "[RadUnsupported] writing the field scale is not supported", """
             private double scale = 2;
 
             @Differentiable
             double f(double x) {
-              return scale * x; // <- here
+              scale = x; // <- here
+              return scale * x;
             }
             """),
         new Rejected("private class", "[RadInaccessible] the class Model is private, so the generated Rejected_ModelGrad cannot refer to it", """

@@ -186,6 +186,10 @@ public final class RadContext {
    * arguments.
    */
   public void endForward(Object... arguments) {
+    if (active && !inReverse) {
+      inReverse = true;
+      REVERSE_SWEEP.get()[0] = true;
+    }
     long tapes = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes();
     if (refs.size() == 0) {
       // no array is held by the tapes: nothing to tell apart from the caller's arrays
@@ -219,6 +223,7 @@ public final class RadContext {
   public void end() {
     active = false;
     clearShadows();
+    leaveReverseSweep();
   }
 
   /** Forgets the shadows; an IdentityHashMap's clear() walks its whole table even when empty. */
@@ -232,6 +237,29 @@ public final class RadContext {
   public void abort() {
     active = false;
     clear();
+    leaveReverseSweep();
+  }
+
+  /** Whether this thread runs a reverse sweep, per thread: set by {@link #endForward}. */
+  private static final ThreadLocal<boolean[]> REVERSE_SWEEP = ThreadLocal.withInitial(() -> new boolean[1]);
+  /** Whether this context set {@link #REVERSE_SWEEP} (and so clears it). */
+  private boolean inReverse;
+
+  /**
+   * Whether this thread is in the reverse sweep of a gradient call (between {@link #endForward}
+   * and {@link #end}). Statements the processor keeps as they are ({@code System.out.println})
+   * run in the forward sweep and in primal copies of methods; a primal copy that the reverse sweep
+   * runs to recompute values skips them, so that their output appears once per gradient call.
+   */
+  public static boolean inReverseSweep() {
+    return REVERSE_SWEEP.get()[0];
+  }
+
+  private void leaveReverseSweep() {
+    if (inReverse) {
+      inReverse = false;
+      REVERSE_SWEEP.get()[0] = false;
+    }
   }
 
   private void clear() {

@@ -44,6 +44,8 @@ public final class Statements {
       visitor.accept(w.condition());
     } else if (s instanceof Stmt.Return r && r.value() != null) {
       visitor.accept(r.value());
+    } else if (s instanceof Stmt.Opaque o) {
+      o.holes().forEach(visitor);
     }
   }
 
@@ -97,6 +99,9 @@ public final class Statements {
     }
     if (s instanceof Stmt.Return r) {
       return new Stmt.Return(e.apply(r.value()), r.origin());
+    }
+    if (s instanceof Stmt.Opaque o) {
+      return new Stmt.Opaque(o.declaration(), o.text(), o.holes().stream().map(e).toList(), o.origin());
     }
     return s; // Step, Break, Continue
   }

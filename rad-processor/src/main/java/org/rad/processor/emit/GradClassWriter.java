@@ -34,10 +34,13 @@ public final class GradClassWriter {
 
   private final ClassName userClass;
   private final ClassName gradClass;
+  /** The user's fields this class reads through VarHandles: filled as the methods are printed. */
+  private final FieldHandles fieldHandles;
 
   public GradClassWriter(ClassName userClass, ClassName gradClass) {
     this.userClass = userClass;
     this.gradClass = gradClass;
+    this.fieldHandles = new FieldHandles(userClass);
   }
 
   public JavaFile write(Map<String, DifferentiatedMethod> methods, javax.lang.model.element.Element origin) {
@@ -117,6 +120,7 @@ public final class GradClassWriter {
     for (var e : custom.entrySet()) {
       customHelpers(e.getKey(), e.getValue()).forEach(type::addMethod);
     }
+    fieldHandles.addTo(type);
     return JavaFile.builder(gradClass.packageName(), type.build())
         .skipJavaLangImports(true)
         .indent("  ")
@@ -314,6 +318,7 @@ public final class GradClassWriter {
         userClass, m.name(), String.join(", ", m.wrt().stream().map(Var::name).toList()), bars);
     String result = names.of("result");
     CodeBlock.Builder code = CodeBlock.builder();
+    rejectAliasedWrites(d, code);
     if (plan != null) {
       String cs = names.of("cs");
       code.add("// the GPU when CudaRuntime has one (it says once when it has not), else the CPU code below\n");
@@ -392,6 +397,42 @@ public final class GradClassWriter {
     code.addStatement("throw $L", failure);
     code.endControlFlow();
     return b.addCode(code.build()).build();
+  }
+
+  /**
+   * The sweeps treat array parameters as distinct arrays. When one array is passed for two
+   * parameters and the method writes into one of them, a write through one name changes what the
+   * other reads, which the reverse sweep does not follow, so the gradient would be wrong: the entry
+   * throws instead, naming the two parameters. (When the method writes neither, each parameter's
+   * adjoint receives its own partial derivative, which is right, and the gradient of
+   * {@code f(a, a)} is their sum.) Only pairs where one carries a derivative matter.
+   */
+  private static void rejectAliasedWrites(DifferentiatedMethod d, CodeBlock.Builder code) {
+    MethodIR m = d.method();
+    List<Var> params = m.params();
+    for (int i = 0; i < params.size(); i++) {
+      for (int j = i + 1; j < params.size(); j++) {
+        Var p = params.get(i);
+        Var q = params.get(j);
+        if (p.type() != q.type() || !p.type().isDifferentiable() || !p.type().isArray()) {
+          continue;
+        }
+        boolean pWritten = d.writtenParams().contains(p.name());
+        boolean qWritten = d.writtenParams().contains(q.name());
+        if (!pWritten && !qWritten || !d.callee().isActiveParam(p) && !d.callee().isActiveParam(q)) {
+          continue;
+        }
+        Var written = pWritten ? p : q;
+        Var other = written == p ? q : p;
+        code.beginControlFlow("if ($L == $L)", p.name(), q.name());
+        code.addStatement("throw new $T($S)", IllegalArgumentException.class, m.name() + ": the same array was passed for "
+            + p.name() + " and " + q.name() + ", and " + m.name() + " writes into " + written.name()
+            + "; the gradient treats them as distinct arrays, so it would be wrong. Pass distinct arrays (for instance "
+            + other.name() + (other.type() == Type.DOUBLE_MATRIX ? " copied row by row" : other.type() == Type.MATRIX ? ".copy()" : ".clone()")
+            + ")");
+        code.endControlFlow();
+      }
+    }
   }
 
   /**
@@ -551,6 +592,8 @@ public final class GradClassWriter {
       names.add(st.var().name());
     } else if (s instanceof Stmt.Call c) {
       expr.accept(c.call());
+    } else if (s instanceof Stmt.Opaque o) {
+      o.holes().forEach(expr);
     } else if (s instanceof Stmt.If i) {
       expr.accept(i.condition());
       collectNames(i.whenTrue(), names);
@@ -602,7 +645,7 @@ public final class GradClassWriter {
     Stmt.Block body = returned.block();
     Set<String> inPlace = topLevelDeclarations(body);
     CudaHostWriter host = plan == null ? null : new CudaHostWriter(plan);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace, host);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace, fieldHandles, host);
     Set<String> used = usedNames(body);
     used.addAll(handedOff);
     if (returned.returned() != null) {
@@ -725,7 +768,7 @@ public final class GradClassWriter {
     }
     CodeBlock.Builder code = CodeBlock.builder();
     hoist(m.locals(), inPlace, used, code);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace, fieldHandles);
     printer.block(body, code);
     if (returned != null) {
       code.addStatement("return $L", printer.expr(returned));
@@ -781,7 +824,7 @@ public final class GradClassWriter {
       Var v = d.handoff().get(i);
       Stmt[] sampled = d.sampledHandoff().get(v.name());
       if (sampled != null) {
-        new JavaPrinter(userClass, Set.of()).statement(sampled[1], code);
+        new JavaPrinter(userClass, Set.of(), fieldHandles).statement(sampled[1], code);
       } else {
         code.addStatement("$L = ctx.$L()", v.name(), SweepCode.tapeMethod("pop", v.type()));
       }
@@ -797,7 +840,7 @@ public final class GradClassWriter {
       code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
           JavaPrinter.forMatrices("shadow", pair[0].type()), pair[0].name());
     }
-    new JavaPrinter(userClass, Set.of(), host).block(reverseBody, code);
+    new JavaPrinter(userClass, Set.of(), fieldHandles, host).block(reverseBody, code);
     for (Var a : d.scalarParamAdjoints()) {
       code.addStatement("ctx.pushAdjoint($L)", a.name());
     }

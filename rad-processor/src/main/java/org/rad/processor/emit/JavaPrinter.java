@@ -26,11 +26,15 @@ final class JavaPrinter {
   /** For the host code of a Target.CUDA method: which arrays live on the device, and launches; else null. */
   private final DeviceHooks device;
 
-  JavaPrinter(ClassName userClass, Set<String> declaredInPlace) {
-    this(userClass, declaredInPlace, null);
+  /** The fields read through VarHandles, shared by the printers of one generated class. */
+  private final FieldHandles fieldHandles;
+
+  JavaPrinter(ClassName userClass, Set<String> declaredInPlace, FieldHandles fieldHandles) {
+    this(userClass, declaredInPlace, fieldHandles, null);
   }
 
-  JavaPrinter(ClassName userClass, Set<String> declaredInPlace, DeviceHooks device) {
+  JavaPrinter(ClassName userClass, Set<String> declaredInPlace, FieldHandles fieldHandles, DeviceHooks device) {
+    this.fieldHandles = fieldHandles;
     this.userClass = userClass;
     this.declaredInPlace = declaredInPlace;
     this.device = device;
@@ -101,8 +105,32 @@ final class JavaPrinter {
       out.beginControlFlow("while ($L)", expr(w.condition()));
       block(w.body(), out);
       out.endControlFlow();
+    } else if (s instanceof Stmt.Opaque o) {
+      kept(o, out);
     } else {
       out.addStatement("$L", simple(s));
+    }
+  }
+
+  /**
+   * A statement kept as the user wrote it, guarded so that it does not run again where a primal
+   * copy runs during the reverse sweep (see {@link Stmt.Opaque}).
+   */
+  private void kept(Stmt.Opaque o, CodeBlock.Builder out) {
+    CodeBlock.Builder text = CodeBlock.builder();
+    for (int k = 0; k < o.holes().size(); k++) {
+      text.add("$L", o.text().get(k)).add(operand(o.holes().get(k), PRIMARY));
+    }
+    text.add("$L", o.text().get(o.holes().size()));
+    CodeBlock code = text.build();
+    if (o.declaration() != null) {
+      boolean noInitializer = o.holes().isEmpty() && o.text().get(0).isBlank();
+      out.addStatement("$L = $L", o.declaration(), noInitializer ? CodeBlock.of("null")
+          : CodeBlock.of("$T.inReverseSweep() ? null : ($L)", GradClassWriter.RAD_CONTEXT, code));
+    } else {
+      out.beginControlFlow("if (!$T.inReverseSweep())", GradClassWriter.RAD_CONTEXT);
+      out.addStatement("$L", code);
+      out.endControlFlow();
     }
   }
 
@@ -141,6 +169,9 @@ final class JavaPrinter {
     }
     if (e instanceof Expr.Ref r) {
       return CodeBlock.of("$L", r.var().name());
+    }
+    if (e instanceof Expr.FieldRead f && f.viaHandle()) {
+      return fieldHandles.read(f);
     }
     if (e instanceof Expr.FieldRead f) {
       if (f.owner().equals(userClass.simpleName())) {
@@ -270,7 +301,7 @@ final class JavaPrinter {
     if (e instanceof Expr.Unary) {
       return UNARY;
     }
-    if (e instanceof Expr.Cast) {
+    if (e instanceof Expr.Cast || e instanceof Expr.FieldRead f && f.viaHandle()) {
       return CAST;
     }
     if (e instanceof Expr.Binary b) {

@@ -29,14 +29,53 @@ final class ClassContext {
     return type.getSimpleName().toString();
   }
 
-  /** The field of the class with this name, or null. */
+  /**
+   * The field of the class with this name, declared in it or inherited from a superclass (whose
+   * private fields are not inherited), or null.
+   */
   VariableElement field(String name) {
-    for (Element e : type.getEnclosedElements()) {
-      if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)) {
-        return (VariableElement) e;
+    for (TypeElement t = type; t != null; t = superclass(t)) {
+      for (Element e : t.getEnclosedElements()) {
+        if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)
+            && (t == type || !isPrivate(e))) {
+          return (VariableElement) e;
+        }
       }
     }
     return null;
+  }
+
+  private static TypeElement superclass(TypeElement t) {
+    TypeMirror s = t.getSuperclass();
+    return s instanceof javax.lang.model.type.DeclaredType d ? (TypeElement) d.asElement() : null;
+  }
+
+  /**
+   * Whether the generated class, a top-level class in the user's package, can name {@code field}
+   * directly: public, or package-private or protected and declared in that package.
+   */
+  boolean directlyAccessible(VariableElement field) {
+    if (field.getModifiers().contains(Modifier.PUBLIC)) {
+      return true;
+    }
+    return !isPrivate(field) && packageOf(field).equals(packageOf(type));
+  }
+
+  private static String packageOf(Element e) {
+    while (e != null && !(e instanceof javax.lang.model.element.PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return e == null ? "" : ((javax.lang.model.element.PackageElement) e).getQualifiedName().toString();
+  }
+
+  /** Whether the class declares a method with this name (which hides statically imported ones). */
+  boolean declaresMethod(String name) {
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Methods of the class with this name and number of parameters. */

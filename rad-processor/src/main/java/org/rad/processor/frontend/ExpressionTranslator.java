@@ -233,6 +233,14 @@ final class ExpressionTranslator {
   private Expr identifier(IdentifierTree tree) {
     String name = tree.getName().toString();
     Var v = scope.lookup(name);
+    if (MethodScope.isBroken(v)) {
+      throw CompileError.followOn(origin(tree), "the declaration of " + name + " was rejected");
+    }
+    if (scope.isKept(v)) {
+      throw unsupported(tree, "using the object " + name + " in a computation",
+          "a local of an object type (String, StringBuilder, ...) may only be used by statements that print or build strings,"
+              + " which are kept as they are; compute numbers from numbers");
+    }
     if (v != null) {
       return new Expr.Ref(v);
     }
@@ -240,10 +248,24 @@ final class ExpressionTranslator {
     if (field != null) {
       return fieldRead(field, tree);
     }
+    TypeElement imported = library.staticallyImported(name, false);
+    if (imported != null) {
+      // a constant a static import brings in: PI after import static java.lang.Math.*
+      String qualified = imported.getQualifiedName().toString();
+      Expr.Literal known = KNOWN_CONSTANTS.get(qualified.replace("java.lang.StrictMath", "Math").replace("java.lang.", "") + "." + name);
+      if (known != null) {
+        return known;
+      }
+      Object constant = Library.constant(imported, name);
+      if (constant != null) {
+        return constantLiteral(constant, tree);
+      }
+    }
     throw new CompileError(origin(tree), Message.UNTYPED.format(name, "it is neither a local, a parameter nor a field of " + clazz.simpleName()));
   }
 
-  private Expr fieldRead(VariableElement field, Tree tree) {
+  /** The read of {@code field} (a constant's literal, or a field read the generated code can do). */
+  Expr fieldRead(VariableElement field, Tree tree) {
     Type type = ClassContext.irType(field.asType());
     Object constant = field.getConstantValue();
     if (constant != null) {
@@ -254,18 +276,16 @@ final class ExpressionTranslator {
           "only fields of type double, int, long, boolean, double[], double[][] and int[] can be read");
     }
     boolean isStatic = field.getModifiers().contains(Modifier.STATIC);
-    if (ClassContext.isPrivate(field)) {
-      throw new CompileError(origin(tree), Message.INACCESSIBLE.format(
-          "the field " + field.getSimpleName() + " is private, so the generated " + clazz.simpleName()
-              + "Grad cannot read it; make it package-private"));
-    }
+    // a private field, or a protected one of a superclass in another package: the generated class
+    // reads it through a VarHandle (see GradClassWriter)
+    boolean viaHandle = !clazz.directlyAccessible(field);
     if (isStatic) {
-      return new Expr.FieldRead(clazz.simpleName(), field.getSimpleName().toString(), type);
+      return new Expr.FieldRead(clazz.simpleName(), field.getSimpleName().toString(), type, true, viaHandle);
     }
     if (self == null) {
       throw new CompileError(origin(tree), Message.UNTYPED.format(field.getSimpleName(), "an instance field read from a static method"));
     }
-    return new Expr.FieldRead(self.name(), field.getSimpleName().toString(), type);
+    return new Expr.FieldRead(self.name(), field.getSimpleName().toString(), type, false, viaHandle);
   }
 
   private Expr constantLiteral(Object constant, Tree tree) {
@@ -423,6 +443,13 @@ final class ExpressionTranslator {
       args.add(translate(a));
     }
     if (select instanceof MemberSelectTree ms) {
+      if (ms.getExpression() instanceof IdentifierTree id) {
+        Var v = scope.lookup(id.getName().toString());
+        if (scope.isKept(v) || MethodScope.isBroken(v)) {
+          // s.length() of a String s: kept locals serve printing only; a rejected local: said already
+          translate(id);
+        }
+      }
       String owner = ms.getExpression().toString();
       String name = ms.getIdentifier().toString();
       if (owner.equals("Math") || owner.equals("StrictMath") || owner.equals("java.lang.Math")) {
@@ -459,7 +486,29 @@ final class ExpressionTranslator {
               + " move the computation into a method of " + clazz.simpleName() + " so it can be differentiated"));
     }
     String name = ((IdentifierTree) select).getName().toString();
+    TypeElement imported = clazz.declaresMethod(name) ? null : library.staticallyImported(name, true);
+    if (imported != null) {
+      return staticallyImportedCall(tree, imported, name, args);
+    }
     return sameClassCall(tree, name, args, false);
+  }
+
+  /**
+   * An unqualified call of a method a static import brings in ({@code exp(x)} after
+   * {@code import static java.lang.Math.*}): the same as the qualified call.
+   */
+  private Expr staticallyImportedCall(MethodInvocationTree tree, TypeElement owner, String name, List<Expr> args) {
+    String qualified = owner.getQualifiedName().toString();
+    if (qualified.equals("java.lang.Math") || qualified.equals("java.lang.StrictMath")) {
+      return math(tree, name, args);
+    }
+    if (EjmlRules.isOpsClass(qualified)) {
+      return matrixOperation(tree, name, args);
+    }
+    if (owner.equals(clazz.type())) {
+      return sameClassCall(tree, name, args, false);
+    }
+    return libraryCall(tree, owner, name, args);
   }
 
   // ---- EJML matrices ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.Elements;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter.TreeOrigin;
 import org.rad.processor.ir.MethodIR;
@@ -72,25 +73,30 @@ public final class FrontEnd {
     Map<String, MethodIR> methods = new LinkedHashMap<>();
     Map<String, org.rad.processor.ir.CustomAdjointMethod> custom = new LinkedHashMap<>();
     Deque<ExecutableElement> work = new ArrayDeque<>(entries);
+    // every method, and every statement of a method, is translated on its own, so that one
+    // compile reports all the errors of the class
+    CompileErrors.Collector errors = new CompileErrors.Collector();
+    Set<String> seen = new java.util.HashSet<>();
     while (!work.isEmpty()) {
       ExecutableElement m = work.poll();
-      if (methods.containsKey(key(m)) || custom.containsKey(key(m))) {
+      if (!seen.add(key(m))) {
         continue;
       }
       String adjoint = CustomAdjoints.declared(m);
       if (adjoint != null && !entries.contains(m)) {
-        custom.put(key(m), CustomAdjoints.check(clazz, m, adjoint, trees));
+        errors.attempt(() -> custom.put(key(m), CustomAdjoints.check(clazz, m, adjoint, trees)));
         continue;
       }
-      methods.put(key(m), translateMethod(clazz, m, entries.contains(m), work::add));
+      errors.attempt(() -> methods.put(key(m), translateMethod(clazz, m, entries.contains(m), work::add, errors)));
     }
+    errors.throwIfAny();
     custom.putAll(rulesUsed);
     rulesUsed.clear();
     return new Translation(methods, custom);
   }
 
   private MethodIR translateMethod(ClassContext clazz, ExecutableElement m, boolean entry,
-      java.util.function.Consumer<ExecutableElement> calleeFound) {
+      java.util.function.Consumer<ExecutableElement> calleeFound, CompileErrors.Collector errors) {
     TreePath path = trees.getPath(m);
     if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
       throw new CompileError(null, Message.UNKNOWN_CALL.format(m.getSimpleName(), "its source is not available to the processor"));
@@ -116,11 +122,16 @@ public final class FrontEnd {
       }
       params.add(scope.declareParameter(p.getSimpleName().toString(), t));
     }
-    List<Var> wrt = entry ? wrt(m, params, origin) : List.of();
+    List<Var> wrt = new ArrayList<>();
+    if (entry) {
+      // a wrong wrt does not hide the errors of the body
+      errors.attempt(() -> wrt.addAll(wrt(m, params, origin)));
+    }
     String packageName = elements.getPackageOf(clazz.type()).getQualifiedName().toString();
-    ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound,
-        new Library(elements, unit, packageName), rulesUsed);
-    StatementTranslator statements = new StatementTranslator(expressions, scope, returnType);
+    Library library = new Library(elements, unit, packageName);
+    ExpressionTranslator expressions = new ExpressionTranslator(clazz, unit, scope, self, calleeFound, library, rulesUsed);
+    KeptStatements kept = new KeptStatements(expressions, scope, clazz, library, unit, trees.getSourcePositions());
+    StatementTranslator statements = new StatementTranslator(expressions, scope, returnType, errors, kept);
     RandomizeReader randomizeReader = new RandomizeReader(expressions);
     for (int k = 0; k < params.size(); k++) {
       var parameter = tree.getParameters().get(k);

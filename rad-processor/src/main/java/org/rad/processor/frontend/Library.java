@@ -65,6 +65,47 @@ final class Library {
   }
 
   /**
+   * The class whose static member {@code member} a static import of the compilation unit brings in
+   * ({@code import static java.lang.Math.exp;} or {@code import static java.lang.Math.*;}), or null.
+   * Single imports come first, as in Java; {@code method} says whether a method or a field is
+   * wanted (an on-demand import only counts when the class has such a static member).
+   */
+  TypeElement staticallyImported(String member, boolean method) {
+    if (elements == null) {
+      return null;
+    }
+    for (ImportTree i : unit.getImports()) {
+      String imported = i.getQualifiedIdentifier().toString();
+      if (i.isStatic() && imported.endsWith("." + member)) {
+        TypeElement owner = elements.getTypeElement(imported.substring(0, imported.length() - member.length() - 1));
+        if (owner != null && hasStaticMember(owner, member, method)) {
+          return owner;
+        }
+      }
+    }
+    for (ImportTree i : unit.getImports()) {
+      String imported = i.getQualifiedIdentifier().toString();
+      if (i.isStatic() && imported.endsWith(".*")) {
+        TypeElement owner = elements.getTypeElement(imported.substring(0, imported.length() - 2));
+        if (owner != null && hasStaticMember(owner, member, method)) {
+          return owner;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasStaticMember(TypeElement owner, String member, boolean method) {
+    for (Element e : owner.getEnclosedElements()) {
+      if (e.getKind() == (method ? ElementKind.METHOD : ElementKind.FIELD) && e.getSimpleName().contentEquals(member)
+          && e.getModifiers().contains(Modifier.STATIC) && !e.getModifiers().contains(Modifier.PRIVATE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The public static method {@code name} of {@code owner} that takes {@code argTypes} (exactly, or
    * by widening int and long to double and int to long) and whose parameters and result are
    * numbers or booleans; null if there is none.
@@ -101,6 +142,11 @@ final class Library {
       }
     }
     return widened;
+  }
+
+  /** The Java source of a constant value ({@code "a\"b"} for a String). */
+  String constantExpression(Object value) {
+    return elements.getConstantExpression(value);
   }
 
   /** The compile-time constant {@code owner.name}, or null. */

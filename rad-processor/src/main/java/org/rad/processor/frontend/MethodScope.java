@@ -22,6 +22,10 @@ final class MethodScope {
   private final Deque<Map<String, Var>> blocks = new ArrayDeque<>();
   private final Set<String> usedNames = new HashSet<>();
   private final List<Var> locals = new ArrayList<>();
+  /** Kept locals ({@link #declareKept}): never in the IR. */
+  private final Set<Var> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /** Stands for a local whose declaration was rejected (never in the IR). */
+  private static final Var BROKEN = new Var("<rejected>", Type.VOID, Var.Kind.LOCAL);
 
   MethodScope(Set<String> reserved) {
     usedNames.addAll(reserved);
@@ -63,6 +67,38 @@ final class MethodScope {
     blocks.peek().put(sourceName, v);
     locals.add(v);
     return v;
+  }
+
+  /**
+   * Declares a source local whose declaration was rejected: later uses of the name are follow-on
+   * errors ({@link #isBroken}), not reported again.
+   */
+  void declareBroken(String sourceName) {
+    blocks.peek().put(sourceName, BROKEN);
+  }
+
+  /** Whether {@code v}, found by {@link #lookup}, is a local whose declaration was rejected. */
+  static boolean isBroken(Var v) {
+    return v == BROKEN;
+  }
+
+  /**
+   * Declares a kept local (an object a statement kept as it is declares: {@code String s}) under a
+   * unique name; only kept statements may use it (by name, in their text).
+   */
+  String declareKept(String sourceName) {
+    Var v = new Var(unique(sourceName), Type.VOID, Var.Kind.LOCAL);
+    kept.add(v);
+    // listed with the locals (type void: never hoisted, never differentiated), so that the names
+    // the transforms give their own variables (result, returned, ...) avoid it
+    locals.add(v);
+    blocks.peek().put(sourceName, v);
+    return v.name();
+  }
+
+  /** Whether {@code v}, found by {@link #lookup}, is a kept local. */
+  boolean isKept(Var v) {
+    return v != null && kept.contains(v);
   }
 
   /** A fresh variable the compiler introduces (not visible to source names). */

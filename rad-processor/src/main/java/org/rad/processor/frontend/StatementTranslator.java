@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Name;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Stmt;
@@ -42,7 +43,16 @@ final class StatementTranslator {
   /** Variables of the for loops enclosing the statement being translated, innermost last. */
   private final java.util.Deque<Var> loopVariables = new java.util.ArrayDeque<>();
 
-  StatementTranslator(ExpressionTranslator expressions, MethodScope scope, Type returnType) {
+  /** The errors of the method's statements: each statement is translated on its own. */
+  private final CompileErrors.Collector errors;
+
+  /** Statements that print or build strings, kept as they are. */
+  private final KeptStatements kept;
+
+  StatementTranslator(ExpressionTranslator expressions, MethodScope scope, Type returnType, CompileErrors.Collector errors,
+      KeptStatements kept) {
+    this.kept = kept;
+    this.errors = errors;
     this.randomizeReader = new RandomizeReader(expressions);
     this.expressions = expressions;
     this.scope = scope;
@@ -54,7 +64,7 @@ final class StatementTranslator {
     try {
       List<Stmt> out = new ArrayList<>();
       for (StatementTree s : tree.getStatements()) {
-        statement(s, out);
+        errors.attempt(() -> statement(s, out));
       }
       return new Stmt.Block(out, expressions.origin(tree));
     } finally {
@@ -70,11 +80,20 @@ final class StatementTranslator {
     scope.enter();
     try {
       List<Stmt> out = new ArrayList<>();
-      statement(tree, out);
+      errors.attempt(() -> statement(tree, out));
       return new Stmt.Block(out, expressions.origin(tree));
     } finally {
       scope.exit();
     }
+  }
+
+  /** The value of {@code step}, or null when it failed (its error kept). */
+  private <T> T attempt(java.util.function.Supplier<T> step) {
+    Object[] value = new Object[1];
+    errors.attempt(() -> value[0] = step.get());
+    @SuppressWarnings("unchecked")
+    T t = (T) value[0];
+    return t;
   }
 
   private CompileError unsupported(Tree tree, String what, String instead) {
@@ -85,20 +104,26 @@ final class StatementTranslator {
     switch (tree.getKind()) {
       case BLOCK -> out.add(block((BlockTree) tree));
       case VARIABLE -> out.add(declaration((VariableTree) tree));
-      case EXPRESSION_STATEMENT -> out.add(expressionStatement((ExpressionStatementTree) tree));
+      case EXPRESSION_STATEMENT -> out.add(expressionOrKept((ExpressionStatementTree) tree));
       case IF -> {
         IfTree i = (IfTree) tree;
-        Expr c = expressions.bool(i.getCondition());
+        // the condition's error does not hide those of the branches
+        Expr c = attempt(() -> expressions.bool(i.getCondition()));
         Stmt.Block t = body(i.getThenStatement());
         Stmt.Block f = i.getElseStatement() == null ? null : body(i.getElseStatement());
-        out.add(new Stmt.If(c, t, f, expressions.origin(tree)));
+        if (c != null) {
+          out.add(new Stmt.If(c, t, f, expressions.origin(tree)));
+        }
       }
       case FOR_LOOP -> out.add(forLoop((ForLoopTree) tree));
       case ENHANCED_FOR_LOOP -> out.add(enhancedFor((EnhancedForLoopTree) tree));
       case WHILE_LOOP -> {
         WhileLoopTree w = (WhileLoopTree) tree;
-        Expr c = expressions.bool(w.getCondition());
-        out.add(new Stmt.While(c, body(w.getStatement()), expressions.origin(tree)));
+        Expr c = attempt(() -> expressions.bool(w.getCondition()));
+        Stmt.Block b = body(w.getStatement());
+        if (c != null) {
+          out.add(new Stmt.While(c, b, expressions.origin(tree)));
+        }
       }
       case RETURN -> out.add(returnStatement((ReturnTree) tree));
       case BREAK -> {
@@ -158,6 +183,19 @@ final class StatementTranslator {
   }
 
   private Stmt declaration(VariableTree tree) {
+    try {
+      return declared(tree);
+    } catch (CompileError | CompileErrors e) {
+      // later uses of the name are follow-on errors, not "unknown variable"
+      scope.declareBroken(tree.getName().toString());
+      throw e;
+    }
+  }
+
+  private Stmt declared(VariableTree tree) {
+    if (kept.keepsDeclaration(tree)) {
+      return kept.declaration(tree);
+    }
     Type type = TypeTrees.typeOf(tree.getType());
     ExpressionTree initTree = tree.getInitializer();
     Expr init = null;
@@ -171,7 +209,8 @@ final class StatementTranslator {
       if (initTree != null) {
         rejectObjectInitializer(initTree);
       }
-      throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][] or int[]");
+      throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][] or int[]"
+          + " (locals of type String, StringBuilder or StringBuffer, for printing, are kept as they are)");
     } else if (initTree != null) {
       init = initializer(initTree, type);
     }
@@ -217,6 +256,21 @@ final class StatementTranslator {
       return new Expr.ArrayLiteral(declared, elements);
     }
     return expressions.coerce(expressions.translate(tree), declared, tree);
+  }
+
+  /**
+   * An expression statement of the numeric subset, or else, when it prints or builds strings, the
+   * statement kept as it is ({@link KeptStatements}); the error says why when it can be neither.
+   */
+  private Stmt expressionOrKept(ExpressionStatementTree tree) {
+    try {
+      return expressionStatement(tree);
+    } catch (CompileError | CompileErrors e) {
+      if (!kept.mentionsOutput(tree)) {
+        throw e;
+      }
+      return kept.statement(tree);
+    }
   }
 
   private Stmt expressionStatement(ExpressionStatementTree tree) {
@@ -319,13 +373,23 @@ final class StatementTranslator {
     scope.enter();
     try {
       List<Stmt> init = new ArrayList<>();
+      boolean ok = true;
       for (StatementTree s : tree.getInitializer()) {
-        statement(s, init);
+        ok &= errors.attempt(() -> {
+          statement(s, init);
+          if (init.get(init.size() - 1) instanceof Stmt.Opaque) {
+            throw unsupported(s, "a loop variable of an object type (" + s + ")",
+                "declare it before the loop and loop over an int or long");
+          }
+        });
       }
-      Expr cond = tree.getCondition() == null ? null : expressions.bool(tree.getCondition());
+      Expr cond = tree.getCondition() == null ? null : attempt(() -> expressions.bool(tree.getCondition()));
+      ok &= tree.getCondition() == null || cond != null;
       List<Stmt> update = new ArrayList<>();
       for (ExpressionStatementTree s : tree.getUpdate()) {
-        update.add(expressionStatement(s));
+        Stmt u = attempt(() -> expressionStatement(s));
+        ok &= u != null;
+        update.add(u);
       }
       int depth = loopVariables.size();
       for (Stmt s : init) {
@@ -335,6 +399,10 @@ final class StatementTranslator {
       }
       try {
         Stmt.Block body = body(tree.getStatement());
+        if (!ok) {
+          // the errors are kept; the loop's body was still read for its own
+          throw CompileError.followOn(expressions.origin(tree), "the loop's header was rejected");
+        }
         return new Stmt.For(init, cond, update, body, expressions.origin(tree));
       } finally {
         while (loopVariables.size() > depth) {

@@ -42,9 +42,17 @@ public sealed interface Expr {
   /**
    * A read of a field that the generated code treats as a constant: an instance field of the
    * receiver ({@code self.n}) or a static field of a class ({@code Foo.WEIGHTS}). {@code owner} is
-   * the source text before the dot.
+   * the source text before the dot. {@code viaHandle}: the generated class cannot name the field
+   * (private, or protected in a superclass of another package), so it reads it through a
+   * {@code VarHandle} of the user's class; {@code isStatic} tells a static field from an instance
+   * field of the receiver.
    */
-  record FieldRead(String owner, String name, Type type) implements Expr {}
+  record FieldRead(String owner, String name, Type type, boolean isStatic, boolean viaHandle) implements Expr {
+    /** A field the generated class reads directly. */
+    public FieldRead(String owner, String name, Type type) {
+      this(owner, name, type, false, false);
+    }
+  }
 
   /** {@code array[index]}. */
   record Index(Expr array, Expr index) implements Expr {

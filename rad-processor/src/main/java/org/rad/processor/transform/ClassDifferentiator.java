@@ -17,6 +17,7 @@ import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.analysis.WriteChecks;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
@@ -130,8 +131,9 @@ public final class ClassDifferentiator {
     unversioned.putAll(methods);
     this.baseNames = baseNames;
     for (int k = order.size() - 1; k >= 0; k--) {
-      summarize(order.get(k));
+      summarize(order.get(k), writeErrors);
     }
+    writeErrors.throwIfAny();
     order = topologicalOrder(); // with the variants for arrays passed twice
     for (String key : order) {
       // arguments that read what their call writes, now that the callees' writes are known
@@ -181,12 +183,15 @@ public final class ClassDifferentiator {
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     List<String> built = new ArrayList<>(translated.keySet());
     built.addAll(aliasVariants);
+    // each method is built on its own, so that one method's error does not hide another's
+    CompileErrors.Collector errors = new CompileErrors.Collector();
     for (String key : built) {
-      out.put(key, build(key, activities.get(key), callees));
+      errors.attempt(() -> out.put(key, build(key, activities.get(key), callees)));
       for (String v : variants.getOrDefault(key, List.of())) {
-        out.put(v, build(v, activities.get(v), callees));
+        errors.attempt(() -> out.put(v, build(v, activities.get(v), callees)));
       }
     }
+    errors.throwIfAny();
     return out;
   }
 
@@ -294,11 +299,14 @@ public final class ClassDifferentiator {
     }
   }
 
-  private void summarize(String key) {
+  /** Summarizes the method {@code key}; the checks of its writes report into {@code errors}. */
+  private void summarize(String key, CompileErrors.Collector errors) {
     MethodIR m = methods.get(key);
     List<List<String>> same = sameParams.getOrDefault(key, List.of());
     AliasClasses classes = AliasClasses.of(m, summaries, same);
-    WriteChecks.check(m, classes, summaries);
+    MethodIR checked = m;
+    AliasClasses checkedClasses = classes;
+    errors.attempt(() -> WriteChecks.check(checked, checkedClasses, summaries));
     MethodIR versioned = AliasedCalls.version(m, classes, summaries, k -> methods.containsKey(k), this::sameArrays);
     if (versioned != m) {
       m = versioned;
@@ -378,10 +386,13 @@ public final class ClassDifferentiator {
       baseNames.put(variant, base);
       sameParams.put(variant, names);
       aliasVariants.add(variant);
-      summarize(variant);
+      summarize(variant, writeErrors);
     }
     return new Expr.MethodCall(baseNames.get(variant), variant, call.receiver(), call.args(), call.type(), call.origin());
   }
+
+  /** The errors of the write checks, collected over all methods (and the variants made on the way). */
+  private final CompileErrors.Collector writeErrors = new CompileErrors.Collector();
 
   /** An active call site of a method: the caller, the call, and which parameters get varied arguments. */
   private record Site(String caller, Expr.MethodCall call) {}

@@ -126,6 +126,8 @@ final class SweepBuilder {
     } else if (s instanceof Stmt.Call c) {
       recordContents(c, out);
       out.add(new Stmt.Call(forwardExpr(c.call(), null), c.origin()));
+    } else if (s instanceof Stmt.Opaque o) {
+      out.add(o); // runs where it stands; it reads holes only, which hold their original values here
     } else if (s instanceof Stmt.If i) {
       boolean taped = !plan.recomputesCondition(i);
       Stmt.Block t = forward(i.whenTrue());
@@ -687,6 +689,8 @@ final class SweepBuilder {
       loopReverse(f, f.init(), f.update(), f.body(), out);
     } else if (s instanceof Stmt.While w) {
       loopReverse(w, List.of(), List.of(), w.body(), out);
+    } else if (s instanceof Stmt.Opaque) {
+      // kept as it is (printing): it writes nothing the sweeps track, so it has no adjoint
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
     }

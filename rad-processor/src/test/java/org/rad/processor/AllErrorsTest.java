@@ -1,0 +1,119 @@
+package org.rad.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import java.util.List;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One compile reports every error of a class: the front end goes on after a rejected statement
+ * (and after a rejected method), differentiation after a rejected method; no class is written.
+ */
+class AllErrorsTest {
+  private static List<Diagnostic<? extends JavaFileObject>> errors(Compilation c) {
+    return c.diagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
+  }
+
+  @Test
+  void frontEndReportsEveryRejectedStatementOfEveryMethod() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Three", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Three {
+          @Differentiable
+          static double f(double x) {
+            double y = x * 2;
+            try {
+              y = y + 1;
+            } catch (RuntimeException e) {
+              y = 0;
+            }
+            float z = 1;
+            double w = z * y;
+            return y * w;
+          }
+
+          static double helper(double x) {
+            do {
+              x = x / 2;
+            } while (x > 1);
+            return x;
+          }
+
+          @Differentiable
+          static double g(double x) {
+            return helper(x) + x;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadUnsupported] try/catch").inFile(source).onLine(7);
+    assertThat(c).hadErrorContaining("[RadUnsupported] a local of type float").inFile(source).onLine(12);
+    assertThat(c).hadErrorContaining("[RadUnsupported] a do-while loop").inFile(source).onLine(18);
+    // the use of the rejected local z (line 13) is not reported again
+    assertThat(errors(c)).hasSize(3);
+  }
+
+  @Test
+  void conditionsAndLoopHeadersDoNotHideTheirBodies() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Nested", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Nested {
+          @Differentiable
+          static double f(double x) {
+            double s = 0;
+            if (x > "a".length()) {
+              s = x & 1;
+            }
+            for (int i = 0; i < 3; i += 1.5) {
+              s = s + x++;
+            }
+            return s;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadUnknownCall] call to \"a\".length()").inFile(source).onLine(7);
+    assertThat(c).hadErrorContaining("the bitwise operator").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("a compound assignment of a double into an integer").inFile(source).onLine(10);
+    assertThat(c).hadErrorContaining("++ or -- inside an expression").inFile(source).onLine(11);
+    assertThat(errors(c)).hasSize(4);
+  }
+
+  @Test
+  void differentiationReportsEveryMethod() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Biased", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        import org.rad.annotations.Randomize;
+        public class Biased {
+          @Differentiable
+          static double f(double x) {
+            @Randomize(fraction = 0.5)
+            double h = Math.sin(x);
+            return Math.exp(h);
+          }
+
+          @Differentiable
+          static double g(double x) {
+            @Randomize(fraction = 0.5)
+            double h = Math.cos(x);
+            return Math.log(h + 2);
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadBiased] @Randomize on h").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("[RadBiased] @Randomize on h").inFile(source).onLine(15);
+    assertThat(errors(c)).hasSize(2);
+  }
+}
