@@ -88,7 +88,30 @@ public final class CallLifter {
       }
     } else if (s instanceof Stmt.Assign a) {
       Expr target = a.target() instanceof Expr.Index ix ? index(ix, out) : a.target();
+      Stmt.AssignOp op = a.op();
+      Expr old = null;
+      if (target instanceof Expr.Index ix && mayWriteArrays(a.value())) {
+        // Java evaluates the element's index, and for a compound assignment reads the element,
+        // before the right-hand side, whose call may write into the array
+        target = new Expr.Index(ix.array(), before(ix.index(), out));
+        if (op != Stmt.AssignOp.SET) {
+          old = before(target, out);
+        }
+      }
       Expr value = expr(a.value(), out);
+      if (old != null) {
+        Expr.BinaryOp binary = switch (op) {
+          case ADD -> Expr.BinaryOp.ADD;
+          case SUB -> Expr.BinaryOp.SUB;
+          case MUL -> Expr.BinaryOp.MUL;
+          default -> Expr.BinaryOp.DIV;
+        };
+        Type type = old.type() == Type.DOUBLE || value.type() == Type.DOUBLE ? Type.DOUBLE
+            : old.type() == Type.LONG || value.type() == Type.LONG ? Type.LONG : Type.INT;
+        Expr combined = new Expr.Binary(binary, old, value, type);
+        value = type == target.type() ? combined : new Expr.Cast(target.type(), combined);
+        op = Stmt.AssignOp.SET;
+      }
       if (target instanceof Expr.Ref r && r.type().isArray() && !(value instanceof Expr.Ref) && reads(value, r.var())) {
         // a = a.clone(): the new array gets a name of its own, so that the reverse sweep can tell
         // the new array's adjoint from the old one's
@@ -97,7 +120,7 @@ public final class CallLifter {
         out.add(new Stmt.Declare(next, value, a.origin()));
         value = new Expr.Ref(next);
       }
-      out.add(new Stmt.Assign(target, a.op(), value, a.origin()));
+      out.add(new Stmt.Assign(target, op, value, a.origin()));
     } else if (s instanceof Stmt.Call c && c.call().type().isArray()) {
       // an array result gets a variable even when dropped: a reverse sweep of the call needs the
       // array to give the callee an adjoint of it
@@ -209,6 +232,42 @@ public final class CallLifter {
       out.add(new Stmt.If(condition, branch(v, c.whenTrue()), branch(v, c.whenFalse()), Origin.SYNTHETIC));
       return new Expr.Ref(v);
     }
-    return Exprs.mapChildren(e, child -> expr(child, out));
+    List<Expr> children = Exprs.children(e);
+    int lastWriting = -1;
+    for (int k = 0; k < children.size(); k++) {
+      if (mayWriteArrays(children.get(k))) {
+        lastWriting = k;
+      }
+    }
+    if (lastWriting <= 0) {
+      return Exprs.mapChildren(e, child -> expr(child, out));
+    }
+    // Java evaluates operands left to right: one evaluated before a call that may write into
+    // arrays ({@code a[0] * f(a)}) keeps the value it read before the call, in a local
+    int[] position = {0};
+    int last = lastWriting;
+    return Exprs.mapChildren(e, child -> {
+      Expr lifted = expr(child, out);
+      return position[0]++ < last ? before(lifted, out) : lifted;
+    });
+  }
+
+  /**
+   * {@code e}, or a local declared with its value here when it reads array elements: what an
+   * operand evaluated before a call holds, whatever the call writes.
+   */
+  private Expr before(Expr e, List<Stmt> out) {
+    if (e.type().isArray() || !Exprs.any(e, x -> x instanceof Expr.Index ix && !ix.type().isArray())) {
+      return e;
+    }
+    Var v = names.fresh("before", e.type(), Var.Kind.SYNTHETIC);
+    added.add(v);
+    out.add(new Stmt.Declare(v, e, Origin.SYNTHETIC));
+    return new Expr.Ref(v);
+  }
+
+  /** Whether {@code e} calls a method with an array argument, which may write into it. */
+  private static boolean mayWriteArrays(Expr e) {
+    return Exprs.any(e, x -> x instanceof Expr.MethodCall c && c.args().stream().anyMatch(a -> a.type().isArray()));
   }
 }
