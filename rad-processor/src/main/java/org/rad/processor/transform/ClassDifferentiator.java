@@ -585,7 +585,9 @@ public final class ClassDifferentiator {
         naming.deriveAdjoint(d.var().name());
       }
     });
-    Var alias = resultAlias(m, result, classes);
+    // a copy whose result no caller uses gets no adjoint for it (callers pass null): the array it
+    // returns then keeps an adjoint of its own, of zeros, instead of aliasing the caller's
+    Var alias = resultUnused.contains(key) ? null : resultAlias(m, result, classes);
     if (alias != null && activity.isActive(alias)) {
       naming.resultAlias(alias);
     }
