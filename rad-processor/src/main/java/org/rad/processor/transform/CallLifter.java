@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.Statements;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.MethodIR;
@@ -133,6 +134,13 @@ public final class CallLifter {
     } else if (s instanceof Stmt.If i) {
       Expr condition = expr(i.condition(), out);
       out.add(new Stmt.If(condition, block(i.whenTrue()), i.whenFalse() == null ? null : block(i.whenFalse()), i.origin()));
+    } else if (s instanceof Stmt.For f && (hasCall(f.condition()) || f.update().stream().anyMatch(CallLifter::hasCall))) {
+      for (Stmt s2 : f.init()) {
+        statement(s2, out);
+      }
+      out.add(headerInBody(f.condition(), f.update(), f.body(), f.origin()));
+    } else if (s instanceof Stmt.While w && hasCall(w.condition())) {
+      out.add(headerInBody(w.condition(), List.of(), w.body(), w.origin()));
     } else if (s instanceof Stmt.For f) {
       List<Stmt> init = new ArrayList<>();
       for (Stmt s2 : f.init()) {
@@ -191,7 +199,79 @@ public final class CallLifter {
   }
 
   private static boolean hasCall(Expr e) {
-    return Exprs.any(e, x -> x instanceof Expr.MethodCall);
+    return e != null && Exprs.any(e, x -> x instanceof Expr.MethodCall);
+  }
+
+  private static boolean hasCall(Stmt s) {
+    boolean[] found = {false};
+    Statements.forEach(s, x -> Statements.ownExpressions(x, e -> found[0] |= hasCall(e)));
+    return found[0];
+  }
+
+  /**
+   * A loop whose condition or update calls a method, as {@code while (true)} with the condition
+   * tested at the top of the body ({@code if (!condition) break;}) and the update at its end, so
+   * that the calls are lifted into statements like any other and run exactly when Java runs them.
+   * A {@code continue} in the body must still reach the update: the body then runs inside a loop
+   * of one iteration, where {@code continue} becomes {@code break} and a {@code break} also sets a
+   * flag that leaves the outer loop.
+   */
+  private Stmt headerInBody(Expr condition, List<Stmt> update, Stmt.Block body, Origin origin) {
+    List<Stmt> stmts = new ArrayList<>();
+    if (condition != null) {
+      Expr test = expr(condition, stmts);
+      stmts.add(new Stmt.If(Exprs.not(test), Stmt.Block.of(List.of(new Stmt.Break(origin))), null, origin));
+    }
+    Stmt.Block lifted = block(body);
+    if (!update.isEmpty() && continues(lifted)) {
+      Var left = names.fresh("leftLoop", Type.BOOLEAN, Var.Kind.SYNTHETIC);
+      Var once = names.fresh("once", Type.INT, Var.Kind.SYNTHETIC);
+      added.add(left);
+      added.add(once);
+      stmts.add(new Stmt.Declare(left, new Expr.Literal("false", Type.BOOLEAN), origin));
+      stmts.add(new Stmt.For(List.of(new Stmt.Declare(once, Expr.Literal.ofInt(0), origin)),
+          new Expr.Binary(Expr.BinaryOp.LT, new Expr.Ref(once), Expr.Literal.ofInt(1), Type.BOOLEAN),
+          List.of(new Stmt.Step(once, true, origin)), redirectExits(lifted, left), origin));
+      stmts.add(new Stmt.If(new Expr.Ref(left), Stmt.Block.of(List.of(new Stmt.Break(origin))), null, origin));
+    } else {
+      stmts.addAll(lifted.stmts());
+    }
+    for (Stmt u : update) {
+      statement(u, stmts);
+    }
+    return new Stmt.While(new Expr.Literal("true", Type.BOOLEAN), Stmt.Block.of(stmts), origin);
+  }
+
+  /** Whether {@code b} has a {@code continue} of its own loop (not of a loop nested in it). */
+  private static boolean continues(Stmt.Block b) {
+    for (Stmt s : b.stmts()) {
+      if (s instanceof Stmt.Continue || s instanceof Stmt.Block inner && continues(inner)
+          || s instanceof Stmt.If i && (continues(i.whenTrue()) || i.whenFalse() != null && continues(i.whenFalse()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code b} with its own loop's {@code continue} as {@code break}, and {@code break} as {@code left = true; break;}. */
+  private static Stmt.Block redirectExits(Stmt.Block b, Var left) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt s : b.stmts()) {
+      if (s instanceof Stmt.Continue c) {
+        out.add(new Stmt.Break(c.origin()));
+      } else if (s instanceof Stmt.Break br) {
+        out.add(new Stmt.Assign(new Expr.Ref(left), Stmt.AssignOp.SET, new Expr.Literal("true", Type.BOOLEAN), br.origin()));
+        out.add(br);
+      } else if (s instanceof Stmt.Block inner) {
+        out.add(redirectExits(inner, left));
+      } else if (s instanceof Stmt.If i) {
+        out.add(new Stmt.If(i.condition(), redirectExits(i.whenTrue(), left),
+            i.whenFalse() == null ? null : redirectExits(i.whenFalse(), left), i.origin()));
+      } else {
+        out.add(s);
+      }
+    }
+    return new Stmt.Block(out, b.origin());
   }
 
   /** {@code e} with every always-evaluated call replaced by a fresh local declared before. */
