@@ -186,6 +186,12 @@ public final class RadContext {
    * arguments.
    */
   public void endForward(Object... arguments) {
+    long tapes = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes();
+    if (refs.size() == 0) {
+      // no array is held by the tapes: nothing to tell apart from the caller's arrays
+      peakTapeBytes = Math.max(peakTapeBytes, tapes);
+      return;
+    }
     Set<Object> counted = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Object argument : arguments) {
       if (argument != null) {
@@ -205,14 +211,21 @@ public final class RadContext {
         arrayBytes[0] += arrayBytes(ref, counted);
       }
     });
-    long held = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes() + arrayBytes[0];
+    long held = tapes + arrayBytes[0];
     peakTapeBytes = Math.max(peakTapeBytes, held);
   }
 
   /** Ends a gradient call; the tapes must be empty again. */
   public void end() {
     active = false;
-    shadows.clear();
+    clearShadows();
+  }
+
+  /** Forgets the shadows; an IdentityHashMap's clear() walks its whole table even when empty. */
+  private void clearShadows() {
+    if (!shadows.isEmpty()) {
+      shadows.clear();
+    }
   }
 
   /** Ends a gradient call that failed with an exception: leaves the context reusable. */
@@ -228,7 +241,7 @@ public final class RadContext {
     refs.clear();
     adjoints.clear();
     kept.clear();
-    shadows.clear();
+    clearShadows();
   }
 
   /** Bytes of {@code array}; rows of a matrix count only if not in {@code counted} yet. */
@@ -498,6 +511,48 @@ public final class RadContext {
   public void popDoubles(double[] a, int from, int to) {
     checkRange(a, from, to);
     doubles.popAll(a, from, to);
+  }
+
+  /**
+   * Records every element of {@code array} (a {@code double[]}, {@code double[][]}, {@code int[]}
+   * or {@code DMatrixRMaj}): the contents a call that runs as it is will overwrite, when the
+   * reverse sweep reads them from before the call. {@link #popContents} puts them back.
+   */
+  public void pushContents(Object array) {
+    if (array instanceof double[] a) {
+      doubles.pushAll(a, 0, a.length);
+    } else if (array instanceof double[][] m) {
+      for (double[] row : m) {
+        doubles.pushAll(row, 0, row.length);
+      }
+    } else if (array instanceof int[] a) {
+      for (int v : a) {
+        ints.push(v);
+      }
+    } else if (array instanceof DMatrixRMaj m) {
+      doubles.pushAll(m.data, 0, m.getNumElements());
+    } else {
+      throw new IllegalArgumentException("no contents record for " + array);
+    }
+  }
+
+  /** Restores the elements of {@code array} that {@link #pushContents} of the same array recorded. */
+  public void popContents(Object array) {
+    if (array instanceof double[] a) {
+      doubles.popAll(a, 0, a.length);
+    } else if (array instanceof double[][] m) {
+      for (int r = m.length - 1; r >= 0; r--) {
+        doubles.popAll(m[r], 0, m[r].length);
+      }
+    } else if (array instanceof int[] a) {
+      for (int k = a.length - 1; k >= 0; k--) {
+        a[k] = ints.pop();
+      }
+    } else if (array instanceof DMatrixRMaj m) {
+      doubles.popAll(m.data, 0, m.getNumElements());
+    } else {
+      throw new IllegalArgumentException("no contents record for " + array);
+    }
   }
 
   private void pushExactRange(double fraction, double[] a, int from, int to) {

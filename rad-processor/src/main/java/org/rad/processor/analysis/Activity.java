@@ -108,16 +108,33 @@ public final class Activity {
     return false;
   }
 
-  /** A call carries derivatives when an argument is varied and what it computes is useful. */
+  /**
+   * Whether a call nested in an expression (a position the call lifter leaves calls in) may carry
+   * derivatives: an argument is varied, and its result is a number or it writes a useful array.
+   */
   public boolean isActiveCall(Expr.MethodCall call) {
     boolean anyVaried = call.args().stream().anyMatch(this::isVariedExpr);
     if (!anyVaried) {
       return false;
     }
     if (call.type().isDifferentiable()) {
-      return true; // the caller decides usefulness of the result through the statement
+      return true;
     }
     return writesUsefulArgument(call);
+  }
+
+  /**
+   * Whether a call in a statement of its own carries derivatives, its result going to {@code
+   * result} (null when the result is dropped): an argument is varied, and the result is active or
+   * the call writes an array that is useful. A result that reaches nothing useful is not
+   * differentiated at all: its callee runs as it is, and no zero adjoint flows into its reverse
+   * (where an infinite partial of an overflowed, unused value would turn 0 into NaN).
+   */
+  public boolean isActiveCall(Expr.MethodCall call, Var result) {
+    if (!call.args().stream().anyMatch(this::isVariedExpr)) {
+      return false;
+    }
+    return result != null && isActive(result) || writesUsefulArgument(call);
   }
 
   private boolean writesUsefulArgument(Expr.MethodCall call) {

@@ -40,6 +40,8 @@ public final class Plan {
   private final Set<Stmt.Declare> recomputable = identitySet();
   private final Set<Stmt.If> recomputedConditions = identitySet();
   private final Map<Stmt.For, CountedLoop> countedLoops = new IdentityHashMap<>();
+  private final Set<Stmt> fromResult = identitySet();
+  private final Map<Stmt.For, String> wholeOverwrites = new IdentityHashMap<>();
   private final Effects effects;
   private Set<String> sampledKeys = Set.of();
   private final Map<String, MethodSummary> summaries;
@@ -79,7 +81,109 @@ public final class Plan {
       }
     });
     plan.block(method.body(), assignedAfterDeclaration);
+    plan.chooseResultDerivatives(method);
+    plan.findWholeOverwrites(method, assignedAfterDeclaration);
     return plan;
+  }
+
+  /**
+   * The contents key of the array that the counted loop {@code f} overwrites in full, or null:
+   * {@code for (i = 0; i < n; i++) { ... a[i] = e; ... }} with the assignment unconditional at
+   * the top of the body, {@code a} alone in its alias class, and {@code n} either {@code a.length}
+   * or the size {@code a} was allocated with ({@code double[] a = new double[n]}, {@code a} and
+   * what {@code n} reads never assigned again). Restoring each element in the loop's reverse then
+   * re-establishes the whole array for every reverse-sweep read before the loop, so the planner
+   * need not record later overwrites for those reads (a buffer zeroed, then accumulated into).
+   */
+  public String overwritesWhole(Stmt.For f) {
+    return wholeOverwrites.get(f);
+  }
+
+  private void findWholeOverwrites(MethodIR method, Set<String> assignedAfterDeclaration) {
+    Set<String> written = effects.writes(method.body());
+    Map<String, Expr> sizes = new java.util.HashMap<>();
+    Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.var().type() == Type.DOUBLE_ARRAY && d.init() instanceof Expr.NewArray n
+          && n.dims().size() == 1 && !assignedAfterDeclaration.contains(d.var().name())
+          && Collections.disjoint(effects.reads(n.dims().get(0)), written) && pure(n.dims().get(0))) {
+        sizes.put(d.var().name(), n.dims().get(0));
+      }
+    });
+    countedLoops.forEach((f, c) -> {
+      if (c.step() != 1 || c.comparison() != Expr.BinaryOp.LT || !(c.start() instanceof Expr.Literal zero)
+          || !zero.isZero()) {
+        return;
+      }
+      for (Stmt s : f.body().stmts()) {
+        if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix && ix.array() instanceof Expr.Ref r
+            && r.type() == Type.DOUBLE_ARRAY && ix.index() instanceof Expr.Ref i && i.var().equals(c.index())
+            && effects.aliases().isAlone(r.var().name())
+            && (c.bound().equals(new Expr.Length(r)) || c.bound().equals(sizes.get(r.var().name())))) {
+          wholeOverwrites.put(f, effects.aliases().contentsKey(r.var().name()));
+          return;
+        }
+      }
+    });
+  }
+
+  /**
+   * The functions whose derivative is a cheap function of their result {@code y}: tanh' = 1 - y^2,
+   * exp' = y, sqrt' = 1 / (2 y) (the rules are in {@code Adjoints.fromResult}).
+   */
+  public static final Set<String> RESULT_RULES = Set.of("tanh", "exp", "sqrt");
+
+  /**
+   * Whether the reverse of {@code s}, {@code y = f(x)} with f in {@link #RESULT_RULES}, takes the
+   * derivative from {@code y} (read before {@code y}'s old value is restored) instead of from
+   * {@code x}.
+   */
+  public boolean derivesFromResult(Stmt s) {
+    return fromResult.contains(s);
+  }
+
+  /**
+   * For {@code y = f(x)} with f in {@link #RESULT_RULES}: the derivative is taken from the result
+   * when the argument is not available in the reverse sweep for free, that is when it reads a
+   * value that the method overwrites (other than loop indices and locals the reverse recomputes).
+   * The argument then need not be recorded at all (an RNN's pre-activation {@code a} in
+   * {@code h[i] = tanh(a)}), and the result, which is often recorded anyway, serves instead. A
+   * sampled result is never used: 1 - y^2 of a sample is a biased estimate.
+   */
+  private void chooseResultDerivatives(MethodIR method) {
+    Set<String> written = effects.writes(method.body());
+    Set<String> rederived = new HashSet<>();
+    countedLoops.values().forEach(c -> rederived.add(c.index().name()));
+    recomputable.forEach(d -> rederived.add(d.var().name()));
+    Statements.forEach(method.body(), s -> {
+      Expr target;
+      Expr value;
+      if (s instanceof Stmt.Declare d && d.init() != null) {
+        target = new Expr.Ref(d.var());
+        value = d.init();
+      } else if (s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET) {
+        target = a.target();
+        value = a.value();
+      } else {
+        return;
+      }
+      if (target.type() != Type.DOUBLE || !(value instanceof Expr.StaticCall f) || f.owner() != Expr.Owner.MATH
+          || !RESULT_RULES.contains(f.name()) || f.args().size() != 1) {
+        return;
+      }
+      String key = target instanceof Expr.Ref r ? r.var().name()
+          : effects.aliases().contentsKey(Statements.rootVar(target));
+      Set<String> argumentReads = effects.reads(f.args().get(0));
+      if (key == null || sampledKeys.contains(key) || argumentReads.contains(key)
+          || Exprs.any(f.args().get(0), x -> x instanceof Expr.MethodCall)) {
+        return;
+      }
+      for (String read : argumentReads) {
+        if (written.contains(read) && !rederived.contains(read)) {
+          fromResult.add(s);
+          return;
+        }
+      }
+    });
   }
 
   public boolean isRecomputable(Stmt.Declare d) {

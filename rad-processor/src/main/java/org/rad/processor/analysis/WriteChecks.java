@@ -13,11 +13,11 @@ import org.rad.processor.ir.Stmt;
 
 /**
  * Rejects writes into arrays that the sweeps would not see, and so could not undo or
- * differentiate: a call that writes into an array from a loop condition or the right of
- * {@code &&} / {@code ||} (such calls run as plain primal copies), and writes into field arrays
- * (fields are read as constants), directly, through a local that refers to one, or by a callee.
- * (Arrays that may be one array, passed to a method that writes into one of them, are versioned at
- * the call: see {@code AliasedCalls}.)
+ * differentiate: a call that writes into an array from a loop condition or update (such calls run
+ * as plain primal copies; calls anywhere else are lifted into statements of their own by the call
+ * lifter), and writes into field arrays (fields are read as constants), directly, through a local
+ * that refers to one, or by a callee. (Arrays that may be one array, passed to a method that writes
+ * into one of them, are versioned at the call: see {@code AliasedCalls}.)
  */
 public final class WriteChecks {
   private final AliasClasses aliases;
@@ -79,7 +79,7 @@ public final class WriteChecks {
       }
       if (!direct) {
         throw new CompileError(at, Message.UNSUPPORTED.format(
-            "calling " + call.name() + ", which writes into its array argument, in a loop condition or on the right of && or ||",
+            "calling " + call.name() + ", which writes into its array argument, in a loop condition or update",
             "call it in a statement of its own and use the result"));
       }
       String root = Statements.rootVar(arg);

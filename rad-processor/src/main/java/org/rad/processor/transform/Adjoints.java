@@ -118,7 +118,7 @@ final class Adjoints {
       math(call, seed, out);
     } else if (e instanceof Expr.MethodCall call) {
       throw new CompileError(call.origin(), Message.UNSUPPORTED.format(
-          "a call that carries a derivative in a condition, a loop header, or the right of && / || or ?: (" + call.name() + ")",
+          "a call that carries a derivative in a loop condition or update (" + call.name() + ")",
           "compute it in a statement of its own before, and use the variable"));
     } else if (e instanceof Expr.LibraryCall call) {
       throw new CompileError(call.origin(), Message.UNKNOWN_CALL.format(
@@ -296,6 +296,20 @@ final class Adjoints {
   /** {@code Derivatives.times(seed, partial)}: 0 when the seed is 0, even if the partial is not finite. */
   private static Expr times(Expr seed, Expr partial) {
     return new Expr.StaticCall(Owner.DERIVATIVES, "times", List.of(seed, partial), Type.DOUBLE);
+  }
+
+  /**
+   * The partial of {@code y = f(x)} times {@code seed}, from the result {@code y}, for f in
+   * {@code Plan.RESULT_RULES}.
+   */
+  static Expr fromResult(String f, Expr seed, Expr y) {
+    Expr one = new Expr.Literal("1.0", Type.DOUBLE);
+    return switch (f) {
+      case "tanh" -> mul(seed, new Expr.Binary(BinaryOp.SUB, one, mul(y, y), Type.DOUBLE));
+      case "exp" -> mul(seed, y);
+      case "sqrt" -> times(seed, div(new Expr.Literal("0.5", Type.DOUBLE), y)); // a pole at y = 0, as from x
+      default -> throw new IllegalArgumentException("no rule from the result for " + f);
+    };
   }
 
   private static Expr math(String name, Expr x) {

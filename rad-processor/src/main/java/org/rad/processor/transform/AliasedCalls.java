@@ -31,8 +31,10 @@ import org.rad.processor.ir.Type;
  * the variant. Either is exactly the user's code differentiated; nothing is copied.
  *
  * <p>Arguments of different types (a matrix and a row of it) have no cheap test: such calls always
- * run the variant, which is right whether or not they share storage. Calls that cannot be versioned
- * (a for loop's update, a method without a body such as an EJML operation) are rejected.
+ * run the variant, which is right whether or not they share storage. A call of a method without a
+ * body (an EJML operation) cannot be versioned and is rejected; so is one that is not a statement
+ * of its own (the call lifter leaves only loop headers, where {@code WriteChecks} rejects calls
+ * that write).
  */
 final class AliasedCalls {
   /** Makes (once) the variant of a callee for a grouping of its parameters, and returns the call of it. */
@@ -62,16 +64,6 @@ final class AliasedCalls {
         any[0] = true;
       }
     })));
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.For f) {
-        for (Stmt u : f.init()) {
-          v.rejectIn(u);
-        }
-        for (Stmt u : f.update()) {
-          v.rejectIn(u);
-        }
-      }
-    });
     return any[0] ? m.withBody(v.block(m.body()), m.locals()) : m;
   }
 
@@ -99,14 +91,6 @@ final class AliasedCalls {
       }
     }
     return groups;
-  }
-
-  private void rejectIn(Stmt s) {
-    Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
-      if (x instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
-        throw aliasing(call, groups(call).get(0), ", in a for loop's update", "call it in a statement of its own, in the loop's body");
-      }
-    }));
   }
 
   /**

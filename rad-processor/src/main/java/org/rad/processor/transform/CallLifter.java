@@ -2,11 +2,15 @@ package org.rad.processor.transform;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import org.rad.processor.analysis.Effects;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
 /**
@@ -14,21 +18,52 @@ import org.rad.processor.ir.Var;
  * declaration of its own: {@code y = 2 * f(x) + 1} becomes {@code double fResult = f(x); y = 2 *
  * fResult + 1}. The reverse sweep then handles a call as one statement whose callee's reverse sweep
  * runs at one place. A {@code ?:} with calls in its branches becomes an if/else that assigns a
- * local. Calls in the other positions that are not always evaluated (the right of && and ||, loop
- * conditions and updates) stay where they are; they run as their primal copies, so they may
- * carry no derivative and write into no array (checked later).
+ * local, and so does {@code a && f(x) > 0} (or {@code ||}) with calls on its right: each call runs
+ * exactly when Java would run it. Calls in loop conditions and updates stay where they are; they
+ * run as their primal copies, so they may carry no derivative and write into no array (checked
+ * later).
+ *
+ * <p>A second pass, once the callees' summaries are known ({@link #liftArgumentsTheCallWrites}),
+ * moves into a local of its own each argument that reads what the call writes ({@code
+ * addSquare(a, a[0] * x)}): the reverse sweep must see the argument's value from before the call,
+ * not re-evaluate it after the call changed {@code a}.
  */
 public final class CallLifter {
   private final Names names;
   private final List<Var> added = new ArrayList<>();
+  /** Whether an argument of a call goes into a local of its own (besides array expressions). */
+  private final BiPredicate<Expr.MethodCall, Expr> ownLocal;
 
-  private CallLifter(Names names) {
+  private CallLifter(Names names, BiPredicate<Expr.MethodCall, Expr> ownLocal) {
     this.names = names;
+    this.ownLocal = ownLocal;
   }
 
   public static MethodIR lift(MethodIR method) {
-    CallLifter lifter = new CallLifter(new Names(method));
+    return lift(method, (call, arg) -> false);
+  }
+
+  /**
+   * {@code method}, already lifted, with every argument that is not an array and that reads a
+   * variable or array contents the call may write (by {@code effects}, which knows the callees'
+   * summaries) moved into a local declared just before the call.
+   */
+  public static MethodIR liftArgumentsTheCallWrites(MethodIR method, Effects effects) {
+    return lift(method, (call, arg) -> {
+      if (arg.type().isArray() || arg instanceof Expr.Literal) {
+        return false;
+      }
+      Set<String> written = effects.writes(new Stmt.Call(call, call.origin()));
+      return effects.reads(arg).stream().anyMatch(written::contains);
+    });
+  }
+
+  private static MethodIR lift(MethodIR method, BiPredicate<Expr.MethodCall, Expr> ownLocal) {
+    CallLifter lifter = new CallLifter(new Names(method), ownLocal);
     Stmt.Block body = lifter.block(method.body());
+    if (lifter.added.isEmpty()) {
+      return method;
+    }
     List<Var> locals = new ArrayList<>(method.locals());
     locals.addAll(lifter.added);
     return method.withBody(body, locals);
@@ -63,6 +98,13 @@ public final class CallLifter {
         value = new Expr.Ref(next);
       }
       out.add(new Stmt.Assign(target, a.op(), value, a.origin()));
+    } else if (s instanceof Stmt.Call c && c.call().type().isArray()) {
+      // an array result gets a variable even when dropped: a reverse sweep of the call needs the
+      // array to give the callee an adjoint of it
+      Expr.MethodCall call = (Expr.MethodCall) c.call();
+      Var v = names.fresh(call.name() + "Result", call.type(), Var.Kind.SYNTHETIC);
+      added.add(v);
+      out.add(new Stmt.Declare(v, liftArgs(call, out), c.origin()));
     } else if (s instanceof Stmt.Call c) {
       out.add(new Stmt.Call(liftArgs((Expr.MethodCall) c.call(), out), c.origin()));
     } else if (s instanceof Stmt.If i) {
@@ -92,7 +134,9 @@ public final class CallLifter {
     List<Expr> args = new ArrayList<>();
     for (Expr a : call.args()) {
       Expr lifted = expr(a, out);
-      if (lifted.type().isArray() && !(lifted instanceof Expr.Ref || lifted instanceof Expr.Index || lifted instanceof Expr.FieldRead)) {
+      boolean arrayExpression = lifted.type().isArray()
+          && !(lifted instanceof Expr.Ref || lifted instanceof Expr.Index || lifted instanceof Expr.FieldRead);
+      if (arrayExpression || ownLocal.test(call, lifted)) {
         Var v = names.fresh(call.name() + "Argument", lifted.type(), Var.Kind.SYNTHETIC);
         added.add(v);
         out.add(new Stmt.Declare(v, lifted, call.origin()));
@@ -137,8 +181,19 @@ public final class CallLifter {
       return new Expr.Ref(v);
     }
     if (e instanceof Expr.Binary b && b.op().isLogical()) {
-      // the right operand is evaluated only sometimes: its calls stay where they are
-      return new Expr.Binary(b.op(), expr(b.left(), out), b.right(), b.type());
+      Expr left = expr(b.left(), out);
+      if (!hasCall(b.right())) {
+        return new Expr.Binary(b.op(), left, b.right(), b.type());
+      }
+      // the right operand is evaluated only sometimes: l && f(x) > 0 becomes boolean both = l;
+      // if (both) { both = f(x) > 0; }, its calls lifted inside the branch that evaluates it
+      boolean and = b.op() == Expr.BinaryOp.AND;
+      Var v = names.fresh(and ? "both" : "either", Type.BOOLEAN, Var.Kind.SYNTHETIC);
+      added.add(v);
+      out.add(new Stmt.Declare(v, left, Origin.SYNTHETIC));
+      Expr taken = and ? new Expr.Ref(v) : Exprs.not(new Expr.Ref(v));
+      out.add(new Stmt.If(taken, branch(v, b.right()), null, Origin.SYNTHETIC));
+      return new Expr.Ref(v);
     }
     if (e instanceof Expr.Conditional c) {
       Expr condition = expr(c.condition(), out);

@@ -134,6 +134,15 @@ public final class ClassDifferentiator {
     }
     order = topologicalOrder(); // with the variants for arrays passed twice
     for (String key : order) {
+      // arguments that read what their call writes, now that the callees' writes are known
+      MethodIR m = methods.get(key);
+      MethodIR lifted = CallLifter.liftArgumentsTheCallWrites(m, new Effects(aliases.get(key), summaries, Map.of()));
+      if (lifted != m) {
+        methods.put(key, lifted);
+        normalized.put(key, new ExitNormalizer.Normalized(lifted, normalized.get(key).result()));
+      }
+    }
+    for (String key : order) {
       MethodIR m = methods.get(key);
       Set<String> active = activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>());
       m.wrt().forEach(v -> active.add(v.name()));
@@ -144,8 +153,8 @@ public final class ClassDifferentiator {
       String key = order.get(idx);
       order.addAll(idx + 1, specialize(key, baseNames));
       MethodIR m = methods.get(key);
-      Activity a = Activity.of(m, normalized.get(key).result(), activeParams.get(key), aliases.get(key), summaries,
-          writtenParams(key));
+      Var result = resultUnused.contains(key) ? null : normalized.get(key).result();
+      Activity a = Activity.of(m, result, activeParams.get(key), aliases.get(key), summaries, writtenParams(key));
       activities.put(key, a);
       // An array parameter can become active inside (written from active values): its adjoint
       // must then come from the caller too, since the caller's array holds what was written.
@@ -377,8 +386,21 @@ public final class ClassDifferentiator {
   /** An active call site of a method: the caller, the call, and which parameters get varied arguments. */
   private record Site(String caller, Expr.MethodCall call) {}
 
-  /** Active call sites of each method that is not an entry, by the set of parameters they make active. */
-  private final Map<String, Map<Set<String>, List<Site>>> sites = new LinkedHashMap<>();
+  /**
+   * What an active call site needs of its callee: which parameters get varied arguments, and
+   * whether the result reaches anything active (a call may carry derivatives only through the
+   * arrays it writes, its result unused).
+   */
+  private record Use(Set<String> active, boolean resultUsed) {}
+
+  /** Active call sites of each method that is not an entry, by what they need of it. */
+  private final Map<String, Map<Use, List<Site>>> sites = new LinkedHashMap<>();
+  /**
+   * Methods (or specialized copies) whose result reaches nothing active at any of their call
+   * sites: their result seeds no adjoint, so a value that overflows to Infinity there, multiplied
+   * by the zero adjoint its caller would pass, cannot turn the gradient into NaN.
+   */
+  private final Set<String> resultUnused = new HashSet<>();
   /** The specialized copies made of each method, by the original's key. */
   private final Map<String, List<String>> variants = new LinkedHashMap<>();
 
@@ -388,8 +410,18 @@ public final class ClassDifferentiator {
    * active parameters when they are reached (see {@link #specialize}).
    */
   private void propagateToCallees(String callerKey, MethodIR m, Activity a) {
+    // calls in statements of their own, with the variable their result goes to (null: dropped)
+    Map<Expr.MethodCall, Var> ownStatement = new java.util.IdentityHashMap<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.init() instanceof Expr.MethodCall c) {
+        ownStatement.put(c, d.var());
+      } else if (s instanceof Stmt.Call c) {
+        ownStatement.put((Expr.MethodCall) c.call(), null);
+      }
+    });
     for (Expr.MethodCall call : calls(m)) {
-      if (!a.isActiveCall(call)) {
+      boolean carries = ownStatement.containsKey(call) ? a.isActiveCall(call, ownStatement.get(call)) : a.isActiveCall(call);
+      if (!carries) {
         continue;
       }
       if (custom.containsKey(call.key())) {
@@ -406,8 +438,11 @@ public final class ClassDifferentiator {
       if (callee.entry()) {
         activeParams.computeIfAbsent(call.key(), k -> new LinkedHashSet<>()).addAll(active);
       } else {
+        Var result = ownStatement.get(call);
+        boolean resultUsed = !ownStatement.containsKey(call) || !call.type().isDifferentiable()
+            || result != null && a.isActive(result);
         sites.computeIfAbsent(call.key(), k -> new LinkedHashMap<>())
-            .computeIfAbsent(Set.copyOf(active), k -> new ArrayList<>()).add(new Site(callerKey, call));
+            .computeIfAbsent(new Use(Set.copyOf(active), resultUsed), k -> new ArrayList<>()).add(new Site(callerKey, call));
       }
     }
   }
@@ -415,22 +450,27 @@ public final class ClassDifferentiator {
   /**
    * Called when {@code key} is reached in callers-first order, so all its call sites are known.
    * If they differ in which parameters carry derivatives (a layer called on the data and on
-   * hidden activations), the sites with the most active parameters keep the method, and every other
-   * set gets a copy of it differentiated for that set alone, so that no site pays for adjoints it
-   * does not need. Returns the keys of the copies, to be processed right after {@code key}.
+   * hidden activations), or in whether they use its result, the sites with the most active
+   * parameters (and a used result) keep the method, and every other use gets a copy of it
+   * differentiated for that use alone, so that no site pays for adjoints it does not need. Returns
+   * the keys of the copies, to be processed right after {@code key}.
    */
   private List<String> specialize(String key, Map<String, String> baseNames) {
-    Map<Set<String>, List<Site>> bySet = sites.getOrDefault(key, Map.of());
+    Map<Use, List<Site>> bySet = sites.getOrDefault(key, Map.of());
     if (bySet.isEmpty()) {
       return List.of();
     }
-    Set<String> main = null;
-    for (Set<String> active : bySet.keySet()) {
-      if (main == null || active.size() > main.size()) {
-        main = active;
+    Use main = null;
+    for (Use use : bySet.keySet()) {
+      if (main == null || use.active().size() > main.active().size()
+          || use.active().size() == main.active().size() && use.resultUsed() && !main.resultUsed()) {
+        main = use;
       }
     }
-    activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(main);
+    activeParams.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(main.active());
+    if (!main.resultUsed()) {
+      resultUnused.add(key);
+    }
     List<String> made = new ArrayList<>();
     Set<String> usedNames = new HashSet<>(baseNames.values());
     methods.values().forEach(m -> usedNames.add(m.name()));
@@ -441,9 +481,12 @@ public final class ClassDifferentiator {
       MethodIR m = methods.get(key);
       StringBuilder name = new StringBuilder(baseNames.get(key));
       for (Var p : m.params()) {
-        if (p.type().isDifferentiable() && !e.getKey().contains(p.name())) {
+        if (p.type().isDifferentiable() && !e.getKey().active().contains(p.name())) {
           name.append("Const").append(Character.toUpperCase(p.name().charAt(0))).append(p.name().substring(1));
         }
+      }
+      if (!e.getKey().resultUsed()) {
+        name.append("ResultUnused");
       }
       String base = name.toString();
       for (int n = 2; usedNames.contains(base); n++) {
@@ -456,7 +499,10 @@ public final class ClassDifferentiator {
       summaries.put(variant, summaries.get(key));
       aliases.put(variant, aliases.get(key));
       baseNames.put(variant, base);
-      activeParams.put(variant, new LinkedHashSet<>(e.getKey()));
+      activeParams.put(variant, new LinkedHashSet<>(e.getKey().active()));
+      if (!e.getKey().resultUsed()) {
+        resultUnused.add(variant);
+      }
       // its callees are specialized for its own call sites
       for (Site s : e.getValue()) {
         redirect(s, variant, base);
@@ -546,6 +592,7 @@ public final class ClassDifferentiator {
       }
     }
     Set<Stmt> pushes = Plan.identitySetOf();
+    Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
     Set<String> pendingAtEnd = Set.of();
     SweepBuilder builder;
@@ -553,12 +600,13 @@ public final class ClassDifferentiator {
     for (int round = 0; ; round++) {
       builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
       builder.bulkSlices = !forDevice;
+      builder.recordedCalls = recordedCalls;
       reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);
       PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
-          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes));
-      if (newNeeded.equals(needed) && planned.pushes().equals(pushes)) {
+          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters);
+      if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)) {
         pendingAtEnd = planned.pendingAtEnd();
         break;
       }
@@ -567,6 +615,7 @@ public final class ClassDifferentiator {
       }
       needed = newNeeded;
       pushes = planned.pushes();
+      recordedCalls = planned.recordedCalls();
     }
     Stmt.Block forward = builder.forward(m.body());
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();

@@ -49,24 +49,20 @@ public final class ExitNormalizer {
     Var result = method.returnType() == Type.VOID ? null : names.fresh("result", method.returnType(), Var.Kind.SYNTHETIC);
     ExitNormalizer n = new ExitNormalizer(names, result);
     List<Stmt> stmts = new ArrayList<>(method.body().stmts());
-    // The last statement of the body, when a return, needs no flag: nothing runs after it.
+    // The last statement of the body, when a return, needs no flag: nothing runs after it. It
+    // stays in its place, so that it lands in the same guarded block as the statements before it
+    // that follow an early exit: the reverse sweep recomputes a declaration at the start of its
+    // block's reverse, which is right only while every use stays inside that block, as Java's
+    // scoping has it.
     Stmt last = stmts.isEmpty() ? null : stmts.get(stmts.size() - 1);
-    Stmt finalAssign = null;
     if (last instanceof Stmt.Return r) {
       stmts.remove(stmts.size() - 1);
       if (r.value() != null) {
-        finalAssign = new Stmt.Assign(Exprs.ref(result), Stmt.AssignOp.SET, r.value(), r.origin());
+        stmts.add(new Stmt.Assign(Exprs.ref(result), Stmt.AssignOp.SET, r.value(), r.origin()));
       }
     }
     List<Stmt> out = new ArrayList<>();
     n.block(stmts, out);
-    if (finalAssign != null) {
-      if (n.returned != null) {
-        out.add(new Stmt.If(Exprs.not(Exprs.ref(n.returned)), Stmt.Block.of(List.of(finalAssign)), null, Origin.SYNTHETIC));
-      } else {
-        out.add(finalAssign);
-      }
-    }
     List<Var> locals = new ArrayList<>(method.locals());
     if (result != null) {
       locals.add(result);

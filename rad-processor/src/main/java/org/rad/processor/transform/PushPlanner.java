@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.Inversions;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.ir.Expr;
@@ -30,10 +31,15 @@ final class PushPlanner {
   private final Effects effects;
   private final Plan plan;
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Stmt> recordedCalls = Collections.newSetFromMap(new IdentityHashMap<>());
   private Map<Stmt, java.util.List<Var>> spills = Map.of();
+  private Set<Stmt> primalWriters = Set.of();
 
-  /** The overwrites to record and the keys the reverse sweep reads from the final state. */
-  record Result(Set<Stmt> pushes, Set<String> pendingAtEnd) {}
+  /**
+   * The overwrites to record, the keys the reverse sweep reads from the final state, and the
+   * calls that run as they are whose written arrays must be recorded whole before them.
+   */
+  record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls) {}
 
   private PushPlanner(Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads, Effects effects, Plan plan) {
     this.reads = reads;
@@ -48,19 +54,24 @@ final class PushPlanner {
    */
   static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
       Effects effects, Plan plan, Set<String> readAtEntry) {
-    return plan(body, reads, headerReads, effects, plan, readAtEntry, Map.of());
+    return plan(body, reads, headerReads, effects, plan, readAtEntry, Map.of(), Set.of());
   }
 
   /**
    * @param spills arrays recorded whole (sampled) right after a statement: the reverse sweep
    *     restores them there, so their values and references are no longer pending before it
+   * @param primalWriters statements whose call runs as its primal copy (it carries no derivative)
+   *     and writes into arrays: no callee reverse sweep undoes those writes, so where the reverse
+   *     sweep reads the old contents, the call's written arrays are recorded whole
    */
   static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
-      Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills) {
+      Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills,
+      Set<Stmt> primalWriters) {
     PushPlanner p = new PushPlanner(reads, headerReads, effects, plan);
     p.spills = spills;
+    p.primalWriters = primalWriters;
     Set<String> end = p.block(body, new HashSet<>(readAtEntry));
-    return new Result(p.pushes, end);
+    return new Result(p.pushes, end, p.recordedCalls);
   }
 
   private Set<String> block(Stmt.Block b, Set<String> pending) {
@@ -102,7 +113,8 @@ final class PushPlanner {
       Set<String> entry = pending;
       Var index = null;
       for (Stmt init : f.init()) {
-        if (init instanceof Stmt.Declare d && (counted != null || updates(f.update(), d.var()))) {
+        if (init instanceof Stmt.Declare d && (counted != null || updates(f.update(), d.var()))
+            && (counted != null || !entry.contains(d.var().name()))) {
           // the loop's index lives only in the loop, whose reverse re-derives it (a counted loop)
           // or restores it from the records of its updates; its own reverse still reads
           entry = new HashSet<>(entry);
@@ -111,11 +123,19 @@ final class PushPlanner {
           index = d.var();
         } else {
           // any other declaration (for (double e : f(x)) declares the array it walks) is
-          // planned like a statement before the loop: its reverse runs after the loop's
+          // planned like a statement before the loop: its reverse runs after the loop's. So is
+          // the index of a loop run again (in an outer loop) whose updates the reverse undoes
+          // (Inversions): the undone updates read the index's value at the loop's end, which the
+          // reverse of the next run's declaration must give back
           entry = statement(init, entry);
         }
       }
       Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of());
+      String whole = plan.overwritesWhole(f);
+      if (whole != null && !reverseReads(f.body()).contains(whole)) {
+        // every element restored in the loop's reverse: the reads before it are satisfied
+        exit.remove(whole);
+      }
       exit.addAll(headerReads.getOrDefault(f, Set.of()));
       if (counted != null && index != null) {
         exit.remove(index.name());
@@ -126,6 +146,15 @@ final class PushPlanner {
       return loop(pending, w.body(), java.util.List.of());
     }
     return simple(s, pending);
+  }
+
+  /** What the reverse of the statements of {@code b} reads, nested statements included. */
+  private Set<String> reverseReads(Stmt.Block b) {
+    Set<String> all = new HashSet<>(headerReads.getOrDefault(b, Set.of()));
+    for (Stmt s : b.stmts()) {
+      all.addAll(reads.getOrDefault(s, Set.of()));
+    }
+    return all;
   }
 
   /** Whether one of a loop's update statements writes {@code v}. */
@@ -188,6 +217,14 @@ final class PushPlanner {
   }
 
   private Set<String> simpleOf(Stmt s, Set<String> pending) {
+    if (primalWriters.contains(s)) {
+      for (String key : effects.writes(s)) {
+        if (key.startsWith("#") && pending.contains(key)) {
+          // (the contents stay pending: a whole-array restore is not tracked apart from the others)
+          recordedCalls.add(s);
+        }
+      }
+    }
     Set<String> own = reads.getOrDefault(s, Set.of());
     String key = overwritten(s);
     Set<String> out = new HashSet<>(pending);
@@ -235,9 +272,17 @@ final class PushPlanner {
   /**
    * Whether the reverse of {@code s} reads primal values after popping the old value: true for
    * an assignment of a number (the partial derivatives read the restored state), false for array
-   * reference assignments and calls, whose reverse restores last.
+   * reference assignments and calls, whose reverse restores last, and for integer updates that
+   * the reverse undoes ({@link Inversions}), whose inverse reads the new value, and for results
+   * that give their own derivative ({@link Plan#derivesFromResult}).
    */
-  private static boolean readsAfterRestore(Stmt s) {
+  private boolean readsAfterRestore(Stmt s) {
+    if (Inversions.inverse(s) != null) {
+      return false; // the inverse reads the new value and undoes the update: nothing is popped
+    }
+    if (plan.derivesFromResult(s)) {
+      return false; // the partial reads the new value; the argument does not read the target
+    }
     if (s instanceof Stmt.Declare d) {
       return !d.var().type().isArray() && !(d.init() instanceof Expr.MethodCall);
     }

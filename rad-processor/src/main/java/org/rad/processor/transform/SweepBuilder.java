@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Activity;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.Inversions;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.diagnostics.CompileError;
@@ -102,27 +103,29 @@ final class SweepBuilder {
       if (d.init() != null) {
         recordBranches(new Expr.Ref(d.var()), d.init(), out);
       }
+      recordContents(d, out);
       if (pushes.contains(d)) {
         out.add(push(new Expr.Ref(d.var())));
         if (d.init() != null) {
-          out.add(assign(d.var(), forwardExpr(d.init(), true)));
+          out.add(assign(d.var(), forwardExpr(d.init(), d.var())));
         }
       } else if (d.init() != null) {
-        out.add(new Stmt.Declare(d.var(), forwardExpr(d.init(), true), d.origin()));
+        out.add(new Stmt.Declare(d.var(), forwardExpr(d.init(), d.var()), d.origin()));
       }
     } else if (s instanceof Stmt.Assign a) {
       recordBranches(a.target(), a.value(), out);
-      if (pushes.contains(a) && !hoistedRecords.contains(a)) {
+      if (taped(a) && !hoistedRecords.contains(a)) {
         out.add(push(a.target()));
       }
-      out.add(new Stmt.Assign(a.target(), a.op(), forwardExpr(a.value(), true), a.origin()));
+      out.add(new Stmt.Assign(a.target(), a.op(), forwardExpr(a.value(), resultOf(a.target())), a.origin()));
     } else if (s instanceof Stmt.Step st) {
-      if (pushes.contains(st)) {
+      if (taped(st)) {
         out.add(push(new Expr.Ref(st.var())));
       }
       out.add(st);
     } else if (s instanceof Stmt.Call c) {
-      out.add(new Stmt.Call(forwardExpr(c.call(), true), c.origin()));
+      recordContents(c, out);
+      out.add(new Stmt.Call(forwardExpr(c.call(), null), c.origin()));
     } else if (s instanceof Stmt.If i) {
       boolean taped = !plan.recomputesCondition(i);
       Stmt.Block t = forward(i.whenTrue());
@@ -131,7 +134,7 @@ final class SweepBuilder {
         t = append(t, bit(true));
         f = append(f == null ? Stmt.Block.of(List.of()) : f, bit(false));
       }
-      out.add(new Stmt.If(forwardExpr(i.condition(), false), t, f, i.origin()));
+      out.add(new Stmt.If(primalExpr(i.condition()), t, f, i.origin()));
     } else if (s instanceof Stmt.For f) {
       Plan.CountedLoop counted = plan.countedLoop(f);
       if (counted != null) {
@@ -165,7 +168,7 @@ final class SweepBuilder {
         }
         exitLoop(depth);
         body.add(new Stmt.Step(trips, true, Origin.SYNTHETIC));
-        Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : forwardExpr(f.condition(), false);
+        Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(f.condition());
         out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
         out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
       }
@@ -173,7 +176,7 @@ final class SweepBuilder {
       Var trips = naming.tripCounter(w);
       out.add(assign(trips, Expr.Literal.ofInt(0)));
       Stmt.Block body = append(forward(w.body()), new Stmt.Step(trips, true, Origin.SYNTHETIC));
-      out.add(new Stmt.While(forwardExpr(w.condition(), false), body, w.origin()));
+      out.add(new Stmt.While(primalExpr(w.condition()), body, w.origin()));
       out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
@@ -212,6 +215,15 @@ final class SweepBuilder {
 
   /** Whether a hoisted row record may be taken and restored in bulk (off for CUDA classes). */
   boolean bulkSlices = true;
+
+  /**
+   * Statements whose call runs as its primal copy (it carries no derivative) and writes into
+   * arrays, found as the reverse sweep is built; {@link PushPlanner} decides from them the
+   * {@link #recordedCalls}, whose written arrays are recorded whole before the call and restored
+   * after its (empty) reverse, since no reverse sweep of the callee undoes those writes.
+   */
+  final Set<Stmt> primalWriters = Collections.newSetFromMap(new IdentityHashMap<>());
+  Set<Stmt> recordedCalls = Set.of();
 
   /** Element records pushed by a loop of their own before the loop that overwrites them. */
   private final Set<Stmt> hoistedRecords = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -378,6 +390,14 @@ final class SweepBuilder {
     return new Stmt.If(guard, fast, Stmt.Block.of(List.of(perElement)), loop.origin());
   }
 
+  /**
+   * Whether the forward sweep pushes the old value that {@code s} overwrites: the planner asked
+   * for it, and the reverse cannot undo {@code s} instead ({@link Inversions}).
+   */
+  private boolean taped(Stmt s) {
+    return pushes.contains(s) && Inversions.inverse(s) == null;
+  }
+
   /** Whether the forward sweep of {@code s} records nothing at all (no push, bit or call record). */
   private boolean recordsNothing(Stmt s) {
     return recordsNothing(s, false);
@@ -391,7 +411,7 @@ final class SweepBuilder {
       return (exceptItsPush || !pushes.contains(a)) && quiet(a.target(), a.value());
     }
     if (s instanceof Stmt.Step st) {
-      return !pushes.contains(st);
+      return !taped(st);
     }
     return false; // calls, branches and loops may record: keep the loop as it is
   }
@@ -433,7 +453,7 @@ final class SweepBuilder {
       return;
     }
     for (Expr c : adjoints.branchConditions(value)) {
-      out.add(new Stmt.Call(ctx("pushBit", Type.VOID, forwardExpr(c, false)), Origin.SYNTHETIC));
+      out.add(new Stmt.Call(ctx("pushBit", Type.VOID, primalExpr(c)), Origin.SYNTHETIC));
     }
   }
 
@@ -471,24 +491,29 @@ final class SweepBuilder {
     return Exprs.mapChildren(e, c -> withBits(c, bits));
   }
 
-  /** Calls become calls of the callee's forward sweep (when active) or of its primal copy. */
-  private Expr forwardExpr(Expr e, boolean liftedPosition) {
-    if (e instanceof Expr.MethodCall call) {
-      boolean active = liftedPosition && activity.isActiveCall(call);
+  /** The variable a statement's value goes to, or null when it goes to an array element. */
+  private static Var resultOf(Expr target) {
+    return target instanceof Expr.Ref r ? r.var() : null;
+  }
+
+  /**
+   * The value of a statement whose result goes to {@code result} (null: dropped or an element), in
+   * the forward sweep: a call of its own becomes a call of the callee's forward sweep (when it
+   * carries derivatives) or of its primal copy.
+   */
+  private Expr forwardExpr(Expr e, Var result) {
+    if (e instanceof Expr.MethodCall call && activity.isActiveCall(call, result)) {
       List<Expr> args = new ArrayList<>();
       if (call.receiver() != null) {
         args.add(call.receiver());
       }
       for (Expr a : call.args()) {
-        args.add(forwardExpr(a, false));
+        args.add(primalExpr(a));
       }
-      if (active) {
-        args.add(new Expr.Ref(CTX));
-        return new Expr.StaticCall(Owner.GENERATED, call.name() + "Forward", args, call.type());
-      }
-      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Primal", args, call.type());
+      args.add(new Expr.Ref(CTX));
+      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Forward", args, call.type());
     }
-    return Exprs.mapChildren(e, c -> forwardExpr(c, false));
+    return primalExpr(e);
   }
 
   /** The original computation, without records: for recomputations in the reverse sweep. */
@@ -559,7 +584,7 @@ final class SweepBuilder {
    * (the same value), so that {@code fReverseKept} need not compute them again.
    */
   private Expr recomputation(Stmt.Declare d) {
-    if (d.init() instanceof Expr.MethodCall call && activity.isActiveCall(call)) {
+    if (d.init() instanceof Expr.MethodCall call && activity.isActiveCall(call, d.var())) {
       CalleeInfo callee = callees.get(call.key());
       if (callee != null && callee.keepsIntermediates()) {
         Expr.StaticCall primal = (Expr.StaticCall) primalExpr(call);
@@ -575,14 +600,25 @@ final class SweepBuilder {
   private List<Stmt> reverse(Stmt s) {
     tempsInUse = 0;
     current = s;
+    Set<String> enclosing = calleeReads;
+    calleeReads = new HashSet<>();
     List<Stmt> out = reverseOf(s);
-    Set<String> keys = new HashSet<>();
+    Set<String> keys = new HashSet<>(calleeReads);
     for (Stmt r : out) {
       collectReads(r, keys);
     }
     reads.put(s, keys);
+    enclosing.addAll(calleeReads);
+    calleeReads = enclosing;
     return out;
   }
+
+  /**
+   * Keys that the reverse sweeps of callees read although their calls do not pass them: the
+   * contents of an array a callee returned, which its reverse reads through the reference it
+   * handed to itself. Overwrites of those contents after the call must then be recorded.
+   */
+  private Set<String> calleeReads = new HashSet<>();
 
   private List<Stmt> reverseOf(Stmt s) {
     List<Stmt> out = new ArrayList<>();
@@ -594,6 +630,9 @@ final class SweepBuilder {
     } else if (s instanceof Stmt.Declare d) {
       if (d.init() != null) {
         assignment(new Expr.Ref(d.var()), AssignOp.SET, d.init(), pushes.contains(d), out);
+        if (d.init() instanceof Expr.MethodCall call && !activity.isActiveCall(call, d.var())) {
+          restoreContents(d, call, out);
+        }
       } else if (pushes.contains(d)) {
         out.add(restore(new Expr.Ref(d.var())));
       }
@@ -610,15 +649,22 @@ final class SweepBuilder {
             "reassigning the row reference " + r.var().name(),
             "declare a new local for each row: double[] row = m[i];"));
       }
-      assignment(a.target(), a.op(), a.value(), pushes.contains(a), out);
+      Stmt inverse = pushes.contains(a) ? Inversions.inverse(a) : null;
+      if (inverse != null) {
+        out.add(inverse);
+      } else {
+        assignment(a.target(), a.op(), a.value(), pushes.contains(a), out);
+      }
     } else if (s instanceof Stmt.Step st) {
       if (pushes.contains(st)) {
-        out.add(restore(new Expr.Ref(st.var())));
+        out.add(Inversions.inverse(st));
       }
     } else if (s instanceof Stmt.Call c) {
       Expr.MethodCall call = (Expr.MethodCall) c.call();
-      if (activity.isActiveCall(call)) {
+      if (activity.isActiveCall(call, null)) {
         callReverse(call, null, out);
+      } else {
+        restoreContents(c, call, out);
       }
     } else if (s instanceof Stmt.If i) {
       boolean recompute = plan.recomputesCondition(i);
@@ -745,8 +791,8 @@ final class SweepBuilder {
 
   /** The reverse of {@code target op= value}: restore, then propagate the adjoint. */
   private void assignment(Expr target, AssignOp op, Expr value, boolean pushed, List<Stmt> out) {
-    if (value instanceof Expr.MethodCall call && activity.isActiveCall(call)) {
-      Var result = target instanceof Expr.Ref r ? r.var() : null;
+    if (value instanceof Expr.MethodCall call && activity.isActiveCall(call, resultOf(target))) {
+      Var result = resultOf(target);
       callReverse(call, result, out);
       if (pushed) {
         out.add(restore(target));
@@ -774,6 +820,20 @@ final class SweepBuilder {
       if (pushed) {
         out.add(restore(target));
       }
+      return;
+    }
+    if (plan.derivesFromResult(current) && activity.isActive(rootOf(target)) && activity.isActive(value)) {
+      // y = f(x) with f' a function of y: the partial is taken from y's new value before the
+      // restore brings back the old one, so x need not be available here
+      Expr bar = adjointLocation(target);
+      Var partial = naming.temp(tempsInUse++);
+      out.add(assign(partial, Adjoints.fromResult(((Expr.StaticCall) value).name(), bar, target)));
+      out.add(new Stmt.Assign(bar, AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
+      if (pushed) {
+        out.add(restore(target));
+      }
+      Expr.StaticCall f = (Expr.StaticCall) restoreBranches(target, value, out);
+      adjoints.propagate(f.args().get(0), new Expr.Ref(partial), out);
       return;
     }
     if (pushed) {
@@ -861,11 +921,19 @@ final class SweepBuilder {
     if (callee.takesResultAdjoint()) {
       if (result != null && activity.isActive(result)) {
         args.add(new Expr.Ref(naming.adjoint(result)));
+      } else if (call.type() == Type.DOUBLE) {
+        args.add(Expr.Literal.ofDouble(0));
       } else {
-        args.add(call.type() == Type.DOUBLE ? Expr.Literal.ofDouble(0) : new Expr.Literal("null", call.type()));
+        // the call carries derivatives through the arrays it writes, but its array result reaches
+        // nothing: the callee's reverse still reads an adjoint of that result, which is zeros
+        // (the call lifter gives every array result a variable)
+        args.add(ctx("shadow", call.type(), new Expr.Ref(result)));
       }
     }
     args.add(new Expr.Ref(CTX));
+    if (result != null && result.type().isArray()) {
+      calleeReads.add(effects.aliases().contentsKey(result.name()));
+    }
     String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
     out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, reverse, args, Type.VOID), call.origin()));
     if (result != null && result.type() == Type.DOUBLE && activity.isActive(result)) {
@@ -895,6 +963,49 @@ final class SweepBuilder {
   }
 
   // ---- records ----------------------------------------------------------------------------------
+
+  /** The array arguments {@code call} may write into. */
+  private List<Expr> writtenArrays(Expr.MethodCall call) {
+    CalleeInfo callee = callees.get(call.key());
+    List<Expr> out = new ArrayList<>();
+    for (int k = 0; k < call.args().size(); k++) {
+      Expr a = call.args().get(k);
+      if (a.type().isArray() && Statements.rootVar(a) != null
+          && (callee == null || callee.summary() == null || callee.summary().writesParam(k))) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** Before a recorded call that runs as it is, the whole contents of the arrays it writes. */
+  private void recordContents(Stmt s, List<Stmt> out) {
+    if (!recordedCalls.contains(s)) {
+      return;
+    }
+    Expr.MethodCall call = (Expr.MethodCall) (s instanceof Stmt.Declare d ? d.init() : ((Stmt.Call) s).call());
+    for (Expr a : writtenArrays(call)) {
+      out.add(new Stmt.Call(ctx("pushContents", Type.VOID, primalExpr(a)), Origin.SYNTHETIC));
+    }
+  }
+
+  /**
+   * The reverse of a call that runs as it is: nothing to differentiate, but when it writes into
+   * arrays it is a candidate for {@link #recordedCalls}, and if recorded, its arrays get their old
+   * contents back (in the reverse order of {@link #recordContents}).
+   */
+  private void restoreContents(Stmt s, Expr.MethodCall call, List<Stmt> out) {
+    List<Expr> written = writtenArrays(call);
+    if (written.isEmpty()) {
+      return;
+    }
+    primalWriters.add(s);
+    if (recordedCalls.contains(s)) {
+      for (int k = written.size() - 1; k >= 0; k--) {
+        out.add(new Stmt.Call(ctx("popContents", Type.VOID, primalExpr(written.get(k))), Origin.SYNTHETIC));
+      }
+    }
+  }
 
   private Stmt push(Expr target) {
     String key = sampledKey(target);

@@ -1,0 +1,60 @@
+package org.rad.processor.analysis;
+
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
+
+/**
+ * Integer updates the reverse sweep undoes instead of recording: {@code k++}, {@code k--},
+ * {@code k += d}, {@code k -= d}, {@code k = k + d}, {@code k = d + k} and {@code k = k - d} on an
+ * {@code int} or {@code long} variable, where {@code d} is an integer expression that does not
+ * read {@code k} and calls nothing. Integer addition wraps around exactly (two's complement), so
+ * {@code k -= d} after {@code k += d} gives back the old {@code k} bit for bit, whatever the
+ * values; a running index ({@code idx++} in a loop) then costs nothing on the tape.
+ *
+ * <p>The inverse reads {@code k}'s new value and {@code d}: the record planner makes sure both
+ * hold their forward values where the inverse runs, as for any other reverse-sweep read.
+ */
+public final class Inversions {
+  private Inversions() {}
+
+  /** The statement that undoes {@code s}, or null when {@code s} is not such an update. */
+  public static Stmt inverse(Stmt s) {
+    if (s instanceof Stmt.Step st && st.var().type().isIntegral()) {
+      return new Stmt.Step(st.var(), !st.increment(), Origin.SYNTHETIC);
+    }
+    if (!(s instanceof Stmt.Assign a) || !(a.target() instanceof Expr.Ref r) || !r.var().type().isIntegral()) {
+      return null;
+    }
+    Var k = r.var();
+    Expr delta = null;
+    boolean add = false;
+    if (a.op() == Stmt.AssignOp.ADD || a.op() == Stmt.AssignOp.SUB) {
+      delta = a.value();
+      add = a.op() == Stmt.AssignOp.ADD;
+    } else if (a.op() == Stmt.AssignOp.SET && a.value() instanceof Expr.Binary b
+        && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+      add = b.op() == Expr.BinaryOp.ADD;
+      if (b.left().equals(r)) {
+        delta = b.right();
+      } else if (add && b.right().equals(r)) {
+        delta = b.left();
+      }
+    }
+    if (delta == null || !delta.type().isIntegral() || reads(delta, k) || calls(delta)) {
+      return null;
+    }
+    return new Stmt.Assign(r, add ? Stmt.AssignOp.SUB : Stmt.AssignOp.ADD, delta, Origin.SYNTHETIC);
+  }
+
+  private static boolean reads(Expr e, Var k) {
+    return Exprs.any(e, x -> x instanceof Expr.Ref ref && ref.var().equals(k));
+  }
+
+  private static boolean calls(Expr e) {
+    return Exprs.any(e, x -> x instanceof Expr.MethodCall || x instanceof Expr.ContextCall
+        || x instanceof Expr.StaticCall || x instanceof Expr.LibraryCall);
+  }
+}

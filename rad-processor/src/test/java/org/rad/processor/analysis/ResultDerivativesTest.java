@@ -1,0 +1,87 @@
+package org.rad.processor.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * {@link Plan#derivesFromResult} on hand-built IR: {@code y = tanh(x)}, {@code exp}, {@code sqrt}
+ * take their derivative from {@code y} exactly when {@code x} reads a value the method overwrites,
+ * and never from a sampled {@code y}.
+ */
+class ResultDerivativesTest {
+  static final Var X = new Var("x", Type.DOUBLE, Var.Kind.PARAMETER);
+  static final Var H = new Var("h", Type.DOUBLE_ARRAY, Var.Kind.PARAMETER);
+  static final Var A = Var.local("a", Type.DOUBLE);
+  static final Var Y = Var.local("y", Type.DOUBLE);
+  static final Var I = Var.local("i", Type.INT);
+
+  static Expr ref(Var v) {
+    return new Expr.Ref(v);
+  }
+
+  static Expr call(String f, Expr x) {
+    return new Expr.StaticCall(Expr.Owner.MATH, f, List.of(x), Type.DOUBLE);
+  }
+
+  static Stmt.Assign set(Expr target, Expr value) {
+    return new Stmt.Assign(target, Stmt.AssignOp.SET, value, Origin.SYNTHETIC);
+  }
+
+  static Plan plan(List<Stmt> body, List<Var> locals, Set<String> sampled) {
+    MethodIR m = new MethodIR("f", true, List.of(X, H), Type.DOUBLE, Stmt.Block.of(body), locals, List.of(X), true,
+        Origin.SYNTHETIC, Map.of());
+    AliasClasses classes = AliasClasses.of(m, Map.of());
+    return Plan.of(m, new Effects(classes, Map.of(), Map.of()), Map.of(), sampled);
+  }
+
+  /** for (i = 0; i < 3; i++) { a = x * i; a = a + 1; h[i] = f(a); } */
+  static List<Stmt> loopOverA(Stmt.Assign use) {
+    Stmt.Declare i = new Stmt.Declare(I, Expr.Literal.ofInt(0), Origin.SYNTHETIC);
+    Expr cond = new Expr.Binary(Expr.BinaryOp.LT, ref(I), Expr.Literal.ofInt(3), Type.BOOLEAN);
+    Stmt.Block body = Stmt.Block.of(List.of(
+        set(ref(A), new Expr.Binary(Expr.BinaryOp.MUL, ref(X), new Expr.Cast(Type.DOUBLE, ref(I)), Type.DOUBLE)),
+        set(ref(A), new Expr.Binary(Expr.BinaryOp.ADD, ref(A), Expr.Literal.ofDouble(1), Type.DOUBLE)),
+        use));
+    return List.of(new Stmt.Declare(A, Expr.Literal.ofDouble(0), Origin.SYNTHETIC),
+        new Stmt.For(List.of(i), cond, List.of(new Stmt.Step(I, true, Origin.SYNTHETIC)), body, Origin.SYNTHETIC));
+  }
+
+  @Test
+  void anOverwrittenArgumentGivesWayToTheResult() {
+    for (String f : List.of("tanh", "exp", "sqrt")) {
+      Stmt.Assign use = set(new Expr.Index(ref(H), ref(I)), call(f, ref(A)));
+      assertTrue(plan(loopOverA(use), List.of(A, I), Set.of()).derivesFromResult(use), f);
+    }
+  }
+
+  @Test
+  void anArgumentThatStaysAvailableIsUsed() {
+    Stmt.Declare y = new Stmt.Declare(Y, call("tanh", new Expr.Binary(Expr.BinaryOp.MUL, ref(X), ref(X), Type.DOUBLE)),
+        Origin.SYNTHETIC);
+    assertFalse(plan(List.of(y), List.of(Y), Set.of()).derivesFromResult(y), "x is a parameter nothing writes");
+  }
+
+  @Test
+  void otherFunctionsAndSampledResultsAreNotDerivedFromTheResult() {
+    Stmt.Assign sin = set(new Expr.Index(ref(H), ref(I)), call("sin", ref(A)));
+    assertFalse(plan(loopOverA(sin), List.of(A, I), Set.of()).derivesFromResult(sin), "sin' is not a function of sin");
+    Stmt.Assign tanh = set(new Expr.Index(ref(H), ref(I)), call("tanh", ref(A)));
+    Plan plain = plan(loopOverA(tanh), List.of(A, I), Set.of());
+    assertTrue(plain.derivesFromResult(tanh));
+    String hContents = AliasClasses.of(new MethodIR("f", true, List.of(X, H), Type.DOUBLE, Stmt.Block.of(loopOverA(tanh)),
+        List.of(A, I), List.of(X), true, Origin.SYNTHETIC, Map.of()), Map.of()).contentsKey("h");
+    assertFalse(plan(loopOverA(tanh), List.of(A, I), Set.of(hContents)).derivesFromResult(tanh),
+        "1 - y^2 of a sampled y is biased");
+  }
+}

@@ -1,0 +1,71 @@
+package org.rad.processor.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/** {@link Plan#overwritesWhole} on hand-built IR: which counted loops overwrite a whole array. */
+class WholeOverwritesPlanTest {
+  static final Var N = new Var("n", Type.INT, Var.Kind.PARAMETER);
+  static final Var X = new Var("x", Type.DOUBLE_ARRAY, Var.Kind.PARAMETER);
+  static final Var A = Var.local("a", Type.DOUBLE_ARRAY);
+  static final Var B = Var.local("b", Type.DOUBLE_ARRAY);
+  static final Var I = Var.local("i", Type.INT);
+
+  static Expr ref(Var v) {
+    return new Expr.Ref(v);
+  }
+
+  static Stmt.For loop(int start, Expr bound, Stmt... body) {
+    return new Stmt.For(List.of(new Stmt.Declare(I, Expr.Literal.ofInt(start), Origin.SYNTHETIC)),
+        new Expr.Binary(Expr.BinaryOp.LT, ref(I), bound, Type.BOOLEAN),
+        List.of(new Stmt.Step(I, true, Origin.SYNTHETIC)), Stmt.Block.of(List.of(body)), Origin.SYNTHETIC);
+  }
+
+  static Stmt.Assign zero(Var array) {
+    return new Stmt.Assign(new Expr.Index(ref(array), ref(I)), Stmt.AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC);
+  }
+
+  static Plan plan(Stmt... body) {
+    MethodIR m = new MethodIR("f", true, List.of(N, X), Type.DOUBLE, Stmt.Block.of(List.of(body)), List.of(A, B, I),
+        List.of(X), true, Origin.SYNTHETIC, Map.of());
+    return Plan.of(m, new Effects(AliasClasses.of(m, Map.of()), Map.of(), Map.of()), Map.of());
+  }
+
+  static Stmt.Declare allocate(Var v, Expr size) {
+    return new Stmt.Declare(v, new Expr.NewArray(Type.DOUBLE_ARRAY, List.of(size)), Origin.SYNTHETIC);
+  }
+
+  @Test
+  void boundByTheAllocationSizeOrTheLength() {
+    Stmt.For bySize = loop(0, ref(N), zero(A));
+    assertEquals("#a", plan(allocate(A, ref(N)), bySize).overwritesWhole(bySize));
+    Stmt.For byLength = loop(0, new Expr.Length(ref(X)), zero(X));
+    assertEquals("#x", plan(byLength).overwritesWhole(byLength));
+  }
+
+  @Test
+  void partialOrConditionalOrSharedOverwritesAreNot() {
+    Stmt.For fromOne = loop(1, ref(N), zero(A));
+    assertNull(plan(allocate(A, ref(N)), fromOne).overwritesWhole(fromOne), "a[0] is kept");
+    Stmt.For otherBound = loop(0, ref(N), zero(X));
+    assertNull(plan(otherBound).overwritesWhole(otherBound), "n need not be x.length");
+    Stmt.For conditional = loop(0, ref(N), new Stmt.If(new Expr.Binary(Expr.BinaryOp.GT,
+        new Expr.Index(ref(X), ref(I)), Expr.Literal.ofDouble(0), Type.BOOLEAN), Stmt.Block.of(List.of(zero(A))), null,
+        Origin.SYNTHETIC));
+    assertNull(plan(allocate(A, ref(N)), conditional).overwritesWhole(conditional), "only where x[i] > 0");
+    Stmt.For shared = loop(0, ref(N), zero(A));
+    Stmt swap = new Stmt.Assign(ref(B), Stmt.AssignOp.SET, ref(A), Origin.SYNTHETIC);
+    assertNull(plan(allocate(A, ref(N)), allocate(B, ref(N)), swap, shared).overwritesWhole(shared),
+        "b may be a: the class holds two arrays");
+  }
+}
