@@ -49,6 +49,18 @@ class CountersTest {
           }
           return s;
         }
+
+        /** The inner loop is not counted (i + 1 < n): its index is undone, and each outer step needs its exit value back. */
+        @Differentiable(wrt = "x")
+        static double nestedUncounted(double[] x, int reps) {
+          double s = 0;
+          for (int k = 0; k < reps; k++) {
+            for (int i = 0; i + 1 < x.length; i++) {
+              s += Math.sin(x[i] * x[i + 1] + s * 0.1);
+            }
+          }
+          return s;
+        }
       }
       """;
 
@@ -65,7 +77,8 @@ class CountersTest {
   static Stream<GradientCase> cases() {
     return Stream.of(
         of("packed", r -> new Object[] {vector(r, 15, -1, 1), vector(r, 6, -1, 1)}, 0),
-        of("strided", r -> new Object[] {vector(r, 11, -1, 1), 1 + r.nextInt(3)}, 0));
+        of("strided", r -> new Object[] {vector(r, 11, -1, 1), 1 + r.nextInt(3)}, 0),
+        of("nestedUncounted", r -> new Object[] {vector(r, 5, -1, 1), 1 + r.nextInt(3)}, 0));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -180,6 +180,22 @@ class RejectionTest {
               return x * weights[0];
             }
             """),
+        new Rejected("maybe one array twice to a method that writes, in a for header",
+            "[RadUnsupported] passing a and b, which may be the same array, to advance, which writes into b, in a for loop's header", """
+            static int advance(double[] src, double[] dst, int i) {
+              dst[i] = src[i] * 2;
+              return i + 1;
+            }
+
+            @Differentiable
+            static double f(double[] a) {
+              double[] b = a;
+              for (int i = 0; i < 2; i = advance(a, b, i)) { // <- here
+                a[1] += 1;
+              }
+              return a[0];
+            }
+            """),
         new Rejected("writing call in a loop condition", "[RadUnsupported] calling shrink, which writes into its array argument, in a loop condition", """
             static double shrink(double[] v) {
               v[0] = v[0] * 0.5;

@@ -16,8 +16,8 @@ import org.rad.processor.ir.Stmt;
  * differentiate: a call that writes into an array from a loop condition or update (such calls run
  * as plain primal copies; calls anywhere else are lifted into statements of their own by the call
  * lifter), and writes into field arrays (fields are read as constants), directly, through a local
- * that refers to one, or by a callee. (Arrays that may be one array, passed to a method that writes
- * into one of them, are versioned at the call: see {@code AliasedCalls}.)
+ * that refers to one, or by a callee. (Arrays that may be one array, passed to a method that
+ * writes into one of them, are versioned at the call: see {@code AliasedCalls}.)
  */
 public final class WriteChecks {
   private final AliasClasses aliases;

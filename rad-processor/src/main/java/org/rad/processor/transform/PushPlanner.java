@@ -113,20 +113,19 @@ final class PushPlanner {
       Set<String> entry = pending;
       Var index = null;
       for (Stmt init : f.init()) {
-        if (init instanceof Stmt.Declare d && (counted != null || updates(f.update(), d.var()))
-            && (counted != null || !entry.contains(d.var().name()))) {
+        if (init instanceof Stmt.Declare d && (counted != null || updates(f.update(), d.var()) && !undoes(f.update(), d.var()))) {
           // the loop's index lives only in the loop, whose reverse re-derives it (a counted loop)
-          // or restores it from the records of its updates; its own reverse still reads
+          // or restores it from the records of its updates; its own reverse still reads. (Updates
+          // the reverse undoes instead, i++ in a loop that is not counted, need the index's value
+          // at the loop's exit: the initialization then records the old value like any overwrite,
+          // and its restore gives an enclosing loop's earlier iteration its exit value back.)
           entry = new HashSet<>(entry);
           entry.remove(d.var().name());
           entry.addAll(reads.getOrDefault(init, Set.of()));
           index = d.var();
         } else {
           // any other declaration (for (double e : f(x)) declares the array it walks) is
-          // planned like a statement before the loop: its reverse runs after the loop's. So is
-          // the index of a loop run again (in an outer loop) whose updates the reverse undoes
-          // (Inversions): the undone updates read the index's value at the loop's end, which the
-          // reverse of the next run's declaration must give back
+          // planned like a statement before the loop: its reverse runs after the loop's
           entry = statement(init, entry);
         }
       }
@@ -155,6 +154,17 @@ final class PushPlanner {
       all.addAll(reads.getOrDefault(s, Set.of()));
     }
     return all;
+  }
+
+  /** Whether one of a loop's update statements writes {@code v} in a way the reverse undoes. */
+  private static boolean undoes(java.util.List<Stmt> update, Var v) {
+    for (Stmt u : update) {
+      if (Inversions.inverse(u) != null && (u instanceof Stmt.Step st && st.var().equals(v)
+          || u instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().equals(v))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether one of a loop's update statements writes {@code v}. */

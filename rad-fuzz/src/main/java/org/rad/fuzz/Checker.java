@@ -1,0 +1,411 @@
+package org.rad.fuzz;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.rad.runtime.RadContext;
+
+/**
+ * Checks one compiled program against its original method, at a few argument points drawn from the
+ * program's seed:
+ *
+ * <ol>
+ *   <li>the generated method's value equals the original's (relative 1e-12);
+ *   <li>every array argument ends as the original leaves it (relative 1e-12 per element);
+ *   <li>a second call on the same {@link RadContext} gives the same value, gradient and arrays;
+ *   <li>each gradient component matches central differences at one of the steps 1e-4 ... 1e-7
+ *       (relative {@value #GRAD_TOL}); a component matching none is wrong when two adjacent
+ *       steps agree with each other (within {@value #SMOOTH_TOL}), and skipped otherwise (the
+ *       function is not smooth there);
+ *   <li>with {@code @Randomize}, a seeded context at fraction 1 gives the exact gradient (when
+ *       the sampling is exact at fraction 1: Bernoulli, without replacement), and a seeded
+ *       context at the source's fraction runs and gives the original value.
+ * </ol>
+ *
+ * <p>Any exception out of the generated code is a crash.
+ */
+public final class Checker {
+  static final double GRAD_TOL = 1e-5;
+  static final double SMOOTH_TOL = 1e-7;
+  static final double VALUE_TOL = 1e-12;
+  private static final double[] STEPS = {1e-4, 1e-5, 1e-6, 1e-7};
+  private final int points;
+
+  public Checker(int points) {
+    this.points = points;
+  }
+
+  /** A failed check: its outcome and the explanation. */
+  private static final class Failure extends Exception {
+    final Outcome outcome;
+
+    Failure(Outcome outcome, String message) {
+      super(message, null, false, false);
+      this.outcome = outcome;
+    }
+  }
+
+  /** Checks {@code user} (the original class) against {@code grad} (the generated class). */
+  public Verdict check(Program p, Class<?> user, Class<?> grad) {
+    Method primal = Arrays.stream(user.getDeclaredMethods()).filter(m -> m.getName().equals(Program.ENTRY)).findFirst().orElse(null);
+    int[] wrt = p.wrtIndices();
+    int arity = p.params().size() + wrt.length + 1;
+    Method gradient = Arrays.stream(grad.getDeclaredMethods())
+        .filter(m -> m.getName().equals(Program.ENTRY) && m.getParameterCount() == arity).findFirst().orElse(null);
+    if (primal == null || gradient == null) {
+      return Verdict.of(p, Outcome.INVALID_PROGRAM, "no entry method f" + (gradient == null ? " in the generated class" : ""));
+    }
+    primal.setAccessible(true);
+    gradient.setAccessible(true);
+    Call call = new Call(p, primal, gradient, wrt);
+    SplittableRandom random = new SplittableRandom(p.seed() * 0x9E3779B97F4A7C15L + 17);
+    int checked = 0;
+    int skipped = 0;
+    int usable = 0;
+    try {
+      for (int attempt = 0; attempt < points * 3 && usable < points; attempt++) {
+        Object[] args = call.draw(random);
+        double expected;
+        Object[] after = Call.copy(args);
+        try {
+          expected = call.primal(after);
+        } catch (InvocationTargetException e) {
+          return Verdict.of(p, Outcome.INVALID_PROGRAM, "the original method throws: " + e.getCause() + " at " + Call.show(args));
+        }
+        if (!Double.isFinite(expected) || Math.abs(expected) > 1e12) {
+          continue; // values this large make differences meaningless; draw another point
+        }
+        usable++;
+        int[] counts = checkPoint(call, args, expected, after, usable - 1);
+        checked += counts[0];
+        skipped += counts[1];
+      }
+    } catch (Failure f) {
+      return new Verdict(p, f.outcome, f.getMessage(), skipped, checked);
+    }
+    if (usable == 0) {
+      return new Verdict(p, Outcome.SKIPPED, "no point with a finite value below 1e12", 0, 0);
+    }
+    Outcome o = checked == 0 && skipped > 0 ? Outcome.SKIPPED : Outcome.PASS;
+    return new Verdict(p, o, skipped == 0 ? "" : skipped + " of " + (checked + skipped) + " components skipped (not smooth)", skipped, checked);
+  }
+
+  /** Returns {checked components, skipped components}. */
+  private int[] checkPoint(Call call, Object[] args, double expected, Object[] primalAfter, int point) throws Failure {
+    String where = " at point " + point + " " + Call.show(args);
+    RadContext ctx = RadContext.exact();
+    Call.Result r = call.gradient(args, ctx, where);
+    if (!close(r.value(), expected, VALUE_TOL)) {
+      throw new Failure(Outcome.WRONG_VALUE, "value " + r.value() + " but the original gives " + expected + where);
+    }
+    compareArrays(primalAfter, r.after(), "after the gradient call", where);
+    Call.Result again = call.gradient(args, ctx, where);
+    if (Double.compare(again.value(), r.value()) != 0 || !Arrays.equals(again.gradient(), r.gradient())
+        || !Arrays.deepEquals(again.after(), r.after())) {
+      throw new Failure(Outcome.REUSE_MISMATCH, "a second call on the same context gives value " + again.value()
+          + " (first " + r.value() + "), gradient " + Arrays.toString(again.gradient()) + " (first "
+          + Arrays.toString(r.gradient()) + ")" + where);
+    }
+    int[] counts = compareDifferences(call, args, r.gradient(), where);
+    if (call.program.randomizeAny()) {
+      checkRandomized(call, args, expected, r, where);
+    }
+    return counts;
+  }
+
+  private void checkRandomized(Call call, Object[] args, double expected, Call.Result exact, String where) throws Failure {
+    RadContext one = RadContext.seeded(call.program.seed()).withFraction(1.0);
+    Call.Result r1 = call.gradient(args, one, where + " (seeded context, fraction 1)");
+    if (!close(r1.value(), expected, VALUE_TOL)) {
+      throw new Failure(Outcome.WRONG_VALUE, "seeded context at fraction 1: value " + r1.value() + " but the original gives " + expected + where);
+    }
+    if (call.program.randomized()) {
+      for (int k = 0; k < r1.gradient().length; k++) {
+        if (!close(r1.gradient()[k], exact.gradient()[k], 1e-9)) {
+          throw new Failure(Outcome.WRONG_GRADIENT, "seeded context at fraction 1: component " + call.label(args, k) + " is "
+              + r1.gradient()[k] + " but the exact context gives " + exact.gradient()[k] + where);
+        }
+      }
+      compareArrays(exact.after(), r1.after(), "after the seeded call at fraction 1", where);
+    }
+    RadContext half = RadContext.seeded(call.program.seed());
+    Call.Result rh = call.gradient(args, half, where + " (seeded context, fraction 0.5)");
+    if (!close(rh.value(), expected, VALUE_TOL)) {
+      throw new Failure(Outcome.WRONG_VALUE, "seeded context at fraction 0.5: value " + rh.value() + " but the original gives " + expected + where);
+    }
+  }
+
+  private int[] compareDifferences(Call call, Object[] args, double[] g, String where) throws Failure {
+    double[] x = call.flatten(args);
+    int checked = 0;
+    int skipped = 0;
+    for (int k = 0; k < x.length; k++) {
+      double[] d = new double[STEPS.length];
+      boolean match = false;
+      for (int s = 0; s < STEPS.length; s++) {
+        double h = STEPS[s] * Math.max(1, Math.abs(x[k]));
+        double[] plus = x.clone();
+        double[] minus = x.clone();
+        plus[k] += h;
+        minus[k] -= h;
+        double fp = call.primalAt(args, plus);
+        double fm = call.primalAt(args, minus);
+        d[s] = (fp - fm) / (plus[k] - minus[k]);
+        if (Math.abs(g[k] - d[s]) <= GRAD_TOL * Math.max(1, Math.max(Math.abs(g[k]), Math.abs(d[s])))) {
+          match = true;
+          break;
+        }
+      }
+      if (match) {
+        checked++;
+        continue;
+      }
+      boolean smooth = false;
+      for (int s = 0; s + 1 < STEPS.length; s++) {
+        if (Double.isFinite(d[s]) && Math.abs(d[s] - d[s + 1]) <= SMOOTH_TOL * Math.max(1, Math.abs(d[s]))) {
+          smooth = true;
+        }
+      }
+      if (!smooth) {
+        skipped++;
+        continue;
+      }
+      throw new Failure(Outcome.WRONG_GRADIENT, "gradient component " + call.label(args, k) + " is " + g[k]
+          + " but central differences give " + Arrays.toString(d) + " (steps " + Arrays.toString(STEPS) + ")\n gradient "
+          + Arrays.toString(g) + where);
+    }
+    return new int[] {checked, skipped};
+  }
+
+  private static void compareArrays(Object[] expected, Object[] actual, String when, String where) throws Failure {
+    for (int k = 0; k < expected.length; k++) {
+      if (!sameValues(expected[k], actual[k])) {
+        throw new Failure(Outcome.WRONG_ARRAYS, "argument " + k + " " + when + " is " + Arrays.deepToString(new Object[] {actual[k]})
+            + " but the original leaves " + Arrays.deepToString(new Object[] {expected[k]}) + where);
+      }
+    }
+  }
+
+  private static boolean sameValues(Object e, Object a) {
+    if (e instanceof double[] de && a instanceof double[] da) {
+      if (de.length != da.length) {
+        return false;
+      }
+      for (int i = 0; i < de.length; i++) {
+        if (!close(da[i], de[i], VALUE_TOL)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (e instanceof double[][] me && a instanceof double[][] ma) {
+      if (me.length != ma.length) {
+        return false;
+      }
+      for (int i = 0; i < me.length; i++) {
+        if (!sameValues(me[i], ma[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return e.equals(a);
+  }
+
+  static boolean close(double actual, double expected, double tol) {
+    if (Double.isNaN(actual) || Double.isNaN(expected)) {
+      return Double.isNaN(actual) && Double.isNaN(expected);
+    }
+    if (Double.isInfinite(actual) || Double.isInfinite(expected)) {
+      return actual == expected;
+    }
+    return Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected));
+  }
+
+  /** Calls of one program's original and generated methods by reflection. */
+  static final class Call {
+    final Program program;
+    final Method primal;
+    final Method gradient;
+    final int[] wrt;
+
+    Call(Program program, Method primal, Method gradient, int[] wrt) {
+      this.program = program;
+      this.primal = primal;
+      this.gradient = gradient;
+      this.wrt = wrt;
+    }
+
+    record Result(double value, double[] gradient, Object[] after) {}
+
+    Object[] draw(SplittableRandom r) {
+      List<Param> ps = program.params();
+      Object[] args = new Object[ps.size()];
+      for (int k = 0; k < args.length; k++) {
+        args[k] = switch (ps.get(k).type()) {
+          case DOUBLE -> r.nextDouble(-1.5, 1.5);
+          case INT -> 1 + r.nextInt(3);
+          case BOOLEAN -> r.nextBoolean();
+          case VECTOR -> r.doubles(program.n(), -1.5, 1.5).toArray();
+          case MATRIX -> {
+            double[][] m = new double[program.rows()][];
+            for (int i = 0; i < m.length; i++) {
+              m[i] = r.doubles(program.n(), -1.5, 1.5).toArray();
+            }
+            yield m;
+          }
+        };
+      }
+      return args;
+    }
+
+    static Object[] copy(Object[] args) {
+      Object[] c = args.clone();
+      for (int k = 0; k < c.length; k++) {
+        if (c[k] instanceof double[] v) {
+          c[k] = v.clone();
+        } else if (c[k] instanceof double[][] m) {
+          double[][] mc = new double[m.length][];
+          for (int i = 0; i < m.length; i++) {
+            mc[i] = m[i].clone();
+          }
+          c[k] = mc;
+        }
+      }
+      return c;
+    }
+
+    static String show(Object[] args) {
+      return Arrays.deepToString(args);
+    }
+
+    double primal(Object[] args) throws InvocationTargetException {
+      try {
+        return (Double) primal.invoke(null, args);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** The original's value with the differentiated components replaced by {@code flat}. */
+    double primalAt(Object[] args, double[] flat) throws Failure {
+      Object[] c = copy(args);
+      int pos = 0;
+      for (int k : wrt) {
+        if (c[k] instanceof Double) {
+          c[k] = flat[pos++];
+        } else if (c[k] instanceof double[] v) {
+          System.arraycopy(flat, pos, v, 0, v.length);
+          pos += v.length;
+        } else {
+          for (double[] row : (double[][]) c[k]) {
+            System.arraycopy(flat, pos, row, 0, row.length);
+            pos += row.length;
+          }
+        }
+      }
+      try {
+        return primal(c);
+      } catch (InvocationTargetException e) {
+        throw new Failure(Outcome.INVALID_PROGRAM, "the original method throws " + e.getCause() + " at " + show(c));
+      }
+    }
+
+    double[] flatten(Object[] args) {
+      List<Double> out = new ArrayList<>();
+      for (int k : wrt) {
+        if (args[k] instanceof Double d) {
+          out.add(d);
+        } else if (args[k] instanceof double[] v) {
+          for (double e : v) {
+            out.add(e);
+          }
+        } else {
+          for (double[] row : (double[][]) args[k]) {
+            for (double e : row) {
+              out.add(e);
+            }
+          }
+        }
+      }
+      return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** A component's name: {@code x0}, {@code v1[2]}, {@code m0[1][0]}. */
+    String label(Object[] args, int component) {
+      int pos = 0;
+      for (int k : wrt) {
+        String name = program.params().get(k).name();
+        if (args[k] instanceof Double) {
+          if (pos++ == component) {
+            return name;
+          }
+        } else if (args[k] instanceof double[] v) {
+          if (component < pos + v.length) {
+            return name + "[" + (component - pos) + "]";
+          }
+          pos += v.length;
+        } else {
+          double[][] m = (double[][]) args[k];
+          for (int i = 0; i < m.length; i++) {
+            if (component < pos + m[i].length) {
+              return name + "[" + i + "][" + (component - pos) + "]";
+            }
+            pos += m[i].length;
+          }
+        }
+      }
+      return "#" + component;
+    }
+
+    /** The generated gradient on a copy of {@code args} from zero adjoints; the copy as the call leaves it. */
+    Result gradient(Object[] args, RadContext ctx, String where) throws Failure {
+      Object[] a = copy(args);
+      Object[] bars = new Object[wrt.length];
+      for (int j = 0; j < wrt.length; j++) {
+        Object v = args[wrt[j]];
+        if (v instanceof Double) {
+          bars[j] = new double[1];
+        } else if (v instanceof double[] d) {
+          bars[j] = new double[d.length];
+        } else {
+          double[][] m = (double[][]) v;
+          double[][] z = new double[m.length][];
+          for (int i = 0; i < m.length; i++) {
+            z[i] = new double[m[i].length];
+          }
+          bars[j] = z;
+        }
+      }
+      Object[] callArgs = new Object[a.length + bars.length + 1];
+      System.arraycopy(a, 0, callArgs, 0, a.length);
+      System.arraycopy(bars, 0, callArgs, a.length, bars.length);
+      callArgs[callArgs.length - 1] = ctx;
+      double value;
+      try {
+        value = (Double) gradient.invoke(null, callArgs);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      } catch (InvocationTargetException e) {
+        throw new Failure(Outcome.CRASH, "the generated method throws " + describe(e.getCause()) + where);
+      }
+      Object[] asArgs = copy(args);
+      for (int j = 0; j < wrt.length; j++) {
+        asArgs[wrt[j]] = args[wrt[j]] instanceof Double ? (Object) ((double[]) bars[j])[0] : bars[j];
+      }
+      return new Result(value, flatten(asArgs), a);
+    }
+
+    private static String describe(Throwable t) {
+      StringBuilder s = new StringBuilder(String.valueOf(t));
+      StackTraceElement[] st = t.getStackTrace();
+      for (int k = 0; k < Math.min(4, st.length); k++) {
+        s.append("\n    at ").append(st[k]);
+      }
+      return s.toString();
+    }
+  }
+}

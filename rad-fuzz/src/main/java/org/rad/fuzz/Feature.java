@@ -1,0 +1,45 @@
+package org.rad.fuzz;
+
+/**
+ * The constructs of rad's subset the generator can use. A {@link FeatureMix} switches them on and
+ * off, so that a failure can be attributed: rerun the same seed without a feature and see whether
+ * the failure class goes away.
+ */
+public enum Feature {
+  /** Counted {@code for} loops, nested, with bounds from enclosing indices and from data. */
+  LOOPS,
+  /** {@code while} loops whose trip count depends on the data. */
+  WHILE,
+  /** {@code break} and {@code continue} under data-dependent conditions. */
+  BREAK_CONTINUE,
+  /** {@code return} before the end of the method, under a condition. */
+  EARLY_RETURN,
+  /** {@code if}/{@code else} on data-dependent conditions. */
+  IF,
+  /** Element writes, including overwrites that read the old value ({@code a[i] = a[i] * x}). */
+  OVERWRITE,
+  /** {@code double[][]} parameters and locals. */
+  MATRIX,
+  /** Row references ({@code double[] r = m[i];}) and writes through them. */
+  ROW_REF,
+  /** Buffer swaps ({@code tmp = u; u = w; w = tmp;}), alone and in time-stepping loops. */
+  SWAP,
+  /** Helpers returning a {@code double}, called several times, results used or not. */
+  HELPER_SCALAR,
+  /** Helpers returning a fresh {@code double[]}. */
+  HELPER_ARRAY,
+  /** {@code void} helpers writing into an array parameter. */
+  HELPER_WRITER,
+  /** {@code ?:} expressions. */
+  TERNARY,
+  /** {@code Math} functions, in domains where they are smooth. */
+  MATH,
+  /** {@code Math.abs}, {@code max}, {@code min} (kinks, away from the tie in practice). */
+  KINKS,
+  /** {@code @Randomize} on a local or a parameter of the entry method. */
+  RANDOMIZE,
+  /** Enhanced {@code for} over an array. */
+  FOREACH,
+  /** {@code .clone()} of a {@code double[]}. */
+  CLONE
+}

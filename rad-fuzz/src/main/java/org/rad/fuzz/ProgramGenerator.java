@@ -1,0 +1,922 @@
+package org.rad.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+/**
+ * Writes random Java programs in rad's documented subset, deterministically from a seed.
+ *
+ * <p>A program is a class with a few helpers (returning a {@code double}, returning a fresh
+ * {@code double[]}, or writing into an array parameter) and an entry method {@code f} marked
+ * {@code @Differentiable}. Every {@code double[]} has the same length {@code n} and every
+ * {@code double[][]} is {@code rows x n}, so an index drawn for one array is in bounds for all of
+ * its kind: indices are loop variables over {@code .length}, constants, or {@code (i + 1) % a.length}.
+ * Values stay bounded (assignments in loops go through a squashing function, divisors are
+ * {@code 1 + t * t}, {@code exp}/{@code log}/{@code sqrt} get arguments in their smooth domain),
+ * so the checker's central differences are meaningful.
+ *
+ * <p>Every statement sits on its own line and every block closes on a line of its own, which is
+ * what {@link Minimizer} relies on to delete statements.
+ */
+public final class ProgramGenerator {
+  private final FeatureMix mix;
+
+  public ProgramGenerator(FeatureMix mix) {
+    this.mix = mix;
+  }
+
+  /** The program for {@code seed}, as class {@code fz.<name>}. The same seed gives the same program. */
+  public Program generate(long seed, String name) {
+    return new Gen(mix, seed, name).program();
+  }
+
+  private enum T { DOUBLE, INT, BOOL, VEC, MAT }
+
+  /** Which arrays an int variable indexes: matrix rows, vector elements (and columns), or none. */
+  private enum Idx { ROW, COL, NONE }
+
+  private record Var(String name, T type, Idx idx, boolean assignable) {}
+
+  private enum HelperKind { SCALAR, ARRAY, WRITER }
+
+  private record Helper(String name, HelperKind kind, List<T> params) {}
+
+  /** The state of one program's generation. */
+  private static final class Gen {
+    private final FeatureMix mix;
+    private final SplittableRandom r;
+    private final long seed;
+    private final String name;
+    private final StringBuilder out = new StringBuilder();
+    private final List<List<Var>> scopes = new ArrayList<>();
+    private final List<Helper> helpers = new ArrayList<>();
+    private final int n;
+    private final int rows;
+    private int indent;
+    private int counter;
+    private int budget;
+    private int depth;
+    /** Loop nesting: for each enclosing loop, whether {@code continue} is safe there. */
+    private final List<Boolean> loops = new ArrayList<>();
+    /** What a {@code return} in the current method must look like; null: none allowed. */
+    private String returnKind;
+    private boolean inEntry;
+    private boolean randomizePlaced;
+    private boolean randomizeExact;
+
+    Gen(FeatureMix mix, long seed, String name) {
+      this.mix = mix;
+      this.seed = seed;
+      this.name = name;
+      this.r = new SplittableRandom(seed);
+      this.n = 2 + r.nextInt(3);
+      this.rows = 2 + r.nextInt(2);
+    }
+
+    Program program() {
+      line("package " + Program.PACKAGE + ";");
+      line("");
+      line("import org.rad.annotations.Differentiable;");
+      line("import org.rad.annotations.Randomize;");
+      line("import org.rad.annotations.Sampling;");
+      line("");
+      line("public class " + name + " {");
+      indent++;
+      int helperCount = r.nextInt(4);
+      for (int h = 0; h < helperCount; h++) {
+        helper();
+      }
+      List<Param> params = entry();
+      indent--;
+      line("}");
+      return new Program(name, seed, out.toString(), params, n, rows, randomizePlaced && randomizeExact, randomizePlaced);
+    }
+
+    // ---- methods -------------------------------------------------------------------------------
+
+    private void helper() {
+      List<HelperKind> kinds = new ArrayList<>();
+      if (mix.has(Feature.HELPER_SCALAR)) {
+        kinds.add(HelperKind.SCALAR);
+      }
+      if (mix.has(Feature.HELPER_ARRAY)) {
+        kinds.add(HelperKind.ARRAY);
+      }
+      if (mix.has(Feature.HELPER_WRITER)) {
+        kinds.add(HelperKind.WRITER);
+      }
+      if (kinds.isEmpty()) {
+        return;
+      }
+      HelperKind kind = kinds.get(r.nextInt(kinds.size()));
+      String hname = switch (kind) {
+        case SCALAR -> "s";
+        case ARRAY -> "a";
+        case WRITER -> "w";
+      } + helpers.size();
+      List<T> types = new ArrayList<>();
+      if (kind == HelperKind.WRITER) {
+        types.add(T.VEC);
+      }
+      types.add(r.nextBoolean() ? T.VEC : T.DOUBLE);
+      int extra = r.nextInt(3);
+      for (int k = 0; k < extra; k++) {
+        int c = r.nextInt(mix.has(Feature.MATRIX) ? 5 : 4);
+        types.add(c < 2 ? T.DOUBLE : c < 4 ? T.VEC : T.MAT);
+      }
+      if (kind == HelperKind.ARRAY && !types.contains(T.VEC)) {
+        types.add(T.VEC);
+      }
+      scopes.clear();
+      push();
+      StringBuilder sig = new StringBuilder();
+      for (int k = 0; k < types.size(); k++) {
+        T t = types.get(k);
+        String p = (kind == HelperKind.WRITER && k == 0) ? "out" : switch (t) {
+          case DOUBLE -> "x";
+          case VEC -> "v";
+          default -> "m";
+        } + k;
+        sig.append(k > 0 ? ", " : "").append(javaType(t)).append(' ').append(p);
+        declare(new Var(p, t, Idx.NONE, true));
+      }
+      String ret = switch (kind) {
+        case SCALAR -> "double";
+        case ARRAY -> "double[]";
+        case WRITER -> "void";
+      };
+      line("static " + ret + " " + hname + "(" + sig + ") {");
+      indent++;
+      inEntry = false;
+      loops.clear();
+      depth = 0;
+      budget = 3 + r.nextInt(4);
+      switch (kind) {
+        case SCALAR -> {
+          returnKind = "double";
+          block(1 + r.nextInt(3));
+          line("return " + expr(3) + ";");
+        }
+        case ARRAY -> {
+          returnKind = null;
+          String vec = pick(v -> v.type == T.VEC).name;
+          line("double[] res = new double[" + vec + ".length];");
+          declare(new Var("res", T.VEC, Idx.NONE, false));
+          fillLoop("res");
+          block(r.nextInt(3));
+          line("return res;");
+        }
+        case WRITER -> {
+          returnKind = "void";
+          block(r.nextInt(2));
+          fillLoop("out");
+          block(r.nextInt(2));
+        }
+      }
+      indent--;
+      line("}");
+      line("");
+      helpers.add(new Helper(hname, kind, types));
+    }
+
+    /** A loop that writes every element of {@code vec}: plain, accumulating or overwriting. */
+    private void fillLoop(String vec) {
+      String i = fresh("i");
+      line("for (int " + i + " = 0; " + i + " < " + vec + ".length; " + i + "++) {");
+      indent++;
+      push();
+      declare(new Var(i, T.INT, Idx.COL, false));
+      loops.add(true);
+      String e = expr(2);
+      switch (r.nextInt(3)) {
+        case 0 -> line(vec + "[" + i + "] = " + e + ";");
+        case 1 -> line(vec + "[" + i + "] += " + e + ";");
+        default -> line(vec + "[" + i + "] = " + vec + "[" + i + "] * " + squash(e) + ";");
+      }
+      loops.remove(loops.size() - 1);
+      pop();
+      indent--;
+      line("}");
+    }
+
+    private List<Param> entry() {
+      scopes.clear();
+      push();
+      List<Param> params = new ArrayList<>();
+      List<String> decls = new ArrayList<>();
+      int doubles = 1 + r.nextInt(2);
+      int vecs = r.nextInt(3);
+      int mats = mix.has(Feature.MATRIX) ? r.nextInt(2) : 0;
+      for (int k = 0; k < doubles; k++) {
+        params.add(new Param("x" + k, Param.Type.DOUBLE, false));
+      }
+      for (int k = 0; k < vecs; k++) {
+        params.add(new Param("v" + k, Param.Type.VECTOR, false));
+      }
+      for (int k = 0; k < mats; k++) {
+        params.add(new Param("m" + k, Param.Type.MATRIX, false));
+      }
+      if (r.nextInt(3) == 0) {
+        params.add(new Param("steps", Param.Type.INT, false));
+      }
+      if (r.nextInt(4) == 0) {
+        params.add(new Param("flag", Param.Type.BOOLEAN, false));
+      }
+      // wrt: a non-empty subset of the double, double[] and double[][] parameters, in declaration order
+      List<Integer> differentiable = new ArrayList<>();
+      for (int k = 0; k < params.size(); k++) {
+        Param.Type t = params.get(k).type();
+        if (t == Param.Type.DOUBLE || t == Param.Type.VECTOR || t == Param.Type.MATRIX) {
+          differentiable.add(k);
+        }
+      }
+      boolean any = false;
+      for (int k : differentiable) {
+        if (r.nextInt(3) > 0) {
+          Param p = params.get(k);
+          params.set(k, new Param(p.name(), p.type(), true));
+          any = true;
+        }
+      }
+      if (!any) {
+        int k = differentiable.get(r.nextInt(differentiable.size()));
+        Param p = params.get(k);
+        params.set(k, new Param(p.name(), p.type(), true));
+      }
+      List<String> wrt = new ArrayList<>();
+      for (Param p : params) {
+        if (p.wrt()) {
+          wrt.add("\"" + p.name() + "\"");
+        }
+        String annotation = "";
+        if (p.type() == Param.Type.VECTOR && mix.has(Feature.RANDOMIZE) && !randomizePlaced && r.nextInt(8) == 0) {
+          annotation = randomizeAnnotation();
+        }
+        decls.add(annotation + p.type().java + " " + p.name());
+        declare(new Var(p.name(), switch (p.type()) {
+          case DOUBLE -> T.DOUBLE;
+          case INT -> T.INT;
+          case BOOLEAN -> T.BOOL;
+          case VECTOR -> T.VEC;
+          case MATRIX -> T.MAT;
+        }, Idx.NONE, p.type() != Param.Type.INT && p.type() != Param.Type.BOOLEAN));
+      }
+      line("@Differentiable(wrt = {" + String.join(", ", wrt) + "})");
+      line("static double " + Program.ENTRY + "(" + String.join(", ", decls) + ") {");
+      indent++;
+      inEntry = true;
+      returnKind = "double";
+      loops.clear();
+      depth = 0;
+      budget = 8 + r.nextInt(14);
+      if (mix.has(Feature.SWAP) && mix.has(Feature.LOOPS) && r.nextInt(4) == 0) {
+        timeSteps();
+      }
+      if (mix.has(Feature.RANDOMIZE) && mix.has(Feature.LOOPS) && !randomizePlaced && r.nextInt(3) == 0) {
+        randomizedLayer(params);
+      }
+      block(4 + r.nextInt(6));
+      finalReturn();
+      indent--;
+      line("}");
+      return params;
+    }
+
+    private String randomizeAnnotation() {
+      randomizePlaced = true;
+      if (r.nextBoolean()) {
+        randomizeExact = true;
+        return "@Randomize(fraction = 0.5) ";
+      }
+      int c = r.nextInt(3);
+      randomizeExact = c == 0;
+      return "@Randomize(fraction = 0.5, sampling = Sampling." + switch (c) {
+        case 0 -> "WITHOUT_REPLACEMENT";
+        case 1 -> "WITH_REPLACEMENT";
+        default -> "RADEMACHER";
+      } + ") ";
+    }
+
+    /** Sums some arrays and scalars into the result, so that what the body wrote reaches it. */
+    private void finalReturn() {
+      StringBuilder sum = new StringBuilder(expr(2));
+      List<Var> vecs = all(v -> v.type == T.VEC);
+      if (!vecs.isEmpty() && mix.has(Feature.LOOPS)) {
+        String acc = fresh("acc");
+        line("double " + acc + " = 0.0;");
+        Var a = vecs.get(r.nextInt(vecs.size()));
+        String i = fresh("i");
+        line("for (int " + i + " = 0; " + i + " < " + a.name + ".length; " + i + "++) {");
+        indent++;
+        push();
+        declare(new Var(i, T.INT, Idx.COL, false));
+        Var b = vecs.get(r.nextInt(vecs.size()));
+        line(acc + " += " + a.name + "[" + i + "] * " + (b == a ? "0.5" : b.name + "[" + i + "]") + ";");
+        pop();
+        indent--;
+        line("}");
+        sum.append(" + ").append(acc);
+      }
+      List<Var> scalars = all(v -> v.type == T.DOUBLE);
+      for (int k = 0; k < 3 && !scalars.isEmpty(); k++) {
+        sum.append(" + ").append(scalars.get(r.nextInt(scalars.size())).name);
+      }
+      line("return " + sum + ";");
+    }
+
+    /**
+     * A layer whose activations are sampled and then used only linearly (a dot product with a
+     * differentiated parameter), which is what {@code @Randomize} is for: the activation array
+     * itself stays out of scope for the rest of the body, so nothing uses it non-linearly.
+     */
+    private void randomizedLayer(List<Param> params) {
+      String h = fresh("h");
+      Var like = pickOrNull(v -> v.type == T.VEC);
+      line(randomizeAnnotation() + "double[] " + h + " = new double[" + (like == null ? String.valueOf(n) : like.name + ".length") + "];");
+      String i = fresh("i");
+      line("for (int " + i + " = 0; " + i + " < " + h + ".length; " + i + "++) {");
+      indent++;
+      push();
+      declare(new Var(i, T.INT, Idx.COL, false));
+      String e = expr(2);
+      line(h + "[" + i + "] = " + switch (r.nextInt(4)) {
+        case 0 -> "Math.max(0.0, " + e + ")";
+        case 1 -> "Math.tanh(" + e + ")";
+        case 2 -> "Math.sin(" + e + ")";
+        default -> e;
+      } + ";");
+      pop();
+      indent--;
+      line("}");
+      List<Param> weights = params.stream().filter(p -> p.wrt() && p.type() != Param.Type.MATRIX).toList();
+      Param w = weights.isEmpty() ? null : weights.get(r.nextInt(weights.size()));
+      String dot = fresh("dot");
+      line("double " + dot + " = 0.0;");
+      String j = fresh("i");
+      line("for (int " + j + " = 0; " + j + " < " + h + ".length; " + j + "++) {");
+      indent++;
+      String factor = w == null ? "0.5" : w.type() == Param.Type.DOUBLE ? w.name() : w.name() + "[" + j + "]";
+      line(dot + " += " + factor + " * " + h + "[" + j + "];");
+      indent--;
+      line("}");
+      declare(new Var(dot, T.DOUBLE, Idx.NONE, true));
+    }
+
+    /** The reactor's shape: a stencil into w from u, then the swap, for a few steps. */
+    private void timeSteps() {
+      String u = fresh("u");
+      String w = fresh("w");
+      Var src = pickOrNull(v -> v.type == T.VEC);
+      line("double[] " + u + " = " + (src == null ? "new double[" + n + "]" : src.name + ".clone()") + ";");
+      line("double[] " + w + " = new double[" + u + ".length];");
+      declare(new Var(u, T.VEC, Idx.NONE, true));
+      declare(new Var(w, T.VEC, Idx.NONE, true));
+      String t = fresh("t");
+      String bound = has(v -> v.name.equals("steps")) ? "steps" : String.valueOf(2 + r.nextInt(2));
+      line("for (int " + t + " = 0; " + t + " < " + bound + "; " + t + "++) {");
+      indent++;
+      push();
+      declare(new Var(t, T.INT, Idx.NONE, false));
+      loops.add(true);
+      String i = fresh("i");
+      line("for (int " + i + " = 0; " + i + " < " + u + ".length; " + i + "++) {");
+      indent++;
+      push();
+      declare(new Var(i, T.INT, Idx.COL, false));
+      loops.add(true);
+      line(w + "[" + i + "] = 0.5 * " + u + "[" + i + "] + 0.25 * " + u + "[(" + i + " + 1) % " + u + ".length] + 0.25 * "
+          + squash(expr(2)) + ";");
+      loops.remove(loops.size() - 1);
+      pop();
+      indent--;
+      line("}");
+      String tmp = fresh("tmp");
+      line("double[] " + tmp + " = " + u + ";");
+      line(u + " = " + w + ";");
+      line(w + " = " + tmp + ";");
+      loops.remove(loops.size() - 1);
+      pop();
+      indent--;
+      line("}");
+    }
+
+    // ---- statements ----------------------------------------------------------------------------
+
+    private void block(int count) {
+      for (int k = 0; k < count && budget > 0; k++) {
+        budget--;
+        statement();
+      }
+    }
+
+    private void statement() {
+      List<Runnable> choices = new ArrayList<>();
+      List<Integer> weights = new ArrayList<>();
+      boolean inLoop = !loops.isEmpty();
+      boolean nest = depth < 3;
+      add(choices, weights, 12, this::declareDouble);
+      if (has(v -> v.type == T.DOUBLE && v.assignable)) {
+        add(choices, weights, 12, this::assignDouble);
+      }
+      if (mix.has(Feature.OVERWRITE) && has(v -> v.type == T.VEC || v.type == T.MAT)) {
+        add(choices, weights, 12, this::writeElement);
+      }
+      add(choices, weights, 5, this::declareVector);
+      if (mix.has(Feature.IF)) {
+        add(choices, weights, 2, this::declareBoolean);
+      }
+      if (mix.has(Feature.MATRIX)) {
+        add(choices, weights, 2, this::declareMatrix);
+      }
+      if (mix.has(Feature.LOOPS) && nest) {
+        add(choices, weights, 12, this::forLoop);
+      }
+      if (mix.has(Feature.WHILE) && nest && has(v -> v.type == T.VEC)) {
+        add(choices, weights, 4, this::whileLoop);
+      }
+      if (mix.has(Feature.FOREACH) && nest && has(v -> v.type == T.VEC)) {
+        add(choices, weights, 3, this::forEach);
+      }
+      if (mix.has(Feature.IF) && nest) {
+        add(choices, weights, 8, this::ifElse);
+      }
+      if (mix.has(Feature.BREAK_CONTINUE) && inLoop) {
+        add(choices, weights, 4, this::breakOrContinue);
+      }
+      if (mix.has(Feature.EARLY_RETURN) && returnKind != null) {
+        add(choices, weights, 3, this::earlyReturn);
+      }
+      if (mix.has(Feature.SWAP) && all(v -> v.type == T.VEC && v.assignable).size() >= 2) {
+        add(choices, weights, 4, this::swap);
+      }
+      if (!helpers.isEmpty()) {
+        add(choices, weights, 8, this::callStatement);
+      }
+      int total = weights.stream().mapToInt(Integer::intValue).sum();
+      int x = r.nextInt(total);
+      for (int k = 0; k < choices.size(); k++) {
+        x -= weights.get(k);
+        if (x < 0) {
+          choices.get(k).run();
+          return;
+        }
+      }
+    }
+
+    private static void add(List<Runnable> choices, List<Integer> weights, int w, Runnable c) {
+      choices.add(c);
+      weights.add(w);
+    }
+
+    private void declareDouble() {
+      String d = fresh("d");
+      String annotation = randomizeHere() ? randomizeAnnotation() : "";
+      line(annotation + "double " + d + " = " + expr(3) + ";");
+      declare(new Var(d, T.DOUBLE, Idx.NONE, true));
+    }
+
+    private void declareBoolean() {
+      String b = fresh("b");
+      line("boolean " + b + " = " + cond(1) + ";");
+      declare(new Var(b, T.BOOL, Idx.NONE, false));
+    }
+
+    /** Whether to put {@code @Randomize} on the local declared now (entry method, top level). */
+    private boolean randomizeHere() {
+      return mix.has(Feature.RANDOMIZE) && inEntry && depth == 0 && !randomizePlaced && r.nextInt(5) == 0;
+    }
+
+    private void assignDouble() {
+      Var v = pick(x -> x.type == T.DOUBLE && x.assignable);
+      String e = expr(3);
+      boolean loop = !loops.isEmpty();
+      switch (r.nextInt(5)) {
+        case 4 -> {
+          String t = expr(1);
+          line(v.name + " /= 1.0 + " + t + " * " + t + ";");
+        }
+        case 0 -> line(v.name + " = " + (loop ? squash(e) : e) + ";");
+        case 1 -> line(v.name + " += " + (loop ? squash(e) : e) + ";");
+        case 2 -> line(v.name + " -= " + (loop ? squash(e) : e) + ";");
+        default -> line(v.name + " *= " + (loop ? "0.5 + 0.25 * " + squash(e) : e) + ";");
+      }
+    }
+
+    private void writeElement() {
+      Var a = pick(x -> x.type == T.VEC || x.type == T.MAT);
+      String target = a.type == T.VEC ? a.name + "[" + index(Idx.COL, a.name) + "]"
+          : a.name + "[" + index(Idx.ROW, a.name) + "][" + index(Idx.COL, a.name + "[0]") + "]";
+      String e = expr(2);
+      boolean loop = !loops.isEmpty();
+      switch (r.nextInt(4)) {
+        case 0 -> line(target + " = " + e + ";");
+        case 1 -> line(target + " += " + (loop ? squash(e) : e) + ";");
+        case 2 -> line(target + " = " + target + " * " + squash(e) + ";");
+        default -> line(target + " = " + squash(target + " + " + e) + ";");
+      }
+    }
+
+    private void declareVector() {
+      String v = fresh("a");
+      Var like = pickOrNull(x -> x.type == T.VEC);
+      String annotation = randomizeHere() ? randomizeAnnotation() : "";
+      int c = r.nextInt(10);
+      List<Helper> arrayHelpers = helpers.stream().filter(h -> h.kind == HelperKind.ARRAY && callable(h)).toList();
+      if (c < 3 && mix.has(Feature.ROW_REF) && annotation.isEmpty() && has(x -> x.type == T.MAT)) {
+        Var m = pick(x -> x.type == T.MAT);
+        line("double[] " + v + " = " + m.name + "[" + index(Idx.ROW, m.name) + "];");
+      } else if (c < 5 && !arrayHelpers.isEmpty()) {
+        line(annotation + "double[] " + v + " = " + call(arrayHelpers.get(r.nextInt(arrayHelpers.size())), 2) + ";");
+      } else if (c < 7 && like != null && mix.has(Feature.CLONE)) {
+        line(annotation + "double[] " + v + " = " + like.name + ".clone();");
+      } else {
+        line(annotation + "double[] " + v + " = new double[" + (like == null ? String.valueOf(n) : like.name + ".length") + "];");
+        declare(new Var(v, T.VEC, Idx.NONE, true));
+        if (mix.has(Feature.LOOPS)) {
+          fillLoop(v);
+        }
+        return;
+      }
+      declare(new Var(v, T.VEC, Idx.NONE, true));
+    }
+
+    private void declareMatrix() {
+      String m = fresh("mat");
+      line("double[][] " + m + " = new double[" + rows + "][" + n + "];");
+      declare(new Var(m, T.MAT, Idx.NONE, true));
+      if (mix.has(Feature.LOOPS)) {
+        String i = fresh("i");
+        String j = fresh("j");
+        line("for (int " + i + " = 0; " + i + " < " + m + ".length; " + i + "++) {");
+        indent++;
+        push();
+        declare(new Var(i, T.INT, Idx.ROW, false));
+        line("for (int " + j + " = 0; " + j + " < " + m + "[" + i + "].length; " + j + "++) {");
+        indent++;
+        push();
+        declare(new Var(j, T.INT, Idx.COL, false));
+        line(m + "[" + i + "][" + j + "] = " + expr(2) + ";");
+        pop();
+        indent--;
+        line("}");
+        pop();
+        indent--;
+        line("}");
+      }
+    }
+
+    private void forLoop() {
+      String i = fresh("i");
+      Var vec = pickOrNull(x -> x.type == T.VEC);
+      Var mat = pickOrNull(x -> x.type == T.MAT);
+      Var outerCol = pickOrNull(x -> x.type == T.INT && x.idx == Idx.COL);
+      String len = vec == null ? String.valueOf(n) : vec.name + ".length";
+      Idx kind = Idx.COL;
+      String header;
+      int c = r.nextInt(10);
+      if (c < 2 && mat != null) {
+        kind = Idx.ROW;
+        header = "for (int " + i + " = 0; " + i + " < " + mat.name + ".length; " + i + "++) {";
+      } else if (c < 3) {
+        header = "for (int " + i + " = " + len + " - 1; " + i + " >= 0; " + i + "--) {";
+      } else if (c < 5 && outerCol != null) {
+        header = r.nextBoolean() ? "for (int " + i + " = 0; " + i + " <= " + outerCol.name + "; " + i + "++) {"
+            : "for (int " + i + " = " + outerCol.name + "; " + i + " < " + len + "; " + i + "++) {";
+      } else if (c < 6) {
+        String cnt = fresh("cnt");
+        line("int " + cnt + " = " + cond(1) + " ? " + len + " : " + len + " - 1;");
+        declare(new Var(cnt, T.INT, Idx.NONE, false));
+        header = "for (int " + i + " = 0; " + i + " < " + cnt + "; " + i + "++) {";
+      } else if (c < 7 && has(x -> x.name.equals("steps"))) {
+        kind = Idx.NONE;
+        header = "for (int " + i + " = 0; " + i + " < steps; " + i + "++) {";
+      } else {
+        header = "for (int " + i + " = 0; " + i + " < " + len + "; " + i + "++) {";
+      }
+      line(header);
+      loopBody(new Var(i, T.INT, kind, false), true);
+      line("}");
+    }
+
+    private void loopBody(Var index, boolean canContinue) {
+      indent++;
+      depth++;
+      push();
+      if (index != null) {
+        declare(index);
+      }
+      loops.add(canContinue);
+      block(1 + r.nextInt(3));
+      loops.remove(loops.size() - 1);
+      pop();
+      depth--;
+      indent--;
+    }
+
+    private void whileLoop() {
+      Var vec = pick(x -> x.type == T.VEC);
+      String k = fresh("k");
+      line("int " + k + " = 0;");
+      line("while (" + k + " < " + vec.name + ".length && " + cond(1) + ") {");
+      // continue would skip the increment at the end of the body
+      indent++;
+      depth++;
+      push();
+      declare(new Var(k, T.INT, Idx.COL, false));
+      loops.add(false);
+      block(1 + r.nextInt(3));
+      loops.remove(loops.size() - 1);
+      line(k + "++;");
+      pop();
+      depth--;
+      indent--;
+      line("}");
+      declare(new Var(k, T.INT, Idx.NONE, false));
+    }
+
+    private void forEach() {
+      Var vec = pick(x -> x.type == T.VEC);
+      String e = fresh("e");
+      line("for (double " + e + " : " + vec.name + ") {");
+      loopBody(new Var(e, T.DOUBLE, Idx.NONE, false), true);
+      line("}");
+    }
+
+    private void ifElse() {
+      line("if (" + cond(2) + ") {");
+      nested();
+      if (r.nextBoolean()) {
+        line("} else {");
+        nested();
+      }
+      line("}");
+    }
+
+    private void nested() {
+      indent++;
+      depth++;
+      push();
+      block(1 + r.nextInt(3));
+      pop();
+      depth--;
+      indent--;
+    }
+
+    private void breakOrContinue() {
+      boolean canContinue = loops.get(loops.size() - 1);
+      line("if (" + cond(1) + ") {");
+      indent++;
+      line(canContinue && r.nextBoolean() ? "continue;" : "break;");
+      indent--;
+      line("}");
+    }
+
+    private void earlyReturn() {
+      line("if (" + cond(1) + ") {");
+      indent++;
+      line(returnKind.equals("void") ? "return;" : "return " + expr(2) + ";");
+      indent--;
+      line("}");
+    }
+
+    private void swap() {
+      List<Var> vecs = all(v -> v.type == T.VEC && v.assignable);
+      Var a = vecs.get(r.nextInt(vecs.size()));
+      Var b;
+      do {
+        b = vecs.get(r.nextInt(vecs.size()));
+      } while (b == a);
+      String tmp = fresh("tmp");
+      line("double[] " + tmp + " = " + a.name + ";");
+      line(a.name + " = " + b.name + ";");
+      line(b.name + " = " + tmp + ";");
+    }
+
+    private void callStatement() {
+      List<Helper> usable = helpers.stream().filter(this::callable).toList();
+      if (usable.isEmpty()) {
+        declareDouble();
+        return;
+      }
+      Helper h = usable.get(r.nextInt(usable.size()));
+      switch (h.kind) {
+        case SCALAR -> {
+          if (r.nextInt(3) == 0) {
+            line(call(h, 2) + ";");
+          } else {
+            String d = fresh("d");
+            line("double " + d + " = " + call(h, 2) + ";");
+            declare(new Var(d, T.DOUBLE, Idx.NONE, true));
+          }
+        }
+        case ARRAY -> {
+          if (r.nextInt(4) == 0) {
+            line(call(h, 2) + ";");
+          } else {
+            String v = fresh("a");
+            line("double[] " + v + " = " + call(h, 2) + ";");
+            declare(new Var(v, T.VEC, Idx.NONE, true));
+          }
+        }
+        case WRITER -> line(call(h, 2) + ";");
+      }
+    }
+
+    private boolean callable(Helper h) {
+      for (T t : h.params) {
+        if (t != T.DOUBLE && !has(v -> v.type == t)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private String call(Helper h, int exprDepth) {
+      StringBuilder s = new StringBuilder(h.name).append('(');
+      for (int k = 0; k < h.params.size(); k++) {
+        T t = h.params.get(k);
+        s.append(k > 0 ? ", " : "").append(t == T.DOUBLE ? expr(exprDepth) : pick(v -> v.type == t).name);
+      }
+      return s.append(')').toString();
+    }
+
+    // ---- expressions ---------------------------------------------------------------------------
+
+    private String expr(int d) {
+      if (d <= 0 || r.nextInt(4) == 0) {
+        return leaf();
+      }
+      List<Helper> scalarHelpers = helpers.stream().filter(h -> h.kind == HelperKind.SCALAR && callable(h)).toList();
+      while (true) {
+        int c = r.nextInt(100);
+        if (c < 30) {
+          return "(" + expr(d - 1) + (r.nextBoolean() ? " + " : " - ") + expr(d - 1) + ")";
+        } else if (c < 45) {
+          return "(" + expr(d - 1) + " * " + expr(d - 1) + ")";
+        } else if (c < 50) {
+          String t = expr(d - 1);
+          return "(" + expr(d - 1) + " / (1.0 + " + t + " * " + t + "))";
+        } else if (c < 54) {
+          return "-(" + leaf() + ")";
+        } else if (c < 78 && mix.has(Feature.MATH)) {
+          return math(d);
+        } else if (c < 84 && mix.has(Feature.KINKS)) {
+          return switch (r.nextInt(3)) {
+            case 0 -> "Math.abs(" + expr(d - 1) + ")";
+            case 1 -> "Math.max(" + expr(d - 1) + ", " + expr(d - 1) + ")";
+            default -> "Math.min(" + expr(d - 1) + ", " + expr(d - 1) + ")";
+          };
+        } else if (c < 91 && mix.has(Feature.TERNARY)) {
+          return "(" + cond(d - 1) + " ? " + expr(d - 1) + " : " + expr(d - 1) + ")";
+        } else if (c < 100 && !scalarHelpers.isEmpty()) {
+          return call(scalarHelpers.get(r.nextInt(scalarHelpers.size())), d - 1);
+        }
+      }
+    }
+
+    /** A Math call whose argument is inside the function's smooth domain whatever the value of e. */
+    private String math(int d) {
+      String e = expr(d - 1);
+      return switch (r.nextInt(20)) {
+        case 0 -> "Math.sin(" + e + ")";
+        case 1 -> "Math.cos(" + e + ")";
+        case 2 -> "Math.tanh(" + e + ")";
+        case 3 -> "Math.atan(" + e + ")";
+        case 4 -> "Math.exp(Math.sin(" + e + "))";
+        case 5 -> "Math.exp(-(" + e + " * " + e + "))";
+        case 6 -> "Math.log(1.0 + " + e + " * " + e + ")";
+        case 7 -> "Math.sqrt(1.0 + " + e + " * " + e + ")";
+        case 8 -> "Math.log1p(" + e + " * " + e + ")";
+        case 9 -> "Math.expm1(Math.tanh(" + e + "))";
+        case 10 -> "Math.pow(1.5 + Math.sin(" + e + "), " + expr(d - 1) + ")";
+        case 11 -> "Math.pow(" + e + ", 2)";
+        case 12 -> "Math.hypot(" + e + ", 0.5)";
+        case 13 -> "Math.atan2(" + e + ", 1.5 + Math.cos(" + expr(d - 1) + "))";
+        case 14 -> "Math.cbrt(2.0 + Math.sin(" + e + "))";
+        case 15 -> "Math.asin(0.5 * Math.sin(" + e + "))";
+        case 16 -> "Math.acos(0.5 * Math.tanh(" + e + "))";
+        case 17 -> "Math.sinh(Math.sin(" + e + "))";
+        case 18 -> "Math.cosh(Math.tanh(" + e + "))";
+        default -> "Math.log10(2.0 + Math.cos(" + e + "))";
+      };
+    }
+
+    /** {@code e} squashed into [-1, 1], so that repeated assignments in loops stay bounded. */
+    private String squash(String e) {
+      if (mix.has(Feature.MATH)) {
+        return switch (r.nextInt(3)) {
+          case 0 -> "Math.tanh(" + e + ")";
+          case 1 -> "Math.sin(" + e + ")";
+          default -> "Math.atan(" + e + ")";
+        };
+      }
+      return "(" + e + ") / (1.0 + (" + e + ") * (" + e + "))";
+    }
+
+    private String leaf() {
+      int c = r.nextInt(100);
+      if (c < 50 && has(v -> v.type == T.DOUBLE)) {
+        return pick(v -> v.type == T.DOUBLE).name;
+      }
+      if (c < 80 && has(v -> v.type == T.VEC || v.type == T.MAT)) {
+        Var a = pick(v -> v.type == T.VEC || v.type == T.MAT);
+        return a.type == T.VEC ? a.name + "[" + index(Idx.COL, a.name) + "]"
+            : a.name + "[" + index(Idx.ROW, a.name) + "][" + index(Idx.COL, a.name + "[0]") + "]";
+      }
+      if (c < 88 && has(v -> v.type == T.INT)) {
+        String i = pick(v -> v.type == T.INT).name;
+        return r.nextBoolean() ? "(" + i + " * 0.25)" : "((double) " + i + " / 4)";
+      }
+      String[] literals = {"0.5", "1.5", "2.0", "0.25", "-0.75", "3.0", "1.0"};
+      return literals[r.nextInt(literals.length)];
+    }
+
+    /** An index in bounds for arrays of {@code kind}; {@code array} names one of them (for .length). */
+    private String index(Idx kind, String array) {
+      Var v = pickOrNull(x -> x.type == T.INT && x.idx == kind);
+      int c = r.nextInt(10);
+      if (v != null && c < 6) {
+        return v.name;
+      }
+      if (v != null && c < 8) {
+        return r.nextBoolean() ? "(" + v.name + " + 1) % " + array + ".length" : array + ".length - 1 - " + v.name;
+      }
+      return String.valueOf(r.nextInt(kind == Idx.ROW ? rows : n));
+    }
+
+    private String cond(int d) {
+      int c = r.nextInt(100);
+      if (c < 10 && has(v -> v.type == T.BOOL)) {
+        return (r.nextBoolean() ? "!" : "") + pick(v -> v.type == T.BOOL).name;
+      }
+      if (c < 20 && has(v -> v.type == T.INT)) {
+        String i = pick(v -> v.type == T.INT).name;
+        return r.nextBoolean() ? i + " % 2 == 0" : i + " > " + r.nextInt(3);
+      }
+      if (c < 35 && d > 0) {
+        return "(" + cond(d - 1) + (r.nextBoolean() ? " && " : " || ") + cond(d - 1) + ")";
+      }
+      return expr(Math.max(1, d)) + (r.nextBoolean() ? " > " : " < ") + (r.nextBoolean() ? expr(1) : "0.3");
+    }
+
+    // ---- scopes --------------------------------------------------------------------------------
+
+    private void push() {
+      scopes.add(new ArrayList<>());
+    }
+
+    private void pop() {
+      scopes.remove(scopes.size() - 1);
+    }
+
+    private void declare(Var v) {
+      scopes.get(scopes.size() - 1).add(v);
+    }
+
+    private List<Var> all(Predicate<Var> p) {
+      List<Var> vs = new ArrayList<>();
+      for (List<Var> s : scopes) {
+        for (Var v : s) {
+          if (p.test(v)) {
+            vs.add(v);
+          }
+        }
+      }
+      return vs;
+    }
+
+    private boolean has(Predicate<Var> p) {
+      return !all(p).isEmpty();
+    }
+
+    private Var pick(Predicate<Var> p) {
+      List<Var> vs = all(p);
+      return vs.get(r.nextInt(vs.size()));
+    }
+
+    private Var pickOrNull(Predicate<Var> p) {
+      List<Var> vs = all(p);
+      return vs.isEmpty() ? null : vs.get(r.nextInt(vs.size()));
+    }
+
+    private String fresh(String prefix) {
+      return prefix + (counter++);
+    }
+
+    private static String javaType(T t) {
+      return switch (t) {
+        case DOUBLE -> "double";
+        case INT -> "int";
+        case BOOL -> "boolean";
+        case VEC -> "double[]";
+        case MAT -> "double[][]";
+      };
+    }
+
+    private void line(String s) {
+      out.append("  ".repeat(indent)).append(s).append('\n');
+    }
+  }
+}

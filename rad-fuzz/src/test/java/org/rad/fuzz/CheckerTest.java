@@ -1,0 +1,169 @@
+package org.rad.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rad.runtime.RadContext;
+
+/**
+ * The checker cannot silently pass: hand-written "generated" classes with a wrong gradient, a
+ * wrong value, arrays left wrong, a context that gives another result on reuse, an exception,
+ * each get their outcome; the right gradient passes, and a function the steps cannot resolve is skipped as non-smooth.
+ */
+class CheckerTest {
+  /** f(x0, v0) = x0 * sum(v0^2), and it scales v0 by 2 in place. */
+  static final class User {
+    static double f(double x0, double[] v0) {
+      double s = 0;
+      for (int i = 0; i < v0.length; i++) {
+        s += v0[i] * v0[i];
+        v0[i] = 2 * v0[i];
+      }
+      return x0 * s;
+    }
+  }
+
+  static double value(double x0, double[] v0) {
+    double s = 0;
+    for (double e : v0) {
+      s += e * e;
+    }
+    return x0 * s;
+  }
+
+  static void scale(double[] v0) {
+    for (int i = 0; i < v0.length; i++) {
+      v0[i] = 2 * v0[i];
+    }
+  }
+
+  static final class RightGrad {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double s = value(1, v0);
+      for (int i = 0; i < v0.length; i++) {
+        v0Bar[i] += 2 * x0 * v0[i];
+      }
+      x0Bar[0] += s;
+      scale(v0);
+      return x0 * s;
+    }
+  }
+
+  static final class WrongGradient {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double s = value(1, v0);
+      for (int i = 0; i < v0.length; i++) {
+        v0Bar[i] += x0 * v0[i]; // the factor 2 is missing
+      }
+      x0Bar[0] += s;
+      scale(v0);
+      return x0 * s;
+    }
+  }
+
+  static final class WrongValue {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double r = RightGrad.f(x0, v0, x0Bar, v0Bar, ctx);
+      return r * (1 + 1e-9);
+    }
+  }
+
+  static final class WrongArrays {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double[] copy = v0.clone();
+      double r = RightGrad.f(x0, copy, x0Bar, v0Bar, ctx); // leaves v0 as it was
+      return r;
+    }
+  }
+
+  static final class NotReusable {
+    static int calls;
+
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double r = RightGrad.f(x0, v0, x0Bar, v0Bar, ctx);
+      if (calls++ % 2 == 1) {
+        x0Bar[0] += 1; // the second call on a context adds more
+      }
+      return r;
+    }
+  }
+
+  static final class Throws {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double[] tape = null;
+      return tape[0];
+    }
+  }
+
+  /** Oscillating faster than the steps resolve: the differences disagree among themselves, so it is skipped. */
+  static final class Steps {
+    static double f(double x0, double[] v0) {
+      return Math.sin(1e9 * (x0 + v0[0] + v0[1] + v0[2]));
+    }
+  }
+
+  static final class StepsGrad {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double d = 1e9 * Math.cos(1e9 * (x0 + v0[0] + v0[1] + v0[2]));
+      x0Bar[0] += d;
+      for (int i = 0; i < v0.length; i++) {
+        v0Bar[i] += d;
+      }
+      return Steps.f(x0, v0);
+    }
+  }
+
+  static final Program PROGRAM = new Program("Hand", 5, "", List.of(
+      new Param("x0", Param.Type.DOUBLE, true), new Param("v0", Param.Type.VECTOR, true)), 3, 2, false, false);
+
+  private static Verdict check(Class<?> user, Class<?> grad) {
+    return new Checker(2).check(PROGRAM, user, grad);
+  }
+
+  @Test
+  void rightGradientPasses() {
+    Verdict v = check(User.class, RightGrad.class);
+    assertEquals(Outcome.PASS, v.outcome(), v.detail());
+    assertEquals(8, v.checkedComponents());
+  }
+
+  @Test
+  void wrongGradientIsCaught() {
+    Verdict v = check(User.class, WrongGradient.class);
+    assertEquals(Outcome.WRONG_GRADIENT, v.outcome(), v.detail());
+    assertTrue(v.detail().contains("v0[0]"), v.detail());
+  }
+
+  @Test
+  void wrongValueIsCaught() {
+    assertEquals(Outcome.WRONG_VALUE, check(User.class, WrongValue.class).outcome());
+  }
+
+  @Test
+  void wrongArraysAreCaught() {
+    assertEquals(Outcome.WRONG_ARRAYS, check(User.class, WrongArrays.class).outcome());
+  }
+
+  @Test
+  void reuseMismatchIsCaught() {
+    NotReusable.calls = 0;
+    assertEquals(Outcome.REUSE_MISMATCH, check(User.class, NotReusable.class).outcome());
+  }
+
+  @Test
+  void exceptionIsACrash() {
+    Verdict v = check(User.class, Throws.class);
+    assertEquals(Outcome.CRASH, v.outcome());
+    assertTrue(v.detail().contains("NullPointerException"), v.detail());
+  }
+
+  @Test
+  void nonSmoothIsSkippedNotPassed() {
+    Verdict v = check(Steps.class, StepsGrad.class);
+    assertEquals(Outcome.SKIPPED, v.outcome(), v.detail());
+    assertEquals(8, v.skippedComponents(), v.detail());
+    assertEquals(0, v.checkedComponents(), v.detail());
+  }
+}

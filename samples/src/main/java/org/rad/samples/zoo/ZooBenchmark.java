@@ -1,0 +1,155 @@
+package org.rad.samples.zoo;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/rad bench-zoo}: the benchmark zoo. Each entry is code written the way independent
+ * users write it (six styles of the reactor, a vanilla RNN, and ADBench's LSTM, GMM and bundle
+ * adjustment ported from its C++), measured in a JVM of its own ({@link ZooEntryMain}, same class
+ * path), so that one entry's JIT profile does not shape another's. Prints one markdown table:
+ * primal and gradient time (medians, measured in the same process), their ratio, the tape the
+ * reverse sweep held, the bytes it truly needs ({@link ZooEntry#needBytes()}), and for the reactor
+ * styles, which mark the field {@code @Randomize(fraction = 0.01)}, the randomized gradient.
+ */
+@Command(name = "bench-zoo", mixinStandardHelpOptions = true,
+    description = "Gradient/primal time and tape/need of code written as users write it (reactor styles, RNN, ADBench LSTM, GMM, BA), one JVM per entry.")
+public final class ZooBenchmark implements Callable<Integer> {
+  @Option(names = "--entries", split = ",", paramLabel = "NAME",
+      description = "Entries to run, comma-separated (default: all): ${COMPLETION-CANDIDATES}.",
+      completionCandidates = Names.class)
+  List<String> entries = ZooEntries.names();
+
+  @Option(names = "--repeats", description = "Timed rounds per entry, after the warm-up. Default: ${DEFAULT-VALUE}.")
+  int repeats = 11;
+
+  @Option(names = "--warmup", description = "Untimed rounds per entry first. Default: ${DEFAULT-VALUE}.")
+  int warmup = 5;
+
+  @Option(names = "--full", description = "Full size: the reactor at the paper's 40,960 steps (quick: 4,096), the RNN, LSTM and GMM larger (see the table's size column).")
+  boolean full;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Also write the table (markdown) to FILE.")
+  Path out;
+
+  @Option(names = "--jvm-arg", paramLabel = "ARG", description = "An extra argument for each entry's JVM (repeatable), e.g. --jvm-arg=-Xmx8g.")
+  List<String> jvmArgs = new ArrayList<>();
+
+  /** The names picocli lists in the help. */
+  static final class Names extends ArrayList<String> {
+    Names() {
+      super(ZooEntries.names());
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    for (String name : entries) {
+      if (!ZooEntries.names().contains(name)) {
+        System.err.println("error: unknown entry '" + name + "'; known: " + String.join(", ", ZooEntries.names()));
+        return 2;
+      }
+    }
+    if (repeats < 1 || warmup < 0) {
+      System.err.println("error: --repeats must be >= 1 and --warmup >= 0");
+      return 2;
+    }
+    String loadBefore = loadAverage();
+    List<ZooResult> results = new ArrayList<>();
+    for (String name : entries) {
+      System.err.printf("bench-zoo: %s ...%n", name);
+      ZooResult result = runForked(name);
+      if (result == null) {
+        return 1;
+      }
+      System.err.printf("bench-zoo: %s: gradient/primal %.2f, tape/need %.2f%n", name, result.ratio(),
+          (double) result.tapeBytes() / result.needBytes());
+      results.add(result);
+    }
+    String table = table(results, loadBefore, loadAverage());
+    System.out.print(table);
+    if (out != null) {
+      if (out.getParent() != null) {
+        Files.createDirectories(out.getParent());
+      }
+      Files.writeString(out, table);
+      System.err.println("bench-zoo: wrote " + out);
+    }
+    return 0;
+  }
+
+  /** Runs {@link ZooEntryMain} for one entry in a fresh JVM with this JVM's class path and options. */
+  private ZooResult runForked(String name) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {
+        command.add(arg); // e.g. -Xmx from RAD_JAVA_OPTS
+      }
+    }
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(ZooEntryMain.class.getName());
+    command.add(name);
+    command.add(full ? "full" : "quick");
+    command.add(Integer.toString(warmup));
+    command.add(Integer.toString(repeats));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ZooResult result = null;
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = reader.readLine()) != null; ) {
+        if (line.startsWith(ZooEntryMain.PREFIX)) {
+          result = ZooResult.parse(line.substring(ZooEntryMain.PREFIX.length()));
+        } else {
+          System.err.println(line);
+        }
+      }
+    }
+    int exit = process.waitFor();
+    if (exit != 0 || result == null) {
+      System.err.println("error: the JVM of entry " + name + " exited with status " + exit + (result == null ? " and no result" : ""));
+      return null;
+    }
+    return result;
+  }
+
+  private String table(List<ZooResult> results, String loadBefore, String loadAfter) {
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "rad benchmark zoo, %s size, one JVM per entry, %d timed rounds after %d warm-up (medians)%n%n",
+        full ? "full" : "quick", repeats, warmup));
+    s.append("| entry | size | primal ms | gradient ms | gradient / primal | tape | need | tape / need | randomized ms (f = 0.01) | randomized / exact | randomized tape |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (ZooResult r : results) {
+      s.append(r.markdownRow()).append('\n');
+    }
+    s.append("\nneed: 8 bytes per array element that a nonlinear partial reads and a later write overwrites before the reverse sweep (ZooEntry.needBytes):\n\n");
+    for (ZooResult r : results) {
+      s.append("- ").append(r.name()).append(": ").append(r.needRule()).append('\n');
+    }
+    s.append(String.format(Locale.ROOT, "%nmachine: %d cores, Java %s; load average (1, 5, 15 min) before %s, after %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadBefore, loadAfter));
+    return s.toString();
+  }
+
+  /** The load averages of /proc/loadavg, or "n/a" where there is none. */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+}

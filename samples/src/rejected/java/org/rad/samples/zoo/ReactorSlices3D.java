@@ -1,0 +1,76 @@
+package org.rad.samples.zoo;
+
+import org.rad.annotations.Differentiable;
+import org.rad.annotations.Randomize;
+
+/**
+ * NOT COMPILED (kept out of src/main/java): rad rejects this style as written, with
+ * {@code [RadUnsupported] a local of type double[][][] is not supported in a @Differentiable
+ * method or the methods it calls; use double, int, long, boolean, double[], double[][] or int[]}
+ * at the declaration of {@code phi}. The zoo measures the closest accepted variant,
+ * {@code samples/src/main/java/org/rad/samples/zoo/ReactorSlices.java}, which keeps the two
+ * slices as the two halves of one {@code double[2 (n + 1)][n + 1]}.
+ *
+ * <p>Zoo style 6, a 3-D field: a stack of two time slices {@code phi[s][i][j]}, the step reading slice
+ * {@code k % 2} and writing slice {@code (k + 1) % 2}, the way a time-level index is often kept
+ * instead of swapping references.
+ */
+public final class ReactorSlices3D {
+  static final double D = 0.25;
+
+  private ReactorSlices3D() {}
+
+  static double control(double[] theta, double x, double t) {
+    double st = Math.sin(Math.PI * t);
+    double ct = Math.cos(Math.PI * t);
+    double s2x = Math.sin(2 * Math.PI * x);
+    double c2x = Math.cos(2 * Math.PI * x);
+    return theta[0] + theta[1] * st + theta[2] * ct
+        + theta[3] * s2x * st + theta[4] * s2x * ct
+        + theta[5] * c2x * st + theta[6] * c2x * ct;
+  }
+
+  /** The reactor loss (see {@link org.rad.samples.reactor.Reactor#loss}). */
+  @Differentiable(wrt = "theta")
+  public static double loss(double[] theta, int n, int steps, double dt) {
+    double dx = 1.0 / n;
+    @Randomize(fraction = 0.01)
+    double[][][] phi = new double[2][n + 1][n + 1];
+    double[] sx = new double[n + 1];
+    double[] s2x = new double[n + 1];
+    for (int i = 0; i <= n; i++) {
+      sx[i] = Math.sin(Math.PI * i * dx);
+      s2x[i] = Math.sin(2 * Math.PI * i * dx);
+    }
+    for (int i = 0; i <= n; i++) {
+      for (int j = 0; j <= n; j++) {
+        phi[0][i][j] = sx[i] * sx[j];
+      }
+    }
+    double r = D * dt / (dx * dx);
+    double total = 0;
+    for (int k = 1; k <= steps; k++) {
+      int from = (k - 1) % 2;
+      int to = k % 2;
+      double t = k * dt;
+      for (int i = 1; i < n; i++) {
+        double c = control(theta, i * dx, t);
+        for (int j = 1; j < n; j++) {
+          phi[to][i][j] = phi[from][i][j]
+              + r * (phi[from][i + 1][j] + phi[from][i - 1][j] + phi[from][i][j + 1] + phi[from][i][j - 1] - 4 * phi[from][i][j])
+              + dt * c * phi[from][i][j];
+        }
+      }
+      double a = 0.25 * Math.sin(Math.PI * t);
+      double sum = 0;
+      for (int i = 0; i <= n; i++) {
+        for (int j = 0; j <= n; j++) {
+          double e = phi[to][i][j] - (sx[i] + a * s2x[i]) * sx[j];
+          sum += e * e;
+        }
+      }
+      total += dt * sum / ((n + 1) * (n + 1));
+    }
+    return total;
+  }
+}

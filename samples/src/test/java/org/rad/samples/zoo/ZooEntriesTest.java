@@ -1,0 +1,54 @@
+package org.rad.samples.zoo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The zoo's registry and result lines; the measurements themselves are bin/rad bench-zoo's. */
+class ZooEntriesTest {
+  @Test
+  void everyEntryHasItsNameAndANeedAtTheQuickSize() {
+    for (String name : ZooEntries.names()) {
+      ZooEntry entry = ZooEntries.create(name);
+      assertEquals(name, entry.name());
+      entry.setUp(false);
+      assertTrue(entry.needBytes() > 0, name);
+    }
+    assertThrows(IllegalArgumentException.class, () -> ZooEntries.create("no-such-entry"));
+  }
+
+  /** The need formulas at hand-counted sizes. */
+  @Test
+  void needFormulasCountWhatTheirJavadocSays() {
+    ZooEntry reactor = ZooEntries.create("reactor-rows");
+    reactor.setUp(true);
+    assertEquals(8L * 31 * 31 * 40960, reactor.needBytes());
+    ZooEntry gmm = ZooEntries.create("gmm");
+    gmm.setUp(false);
+    assertEquals(8L * (1000 * 25 * 21 - 20 - 25), gmm.needBytes());
+    ZooEntry lstm = ZooEntries.create("lstm");
+    lstm.setUp(false);
+    assertEquals(8L * 1023 * (2 * 2 * 14 + 2 * 14), lstm.needBytes());
+    ZooEntry rnn = ZooEntries.create("rnn");
+    rnn.setUp(false);
+    assertEquals(8L * 64 * 499, rnn.needBytes());
+  }
+
+  @Test
+  void resultLineRoundTrips() {
+    ZooResult r = new ZooResult("gmm", "d=10, K=25", 1.5, 4.25, 1234, 1000, Double.NaN, -1, "8 n K", "1.0e+00");
+    assertEquals(r, ZooResult.parse(r.format()));
+    assertEquals(4.25 / 1.5, r.ratio(), 1e-15);
+  }
+
+  /** One measurement, in this JVM, of the cheapest entry: the figures are there and positive. */
+  @Test
+  void measureTimesPrimalAndGradient() {
+    ZooResult r = ZooEntryMain.measure(ZooEntries.create("rnn"), false, 0, 1);
+    assertTrue(r.primalMillis() > 0 && r.gradientMillis() > 0, r.format());
+    assertTrue(r.tapeBytes() >= r.needBytes() / 2, r.format());
+    assertTrue(Double.isNaN(r.randomizedMillis()), r.format());
+  }
+}
