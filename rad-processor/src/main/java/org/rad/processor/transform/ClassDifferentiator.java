@@ -570,11 +570,10 @@ public final class ClassDifferentiator {
     }
     Plan plan = Plan.of(m, effects, summaries, randomized == null ? Set.of() : randomized.sampledKeys());
     Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.Declare d && Plan.isRowReference(d)) {
+      if (s instanceof Stmt.Declare d && Plan.isRowReference(d) && !plan.isReassigned(d.var())) {
         naming.deriveAdjoint(d.var().name());
       }
     });
-    rejectArraysHoldingRows(m, activity, classes, plan);
     Var alias = resultAlias(m, result, classes);
     if (alias != null && activity.isActive(alias)) {
       naming.resultAlias(alias);
@@ -708,46 +707,6 @@ public final class ClassDifferentiator {
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
         sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()));
-  }
-
-  /**
-   * Rejects a {@code double[]} variable whose adjoint the reverse sweep would look up by identity
-   * (a local other than a row reference, or a reassigned parameter) while it may hold a row of a
-   * matrix ({@code double[] a = row; ... a = v;}): a row's adjoint is the same row of the matrix's
-   * adjoint, which a lookup by the row's identity does not find, so the lookup would give a new
-   * array of zeros, disconnected from the matrix's adjoint.
-   */
-  private static void rejectArraysHoldingRows(MethodIR m, Activity activity, AliasClasses classes, Plan plan) {
-    Map<String, Stmt.Declare> rowReferences = new HashMap<>();
-    Map<String, Stmt> firstWrite = new HashMap<>();
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.Declare d) {
-        firstWrite.putIfAbsent(d.var().name(), d);
-        if (Plan.isRowReference(d) && !plan.isReassigned(d.var())) {
-          rowReferences.put(d.var().name(), d);
-        }
-      } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
-        firstWrite.putIfAbsent(r.var().name(), a);
-      }
-    });
-    List<Var> all = new ArrayList<>(m.params());
-    all.addAll(m.locals());
-    for (Var v : all) {
-      boolean lookedUp = m.params().contains(v) ? plan.isReassigned(v) : !rowReferences.containsKey(v.name());
-      if (v.type() != Type.DOUBLE_ARRAY || !lookedUp || !activity.isActive(v) || firstWrite.get(v.name()) == null) {
-        continue;
-      }
-      for (Var o : all) {
-        boolean rows = o.type() == Type.DOUBLE_MATRIX || rowReferences.containsKey(o.name());
-        if (rows && !o.equals(v) && classes.sameClass(o.name(), v.name())) {
-          throw new CompileError(firstWrite.get(v.name()).origin(), Message.UNSUPPORTED.format(
-              "an array variable (" + v.name() + ") that may hold a row of a matrix (through " + o.name()
-                  + ") and is assigned elsewhere too",
-              "read and write the row through a row reference declared once (double[] row = m[i];) or through"
-                  + " the matrix, and keep other arrays in variables of their own"));
-        }
-      }
-    }
   }
 
   /**

@@ -636,14 +636,11 @@ final class SweepBuilder {
       } else if (pushes.contains(d)) {
         out.add(restore(new Expr.Ref(d.var())));
       }
-      if (Plan.isRowReference(d) && !plan.isRecomputable(d)
+      // (a row reference assigned another array later is an array reference like any other: the
+      // reverse sweep restores it from the tape, and finds its adjoint, a row of the matrix's, by
+      // the row's identity)
+      if (Plan.isRowReference(d) && !plan.isRecomputable(d) && !plan.isReassigned(d.var())
           && (needed.contains(d.var().name()) || needed.contains("bar:" + d.var().name()))) {
-        if (plan.isReassigned(d.var())) {
-          throw new CompileError(d.origin(), Message.UNSUPPORTED.format(
-              "a row reference (" + d.var().name() + " = " + Exprs.describe(d.init()) + ") that is later assigned another array",
-              "keep the row in a local of its own (double[] row = " + Exprs.describe(d.init())
-                  + ";) and assign or swap a separate array local"));
-        }
         throw new CompileError(d.origin(), Message.UNSUPPORTED.format(
             "this row reference (" + d.var().name() + "), which the reverse sweep needs but cannot re-derive because what it reads is changed later in its block",
             "declare it where it is used, as double[] row = m[i]; with m and i unchanged while it is in use"));
