@@ -918,25 +918,54 @@ public final class RadContext {
     return (double[]) shadows.computeIfAbsent(array, a -> new double[array.length]);
   }
 
-  /** The adjoint array of a matrix, created as zeros of the same (possibly ragged) shape. */
+  /**
+   * The adjoint array of a matrix, created as zeros of the same (possibly ragged) shape. Its rows
+   * are the adjoints of the matrix's rows, also when looked up by the row ({@link
+   * #shadow(double[])} of a variable that holds a row): a row already looked up keeps its adjoint.
+   */
   public double[][] shadow(double[][] array) {
     if (array == null) {
       return null;
     }
-    return (double[][]) shadows.computeIfAbsent(array, a -> Shadows.zerosLike(array));
+    double[][] bar = (double[][]) shadows.get(array);
+    if (bar == null) {
+      bar = new double[array.length][];
+      for (int r = 0; r < array.length; r++) {
+        bar[r] = array[r] == null ? null : shadow(array[r]);
+      }
+      shadows.put(array, bar);
+    }
+    return bar;
   }
 
-  /** Declares {@code bar} the adjoint of {@code array} (an argument's adjoint passed in). */
+  /**
+   * Declares {@code bar} the adjoint of {@code array} (an argument's adjoint passed in); for a
+   * matrix, each row of {@code bar} the adjoint of the same row of {@code array}.
+   */
   public void bindShadow(Object array, Object bar) {
     if (array != null && bar != null) {
       shadows.put(array, bar);
+      if (array instanceof double[][] m && bar instanceof double[][] b && m.length == b.length) {
+        for (int r = 0; r < m.length; r++) {
+          if (m[r] != null && b[r] != null) {
+            shadows.put(m[r], b[r]);
+          }
+        }
+      }
     }
   }
 
-  /** Forgets the adjoint of an array at the reverse of its allocation, so it can be collected. */
+  /** Forgets the adjoint of an array (and of a matrix's rows) at the reverse of its allocation, so it can be collected. */
   public void dropShadow(Object array) {
     if (array != null) {
       shadows.remove(array);
+      if (array instanceof double[][] m) {
+        for (double[] row : m) {
+          if (row != null) {
+            shadows.remove(row);
+          }
+        }
+      }
     }
   }
 

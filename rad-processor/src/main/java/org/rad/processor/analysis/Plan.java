@@ -80,6 +80,7 @@ public final class Plan {
         assignedAfterDeclaration.add(st.var().name());
       }
     });
+    plan.reassigned = assignedAfterDeclaration;
     plan.block(method.body(), assignedAfterDeclaration);
     plan.chooseResultDerivatives(method);
     plan.findWholeOverwrites(method, assignedAfterDeclaration);
@@ -184,6 +185,14 @@ public final class Plan {
         }
       }
     });
+  }
+
+  /** Variables assigned after their declaration (a swap, a counter): never re-derived. */
+  private Set<String> reassigned = Set.of();
+
+  /** Whether {@code v} is assigned after its declaration. */
+  public boolean isReassigned(Var v) {
+    return reassigned.contains(v.name());
   }
 
   public boolean isRecomputable(Stmt.Declare d) {

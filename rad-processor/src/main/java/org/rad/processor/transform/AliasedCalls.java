@@ -31,8 +31,10 @@ import org.rad.processor.ir.Type;
  * the variant. Either is exactly the user's code differentiated; nothing is copied.
  *
  * <p>Arguments of different types (a matrix and a row of it) have no cheap test: such calls always
- * run the variant, which is right whether or not they share storage. Calls that cannot be versioned
- * (a for loop's update, a method without a body such as an EJML operation) are rejected.
+ * run the variant, which is right whether or not they share storage. A call of a method without a
+ * body (an EJML operation) cannot be versioned and is rejected; so is one that is not a statement
+ * of its own (the call lifter leaves only loop headers, where {@code WriteChecks} rejects calls
+ * that write).
  */
 final class AliasedCalls {
   /** Makes (once) the variant of a callee for a grouping of its parameters, and returns the call of it. */
@@ -62,16 +64,6 @@ final class AliasedCalls {
         any[0] = true;
       }
     })));
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.For f) {
-        for (Stmt u : f.init()) {
-          v.rejectIn(u);
-        }
-        for (Stmt u : f.update()) {
-          v.rejectIn(u);
-        }
-      }
-    });
     return any[0] ? m.withBody(v.block(m.body()), m.locals()) : m;
   }
 
@@ -99,14 +91,6 @@ final class AliasedCalls {
       }
     }
     return groups;
-  }
-
-  private void rejectIn(Stmt s) {
-    Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
-      if (x instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
-        throw aliasing(call, groups(call).get(0), ", in a for loop's update", "call it in a statement of its own, in the loop's body");
-      }
-    }));
   }
 
   /**
@@ -142,6 +126,12 @@ final class AliasedCalls {
     } else if (s instanceof Stmt.If i) {
       out.add(new Stmt.If(i.condition(), block(i.whenTrue()), i.whenFalse() == null ? null : block(i.whenFalse()), i.origin()));
     } else if (s instanceof Stmt.For f) {
+      for (Stmt header : f.init()) {
+        rejectVersionable(header, ", in a for loop's header", "call it before the loop");
+      }
+      for (Stmt header : f.update()) {
+        rejectVersionable(header, ", in a for loop's header", "call it at the end of the loop's body");
+      }
       out.add(new Stmt.For(f.init(), f.condition(), f.update(), block(f.body()), f.origin()));
     } else if (s instanceof Stmt.While w) {
       out.add(new Stmt.While(w.condition(), block(w.body()), w.origin()));
@@ -153,14 +143,19 @@ final class AliasedCalls {
     } else if (s instanceof Stmt.Assign a && a.value() instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
       version(call, s.origin(), x -> new Stmt.Assign(a.target(), a.op(), x, a.origin()), out);
     } else {
-      // what WriteChecks let through: a call that is not the whole statement writes nothing
-      Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
-        if (x instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
-          throw aliasing(call, groups(call).get(0), ", inside an expression", "call it in a statement of its own and use the result");
-        }
-      }));
+      // the call lifter leaves no writing call inside an expression: this only keeps it so
+      rejectVersionable(s, ", inside an expression", "call it in a statement of its own and use the result");
       out.add(s);
     }
+  }
+
+  /** Rejects a call in {@code s} that would need versioning where it cannot be versioned. */
+  private void rejectVersionable(Stmt s, String where, String instead) {
+    Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
+      if (x instanceof Expr.MethodCall call && !groups(call).isEmpty()) {
+        throw aliasing(call, groups(call).get(0), where, instead);
+      }
+    }));
   }
 
   /** The statement {@code make(call)}, run as {@code call} when its arguments are distinct arrays, else as the variant's. */

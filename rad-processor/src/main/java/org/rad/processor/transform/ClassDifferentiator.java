@@ -581,7 +581,7 @@ public final class ClassDifferentiator {
     }
     Plan plan = Plan.of(m, effects, summaries, randomized == null ? Set.of() : randomized.sampledKeys());
     Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.Declare d && Plan.isRowReference(d)) {
+      if (s instanceof Stmt.Declare d && Plan.isRowReference(d) && !plan.isReassigned(d.var())) {
         naming.deriveAdjoint(d.var().name());
       }
     });

@@ -265,7 +265,7 @@ final class PushPlanner {
   /** The key whose old value a push of {@code s} would save, or null. */
   private String overwritten(Stmt s) {
     if (s instanceof Stmt.Declare d) {
-      boolean eligible = d.init() != null && !plan.isRecomputable(d) && !Plan.isRowReference(d);
+      boolean eligible = d.init() != null && !plan.isRecomputable(d) && (!Plan.isRowReference(d) || plan.isReassigned(d.var()));
       return eligible ? d.var().name() : null;
     }
     if (s instanceof Stmt.Assign a) {

@@ -638,7 +638,10 @@ final class SweepBuilder {
       } else if (pushes.contains(d)) {
         out.add(restore(new Expr.Ref(d.var())));
       }
-      if (Plan.isRowReference(d) && !plan.isRecomputable(d)
+      // (a row reference assigned another array later is an array reference like any other: the
+      // reverse sweep restores it from the tape, and finds its adjoint, a row of the matrix's, by
+      // the row's identity)
+      if (Plan.isRowReference(d) && !plan.isRecomputable(d) && !plan.isReassigned(d.var())
           && (needed.contains(d.var().name()) || needed.contains("bar:" + d.var().name()))) {
         throw new CompileError(d.origin(), Message.UNSUPPORTED.format(
             "this row reference (" + d.var().name() + "), which the reverse sweep needs but cannot re-derive because what it reads is changed later in its block",

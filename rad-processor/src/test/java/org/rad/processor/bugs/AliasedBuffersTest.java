@@ -95,6 +95,35 @@ class AliasedBuffersTest {
           return s;
         }
 
+        static void rowStepFirst(double[] up, double[] mid, double[] out, double c) {
+          double m0 = mid[0];
+          for (int j = 0; j < mid.length; j++) out[j] = mid[j] + c * up[j] * Math.sin(mid[j]) * m0;
+        }
+
+        // rows of swapped matrices, one row three times, and loops left early
+        @Differentiable(wrt = {"p0", "c"})
+        public static double rowsEarlyExit(double[][] p0, double c, int steps, double t) {
+          double[][] phi = new double[p0.length][p0[0].length], next = new double[p0.length][p0[0].length];
+          for (int i = 0; i < p0.length; i++) for (int j = 0; j < p0[i].length; j++) { phi[i][j] = p0[i][j]; next[i][j] = p0[i][j]; }
+          double s = 0;
+          for (int k = 0; k < steps; k++) {
+            int i = 0;
+            while (i + 1 < phi.length) {
+              double[] up = phi[i + 1], mid = phi[i], out = next[i];
+              i++;
+              if (mid[0] > 2) continue;
+              rowStepFirst(up, mid, out, c);
+              rowStepFirst(out, out, out, c * 0.5);
+              s += out[1] * mid[2];
+              if (s > t) break;
+            }
+            double[][] tmp = phi; phi = next; next = tmp;
+            if (s > 2 * t) return s + phi[0][0];
+          }
+          for (int i = 0; i < phi.length; i++) for (int j = 0; j < phi[i].length; j++) s += phi[i][j] * phi[i][j];
+          return s;
+        }
+
         static void hw(double[] dst, double[] src, double x) {
           for (int i = 0; i < dst.length; i++) dst[i] = src[i] * src[(i + 1) % src.length] * x + Math.sin(dst[i]);
         }
@@ -194,6 +223,8 @@ class AliasedBuffersTest {
         of("wave", r -> new Object[] {vector(r, 6, -1, 1), r.nextDouble(0.1, 0.3), r.nextInt(1, 5)}, 0, 1),
         of("heat2", r -> new Object[] {matrix(r, 4, 3, -1, 1), r.nextDouble(0.1, 0.3), r.nextInt(1, 4)}, 0),
         of("rows", r -> new Object[] {matrix(r, 4, 3, -1, 1), r.nextDouble(0.1, 0.3), r.nextInt(1, 4)}, 0),
+        of("rowsEarlyExit", r -> new Object[] {matrix(r, 4, 3, -1, 1.5), r.nextDouble(0.1, 0.4), r.nextInt(1, 4),
+            r.nextDouble(0, 1)}, 0, 1).points(12).tolerance(1e-6, 1e-5),
         of("rowPairs", r -> new Object[] {matrix(r, 4, 3, -1, 1), r.nextDouble(0.2, 0.6), r.nextInt(0, 4)}, 0).points(8),
         of("retSwap", r -> new Object[] {vector(r, 5, -1, 1), r.nextDouble(0.1, 0.5), r.nextInt(1, 4)}, 0, 1),
         of("groups", r -> new Object[] {vector(r, 5, -1, 1), r.nextDouble(0.2, 0.8), r.nextInt(1, 4)}, 0, 1),

@@ -23,7 +23,8 @@ import org.rad.processor.GradientCase;
  * reads elements that it has already overwritten through the other parameter, and
  * {@code scaleByFirst}'s reverse sweep would re-derive {@code first} from the array the helper
  * overwrote, were it differentiated assuming distinct arrays. An operation without a body (an EJML rule) cannot be
- * specialized: it stays a compile error that names the arrays.
+ * specialized: it stays a compile error that names the arrays, as does a call in a for loop's
+ * header, which cannot be versioned where it stands.
  */
 class SameArrayTwiceTest {
   static final String SOURCE = """
@@ -106,6 +107,32 @@ class SameArrayTwiceTest {
   @MethodSource("cases")
   void gradient(GradientCase c) {
     c.check(user, grad);
+  }
+
+  @Test
+  void aCallInAForHeaderIsAnErrorAtItsLine() {
+    Compilation c = Compiled.compileExpectingFailure("demo.Header", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Header {
+          static double hw(double[] dst, double[] src) {
+            dst[0] = src[0] * src[1];
+            return dst[0];
+          }
+          @Differentiable
+          static double f(double[] a, int k) {
+            double[] b = k > 0 ? a : new double[2];
+            double s = 0;
+            for (double r = hw(a, b); s < 3; s += 1) {
+              s += r * a[1];
+            }
+            return s;
+          }
+        }
+        """);
+    assertThat(c.status()).isEqualTo(Compilation.Status.FAILURE);
+    assertThat(c.errors().get(0).getMessage(null)).contains("passing a and b, which may be the same array, to hw");
+    assertThat(c.errors().get(0).getLineNumber()).isEqualTo(12L);
   }
 
   @Test
