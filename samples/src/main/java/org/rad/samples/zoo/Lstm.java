@@ -13,10 +13,10 @@ import org.rad.annotations.Differentiable;
  * per layer the hidden state then the cell state ({@code b} each); {@code sequence} is {@code c}
  * characters of {@code b} values.
  *
- * <p>One change from the C++: {@code lstmPredict} passes {@code layerOutput.clone()} to
- * {@code lstmModel}, because rad rejects the call as written (two array arguments that may be the
- * same array, one of them written); the port as written is
- * {@code samples/src/rejected/java/org/rad/samples/zoo/LstmAsWritten.java}.
+ * <p>Written as the C++ is: {@code lstmPredict} passes {@code layerOutput}, which for layers after
+ * the first is {@code state} itself, to {@code lstmModel}, which writes into {@code state}; rad
+ * versions that call (a reference comparison, and a copy of {@code lstmModel} differentiated with
+ * those two parameters as one array).
  */
 public final class Lstm {
   private Lstm() {}
@@ -62,9 +62,8 @@ public final class Lstm {
     int layerOutputOffset = 0;
 
     for (int i = 0; i < l; ++i) {
-      // ADBench passes layerOutput itself; rad rejects that, since for i > 0 it is the same array
-      // as state (see samples/src/rejected/.../LstmAsWritten.java), and asks for a copy.
-      lstmModel(b, mainParams, 8 * b * i, state, 2 * b * i, layerOutput.clone(), layerOutputOffset);
+      // as ADBench writes it: for i > 0, layerOutput is state itself (rad versions the call)
+      lstmModel(b, mainParams, 8 * b * i, state, 2 * b * i, layerOutput, layerOutputOffset);
       layerOutput = state;
       layerOutputOffset = 2 * b * i;
     }
