@@ -444,7 +444,6 @@ final class StatementTranslator {
       String name = tree.getVariable().getName().toString();
       Var index = scope.fresh(name + "Index", Type.INT);
       init.add(new Stmt.Declare(index, Expr.Literal.ofInt(0), expressions.origin(tree)));
-      Expr cond = new Expr.Binary(Expr.BinaryOp.LT, new Expr.Ref(index), new Expr.Length(array), Type.BOOLEAN);
       List<Stmt> update = List.of(new Stmt.Step(index, true, expressions.origin(tree)));
       scope.enter();
       try {
@@ -455,9 +454,17 @@ final class StatementTranslator {
         }
         Type type = declared == null ? elementType : declared;
         Var element = scope.declareLocal(name, type);
+        Stmt.Block inner = body(tree.getStatement());
+        if (walked == null && array instanceof Expr.Ref r && assigns(inner, r.var())) {
+          // Java evaluates the array once, before the loop: a body that reassigns the variable
+          // (a buffer swap) still walks the array the loop started with
+          Var source = scope.fresh("elements", array.type());
+          walked = new Stmt.Declare(source, array, expressions.origin(tree.getExpression()));
+          array = new Expr.Ref(source);
+        }
+        Expr cond = new Expr.Binary(Expr.BinaryOp.LT, new Expr.Ref(index), new Expr.Length(array), Type.BOOLEAN);
         List<Stmt> stmts = new ArrayList<>();
         stmts.add(new Stmt.Declare(element, expressions.coerce(new Expr.Index(array, new Expr.Ref(index)), type, tree), expressions.origin(tree.getVariable())));
-        Stmt.Block inner = body(tree.getStatement());
         stmts.addAll(inner.stmts());
         Stmt.For loop = new Stmt.For(init, cond, update, new Stmt.Block(stmts, inner.origin()), expressions.origin(tree));
         return walked == null ? loop : new Stmt.Block(List.of(walked, loop), expressions.origin(tree));
@@ -467,5 +474,23 @@ final class StatementTranslator {
     } finally {
       scope.exit();
     }
+  }
+
+  /** Whether {@code s} or a statement nested in it assigns the variable {@code v} itself. */
+  private static boolean assigns(Stmt s, Var v) {
+    if (s instanceof Stmt.Assign a) {
+      return a.target() instanceof Expr.Ref r && r.var().equals(v);
+    }
+    if (s instanceof Stmt.Block b) {
+      return b.stmts().stream().anyMatch(x -> assigns(x, v));
+    }
+    if (s instanceof Stmt.If i) {
+      return assigns(i.whenTrue(), v) || i.whenFalse() != null && assigns(i.whenFalse(), v);
+    }
+    if (s instanceof Stmt.For f) {
+      return f.init().stream().anyMatch(x -> assigns(x, v)) || f.update().stream().anyMatch(x -> assigns(x, v))
+          || assigns(f.body(), v);
+    }
+    return s instanceof Stmt.While w && assigns(w.body(), v);
   }
 }
