@@ -163,8 +163,17 @@ public final class CallLifter {
    */
   private Expr.MethodCall liftArgs(Expr.MethodCall call, List<Stmt> out) {
     List<Expr> args = new ArrayList<>();
-    for (Expr a : call.args()) {
-      Expr lifted = expr(a, out);
+    int lastWriting = -1;
+    for (int k = 0; k < call.args().size(); k++) {
+      if (mayWriteArrays(call.args().get(k))) {
+        lastWriting = k;
+      }
+    }
+    for (int k = 0; k < call.args().size(); k++) {
+      Expr lifted = expr(call.args().get(k), out);
+      if (k < lastWriting) {
+        lifted = before(lifted, out); // evaluated before a call in a later argument
+      }
       boolean arrayExpression = lifted.type().isArray()
           && !(lifted instanceof Expr.Ref || lifted instanceof Expr.Index || lifted instanceof Expr.FieldRead);
       if (arrayExpression || ownLocal.test(call, lifted)) {

@@ -15,7 +15,9 @@ import org.rad.processor.GradientCase;
  * to right, so in {@code v[i] * Math.atan(s0(v))} the element is read before {@code s0} writes
  * into {@code v}; lifting the call into a statement before the expression read the element after
  * the call, and the primal value itself was wrong. The same holds for the index of an assigned
- * element and for the old value of a compound assignment ({@code v[0] += s0(v)}).
+ * element, for the old value of a compound assignment ({@code v[0] += s0(v)}), and for an
+ * argument before another argument that calls (seed 7, program 428:
+ * {@code s0(v[2], v, s0(w[2], v, 1))}).
  */
 class OperandEvaluatedBeforeWritingCallTest {
   static final String SOURCE = """
@@ -54,6 +56,19 @@ class OperandEvaluatedBeforeWritingCallTest {
           v[(int) (v[1] * 0) + at[0]] = x * s0(v);
           return v[0] * v[0];
         }
+
+        static double set(double x, double[] v, double y) {
+          for (int i = 0; i < v.length; i++) {
+            v[i] = 0.5 * v[i] + y;
+          }
+          return x;
+        }
+
+        @Differentiable(wrt = {"x", "v"})
+        static double argument(double x, double[] v) {
+          double d = set(v[2] * x, v, Math.pow(set(v[1], v, v[2]), 2));
+          return Math.tanh(set(d + v[0], v, 1.5 * d)) + v[3];
+        }
       }
       """;
 
@@ -68,7 +83,7 @@ class OperandEvaluatedBeforeWritingCallTest {
   }
 
   static Stream<GradientCase> cases() {
-    return Stream.of("operand", "compound", "nested", "index")
+    return Stream.of("operand", "compound", "nested", "index", "argument")
         .map(m -> of(m, r -> new Object[] {r.nextDouble(-1, 1), vector(r, 4, -1, 1)}, 0, 1));
   }
 
