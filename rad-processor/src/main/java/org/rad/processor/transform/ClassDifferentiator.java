@@ -166,6 +166,7 @@ public final class ClassDifferentiator {
         }
       }
       propagateToCallees(key, m, a);
+      propagateSampledArguments(key, m);
     }
     Map<String, CalleeInfo> callees = new HashMap<>();
     for (var e : custom.entrySet()) {
@@ -394,6 +395,56 @@ public final class ClassDifferentiator {
   /** The errors of the write checks, collected over all methods (and the variants made on the way). */
   private final CompileErrors.Collector writeErrors = new CompileErrors.Collector();
 
+  /**
+   * The contents keys, by method, of the arrays whose values its reverse sweep may see as a sample
+   * restored by a caller: a {@code @Randomize} array of the method itself, or an array parameter
+   * that receives one at some call.
+   */
+  private final Map<String, Set<String>> sampledContents = new HashMap<>();
+
+  /**
+   * A callee's reverse sweep runs after the caller restored its sampled arrays, so an array it
+   * gets from one holds a sample there: its plan must then not re-derive branch decisions or
+   * loop bounds from it (they stay exact, recorded in the forward sweep). Called callers first.
+   */
+  private void propagateSampledArguments(String key, MethodIR m) {
+    AliasClasses classes = aliases.get(key);
+    Set<String> mine = new HashSet<>(sampledOf(key));
+    for (String name : m.randomized().keySet()) {
+      mine.add(classes.contentsKey(name));
+    }
+    if (mine.isEmpty()) {
+      return;
+    }
+    for (Expr.MethodCall call : calls(m)) {
+      MethodIR callee = methods.get(call.key());
+      if (callee == null) {
+        continue;
+      }
+      for (int i = 0; i < call.args().size(); i++) {
+        String root = Statements.rootVar(call.args().get(i));
+        if (call.args().get(i).type().isArray() && root != null && mine.contains(classes.contentsKey(root))) {
+          AliasClasses calleeClasses = aliases.get(call.key());
+          sampledContents.computeIfAbsent(call.key(), k -> new HashSet<>())
+              .add(calleeClasses.contentsKey(callee.params().get(i).name()));
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #sampledContents} of {@code key}, and of the method it is a copy of ({@code f#fConstX}):
+   * callers are marked before their calls are redirected to copies.
+   */
+  private Set<String> sampledOf(String key) {
+    Set<String> out = new HashSet<>(sampledContents.getOrDefault(key, Set.of()));
+    int copy = key.indexOf('#');
+    if (copy >= 0) {
+      out.addAll(sampledContents.getOrDefault(key.substring(0, copy), Set.of()));
+    }
+    return out;
+  }
+
   /** An active call site of a method: the caller, the call, and which parameters get varied arguments. */
   private record Site(String caller, Expr.MethodCall call) {}
 
@@ -579,7 +630,9 @@ public final class ClassDifferentiator {
     if (randomized != null) {
       randomized.planSpills(m, classes);
     }
-    Plan plan = Plan.of(m, effects, summaries, randomized == null ? Set.of() : randomized.sampledKeys());
+    Set<String> sampled = new HashSet<>(randomized == null ? Set.of() : randomized.sampledKeys());
+    sampled.addAll(sampledOf(key));
+    Plan plan = Plan.of(m, effects, summaries, sampled);
     Statements.forEach(m.body(), s -> {
       if (s instanceof Stmt.Declare d && Plan.isRowReference(d) && !plan.isReassigned(d.var())) {
         naming.deriveAdjoint(d.var().name());
