@@ -24,7 +24,7 @@ class FuzzBatchTest {
     List<Verdict> failures = report.failures();
     if (!failures.isEmpty()) {
       fail(failures.size() + " of " + PROGRAMS + " programs fail (seed " + SEED + ")\n" + FuzzCli.summary(config, report)
-          + "\n" + failures.stream().map(v -> "---- " + v.program().name() + ": " + v.outcome().label() + "\n" + v.detail()
+          + "\nthe first failing programs in full:\n" + failures.stream().limit(5).map(v -> "---- " + v.program().name() + ": " + v.outcome().label() + "\n" + v.detail()
               + "\n" + v.program().source()).collect(Collectors.joining("\n")));
     }
   }
