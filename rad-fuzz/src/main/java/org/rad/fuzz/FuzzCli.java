@@ -53,6 +53,9 @@ public final class FuzzCli implements Callable<Integer> {
       description = "check only these program numbers of the run (e.g. to minimize them again: --only 138,208 --minimize 9)")
   List<Integer> only;
 
+  @Option(names = "--file", description = "check these program files (written failures, possibly edited) instead of generating")
+  List<Path> files;
+
   @Option(names = "--print", description = "print the source of program number N of the run and exit")
   Integer print;
 
@@ -69,8 +72,21 @@ public final class FuzzCli implements Callable<Integer> {
       o.print(new ProgramGenerator(config.mix()).generate(Fuzzer.programSeed(seed, print), "P" + print).source());
       return 0;
     }
-    o.printf("rad fuzz: %d programs, seed %d, features %s%n", programs, seed, config.mix());
-    Fuzzer.Report report = fuzzer.run(only == null ? i -> true : only::contains, line -> System.err.println("  " + line));
+    Fuzzer.Report report;
+    if (files != null) {
+      long start = System.nanoTime();
+      List<Program> ps = new java.util.ArrayList<>();
+      for (Path f : files) {
+        ps.add(Program.parse(Files.readString(f)));
+      }
+      report = new Fuzzer.Report(fuzzer.evaluateValid(ps), (System.nanoTime() - start) / 1_000_000);
+      for (Verdict v : report.verdicts()) {
+        o.printf("%s: %s%n%s%n", v.program().name(), v.outcome().label(), v.detail());
+      }
+    } else {
+      o.printf("rad fuzz: %d programs, seed %d, features %s%n", programs, seed, config.mix());
+      report = fuzzer.run(only == null ? i -> true : only::contains, line -> System.err.println("  " + line));
+    }
     o.print(summary(config, report));
     List<Verdict> failures = report.failures();
     if (out != null && !failures.isEmpty()) {

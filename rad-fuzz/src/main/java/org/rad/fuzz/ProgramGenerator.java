@@ -76,6 +76,7 @@ public final class ProgramGenerator {
     }
 
     Program program() {
+      line("// " + Program.HEADER + " seed=" + seed + " n=" + n + " rows=" + rows);
       line("package " + Program.PACKAGE + ";");
       line("");
       line("import org.rad.annotations.Differentiable;");
