@@ -114,6 +114,11 @@ public final class FuzzCli implements Callable<Integer> {
     });
     s.append(String.format(Locale.ROOT, "  gradient components: %d checked, %d skipped (not smooth)%n",
         report.checkedComponents(), report.skippedComponents()));
+    List<Verdict> randomized = report.verdicts().stream().filter(v -> v.program().randomizeAny()).toList();
+    s.append(String.format(Locale.ROOT, "  with @Randomize: %d programs, %d pass (%d of them checked exactly at fraction 1), %d rejected as documented%n",
+        randomized.size(), randomized.stream().filter(v -> v.outcome() == Outcome.PASS).count(),
+        randomized.stream().filter(v -> v.outcome() == Outcome.PASS && v.program().randomized()).count(),
+        randomized.stream().filter(v -> v.outcome() == Outcome.REJECTED_AS_DOCUMENTED).count()));
     s.append(String.format(Locale.ROOT, "  time: %.1f s (%.1f ms per program)%n", report.millis() / 1000.0,
         report.millis() / (double) Math.max(1, report.verdicts().size())));
     Map<String, List<Verdict>> classes = new java.util.LinkedHashMap<>();
