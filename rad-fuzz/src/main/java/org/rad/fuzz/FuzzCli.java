@@ -91,7 +91,10 @@ public final class FuzzCli implements Callable<Integer> {
     List<Verdict> failures = report.failures();
     if (out != null && !failures.isEmpty()) {
       Files.createDirectories(out);
-      Minimizer minimizer = new Minimizer(fuzzer::evaluateValid, 40);
+      // variants that loop forever are common (a loop bound shrunk to a constant that never ends it)
+      // and never the failure looked for: a short time limit keeps them cheap
+      Fuzzer shrinking = new Fuzzer(new Fuzzer.Config(seed, programs, batch, config.mix(), points, Math.min(timeoutMillis, 3000)));
+      Minimizer minimizer = new Minimizer(shrinking::evaluateValid, 40);
       Map<String, Integer> perClass = new HashMap<>();
       for (Verdict v : failures) {
         String sig = Minimizer.signature(v);

@@ -151,7 +151,7 @@ public final class Minimizer {
       if (t.isEmpty() && i > 0 && lines.get(i - 1).trim().isEmpty()) {
         out.add(without(lines, i, i));
       }
-      if (t.endsWith(";")) {
+      if (t.endsWith(";") && !t.matches("\\w+\\+\\+;")) { // a while loop's increment stays: without it the loop never ends
         out.add(without(lines, i, i));
         Matcher m = ASSIGNMENT.matcher(lines.get(i));
         if (m.matches() && !m.group(2).equals("0.5") && !t.startsWith("double[]")) {

@@ -29,7 +29,7 @@ public record Program(String name, long seed, String source, List<Param> params,
   public static Program parse(String source) {
     java.util.regex.Matcher h = java.util.regex.Pattern.compile("seed=(-?\\d+) n=(\\d+) rows=(\\d+)").matcher(source);
     java.util.regex.Matcher name = java.util.regex.Pattern.compile("public class (\\w+) ").matcher(source);
-    java.util.regex.Matcher wrt = java.util.regex.Pattern.compile("@Differentiable\\(wrt = \\{([^}]*)\\}\\)\\s*static double " + ENTRY + "\\(([^)]*(?:\\([^)]*\\)[^)]*)*)\\)").matcher(source);
+    java.util.regex.Matcher wrt = java.util.regex.Pattern.compile("@Differentiable\\(wrt = \\{([^}]*)\\}\\)\\s*static double " + ENTRY + "\\(([^()]*(?:\\([^)]*\\)[^()]*)*)\\)").matcher(source);
     if (!h.find() || !name.find() || !wrt.find()) {
       throw new IllegalArgumentException("not a rad-fuzz program (header line, class, @Differentiable(wrt = {...}) static double f(...))");
     }

@@ -25,6 +25,16 @@ class ProgramGeneratorTest {
     assertNotEquals(a.generate(1, "P").source(), a.generate(2, "P").source());
   }
 
+  /** A written program reads back as the same program (what --file relies on). */
+  @Test
+  void programsParseBack() {
+    ProgramGenerator g = new ProgramGenerator(FeatureMix.all());
+    for (long seed = 0; seed < 200; seed++) {
+      Program p = g.generate(seed, "P" + seed);
+      assertEquals(p, Program.parse(p.source()), p.source());
+    }
+  }
+
   @Test
   void runsAreReproducible() {
     Fuzzer.Config c = Fuzzer.Config.of(7, 20);
