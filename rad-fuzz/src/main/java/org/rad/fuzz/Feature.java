@@ -30,6 +30,8 @@ public enum Feature {
   HELPER_ARRAY,
   /** {@code void} helpers writing into an array parameter. */
   HELPER_WRITER,
+  /** The same array variable passed for two array parameters of one call ({@code w(a, a, x)}). */
+  ALIASED_ARGS,
   /** {@code ?:} expressions. */
   TERNARY,
   /** {@code Math} functions, in domains where they are smooth. */

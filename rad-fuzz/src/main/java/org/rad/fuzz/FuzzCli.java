@@ -53,6 +53,9 @@ public final class FuzzCli implements Callable<Integer> {
       description = "check only these program numbers of the run (e.g. to minimize them again: --only 138,208 --minimize 9)")
   List<Integer> only;
 
+  @Option(names = "--file", description = "check these program files (written failures, possibly edited) instead of generating")
+  List<Path> files;
+
   @Option(names = "--print", description = "print the source of program number N of the run and exit")
   Integer print;
 
@@ -69,13 +72,29 @@ public final class FuzzCli implements Callable<Integer> {
       o.print(new ProgramGenerator(config.mix()).generate(Fuzzer.programSeed(seed, print), "P" + print).source());
       return 0;
     }
-    o.printf("rad fuzz: %d programs, seed %d, features %s%n", programs, seed, config.mix());
-    Fuzzer.Report report = fuzzer.run(only == null ? i -> true : only::contains, line -> System.err.println("  " + line));
+    Fuzzer.Report report;
+    if (files != null) {
+      long start = System.nanoTime();
+      List<Program> ps = new java.util.ArrayList<>();
+      for (Path f : files) {
+        ps.add(Program.parse(Files.readString(f)));
+      }
+      report = new Fuzzer.Report(fuzzer.evaluateValid(ps), (System.nanoTime() - start) / 1_000_000);
+      for (Verdict v : report.verdicts()) {
+        o.printf("%s: %s%n%s%n", v.program().name(), v.outcome().label(), v.detail());
+      }
+    } else {
+      o.printf("rad fuzz: %d programs, seed %d, features %s%n", programs, seed, config.mix());
+      report = fuzzer.run(only == null ? i -> true : only::contains, line -> System.err.println("  " + line));
+    }
     o.print(summary(config, report));
     List<Verdict> failures = report.failures();
     if (out != null && !failures.isEmpty()) {
       Files.createDirectories(out);
-      Minimizer minimizer = new Minimizer(fuzzer::evaluateValid, 40);
+      // variants that loop forever are common (a loop bound shrunk to a constant that never ends it)
+      // and never the failure looked for: a short time limit keeps them cheap
+      Fuzzer shrinking = new Fuzzer(new Fuzzer.Config(seed, programs, batch, config.mix(), points, Math.min(timeoutMillis, 3000)));
+      Minimizer minimizer = new Minimizer(shrinking::evaluateValid, 40);
       Map<String, Integer> perClass = new HashMap<>();
       for (Verdict v : failures) {
         String sig = Minimizer.signature(v);
@@ -98,6 +117,11 @@ public final class FuzzCli implements Callable<Integer> {
     });
     s.append(String.format(Locale.ROOT, "  gradient components: %d checked, %d skipped (not smooth)%n",
         report.checkedComponents(), report.skippedComponents()));
+    List<Verdict> randomized = report.verdicts().stream().filter(v -> v.program().randomizeAny()).toList();
+    s.append(String.format(Locale.ROOT, "  with @Randomize: %d programs, %d pass (%d of them checked exactly at fraction 1), %d rejected as documented%n",
+        randomized.size(), randomized.stream().filter(v -> v.outcome() == Outcome.PASS).count(),
+        randomized.stream().filter(v -> v.outcome() == Outcome.PASS && v.program().randomized()).count(),
+        randomized.stream().filter(v -> v.outcome() == Outcome.REJECTED_AS_DOCUMENTED).count()));
     s.append(String.format(Locale.ROOT, "  time: %.1f s (%.1f ms per program)%n", report.millis() / 1000.0,
         report.millis() / (double) Math.max(1, report.verdicts().size())));
     Map<String, List<Verdict>> classes = new java.util.LinkedHashMap<>();

@@ -52,8 +52,9 @@ public final class Minimizer {
   public Verdict minimize(Verdict failing) {
     String wanted = signature(failing);
     Verdict best = failing;
+    boolean expressions = false;
     for (int round = 0; round < maxRounds; round++) {
-      List<String> variants = variants(best.program().source());
+      List<String> variants = expressions ? expressionVariants(best.program().source()) : variants(best.program().source());
       if (variants.isEmpty()) {
         break;
       }
@@ -61,18 +62,81 @@ public final class Minimizer {
       for (int k = 0; k < variants.size(); k++) {
         batch.add(best.program().withSource("M" + k, variants.get(k)));
       }
-      Verdict next = null;
+      List<Verdict> kept = new ArrayList<>();
       for (Verdict v : evaluate.apply(batch)) {
-        if (signature(v).equals(wanted) && (next == null || v.program().source().length() < next.program().source().length())) {
-          next = v;
+        if (signature(v).equals(wanted) && v.program().source().length() < best.program().source().length()) {
+          kept.add(v);
+        }
+      }
+      kept.sort(java.util.Comparator.comparingInt(v -> v.program().source().length()));
+      Verdict next = kept.isEmpty() ? null : kept.get(0);
+      if (kept.size() > 1) {
+        // all the reductions that kept the failure, applied together where they do not overlap:
+        // when that still fails the same way, a round removes many statements instead of one
+        String merged = merge(best.program().source(), kept.stream().map(v -> v.program().source()).toList(), best.program().name());
+        List<Verdict> together = evaluate.apply(List.of(best.program().withSource("U" + round, merged)));
+        if (!together.isEmpty() && signature(together.get(0)).equals(wanted)
+            && together.get(0).program().source().length() < next.program().source().length()) {
+          next = together.get(0);
         }
       }
       if (next == null || next.program().source().length() >= best.program().source().length()) {
-        break;
+        if (expressions) {
+          break;
+        }
+        expressions = true; // statements are done: now shrink expressions, then statements again
+        continue;
       }
       best = next;
+      expressions = false;
     }
     return best;
+  }
+
+  /**
+   * {@code base} with the edits of all {@code variants} that do not overlap an earlier one. Each
+   * variant differs from {@code base} in one run of lines (all of {@link #variants} and
+   * {@link #expressionVariants} do), found as what lies between their common first and last lines.
+   */
+  static String merge(String base, List<String> variants, String baseName) {
+    List<String> b = List.of(base.split("\n", -1));
+    List<int[]> taken = new ArrayList<>();
+    List<Object[]> edits = new ArrayList<>();
+    for (String variant : variants) {
+      String v0 = variant.replaceFirst("public class \\w+ ", "public class " + baseName + " ");
+      List<String> v = List.of(v0.split("\n", -1));
+      int p = 0;
+      while (p < b.size() && p < v.size() && b.get(p).equals(v.get(p))) {
+        p++;
+      }
+      int q = 0;
+      while (q < b.size() - p && q < v.size() - p && b.get(b.size() - 1 - q).equals(v.get(v.size() - 1 - q))) {
+        q++;
+      }
+      int from = p;
+      int to = b.size() - q; // exclusive
+      boolean overlaps = false;
+      for (int[] t : taken) {
+        if (from <= t[1] && t[0] <= to) {
+          overlaps = true;
+        }
+      }
+      if (!overlaps) {
+        taken.add(new int[] {from, to});
+        edits.add(new Object[] {from, to, v.subList(p, v.size() - q)});
+      }
+    }
+    edits.sort((x, y) -> Integer.compare((Integer) y[0], (Integer) x[0]));
+    List<String> out = new ArrayList<>(b);
+    for (Object[] e : edits) {
+      @SuppressWarnings("unchecked")
+      List<String> with = (List<String>) e[2];
+      for (int k = (Integer) e[1] - 1; k >= (Integer) e[0]; k--) {
+        out.remove(k);
+      }
+      out.addAll((Integer) e[0], with);
+    }
+    return String.join("\n", out);
   }
 
   /** Every one-step reduction of {@code source}. */
@@ -87,7 +151,7 @@ public final class Minimizer {
       if (t.isEmpty() && i > 0 && lines.get(i - 1).trim().isEmpty()) {
         out.add(without(lines, i, i));
       }
-      if (t.endsWith(";")) {
+      if (t.endsWith(";") && !t.matches("\\w+\\+\\+;")) { // a while loop's increment stays: without it the loop never ends
         out.add(without(lines, i, i));
         Matcher m = ASSIGNMENT.matcher(lines.get(i));
         if (m.matches() && !m.group(2).equals("0.5") && !t.startsWith("double[]")) {
@@ -118,6 +182,51 @@ public final class Minimizer {
       }
     }
     return out;
+  }
+
+  /**
+   * Every variant of {@code source} with one parenthesized group (of more than a few characters)
+   * replaced by {@code 0.5}, or one {@code Math.f(e)} replaced by {@code e}. Many are not valid
+   * Java (a condition replaced by a number); the evaluation drops those.
+   */
+  static List<String> expressionVariants(String source) {
+    List<String> lines = List.of(source.split("\n", -1));
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      String t = line.trim();
+      if (t.startsWith("static ") || t.startsWith("@") || t.startsWith("for (") || t.startsWith("while (") || t.startsWith("package")) {
+        continue;
+      }
+      for (int open = line.indexOf('('); open >= 0; open = line.indexOf('(', open + 1)) {
+        int close = matching(line, open);
+        if (close < 0 || close - open < 6) {
+          continue;
+        }
+        int nameStart = open;
+        while (nameStart > 0 && (Character.isLetterOrDigit(line.charAt(nameStart - 1)) || line.charAt(nameStart - 1) == '.')) {
+          nameStart--;
+        }
+        String callee = line.substring(nameStart, open);
+        if (callee.startsWith("Math.")) {
+          out.add(replaced(lines, i, i, List.of(line.substring(0, nameStart) + line.substring(open, close + 1) + line.substring(close + 1))));
+        } else if (callee.isEmpty()) {
+          out.add(replaced(lines, i, i, List.of(line.substring(0, open) + "0.5" + line.substring(close + 1))));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int matching(String line, int open) {
+    int depth = 0;
+    for (int k = open; k < line.length(); k++) {
+      depth += line.charAt(k) == '(' ? 1 : line.charAt(k) == ')' ? -1 : 0;
+      if (depth == 0) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   /** Variants of line {@code i} without one of the top-level {@code +} terms of its right-hand side. */

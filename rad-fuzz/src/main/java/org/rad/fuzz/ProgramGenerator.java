@@ -76,6 +76,7 @@ public final class ProgramGenerator {
     }
 
     Program program() {
+      line("// " + Program.HEADER + " seed=" + seed + " n=" + n + " rows=" + rows);
       line("package " + Program.PACKAGE + ";");
       line("");
       line("import org.rad.annotations.Differentiable;");
@@ -724,9 +725,13 @@ public final class ProgramGenerator {
       }
     }
 
+    /** Whether the variables in scope can fill {@code h}'s array parameters (with distinct ones, unless aliasing is on). */
     private boolean callable(Helper h) {
-      for (T t : h.params) {
-        if (t != T.DOUBLE && !has(v -> v.type == t)) {
+      boolean distinct = !mix.has(Feature.ALIASED_ARGS);
+      for (T t : List.of(T.VEC, T.MAT)) {
+        long need = h.params.stream().filter(p -> p == t).count();
+        long have = all(v -> v.type == t).size();
+        if (need > 0 && (have == 0 || (distinct && have < need))) {
           return false;
         }
       }
@@ -735,9 +740,19 @@ public final class ProgramGenerator {
 
     private String call(Helper h, int exprDepth) {
       StringBuilder s = new StringBuilder(h.name).append('(');
+      List<String> used = new ArrayList<>();
       for (int k = 0; k < h.params.size(); k++) {
         T t = h.params.get(k);
-        s.append(k > 0 ? ", " : "").append(t == T.DOUBLE ? expr(exprDepth) : pick(v -> v.type == t).name);
+        String arg;
+        if (t == T.DOUBLE) {
+          arg = expr(exprDepth);
+        } else if (mix.has(Feature.ALIASED_ARGS)) {
+          arg = pick(v -> v.type == t).name;
+        } else {
+          arg = pick(v -> v.type == t && !used.contains(v.name)).name;
+        }
+        used.add(arg);
+        s.append(k > 0 ? ", " : "").append(arg);
       }
       return s.append(')').toString();
     }

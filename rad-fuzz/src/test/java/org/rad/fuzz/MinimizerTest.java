@@ -57,6 +57,20 @@ class MinimizerTest {
   }
 
   @Test
+  void mergeAppliesNonOverlappingReductionsTogether() {
+    String base = "a\nb\nc\nd\ne";
+    String merged = Minimizer.merge(base, List.of("a\nc\nd\ne", "a\nb\nc\nD\ne", "a\nb\nX\ne"), "P0");
+    assertEquals("a\nc\nD\ne", merged); // the third overlaps the second (lines c..d) and is left out
+  }
+
+  @Test
+  void expressionVariantsShrinkSubexpressions() {
+    List<String> vs = Minimizer.expressionVariants("    double d = (x0 * Math.sin(x0 + 1.0)) + 2.0;");
+    assertTrue(vs.contains("    double d = 0.5 + 2.0;"), vs.toString());
+    assertTrue(vs.contains("    double d = (x0 * (x0 + 1.0)) + 2.0;"), vs.toString());
+  }
+
+  @Test
   void variantsDeleteStatementsAndBlocks() {
     List<String> vs = Minimizer.variants(SOURCE);
     assertTrue(vs.stream().anyMatch(v -> !v.contains("static double s0")), "a helper can go");

@@ -25,6 +25,16 @@ class ProgramGeneratorTest {
     assertNotEquals(a.generate(1, "P").source(), a.generate(2, "P").source());
   }
 
+  /** A written program reads back as the same program (what --file relies on). */
+  @Test
+  void programsParseBack() {
+    ProgramGenerator g = new ProgramGenerator(FeatureMix.all());
+    for (long seed = 0; seed < 200; seed++) {
+      Program p = g.generate(seed, "P" + seed);
+      assertEquals(p, Program.parse(p.source()), p.source());
+    }
+  }
+
   @Test
   void runsAreReproducible() {
     Fuzzer.Config c = Fuzzer.Config.of(7, 20);
@@ -47,7 +57,35 @@ class ProgramGeneratorTest {
     assertEquals(300, r.compiled().size());
   }
 
-  /** The original programs run without exceptions and give finite values at the checker's points. */
+  /** The original programs run without exceptions at the checker's argument points (indices stay in bounds). */
+  @Test
+  void originalProgramsRunWithoutExceptions() throws Exception {
+    ProgramGenerator g = new ProgramGenerator(FeatureMix.all());
+    List<Program> ps = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      ps.add(g.generate(Fuzzer.programSeed(13, i), "P" + i));
+    }
+    int finite = 0;
+    for (BatchCompiler.Compiled c : new BatchCompiler(false).compile(ps).compiled()) {
+      Program p = c.program();
+      java.lang.reflect.Method f = java.util.Arrays.stream(c.loader().loadClass(p.qualifiedName()).getDeclaredMethods())
+          .filter(m -> m.getName().equals(Program.ENTRY)).findFirst().orElseThrow();
+      f.setAccessible(true);
+      Checker.Call call = new Checker.Call(p, f, null, p.wrtIndices());
+      java.util.SplittableRandom r = new java.util.SplittableRandom(p.seed());
+      for (int point = 0; point < 3; point++) {
+        Object[] args = call.draw(r);
+        try {
+          double v = call.primal(args);
+          finite += Double.isFinite(v) ? 1 : 0;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+          throw new AssertionError(p.source() + "\nthrows " + e.getCause() + " at " + Checker.Call.show(args), e.getCause());
+        }
+      }
+    }
+    assertTrue(finite >= 0.95 * 450, finite + " of 450 values finite: the generator lets values blow up");
+  }
+
   @Test
   void everyFeatureIsUsedAndCanBeSwitchedOff() {
     ProgramGenerator all = new ProgramGenerator(FeatureMix.all());
