@@ -24,7 +24,7 @@ public final class DetEval implements EvalModule {
   public void warmUp() {
     double[] a = WarmUp.vector(36, 4);
     double[] bar = new double[a.length];
-    WarmUp.run(1000, () -> Det.determinant(a, 6), () -> DetGrad.determinant(a, 6, bar));
+    WarmUp.run(2000, () -> Det.determinant(a, 6), () -> DetGrad.determinant(a, 6, bar));
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {

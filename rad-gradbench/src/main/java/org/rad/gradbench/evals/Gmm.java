@@ -56,7 +56,7 @@ public final class Gmm {
     int li = 0;
     for (int i = 0; i < d; i++) {
       for (int j = i + 1; j < d; j++) {
-        out[j] = out[j] + l[li] * x[i];
+        out[j] += l[li] * x[i];
         li++;
       }
     }
@@ -65,7 +65,7 @@ public final class Gmm {
   static double sqnorm(double[] x) {
     double s = x[0] * x[0];
     for (int i = 1; i < x.length; i++) {
-      s = s + x[i] * x[i];
+      s += x[i] * x[i];
     }
     return s;
   }
@@ -77,7 +77,7 @@ public final class Gmm {
     }
     double s = 0;
     for (int i = 0; i < x.length; i++) {
-      s = s + Math.exp(x[i] - mx);
+      s += Math.exp(x[i] - mx);
     }
     return Math.log(s) + mx;
   }
@@ -100,7 +100,7 @@ public final class Gmm {
   static double logGammaDistrib(double a, int p) {
     double out = 0.25 * p * (p - 1) * Math.log(Math.PI);
     for (int j = 1; j <= p; j++) {
-      out = out + LogGamma.of(a + 0.5 * (1 - j));
+      out += LogGamma.of(a + 0.5 * (1 - j));
     }
     return out;
   }

@@ -32,7 +32,7 @@ public final class GmmEval implements EvalModule {
     double[][] muBar = new double[k][d];
     double[][] qBar = new double[k][d];
     double[][] lBar = new double[k][d * (d - 1) / 2];
-    WarmUp.run(1500, () -> Gmm.objective(alpha, mu, q, l, x, 1.0, 0),
+    WarmUp.run(3000, () -> Gmm.objective(alpha, mu, q, l, x, 1.0, 0),
         () -> GmmGrad.objective(alpha, mu, q, l, x, 1.0, 0, alphaBar, muBar, qBar, lBar));
   }
 

@@ -24,7 +24,7 @@ public final class LlsqEval implements EvalModule {
   public void warmUp() {
     double[] x = WarmUp.vector(128, 2);
     double[] bar = new double[x.length];
-    WarmUp.run(1000, () -> Llsq.residual(x, 64), () -> LlsqGrad.residual(x, 64, bar));
+    WarmUp.run(2000, () -> Llsq.residual(x, 64), () -> LlsqGrad.residual(x, 64, bar));
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {

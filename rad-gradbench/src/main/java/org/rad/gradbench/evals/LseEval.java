@@ -24,7 +24,7 @@ public final class LseEval implements EvalModule {
   public void warmUp() {
     double[] x = WarmUp.vector(5000, 1);
     double[] bar = new double[x.length];
-    WarmUp.run(1000, () -> Lse.logSumExp(x), () -> LseGrad.logSumExp(x, bar));
+    WarmUp.run(2000, () -> Lse.logSumExp(x), () -> LseGrad.logSumExp(x, bar));
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {

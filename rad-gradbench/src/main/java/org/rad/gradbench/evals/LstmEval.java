@@ -28,7 +28,7 @@ public final class LstmEval implements EvalModule {
     double[][] sequence = WarmUp.matrix(200, b, 8);
     double[][] mainBar = new double[4][4 * b];
     double[][] extraBar = new double[3][b];
-    WarmUp.run(1500, () -> Lstm.objective(main, extra, state, sequence),
+    WarmUp.run(3000, () -> Lstm.objective(main, extra, state, sequence),
         () -> LstmGrad.objective(main, extra, state, sequence, mainBar, extraBar));
   }
 

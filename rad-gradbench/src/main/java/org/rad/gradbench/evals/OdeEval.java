@@ -24,7 +24,7 @@ public final class OdeEval implements EvalModule {
   public void warmUp() {
     double[] x = WarmUp.vector(1000, 3);
     double[] bar = new double[x.length];
-    WarmUp.run(1000, () -> Ode.solve(x, 3), () -> OdeGrad.last(x, 3, bar));
+    WarmUp.run(2000, () -> Ode.solve(x, 3), () -> OdeGrad.last(x, 3, bar));
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {
