@@ -1,5 +1,6 @@
 package org.rad.gradbench;
 
+import com.google.gson.JsonElement;
 import java.util.Map;
 
 /** An eval's module as the tool implements it: its functions by name. */
@@ -12,9 +13,15 @@ public interface EvalModule {
   Map<String, EvalFunction> functions();
 
   /**
-   * Runs the module's functions on small made-up inputs until the JIT has compiled them, so the
-   * first timed evaluate does not measure the interpreter. GradBench allows work in
-   * {@code define}; the time spent is reported as a {@code "warmup"} timing.
+   * Made-up inputs, in the eval's JSON shape, for the functions to warm up on: {@code define}
+   * runs each function on its input, through the same prepare-and-run path evaluate times, until
+   * the JIT has compiled it, so the first timed evaluate does not measure the interpreter.
+   * GradBench allows work in {@code define}.
    */
-  void warmUp();
+  Map<String, JsonElement> warmUpInputs();
+
+  /** How long {@code define} warms the module up, in milliseconds. */
+  default long warmUpMillis() {
+    return 2000;
+  }
 }

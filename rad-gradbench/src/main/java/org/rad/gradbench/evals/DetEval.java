@@ -21,10 +21,9 @@ public final class DetEval implements EvalModule {
   }
 
   @Override
-  public void warmUp() {
-    double[] a = WarmUp.vector(36, 4);
-    double[] bar = new double[a.length];
-    WarmUp.run(2000, () -> Det.determinant(a, 6), () -> DetGrad.determinant(a, 6, bar));
+  public Map<String, JsonElement> warmUpInputs() {
+    JsonElement input = Json.object("A", Json.of(WarmUp.vector(36, 4)), "ell", Json.of(6));
+    return Map.of("primal", input, "gradient", input);
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {

@@ -20,20 +20,19 @@ public final class GmmEval implements EvalModule {
   }
 
   @Override
-  public void warmUp() {
+  public long warmUpMillis() {
+    return 3000;
+  }
+
+  @Override
+  public Map<String, JsonElement> warmUpInputs() {
     int d = 5;
     int k = 4;
-    double[] alpha = WarmUp.vector(k, 9);
-    double[][] mu = WarmUp.matrix(k, d, 10);
-    double[][] q = WarmUp.matrix(k, d, 11);
-    double[][] l = WarmUp.matrix(k, d * (d - 1) / 2, 12);
-    double[][] x = WarmUp.matrix(100, d, 13);
-    double[] alphaBar = new double[k];
-    double[][] muBar = new double[k][d];
-    double[][] qBar = new double[k][d];
-    double[][] lBar = new double[k][d * (d - 1) / 2];
-    WarmUp.run(3000, () -> Gmm.objective(alpha, mu, q, l, x, 1.0, 0),
-        () -> GmmGrad.objective(alpha, mu, q, l, x, 1.0, 0, alphaBar, muBar, qBar, lBar));
+    JsonElement input = Json.object("d", Json.of(d), "k", Json.of(k), "n", Json.of(100),
+        "x", Json.of(WarmUp.matrix(100, d, 13)), "m", Json.of(0), "gamma", Json.of(1.0),
+        "alpha", Json.of(WarmUp.vector(k, 9)), "mu", Json.of(WarmUp.matrix(k, d, 10)),
+        "q", Json.of(WarmUp.matrix(k, d, 11)), "l", Json.of(WarmUp.matrix(k, d * (d - 1) / 2, 12)));
+    return Map.of("objective", input, "jacobian", input);
   }
 
   private record Input(double[] alpha, double[][] mu, double[][] q, double[][] l, double[][] x,

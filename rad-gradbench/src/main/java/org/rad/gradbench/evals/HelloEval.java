@@ -20,9 +20,13 @@ public final class HelloEval implements EvalModule {
   }
 
   @Override
-  public void warmUp() {
-    double[] bar = new double[1];
-    WarmUp.run(200, () -> Hello.square(1.5), () -> HelloGrad.square(1.5, bar));
+  public long warmUpMillis() {
+    return 500;
+  }
+
+  @Override
+  public Map<String, JsonElement> warmUpInputs() {
+    return Map.of("square", Json.of(1.5), "double", Json.of(1.5));
   }
 
   private static EvalFunction.Prepared square(JsonElement input) {

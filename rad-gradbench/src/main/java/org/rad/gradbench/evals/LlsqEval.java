@@ -21,10 +21,9 @@ public final class LlsqEval implements EvalModule {
   }
 
   @Override
-  public void warmUp() {
-    double[] x = WarmUp.vector(128, 2);
-    double[] bar = new double[x.length];
-    WarmUp.run(2000, () -> Llsq.residual(x, 64), () -> LlsqGrad.residual(x, 64, bar));
+  public Map<String, JsonElement> warmUpInputs() {
+    JsonElement input = Json.object("x", Json.of(WarmUp.vector(128, 2)), "n", Json.of(64));
+    return Map.of("primal", input, "gradient", input);
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {

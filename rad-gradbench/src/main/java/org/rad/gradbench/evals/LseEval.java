@@ -21,10 +21,9 @@ public final class LseEval implements EvalModule {
   }
 
   @Override
-  public void warmUp() {
-    double[] x = WarmUp.vector(5000, 1);
-    double[] bar = new double[x.length];
-    WarmUp.run(2000, () -> Lse.logSumExp(x), () -> LseGrad.logSumExp(x, bar));
+  public Map<String, JsonElement> warmUpInputs() {
+    JsonElement input = Json.object("x", Json.of(WarmUp.vector(5000, 1)));
+    return Map.of("primal", input, "gradient", input);
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {

@@ -20,16 +20,17 @@ public final class LstmEval implements EvalModule {
   }
 
   @Override
-  public void warmUp() {
+  public long warmUpMillis() {
+    return 3000;
+  }
+
+  @Override
+  public Map<String, JsonElement> warmUpInputs() {
     int b = 14;
-    double[][] main = WarmUp.matrix(4, 4 * b, 5);
-    double[][] extra = WarmUp.matrix(3, b, 6);
-    double[][] state = WarmUp.matrix(4, b, 7);
-    double[][] sequence = WarmUp.matrix(200, b, 8);
-    double[][] mainBar = new double[4][4 * b];
-    double[][] extraBar = new double[3][b];
-    WarmUp.run(3000, () -> Lstm.objective(main, extra, state, sequence),
-        () -> LstmGrad.objective(main, extra, state, sequence, mainBar, extraBar));
+    JsonElement input = Json.object("main_params", Json.of(WarmUp.matrix(4, 4 * b, 5)),
+        "extra_params", Json.of(WarmUp.matrix(3, b, 6)), "state", Json.of(WarmUp.matrix(4, b, 7)),
+        "sequence", Json.of(WarmUp.matrix(200, b, 8)));
+    return Map.of("objective", input, "jacobian", input);
   }
 
   private record Input(double[][] main, double[][] extra, double[][] state, double[][] sequence) {

@@ -21,10 +21,9 @@ public final class OdeEval implements EvalModule {
   }
 
   @Override
-  public void warmUp() {
-    double[] x = WarmUp.vector(1000, 3);
-    double[] bar = new double[x.length];
-    WarmUp.run(2000, () -> Ode.solve(x, 3), () -> OdeGrad.last(x, 3, bar));
+  public Map<String, JsonElement> warmUpInputs() {
+    JsonElement input = Json.object("x", Json.of(WarmUp.vector(1000, 3)), "s", Json.of(3));
+    return Map.of("primal", input, "gradient", input);
   }
 
   private static EvalFunction.Prepared primal(JsonElement input) {

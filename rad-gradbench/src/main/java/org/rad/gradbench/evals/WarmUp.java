@@ -1,19 +1,9 @@
 package org.rad.gradbench.evals;
 
-/** Runs code on made-up inputs long enough for the JIT to compile it (C2 included). */
+/** Made-up inputs for warming a module up ({@link org.rad.gradbench.EvalModule#warmUpInputs}). */
 final class WarmUp {
 
   private WarmUp() {}
-
-  /** Runs each body in turn, round after round, until {@code millis} have passed. */
-  static void run(long millis, Runnable... bodies) {
-    long end = System.nanoTime() + millis * 1_000_000;
-    do {
-      for (Runnable body : bodies) {
-        body.run();
-      }
-    } while (System.nanoTime() < end);
-  }
 
   /** A deterministic pseudo-random vector in [-1, 1). */
   static double[] vector(int n, long seed) {
