@@ -47,18 +47,20 @@ public final class Gmm {
     return err + logWishartPrior(qDiag, sumQ, l, gamma, m);
   }
 
-  /** out = Q x for Q = diag(qDiag) + the strictly lower triangle l, stored column by column. */
+  /**
+   * out = Q x for Q = diag(qDiag) + the strictly lower triangle l, stored column by column:
+   * entry (j, i), i < j, is l[i (2d - i - 1) / 2 + j - i - 1]. Row by row, each out[j] sums
+   * qDiag[j] x[j], then the terms of columns 0, 1, ... in order, as ADBench's column-by-column
+   * loop adds them.
+   */
   static void qTimesX(double[] qDiag, double[] l, double[] x, double[] out) {
     int d = x.length;
-    for (int i = 0; i < d; i++) {
-      out[i] = qDiag[i] * x[i];
-    }
-    int li = 0;
-    for (int i = 0; i < d; i++) {
-      for (int j = i + 1; j < d; j++) {
-        out[j] += l[li] * x[i];
-        li++;
+    for (int j = 0; j < d; j++) {
+      double sum = qDiag[j] * x[j];
+      for (int i = 0; i < j; i++) {
+        sum += l[i * (2 * d - i - 1) / 2 + j - i - 1] * x[i];
       }
+      out[j] = sum;
     }
   }
 
