@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,12 +29,14 @@ class RunPyEndToEndTest {
 
   private static Path gradbench;
   private static String python;
+  /** What is missing to run the evals, or null. */
+  private static String missing;
 
   @BeforeAll
   static void findGradBench() throws Exception {
     gradbench = locate();
     python = System.getenv().getOrDefault("GRADBENCH_PYTHON", "/usr/bin/python3");
-    String missing = gradbench == null
+    missing = gradbench == null
         ? "the offline GradBench folder with run.py (set GRADBENCH)"
         : !new File(python).canExecute() ? python
         : run(List.of(python, "-c", "import pydantic, numpy"), 60) != 0
@@ -42,6 +45,10 @@ class RunPyEndToEndTest {
     if (missing != null) {
       System.err.println("RunPyEndToEndTest SKIPPED: no " + missing);
     }
+  }
+
+  @BeforeEach
+  void skipWithoutPython() {
     Assumptions.assumeTrue(missing == null, "skipped: no " + missing);
   }
 
