@@ -142,6 +142,8 @@ public final class ClassDifferentiator {
       if (lifted != m) {
         methods.put(key, lifted);
         normalized.put(key, new ExitNormalizer.Normalized(lifted, normalized.get(key).result()));
+        // the new locals may hold arrays (a call's result): their alias classes are the method's
+        aliases.put(key, AliasClasses.of(lifted, summaries, sameParams.getOrDefault(key, List.of())));
       }
     }
     for (String key : order) {
@@ -628,7 +630,14 @@ public final class ClassDifferentiator {
     Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads());
     RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
     if (randomized != null) {
-      randomized.planSpills(m, classes);
+      Set<String> callWrites = new HashSet<>();
+      Statements.forEach(m.body(), st -> {
+        if (st instanceof Stmt.Call || st instanceof Stmt.Declare d && d.init() instanceof Expr.MethodCall
+            || st instanceof Stmt.Assign a && a.value() instanceof Expr.MethodCall) {
+          callWrites.addAll(effects.writes(st));
+        }
+      });
+      randomized.planSpills(m, classes, callWrites);
     }
     Set<String> sampled = new HashSet<>(randomized == null ? Set.of() : randomized.sampledKeys());
     sampled.addAll(sampledOf(key));

@@ -88,7 +88,9 @@ final class SweepBuilder {
       forward(s, out);
       if (randomized != null) {
         for (Var v : randomized.spillsAfter(s, needed, effects.aliases())) {
-          out.addAll(spillRecord(v));
+          // the reference is let go unless the block's reverse reads it before the restore:
+          // a recomputation at its start ({@code int n = a.length;}) needs the array itself
+          out.addAll(spillRecord(v, !headerReads.getOrDefault(b, Set.of()).contains(v.name())));
         }
       }
     }
@@ -1057,7 +1059,7 @@ final class SweepBuilder {
   }
 
   /** The whole-array record of {@code v} after its last use, and dropping the local. */
-  private List<Stmt> spillRecord(Var v) {
+  private List<Stmt> spillRecord(Var v, boolean letGo) {
     org.rad.processor.ir.RandomizeSpec spec = randomized.spec(effects.aliases().contentsKey(v.name()));
     randomized.markRecorded(effects.aliases().contentsKey(v.name()));
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
@@ -1067,9 +1069,9 @@ final class SweepBuilder {
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
     String method = v.type() == Type.DOUBLE_MATRIX ? "recordRows" : v.type() == Type.MATRIX ? "recordMatrix" : "recordArray";
-    return List.of(
-        new Stmt.Call(new Expr.ContextCall(method, args, Type.VOID), Origin.SYNTHETIC),
-        new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.Literal("null", v.type()), Origin.SYNTHETIC));
+    Stmt record = new Stmt.Call(new Expr.ContextCall(method, args, Type.VOID), Origin.SYNTHETIC);
+    return letGo ? List.of(record, new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.Literal("null", v.type()), Origin.SYNTHETIC))
+        : List.of(record);
   }
 
   /** The sampled reconstruction of a recorded array, and its adjoint array. */
