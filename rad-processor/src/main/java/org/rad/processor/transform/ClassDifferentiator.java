@@ -630,10 +630,13 @@ public final class ClassDifferentiator {
     Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads());
     RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
     if (randomized != null) {
+      // arrays that a differentiated helper writes into: its reverse restores their elements in
+      // place (an EJML operation only fills its output, which its rule does not restore)
       Set<String> callWrites = new HashSet<>();
       Statements.forEach(m.body(), st -> {
-        if (st instanceof Stmt.Call || st instanceof Stmt.Declare d && d.init() instanceof Expr.MethodCall
-            || st instanceof Stmt.Assign a && a.value() instanceof Expr.MethodCall) {
+        Expr call = st instanceof Stmt.Call c ? c.call() : st instanceof Stmt.Declare d ? d.init()
+            : st instanceof Stmt.Assign a ? a.value() : null;
+        if (call instanceof Expr.MethodCall mc && !custom.containsKey(mc.key())) {
           callWrites.addAll(effects.writes(st));
         }
       });
