@@ -223,6 +223,11 @@ public final class Plan {
         }
         if (Collections.disjoint(effects.reads(d.init()), laterWrites)) {
           recomputable.add(d);
+          if (!Collections.disjoint(effects.reads(d.init()), sampledKeys)) {
+            // recomputed in the reverse sweep from a sample: a decision reading it is not exact
+            sampledKeys = new HashSet<>(sampledKeys);
+            sampledKeys.add(d.var().name());
+          }
         }
       }
       nested(s, reassigned);

@@ -942,7 +942,9 @@ final class SweepBuilder {
       }
     }
     args.add(new Expr.Ref(CTX));
-    if (result != null && result.type().isArray() && callee.resultUsed()) {
+    if (result != null && result.type().isArray()) {
+      // the callee's reverse reads the array it returned (kept by reference), whether or not its
+      // result carries an adjoint: the caller's later overwrites of it must be restored first
       calleeReads.add(effects.aliases().contentsKey(result.name()));
     }
     String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
