@@ -631,13 +631,25 @@ public final class ClassDifferentiator {
     RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
     if (randomized != null) {
       // arrays that a differentiated helper writes into: its reverse restores their elements in
-      // place (an EJML operation only fills its output, which its rule does not restore)
+      // place (an EJML operation only fills its output, which its rule does not restore); and
+      // arrays a helper refers to from another variable (see below)
       Set<String> callWrites = new HashSet<>();
       Statements.forEach(m.body(), st -> {
         Expr call = st instanceof Stmt.Call c ? c.call() : st instanceof Stmt.Declare d ? d.init()
             : st instanceof Stmt.Assign a ? a.value() : null;
         if (call instanceof Expr.MethodCall mc && !custom.containsKey(mc.key())) {
           callWrites.addAll(effects.writes(st));
+          // a helper that refers to a parameter's array from another variable may keep that
+          // reference on its tape, and its reverse then reads the array object itself
+          AliasClasses calleeClasses = aliases.get(mc.key());
+          MethodIR callee = methods.get(mc.key());
+          for (int i = 0; i < mc.args().size() && callee != null && calleeClasses != null; i++) {
+            String root = Statements.rootVar(mc.args().get(i));
+            if (mc.args().get(i).type().isArray() && root != null
+                && !calleeClasses.isAlone(callee.params().get(i).name())) {
+              callWrites.add(classes.contentsKey(root));
+            }
+          }
         }
       });
       randomized.planSpills(m, classes, callWrites);

@@ -26,6 +26,10 @@ import org.rad.runtime.RadContext;
  *   <li>{@code helperWrites} (programs 3996, 7633, 9190): a helper writing into the randomized
  *       array restores its elements in that array object, which a whole-array restore replaces:
  *       such an array is now sampled element by element instead.
+ *   <li>{@code helperKeepsReference} (seed 2026, program 7243): a helper that refers to its
+ *       parameter's array from another variable keeps the object on its tape; its reverse read
+ *       the original object, not the restored one (2.0 against 0.0, in the exact context too).
+ *       Such an array is sampled element by element too.
  * </ul>
  */
 class RandomizedArrayRecordsTest {
@@ -88,6 +92,20 @@ class RandomizedArrayRecordsTest {
           }
           return s;
         }
+
+        static double absPlus(double[] v0, double[] v2) {
+          v0 = v2;
+          return Math.abs(v0[0]) + v2[0] * v2[1];
+        }
+
+        @Differentiable(wrt = {"x", "v"})
+        static double helperKeepsReference(double x, double[] v) {
+          @Randomize(fraction = 0.5, sampling = Sampling.WITHOUT_REPLACEMENT) double[] a = v.clone();
+          double d = absPlus(a, a) * x;
+          a[0] = 0.5;
+          a[1] = a[1] * x;
+          return d + a[1];
+        }
       }
       """;
 
@@ -102,7 +120,7 @@ class RandomizedArrayRecordsTest {
   }
 
   static Stream<GradientCase> cases() {
-    return Stream.of("lengthAfter", "resultCopied", "helperWrites")
+    return Stream.of("lengthAfter", "resultCopied", "helperWrites", "helperKeepsReference")
         .map(m -> of(m, r -> new Object[] {r.nextDouble(0.2, 1), vector(r, 4, -1, 1)}, 0, 1).points(6));
   }
 
