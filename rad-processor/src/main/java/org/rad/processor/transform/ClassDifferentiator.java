@@ -435,6 +435,22 @@ public final class ClassDifferentiator {
   }
 
   /**
+   * Whether {@code m} may refer to its parameter {@code param}'s array from another variable whose
+   * value its tape keeps: a reference assignment into the parameter's alias class, or a local
+   * declared from it that is not a row reference (row references are re-derived from the
+   * parameter in the reverse sweep, never taped).
+   */
+  private static boolean keepsReference(MethodIR m, AliasClasses classes, String param) {
+    boolean[] keeps = {false};
+    Statements.forEach(m.body(), s -> {
+      Var v = s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r ? r.var()
+          : s instanceof Stmt.Declare d && !Plan.isRowReference(d) ? d.var() : null;
+      keeps[0] |= v != null && v.type().isArray() && classes.sameClass(v.name(), param);
+    });
+    return keeps[0];
+  }
+
+  /**
    * {@link #sampledContents} of {@code key}, and of the method it is a copy of ({@code f#fConstX}):
    * callers are marked before their calls are redirected to copies.
    */
@@ -646,7 +662,7 @@ public final class ClassDifferentiator {
           for (int i = 0; i < mc.args().size() && callee != null && calleeClasses != null; i++) {
             String root = Statements.rootVar(mc.args().get(i));
             if (mc.args().get(i).type().isArray() && root != null
-                && !calleeClasses.isAlone(callee.params().get(i).name())) {
+                && keepsReference(callee, calleeClasses, callee.params().get(i).name())) {
               callWrites.add(classes.contentsKey(root));
             }
           }
