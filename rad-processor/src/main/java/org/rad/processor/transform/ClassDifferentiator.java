@@ -424,11 +424,16 @@ public final class ClassDifferentiator {
         continue;
       }
       for (int i = 0; i < call.args().size(); i++) {
-        String root = Statements.rootVar(call.args().get(i));
-        if (call.args().get(i).type().isArray() && root != null && mine.contains(classes.contentsKey(root))) {
+        Expr arg = call.args().get(i);
+        String root = Statements.rootVar(arg);
+        if (arg.type().isArray() && root != null && mine.contains(classes.contentsKey(root))) {
           AliasClasses calleeClasses = aliases.get(call.key());
           sampledContents.computeIfAbsent(call.key(), k -> new HashSet<>())
               .add(calleeClasses.contentsKey(callee.params().get(i).name()));
+        } else if (!arg.type().isArray() && Exprs.any(arg, x -> x instanceof Expr.Ref r
+            && (mine.contains(r.var().name()) || r.type().isArray() && mine.contains(classes.contentsKey(r.var().name()))))) {
+          // a number read from a sample in the caller's reverse, when it re-evaluates the argument
+          sampledContents.computeIfAbsent(call.key(), k -> new HashSet<>()).add(callee.params().get(i).name());
         }
       }
     }
