@@ -163,12 +163,7 @@ public final class CallLifter {
    */
   private Expr.MethodCall liftArgs(Expr.MethodCall call, List<Stmt> out) {
     List<Expr> args = new ArrayList<>();
-    int lastWriting = -1;
-    for (int k = 0; k < call.args().size(); k++) {
-      if (mayWriteArrays(call.args().get(k))) {
-        lastWriting = k;
-      }
-    }
+    int lastWriting = lastWriting(call.args());
     for (int k = 0; k < call.args().size(); k++) {
       Expr lifted = expr(call.args().get(k), out);
       if (k < lastWriting) {
@@ -321,13 +316,7 @@ public final class CallLifter {
       out.add(new Stmt.If(condition, branch(v, c.whenTrue()), branch(v, c.whenFalse()), Origin.SYNTHETIC));
       return new Expr.Ref(v);
     }
-    List<Expr> children = Exprs.children(e);
-    int lastWriting = -1;
-    for (int k = 0; k < children.size(); k++) {
-      if (mayWriteArrays(children.get(k))) {
-        lastWriting = k;
-      }
-    }
+    int lastWriting = lastWriting(Exprs.children(e));
     if (lastWriting <= 0) {
       return Exprs.mapChildren(e, child -> expr(child, out));
     }
@@ -353,6 +342,17 @@ public final class CallLifter {
     added.add(v);
     out.add(new Stmt.Declare(v, e, Origin.SYNTHETIC));
     return new Expr.Ref(v);
+  }
+
+  /** The position of the last of {@code operands} that may write into arrays, or -1. */
+  private static int lastWriting(List<Expr> operands) {
+    int last = -1;
+    for (int k = 0; k < operands.size(); k++) {
+      if (mayWriteArrays(operands.get(k))) {
+        last = k;
+      }
+    }
+    return last;
   }
 
   /** Whether {@code e} calls a method with an array argument, which may write into it. */
