@@ -49,6 +49,24 @@ public final class Statements {
     }
   }
 
+  /**
+   * The expression a statement computes as a whole ({@code x = f(a)}, {@code double y = e},
+   * {@code f(a);}): where a call there is the statement's own, which the sweeps differentiate;
+   * null for other statements.
+   */
+  public static Expr directCall(Stmt s) {
+    if (s instanceof Stmt.Declare d) {
+      return d.init();
+    }
+    if (s instanceof Stmt.Assign a) {
+      return a.value();
+    }
+    if (s instanceof Stmt.Call c) {
+      return c.call();
+    }
+    return null;
+  }
+
   /** The variable at the root of an array access chain ({@code m} of {@code m[i][j]}), or null. */
   public static String rootVar(Expr e) {
     while (e instanceof Expr.Index ix) {

@@ -43,7 +43,7 @@ public final class WriteChecks {
             "fields are read as constants; copy the field first (double[] w = " + field + ".clone();) or pass the array as a parameter"));
       }
     }
-    Expr direct = directCall(s);
+    Expr direct = Statements.directCall(s);
     List<Expr> expressions = new ArrayList<>();
     Statements.ownExpressions(s, expressions::add);
     for (Expr e : expressions) {
@@ -53,20 +53,6 @@ public final class WriteChecks {
         }
       });
     }
-  }
-
-  /** The call a statement makes as a whole (what the sweeps differentiate), or null. */
-  private static Expr directCall(Stmt s) {
-    if (s instanceof Stmt.Declare d) {
-      return d.init();
-    }
-    if (s instanceof Stmt.Assign a) {
-      return a.value();
-    }
-    if (s instanceof Stmt.Call c) {
-      return c.call();
-    }
-    return null;
   }
 
   private void call(Expr.MethodCall call, boolean direct, Origin fallback) {

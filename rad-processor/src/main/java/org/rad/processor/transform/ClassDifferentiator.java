@@ -440,6 +440,33 @@ public final class ClassDifferentiator {
   }
 
   /**
+   * Contents keys of the arrays of {@code m} that a differentiated helper it calls writes into
+   * (its reverse restores their elements in place) or refers to from another of its variables
+   * (its tape keeps the reference, and its reverse reads that object): a whole-array record,
+   * whose restore is a new array, would hide the object from the helper. An EJML operation only
+   * fills its output, which its rule does not restore.
+   */
+  private Set<String> heldByHelpers(MethodIR m, AliasClasses classes, Effects effects) {
+    Set<String> held = new HashSet<>();
+    Statements.forEach(m.body(), st -> {
+      if (!(Statements.directCall(st) instanceof Expr.MethodCall call) || custom.containsKey(call.key())) {
+        return;
+      }
+      held.addAll(effects.writes(st));
+      AliasClasses calleeClasses = aliases.get(call.key());
+      MethodIR callee = methods.get(call.key());
+      for (int i = 0; i < call.args().size() && callee != null && calleeClasses != null; i++) {
+        String root = Statements.rootVar(call.args().get(i));
+        if (call.args().get(i).type().isArray() && root != null
+            && keepsReference(callee, calleeClasses, callee.params().get(i).name())) {
+          held.add(classes.contentsKey(root));
+        }
+      }
+    });
+    return held;
+  }
+
+  /**
    * Whether {@code m} may refer to its parameter {@code param}'s array from another variable whose
    * value its tape keeps: a reference assignment into the parameter's alias class, or a local
    * declared from it that is not a row reference (row references are re-derived from the
@@ -651,29 +678,7 @@ public final class ClassDifferentiator {
     Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads());
     RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
     if (randomized != null) {
-      // arrays that a differentiated helper writes into: its reverse restores their elements in
-      // place (an EJML operation only fills its output, which its rule does not restore); and
-      // arrays a helper refers to from another variable (see below)
-      Set<String> callWrites = new HashSet<>();
-      Statements.forEach(m.body(), st -> {
-        Expr call = st instanceof Stmt.Call c ? c.call() : st instanceof Stmt.Declare d ? d.init()
-            : st instanceof Stmt.Assign a ? a.value() : null;
-        if (call instanceof Expr.MethodCall mc && !custom.containsKey(mc.key())) {
-          callWrites.addAll(effects.writes(st));
-          // a helper that refers to a parameter's array from another variable may keep that
-          // reference on its tape, and its reverse then reads the array object itself
-          AliasClasses calleeClasses = aliases.get(mc.key());
-          MethodIR callee = methods.get(mc.key());
-          for (int i = 0; i < mc.args().size() && callee != null && calleeClasses != null; i++) {
-            String root = Statements.rootVar(mc.args().get(i));
-            if (mc.args().get(i).type().isArray() && root != null
-                && keepsReference(callee, calleeClasses, callee.params().get(i).name())) {
-              callWrites.add(classes.contentsKey(root));
-            }
-          }
-        }
-      });
-      randomized.planSpills(m, classes, callWrites);
+      randomized.planSpills(m, classes, heldByHelpers(m, classes, effects));
     }
     Set<String> sampled = new HashSet<>(randomized == null ? Set.of() : randomized.sampledKeys());
     sampled.addAll(sampledOf(key));

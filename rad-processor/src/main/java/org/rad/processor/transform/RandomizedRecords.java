@@ -101,15 +101,16 @@ final class RandomizedRecords {
   /**
    * Plans whole-array records: for each randomized array whose alias class has no other member,
    * declared in a block (or a parameter, for the method body), after the last statement of that
-   * block that uses it. An array that a call writes into ({@code callWrites}, contents keys) is
-   * not recorded whole: the callee's own records and restores work on the array object, which a
-   * whole-array restore replaces by a new one; its element records are sampled instead.
+   * block that uses it. An array a helper holds ({@code heldByHelpers}, contents keys: it writes
+   * into it or keeps a reference to it) is not recorded whole: the helper's reverse works on the
+   * array object, which a whole-array restore replaces by a new one; its element records are
+   * sampled instead.
    */
-  void planSpills(MethodIR method, AliasClasses aliases, Set<String> callWrites) {
+  void planSpills(MethodIR method, AliasClasses aliases, Set<String> heldByHelpers) {
     Set<String> candidates = new HashSet<>();
     for (RandomizeSpec spec : method.randomized().values()) {
       Var v = var(method, spec.var());
-      if (v.type().isArray() && singleton(v, method, aliases) && !callWrites.contains(aliases.contentsKey(v.name()))) {
+      if (v.type().isArray() && singleton(v, method, aliases) && !heldByHelpers.contains(aliases.contentsKey(v.name()))) {
         candidates.add(v.name());
       }
     }
