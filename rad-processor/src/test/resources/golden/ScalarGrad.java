@@ -1,6 +1,7 @@
 package golden;
 
 import javax.annotation.processing.Generated;
+import org.rad.runtime.Derivatives;
 import org.rad.runtime.RadContext;
 
 /**
@@ -63,10 +64,10 @@ public final class ScalarGrad {
     double yBar = 0.0;
     double sBar = 0.0;
     s = x * y + Math.sin(x);
-    sBar += resultBar * s * 2.0;
-    xBar += sBar * y;
-    yBar += sBar * x;
-    xBar += sBar * Math.cos(x);
+    sBar += Derivatives.times(resultBar, s) * 2.0;
+    xBar += Derivatives.times(sBar, y);
+    yBar += Derivatives.times(sBar, x);
+    xBar += Derivatives.times(sBar, Math.cos(x));
     ctx.pushAdjoint(xBar);
     ctx.pushAdjoint(yBar);
   }

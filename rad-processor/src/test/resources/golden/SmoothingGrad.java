@@ -1,6 +1,7 @@
 package golden;
 
 import javax.annotation.processing.Generated;
+import org.rad.runtime.Derivatives;
 import org.rad.runtime.RadContext;
 import org.rad.runtime.Shadows;
 
@@ -87,7 +88,7 @@ public final class SmoothingGrad {
     energyBar += resultBar;
     for (vIndex = u.length - 1; vIndex >= 0; vIndex--) {
       v = u[vIndex];
-      vBar += energyBar * v * 2.0;
+      vBar += Derivatives.times(energyBar, v) * 2.0;
       uBar[vIndex] += vBar;
       vBar = 0.0;
     }
@@ -95,10 +96,10 @@ public final class SmoothingGrad {
       for (i = u.length - 2; i >= 1; i--) {
         u[i] = ctx.popDouble();
         adj = uBar[i];
-        adj2 = adj * u[i] * alpha;
+        adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
         uBar[i - 1] += adj2;
         uBar[i + 1] += adj2;
-        uBar[i] += -adj2 * 2 + adj * (alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
+        uBar[i] += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
       }
     }
   }

@@ -135,7 +135,7 @@ final class Adjoints {
     boolean r = activity.isActive(b.right());
     if (b.op() == BinaryOp.MUL && l && b.left().equals(b.right())) {
       // v * v: one term, 2 v (seed * v * 2.0 rounds exactly like seed * v + seed * v)
-      propagate(b.left(), mul(mul(seed, b.right()), new Expr.Literal("2.0", Type.DOUBLE)), out);
+      propagate(b.left(), mul(scaled(seed, b.right()), new Expr.Literal("2.0", Type.DOUBLE)), out);
       return;
     }
     if (b.op() == BinaryOp.DIV) {
@@ -153,12 +153,12 @@ final class Adjoints {
         propagate(b.right(), neg(s), out);
       }
       case MUL -> {
-        propagate(b.left(), mul(s, b.right()), out);
-        propagate(b.right(), mul(s, b.left()), out);
+        propagate(b.left(), scaled(s, b.right()), out);
+        propagate(b.right(), scaled(s, b.left()), out);
       }
       case REM -> {
         propagate(b.left(), s, out);
-        propagate(b.right(), mul(s, helper("remainderDivisor", b.left(), b.right())), out);
+        propagate(b.right(), scaled(s, helper("remainderDivisor", b.left(), b.right())), out);
       }
       default -> throw new IllegalStateException("no adjoint for operator " + b.op());
     }
@@ -188,16 +188,16 @@ final class Adjoints {
     List<Expr> a = call.args();
     Expr x = a.get(0);
     switch (call.name()) {
-      case "sin" -> propagate(x, mul(seed, math("cos", x)), out);
-      case "cos" -> propagate(x, neg(mul(seed, math("sin", x))), out);
-      case "tan" -> propagate(x, mul(seed, helper("tan", x)), out);
+      case "sin" -> propagate(x, scaled(seed, math("cos", x)), out);
+      case "cos" -> propagate(x, neg(scaled(seed, math("sin", x))), out);
+      case "tan" -> propagate(x, scaled(seed, helper("tan", x)), out);
       case "asin" -> propagate(x, times(seed, helper("asin", x)), out);
       case "acos" -> propagate(x, times(seed, helper("acos", x)), out);
-      case "atan" -> propagate(x, mul(seed, helper("atan", x)), out);
-      case "sinh" -> propagate(x, mul(seed, math("cosh", x)), out);
-      case "cosh" -> propagate(x, mul(seed, math("sinh", x)), out);
-      case "tanh" -> propagate(x, mul(seed, helper("tanh", x)), out);
-      case "exp", "expm1" -> propagate(x, mul(seed, math("exp", x)), out);
+      case "atan" -> propagate(x, scaled(seed, helper("atan", x)), out);
+      case "sinh" -> propagate(x, scaled(seed, math("cosh", x)), out);
+      case "cosh" -> propagate(x, scaled(seed, math("sinh", x)), out);
+      case "tanh" -> propagate(x, scaled(seed, helper("tanh", x)), out);
+      case "exp", "expm1" -> propagate(x, scaled(seed, math("exp", x)), out);
       // the logarithms have a pole at a finite argument: see DIV
       case "log" -> propagate(x, times(seed, div(new Expr.Literal("1.0", Type.DOUBLE), x)), out);
       case "log10" -> propagate(x, times(seed, helper("log10", x)), out);
@@ -215,13 +215,13 @@ final class Adjoints {
       }
       case "atan2" -> {
         Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
-        propagate(a.get(0), mul(s, helper("atan2Y", a.get(0), a.get(1))), out);
-        propagate(a.get(1), mul(s, helper("atan2X", a.get(0), a.get(1))), out);
+        propagate(a.get(0), scaled(s, helper("atan2Y", a.get(0), a.get(1))), out);
+        propagate(a.get(1), scaled(s, helper("atan2X", a.get(0), a.get(1))), out);
       }
       case "hypot" -> {
         Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
-        propagate(a.get(0), mul(s, helper("hypot", a.get(0), a.get(1))), out);
-        propagate(a.get(1), mul(s, helper("hypot", a.get(1), a.get(0))), out);
+        propagate(a.get(0), scaled(s, helper("hypot", a.get(0), a.get(1))), out);
+        propagate(a.get(1), scaled(s, helper("hypot", a.get(1), a.get(0))), out);
       }
       case "max", "min" -> {
         // ties go to the first argument
@@ -293,6 +293,19 @@ final class Adjoints {
     return new Expr.Binary(BinaryOp.ADD, a, b, Type.DOUBLE);
   }
 
+  /**
+   * {@code seed} times the partial {@code partial}: a plain product where either is a constant,
+   * else {@code Derivatives.times}, so that an adjoint of exactly 0 gives 0 even where the partial
+   * is infinite or not a number. Not only poles make partials infinite: a primal value that
+   * overflows (an element grown to 1e300 in an array the result never reads, {@code exp} of a
+   * value used only on a branch not taken) is a partial of the statements that read it, its
+   * adjoint is 0, and a plain product would put NaN into every gradient it is added to.
+   */
+  private static Expr scaled(Expr seed, Expr partial) {
+    // a constant seed is not 0 (ZeroAdjoints drops the terms of zero seeds): the plain product
+    return isConstant(partial) || isConstant(seed) ? mul(seed, partial) : times(seed, partial);
+  }
+
   /** {@code Derivatives.times(seed, partial)}: 0 when the seed is 0, even if the partial is not finite. */
   private static Expr times(Expr seed, Expr partial) {
     return new Expr.StaticCall(Owner.DERIVATIVES, "times", List.of(seed, partial), Type.DOUBLE);
@@ -305,8 +318,8 @@ final class Adjoints {
   static Expr fromResult(String f, Expr seed, Expr y) {
     Expr one = new Expr.Literal("1.0", Type.DOUBLE);
     return switch (f) {
-      case "tanh" -> mul(seed, new Expr.Binary(BinaryOp.SUB, one, mul(y, y), Type.DOUBLE));
-      case "exp" -> mul(seed, y);
+      case "tanh" -> scaled(seed, new Expr.Binary(BinaryOp.SUB, one, mul(y, y), Type.DOUBLE));
+      case "exp" -> scaled(seed, y);
       case "sqrt" -> times(seed, div(new Expr.Literal("0.5", Type.DOUBLE), y)); // a pole at y = 0, as from x
       default -> throw new IllegalArgumentException("no rule from the result for " + f);
     };

@@ -17,6 +17,12 @@ import org.rad.processor.GradientCase;
  * 2.0}): d/dx was NaN instead of 1. A call result that reaches nothing is not differentiated now:
  * the callee runs as it is, and where the call still carries derivatives through an array it
  * writes, it calls a copy of the callee differentiated without its result.
+ *
+ * <p>The general form (fuzzer seed 2026, program 4524): a value that overflows where the
+ * differentiation cannot tell that it reaches nothing, because it is one element of an array that
+ * carries derivatives, or it is read only on a branch not taken. Its adjoint is exactly 0 at run
+ * time, and every product of an adjoint and a non-constant partial is {@code Derivatives.times}
+ * now (0 when the adjoint is 0), so no NaN leaks from it.
  */
 class UnusedOverflowingResultNaNTest {
   static final String SOURCE = """
@@ -92,6 +98,57 @@ class UnusedOverflowingResultNaNTest {
           double used = scaleAndBlow(a, x * 1e-4 - 2);
           return a[0] * a[1] + used;
         }
+
+        // one element of an array that carries derivatives overflows; the result reads another
+        @Differentiable(wrt = {"a", "x"})
+        public static double element(double[] a, double x) {
+          double[] v = new double[2];
+          v[0] = a[0] * x;
+          v[1] = blow(a[1] * x);
+          v[1] = Math.pow(1.5, v[1]) * a[0] + Math.exp(v[1]) * x;
+          return v[0] * x;
+        }
+
+        // exp overflows, and the value is read only on a branch not taken
+        @Differentiable(wrt = {"x"})
+        public static double branchNotTaken(double x, double big) {
+          double e = Math.exp(big * x);
+          double y = Math.sinh(big * x) * x;
+          return x > 100 ? e + y : x * x;
+        }
+
+        // the shape the fuzzer found: a row reached through swaps grows by repeated helper calls
+        // until pow overflows, in a matrix the result never reads
+        static void fill(double[] out, double[] v1, double[] v2, double v) {
+          for (int i = 0; i < out.length; i++) out[i] = v;
+        }
+
+        static double grow(double x0, double x1, double[] v) {
+          int n = Math.atan(x1) > -(x1) ? v.length : v.length - 1;
+          for (int k = 0; k < n; k++) fill(v, v, v, v[2] + Math.max(x0, 1.5));
+          double[] a = new double[v.length];
+          for (int i = 0; i < a.length; i++) a[i] += Math.pow(1.5 + Math.sin(0.5), v[i] - 0.5);
+          return a[0];
+        }
+
+        static double twice(double[] v, double x) {
+          double[] c = v.clone();
+          c = v;
+          return 0.5 + (x + x) * grow(v[2], v[2], c);
+        }
+
+        @Differentiable(wrt = {"x0", "x1", "v0", "v1"})
+        public static double swapped(double x0, double x1, double[] v0, double[] v1, double[][] m) {
+          double d = twice(v1, 0.5 - twice(v1, v0[2]));
+          double[] row = m[1];
+          v0 = v1;
+          v1 = row;
+          int n = x0 < 0.5 ? row.length : row.length - 1;
+          for (int i = 0; i < n; i++) {
+            m[0][2] = grow(twice(v0, m[1][(i + 1) % m[0].length]), 0.5, v1);
+          }
+          return x0;
+        }
       }
       """;
 
@@ -112,13 +169,33 @@ class UnusedOverflowingResultNaNTest {
         of("array", r -> new Object[] {vector(r, 3, 0, 2)}, 0),
         of("chain", r -> new Object[] {r.nextDouble(0, 2)}, 0),
         of("writesArray", r -> new Object[] {vector(r, 2, -2, 2), r.nextDouble(0, 2)}, 0, 1),
-        of("bothSites", r -> new Object[] {vector(r, 2, -2, 2), r.nextDouble(0, 2)}, 0, 1));
+        of("bothSites", r -> new Object[] {vector(r, 2, -2, 2), r.nextDouble(0, 2)}, 0, 1),
+        of("element", r -> new Object[] {vector(r, 2, 0.5, 2), r.nextDouble(1, 2)}, 0, 1));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void gradient(GradientCase c) {
     c.check(user, grad);
+  }
+
+  @Test
+  void overflowReadOnlyOnABranchNotTaken() {
+    // exp(1000 * 2) and sinh overflow; the result is x * x: d/dx = 2x = 4
+    of("branchNotTaken", r -> null, 0).harness(user, grad)
+        .checkClosedForm(new Object[] {2.0, 1000.0}, new double[] {4}, 0);
+  }
+
+  @Test
+  void overflowInAMatrixTheResultNeverReads() {
+    // the result is x0: its gradient is 1 for x0 and 0 for every element of v1 (the fuzzer's point)
+    double[][] m = {{1.3976088678774934, 0.5569163774930499, -0.07570250537920975},
+        {-0.25775904630859436, 1.292628789505268, -0.5475014505705287}};
+    of("swapped", r -> null, 0, 1, 2, 3).harness(user, grad).checkClosedForm(new Object[] {-0.27191229576869724,
+        -1.2371483568130095,
+        new double[] {-0.17764309286011604, -0.1658485373086762, -0.08957586524788064},
+        new double[] {-0.1855158918036206, -0.3921678432343727, 1.4107181932885489}, m},
+        new double[] {1, 0, 0, 0, 0, 0, 0, 0}, 0);
   }
 
   @Test
