@@ -22,6 +22,15 @@ import org.rad.processor.ir.Var;
  *       only of loop-free methods) and reads nothing that the rest of its block writes is
  *       recomputed at the start of the block's reverse (e.g. the source term
  *       {@code c = source(theta, x, t)} of a time step, a row reference {@code double[] row = m[i]});
+ *   <li>a scalar declaration that fails that test only because a statement after its last reader
+ *       (or that reader itself) writes what it reads ({@code double p = mid[j]; out[j] = f(p);}
+ *       with {@code out} and {@code mid} possibly rows of one swapped buffer) is a candidate for
+ *       recomputation later, in the reverse of its last reader, after that reader's restore:
+ *       the state there is the state before the reader ran, provided the record planning restores
+ *       every later overwrite of what it reads, which the planner's dataflow then guarantees.
+ *       The differentiator enables such a candidate ({@link #of(MethodIR, Effects, Map, Set, Set)})
+ *       where the variable would otherwise be taped and those overwrites are recorded anyway, so
+ *       one record per reader goes and none comes;
  *   <li>an {@code if} whose condition reads nothing its branches write re-evaluates the condition
  *       instead of recording a bit;
  *   <li>a counted {@code for} loop ({@code for (int i = a; i < b; i += c)}) whose body writes
@@ -38,6 +47,11 @@ public final class Plan {
   }
 
   private final Set<Stmt.Declare> recomputable = identitySet();
+  /** Candidates for recomputation in the reverse of their last reader: declaration to reader. */
+  private final Map<Stmt.Declare, Stmt> lateCandidates = new IdentityHashMap<>();
+  /** The enabled candidates: recomputed in the reverse of the statement they map to. */
+  private final Map<Stmt.Declare, Stmt> late = new IdentityHashMap<>();
+  private Set<Stmt.Declare> lateEnabled = Set.of();
   private final Set<Stmt.If> recomputedConditions = identitySet();
   private final Map<Stmt.For, CountedLoop> countedLoops = new IdentityHashMap<>();
   private final Set<Stmt> fromResult = identitySet();
@@ -70,8 +84,18 @@ public final class Plan {
    * loops record their trip count, so control flow stays exact.
    */
   public static Plan of(MethodIR method, Effects effects, Map<String, MethodSummary> summaries, Set<String> sampledKeys) {
+    return of(method, effects, summaries, sampledKeys, Set.of());
+  }
+
+  /**
+   * The plan, with the candidates {@code lateEnabled} (from {@link #lateCandidates()} of a plan of
+   * the same method) recomputed in the reverse of their last reader.
+   */
+  public static Plan of(MethodIR method, Effects effects, Map<String, MethodSummary> summaries, Set<String> sampledKeys,
+      Set<Stmt.Declare> lateEnabled) {
     Plan plan = new Plan(effects, summaries);
     plan.sampledKeys = sampledKeys;
+    plan.lateEnabled = lateEnabled;
     Set<String> assignedAfterDeclaration = new HashSet<>();
     Statements.forEach(method.body(), s -> {
       if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
@@ -195,8 +219,26 @@ public final class Plan {
     return reassigned.contains(v.name());
   }
 
+  /**
+   * Whether the reverse sweep recomputes {@code d} instead of restoring it: at the start of its
+   * block's reverse, or, where {@link #recomputedIn} names a statement, in that statement's reverse.
+   */
   public boolean isRecomputable(Stmt.Declare d) {
     return recomputable.contains(d);
+  }
+
+  /**
+   * The statement of {@code d}'s block (its last reader) in whose reverse {@code d} is recomputed,
+   * after that statement's restore; null when {@code d} is recomputed at the start of its block's
+   * reverse or not at all.
+   */
+  public Stmt recomputedIn(Stmt.Declare d) {
+    return late.get(d);
+  }
+
+  /** Declarations that could be recomputed in the reverse of their last reader, and that reader. */
+  public Map<Stmt.Declare, Stmt> lateCandidates() {
+    return Collections.unmodifiableMap(lateCandidates);
   }
 
   public boolean recomputesCondition(Stmt.If i) {
@@ -221,7 +263,18 @@ public final class Plan {
         for (Stmt later : stmts.subList(k + 1, stmts.size())) {
           laterWrites.addAll(effects.writes(later));
         }
-        if (Collections.disjoint(effects.reads(d.init()), laterWrites)) {
+        boolean recompute = Collections.disjoint(effects.reads(d.init()), laterWrites);
+        if (!recompute) {
+          Stmt reader = lastReader(d, stmts, k);
+          if (reader != null) {
+            lateCandidates.put(d, reader);
+            if (lateEnabled.contains(d)) {
+              late.put(d, reader);
+              recompute = true;
+            }
+          }
+        }
+        if (recompute) {
           recomputable.add(d);
           if (!Collections.disjoint(effects.reads(d.init()), sampledKeys)) {
             // recomputed in the reverse sweep from a sample: a decision reading it is not exact
@@ -232,6 +285,78 @@ public final class Plan {
       }
       nested(s, reassigned);
     }
+    // another declaration of the block recomputed from a late one would read it before it is
+    // recomputed (at the block's start, or at a reader further on): the late one is not late
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Declare d && lateCandidates.containsKey(d) && readByAnotherRecomputation(d, stmts)) {
+        lateCandidates.remove(d);
+        if (late.remove(d) != null) {
+          recomputable.remove(d);
+        }
+      }
+    }
+  }
+
+  private boolean readByAnotherRecomputation(Stmt.Declare d, List<Stmt> stmts) {
+    for (Stmt s : stmts) {
+      if (s != d && s instanceof Stmt.Declare other && (recomputable.contains(other) || lateCandidates.containsKey(other))
+          && readsVariable(other, d.var())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The last statement of {@code stmts} after index {@code k} that reads {@code d}'s variable, if
+   * {@code d} can be recomputed in its reverse: {@code d} a scalar, no statement between {@code d}
+   * and that reader writing what {@code d} reads, and the reader, if it writes what {@code d}
+   * reads, a number assignment whose reverse restores before it reads (not a call, not a result
+   * that gives its own derivative). Else null.
+   */
+  private Stmt lastReader(Stmt.Declare d, List<Stmt> stmts, int k) {
+    if (!d.var().type().isNumeric()) {
+      return null;
+    }
+    int u = -1;
+    for (int m = k + 1; m < stmts.size(); m++) {
+      if (readsVariable(stmts.get(m), d.var())) {
+        u = m;
+      }
+    }
+    if (u < 0) {
+      return null;
+    }
+    Set<String> initReads = effects.reads(d.init());
+    for (Stmt between : stmts.subList(k + 1, u)) {
+      if (!Collections.disjoint(effects.writes(between), initReads)) {
+        return null;
+      }
+    }
+    Stmt reader = stmts.get(u);
+    if (Collections.disjoint(effects.writes(reader), initReads)) {
+      return reader;
+    }
+    Expr target;
+    Expr value;
+    if (reader instanceof Stmt.Assign a) {
+      target = a.target();
+      value = a.value();
+    } else if (reader instanceof Stmt.Declare rd && rd.init() != null) {
+      target = new Expr.Ref(rd.var());
+      value = rd.init();
+    } else {
+      return null;
+    }
+    boolean resultRule = value instanceof Expr.StaticCall f && f.owner() == Expr.Owner.MATH && RESULT_RULES.contains(f.name());
+    return target.type() == Type.DOUBLE && !(value instanceof Expr.MethodCall) && !resultRule ? reader : null;
+  }
+
+  private static boolean readsVariable(Stmt s, Var v) {
+    boolean[] found = {false};
+    Statements.forEach(s, x -> Statements.ownExpressions(x,
+        e -> found[0] |= Exprs.any(e, y -> y instanceof Expr.Ref r && r.var().equals(v))));
+    return found[0];
   }
 
   private void nested(Stmt s, Set<String> reassigned) {

@@ -1,6 +1,7 @@
 package org.rad.processor.analysis;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.rad.processor.ir.Expr;
@@ -23,7 +24,10 @@ import org.rad.processor.ir.Var;
  *
  * <p>Values are tracked as polynomials in the sampled variables (degree per variable, or
  * non-linear), through the reverse sweep's scalar variables (recomputed primal values and
- * adjoints), flow-insensitively. Adjoint arrays are not followed: a chain that passes through an
+ * adjoints), flow-insensitively, except for temporaries: an adjoint variable only ever set
+ * ({@code adj = xBar;}, never {@code +=}) holds that set's value alone until the next (after an
+ * {@code if}, either branch's; in a loop, also the previous iteration's), so a temporary reused by the reverse of another statement does
+ * not carry the other's samples into this one's terms. Adjoint arrays are not followed: a chain that passes through an
  * array's adjoint is checked statement by statement only.
  */
 public final class Soundness {
@@ -72,15 +76,80 @@ public final class Soundness {
    */
   public static Violation check(Stmt.Block reverse, Set<String> sampledKeys, Effects effects) {
     Soundness s = new Soundness(sampledKeys, effects);
+    s.findTemporaries(reverse);
     for (int round = 0; round < 20; round++) {
       Map<String, Poly> before = new HashMap<>(s.primal);
       Map<String, Poly> adjBefore = new HashMap<>(s.adjoint);
-      Statements.forEach(reverse, s::statement);
+      s.walk(reverse);
       if (s.violation != null || before.equals(s.primal) && adjBefore.equals(s.adjoint)) {
         break;
       }
     }
     return s.violation;
+  }
+
+  /** Adjoint variables the reverse sweep only ever sets (never adds into): its temporaries. */
+  private final Set<String> temporaries = new java.util.HashSet<>();
+  private void findTemporaries(Stmt.Block reverse) {
+    Set<String> accumulated = new java.util.HashSet<>();
+    Statements.forEach(reverse, x -> {
+      if (x instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().kind() == Var.Kind.ADJOINT
+          && !r.var().type().isArray()) {
+        (a.op() == Stmt.AssignOp.SET ? temporaries : accumulated).add(r.var().name());
+      }
+    });
+    temporaries.removeAll(accumulated);
+  }
+
+  /**
+   * Checks {@code s} and what it nests in program order. A temporary's value after an {@code if}
+   * is either branch's: each branch starts from the value before, and the two are merged.
+   */
+  private void walk(Stmt s) {
+    statement(s);
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(this::walk);
+    } else if (s instanceof Stmt.If i) {
+      Map<String, Poly> before = temporaryValues();
+      walk(i.whenTrue());
+      Map<String, Poly> afterTrue = temporaryValues();
+      temporaries.forEach(t -> adjoint.remove(t));
+      adjoint.putAll(before);
+      if (i.whenFalse() != null) {
+        walk(i.whenFalse());
+      }
+      afterTrue.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(this::walk);
+      loop(f.body(), f.update());
+    } else if (s instanceof Stmt.While w) {
+      loop(w.body(), List.of());
+    }
+  }
+
+  /**
+   * A loop body, twice: a temporary read before it is set in an iteration holds the value from
+   * before the loop in the first and the body's last value in the others; after the loop it
+   * holds either (the loop may not run).
+   */
+  private void loop(Stmt.Block body, List<Stmt> update) {
+    Map<String, Poly> before = temporaryValues();
+    for (int pass = 0; pass < 2; pass++) {
+      walk(body);
+      update.forEach(this::walk);
+    }
+    before.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
+  }
+
+  private Map<String, Poly> temporaryValues() {
+    Map<String, Poly> values = new HashMap<>();
+    for (String t : temporaries) {
+      Poly v = adjoint.get(t);
+      if (v != null) {
+        values.put(t, v);
+      }
+    }
+    return values;
   }
 
   private void report(char rule, Poly p, String where) {
@@ -105,7 +174,9 @@ public final class Soundness {
         if (a.op() == Stmt.AssignOp.ADD || a.op() == Stmt.AssignOp.SUB) {
           checkTerm(a.value(), value, a);
         }
-        if (target != null) {
+        if (target != null && temporaries.contains(target.name())) {
+          adjoint.put(target.name(), value); // a temporary set anew: its earlier values are gone
+        } else if (target != null) {
           adjoint.merge(target.name(), value, Poly::plus);
         }
       } else if (target != null && !target.type().isArray()) {

@@ -865,9 +865,23 @@ public final class GradClassWriter {
       calls[0] |= s instanceof Stmt.Call c && !(c.call() instanceof Expr.ContextCall cc && cc.name().equals("pushAdjoint"));
       org.rad.processor.analysis.Statements.ownExpressions(s, e -> calls[0] |= org.rad.processor.ir.Exprs.any(e,
           x -> x instanceof Expr.ContextCall c && !c.name().startsWith("pop") || x instanceof Expr.MethodCall
-              || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER)));
+              || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER)
+                  && passesContext(c)));
     });
     return calls[0];
+  }
+
+  /**
+   * Whether a call hands the context on together with something that may reach an array: only
+   * then can the callee look up an adjoint by an array's identity. A primal copy such as
+   * {@code idxPrimal(i, j, n)} gets no context, and {@code sigmoidReverse(x, yBar, ctx)} only
+   * numbers, so a reverse sweep calling only such methods needs no binding per call.
+   */
+  private static boolean passesContext(Expr.StaticCall c) {
+    boolean context = c.args().stream().anyMatch(a -> a instanceof Expr.Ref r && r.var().name().equals("ctx"));
+    boolean reference = c.args().stream().anyMatch(a -> !(a instanceof Expr.Ref r && r.var().name().equals("ctx"))
+        && !(a.type().isNumeric() || a.type() == org.rad.processor.ir.Type.BOOLEAN));
+    return context && reference;
   }
 
   private MethodSpec primal(DifferentiatedMethod d) {

@@ -198,6 +198,196 @@ public final class ClassDifferentiator {
     return out;
   }
 
+  /** The outcome of record planning: the sweeps' builder, the reverse sweep, and what it plans. */
+  private record Records(SweepBuilder builder, Stmt.Block reverse, Set<Stmt> pushes, Set<Stmt> recordedCalls,
+      Set<String> needed, Set<String> pendingAtEnd) {}
+
+  /**
+   * Builds the reverse sweep and plans its records, alternating until they agree: which primal
+   * values the reverse sweep reads ({@code needed}) decides which overwrites push, and the pushes
+   * decide where restores happen, which changes what is read.
+   */
+  private Records planRecords(MethodIR m, Activity activity, Plan plan, Effects effects,
+      Map<String, CalleeInfo> callees, Naming naming, RandomizedRecords randomized, Set<String> readAtEntry) {
+    AliasClasses classes = effects.aliases();
+    Set<Stmt> pushes = Plan.identitySetOf();
+    Set<Stmt> recordedCalls = Plan.identitySetOf();
+    Set<String> needed = new HashSet<>();
+    for (int round = 0; ; round++) {
+      SweepBuilder builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
+      builder.bulkSlices = !forDevice;
+      builder.recordedCalls = recordedCalls;
+      Stmt.Block reverse = builder.reverse(m.body());
+      Set<String> newNeeded = new HashSet<>();
+      builder.collectReads(reverse, newNeeded);
+      PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
+          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters);
+      if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)) {
+        return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd());
+      }
+      if (round > 50) {
+        throw new IllegalStateException("record planning did not converge");
+      }
+      needed = newNeeded;
+      pushes = planned.pushes();
+      recordedCalls = planned.recordedCalls();
+    }
+  }
+
+  /**
+   * The candidates of {@link Plan#lateCandidates} worth recomputing in the reverse of their last
+   * reader: the declaration is recorded now (one push per run of its block), and every overwrite
+   * that may follow its reader of an array it reads is recorded already, so reading that array
+   * in the reverse sweep adds no record (a restore of the element re-establishes it). The scalars
+   * it reads must be re-derived for free: counted loop indices, declarations the reverse recomputes,
+   * parameters never assigned. No {@code @Randomize} spill may come between the declaration and the reader.
+   */
+  private Set<Stmt.Declare> lateRecomputations(MethodIR m, Plan plan, Records records, Effects effects,
+      RandomizedRecords randomized, AliasClasses classes) {
+    Set<Stmt.Declare> late = Plan.identitySetOf();
+    if (plan.lateCandidates().isEmpty()) {
+      return late;
+    }
+    Set<String> free = new HashSet<>();
+    Set<String> assigned = effects.writes(m.body());
+    for (Var p : m.params()) {
+      if (!assigned.contains(p.name())) {
+        free.add(p.name());
+      }
+    }
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.For f && plan.countedLoop(f) != null) {
+        free.add(plan.countedLoop(f).index().name());
+      }
+      if (s instanceof Stmt.Declare d && plan.isRecomputable(d)) {
+        free.add(d.var().name());
+      }
+    });
+    Set<Stmt> spillPoints = Plan.identitySetOf();
+    if (randomized != null) {
+      spillPoints.addAll(randomized.spills(records.needed(), classes).keySet());
+    }
+    List<Stmt> order = new ArrayList<>();
+    Map<Stmt, List<Stmt>> loops = new java.util.IdentityHashMap<>();
+    enclosingLoops(m.body(), new ArrayList<>(), order, loops);
+    plan.lateCandidates().forEach((d, reader) -> {
+      if (!records.pushes().contains(d) || spillsBetween(m.body(), d, reader, spillPoints)) {
+        return;
+      }
+      for (String key : effects.reads(d.init())) {
+        boolean contents = key.startsWith("#");
+        if (!contents && !free.contains(key)) {
+          return;
+        }
+        if (contents) {
+          for (Stmt w : order) {
+            if (mayFollow(w, reader, order, loops) && effects.writes(w).contains(key) && !recorded(w, records)) {
+              return;
+            }
+          }
+        }
+      }
+      late.add(d);
+    });
+    return late;
+  }
+
+  /**
+   * Whether a {@code @Randomize} spill (an array recorded whole after a statement, restored
+   * before that statement's reverse) happens from {@code d} up to its last reader: its restore
+   * would come after the reader's reverse, which recomputes {@code d} from the array.
+   */
+  private static boolean spillsBetween(Stmt.Block body, Stmt.Declare d, Stmt reader, Set<Stmt> spillPoints) {
+    if (spillPoints.isEmpty()) {
+      return false;
+    }
+    boolean[] found = {false};
+    Statements.forEach(body, s -> {
+      if (s instanceof Stmt.Block b) {
+        int from = -1;
+        for (int k = 0; k < b.stmts().size(); k++) {
+          if (b.stmts().get(k) == d) {
+            from = k;
+          }
+          if (from >= 0 && b.stmts().get(k) == reader) {
+            for (Stmt between : b.stmts().subList(from, k)) {
+              Statements.forEach(between, x -> found[0] |= spillPoints.contains(x));
+            }
+          }
+        }
+      }
+    });
+    return found[0];
+  }
+
+  /** Whether the overwrites {@code w} makes are undone in the reverse sweep. */
+  private static boolean recorded(Stmt w, Records records) {
+    if (records.pushes().contains(w) || records.recordedCalls().contains(w)) {
+      return true;
+    }
+    // a differentiated call's reverse restores what its callee overwrote
+    return !records.builder().primalWriters.contains(w) && (w instanceof Stmt.Call
+        || w instanceof Stmt.Declare d && d.init() instanceof Expr.MethodCall
+        || w instanceof Stmt.Assign a && a.value() instanceof Expr.MethodCall);
+  }
+
+  /** Simple statements in program order, each with the loops that enclose it (outermost first). */
+  private static void enclosingLoops(Stmt s, List<Stmt> enclosing, List<Stmt> order, Map<Stmt, List<Stmt>> loops) {
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(x -> enclosingLoops(x, enclosing, order, loops));
+    } else if (s instanceof Stmt.If i) {
+      enclosingLoops(i.whenTrue(), enclosing, order, loops);
+      if (i.whenFalse() != null) {
+        enclosingLoops(i.whenFalse(), enclosing, order, loops);
+      }
+    } else if (s instanceof Stmt.For || s instanceof Stmt.While) {
+      List<Stmt> inner = new ArrayList<>(enclosing);
+      inner.add(s);
+      if (s instanceof Stmt.For f) {
+        f.init().forEach(x -> enclosingLoops(x, enclosing, order, loops));
+        enclosingLoops(f.body(), inner, order, loops);
+        f.update().forEach(x -> enclosingLoops(x, inner, order, loops));
+      } else {
+        enclosingLoops(((Stmt.While) s).body(), inner, order, loops);
+      }
+    } else {
+      order.add(s);
+      loops.put(s, enclosing);
+    }
+  }
+
+  /**
+   * Whether simple statement {@code w} may run after statement {@code reader} (whose simple
+   * statements are in {@code order}): it comes later in the program, or a loop encloses both.
+   */
+  private static boolean mayFollow(Stmt w, Stmt reader, List<Stmt> order, Map<Stmt, List<Stmt>> loops) {
+    List<Stmt> inReader = new ArrayList<>();
+    enclosingLoops(reader, List.of(), inReader, new java.util.IdentityHashMap<>());
+    int last = -1;
+    for (Stmt r : inReader) {
+      last = Math.max(last, indexOf(order, r));
+    }
+    if (indexOf(order, w) > last) {
+      return true;
+    }
+    List<Stmt> around = loops.get(inReader.isEmpty() ? reader : inReader.get(0));
+    for (Stmt loop : loops.getOrDefault(w, List.of())) {
+      if (around != null && around.stream().anyMatch(l -> l == loop)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(List<Stmt> order, Stmt s) {
+    for (int k = 0; k < order.size(); k++) {
+      if (order.get(k) == s) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
   /**
    * The intermediates a loop-free method without calls keeps when a caller's reverse sweep
    * recomputes its result: its top-level double declarations that its own reverse recomputes (a
@@ -682,9 +872,10 @@ public final class ClassDifferentiator {
     }
     Set<String> sampled = new HashSet<>(randomized == null ? Set.of() : randomized.sampledKeys());
     sampled.addAll(sampledOf(key));
-    Plan plan = Plan.of(m, effects, summaries, sampled);
+    Plan firstPlan = Plan.of(m, effects, summaries, sampled);
+    Plan plan = firstPlan;
     Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.Declare d && Plan.isRowReference(d) && !plan.isReassigned(d.var())) {
+      if (s instanceof Stmt.Declare d && Plan.isRowReference(d) && !firstPlan.isReassigned(d.var())) {
         naming.deriveAdjoint(d.var().name());
       }
     });
@@ -707,32 +898,27 @@ public final class ClassDifferentiator {
         readAtEntry.add(classes.contentsKey(p.name()));
       }
     }
-    Set<Stmt> pushes = Plan.identitySetOf();
-    Set<Stmt> recordedCalls = Plan.identitySetOf();
-    Set<String> needed = new HashSet<>();
-    Set<String> pendingAtEnd = Set.of();
-    SweepBuilder builder;
-    Stmt.Block reverse;
-    for (int round = 0; ; round++) {
-      builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
-      builder.bulkSlices = !forDevice;
-      builder.recordedCalls = recordedCalls;
-      reverse = builder.reverse(m.body());
-      Set<String> newNeeded = new HashSet<>();
-      builder.collectReads(reverse, newNeeded);
-      PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
-          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters);
-      if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)) {
-        pendingAtEnd = planned.pendingAtEnd();
-        break;
+    Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry);
+    Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
+    if (!late.isEmpty()) {
+      Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
+      Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized, readAtEntry);
+      if (randomized != null && unsound(lateRecords, randomized, effects) && !unsound(records, randomized, effects)) {
+        // a value recomputed from a sampled record where it was recorded exactly may make the
+        // reverse sweep biased (the same sample twice along one chain): recompute only the others
+        late.removeIf(d -> !java.util.Collections.disjoint(effects.reads(d.init()), randomized.sampledKeys()));
+        latePlan = Plan.of(m, effects, summaries, sampled, late);
+        lateRecords = late.isEmpty() ? records : planRecords(m, activity, latePlan, effects, callees, naming, randomized, readAtEntry);
       }
-      if (round > 50) {
-        throw new IllegalStateException("record planning did not converge");
+      if (randomized == null || !unsound(lateRecords, randomized, effects) || unsound(records, randomized, effects)) {
+        plan = late.isEmpty() ? plan : latePlan;
+        records = lateRecords;
       }
-      needed = newNeeded;
-      pushes = planned.pushes();
-      recordedCalls = planned.recordedCalls();
     }
+    final Plan finalPlan = plan;
+    SweepBuilder builder = records.builder();
+    Stmt.Block reverse = records.reverse();
+    Set<String> pendingAtEnd = records.pendingAtEnd();
     Stmt.Block forward = builder.forward(m.body());
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
     if (randomized != null) {
@@ -743,8 +929,8 @@ public final class ClassDifferentiator {
     Set<String> assigned = effects.writes(m.body());
     Set<String> countedIndices = new HashSet<>();
     Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.For f && plan.countedLoop(f) != null) {
-        countedIndices.add(plan.countedLoop(f).index().name());
+      if (s instanceof Stmt.For f && finalPlan.countedLoop(f) != null) {
+        countedIndices.add(finalPlan.countedLoop(f).index().name());
       }
     });
     Set<String> recomputedNames = new HashSet<>();
@@ -905,6 +1091,10 @@ public final class ClassDifferentiator {
   }
 
   /** Rejects a @Randomize request whose sampled records would bias the gradient. */
+  private static boolean unsound(Records records, RandomizedRecords randomized, Effects effects) {
+    return org.rad.processor.analysis.Soundness.check(records.reverse(), randomized.sampledKeys(), effects) != null;
+  }
+
   private static void checkSoundness(Stmt.Block reverse, RandomizedRecords randomized, Effects effects) {
     org.rad.processor.analysis.Soundness.Violation v =
         org.rad.processor.analysis.Soundness.check(reverse, randomized.sampledKeys(), effects);

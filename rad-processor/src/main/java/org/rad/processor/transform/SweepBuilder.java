@@ -541,7 +541,7 @@ final class SweepBuilder {
     findFreshOutputs(b);
     List<Stmt> out = new ArrayList<>();
     for (Stmt s : b.stmts()) {
-      if (!(s instanceof Stmt.Declare d) || !plan.isRecomputable(d)) {
+      if (!(s instanceof Stmt.Declare d) || !plan.isRecomputable(d) || plan.recomputedIn(d) != null) {
         continue;
       }
       boolean primal = needed.contains(d.var().name());
@@ -570,7 +570,7 @@ final class SweepBuilder {
         }
       }
       out.addAll(restores);
-      out.addAll(reverse(stmts.get(k)));
+      out.addAll(reverse(stmts.get(k), recomputedIn(stmts, stmts.get(k))));
       Set<String> spillReads = reads.get(stmts.get(k));
       for (Stmt r : restores) {
         collectReads(r, spillReads);
@@ -601,12 +601,43 @@ final class SweepBuilder {
     return primalExpr(d.init());
   }
 
+  /**
+   * The recomputations of the declarations of {@code stmts} that the plan recomputes in the
+   * reverse of {@code reader} ({@link Plan#recomputedIn}) and that the reverse sweep reads.
+   */
+  private List<Stmt> recomputedIn(List<Stmt> stmts, Stmt reader) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Declare d && plan.recomputedIn(d) == reader && needed.contains(d.var().name())) {
+        recomputed.add(d.var());
+        out.add(assign(d.var(), recomputation(d)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Recomputations that the reverse of the assignment being built places right after its
+   * restore (before its partials read), else at its start; see {@link Plan#recomputedIn}.
+   */
+  private List<Stmt> afterRestore = List.of();
+
   private List<Stmt> reverse(Stmt s) {
+    return reverse(s, List.of());
+  }
+
+  private List<Stmt> reverse(Stmt s, List<Stmt> recomputations) {
     tempsInUse = 0;
     current = s;
     Set<String> enclosing = calleeReads;
     calleeReads = new HashSet<>();
+    // (only an assignment places them after its restore; nested statements must not take them)
+    boolean assignment = s instanceof Stmt.Assign || s instanceof Stmt.Declare;
+    afterRestore = assignment ? recomputations : List.of();
     List<Stmt> out = reverseOf(s);
+    List<Stmt> unplaced = assignment ? afterRestore : recomputations;
+    afterRestore = List.of();
+    out.addAll(0, unplaced);
     Set<String> keys = new HashSet<>(calleeReads);
     for (Stmt r : out) {
       collectReads(r, keys);
@@ -848,6 +879,8 @@ final class SweepBuilder {
     if (pushed) {
       out.add(restore(target));
     }
+    out.addAll(afterRestore); // the state before this statement: what its last reader's recomputations read
+    afterRestore = List.of();
     value = restoreBranches(target, value, out);
     boolean active = target.type() == Type.DOUBLE && activity.isActive(rootOf(target));
     if (!active) {
