@@ -1,9 +1,5 @@
 package org.rad.runtime;
 
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.Collections;
 import org.ejml.data.DMatrixRMaj;
 import org.rad.annotations.Sampling;
 
@@ -50,7 +46,9 @@ public final class RadContext {
   private final DoubleTape adjoints = new DoubleTape();
   /** Values a recomputation in a reverse sweep keeps for the callee's reverse that follows it. */
   private final DoubleTape kept = new DoubleTape();
-  private final Map<Object, Object> shadows = new IdentityHashMap<>();
+  private final IdentityTable shadows = new IdentityTable();
+  /** Arrays already counted by {@link #endForward}'s measure of what the tapes hold (reused). */
+  private final IdentityTable countedArrays = new IdentityTable();
 
   private boolean active;
   private long peakTapeBytes;
@@ -196,14 +194,15 @@ public final class RadContext {
       peakTapeBytes = Math.max(peakTapeBytes, tapes);
       return;
     }
-    Set<Object> counted = Collections.newSetFromMap(new IdentityHashMap<>());
+    IdentityTable counted = countedArrays;
+    counted.clear();
     for (Object argument : arguments) {
       if (argument != null) {
-        counted.add(argument);
+        counted.add(argument, Boolean.TRUE);
         if (argument instanceof double[][] m) {
           for (double[] row : m) {
             if (row != null) {
-              counted.add(row);
+              counted.add(row, Boolean.TRUE);
             }
           }
         }
@@ -211,10 +210,11 @@ public final class RadContext {
     }
     long[] arrayBytes = {0};
     refs.forEach(ref -> {
-      if (ref != null && counted.add(ref)) {
+      if (ref != null && counted.add(ref, Boolean.TRUE)) {
         arrayBytes[0] += arrayBytes(ref, counted);
       }
     });
+    counted.clear();
     long held = tapes + arrayBytes[0];
     peakTapeBytes = Math.max(peakTapeBytes, held);
   }
@@ -226,7 +226,7 @@ public final class RadContext {
     leaveReverseSweep();
   }
 
-  /** Forgets the shadows; an IdentityHashMap's clear() walks its whole table even when empty. */
+  /** Forgets the shadows (a table that grew to a hash table is walked only when not empty). */
   private void clearShadows() {
     if (!shadows.isEmpty()) {
       shadows.clear();
@@ -273,7 +273,7 @@ public final class RadContext {
   }
 
   /** Bytes of {@code array}; rows of a matrix count only if not in {@code counted} yet. */
-  private static long arrayBytes(Object array, Set<Object> counted) {
+  private static long arrayBytes(Object array, IdentityTable counted) {
     if (array instanceof double[] a) {
       return 16L + 8L * a.length;
     }
@@ -283,7 +283,7 @@ public final class RadContext {
     if (array instanceof double[][] m) {
       long bytes = 16L + 8L * m.length;
       for (double[] row : m) {
-        if (row != null && counted.add(row)) {
+        if (row != null && counted.add(row, Boolean.TRUE)) {
           bytes += 16L + 8L * row.length;
         }
       }
@@ -915,7 +915,12 @@ public final class RadContext {
     if (array == null) {
       return null;
     }
-    return (double[]) shadows.computeIfAbsent(array, a -> new double[array.length]);
+    double[] bar = (double[]) shadows.get(array);
+    if (bar == null) {
+      bar = new double[array.length];
+      shadows.put(array, bar);
+    }
+    return bar;
   }
 
   /**
@@ -979,7 +984,12 @@ public final class RadContext {
     if (matrix == null) {
       return null;
     }
-    return (DMatrixRMaj) shadows.computeIfAbsent(matrix, a -> new DMatrixRMaj(matrix.numRows, matrix.numCols));
+    DMatrixRMaj bar = (DMatrixRMaj) shadows.get(matrix);
+    if (bar == null) {
+      bar = new DMatrixRMaj(matrix.numRows, matrix.numCols);
+      shadows.put(matrix, bar);
+    }
+    return bar;
   }
 
   /**
