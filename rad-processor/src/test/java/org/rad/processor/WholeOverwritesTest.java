@@ -61,6 +61,31 @@ class WholeOverwritesTest {
           return total;
         }
 
+        // out[0..d) overwritten, then linear updates of out[j] for j in (i, d): out's other
+        // elements are never written, so the first loop's records cover every update
+        static void lower(double[] l, double[] x, double[] out, int d) {
+          for (int i = 0; i < d; i++) out[i] = l[i] * x[i];
+          int k = d;
+          for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) {
+              out[j] = out[j] + l[k] * x[i];
+              k++;
+            }
+          }
+        }
+
+        @Differentiable(wrt = "l")
+        static double triangular(double[] l, double[][] xs, int d) {
+          double[] out = new double[d + 2];
+          out[d + 1] = 3;
+          double total = 0;
+          for (double[] x : xs) {
+            lower(l, x, out, d);
+            for (int i = 0; i < d + 2; i++) total += Math.sin(out[i]) * out[i];
+          }
+          return total;
+        }
+
         @Differentiable(wrt = "q")
         static double readsInTheLoop(double[] q, double[][] xs) {
           int d = xs[0].length;
@@ -93,13 +118,34 @@ class WholeOverwritesTest {
     return Stream.of(
         of("zeroThenAccumulate", r -> new Object[] {vector(r, 16, -1, 1), matrix(r, 5, 4, -1, 1), 4}, 0),
         of("viaHelper", r -> new Object[] {vector(r, 20, -1, 1), matrix(r, 5, 4, -1, 1)}, 0),
-        of("readsInTheLoop", r -> new Object[] {vector(r, 4, -1, 1), matrix(r, 5, 4, -1, 1)}, 0));
+        of("readsInTheLoop", r -> new Object[] {vector(r, 4, -1, 1), matrix(r, 5, 4, -1, 1)}, 0),
+        of("triangular", r -> new Object[] {vector(r, 10, -1, 1), matrix(r, 5, 4, -1, 1), 4}, 0));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void gradientMatchesFiniteDifferences(GradientCase c) {
     c.check(user, grad);
+  }
+
+  /**
+   * Per example, lower records out[0..d) once (d values) and nothing per linear update (that
+   * was d (d - 1) / 2 more), plus the counter k's final value (an int, which its reverse counts
+   * down from): the tape grows by 8 d + 4 bytes per example.
+   */
+  @Test
+  void linearUpdatesBelowTheOverwrittenBoundRecordNothing() throws Exception {
+    int d = 10;
+    long[] tape = new long[2];
+    for (int v = 0; v < 2; v++) {
+      int examples = 20 * (v + 1);
+      RadContext ctx = RadContext.exact();
+      int n = d + d * (d - 1) / 2;
+      grad.getDeclaredMethod("triangular", double[].class, double[][].class, int.class, double[].class, RadContext.class)
+          .invoke(null, new double[n], new double[examples][d], d, new double[n], ctx);
+      tape[v] = ctx.peakTapeBytes();
+    }
+    assertEquals(20L * (8 * d + 4), tape[1] - tape[0], "bytes per 20 more examples");
   }
 
   /**

@@ -114,9 +114,10 @@ public final class Plan {
   /**
    * The contents key of the array that the counted loop {@code f} overwrites in full, or null:
    * {@code for (i = 0; i < n; i++) { ... a[i] = e; ... }} with the assignment unconditional at
-   * the top of the body, {@code a} alone in its alias class, and {@code n} either {@code a.length}
+   * the top of the body, {@code a} alone in its alias class, and {@code n} either {@code a.length},
    * or the size {@code a} was allocated with ({@code double[] a = new double[n]}, {@code a} and
-   * what {@code n} reads never assigned again). Restoring each element in the loop's reverse then
+   * what {@code n} reads never assigned again), or a bound below which every write of {@code a}
+   * in the method stays ({@link #coversEveryWrite}). Restoring each element in the loop's reverse then
    * re-establishes the whole array for every reverse-sweep read before the loop, so the planner
    * need not record later overwrites for those reads (a buffer zeroed, then accumulated into).
    */
@@ -143,12 +144,97 @@ public final class Plan {
         if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix && ix.array() instanceof Expr.Ref r
             && r.type() == Type.DOUBLE_ARRAY && ix.index() instanceof Expr.Ref i && i.var().equals(c.index())
             && effects.aliases().isAlone(r.var().name())
-            && (c.bound().equals(new Expr.Length(r)) || c.bound().equals(sizes.get(r.var().name())))) {
+            && (c.bound().equals(new Expr.Length(r)) || c.bound().equals(sizes.get(r.var().name()))
+                || coversEveryWrite(method, r.var(), c.bound(), written))) {
           wholeOverwrites.put(f, effects.aliases().contentsKey(r.var().name()));
           return;
         }
       }
     });
+  }
+
+  /**
+   * Whether every write of {@code a}'s contents in the method is {@code a[j] = ...} with {@code j}
+   * the index of an ascending counted loop bounded by {@code j < bound} and starting at a
+   * non-negative value: then a loop that overwrites {@code a[0]} to {@code a[bound - 1]} overwrites
+   * every element the method ever changes (qtimesx's {@code out[j] = out[j] + l * x[i]} for
+   * {@code j} from {@code i + 1} to {@code d}, after {@code out[id] = q[id] * x[id]} for
+   * {@code id} below {@code d}), though {@code bound} need not be {@code a.length}. The bound
+   * must read nothing the method assigns.
+   */
+  private boolean coversEveryWrite(MethodIR method, Var a, Expr bound, Set<String> written) {
+    if (!pure(bound) || !Collections.disjoint(effects.reads(bound), written)
+        || Exprs.any(bound, x -> x instanceof Expr.MethodCall)) {
+      return false;
+    }
+    String key = effects.aliases().contentsKey(a.name());
+    boolean[] ok = {true};
+    writesWithin(method.body(), new java.util.ArrayDeque<>(), key, a, bound, ok);
+    return ok[0];
+  }
+
+  private void writesWithin(Stmt s, java.util.Deque<Stmt.For> loops, String key, Var a, Expr bound, boolean[] ok) {
+    if (!ok[0]) {
+      return;
+    }
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(x -> writesWithin(x, loops, key, a, bound, ok));
+    } else if (s instanceof Stmt.If i) {
+      writesWithin(i.whenTrue(), loops, key, a, bound, ok);
+      if (i.whenFalse() != null) {
+        writesWithin(i.whenFalse(), loops, key, a, bound, ok);
+      }
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(x -> writesWithin(x, loops, key, a, bound, ok));
+      loops.push(f);
+      writesWithin(f.body(), loops, key, a, bound, ok);
+      f.update().forEach(x -> writesWithin(x, loops, key, a, bound, ok));
+      loops.pop();
+    } else if (s instanceof Stmt.While w) {
+      writesWithin(w.body(), loops, key, a, bound, ok);
+    } else if (effects.writes(s).contains(key)) {
+      ok[0] = s instanceof Stmt.Assign as && as.target() instanceof Expr.Index ix && ix.array() instanceof Expr.Ref r
+          && r.var().equals(a) && ix.index() instanceof Expr.Ref j && belowBound(j.var(), loops, bound);
+    }
+  }
+
+  /** Whether {@code j} is the index of an enclosing ascending counted loop over [start, bound), start >= 0. */
+  private boolean belowBound(Var j, java.util.Deque<Stmt.For> loops, Expr bound) {
+    for (Stmt.For f : loops) { // innermost first
+      CountedLoop c = countedLoops.get(f);
+      if (c != null && c.index().equals(j)) {
+        return c.comparison() == Expr.BinaryOp.LT && c.bound().equals(bound) && nonNegative(c.start(), loops);
+      }
+    }
+    return false;
+  }
+
+  /** A literal >= 0, the index of an enclosing counted loop that starts >= 0 and ascends, or a sum of such. */
+  private boolean nonNegative(Expr e, java.util.Deque<Stmt.For> loops) {
+    if (e instanceof Expr.Literal lit && lit.type().isIntegral()) {
+      Long v = literalValue(lit);
+      return v != null && v >= 0;
+    }
+    if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD) {
+      return nonNegative(b.left(), loops) && nonNegative(b.right(), loops);
+    }
+    if (e instanceof Expr.Ref r) {
+      for (Stmt.For f : loops) {
+        CountedLoop c = countedLoops.get(f);
+        if (c != null && c.index().equals(r.var())) {
+          return c.ascending() && nonNegative(c.start(), loops);
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Long literalValue(Expr.Literal lit) {
+    try {
+      return Long.parseLong(lit.text().replace("L", ""));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /**

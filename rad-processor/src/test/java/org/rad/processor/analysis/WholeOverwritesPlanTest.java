@@ -53,12 +53,42 @@ class WholeOverwritesPlanTest {
     assertEquals("#x", plan(byLength).overwritesWhole(byLength));
   }
 
+  /**
+   * A bound other than the length covers the array when every write of it in the method stays
+   * below that bound: here a later loop over {@code j} from {@code i + 1} to {@code n}, nested in
+   * one over {@code i} from 0 (GMM's qtimesx, linear updates after {@code out[i] = ...}).
+   */
+  @Test
+  void aBoundThatEveryWriteStaysBelow() {
+    Var i2 = Var.local("i2", Type.INT);
+    Var j = Var.local("j", Type.INT);
+    Stmt.For first = loop(0, ref(N), zero(X));
+    Stmt update = new Stmt.Assign(new Expr.Index(ref(X), ref(j)), Stmt.AssignOp.ADD, Expr.Literal.ofDouble(1),
+        Origin.SYNTHETIC);
+    Stmt.For inner = new Stmt.For(List.of(new Stmt.Declare(j, new Expr.Binary(Expr.BinaryOp.ADD, ref(i2),
+        Expr.Literal.ofInt(1), Type.INT), Origin.SYNTHETIC)), new Expr.Binary(Expr.BinaryOp.LT, ref(j), ref(N), Type.BOOLEAN),
+        List.of(new Stmt.Step(j, true, Origin.SYNTHETIC)), Stmt.Block.of(List.of(update)), Origin.SYNTHETIC);
+    Stmt.For outer = new Stmt.For(List.of(new Stmt.Declare(i2, Expr.Literal.ofInt(0), Origin.SYNTHETIC)),
+        new Expr.Binary(Expr.BinaryOp.LT, ref(i2), ref(N), Type.BOOLEAN), List.of(new Stmt.Step(i2, true, Origin.SYNTHETIC)),
+        Stmt.Block.of(List.of(inner)), Origin.SYNTHETIC);
+    assertEquals("#x", plan(first, outer).overwritesWhole(first));
+    Stmt.For from = new Stmt.For(List.of(new Stmt.Declare(j, new Expr.Binary(Expr.BinaryOp.SUB, ref(i2),
+        Expr.Literal.ofInt(1), Type.INT), Origin.SYNTHETIC)), new Expr.Binary(Expr.BinaryOp.LT, ref(j), ref(N), Type.BOOLEAN),
+        List.of(new Stmt.Step(j, true, Origin.SYNTHETIC)), Stmt.Block.of(List.of(update)), Origin.SYNTHETIC);
+    Stmt.For outer2 = new Stmt.For(List.of(new Stmt.Declare(i2, Expr.Literal.ofInt(0), Origin.SYNTHETIC)),
+        new Expr.Binary(Expr.BinaryOp.LT, ref(i2), ref(N), Type.BOOLEAN), List.of(new Stmt.Step(i2, true, Origin.SYNTHETIC)),
+        Stmt.Block.of(List.of(from)), Origin.SYNTHETIC);
+    assertNull(plan(first, outer2).overwritesWhole(first), "j from i - 1 may be -1: not provably inside");
+  }
+
   @Test
   void partialOrConditionalOrSharedOverwritesAreNot() {
     Stmt.For fromOne = loop(1, ref(N), zero(A));
     assertNull(plan(allocate(A, ref(N)), fromOne).overwritesWhole(fromOne), "a[0] is kept");
     Stmt.For otherBound = loop(0, ref(N), zero(X));
-    assertNull(plan(otherBound).overwritesWhole(otherBound), "n need not be x.length");
+    Stmt outside = new Stmt.Assign(new Expr.Index(ref(X), ref(N)), Stmt.AssignOp.SET, Expr.Literal.ofDouble(1),
+        Origin.SYNTHETIC);
+    assertNull(plan(otherBound, outside).overwritesWhole(otherBound), "x[n] is written too, and n need not be below x.length");
     Stmt.For conditional = loop(0, ref(N), new Stmt.If(new Expr.Binary(Expr.BinaryOp.GT,
         new Expr.Index(ref(X), ref(I)), Expr.Literal.ofDouble(0), Type.BOOLEAN), Stmt.Block.of(List.of(zero(A))), null,
         Origin.SYNTHETIC));
