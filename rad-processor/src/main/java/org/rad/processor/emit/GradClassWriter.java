@@ -837,6 +837,12 @@ public final class GradClassWriter {
       code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {
+      if (host == null && d.directShadows().contains(pair[0].name())) {
+        // an array only this variable reaches (null where its allocation did not run): its
+        // adjoint needs no lookup by identity
+        code.addStatement("$L = $L == null ? null : new double[$L.length]", pair[1].name(), pair[0].name(), pair[0].name());
+        continue;
+      }
       code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
           JavaPrinter.forMatrices("shadow", pair[0].type()), pair[0].name());
     }
@@ -856,15 +862,18 @@ public final class GradClassWriter {
    * already find.)
    */
   private static boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody) {
-    if (!d.arrayLocalShadows().isEmpty() || d.handoff().stream().anyMatch(v -> v.type().isArray())
+    if (d.handoff().stream().anyMatch(v -> v.type().isArray() && !d.directShadows().contains(v.name()))
         || d.result() != null && d.result().type().isArray()) {
       return true;
     }
     boolean[] calls = {false};
     org.rad.processor.analysis.Statements.forEach(reverseBody, s -> {
-      calls[0] |= s instanceof Stmt.Call c && !(c.call() instanceof Expr.ContextCall cc && cc.name().equals("pushAdjoint"));
+      // (forgetting an adjoint, dropShadow, looks nothing up)
+      calls[0] |= s instanceof Stmt.Call c && !(c.call() instanceof Expr.ContextCall cc
+          && (cc.name().equals("pushAdjoint") || cc.name().equals("dropShadow")));
       org.rad.processor.analysis.Statements.ownExpressions(s, e -> calls[0] |= org.rad.processor.ir.Exprs.any(e,
-          x -> x instanceof Expr.ContextCall c && !c.name().startsWith("pop") || x instanceof Expr.MethodCall
+          x -> x instanceof Expr.ContextCall c && !c.name().startsWith("pop") && !c.name().equals("dropShadow")
+              || x instanceof Expr.MethodCall
               || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER)
                   && passesContext(c)));
     });

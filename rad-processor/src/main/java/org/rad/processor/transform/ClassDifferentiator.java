@@ -969,6 +969,7 @@ public final class ClassDifferentiator {
         arrayLocalShadows.add(new Var[] {v, naming.adjoint(v)});
       }
     }
+    Set<String> directShadows = directShadows(m, arrayLocalShadows, finalPlan, classes, randomized);
     Set<String> active = activeParams.get(key);
     List<Var> shadowParams = new ArrayList<>();
     List<Var> scalarParamAdjoints = new ArrayList<>();
@@ -1010,7 +1011,37 @@ public final class ClassDifferentiator {
     reverseLocals.addAll(naming.invariants());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
-        sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()));
+        sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()),
+        directShadows);
+  }
+
+  /**
+   * The handed-off array locals whose adjoint the reverse sweep can allocate itself: a
+   * {@code double[]} declared once with {@code new double[...]}, never assigned again, alone in its
+   * alias class. Nothing but that variable reaches the array, callees receive its adjoint as an
+   * argument (and bind it themselves where they look adjoints up), so no lookup by identity can
+   * miss it. Not for methods with {@code @Randomize} (spills restore copies) or on the device.
+   */
+  private Set<String> directShadows(MethodIR m, List<Var[]> arrayLocalShadows, Plan plan, AliasClasses classes,
+      RandomizedRecords randomized) {
+    Set<String> direct = new HashSet<>();
+    if (forDevice || randomized != null) {
+      return direct;
+    }
+    Set<String> allocated = new HashSet<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.var().type() == Type.DOUBLE_ARRAY && d.init() instanceof Expr.NewArray) {
+        allocated.add(d.var().name());
+      }
+    });
+    for (Var[] pair : arrayLocalShadows) {
+      Var v = pair[0];
+      if (v.type() == Type.DOUBLE_ARRAY && allocated.contains(v.name()) && !plan.isReassigned(v)
+          && !m.params().contains(v) && classes.isAlone(v.name())) {
+        direct.add(v.name());
+      }
+    }
+    return direct;
   }
 
   /**

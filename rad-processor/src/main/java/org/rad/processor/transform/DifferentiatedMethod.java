@@ -24,6 +24,10 @@ import org.rad.processor.ir.Var;
  * @param notes warnings to report
  * @param resultAliasAdjoint the adjoint of the local the method returns, bound to the result's
  *     adjoint parameter at the start of the reverse sweep; or null
+ * @param directShadows the array locals of {@code arrayLocalShadows} whose adjoint the reverse
+ *     sweep allocates itself instead of looking it up by the array's identity: a {@code double[]}
+ *     allocated once by the method, alone in its alias class, so nothing else can reach it but
+ *     through this variable (callees get its adjoint as an argument)
  */
 public record DifferentiatedMethod(
     MethodIR method,
@@ -41,7 +45,8 @@ public record DifferentiatedMethod(
     java.util.Set<String> writtenParams,
     java.util.Map<String, Stmt[]> sampledHandoff,
     List<Note> notes,
-    Var resultAliasAdjoint) {
+    Var resultAliasAdjoint,
+    java.util.Set<String> directShadows) {
 
   /** A warning about the method, reported by the processor at its origin. */
   public record Note(org.rad.processor.ir.Origin origin, String message) {}
