@@ -73,8 +73,6 @@ public final class HelperGrad {
     double dotResult3Bar = 0.0;
     double adj = 0.0;
     double adj2 = 0.0;
-    ctx.bindShadow(a, aBar);
-    ctx.bindShadow(b, bBar);
     // the values the forward sweep ended with
     dotResult3 = ctx.popDouble();
     dotResult2 = ctx.popDouble();

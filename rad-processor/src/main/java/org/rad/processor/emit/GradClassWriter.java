@@ -64,6 +64,8 @@ public final class GradClassWriter {
   public JavaFile write(Map<String, DifferentiatedMethod> methods,
       Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, Map<String, org.rad.processor.cuda.CudaPlan> cuda,
       javax.lang.model.element.Element origin) {
+    this.methods = methods;
+    this.lookingUp = null;
     TypeSpec.Builder type = TypeSpec.classBuilder(gradClass)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addOriginatingElement(origin)
@@ -861,23 +863,81 @@ public final class GradClassWriter {
    * parameters. (A caller passes the adjoint it has for the argument, which its own lookups
    * already find.)
    */
-  private static boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody) {
+  private boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody) {
+    return looksUpShadows(d, reverseBody, reversesLookingUp());
+  }
+
+  /**
+   * Whether a reverse sweep may look an adjoint up by its array's identity: it hands over arrays
+   * whose adjoints it looks up, or returns an array, or asks the context for an adjoint
+   * ({@code shadow}), or gives the context and an array to a method that may look up. Of this
+   * class's reverse sweeps only those in {@code lookingUp} may; any other method may.
+   */
+  private boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody, Set<String> lookingUp) {
     if (d.handoff().stream().anyMatch(v -> v.type().isArray() && !d.directShadows().contains(v.name()))
         || d.result() != null && d.result().type().isArray()) {
       return true;
     }
     boolean[] calls = {false};
     org.rad.processor.analysis.Statements.forEach(reverseBody, s -> {
-      // (forgetting an adjoint, dropShadow, looks nothing up)
-      calls[0] |= s instanceof Stmt.Call c && !(c.call() instanceof Expr.ContextCall cc
-          && (cc.name().equals("pushAdjoint") || cc.name().equals("dropShadow")));
+      if (s instanceof Stmt.Call c) {
+        calls[0] |= looksUp(c.call(), lookingUp);
+      }
       org.rad.processor.analysis.Statements.ownExpressions(s, e -> calls[0] |= org.rad.processor.ir.Exprs.any(e,
-          x -> x instanceof Expr.ContextCall c && !c.name().startsWith("pop") && !c.name().equals("dropShadow")
-              || x instanceof Expr.MethodCall
-              || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER)
-                  && passesContext(c)));
+          x -> looksUp(x, lookingUp)));
     });
     return calls[0];
+  }
+
+  private boolean looksUp(Expr x, Set<String> lookingUp) {
+    if (x instanceof Expr.ContextCall c) {
+      // popping, handing adjoints back, forgetting an adjoint: no lookup
+      return !c.name().startsWith("pop") && !c.name().equals("dropShadow") && !c.name().equals("pushAdjoint");
+    }
+    if (x instanceof Expr.MethodCall) {
+      return true;
+    }
+    if (x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER)) {
+      return passesContext(c) && (!knownReverses.contains(c.name()) || lookingUp.contains(c.name()));
+    }
+    return false;
+  }
+
+  /** The differentiated methods of the class being written. */
+  private Map<String, DifferentiatedMethod> methods = Map.of();
+  /** The names of this class's reverse sweeps ({@code fReverse}, {@code fReverseKept}). */
+  private Set<String> knownReverses;
+  /** Those of {@link #knownReverses} that may look adjoints up by identity. */
+  private Set<String> lookingUp;
+
+  /**
+   * The reverse sweeps of this class that may look adjoints up by identity: the least fixpoint,
+   * since a reverse sweep that gives an array to one that looks up looks up too.
+   */
+  private Set<String> reversesLookingUp() {
+    if (lookingUp != null) {
+      return lookingUp;
+    }
+    knownReverses = new HashSet<>();
+    for (DifferentiatedMethod m : methods.values()) {
+      knownReverses.add(m.callee().name() + "Reverse");
+      knownReverses.add(m.callee().name() + "ReverseKept");
+    }
+    Set<String> found = new HashSet<>();
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (DifferentiatedMethod m : methods.values()) {
+        String name = m.callee().name() + "Reverse";
+        if (!found.contains(name) && looksUpShadows(m, m.reverse(), found)) {
+          found.add(name);
+          found.add(m.callee().name() + "ReverseKept");
+          changed = true;
+        }
+      }
+    }
+    lookingUp = found;
+    return found;
   }
 
   /**
