@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every program that a campaign of this session's fuzzer found failing, checked again by its run
  * seed and number (the generator is deterministic per seed): 600 programs of seed 1, 2,000 of
- * seed 7, 10,000 of seeds 42, 2026 and 4711. Each fixed class also has a regression test of its own,
+ * seed 7, 10,000 of seeds 42, 2026, 4711 and 31337. Each fixed class also has a regression test of its own,
  * minimized, in {@code rad-processor/src/test/java/org/rad/processor/bugs/}; this test keeps the
  * original programs, which mix many constructs. A change to the generator changes what these
  * numbers generate: re-run the campaigns then (bin/rad fuzz --programs N --seed S).
@@ -23,7 +23,8 @@ class FoundFailuresTest {
       "7; 2000; 163 428 485 924 957 1174 1408 1611",
       "42; 10000; 86 465 3984 3996 4034 7633 9190 9216",
       "2026; 10000; 2717 3028 3346 4524 5577 6024 7243",
-      "4711; 10000; 7884"})
+      "4711; 10000; 7884",
+      "31337; 10000; 2004"})
   void foundFailuresPass(long seed, int programs, String numbers) {
     Set<Integer> only = java.util.Arrays.stream(numbers.split(" ")).map(Integer::valueOf).collect(Collectors.toSet());
     Fuzzer.Report report = new Fuzzer(Fuzzer.Config.of(seed, programs)).run(only::contains, line -> { });
