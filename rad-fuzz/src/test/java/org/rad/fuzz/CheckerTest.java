@@ -115,6 +115,27 @@ class CheckerTest {
     }
   }
 
+  /**
+   * A slope plus a ripple of period 6e-12 and amplitude 1e-12: every step sees the slope alone,
+   * so the central differences agree with each other, while the exact derivative moves by 1 within
+   * 1e-12. The gradient at x +- the smallest step shows it: x0 is skipped, not a wrong gradient.
+   */
+  static final class Ripple {
+    static double f(double x0, double[] v0) {
+      return x0 + v0[0] + v0[1] + v0[2] + 1e-12 * Math.sin(1e12 * x0);
+    }
+  }
+
+  static final class RippleGrad {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      x0Bar[0] += 1 + Math.cos(1e12 * x0);
+      for (int i = 0; i < v0.length; i++) {
+        v0Bar[i] += 1;
+      }
+      return Ripple.f(x0, v0);
+    }
+  }
+
   static final Program PROGRAM = new Program("Hand", 5, "", List.of(
       new Param("x0", Param.Type.DOUBLE, true), new Param("v0", Param.Type.VECTOR, true)), 3, 2, false, false);
 
@@ -165,5 +186,13 @@ class CheckerTest {
     assertEquals(Outcome.SKIPPED, v.outcome(), v.detail());
     assertEquals(8, v.skippedComponents(), v.detail());
     assertEquals(0, v.checkedComponents(), v.detail());
+  }
+
+  @Test
+  void aRippleFinerThanEveryStepIsSkippedNotReported() {
+    Verdict v = check(Ripple.class, RippleGrad.class);
+    assertEquals(Outcome.PASS, v.outcome(), v.detail()); // passes where it can be checked
+    assertEquals(2, v.skippedComponents(), v.detail()); // x0 at both points; v0's components pass
+    assertEquals(6, v.checkedComponents(), v.detail());
   }
 }
