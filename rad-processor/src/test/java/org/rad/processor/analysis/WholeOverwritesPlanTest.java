@@ -65,20 +65,19 @@ class WholeOverwritesPlanTest {
     Stmt.For first = loop(0, ref(N), zero(X));
     Stmt update = new Stmt.Assign(new Expr.Index(ref(X), ref(j)), Stmt.AssignOp.ADD, Expr.Literal.ofDouble(1),
         Origin.SYNTHETIC);
-    Stmt.For inner = new Stmt.For(List.of(new Stmt.Declare(j, new Expr.Binary(Expr.BinaryOp.ADD, ref(i2),
-        Expr.Literal.ofInt(1), Type.INT), Origin.SYNTHETIC)), new Expr.Binary(Expr.BinaryOp.LT, ref(j), ref(N), Type.BOOLEAN),
-        List.of(new Stmt.Step(j, true, Origin.SYNTHETIC)), Stmt.Block.of(List.of(update)), Origin.SYNTHETIC);
-    Stmt.For outer = new Stmt.For(List.of(new Stmt.Declare(i2, Expr.Literal.ofInt(0), Origin.SYNTHETIC)),
-        new Expr.Binary(Expr.BinaryOp.LT, ref(i2), ref(N), Type.BOOLEAN), List.of(new Stmt.Step(i2, true, Origin.SYNTHETIC)),
-        Stmt.Block.of(List.of(inner)), Origin.SYNTHETIC);
-    assertEquals("#x", plan(first, outer).overwritesWhole(first));
-    Stmt.For from = new Stmt.For(List.of(new Stmt.Declare(j, new Expr.Binary(Expr.BinaryOp.SUB, ref(i2),
-        Expr.Literal.ofInt(1), Type.INT), Origin.SYNTHETIC)), new Expr.Binary(Expr.BinaryOp.LT, ref(j), ref(N), Type.BOOLEAN),
-        List.of(new Stmt.Step(j, true, Origin.SYNTHETIC)), Stmt.Block.of(List.of(update)), Origin.SYNTHETIC);
-    Stmt.For outer2 = new Stmt.For(List.of(new Stmt.Declare(i2, Expr.Literal.ofInt(0), Origin.SYNTHETIC)),
-        new Expr.Binary(Expr.BinaryOp.LT, ref(i2), ref(N), Type.BOOLEAN), List.of(new Stmt.Step(i2, true, Origin.SYNTHETIC)),
-        Stmt.Block.of(List.of(from)), Origin.SYNTHETIC);
-    assertNull(plan(first, outer2).overwritesWhole(first), "j from i - 1 may be -1: not provably inside");
+    Stmt.For fromNext = counted(i2, Expr.Literal.ofInt(0),
+        counted(j, new Expr.Binary(Expr.BinaryOp.ADD, ref(i2), Expr.Literal.ofInt(1), Type.INT), update));
+    assertEquals("#x", plan(first, fromNext).overwritesWhole(first));
+    Stmt.For fromPrevious = counted(i2, Expr.Literal.ofInt(0),
+        counted(j, new Expr.Binary(Expr.BinaryOp.SUB, ref(i2), Expr.Literal.ofInt(1), Type.INT), update));
+    assertNull(plan(first, fromPrevious).overwritesWhole(first), "j from i - 1 may be -1: not provably inside");
+  }
+
+  /** {@code for (int index = start; index < n; index++) { body }}. */
+  static Stmt.For counted(Var index, Expr start, Stmt... body) {
+    return new Stmt.For(List.of(new Stmt.Declare(index, start, Origin.SYNTHETIC)),
+        new Expr.Binary(Expr.BinaryOp.LT, ref(index), ref(N), Type.BOOLEAN), List.of(new Stmt.Step(index, true, Origin.SYNTHETIC)),
+        Stmt.Block.of(List.of(body)), Origin.SYNTHETIC);
   }
 
   @Test
