@@ -73,13 +73,15 @@ public final class HelperGrad {
     double dotResult3Bar = 0.0;
     double adj = 0.0;
     double adj2 = 0.0;
+    double part = 0.0;
     // the values the forward sweep ended with
     dotResult3 = ctx.popDouble();
     dotResult2 = ctx.popDouble();
     dotResult = ctx.popDouble();
-    adj = Derivatives.times(resultBar, 1.0 / Math.sqrt(dotResult2 * dotResult3));
+    part = Math.sqrt(dotResult2 * dotResult3);
+    adj = Derivatives.times(resultBar, 1.0 / part);
     dotResultBar += adj;
-    adj2 = Derivatives.times(-Derivatives.times(adj, dotResult / Math.sqrt(dotResult2 * dotResult3)), Derivatives.sqrt(dotResult2 * dotResult3));
+    adj2 = Derivatives.times(-Derivatives.times(adj, dotResult / part), Derivatives.sqrt(dotResult2 * dotResult3));
     dotResult2Bar += Derivatives.times(adj2, dotResult3);
     dotResult3Bar += Derivatives.times(adj2, dotResult2);
     dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);

@@ -1007,6 +1007,7 @@ public final class ClassDifferentiator {
       }
     }
     reverseLocals.addAll(naming.temps());
+    reverseLocals.addAll(naming.partials());
     reverseLocals.addAll(naming.branches());
     reverseLocals.addAll(naming.invariants());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,

@@ -19,6 +19,7 @@ final class Naming {
   private final Names names;
   private final Map<String, Var> adjoints = new LinkedHashMap<>();
   private final List<Var> temps = new ArrayList<>();
+  private final List<Var> partials = new ArrayList<>();
   private final List<Var> branches = new ArrayList<>();
   private final List<Var> invariants = new ArrayList<>();
   private final Map<Stmt, Var> tripCounters = new IdentityHashMap<>();
@@ -68,6 +69,18 @@ final class Naming {
       temps.add(names.fresh("adj", Type.DOUBLE, Var.Kind.ADJOINT));
     }
     return temps.get(k);
+  }
+
+  /** The {@code k}-th shared partial of a statement's reverse ({@link CommonPartials}). */
+  Var partial(int k) {
+    while (partials.size() <= k) {
+      partials.add(names.fresh("part", Type.DOUBLE, Var.Kind.ADJOINT));
+    }
+    return partials.get(k);
+  }
+
+  List<Var> partials() {
+    return partials;
   }
 
   /** A fresh local for a value the reverse sweep hoists out of a loop. */

@@ -638,6 +638,10 @@ final class SweepBuilder {
     List<Stmt> unplaced = assignment ? afterRestore : recomputations;
     afterRestore = List.of();
     out.addAll(0, unplaced);
+    if (bulkSlices && !(s instanceof Stmt.Block || s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While)) {
+      // (on the CPU: the GPU planner reads the reverse sweep's statements by their shape)
+      out = CommonPartials.share(out, naming::partial);
+    }
     Set<String> keys = new HashSet<>(calleeReads);
     for (Stmt r : out) {
       collectReads(r, keys);
