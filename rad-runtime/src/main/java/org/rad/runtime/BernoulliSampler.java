@@ -38,11 +38,21 @@ final class BernoulliSampler implements ArraySampler {
    * <= from < to}.
    */
   static void pushKept(DoubleTape tape, long base, long row, long[] table, double divisor, double[] a, int from, int to) {
+    pushKept(tape, base, row, table, divisor, a, 0, from, to);
+  }
+
+  /**
+   * {@link #pushKept} of the elements {@code x = from, ..., to - 1} of the record, stored at
+   * {@code a[shift + x]} (a row of a flat array: element {@code x} of the row at offset
+   * {@code shift}).
+   */
+  static void pushKept(DoubleTape tape, long base, long row, long[] table, double divisor, double[] a, int shift,
+      int from, int to) {
     for (int block = from >> 6, last = (to - 1) >> 6; block <= last; block++) {
       int start = block << 6;
       long kept = CounterRng.keptLanes(base, row, block, lanes(from - start, to - start), table);
       while (kept != 0) {
-        tape.push(a[start + Long.numberOfTrailingZeros(kept)] / divisor);
+        tape.push(a[shift + start + Long.numberOfTrailingZeros(kept)] / divisor);
         kept &= kept - 1;
       }
     }
@@ -53,13 +63,18 @@ final class BernoulliSampler implements ArraySampler {
    * in decreasing {@code x}, and sets the dropped entries of {@code [from, to)} to 0.
    */
   static void popKept(DoubleTape tape, long base, long row, long[] table, double[] a, int from, int to) {
+    popKept(tape, base, row, table, a, 0, from, to);
+  }
+
+  /** The reverse of {@link #pushKept(DoubleTape, long, long, long[], double, double[], int, int, int)}. */
+  static void popKept(DoubleTape tape, long base, long row, long[] table, double[] a, int shift, int from, int to) {
     for (int block = (to - 1) >> 6, first = from >> 6; block >= first; block--) {
       int start = block << 6;
       long kept = CounterRng.keptLanes(base, row, block, lanes(from - start, to - start), table);
-      Arrays.fill(a, Math.max(from, start), Math.min(to, start + 64), 0.0);
+      Arrays.fill(a, shift + Math.max(from, start), shift + Math.min(to, start + 64), 0.0);
       while (kept != 0) {
         int lane = 63 - Long.numberOfLeadingZeros(kept);
-        a[start + lane] = tape.pop();
+        a[shift + start + lane] = tape.pop();
         kept &= ~(1L << lane);
       }
     }

@@ -529,6 +529,85 @@ public final class RadContext {
     }
   }
 
+  // The same for a row of a flat array: pushSampledRangeShifted(site, f, a, shift, from, to, i, j)
+  // records what
+  //   for (int x = from; x < to; x++) pushSampledAt(site, f, a[shift + x], i, j, x);
+  // records (next[i * (n + 1) + j] over j: the row of i at offset i * (n + 1), keyed by j).
+
+  /** Records {@code a[shift + x]}, x in [from, to), as element records {@code pushSampledAt(site, fraction, a[shift + x], x)}. */
+  public void pushSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to) {
+    if (exact) {
+      pushExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, shift, from, to, CounterRng.key(), 0);
+    }
+  }
+
+  /** As above, keyed {@code (i, x)}. */
+  public void pushSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to, long i) {
+    if (exact) {
+      pushExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, shift, from, to, CounterRng.key(), i);
+    }
+  }
+
+  /** As above, keyed {@code (i, j, x)}. */
+  public void pushSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to, long i, long j) {
+    if (exact) {
+      pushExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, shift, from, to, key1(i), j);
+    }
+  }
+
+  /** As above, keyed {@code (i, j, k, x)}. */
+  public void pushSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to, long i, long j,
+      long k) {
+    if (exact) {
+      pushExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      pushSampledRangeKeyed(site, fraction, a, shift, from, to, key2(i, j), k);
+    }
+  }
+
+  /** The reverse of the matching {@code pushSampledRangeShifted}. */
+  public void popSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to) {
+    if (exact) {
+      popExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, shift, from, to, CounterRng.key(), 0);
+    }
+  }
+
+  /** The reverse of the matching {@code pushSampledRangeShifted}. */
+  public void popSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to, long i) {
+    if (exact) {
+      popExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, shift, from, to, CounterRng.key(), i);
+    }
+  }
+
+  /** The reverse of the matching {@code pushSampledRangeShifted}. */
+  public void popSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to, long i, long j) {
+    if (exact) {
+      popExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, shift, from, to, key1(i), j);
+    }
+  }
+
+  /** The reverse of the matching {@code pushSampledRangeShifted}. */
+  public void popSampledRangeShifted(int site, double fraction, double[] a, int shift, int from, int to, long i, long j,
+      long k) {
+    if (exact) {
+      popExactRange(fraction, a, shift + from, shift + to);
+    } else {
+      popSampledRangeKeyed(site, fraction, a, shift, from, to, key2(i, j), k);
+    }
+  }
+
   /** Records the doubles {@code a[from..to)}, as that many {@link #pushDouble} calls in increasing order would. */
   public void pushDoubles(double[] a, int from, int to) {
     checkRange(a, from, to);
@@ -602,31 +681,43 @@ public final class RadContext {
 
   /** Element records of {@code a[x]}, x = from, ..., to - 1: elements x of row {@code row} of the record keyed {@code key}. */
   private void pushSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key, long row) {
+    pushSampledRangeKeyed(site, fraction, a, 0, from, to, key, row);
+  }
+
+  /** Element records x = from, ..., to - 1 of row {@code row} of the record keyed {@code key}, stored at a[shift + x]. */
+  private void pushSampledRangeKeyed(int site, double fraction, double[] a, int shift, int from, int to, long key,
+      long row) {
     fraction = effective(fraction);
     if (from >= to) {
       return;
     }
-    checkRange(a, from, to);
+    checkRange(a, shift + from, shift + to);
     if (fraction >= 1) {
-      doubles.pushAll(a, from, to); // keep() keeps all, and v / 1.0 is v
+      doubles.pushAll(a, shift + from, shift + to); // keep() keeps all, and v / 1.0 is v
       return;
     }
     BernoulliSampler.pushKept(doubles, baseHash(site, key), row, skipTable(fraction),
-        unscaledFixedPattern ? 1.0 : fraction, a, from, to);
+        unscaledFixedPattern ? 1.0 : fraction, a, shift, from, to);
   }
 
   /** The reverse of {@link #pushSampledRangeKeyed}. */
   private void popSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key, long row) {
+    popSampledRangeKeyed(site, fraction, a, 0, from, to, key, row);
+  }
+
+  /** The reverse of the matching shifted {@link #pushSampledRangeKeyed}. */
+  private void popSampledRangeKeyed(int site, double fraction, double[] a, int shift, int from, int to, long key,
+      long row) {
     fraction = effective(fraction);
     if (from >= to) {
       return;
     }
-    checkRange(a, from, to);
+    checkRange(a, shift + from, shift + to);
     if (fraction >= 1) {
-      doubles.popAll(a, from, to);
+      doubles.popAll(a, shift + from, shift + to);
       return;
     }
-    BernoulliSampler.popKept(doubles, baseHash(site, key), row, skipTable(fraction), a, from, to);
+    BernoulliSampler.popKept(doubles, baseHash(site, key), row, skipTable(fraction), a, shift, from, to);
   }
 
   // ---- the counter RNG's per-record constants, remembered ------------------------------------

@@ -170,6 +170,70 @@ class SampledAtTest {
     }
   }
 
+  /**
+   * A row of a flat array, {@code v[shift + x]} for x in [from, to), keyed by x: the shifted range
+   * records what the element records {@code pushSampledAt(site, f, v[shift + x], ..., x)} record,
+   * and restores the same elements (dropped ones to 0, the others untouched outside the row).
+   */
+  @Test
+  void shiftedSlicesRecordWhatElementRecordsOfARowRecord() {
+    for (int which = 0; which < 4; which++) {
+      for (double f : new double[] {0.3, 0.02, 1.0}) {
+        RadContext a = twins(which)[0];
+        RadContext b = twins(which)[1];
+        a.begin();
+        b.begin();
+        double[] v = new double[200];
+        for (int x = 0; x < v.length; x++) {
+          v[x] = 0.5 * x - 7;
+        }
+        a.pushSampledRangeShifted(3, f, v, 70, 1, 69);
+        a.pushSampledRangeShifted(3, f, v, 10, 0, 90, 2);
+        a.pushSampledRangeShifted(3, f, v, 100, 5, 95, 2, 8);
+        a.pushSampledRangeShifted(3, f, v, 33, 1, 130, 2, 8, 4);
+        for (int x = 1; x < 69; x++) {
+          b.pushSampledAt(3, f, v[70 + x], x);
+        }
+        for (int x = 0; x < 90; x++) {
+          b.pushSampledAt(3, f, v[10 + x], 2, x);
+        }
+        for (int x = 5; x < 95; x++) {
+          b.pushSampledAt(3, f, v[100 + x], 2, 8, x);
+        }
+        for (int x = 1; x < 130; x++) {
+          b.pushSampledAt(3, f, v[33 + x], 2, 8, 4, x);
+        }
+        a.endForward();
+        b.endForward();
+        assertEquals(b.peakTapeBytes(), a.peakTapeBytes());
+        double[] ra = v.clone();
+        double[] rb = v.clone();
+        a.popSampledRangeShifted(3, f, ra, 33, 1, 130, 2, 8, 4);
+        for (int x = 129; x >= 1; x--) {
+          rb[33 + x] = b.popSampledAt(3, f, 2, 8, 4, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRangeShifted(3, f, ra, 100, 5, 95, 2, 8);
+        for (int x = 94; x >= 5; x--) {
+          rb[100 + x] = b.popSampledAt(3, f, 2, 8, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRangeShifted(3, f, ra, 10, 0, 90, 2);
+        for (int x = 89; x >= 0; x--) {
+          rb[10 + x] = b.popSampledAt(3, f, 2, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.popSampledRangeShifted(3, f, ra, 70, 1, 69);
+        for (int x = 68; x >= 1; x--) {
+          rb[70 + x] = b.popSampledAt(3, f, x);
+        }
+        assertArrayEquals(rb, ra);
+        a.end();
+        b.end();
+      }
+    }
+  }
+
   @Test
   void slicesAcrossChunkBoundaries() {
     // fill the tape up to a few values short of a chunk, so that slices straddle chunk boundaries

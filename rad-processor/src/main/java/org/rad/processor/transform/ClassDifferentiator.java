@@ -107,6 +107,7 @@ public final class ClassDifferentiator {
       e.getValue().written().forEach(writes::set);
       summaries.put(e.getKey(), new MethodSummary(writes, new BitSet()));
     }
+    translated = IndexFormulas.inline(translated);
     for (var e : translated.entrySet()) {
       ExitNormalizer.Normalized n = RowCaptures.capture(ExitNormalizer.normalize(CallLifter.lift(e.getValue())));
       normalized.put(e.getKey(), n);
@@ -195,8 +196,57 @@ public final class ClassDifferentiator {
       }
     }
     errors.throwIfAny();
+    // a loop that calls a method whose forward sweep records nothing can still take its element
+    // records in bulk: the callers of such methods are built again, knowing them
+    silentForwards = silentForwards(out);
+    if (!silentForwards.isEmpty()) {
+      for (String key : new ArrayList<>(out.keySet())) {
+        if (callsAnyOf(methods.get(key), silentForwards)) {
+          errors.attempt(() -> out.put(key, build(key, activities.get(key), callees)));
+        }
+      }
+      errors.throwIfAny();
+    }
     return out;
   }
+
+  /** Keys of the methods whose forward sweep records nothing and hands nothing over, transitively. */
+  private static Set<String> silentForwards(Map<String, DifferentiatedMethod> built) {
+    Map<String, String> keyOfForward = new HashMap<>();
+    built.forEach((key, d) -> keyOfForward.put(d.callee().name() + "Forward", key));
+    Set<String> silent = new HashSet<>();
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (var e : built.entrySet()) {
+        if (!silent.contains(e.getKey()) && e.getValue().handoff().isEmpty()
+            && recordsNothing(e.getValue().forward(), keyOfForward, silent)) {
+          silent.add(e.getKey());
+          changed = true;
+        }
+      }
+    }
+    return silent;
+  }
+
+  private static boolean recordsNothing(Stmt.Block forward, Map<String, String> keyOfForward, Set<String> silent) {
+    boolean[] records = {false};
+    Statements.forEach(forward, s -> Statements.ownExpressions(s, e -> records[0] |= Exprs.any(e,
+        x -> x instanceof Expr.ContextCall
+            || x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && c.name().endsWith("Forward")
+                && !silent.contains(keyOfForward.get(c.name())))));
+    return !records[0];
+  }
+
+  private static boolean callsAnyOf(MethodIR m, Set<String> keys) {
+    boolean[] calls = {false};
+    Statements.forEach(m.body(), s -> Statements.ownExpressions(s, e -> calls[0] |= Exprs.any(e,
+        x -> x instanceof Expr.MethodCall c && keys.contains(c.key()))));
+    return calls[0];
+  }
+
+  /** See {@link SweepBuilder#silentForwards}; empty in the first round of building. */
+  private Set<String> silentForwards = Set.of();
 
   /** The outcome of record planning: the sweeps' builder, the reverse sweep, and what it plans. */
   private record Records(SweepBuilder builder, Stmt.Block reverse, Set<Stmt> pushes, Set<Stmt> recordedCalls,
@@ -216,6 +266,7 @@ public final class ClassDifferentiator {
     for (int round = 0; ; round++) {
       SweepBuilder builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
       builder.bulkSlices = !forDevice;
+      builder.silentForwards = forDevice ? Set.of() : silentForwards;
       builder.recordedCalls = recordedCalls;
       Stmt.Block reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();

@@ -246,7 +246,8 @@ final class SweepBuilder {
         return null; // a whole-array record inside the loop
       }
       if (s instanceof Stmt.Assign a && pushes.contains(a) && a.target() instanceof Expr.Index ix
-          && ix.index() instanceof Expr.Ref r && r.var().equals(counted.index())) {
+          && offsetOf(ix.index(), counted.index()) != null
+          && (ix.index() instanceof Expr.Ref || ix.array().type() == Type.DOUBLE_ARRAY)) {
         if (candidate != null) {
           return null;
         }
@@ -277,13 +278,38 @@ final class SweepBuilder {
   }
 
   /**
+   * For an element index {@code i} or {@code base + i} (or {@code i + base}) with {@code base}
+   * free of {@code i}: {@code base}, or the literal 0 for {@code i} alone; else null. (The record
+   * planning checks that {@code base} reads nothing the loop writes.)
+   */
+  private static Expr offsetOf(Expr index, Var i) {
+    if (index instanceof Expr.Ref r && r.var().equals(i)) {
+      return Expr.Literal.ofInt(0);
+    }
+    if (index instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD && b.type() == Type.INT) {
+      boolean leftIsI = b.left() instanceof Expr.Ref r && r.var().equals(i);
+      boolean rightIsI = b.right() instanceof Expr.Ref r && r.var().equals(i);
+      Expr base = leftIsI ? b.right() : rightIsI ? b.left() : null;
+      if (base != null && base.type() == Type.INT && !Exprs.any(base, x -> x instanceof Expr.Ref r && r.var().equals(i))) {
+        return base;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The elements {@code array[from]}, ..., {@code array[to - 1]} that a hoisted record saves, when
    * its loop runs up by one over them: {@code for (i = from; i < to; i++)} recording {@code
    * array[i]} (a double), with {@code array} the same in every iteration. For a sampled record,
    * the loop's index must be the last index of the record's key, so that the slice's element keys
    * are the element records' keys. Null when the record stays per element.
    */
-  private record Slice(Expr array, Expr from, Expr to, Var index) {}
+  private record Slice(Expr array, Expr from, Expr to, Var index, Expr shift) {
+    /** Whether the elements are {@code array[shift + x]} for x in [from, to), not {@code array[x]}. */
+    boolean shifted() {
+      return !(shift instanceof Expr.Literal l && l.isZero());
+    }
+  }
 
   private Slice slice(Plan.CountedLoop counted, Stmt.Assign record) {
     Var i = counted.index();
@@ -299,8 +325,13 @@ final class SweepBuilder {
         return null;
       }
     }
+    Expr shift = offsetOf(target.index(), i);
+    if (key != null && shift != null && !(shift instanceof Expr.Literal l && l.isZero())
+        && RandomizedRecords.keyIndices(List.copyOf(loopIndices), randomized.spec(key)).size() > 4) {
+      return null; // (the shifted range records take up to three outer key indices)
+    }
     Expr to = counted.comparison() == Expr.BinaryOp.LT ? counted.bound() : offset(counted.bound(), 1, Type.INT);
-    return new Slice(target.array(), counted.start(), to, i);
+    return new Slice(target.array(), counted.start(), to, i, shift);
   }
 
   /**
@@ -311,15 +342,23 @@ final class SweepBuilder {
   private Stmt sliceRecord(String verb, Slice slice, Stmt.Assign record) {
     String key = sampledKey(record.target());
     if (key == null) {
-      return new Stmt.Call(ctx(verb + "Doubles", Type.VOID, slice.array(), slice.from(), slice.to()), Origin.SYNTHETIC);
+      Expr from = slice.shifted() ? new Expr.Binary(Expr.BinaryOp.ADD, slice.shift(), slice.from(), Type.INT) : slice.from();
+      Expr to = slice.shifted() ? new Expr.Binary(Expr.BinaryOp.ADD, slice.shift(), slice.to(), Type.INT) : slice.to();
+      return new Stmt.Call(ctx(verb + "Doubles", Type.VOID, slice.array(), from, to), Origin.SYNTHETIC);
     }
     org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
     randomized.markRecorded(key);
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(record)),
-        Expr.Literal.ofDouble(spec.fraction()), slice.array(), slice.from(), slice.to()));
+        Expr.Literal.ofDouble(spec.fraction()), slice.array()));
+    if (slice.shifted()) {
+      args.add(slice.shift()); // element x of the record is array[shift + x]
+    }
+    args.add(slice.from());
+    args.add(slice.to());
     List<Expr> indices = RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec);
     args.addAll(indices.subList(0, indices.size() - 1)); // the slice's own index is the element's
-    return new Stmt.Call(new Expr.ContextCall(verb + "SampledRange", args, Type.VOID), Origin.SYNTHETIC);
+    String name = verb + (slice.shifted() ? "SampledRangeShifted" : "SampledRange");
+    return new Stmt.Call(new Expr.ContextCall(name, args, Type.VOID), Origin.SYNTHETIC);
   }
 
   /**
@@ -421,9 +460,16 @@ final class SweepBuilder {
   }
 
   private boolean quiet(Expr target, Expr value) {
-    return !Exprs.any(value, e -> e instanceof Expr.MethodCall)
+    return !Exprs.any(value, e -> e instanceof Expr.MethodCall call && !silentForwards.contains(call.key()))
         && (!propagates(target, value) || adjoints.branchConditions(value).isEmpty());
   }
+
+  /**
+   * Methods of the class whose forward sweep records nothing (a stencil helper whose reverse
+   * recomputes what it needs from its arguments): a call of one in a loop does not keep the
+   * loop's element records from being taken in bulk before it.
+   */
+  Set<String> silentForwards = Set.of();
 
   /** Puts the variables a general for loop declares on the index stack; returns the old depth. */
   private int enterLoop(Stmt.For f) {
