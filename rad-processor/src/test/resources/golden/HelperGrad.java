@@ -81,7 +81,7 @@ public final class HelperGrad {
     part = Math.sqrt(dotResult2 * dotResult3);
     adj = Derivatives.times(resultBar, 1.0 / part);
     dotResultBar += adj;
-    adj2 = Derivatives.times(-Derivatives.times(adj, dotResult / part), Derivatives.sqrt(dotResult2 * dotResult3));
+    adj2 = Derivatives.times(-Derivatives.times(adj, dotResult / part), 0.5 / part);
     dotResult2Bar += Derivatives.times(adj2, dotResult3);
     dotResult3Bar += Derivatives.times(adj2, dotResult2);
     dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);

@@ -9,6 +9,7 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
 /**
@@ -18,8 +19,10 @@ import org.rad.processor.ir.Var;
  * and in both of pow's partials. Within a run of adjoint updates (the reverse of one statement,
  * after its restore) no primal value changes, so a {@code Math} or {@code Derivatives} call that
  * reads only primal values and appears twice is the same number both times: it goes into a
- * temporary ({@code part = Math.exp(-x);}) computed before the run. Runs end at anything that
- * is not an adjoint update (a restore, a branch, a call).
+ * temporary ({@code part = Math.exp(-x);}) computed before the run; {@code Derivatives.tanh(x)}
+ * and {@code Derivatives.sqrt(x)} beside a shared {@code Math.tanh(x)} or {@code Math.sqrt(x)}
+ * become {@code 1 - part * part} and {@code 0.5 / part}, the same arithmetic. Runs end at
+ * anything that is not an adjoint update (a restore, a branch, a call).
  */
 final class CommonPartials {
   private CommonPartials() {}
@@ -113,8 +116,28 @@ final class CommonPartials {
     if (e instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.MATH || c.owner() == Expr.Owner.DERIVATIVES)
         && !c.name().equals("times") && !Exprs.any(e, x -> x instanceof Expr.Ref r && r.var().kind() == Var.Kind.ADJOINT
             || x instanceof Expr.Index ix && isAdjointArray(ix) || hasEffects(x))) {
-      counts.merge(e, 1, Integer::sum);
+      // Derivatives.tanh(x) is 1 - t * t of t = Math.tanh(x): it counts as a use of Math.tanh(x)
+      counts.merge(fromResultOf(c) != null ? fromResultOf(c) : e, 1, Integer::sum);
     }
+  }
+
+  /** For {@code Derivatives.tanh(x)} or {@code Derivatives.sqrt(x)}: the Math call its value is a function of; else null. */
+  private static Expr fromResultOf(Expr.StaticCall c) {
+    boolean rule = c.owner() == Expr.Owner.DERIVATIVES && (c.name().equals("tanh") || c.name().equals("sqrt"))
+        && c.args().size() == 1;
+    return rule ? new Expr.StaticCall(Expr.Owner.MATH, c.name(), c.args(), c.type()) : null;
+  }
+
+  /**
+   * The derivative written with the shared value {@code t} of its function, computed exactly as
+   * {@code Derivatives} computes it: tanh' = 1 - t * t, sqrt' = 0.5 / t.
+   */
+  private static Expr fromResult(String name, Var t) {
+    Expr v = new Expr.Ref(t);
+    return name.equals("tanh")
+        ? new Expr.Binary(Expr.BinaryOp.SUB, Expr.Literal.ofDouble(1), new Expr.Binary(Expr.BinaryOp.MUL, v, v, Type.DOUBLE),
+            Type.DOUBLE)
+        : new Expr.Binary(Expr.BinaryOp.DIV, Expr.Literal.ofDouble(0.5), v, Type.DOUBLE);
   }
 
   private static boolean isAdjointArray(Expr.Index ix) {
@@ -136,6 +159,9 @@ final class CommonPartials {
   private static Expr replace(Expr e, Expr what, Var with) {
     if (e.equals(what)) {
       return new Expr.Ref(with);
+    }
+    if (e instanceof Expr.StaticCall c && what.equals(fromResultOf(c))) {
+      return fromResult(c.name(), with);
     }
     return Exprs.mapChildren(e, c -> replace(c, what, with));
   }

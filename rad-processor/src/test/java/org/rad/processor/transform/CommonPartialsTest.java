@@ -70,4 +70,16 @@ class CommonPartialsTest {
     Stmt second = add(Y_BAR, exp(ref(ADJ)));
     assertEquals(text(List.of(first, second)), text(share(first, second)));
   }
+
+  @Test
+  void aDerivativeOfASharedFunctionIsWrittenFromItsValue() {
+    // tanh(x) in one partial and tanh'(x) in another: one Math.tanh, and 1 - part * part
+    Expr tanh = new Expr.StaticCall(Expr.Owner.MATH, "tanh", List.of(ref(X)), Type.DOUBLE);
+    Expr derivative = new Expr.StaticCall(Expr.Owner.DERIVATIVES, "tanh", List.of(ref(X)), Type.DOUBLE);
+    List<Stmt> shared = share(add(X_BAR, times(ref(ADJ), tanh)), add(Y_BAR, times(ref(ADJ), derivative)));
+    Expr oneMinusSquare = new Expr.Binary(Expr.BinaryOp.SUB, Expr.Literal.ofDouble(1), times(ref(PART), ref(PART)),
+        Type.DOUBLE);
+    assertEquals(text(List.of(new Stmt.Assign(ref(PART), Stmt.AssignOp.SET, tanh, Origin.SYNTHETIC),
+        add(X_BAR, times(ref(ADJ), ref(PART))), add(Y_BAR, times(ref(ADJ), oneMinusSquare)))), text(shared));
+  }
 }
