@@ -400,8 +400,27 @@ final class SweepBuilder {
     List<Expr> others = new ArrayList<>();
     boolean[] ok = {true};
     Stmt.Block restBlock = new Stmt.Block(rest, rbody.origin());
+    Set<String> silentReverses = silentReverses();
     Statements.forEach(restBlock, x -> Statements.ownExpressions(x, e -> Exprs.walk(e, y -> {
-      if (y instanceof Expr.MethodCall
+      if (y instanceof Expr.StaticCall c && c.owner() == Owner.GENERATED && silentReverses.contains(c.name())) {
+        // the reverse of a method whose forward records nothing reads only its arguments (it has
+        // no records to read arrays back from) and writes only adjoints: its array arguments of
+        // the slice's class join the run-time check like the arrays the loop reads itself
+        for (Expr a : c.args()) {
+          boolean context = a instanceof Expr.Ref r && r.var().equals(CTX);
+          if (!context && !a.type().isArray() && !a.type().isNumeric() && a.type() != Type.BOOLEAN) {
+            ok[0] = false; // an object may reach anything
+          } else if (a.type().isArray() && !(a instanceof Expr.Literal) && Statements.rootVar(a) != null
+              && contents.equals(effects.aliases().contentsKey(Statements.rootVar(a)))) {
+            if (a.equals(slice.array()) || Exprs.any(a, z -> z instanceof Expr.Ref r && writtenInLoop.contains(r.var().name()))
+                || Exprs.any(a, z -> z instanceof Expr.MethodCall || z instanceof Expr.ContextCall || z instanceof Expr.StaticCall)) {
+              ok[0] = false;
+            } else if (!others.contains(a)) {
+              others.add(a);
+            }
+          }
+        }
+      } else if (y instanceof Expr.MethodCall
           || y instanceof Expr.StaticCall c && (c.owner() == Owner.GENERATED || c.owner() == Owner.USER)) {
         ok[0] = false; // may read the slice
       } else if (y instanceof Expr.Index ix && ix.type() == Type.DOUBLE) {
@@ -470,6 +489,19 @@ final class SweepBuilder {
    * loop's element records from being taken in bulk before it.
    */
   Set<String> silentForwards = Set.of();
+
+  /** The names of the reverse sweeps of {@link #silentForwards}. */
+  private Set<String> silentReverses() {
+    Set<String> names = new HashSet<>();
+    for (String key : silentForwards) {
+      CalleeInfo c = callees.get(key);
+      if (c != null) {
+        names.add(c.name() + "Reverse");
+        names.add(c.name() + "ReverseKept");
+      }
+    }
+    return names;
+  }
 
   /** Puts the variables a general for loop declares on the index stack; returns the old depth. */
   private int enterLoop(Stmt.For f) {
