@@ -20,31 +20,24 @@ final class BernoulliSampler implements ArraySampler {
   @Override
   public void record(DoubleTape tape, long seed, int site, double fraction, double[] values, long key) {
     if (values.length > 0) {
-      pushKept(tape, CounterRng.hash(seed, site, key), 0, CounterRng.skipTable(fraction), fraction, values, 0, values.length);
+      pushKept(tape, CounterRng.hash(seed, site, key), 0, CounterRng.skipTable(fraction), fraction, values, 0, 0,
+          values.length);
     }
   }
 
   @Override
   public void restore(DoubleTape tape, long seed, int site, double fraction, double[] out, long key) {
     if (out.length > 0) {
-      popKept(tape, CounterRng.hash(seed, site, key), 0, CounterRng.skipTable(fraction), out, 0, out.length);
+      popKept(tape, CounterRng.hash(seed, site, key), 0, CounterRng.skipTable(fraction), out, 0, 0, out.length);
     }
   }
 
   /**
-   * Pushes {@code a[x] / divisor} for each element {@code x} in {@code [from, to)} of row {@code
-   * row} that the record with base hash {@code base} keeps (with the skip table of its fraction),
-   * in increasing {@code x}: what that many element records in a loop over {@code x} push. {@code 0
-   * <= from < to}.
-   */
-  static void pushKept(DoubleTape tape, long base, long row, long[] table, double divisor, double[] a, int from, int to) {
-    pushKept(tape, base, row, table, divisor, a, 0, from, to);
-  }
-
-  /**
-   * {@link #pushKept} of the elements {@code x = from, ..., to - 1} of the record, stored at
-   * {@code a[shift + x]} (a row of a flat array: element {@code x} of the row at offset
-   * {@code shift}).
+   * Pushes {@code a[shift + x] / divisor} for each element {@code x} in {@code [from, to)} of row
+   * {@code row} that the record with base hash {@code base} keeps (with the skip table of its
+   * fraction), in increasing {@code x}: what that many element records in a loop over {@code x}
+   * push. {@code 0 <= from < to}; {@code shift} places the elements in {@code a} (a row of a flat
+   * array at offset {@code shift}; 0 for a whole array).
    */
   static void pushKept(DoubleTape tape, long base, long row, long[] table, double divisor, double[] a, int shift,
       int from, int to) {
@@ -62,11 +55,6 @@ final class BernoulliSampler implements ArraySampler {
    * The reverse of {@link #pushKept} of the same range: pops the kept values into their entries,
    * in decreasing {@code x}, and sets the dropped entries of {@code [from, to)} to 0.
    */
-  static void popKept(DoubleTape tape, long base, long row, long[] table, double[] a, int from, int to) {
-    popKept(tape, base, row, table, a, 0, from, to);
-  }
-
-  /** The reverse of {@link #pushKept(DoubleTape, long, long, long[], double, double[], int, int, int)}. */
   static void popKept(DoubleTape tape, long base, long row, long[] table, double[] a, int shift, int from, int to) {
     for (int block = (to - 1) >> 6, first = from >> 6; block >= first; block--) {
       int start = block << 6;

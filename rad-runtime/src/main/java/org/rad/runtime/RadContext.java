@@ -441,38 +441,22 @@ public final class RadContext {
 
   /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to) {
-    if (exact) {
-      pushExactRange(fraction, a, from, to);
-    } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), 0);
-    }
+    pushSampledRangeShifted(site, fraction, a, 0, from, to);
   }
 
   /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], i, x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i) {
-    if (exact) {
-      pushExactRange(fraction, a, from, to);
-    } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), i);
-    }
+    pushSampledRangeShifted(site, fraction, a, 0, from, to, i);
   }
 
   /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], i, j, x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j) {
-    if (exact) {
-      pushExactRange(fraction, a, from, to);
-    } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, key1(i), j);
-    }
+    pushSampledRangeShifted(site, fraction, a, 0, from, to, i, j);
   }
 
   /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], i, j, k, x)}. */
   public void pushSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j, long k) {
-    if (exact) {
-      pushExactRange(fraction, a, from, to);
-    } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, key2(i, j), k);
-    }
+    pushSampledRangeShifted(site, fraction, a, 0, from, to, i, j, k);
   }
 
   /** Records {@code a[from..to)} as element records {@code pushSampledAt(site, fraction, a[x], indices..., x)}. */
@@ -480,44 +464,28 @@ public final class RadContext {
     if (exact) {
       pushExactRange(fraction, a, from, to);
     } else {
-      pushSampledRangeKeyed(site, fraction, a, from, to, recordKey(indices, 1), fromEnd(indices, 1));
+      pushSampledRangeKeyed(site, fraction, a, 0, from, to, recordKey(indices, 1), fromEnd(indices, 1));
     }
   }
 
   /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int)}. */
   public void popSampledRange(int site, double fraction, double[] a, int from, int to) {
-    if (exact) {
-      popExactRange(fraction, a, from, to);
-    } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), 0);
-    }
+    popSampledRangeShifted(site, fraction, a, 0, from, to);
   }
 
   /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long)}. */
   public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i) {
-    if (exact) {
-      popExactRange(fraction, a, from, to);
-    } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, CounterRng.key(), i);
-    }
+    popSampledRangeShifted(site, fraction, a, 0, from, to, i);
   }
 
   /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long, long)}. */
   public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j) {
-    if (exact) {
-      popExactRange(fraction, a, from, to);
-    } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, key1(i), j);
-    }
+    popSampledRangeShifted(site, fraction, a, 0, from, to, i, j);
   }
 
   /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long, long, long)}. */
   public void popSampledRange(int site, double fraction, double[] a, int from, int to, long i, long j, long k) {
-    if (exact) {
-      popExactRange(fraction, a, from, to);
-    } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, key2(i, j), k);
-    }
+    popSampledRangeShifted(site, fraction, a, 0, from, to, i, j, k);
   }
 
   /** The reverse of the matching {@link #pushSampledRange(int, double, double[], int, int, long...)}. */
@@ -525,7 +493,7 @@ public final class RadContext {
     if (exact) {
       popExactRange(fraction, a, from, to);
     } else {
-      popSampledRangeKeyed(site, fraction, a, from, to, recordKey(indices, 1), fromEnd(indices, 1));
+      popSampledRangeKeyed(site, fraction, a, 0, from, to, recordKey(indices, 1), fromEnd(indices, 1));
     }
   }
 
@@ -679,12 +647,10 @@ public final class RadContext {
     }
   }
 
-  /** Element records of {@code a[x]}, x = from, ..., to - 1: elements x of row {@code row} of the record keyed {@code key}. */
-  private void pushSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key, long row) {
-    pushSampledRangeKeyed(site, fraction, a, 0, from, to, key, row);
-  }
-
-  /** Element records x = from, ..., to - 1 of row {@code row} of the record keyed {@code key}, stored at a[shift + x]. */
+  /**
+   * Element records of {@code a[shift + x]}, x = from, ..., to - 1: elements x of row {@code row}
+   * of the record keyed {@code key}.
+   */
   private void pushSampledRangeKeyed(int site, double fraction, double[] a, int shift, int from, int to, long key,
       long row) {
     fraction = effective(fraction);
@@ -701,11 +667,6 @@ public final class RadContext {
   }
 
   /** The reverse of {@link #pushSampledRangeKeyed}. */
-  private void popSampledRangeKeyed(int site, double fraction, double[] a, int from, int to, long key, long row) {
-    popSampledRangeKeyed(site, fraction, a, 0, from, to, key, row);
-  }
-
-  /** The reverse of the matching shifted {@link #pushSampledRangeKeyed}. */
   private void popSampledRangeKeyed(int site, double fraction, double[] a, int shift, int from, int to, long key,
       long row) {
     fraction = effective(fraction);

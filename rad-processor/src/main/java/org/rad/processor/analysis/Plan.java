@@ -211,8 +211,8 @@ public final class Plan {
 
   /** A literal >= 0, the index of an enclosing counted loop that starts >= 0 and ascends, or a sum of such. */
   private boolean nonNegative(Expr e, java.util.Deque<Stmt.For> loops) {
-    if (e instanceof Expr.Literal lit && lit.type().isIntegral()) {
-      Long v = literalValue(lit);
+    if (e instanceof Expr.Literal lit) {
+      Long v = lit.integerValue();
       return v != null && v >= 0;
     }
     if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD) {
@@ -227,14 +227,6 @@ public final class Plan {
       }
     }
     return false;
-  }
-
-  private static Long literalValue(Expr.Literal lit) {
-    try {
-      return Long.parseLong(lit.text().replace("L", ""));
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   /**
@@ -544,13 +536,8 @@ public final class Plan {
       return st.increment() == up ? 1L : null;
     }
     if (update instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().equals(i)
-        && a.value() instanceof Expr.Literal lit && lit.type().isIntegral()) {
-      long c;
-      try {
-        c = Long.parseLong(lit.text().replace("L", ""));
-      } catch (NumberFormatException e) {
-        return null;
-      }
+        && a.value() instanceof Expr.Literal lit && lit.integerValue() != null) {
+      long c = lit.integerValue();
       if (c <= 0) {
         return null;
       }

@@ -29,6 +29,18 @@ public sealed interface Expr {
     public boolean isOne() {
       return text.equals("1") || text.equals("1.0");
     }
+
+    /** The value of an integer literal ({@code 3}, {@code 3L}); null when it is not one. */
+    public Long integerValue() {
+      if (!type.isIntegral()) {
+        return null;
+      }
+      try {
+        return Long.parseLong(text.endsWith("L") ? text.substring(0, text.length() - 1) : text);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
   }
 
   /** A read of a variable. */

@@ -331,8 +331,9 @@ public final class ClassDifferentiator {
           return;
         }
         if (contents) {
+          ReaderPlace place = ReaderPlace.of(reader, order, loops);
           for (Stmt w : order) {
-            if (mayFollow(w, reader, order, loops) && effects.writes(w).contains(key) && !recorded(w, records)) {
+            if (place.mayBeFollowedBy(w, order, loops) && effects.writes(w).contains(key) && !recorded(w, records)) {
               return;
             }
           }
@@ -408,26 +409,33 @@ public final class ClassDifferentiator {
   }
 
   /**
-   * Whether simple statement {@code w} may run after statement {@code reader} (whose simple
-   * statements are in {@code order}): it comes later in the program, or a loop encloses both.
+   * Where a reader stands among the simple statements in program order: the position of its last
+   * simple statement, and the loops around it.
    */
-  private static boolean mayFollow(Stmt w, Stmt reader, List<Stmt> order, Map<Stmt, List<Stmt>> loops) {
-    List<Stmt> inReader = new ArrayList<>();
-    enclosingLoops(reader, List.of(), inReader, new java.util.IdentityHashMap<>());
-    int last = -1;
-    for (Stmt r : inReader) {
-      last = Math.max(last, indexOf(order, r));
+  private record ReaderPlace(int last, List<Stmt> around) {
+    static ReaderPlace of(Stmt reader, List<Stmt> order, Map<Stmt, List<Stmt>> loops) {
+      List<Stmt> inReader = new ArrayList<>();
+      enclosingLoops(reader, List.of(), inReader, new java.util.IdentityHashMap<>());
+      int last = -1;
+      for (Stmt r : inReader) {
+        last = Math.max(last, indexOf(order, r));
+      }
+      List<Stmt> around = loops.get(inReader.isEmpty() ? reader : inReader.get(0));
+      return new ReaderPlace(last, around == null ? List.of() : around);
     }
-    if (indexOf(order, w) > last) {
-      return true;
-    }
-    List<Stmt> around = loops.get(inReader.isEmpty() ? reader : inReader.get(0));
-    for (Stmt loop : loops.getOrDefault(w, List.of())) {
-      if (around != null && around.stream().anyMatch(l -> l == loop)) {
+
+    /** Whether simple statement {@code w} may run after the reader: later in the program, or in a loop around both. */
+    boolean mayBeFollowedBy(Stmt w, List<Stmt> order, Map<Stmt, List<Stmt>> loops) {
+      if (indexOf(order, w) > last) {
         return true;
       }
+      for (Stmt loop : loops.getOrDefault(w, List.of())) {
+        if (around.stream().anyMatch(l -> l == loop)) {
+          return true;
+        }
+      }
+      return false;
     }
-    return false;
   }
 
   private static int indexOf(List<Stmt> order, Stmt s) {
@@ -951,20 +959,19 @@ public final class ClassDifferentiator {
     }
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry);
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
-    if (!late.isEmpty()) {
+    // a value recomputed from a sampled record where it was recorded exactly may make the reverse
+    // sweep biased (the same sample twice along one chain): then only the others are recomputed
+    // late, and none if that is still unsound where the plan without them was sound
+    Records without = records;
+    for (int attempt = 0; attempt < 2 && !late.isEmpty(); attempt++) {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized, readAtEntry);
-      if (randomized != null && unsound(lateRecords, randomized, effects) && !unsound(records, randomized, effects)) {
-        // a value recomputed from a sampled record where it was recorded exactly may make the
-        // reverse sweep biased (the same sample twice along one chain): recompute only the others
-        late.removeIf(d -> !java.util.Collections.disjoint(effects.reads(d.init()), randomized.sampledKeys()));
-        latePlan = Plan.of(m, effects, summaries, sampled, late);
-        lateRecords = late.isEmpty() ? records : planRecords(m, activity, latePlan, effects, callees, naming, randomized, readAtEntry);
-      }
-      if (randomized == null || !unsound(lateRecords, randomized, effects) || unsound(records, randomized, effects)) {
-        plan = late.isEmpty() ? plan : latePlan;
+      if (randomized == null || !unsound(lateRecords, randomized, effects) || unsound(without, randomized, effects)) {
+        plan = latePlan;
         records = lateRecords;
+        break;
       }
+      late.removeIf(d -> !java.util.Collections.disjoint(effects.reads(d.init()), randomized.sampledKeys()));
     }
     final Plan finalPlan = plan;
     SweepBuilder builder = records.builder();

@@ -886,7 +886,7 @@ final class SweepBuilder {
   private static Expr offset(Expr e, long delta, Type t) {
     if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)
         && b.right() instanceof Expr.Literal lit && lit.type() == b.type() && b.type() == t) {
-      Long k = integerValue(lit);
+      Long k = lit.integerValue();
       if (k != null) {
         long folded = (b.op() == Expr.BinaryOp.ADD ? k : -k) + delta;
         if (folded == 0) {
@@ -897,14 +897,6 @@ final class SweepBuilder {
       }
     }
     return new Expr.Binary(delta > 0 ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, e, literal(Math.abs(delta), t), t);
-  }
-
-  private static Long integerValue(Expr.Literal lit) {
-    try {
-      return Long.parseLong(lit.text().endsWith("L") ? lit.text().substring(0, lit.text().length() - 1) : lit.text());
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   private static Expr literal(long v, Type t) {
