@@ -194,6 +194,11 @@ public final class RadContext {
       peakTapeBytes = Math.max(peakTapeBytes, tapes);
       return;
     }
+    long small = heldArrayBytesSmall(arguments);
+    if (small >= 0) {
+      peakTapeBytes = Math.max(peakTapeBytes, tapes + small);
+      return;
+    }
     IdentityTable counted = countedArrays;
     counted.clear();
     for (Object argument : arguments) {
@@ -217,6 +222,54 @@ public final class RadContext {
     counted.clear();
     long held = tapes + arrayBytes[0];
     peakTapeBytes = Math.max(peakTapeBytes, held);
+  }
+
+  /** Up to this many references on the tape, {@link #endForward} counts them by direct comparison. */
+  private static final int SMALL_REFS = 24;
+
+  /**
+   * The bytes of the arrays a short reference tape holds that are not among {@code arguments},
+   * each counted once, found by comparing references pairwise; -1 where the tape is longer than
+   * {@link #SMALL_REFS} or holds or is given a matrix (whose rows need the table). A small
+   * function's gradient, called once per residual, pays a few dozen comparisons here instead of
+   * filling and clearing an identity table, whose reference stores into this long-lived context
+   * cost a garbage-collector write barrier each.
+   */
+  private long heldArrayBytesSmall(Object[] arguments) {
+    long n = refs.size();
+    if (n > SMALL_REFS) {
+      return -1;
+    }
+    for (Object argument : arguments) {
+      if (argument instanceof Object[]) {
+        return -1;
+      }
+    }
+    Object[] held = refs.firstChunk();
+    long bytes = 0;
+    for (int i = 0; i < n; i++) {
+      Object ref = held[i];
+      if (ref == null) {
+        continue;
+      }
+      if (ref instanceof Object[]) {
+        return -1;
+      }
+      if (isAmong(ref, arguments, arguments.length) || isAmong(ref, held, i)) {
+        continue;
+      }
+      bytes += arrayBytes(ref, null);
+    }
+    return bytes;
+  }
+
+  private static boolean isAmong(Object ref, Object[] objects, int count) {
+    for (int j = 0; j < count; j++) {
+      if (objects[j] == ref) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Ends a gradient call; the tapes must be empty again. */

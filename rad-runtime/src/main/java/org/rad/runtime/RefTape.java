@@ -69,6 +69,11 @@ public final class RefTape {
     return size() * REF_BYTES;
   }
 
+  /** The first chunk: the references held, oldest first, while {@link #size()} is at most {@link #CHUNK}. */
+  Object[] firstChunk() {
+    return chunks.get(0);
+  }
+
   /** Calls {@code action} on every reference held, oldest first. */
   void forEach(java.util.function.Consumer<Object> action) {
     for (int c = 0; c <= chunkIndex; c++) {

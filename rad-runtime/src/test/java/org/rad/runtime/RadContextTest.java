@@ -179,6 +179,30 @@ class RadContextTest {
     ctx.end();
   }
 
+  /**
+   * A short reference tape without matrices is counted by pairwise comparison, a long one by the
+   * identity table: both count each array once and leave out the arguments.
+   */
+  @Test
+  void shortAndLongReferenceTapesCountEachArrayOnce() {
+    double[] argument = new double[7];
+    double[] local = new double[5]; // 16 + 40 = 56
+    int[] ints = new int[3]; // 16 + 12 = 28
+    for (int copies : new int[] {1, 10}) { // 4 refs, then 40 (past the short path)
+      RadContext ctx = RadContext.exact();
+      ctx.begin();
+      for (int c = 0; c < copies; c++) {
+        ctx.pushRef(local);
+        ctx.pushRef(argument);
+        ctx.pushRef(null);
+        ctx.pushRef(ints);
+      }
+      ctx.endForward(argument);
+      assertEquals(8L * 4 * copies + 56 + 28, ctx.peakTapeBytes(), copies + " copies");
+      ctx.abort();
+    }
+  }
+
   @Test
   void endForwardWithoutArgumentsCountsEveryTapedArray() {
     RadContext ctx = RadContext.exact();
