@@ -196,6 +196,7 @@ public final class ClassDifferentiator {
       }
     }
     errors.throwIfAny();
+    restoreOnlyWhatCallersNeed(out, activities, callees, errors);
     // a loop that calls a method whose forward sweep records nothing can still take its element
     // records in bulk: the callers of such methods are built again, knowing them
     silentForwards = silentForwards(out);
@@ -209,6 +210,61 @@ public final class ClassDifferentiator {
     }
     return out;
   }
+
+  /**
+   * Rebuilds the methods whose callers need fewer of their array parameters restored than every
+   * one ({@link RestoredParameters}), until no method's set changes: a method that restores less
+   * may have fewer keys pending at its own calls. Each round only removes restores, and every
+   * set it settles on holds each call's need, so the rounds end sound. Not for the GPU, whose
+   * kernels keep the plain contract.
+   */
+  private void restoreOnlyWhatCallersNeed(Map<String, DifferentiatedMethod> out, Map<String, Activity> activities,
+      Map<String, CalleeInfo> callees, CompileErrors.Collector errors) {
+    if (forDevice) {
+      return;
+    }
+    Map<String, MethodIR> built = new LinkedHashMap<>();
+    Set<String> fixed = new HashSet<>();
+    for (String key : out.keySet()) {
+      built.put(key, methods.get(key));
+      if (!methods.get(key).randomized().isEmpty() || !sampledOf(key).isEmpty()) {
+        fixed.add(key);
+      }
+    }
+    for (int round = 0; round < built.size() + 1; round++) {
+      Map<String, Set<String>> next = RestoredParameters.of(built, aliases, pendingAtCalls, fixed);
+      List<String> changed = new ArrayList<>();
+      for (String key : built.keySet()) {
+        if (!next.get(key).equals(restoredParams(key))) {
+          changed.add(key);
+        }
+      }
+      if (changed.isEmpty()) {
+        return;
+      }
+      restoredParams.putAll(next);
+      for (String key : changed) {
+        errors.attempt(() -> out.put(key, build(key, activities.get(key), callees)));
+      }
+      errors.throwIfAny();
+    }
+  }
+
+  /** The array parameters of the method {@code key} whose contents its reverse sweep restores. */
+  private Set<String> restoredParams(String key) {
+    Set<String> restored = restoredParams.get(key);
+    if (restored != null) {
+      return restored;
+    }
+    Set<String> all = new LinkedHashSet<>();
+    methods.get(key).params().stream().filter(p -> p.type().isArray()).forEach(p -> all.add(p.name()));
+    return all;
+  }
+
+  /** Per method key, what {@link #restoredParams} says once the callers were asked; absent: all. */
+  private final Map<String, Set<String>> restoredParams = new HashMap<>();
+  /** Per method key, the keys pending before each of its calls, from its last build. */
+  private final Map<String, Map<Stmt, Set<String>>> pendingAtCalls = new HashMap<>();
 
   /** Keys of the methods whose forward sweep records nothing and hands nothing over, transitively. */
   private static Set<String> silentForwards(Map<String, DifferentiatedMethod> built) {
@@ -250,7 +306,7 @@ public final class ClassDifferentiator {
 
   /** The outcome of record planning: the sweeps' builder, the reverse sweep, and what it plans. */
   private record Records(SweepBuilder builder, Stmt.Block reverse, Set<Stmt> pushes, Set<Stmt> recordedCalls,
-      Set<String> needed, Set<String> pendingAtEnd) {}
+      Set<String> needed, Set<String> pendingAtEnd, Map<Stmt, Set<String>> pendingAtCalls) {}
 
   /**
    * Builds the reverse sweep and plans its records, alternating until they agree: which primal
@@ -274,7 +330,8 @@ public final class ClassDifferentiator {
       PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
           readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters);
       if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)) {
-        return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd());
+        return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd(),
+            planned.pendingAtCalls());
       }
       if (round > 50) {
         throw new IllegalStateException("record planning did not converge");
@@ -559,7 +616,7 @@ public final class ClassDifferentiator {
     MethodIR checked = m;
     AliasClasses checkedClasses = classes;
     errors.attempt(() -> WriteChecks.check(checked, checkedClasses, summaries));
-    MethodIR versioned = AliasedCalls.version(m, classes, summaries, k -> methods.containsKey(k), this::sameArrays);
+    MethodIR versioned = AliasedCalls.version(m, classes, summaries, unversioned::get, this::sameArrays);
     if (versioned != m) {
       m = versioned;
       methods.put(key, m);
@@ -951,11 +1008,10 @@ public final class ClassDifferentiator {
       }
     }
     Var resultAdjoint = result != null && result.type().isDifferentiable() ? naming.adjoint(result) : null;
+    // the contents of the array parameters that callers read after the call's reverse sweep
     Set<String> readAtEntry = new HashSet<>();
-    for (Var p : m.params()) {
-      if (p.type().isArray()) {
-        readAtEntry.add(classes.contentsKey(p.name()));
-      }
+    for (String p : restoredParams(key)) {
+      readAtEntry.add(classes.contentsKey(p));
     }
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry);
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
@@ -974,6 +1030,7 @@ public final class ClassDifferentiator {
       late.removeIf(d -> !java.util.Collections.disjoint(effects.reads(d.init()), randomized.sampledKeys()));
     }
     final Plan finalPlan = plan;
+    pendingAtCalls.put(key, records.pendingAtCalls());
     SweepBuilder builder = records.builder();
     Stmt.Block reverse = records.reverse();
     Set<String> pendingAtEnd = records.pendingAtEnd();

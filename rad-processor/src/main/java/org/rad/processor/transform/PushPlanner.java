@@ -32,14 +32,19 @@ final class PushPlanner {
   private final Plan plan;
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Stmt> recordedCalls = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<Stmt, Set<String>> pendingAtCalls = new IdentityHashMap<>();
   private Map<Stmt, java.util.List<Var>> spills = Map.of();
   private Set<Stmt> primalWriters = Set.of();
 
   /**
-   * The overwrites to record, the keys the reverse sweep reads from the final state, and the
-   * calls that run as they are whose written arrays must be recorded whole before them.
+   * The overwrites to record, the keys the reverse sweep reads from the final state, the calls
+   * that run as they are whose written arrays must be recorded whole before them, and, for each
+   * statement that calls a method of the class, the keys pending just before it: the contents
+   * its callee's reverse sweep must give back as they were before the call (see {@link
+   * RestoredParameters}).
    */
-  record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls) {}
+  record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls,
+      Map<Stmt, Set<String>> pendingAtCalls) {}
 
   private PushPlanner(Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads, Effects effects, Plan plan) {
     this.reads = reads;
@@ -71,7 +76,7 @@ final class PushPlanner {
     p.spills = spills;
     p.primalWriters = primalWriters;
     Set<String> end = p.block(body, new HashSet<>(readAtEntry));
-    return new Result(p.pushes, end, p.recordedCalls);
+    return new Result(p.pushes, end, p.recordedCalls, p.pendingAtCalls);
   }
 
   private Set<String> block(Stmt.Block b, Set<String> pending) {
@@ -227,6 +232,10 @@ final class PushPlanner {
   }
 
   private Set<String> simpleOf(Stmt s, Set<String> pending) {
+    if (RestoredParameters.calledMethod(s) != null) {
+      // (a loop's body is walked until its pending keys settle: keep the union)
+      pendingAtCalls.computeIfAbsent(s, k -> new HashSet<>()).addAll(pending);
+    }
     if (primalWriters.contains(s)) {
       for (String key : effects.writes(s)) {
         if (key.startsWith("#") && pending.contains(key)) {
