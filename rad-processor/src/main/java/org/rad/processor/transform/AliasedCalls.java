@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.rad.processor.analysis.AliasClasses;
+import org.rad.processor.analysis.Footprints;
 import org.rad.processor.analysis.MethodSummary;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.diagnostics.CompileError;
@@ -16,6 +17,7 @@ import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
 
 /**
  * Calls whose array arguments may be one array while the callee writes into one of them.
@@ -28,7 +30,10 @@ import org.rad.processor.ir.Type;
  * call: {@code step(u, w)} becomes {@code if (u != w) step(u, w); else stepSameInOut(u, w);}, so
  * the time-stepping idiom, where u and w are distinct at every call, runs the plain callee, and a
  * call with one array twice ({@code hw(a, a, x)}, where the test is decided at compile time) runs
- * the variant. Either is exactly the user's code differentiated; nothing is copied.
+ * the variant. Either is exactly the user's code differentiated; nothing is copied. One array
+ * passed twice with offsets ({@code lstmModel(b, params, p, state, s, state, in)}) also runs the
+ * plain callee where the elements the callee reaches through the two parameters are disjoint at
+ * run time ({@link org.rad.processor.analysis.Footprints}).
  *
  * <p>Arguments of different types (a matrix and a row of it) have no cheap test: such calls always
  * run the variant, which is right whether or not they share storage. A call of a method without a
@@ -44,20 +49,24 @@ final class AliasedCalls {
 
   private final AliasClasses aliases;
   private final Map<String, MethodSummary> summaries;
-  private final Predicate<String> hasBody;
+  private final Function<String, MethodIR> bodies;
   private final Variants variants;
 
-  private AliasedCalls(AliasClasses aliases, Map<String, MethodSummary> summaries, Predicate<String> hasBody, Variants variants) {
+  private AliasedCalls(AliasClasses aliases, Map<String, MethodSummary> summaries, Function<String, MethodIR> bodies,
+      Variants variants) {
     this.aliases = aliases;
     this.summaries = summaries;
-    this.hasBody = hasBody;
+    this.bodies = bodies;
     this.variants = variants;
   }
 
-  /** {@code m} with its calls versioned; {@code m} itself when none needs it. */
+  /**
+   * {@code m} with its calls versioned; {@code m} itself when none needs it. {@code bodies} gives
+   * a callee's IR by key, null for a method without a body.
+   */
   static MethodIR version(MethodIR m, AliasClasses aliases, Map<String, MethodSummary> summaries,
-      Predicate<String> hasBody, Variants variants) {
-    AliasedCalls v = new AliasedCalls(aliases, summaries, hasBody, variants);
+      Function<String, MethodIR> bodies, Variants variants) {
+    AliasedCalls v = new AliasedCalls(aliases, summaries, bodies, variants);
     boolean[] any = {false};
     Statements.forEach(m.body(), s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
       if (x instanceof Expr.MethodCall call && !v.groups(call).isEmpty()) {
@@ -161,11 +170,12 @@ final class AliasedCalls {
   /** The statement {@code make(call)}, run as {@code call} when its arguments are distinct arrays, else as the variant's. */
   private void version(Expr.MethodCall call, Origin origin, java.util.function.Function<Expr, Stmt> make, List<Stmt> out) {
     List<List<Integer>> groups = groups(call);
-    if (!hasBody.test(call.key())) {
+    MethodIR callee = bodies.apply(call.key());
+    if (callee == null) {
       throw aliasing(call, groups.get(0), ", an operation whose adjoint assumes distinct arrays", null);
     }
     Expr.MethodCall same = variants.sameArrays(call, groups);
-    Expr distinct = distinct(call, groups);
+    Expr distinct = distinct(call, groups, callee);
     if (distinct == null) {
       out.add(make.apply(same));
     } else {
@@ -174,25 +184,70 @@ final class AliasedCalls {
   }
 
   /**
-   * The run-time test that the arguments of each group are distinct arrays ({@code u != w && ...}),
-   * or null when it cannot pass or cannot be written: the same expression twice, or a matrix and a
-   * row (of different types).
+   * The run-time test that the arguments of each group behave as distinct arrays, or null when it
+   * cannot pass or cannot be written. Two arguments do when they are different arrays ({@code u
+   * != w}), or when the callee reaches disjoint elements through the two parameters ({@link
+   * Footprints}: {@code hi1 <= lo2 || hi2 <= lo1}, its parameters replaced by the arguments), as
+   * with two offsets into one array. A pair with neither test (the same expression twice and no
+   * known ranges, a matrix and a row) runs the variant.
    */
-  private static Expr distinct(Expr.MethodCall call, List<List<Integer>> groups) {
+  private static Expr distinct(Expr.MethodCall call, List<List<Integer>> groups, MethodIR callee) {
     Expr test = null;
     for (List<Integer> g : groups) {
       for (int a = 0; a < g.size(); a++) {
         for (int b = a + 1; b < g.size(); b++) {
           Expr x = call.args().get(g.get(a));
           Expr y = call.args().get(g.get(b));
-          if (x.equals(y) || x.type() != y.type()) {
+          if (x.type() != y.type()) {
             return null;
           }
-          Expr ne = new Expr.Binary(Expr.BinaryOp.NE, x, y, Type.BOOLEAN);
-          test = test == null ? ne : Exprs.and(test, ne);
+          Expr pair = x.equals(y) ? null : new Expr.Binary(Expr.BinaryOp.NE, x, y, Type.BOOLEAN);
+          Expr apart = disjoint(call, callee, g.get(a), g.get(b));
+          if (apart != null) {
+            pair = pair == null ? apart : new Expr.Binary(Expr.BinaryOp.OR, pair, apart, Type.BOOLEAN);
+          }
+          if (pair == null) {
+            return null;
+          }
+          test = test == null ? pair : Exprs.and(test, pair);
         }
       }
     }
     return test;
+  }
+
+  /**
+   * {@code hi1 <= lo2 || hi2 <= lo1} for the ranges the callee reaches through parameters
+   * {@code i} and {@code j}, in the call's arguments; true where one range is empty; null where
+   * a range is unknown or an argument it uses is not a plain value.
+   */
+  private static Expr disjoint(Expr.MethodCall call, MethodIR callee, int i, int j) {
+    Footprints.Range first = Footprints.of(callee, callee.params().get(i));
+    Footprints.Range second = Footprints.of(callee, callee.params().get(j));
+    if (first == null || second == null) {
+      return null;
+    }
+    if (first.empty() || second.empty()) {
+      return new Expr.Literal("true", Type.BOOLEAN);
+    }
+    Map<Var, Expr> arguments = new java.util.HashMap<>();
+    for (int k = 0; k < callee.params().size(); k++) {
+      Expr arg = call.args().get(k);
+      if (Exprs.any(arg, x -> x instanceof Expr.MethodCall || x instanceof Expr.NewArray || x instanceof Expr.Clone)) {
+        return null;
+      }
+      arguments.put(callee.params().get(k), arg);
+    }
+    Expr below = new Expr.Binary(Expr.BinaryOp.LE, in(first.hi(), arguments), in(second.lo(), arguments), Type.BOOLEAN);
+    Expr above = new Expr.Binary(Expr.BinaryOp.LE, in(second.hi(), arguments), in(first.lo(), arguments), Type.BOOLEAN);
+    return new Expr.Binary(Expr.BinaryOp.OR, below, above, Type.BOOLEAN);
+  }
+
+  /** {@code e} with the callee's parameters replaced by the call's arguments. */
+  private static Expr in(Expr e, Map<Var, Expr> arguments) {
+    if (e instanceof Expr.Ref r && arguments.containsKey(r.var())) {
+      return arguments.get(r.var());
+    }
+    return Exprs.mapChildren(e, c -> in(c, arguments));
   }
 }
