@@ -98,9 +98,16 @@ public final class DoubleTape {
     return size() * Double.BYTES;
   }
 
+  /**
+   * Empties the tape, keeping its chunks. A tape the reverse sweep popped empty is in its first
+   * chunk already: then only the position is reset (a small function's gradient, called once per
+   * data point, pays nothing more here).
+   */
   void clear() {
-    chunkIndex = 0;
-    current = chunks.get(0);
+    if (chunkIndex != 0) {
+      chunkIndex = 0;
+      current = chunks.get(0);
+    }
     pos = 0;
   }
 }

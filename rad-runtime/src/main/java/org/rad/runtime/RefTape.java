@@ -92,6 +92,9 @@ public final class RefTape {
    * 4,096 slots every time).
    */
   void clear() {
+    if (chunkIndex == 0 && pos == 0) {
+      return;
+    }
     for (int c = 0; c < chunkIndex; c++) {
       java.util.Arrays.fill(chunks.get(c), null);
     }
