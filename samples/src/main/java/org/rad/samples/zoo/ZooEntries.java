@@ -21,6 +21,7 @@ public final class ZooEntries {
     ENTRIES.put("lstm", LstmEntry::new);
     ENTRIES.put("gmm", GmmEntry::new);
     ENTRIES.put("ba", BundleAdjustmentEntry::new);
+    ENTRIES.put("small-function", SmallFunctionEntry::new);
   }
 
   private ZooEntries() {}
