@@ -132,11 +132,13 @@ public final class RadProcessor extends AbstractProcessor {
     try {
       FrontEnd.Translation translation = new FrontEnd(trees, processingEnv.getElementUtils()).translateAll(type, entries);
       Map<String, MethodIR> translated = translation.methods();
-      Map<String, DifferentiatedMethod> methods = ClassDifferentiator.differentiate(translated, translation.custom());
       // The kernels are planned on sweeps in the shapes the planner reads (no bulk row records,
       // merged increments, hoisted invariants or kept intermediates: see ClassDifferentiator);
-      // the CPU code, and so the CPU fallback, stays exactly the plain CPU path.
+      // the CPU code, and so the CPU fallback, stays the plain CPU path, with adjoints of double
+      // parameters handed back through the context as the kernels' host code expects.
       boolean forDevice = entries.stream().anyMatch(RadProcessor::targetsCuda);
+      Map<String, DifferentiatedMethod> methods =
+          ClassDifferentiator.differentiate(translated, translation.custom(), false, !forDevice);
       Map<String, DifferentiatedMethod> deviceMethods =
           forDevice ? ClassDifferentiator.differentiate(translated, translation.custom(), true) : methods;
       for (DifferentiatedMethod m : methods.values()) {

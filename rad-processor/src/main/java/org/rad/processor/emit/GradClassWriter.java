@@ -375,8 +375,7 @@ public final class GradClassWriter {
     }
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
-    code.addStatement("$LReverse($L)", d.callee().name(), String.join(", ", reverseArgs));
-    popScalarAdjoints(d, names, code);
+    takeScalarAdjoints(d, names, CodeBlock.of("$LReverse($L)", d.callee().name(), String.join(", ", reverseArgs)), code);
     for (Var p : internal) {
       code.addStatement("$T.$L($L, $L)", SHADOWS, JavaPrinter.forMatrices("addInto", p.type()), names.bar(p),
           names.of(p.name() + "Adjoint"));
@@ -503,8 +502,8 @@ public final class GradClassWriter {
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
     reverseArgs.add(cs);
-    code.addStatement("$LReverseCuda($L)", d.callee().name(), String.join(", ", reverseArgs));
-    popScalarAdjoints(d, names, code);
+    takeScalarAdjoints(d, names, CodeBlock.of("$LReverseCuda($L)", d.callee().name(), String.join(", ", reverseArgs)),
+        code);
     for (String[] pair : addBack) {
       code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
     }
@@ -521,11 +520,23 @@ public final class GradClassWriter {
   }
 
   /**
-   * Takes back the adjoints of the double parameters that the reverse sweep handed back (last
-   * first), adding those in {@code wrt} into element 0 of their adjoint arrays.
+   * Runs the reverse sweep {@code reverseCall} and takes back the adjoints of the double
+   * parameters it returns or hands back (last first), adding those in {@code wrt} into element 0
+   * of their adjoint arrays.
    */
-  private static void popScalarAdjoints(DifferentiatedMethod d, EntryNames names, CodeBlock.Builder code) {
+  private static void takeScalarAdjoints(DifferentiatedMethod d, EntryNames names, CodeBlock reverseCall,
+      CodeBlock.Builder code) {
     MethodIR m = d.method();
+    if (d.callee().returnsAdjoint()) {
+      Var p = m.params().get(d.callee().scalarAdjointParams().get(0));
+      if (m.wrt().contains(p)) {
+        code.addStatement("$L[0] += $L", names.bar(p), reverseCall);
+      } else {
+        code.addStatement("$L", reverseCall);
+      }
+      return;
+    }
+    code.addStatement("$L", reverseCall);
     List<Var> scalars = new ArrayList<>();
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type() == Type.DOUBLE) {
@@ -783,10 +794,15 @@ public final class GradClassWriter {
     MethodIR m = d.method();
     CudaHostWriter host = plan == null ? null : new CudaHostWriter(plan);
     MethodSpec.Builder b = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC);
+    boolean returnsAdjoint = d.callee().returnsAdjoint();
     if (plan == null) {
       b.addJavadoc("Reverse sweep of {@link $T#$L}: adds the adjoints of its inputs, given the adjoint of its result.\n"
-          + "Adjoints of double parameters are handed back with {@code ctx.pushAdjoint}, in parameter order.\n",
+          + (returnsAdjoint ? "Returns the adjoint of its double parameter.\n"
+              : "Adjoints of double parameters are handed back with {@code ctx.pushAdjoint}, in parameter order.\n"),
           userClass, m.name());
+    }
+    if (returnsAdjoint) {
+      b.returns(double.class);
     }
     b.addJavadoc(extraDoc).addParameters(primalParams(m, host));
     for (Var s : d.shadowParams()) {
@@ -849,8 +865,12 @@ public final class GradClassWriter {
           JavaPrinter.forMatrices("shadow", pair[0].type()), pair[0].name());
     }
     new JavaPrinter(userClass, Set.of(), fieldHandles, host).block(reverseBody, code);
-    for (Var a : d.scalarParamAdjoints()) {
-      code.addStatement("ctx.pushAdjoint($L)", a.name());
+    if (returnsAdjoint) {
+      code.addStatement("return $L", d.scalarParamAdjoints().get(0).name());
+    } else {
+      for (Var a : d.scalarParamAdjoints()) {
+        code.addStatement("ctx.pushAdjoint($L)", a.name());
+      }
     }
     return b.addCode(code.build()).build();
   }

@@ -12,11 +12,14 @@ import org.rad.processor.ir.Var;
  * derivatives (and so get an adjoint argument or hand one back), and its summary. A callee that
  * {@code takesNullAdjoints} (an EJML rule) is passed null for the adjoint of an argument that
  * carries no derivative at the call, and skips its share. A callee that is not {@code resultUsed}
- * (a copy made for calls whose result reaches nothing) ignores the adjoint of its result.
+ * (a copy made for calls whose result reaches nothing) ignores the adjoint of its result. A
+ * callee that {@code returnsAdjoint} has one double parameter that carries derivatives, and its
+ * reverse sweep returns that parameter's adjoint; other callees hand the adjoints of their double
+ * parameters back through the context ({@code ctx.pushAdjoint}, in parameter order).
  */
 public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<String> activeParams,
     Type returnType, MethodSummary summary, boolean takesNullAdjoints, java.util.BitSet contentsRead, List<Var> kept,
-    boolean resultUsed) {
+    boolean resultUsed, boolean returnsAdjoint) {
 
   /** Whether the callee's reverse sweep reads the contents of array argument {@code k}. */
   public boolean readsContents(int k) {
@@ -31,6 +34,17 @@ public record CalleeInfo(String name, boolean isStatic, List<Var> params, Set<St
    */
   public boolean keepsIntermediates() {
     return !kept.isEmpty();
+  }
+
+  /** The double parameters that carry derivatives, in order: those whose adjoints come back. */
+  public List<Integer> scalarAdjointParams() {
+    List<Integer> out = new java.util.ArrayList<>();
+    for (int k = 0; k < params.size(); k++) {
+      if (isActiveParam(params.get(k)) && params.get(k).type() == Type.DOUBLE) {
+        out.add(k);
+      }
+    }
+    return out;
   }
 
   public boolean isActiveParam(Var p) {

@@ -41,6 +41,8 @@ public final class ClassDifferentiator {
   private Map<String, String> baseNames = new HashMap<>();
   /** Whether the sweeps must keep the shapes the CUDA planner reads (see {@link #differentiate}). */
   private boolean forDevice;
+  /** See {@link #differentiate(Map, Map, boolean, boolean)}. */
+  private boolean returnAdjoints;
   /** Record sites of sampled records, numbered across the class so every site hashes apart. */
   private int nextSite = 1;
 
@@ -73,8 +75,21 @@ public final class ClassDifferentiator {
    */
   public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated,
       Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, boolean forDevice) {
+    return differentiate(translated, custom, forDevice, !forDevice);
+  }
+
+  /**
+   * Like {@link #differentiate(Map, Map, boolean)}; {@code returnAdjoints} lets the reverse sweep
+   * of a method with one double parameter that carries derivatives return its adjoint instead of
+   * handing it back through the context (a store to the context's adjoint tape and a load from it
+   * per call, which a stencil helper called per cell pays in its loop). The CPU code of a class
+   * with CUDA entries keeps the context hand-off, the convention its kernels' host code expects.
+   */
+  public static Map<String, DifferentiatedMethod> differentiate(Map<String, MethodIR> translated,
+      Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, boolean forDevice, boolean returnAdjoints) {
     ClassDifferentiator d = new ClassDifferentiator();
     d.forDevice = forDevice;
+    d.returnAdjoints = returnAdjoints;
     d.custom.putAll(custom);
     return d.run(translated);
   }
@@ -177,12 +192,15 @@ public final class ClassDifferentiator {
       Set<String> activeNames = new LinkedHashSet<>();
       c.params().stream().filter(p -> p.type().isDifferentiable()).forEach(p -> activeNames.add(p.name()));
       callees.put(e.getKey(), new CalleeInfo(customBaseNames.get(e.getKey()), true, c.params(), activeNames,
-          c.returnType(), summaries.get(e.getKey()), c.isRule(), reads(c), List.of(), true));
+          c.returnType(), summaries.get(e.getKey()), c.isRule(), reads(c), List.of(), true, false));
     }
     for (String key : order) {
       MethodIR m = methods.get(key);
+      long scalarAdjoints = m.params().stream()
+          .filter(p -> p.type() == Type.DOUBLE && activeParams.get(key).contains(p.name())).count();
       callees.put(key, new CalleeInfo(baseNames.get(key), m.isStatic(), m.params(), activeParams.get(key), m.returnType(),
-          summaries.get(key), false, null, keptIntermediates(key), !resultUnused.contains(key)));
+          summaries.get(key), false, null, keptIntermediates(key), !resultUnused.contains(key),
+          returnAdjoints && scalarAdjoints == 1));
     }
     Map<String, DifferentiatedMethod> out = new LinkedHashMap<>();
     List<String> built = new ArrayList<>(translated.keySet());

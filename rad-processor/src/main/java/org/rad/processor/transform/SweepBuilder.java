@@ -1005,6 +1005,13 @@ final class SweepBuilder {
     return effects.reads(value).contains(key);
   }
 
+  /** After a call's reverse: its double result's adjoint is spent. */
+  private void resetResultAdjoint(Var result, List<Stmt> out) {
+    if (result != null && result.type() == Type.DOUBLE && activity.isActive(result)) {
+      out.add(new Stmt.Assign(new Expr.Ref(naming.adjoint(result)), AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
+    }
+  }
+
   /** The reverse of a call: the callee's reverse sweep, then the adjoints it hands back. */
   private void callReverse(Expr.MethodCall call, Var result, List<Stmt> out) {
     CalleeInfo callee = callees.get(call.key());
@@ -1055,16 +1062,22 @@ final class SweepBuilder {
       calleeReads.add(effects.aliases().contentsKey(result.name()));
     }
     String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
-    out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, reverse, args, Type.VOID), call.origin()));
-    if (result != null && result.type() == Type.DOUBLE && activity.isActive(result)) {
-      out.add(new Stmt.Assign(new Expr.Ref(naming.adjoint(result)), AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC));
-    }
-    List<Integer> scalars = new ArrayList<>();
-    for (int k = 0; k < callee.params().size(); k++) {
-      Var p = callee.params().get(k);
-      if (callee.isActiveParam(p) && p.type() == Type.DOUBLE) {
-        scalars.add(k);
+    List<Integer> scalars = new ArrayList<>(callee.scalarAdjointParams());
+    if (callee.returnsAdjoint()) {
+      // the callee's reverse returns the adjoint of its one double parameter that carries derivatives
+      Expr arg = call.args().get(scalars.get(0));
+      Expr reverseCall = new Expr.StaticCall(Owner.GENERATED, reverse, args, Type.DOUBLE);
+      Var t = activity.isActive(arg) ? naming.temp(tempsInUse++) : null;
+      out.add(t == null ? new Stmt.Call(reverseCall, call.origin()) : new Stmt.Assign(new Expr.Ref(t), AssignOp.SET,
+          reverseCall, call.origin()));
+      resetResultAdjoint(result, out);
+      if (t != null) {
+        adjoints.propagate(arg, new Expr.Ref(t), out);
       }
+      scalars.clear();
+    } else {
+      out.add(new Stmt.Call(new Expr.StaticCall(Owner.GENERATED, reverse, args, Type.VOID), call.origin()));
+      resetResultAdjoint(result, out);
     }
     Collections.reverse(scalars);
     for (int k : scalars) {
