@@ -230,8 +230,8 @@ class CudaKernelsTest {
     assertThat(cuda).contains("rad_fn_kReverse(");
     assertThat(java).contains("for (s = 1; s <= steps; s++)");
     assertThat(java).contains("cs.launch(\"f_forward_2\"");
-    assertThat(java).contains("cs.pushSlots(");
-    assertThat(java).contains("cs.popSlots(");
+    assertThat(java).contains("cs.launchRecording(\"f_forward_");
+    assertThat(java).contains("cs.launchRegenerating(\"f_reverse_");
   }
 
   /** A module longer than a class-file string constant may be (64 KB) is still one field. */
@@ -285,7 +285,7 @@ class CudaKernelsTest {
     String cuda = (String) compiled.load("demo.OnGpuGrad").getField("CUDA_SOURCE_F").get(null);
     assertThat(cuda).contains(" ? 1.0 : 0.0;");
     assertThat(cuda).contains("] != 0.0)");
-    assertThat(compiled.generatedSource("demo.OnGpuGrad")).contains("\"bit\")");
+    assertThat(compiled.generatedSource("demo.OnGpuGrad")).contains("\"bit\", 1, 0, ctx.isExact(), ");
   }
 
   static Stream<RejectionTest.Rejected> rejected() {
