@@ -225,7 +225,12 @@ class CudaKernelsTest {
     assertThat(cuda).contains("extern \"C\" __global__ void f_forward_3(");
     assertThat(cuda).contains("extern \"C\" __global__ void f_reverse_2(");
     assertThat(cuda).contains("rad_reduce_add(&rad_red[0], e)");
-    assertThat(cuda).contains("rad_record(");
+    // the stencil's old values: dense in an exact context, only the kept ones (compact) in a seeded one
+    assertThat(cuda).contains("if (rad_exact) rad_tape[rad_sampled_base + 0LL * rad_total + rad_slot] = ");
+    assertThat(cuda).contains("; else if (rad_kept0) rad_tape[rad_at0] = rad_scaled_value(");
+    assertThat(cuda).contains("unsigned rad_mask0 = __ballot_sync(0xffffffffu, rad_kept0);");
+    assertThat(cuda).contains("extern \"C\" __global__ void f_forward_1_count(");
+    assertThat(cuda).contains("(rad_exact ? rad_tape[rad_sampled_base + 0LL * rad_total + rad_slot] : rad_kept0 ? rad_tape[rad_at0] : 0.0)");
     assertThat(cuda).contains("atomicAdd(&uBar[");
     assertThat(cuda).contains("rad_fn_kReverse(");
     assertThat(java).contains("for (s = 1; s <= steps; s++)");

@@ -16,8 +16,10 @@ import org.rad.processor.transform.DifferentiatedMethod;
 /**
  * Writes the CUDA C module of a {@code Target.CUDA} method as plain text: the {@link CudaPrelude},
  * a {@code __device__} function per callee sweep the kernels call, and an {@code extern "C"
- * __global__} function per kernel. Expressions are parenthesized fully, so C's precedence never
- * differs from Java's; a {@code double[][]} is a row-major block with its column count beside it.
+ * __global__} function per kernel, with a count kernel beside each that takes sampled records
+ * (where records go on the device tape: {@link CudaTapeLayout}). Expressions are parenthesized
+ * fully, so C's precedence never differs from Java's; a {@code double[][]} is a row-major block
+ * with its column count beside it.
  */
 public final class CudaSourceWriter {
   private static final Set<String> RESERVED = new java.util.HashSet<>(List.of("auto", "register", "signed", "unsigned", "struct", "union",

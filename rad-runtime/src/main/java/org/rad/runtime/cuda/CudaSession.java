@@ -155,9 +155,10 @@ public final class CudaSession implements AutoCloseable {
    * denseRecords} exact records per thread, and {@code sampledRecords} sampled ones, also one per
    * thread when {@code exact}, else only the kept ones. For those it first runs {@code
    * <kernel>_count}, which writes how many entries each warp keeps, and turns the counts into the
-   * warps' offsets (see {@link #countKept}). {@code records} names the records in push order, for
-   * the check in {@link #launchRegenerating}; {@code args} as in {@link #launch}, with {@link
-   * TapeArg}s where the kernel takes the tape, the base and the offsets.
+   * warps' offsets on the device (exclusive prefix sums, added in a fixed order). {@code records}
+   * names the records in push order, for the check in {@link #launchRegenerating}; {@code args} as
+   * in {@link #launch}, with {@link TapeArg}s where the kernel takes the tape, the base and the
+   * offsets.
    */
   public void launchRecording(String kernel, long outer, long inner, String records, int denseRecords,
       int sampledRecords, boolean exact, Object... args) {
