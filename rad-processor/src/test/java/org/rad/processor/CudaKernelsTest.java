@@ -225,13 +225,18 @@ class CudaKernelsTest {
     assertThat(cuda).contains("extern \"C\" __global__ void f_forward_3(");
     assertThat(cuda).contains("extern \"C\" __global__ void f_reverse_2(");
     assertThat(cuda).contains("rad_reduce_add(&rad_red[0], e)");
-    assertThat(cuda).contains("rad_record(");
+    // the stencil's old values: dense in an exact context, only the kept ones (compact) in a seeded one
+    assertThat(cuda).contains("if (rad_exact) rad_tape[rad_sampled_base + 0LL * rad_total + rad_slot] = ");
+    assertThat(cuda).contains("; else if (rad_kept0) rad_tape[rad_at0] = rad_scaled_value(");
+    assertThat(cuda).contains("unsigned rad_mask0 = __ballot_sync(0xffffffffu, rad_kept0);");
+    assertThat(cuda).contains("extern \"C\" __global__ void f_forward_1_count(");
+    assertThat(cuda).contains("(rad_exact ? rad_tape[rad_sampled_base + 0LL * rad_total + rad_slot] : rad_kept0 ? rad_tape[rad_at0] : 0.0)");
     assertThat(cuda).contains("atomicAdd(&uBar[");
     assertThat(cuda).contains("rad_fn_kReverse(");
     assertThat(java).contains("for (s = 1; s <= steps; s++)");
     assertThat(java).contains("cs.launch(\"f_forward_2\"");
-    assertThat(java).contains("cs.pushSlots(");
-    assertThat(java).contains("cs.popSlots(");
+    assertThat(java).contains("cs.launchRecording(\"f_forward_");
+    assertThat(java).contains("cs.launchRegenerating(\"f_reverse_");
   }
 
   /** A module longer than a class-file string constant may be (64 KB) is still one field. */
@@ -285,7 +290,7 @@ class CudaKernelsTest {
     String cuda = (String) compiled.load("demo.OnGpuGrad").getField("CUDA_SOURCE_F").get(null);
     assertThat(cuda).contains(" ? 1.0 : 0.0;");
     assertThat(cuda).contains("] != 0.0)");
-    assertThat(compiled.generatedSource("demo.OnGpuGrad")).contains("\"bit\")");
+    assertThat(compiled.generatedSource("demo.OnGpuGrad")).contains("\"bit\", 1, 0, ctx.isExact(), ");
   }
 
   static Stream<RejectionTest.Rejected> rejected() {

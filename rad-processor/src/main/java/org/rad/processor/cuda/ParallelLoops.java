@@ -468,6 +468,21 @@ final class ParallelLoops {
             + " so its iterations cannot run in parallel");
       }
     }
+    // The compact device tape decides a thread's sampled records before its body runs (and in a
+    // count kernel without it), so their loop indices must not depend on what the body computes.
+    for (Kernel.Record r : records) {
+      if (r.fraction() == null) {
+        continue;
+      }
+      List<Expr> indices = r.call().args().subList(r.call().name().startsWith("push") ? 3 : 2, r.call().args().size());
+      for (Expr index : indices) {
+        if (contains(index, x -> x instanceof Expr.Index || x instanceof Expr.StaticCall || x instanceof Expr.ContextCall
+            || x instanceof Expr.Ref ref && written.containsKey(ref.var().name()))) {
+          throw new NotParallel(origin, "the indices of a sampled record in a kernel must be its loop variables and"
+              + " values of the host, not " + org.rad.processor.ir.IrText.of(index));
+        }
+      }
+    }
     List<Var> scalars = new ArrayList<>();
     for (Var v : read.values()) {
       if (!written.containsKey(v.name())) {

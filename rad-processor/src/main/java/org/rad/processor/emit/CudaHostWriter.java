@@ -11,14 +11,17 @@ import org.rad.processor.ir.Var;
 
 /**
  * The host side of the CUDA path: how the generated Java launches a kernel. A launch evaluates the
- * nest's bounds, reserves or releases the kernel's slots on the device tape, passes the arrays
- * (with their shapes), the host scalars the body reads and the sampling parameters of its records,
- * and adds the totals of its reductions into the host's scalars.
+ * nest's bounds, passes the arrays (with their shapes), the host scalars the body reads and the
+ * sampling parameters of its records, and adds the totals of its reductions into the host's
+ * scalars. A kernel with records is launched through {@code CudaSession.launchRecording} or
+ * {@code launchRegenerating}, which reserve or release its part of the device tape (laid out as
+ * {@link CudaTapeLayout} says) and supply the tape arguments.
  */
 final class CudaHostWriter implements JavaPrinter.DeviceHooks {
   static final ClassName DEVICE_ARRAY = ClassName.get("org.rad.runtime.cuda", "DeviceArray");
   static final ClassName CUDA_SESSION = ClassName.get("org.rad.runtime.cuda", "CudaSession");
   static final ClassName CUDA_RUNTIME = ClassName.get("org.rad.runtime.cuda", "CudaRuntime");
+  static final ClassName TAPE_ARG = ClassName.get("org.rad.runtime.cuda", "CudaSession", "TapeArg");
 
   private final CudaPlan plan;
 
@@ -76,10 +79,6 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
     for (Var z : k.zeroOnEntry()) {
       out.addStatement("$T.requireZero($S, $S, $L)", CUDA_SESSION, k.name(), z.name(), z.name());
     }
-    if (!k.records().isEmpty()) {
-      String slots = k.records().size() + "L * $outer" + (k.twoDimensional() ? " * $inner" : "");
-      out.addStatement("long $$base = cs.$L($L, $S)", k.pops() ? "popSlots" : "pushSlots", slots, recordsTag(k));
-    }
     for (int x = 0; x < k.arrays().size(); x++) {
       Var a = k.arrays().get(x);
       if (k.writtenArrays().contains(a.name())) {
@@ -102,21 +101,32 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
           : s.type() == Type.INT ? CodeBlock.of("(int) $L", s.name())
           : s.type() == Type.LONG ? CodeBlock.of("(long) $L", s.name()) : CodeBlock.of("(double) $L", s.name()));
     }
+    CudaTapeLayout layout = CudaTapeLayout.of(k);
     if (!k.records().isEmpty()) {
-      args.add(CodeBlock.of("cs.tape()"));
-      args.add(CodeBlock.of("$$base"));
+      // the session reserves (or releases) the launch's part of the device tape and fills these in
+      args.add(CodeBlock.of("$T.TAPE", TAPE_ARG));
+      args.add(CodeBlock.of("$T.BASE", TAPE_ARG));
       args.add(CodeBlock.of("ctx.isExact() ? 1 : 0"));
       args.add(CodeBlock.of("ctx.sampleSeed()"));
       args.add(CodeBlock.of("ctx.scalesSamples() ? 1 : 0"));
-      for (Kernel.Record r : k.records()) {
-        args.add(r.fraction() == null ? CodeBlock.of("1.0") : CodeBlock.of("ctx.fractionFor($L)", p.expr(r.fraction())));
+      for (Kernel.Record r : layout.sampledRecords()) {
+        args.add(CodeBlock.of("ctx.fractionFor($L)", p.expr(r.fraction())));
+      }
+      if (layout.sampledCount() > 0) {
+        args.add(CodeBlock.of("$T.WARP_OFFSETS", TAPE_ARG));
       }
     }
     if (!k.reductions().isEmpty()) {
       out.addStatement("$T $$red = cs.reduction($L)", DEVICE_ARRAY, k.reductions().size());
       args.add(CodeBlock.of("$$red"));
     }
-    out.addStatement("cs.launch($S, $$outer, $$inner, $L)", k.name(), CodeBlock.join(args, ", "));
+    if (k.records().isEmpty()) {
+      out.addStatement("cs.launch($S, $$outer, $$inner, $L)", k.name(), CodeBlock.join(args, ", "));
+    } else {
+      out.addStatement("cs.$L($S, $$outer, $$inner, $S, $L, $L, ctx.isExact(), $L)",
+          k.pops() ? "launchRegenerating" : "launchRecording", k.name(), recordsTag(k), layout.denseCount(),
+          layout.sampledCount(), CodeBlock.join(args, ", "));
+    }
     if (!k.reductions().isEmpty()) {
       out.addStatement("double[] $$sums = cs.download($$red, $L)", k.reductions().size());
       for (int r = 0; r < k.reductions().size(); r++) {

@@ -72,12 +72,16 @@ public final class CudaPrelude {
       __host__ __device__ inline unsigned long long rad_stream_seed(unsigned long long seed, long long c) {
         return rad_mix(seed + (unsigned long long) (c + 1) * RAD_GOLDEN);
       }
-      // What a sampled record stores (RadContext.pushSampled): exact: v; kept: v / f (v when unscaled); else 0.
+      // What a kept sampled value is stored as (RadContext.pushSampled): v / f, or v when unscaled or f >= 1.
+      __host__ __device__ inline double rad_scaled_value(double v, double f, int scaled) {
+        return scaled && f < 1.0 ? v / f : v;
+      }
+      // What a sampled record reads back (RadContext.popSampled): exact: v; kept: the stored value; else 0.
       __host__ __device__ inline double rad_record(double v, int exact, unsigned long long seed, int site,
           unsigned long long record_key, long long row, long long index, double f, int scaled) {
         if (exact) return v;
         if (f >= 1.0) return v;
-        return rad_keep(seed, site, record_key, row, index, f) ? (scaled ? v / f : v) : 0.0;
+        return rad_keep(seed, site, record_key, row, index, f) ? rad_scaled_value(v, f, scaled) : 0.0;
       }
       """;
 
@@ -141,6 +145,36 @@ public final class CudaPrelude {
       }
       __device__ inline int rad_lane0(void) {
         return ((threadIdx.y * blockDim.x + threadIdx.x) & 31) == 0;
+      }
+      // ---- the compact device tape of sampled records (CudaTapeLayout, CudaSession) ----
+      // the warp's number in the launch: blocks in row-major order, then the warps of a block
+      __device__ inline long long rad_warp_index(void) {
+        return ((long long) blockIdx.y * gridDim.x + blockIdx.x) * ((blockDim.x * blockDim.y) >> 5)
+            + ((threadIdx.y * blockDim.x + threadIdx.x) >> 5);
+      }
+      // the bits of the lanes below this thread's
+      __device__ inline unsigned rad_lanes_below(void) {
+        return (1u << ((threadIdx.y * blockDim.x + threadIdx.x) & 31)) - 1u;
+      }
+      // One level of the exclusive prefix sum of c[0..n) in place (CudaSession.scan): each warp
+      // scans its 32 entries with shuffles and writes their total into sums[g / 32]; the host scans
+      // the sums the same way and adds them back (rad_scan_add). Counts are whole doubles (exact
+      // below 2^53), added in a fixed order: the result does not depend on how warps are scheduled.
+      extern "C" __global__ void rad_scan_warps(double* c, long long n, double* sums) {
+        long long g = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+        int lane = threadIdx.x & 31;
+        double v = g < n ? c[g] : 0.0;
+        double x = v;
+        for (int d = 1; d < 32; d <<= 1) {
+          double y = __shfl_up_sync(0xffffffffu, x, d);
+          if (lane >= d) x += y;
+        }
+        if (g < n) c[g] = x - v;
+        if (lane == 31 && (g >> 5) < ((n + 31) >> 5)) sums[g >> 5] = x;
+      }
+      extern "C" __global__ void rad_scan_add(double* c, long long n, double* sums) {
+        long long g = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+        if (g < n) c[g] += sums[g >> 5];
       }
       """;
 

@@ -1,7 +1,6 @@
 package org.rad.processor.emit;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,10 @@ import org.rad.processor.transform.DifferentiatedMethod;
 /**
  * Writes the CUDA C module of a {@code Target.CUDA} method as plain text: the {@link CudaPrelude},
  * a {@code __device__} function per callee sweep the kernels call, and an {@code extern "C"
- * __global__} function per kernel. Expressions are parenthesized fully, so C's precedence never
- * differs from Java's; a {@code double[][]} is a row-major block with its column count beside it.
+ * __global__} function per kernel, with a count kernel beside each that takes sampled records
+ * (where records go on the device tape: {@link CudaTapeLayout}). Expressions are parenthesized
+ * fully, so C's precedence never differs from Java's; a {@code double[][]} is a row-major block
+ * with its column count beside it.
  */
 public final class CudaSourceWriter {
   private static final Set<String> RESERVED = new java.util.HashSet<>(List.of("auto", "register", "signed", "unsigned", "struct", "union",
@@ -157,64 +158,25 @@ public final class CudaSourceWriter {
   // ---- kernels ---------------------------------------------------------------------------------
 
   private static void kernel(Kernel k, StringBuilder out) {
-    List<String> sig = new ArrayList<>(List.of("int rad_lo0", "long long rad_n0"));
-    if (k.twoDimensional()) {
-      sig.addAll(List.of("int rad_lo1", "long long rad_n1"));
-    }
-    for (Var a : k.arrays()) {
-      sig.add("double* " + name(a.name()));
-      sig.add("int " + name(a.name()) + "_rows");
-      sig.add("int " + name(a.name()) + "_cols");
-    }
-    for (Var s : k.scalars()) {
-      sig.add(cType(s.type()) + " " + name(s.name()));
-    }
-    if (!k.records().isEmpty()) {
-      sig.addAll(List.of("double* rad_tape", "long long rad_base", "int rad_exact", "unsigned long long rad_seed",
-          "int rad_scaled"));
-      for (int r = 0; r < k.records().size(); r++) {
-        sig.add("double rad_frac" + r);
-      }
-    }
-    if (!k.reductions().isEmpty()) {
-      sig.add("double* rad_red");
-    }
+    CudaTapeLayout layout = CudaTapeLayout.of(k);
+    String signature = String.join(", ", signature(k, layout));
+    String inRange = k.twoDimensional() ? "rad_t0 < rad_n0 && rad_t1 < rad_n1" : "rad_t0 < rad_n0";
+    Scope scope = new Scope(k.atomicArrays(), layout, matrices(k));
     out.append("\n// ").append(k.twoDimensional() ? "2-D" : "1-D").append(" over ").append(k.outer().var().name())
         .append(k.twoDimensional() ? ", " + k.inner().var().name() : "").append("\n");
-    out.append("extern \"C\" __global__ void ").append(k.name()).append("(").append(String.join(", ", sig)).append(") {\n");
-    if (k.twoDimensional()) {
-      out.append("  long long rad_t0 = (long long) blockIdx.y * blockDim.y + threadIdx.y;\n");
-      out.append("  long long rad_t1 = (long long) blockIdx.x * blockDim.x + threadIdx.x;\n");
-    } else {
-      out.append("  long long rad_t0 = (long long) blockIdx.x * blockDim.x + threadIdx.x;\n");
-    }
+    out.append("extern \"C\" __global__ void ").append(k.name()).append("(").append(signature).append(") {\n");
+    threadIndices(k, out);
     for (Var r : k.reductions()) {
       out.append("  double ").append(name(r.name())).append(" = 0.0;\n");
     }
-    out.append("  int ").append(name(k.outer().var().name())).append(" = rad_lo0 + (int) rad_t0;\n");
-    if (k.twoDimensional()) {
-      out.append("  int ").append(name(k.inner().var().name())).append(" = rad_lo1 + (int) rad_t1;\n");
-    }
+    loopVariables(k, out);
     for (Var v : k.locals()) {
       out.append("  ").append(cType(v.type())).append(" ").append(name(v.name())).append(" = 0;\n");
     }
-    String inRange = k.twoDimensional() ? "rad_t0 < rad_n0 && rad_t1 < rad_n1" : "rad_t0 < rad_n0";
-    out.append("  if (").append(inRange).append(") {\n");
     if (!k.records().isEmpty()) {
-      out.append(k.twoDimensional() ? "    long long rad_total = rad_n0 * rad_n1;\n    long long rad_slot = rad_t0 * rad_n1 + rad_t1;\n"
-          : "    long long rad_total = rad_n0;\n    long long rad_slot = rad_t0;\n");
+      tapePlaces(k, layout, inRange, false, scope, out);
     }
-    Map<Expr, Integer> slots = new IdentityHashMap<>();
-    int count = k.records().size();
-    for (int r = 0; r < count; r++) {
-      // pops regenerate in the reverse order of the pushes of the same iteration
-      slots.put(k.records().get(r).call(), k.pops() ? count - 1 - r : r);
-    }
-    Map<Expr, Integer> fractions = new IdentityHashMap<>();
-    for (int r = 0; r < count; r++) {
-      fractions.put(k.records().get(r).call(), r);
-    }
-    Scope scope = new Scope(k.atomicArrays(), new Records(slots, fractions), matrices(k));
+    out.append("  if (").append(inRange).append(") {\n");
     for (Stmt s : k.body()) {
       statement(s, scope, "    ", out);
     }
@@ -235,6 +197,116 @@ public final class CudaSourceWriter {
       out.append("  rad_reduce_add(&rad_red[").append(r).append("], ").append(name(k.reductions().get(r).name())).append(");\n");
     }
     out.append("}\n");
+    if (layout.sampledCount() > 0) {
+      // the same parameters, so that the host passes one argument list to both
+      out.append("\n// the kept entries of ").append(k.name()).append("'s warps (CudaSession runs it before ").append(k.name())
+          .append(")\n");
+      out.append("extern \"C\" __global__ void ").append(k.name()).append("_count(").append(signature).append(") {\n");
+      threadIndices(k, out);
+      loopVariables(k, out);
+      tapePlaces(k, layout, inRange, true, scope, out);
+      out.append("}\n");
+    }
+  }
+
+  private static List<String> signature(Kernel k, CudaTapeLayout layout) {
+    List<String> sig = new ArrayList<>(List.of("int rad_lo0", "long long rad_n0"));
+    if (k.twoDimensional()) {
+      sig.addAll(List.of("int rad_lo1", "long long rad_n1"));
+    }
+    for (Var a : k.arrays()) {
+      sig.add("double* " + name(a.name()));
+      sig.add("int " + name(a.name()) + "_rows");
+      sig.add("int " + name(a.name()) + "_cols");
+    }
+    for (Var s : k.scalars()) {
+      sig.add(cType(s.type()) + " " + name(s.name()));
+    }
+    if (!k.records().isEmpty()) {
+      sig.addAll(List.of("double* rad_tape", "long long rad_base", "int rad_exact", "unsigned long long rad_seed",
+          "int rad_scaled"));
+      for (int s = 0; s < layout.sampledCount(); s++) {
+        sig.add("double rad_frac" + s);
+      }
+      if (layout.sampledCount() > 0) {
+        sig.add("double* rad_warp_offsets");
+      }
+    }
+    if (!k.reductions().isEmpty()) {
+      sig.add("double* rad_red");
+    }
+    return sig;
+  }
+
+  private static void threadIndices(Kernel k, StringBuilder out) {
+    if (k.twoDimensional()) {
+      out.append("  long long rad_t0 = (long long) blockIdx.y * blockDim.y + threadIdx.y;\n");
+      out.append("  long long rad_t1 = (long long) blockIdx.x * blockDim.x + threadIdx.x;\n");
+    } else {
+      out.append("  long long rad_t0 = (long long) blockIdx.x * blockDim.x + threadIdx.x;\n");
+    }
+  }
+
+  private static void loopVariables(Kernel k, StringBuilder out) {
+    out.append("  int ").append(name(k.outer().var().name())).append(" = rad_lo0 + (int) rad_t0;\n");
+    if (k.twoDimensional()) {
+      out.append("  int ").append(name(k.inner().var().name())).append(" = rad_lo1 + (int) rad_t1;\n");
+    }
+  }
+
+  /**
+   * The places of the thread's records on the device tape (see {@link CudaTapeLayout}): its dense
+   * slot, and, in a seeded context, the decisions of its sampled records and the places of the kept
+   * ones. Every thread of the warp runs this, before the range check ({@code __ballot_sync} needs
+   * all 32 lanes); {@code count}: instead, the warp's first lane writes how many entries the warp
+   * keeps (the count kernel).
+   */
+  private static void tapePlaces(Kernel k, CudaTapeLayout layout, String inRange, boolean count, Scope scope,
+      StringBuilder out) {
+    int sampled = layout.sampledCount();
+    if (!count) {
+      out.append(k.twoDimensional() ? "  long long rad_total = rad_n0 * rad_n1;\n  long long rad_slot = rad_t0 * rad_n1 + rad_t1;\n"
+          : "  long long rad_total = rad_n0;\n  long long rad_slot = rad_t0;\n");
+    }
+    if (sampled == 0) {
+      return;
+    }
+    if (!count) {
+      out.append("  long long rad_sampled_base = rad_base + ").append(layout.denseCount()).append("LL * rad_total;\n");
+      for (int s = 0; s < sampled; s++) {
+        out.append("  int rad_kept").append(s).append(" = 0;\n  long long rad_at").append(s).append(" = 0;\n");
+      }
+    }
+    out.append("  if (!rad_exact) {\n");
+    out.append("    int rad_in = ").append(inRange).append(";\n");
+    for (int s = 0; s < sampled; s++) {
+      Expr.ContextCall call = layout.sampledRecords().get(s).call();
+      boolean push = call.name().startsWith("push");
+      List<Expr> indices = call.args().subList(push ? 3 : 2, call.args().size());
+      String decide = "rad_in && rad_keep(rad_seed, " + expr(call.args().get(0), scope) + ", " + key(indices, scope)
+          + ", rad_frac" + s + ")";
+      out.append("    ").append(count ? "int " : "").append("rad_kept").append(s).append(" = ").append(decide).append(";\n");
+      out.append("    unsigned rad_mask").append(s).append(" = __ballot_sync(0xffffffffu, rad_kept").append(s).append(");\n");
+    }
+    if (count) {
+      List<String> popc = new ArrayList<>();
+      for (int s = 0; s < sampled; s++) {
+        popc.add("__popc(rad_mask" + s + ")");
+      }
+      out.append("    if (rad_lane0()) {\n      rad_warp_offsets[rad_warp_index()] = (double) (")
+          .append(String.join(" + ", popc)).append(");\n    }\n");
+    } else {
+      out.append("    // this warp's entries start at its offset; record by record, lane by lane\n");
+      out.append("    long long rad_at = rad_sampled_base + (long long) rad_warp_offsets[rad_warp_index()];\n");
+      out.append("    unsigned rad_below = rad_lanes_below();\n");
+      for (int s = 0; s < sampled; s++) {
+        out.append("    rad_at").append(s).append(" = rad_at + __popc(rad_mask").append(s).append(" & rad_below);\n");
+        if (s + 1 < sampled) {
+          out.append("    rad_at += __popc(rad_mask").append(s).append(");\n");
+        }
+      }
+    }
+    out.append("  }\n");
   }
 
   private static Map<String, Boolean> matrices(Kernel k) {
@@ -243,11 +315,8 @@ public final class CudaSourceWriter {
     return m;
   }
 
-  /** Slots of the records in a kernel body, and which fraction parameter each uses. */
-  private record Records(Map<Expr, Integer> slots, Map<Expr, Integer> fractions) {}
-
-  /** What statements need to know: arrays added into atomically, records, which arrays are matrices. */
-  private record Scope(Set<String> atomic, Records records, Map<String, Boolean> matrices) {}
+  /** What statements need to know: arrays added into atomically, where records go, which arrays are matrices. */
+  private record Scope(Set<String> atomic, CudaTapeLayout records, Map<String, Boolean> matrices) {}
 
   // ---- statements and expressions -------------------------------------------------------------
 
@@ -323,18 +392,22 @@ public final class CudaSourceWriter {
           // a branch decision, as 1.0 or 0.0 in its slot
           return "rad_tape[" + slot + "] = " + expr(cc.args().get(0), scope) + " ? 1.0 : 0.0";
         }
-        int r = scope.records().fractions().get(cc);
-        return "rad_tape[" + slot + "] = rad_record(" + expr(cc.args().get(2), scope) + ", rad_exact, rad_seed, "
-            + expr(cc.args().get(0), scope) + ", " + key(cc.args().subList(3, cc.args().size()), scope) + ", rad_frac" + r
-            + ", rad_scaled)";
+        // a sampled record: every value in an exact context, the kept ones (scaled) in a seeded one
+        int r = scope.records().index(cc);
+        String value = expr(cc.args().get(2), scope);
+        return "if (rad_exact) rad_tape[" + slot + "] = " + value + "; else if (rad_kept" + r + ") rad_tape[rad_at" + r
+            + "] = rad_scaled_value(" + value + ", rad_frac" + r + ", rad_scaled)";
       }
       return expr(c.call(), scope);
     }
     throw new IllegalStateException("not a simple statement on the GPU: " + org.rad.processor.ir.IrText.of(s));
   }
 
+  /** The dense slot of a record (see {@link CudaTapeLayout}): a sampled record's in an exact context. */
   private static String slot(Expr.ContextCall c, Scope scope) {
-    return "rad_base + " + scope.records().slots().get(c) + " * rad_total + rad_slot";
+    int r = scope.records().index(c);
+    return scope.records().isSampled(c) ? "rad_sampled_base + " + r + "LL * rad_total + rad_slot"
+        : "rad_base + " + r + "LL * rad_total + rad_slot";
   }
 
   /**
@@ -402,6 +475,11 @@ public final class CudaSourceWriter {
     }
     if (e instanceof Expr.ContextCall c && c.name().equals("popBit")) {
       return "(rad_tape[" + slot(c, scope) + "] != 0.0)";
+    }
+    if (e instanceof Expr.ContextCall c && c.name().startsWith("pop") && scope.records().isSampled(c)) {
+      // as RadContext.popSampled: the kept value, else 0.0
+      int r = scope.records().index(c);
+      return "(rad_exact ? rad_tape[" + slot(c, scope) + "] : rad_kept" + r + " ? rad_tape[rad_at" + r + "] : 0.0)";
     }
     if (e instanceof Expr.ContextCall c && c.name().startsWith("pop")) {
       return "rad_tape[" + slot(c, scope) + "]";

@@ -11,9 +11,11 @@ import java.util.Map;
  * them on the CPU), the device tape of the records that kernels take, scratch for reductions, and
  * kernel launches. {@link #close()} frees everything the call allocated.
  *
- * <p>The device tape holds one slot per record a kernel could take (a sampled record that is not
- * kept stores 0 in its slot), so a randomized gradient keeps the same entries as on the CPU but
- * does not yet use less GPU memory than an exact one.
+ * <p>The device tape holds, per launch of a kernel with records, one slot per thread and exact
+ * record and, for its sampled records, one slot per thread in an exact context but only the kept
+ * entries in a seeded one (the layout of {@code org.rad.processor.emit.CudaTapeLayout}), so a
+ * randomized gradient keeps the entries the CPU keeps and its device tape shrinks with the fraction
+ * as the CPU's does.
  */
 public final class CudaSession implements AutoCloseable {
   /** Threads per block of a one-dimensional launch. */
@@ -137,31 +139,169 @@ public final class CudaSession implements AutoCloseable {
   }
 
   /**
-   * Reserves {@code slots} records on the device tape for the kernel about to run (a forward
-   * sweep's) and returns the first; grows the tape when needed.
+   * What the arguments of a launch with records leave to the session, which fills them in for each
+   * launch: the device tape, the first slot of the launch's part of it, and the table of the warps'
+   * offsets in its compact part.
    */
-  public long pushSlots(long slots, String records) {
-    held.push(new Held(slots, records));
-    return pushSlots(slots);
+  public enum TapeArg {
+    TAPE,
+    BASE,
+    WARP_OFFSETS
   }
 
   /**
-   * Releases the slots of the kernel that pushed {@code records} last; throws if the last slots
-   * pushed were another kernel's, or another number (the sweeps would be out of step).
+   * Launches {@code kernel}, whose threads take records, over {@code outer x inner} threads
+   * ({@code inner < 0}: one-dimensional), after reserving its part of the device tape: {@code
+   * denseRecords} exact records per thread, and {@code sampledRecords} sampled ones, also one per
+   * thread when {@code exact}, else only the kept ones. For those it first runs {@code
+   * <kernel>_count}, which writes how many entries each warp keeps, and turns the counts into the
+   * warps' offsets on the device (exclusive prefix sums, added in a fixed order). {@code records}
+   * names the records in push order, for the check in {@link #launchRegenerating}; {@code args} as
+   * in {@link #launch}, with {@link TapeArg}s where the kernel takes the tape, the base and the
+   * offsets.
    */
-  public long popSlots(long slots, String records) {
-    Held last = held.poll();
-    if (last == null || last.slots() != slots || !last.records().equals(records)) {
-      throw new IllegalStateException("device tape out of step: a reverse kernel regenerates " + slots + " records "
-          + records + ", but the last ones taken were " + (last == null ? "none" : last.slots() + " " + last.records()));
+  public void launchRecording(String kernel, long outer, long inner, String records, int denseRecords,
+      int sampledRecords, boolean exact, Object... args) {
+    if (outer <= 0 || inner == 0) {
+      return;
     }
-    return popSlots(slots);
+    long dense = denseSlots(outer, inner, denseRecords, sampledRecords, exact);
+    long kept = !exact && sampledRecords > 0 ? countKept(kernel, outer, inner, args) : 0;
+    long base = pushSlots(dense + kept);
+    held.push(new Held(records, outer, inner, dense, kept));
+    launch(kernel, outer, inner, resolve(args, base));
   }
 
-  private record Held(long slots, String records) {}
+  /**
+   * Launches {@code kernel}, a reverse sweep's kernel that regenerates the records of the last
+   * {@link #launchRecording} still held (the same range, records and context), and releases them.
+   * It recounts the kept entries of the sampled records from their regenerated decisions, which
+   * gives it the warps' offsets again (nothing but the kept values was stored).
+   *
+   * @throws IllegalStateException if the records held last are another launch's (the sweeps would
+   *     be out of step)
+   */
+  public void launchRegenerating(String kernel, long outer, long inner, String records, int denseRecords,
+      int sampledRecords, boolean exact, Object... args) {
+    if (outer <= 0 || inner == 0) {
+      return;
+    }
+    long dense = denseSlots(outer, inner, denseRecords, sampledRecords, exact);
+    Held last = held.poll();
+    if (last == null || !last.records().equals(records) || last.outer() != outer || last.inner() != inner
+        || last.dense() != dense) {
+      throw new IllegalStateException("device tape out of step: the reverse kernel " + kernel + " regenerates "
+          + records + " over " + shape(outer, inner) + ", but the last records taken were "
+          + (last == null ? "none" : last.records() + " over " + shape(last.outer(), last.inner())));
+    }
+    if (!exact && sampledRecords > 0) {
+      long kept = countKept(kernel, outer, inner, args);
+      if (kept != last.kept()) {
+        throw new IllegalStateException("device tape out of step: " + kernel + " regenerates " + kept
+            + " kept entries, but its forward kernel kept " + last.kept());
+      }
+    }
+    long base = popSlots(last.dense() + last.kept());
+    launch(kernel, outer, inner, resolve(args, base));
+  }
+
+  /** What a launch took: its records, range and numbers of dense slots and kept entries. */
+  private record Held(String records, long outer, long inner, long dense, long kept) {}
 
   private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
 
+  private static long denseSlots(long outer, long inner, int denseRecords, int sampledRecords, boolean exact) {
+    return (denseRecords + (exact ? (long) sampledRecords : 0L)) * outer * (inner < 0 ? 1 : inner);
+  }
+
+  private static String shape(long outer, long inner) {
+    return inner < 0 ? outer + " threads" : outer + " x " + inner + " threads";
+  }
+
+  /** The number of warps of a launch over {@code outer x inner} threads (as {@link #launch} shapes it). */
+  static long warps(long outer, long inner) {
+    if (inner < 0) {
+      return (outer + BLOCK_1D - 1) / BLOCK_1D * (BLOCK_1D / 32);
+    }
+    return (inner + BLOCK_X - 1) / BLOCK_X * ((outer + BLOCK_Y - 1) / BLOCK_Y) * (BLOCK_X * BLOCK_Y / 32);
+  }
+
+  /**
+   * Runs {@code <kernel>_count}, which writes the number of entries each warp keeps into the first
+   * W entries of the table (W warps; entry W is zero), scans the table into exclusive prefix sums
+   * (the warps' offsets, entry W the total) and returns the total. Only the total comes back to
+   * the host; the offsets stay on the device for the kernel.
+   */
+  private long countKept(String kernel, long outer, long inner, Object[] args) {
+    long n = warps(outer, inner) + 1;
+    DeviceArray table = scratch(0, n);
+    backend.zero(table.pointer, n);
+    launch(kernel + "_count", outer, inner, resolve(args, 0));
+    scan(0, table, n);
+    double[] total = new double[1];
+    backend.download(table.pointer, n - 1, total);
+    return (long) total[0];
+  }
+
+  /**
+   * The exclusive prefix sums of {@code c[0..n)}, in place: rad_scan_warps scans each run of 32
+   * entries and writes the runs' totals into the next level; that level is scanned the same way,
+   * and rad_scan_add adds its sums back. Each sum is formed in one fixed order, so the offsets are
+   * the same on every run.
+   */
+  private void scan(int level, DeviceArray c, long n) {
+    long runs = (n + 31) / 32;
+    DeviceArray sums = scratch(level + 1, runs);
+    launch1d("rad_scan_warps", n, c, sums);
+    if (runs > 1) {
+      scan(level + 1, sums, runs);
+      launch1d("rad_scan_add", n, c, sums);
+    }
+  }
+
+  private void launch1d(String kernel, long n, DeviceArray c, DeviceArray sums) {
+    LAUNCHES.incrementAndGet();
+    backend.launch(module, kernel, (int) ((n + BLOCK_1D - 1) / BLOCK_1D), 1, BLOCK_1D, 1,
+        new Object[] {c.pointer, n, sums.pointer});
+  }
+
+  /** The scratch table of scan level {@code level}, with room for {@code n} doubles (reused between launches). */
+  private DeviceArray scratch(int level, long n) {
+    while (scratch.size() <= level) {
+      scratch.add(null);
+    }
+    DeviceArray d = scratch.get(level);
+    if (d == null || d.size() < n) {
+      if (d != null) {
+        backend.free(d.pointer);
+      }
+      long size = Math.max(n, d == null ? 64 : 2 * d.size());
+      if (size > Integer.MAX_VALUE) {
+        throw new IllegalStateException("a launch of more than 2^36 threads cannot count its kept records");
+      }
+      d = new DeviceArray(backend.alloc(size), 1, (int) size, false);
+      scratch.set(level, d);
+    }
+    return d;
+  }
+
+  private final List<DeviceArray> scratch = new ArrayList<>();
+
+  private Object[] resolve(Object[] args, long base) {
+    Object[] out = args.clone();
+    for (int k = 0; k < out.length; k++) {
+      if (out[k] == TapeArg.TAPE) {
+        out[k] = tape();
+      } else if (out[k] == TapeArg.BASE) {
+        out[k] = base;
+      } else if (out[k] == TapeArg.WARP_OFFSETS) {
+        out[k] = scratch(0, 1);
+      }
+    }
+    return out;
+  }
+
+  /** Reserves {@code slots} on the device tape and returns the first; grows the tape when needed. */
   long pushSlots(long slots) {
     long base = tapeTop;
     long need = base + slots;
@@ -182,7 +322,7 @@ public final class CudaSession implements AutoCloseable {
     return base;
   }
 
-  /** Releases the last {@code slots} records (a reverse sweep's kernel pops them) and returns the first. */
+  /** Releases the last {@code slots} (a reverse sweep's kernel regenerates them) and returns the first. */
   long popSlots(long slots) {
     if (slots > tapeTop) {
       throw new IllegalStateException("device tape underflow: " + slots + " records popped, " + tapeTop + " held");
@@ -191,18 +331,29 @@ public final class CudaSession implements AutoCloseable {
     return tapeTop;
   }
 
-  /** The device tape, for a kernel's tape argument (valid until the next {@link #pushSlots}). */
-  public DeviceArray tape() {
+  /** The device tape (valid until the next {@link #pushSlots}). */
+  DeviceArray tape() {
     if (tape == null) {
       pushSlots(0);
     }
     return tape;
   }
 
-  /** The largest number of bytes the device tape held in this call. */
+  /**
+   * The largest number of bytes the device tape held in this call: 8 per dense slot and per kept
+   * entry (the tape's allocation grows by doubling, so it may be up to twice that; the warps'
+   * offsets are scratch that one launch uses and the next reuses, not tape).
+   */
   public long peakTapeBytes() {
     return tapePeak * Double.BYTES;
   }
+
+  /** {@link #peakTapeBytes()} of the last session this thread closed (0 before the first). */
+  public static long lastPeakTapeBytes() {
+    return LAST_PEAK.get()[0];
+  }
+
+  private static final ThreadLocal<long[]> LAST_PEAK = ThreadLocal.withInitial(() -> new long[1]);
 
   /**
    * Runs {@code kernel} over {@code outer x inner} threads ({@code inner < 0}: a one-dimensional
@@ -263,6 +414,13 @@ public final class CudaSession implements AutoCloseable {
       shadows.clear();
       held.clear();
       reduction = null;
+      for (DeviceArray d : scratch) {
+        if (d != null) {
+          backend.free(d.pointer);
+        }
+      }
+      scratch.clear();
+      LAST_PEAK.get()[0] = peakTapeBytes();
       if (tape != null) {
         backend.free(tape.pointer);
         tape = null;

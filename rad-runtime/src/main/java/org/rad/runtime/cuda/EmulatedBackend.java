@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * A {@link CudaBackend} without a GPU, for tests: each module is compiled by {@code g++} as host
- * C++ (the CUDA qualifiers defined away, {@code atomicAdd} under one lock, the warp shuffles
- * through a barrier and an exchange slot per lane) together with a small command loop, and runs as
+ * C++ (the CUDA qualifiers defined away, {@code atomicAdd} under one lock, the warp shuffles and
+ * ballots through a barrier and an exchange slot per lane) together with a small command loop, and runs as
  * a child process; a launch runs the blocks, and the warps of a block, one after another, and the
  * 32 threads of a warp at once, on 32 worker threads (kernels without warp-level code run every
  * thread in turn). It checks the generated host code (launch
@@ -103,7 +103,7 @@ final class EmulatedBackend implements CudaBackend {
         #define __host__
         struct rad_dim3 { unsigned x, y, z; };
         static thread_local rad_dim3 threadIdx, blockIdx;
-        static rad_dim3 blockDim;
+        static rad_dim3 blockDim, gridDim;
         // atomics: one lock for all (the 32 threads of a warp run at once)
         static std::mutex rad_atomic;
         static double atomicAdd(double* a, double v) { std::lock_guard<std::mutex> g(rad_atomic); double o = *a; *a += v; return o; }
@@ -128,6 +128,16 @@ final class EmulatedBackend implements CudaBackend {
         static double __shfl_down_sync(unsigned, double v, int offset) {
           int lane = rad_lane_of_thread(); return rad_exchange(v, lane + offset, lane + offset < 32);
         }
+        static double __shfl_up_sync(unsigned, double v, int offset) {
+          int lane = rad_lane_of_thread(); return rad_exchange(v, lane - offset, lane - offset >= 0);
+        }
+        static unsigned __ballot_sync(unsigned, int predicate) {
+          rad_warp_state* w = rad_warp_of_thread; int lane = rad_lane_of_thread();
+          w->slot[lane] = predicate ? 1.0 : 0.0; w->barrier();
+          unsigned bits = 0; for (int l = 0; l < 32; l++) if (w->slot[l] != 0.0) bits |= 1u << l;
+          w->barrier(); return bits;
+        }
+        static int __popc(unsigned x) { return __builtin_popcount(x); }
         // 32 worker threads, one per lane, that run a warp at a time
         struct rad_lanes {
           std::mutex m; std::condition_variable start, finished; long generation = 0; int done = 0;
@@ -183,7 +193,7 @@ final class EmulatedBackend implements CudaBackend {
               for (int k = 0; k < nargs; k++) { scanf("%7s %63s", kind, tok);
                 if (kind[0] == 'd') a[k].d = strtod(tok, 0); else if (kind[0] == 'p') a[k].p = rad_mem[atoll(tok)];
                 else a[k].i = strtoll(tok, 0, 10); }
-              blockDim.x = bx; blockDim.y = by; blockDim.z = 1;
+              blockDim.x = bx; blockDim.y = by; blockDim.z = 1; gridDim.x = gx; gridDim.y = gy; gridDim.z = 1;
               bool found = false;
         """);
     Matcher m = KERNEL.matcher(source);
@@ -199,7 +209,9 @@ final class EmulatedBackend implements CudaBackend {
       }
       int end = source.indexOf("\n}\n", m.end());
       String kernelBody = source.substring(m.end(), end < 0 ? source.length() : end);
-      boolean warps = kernelBody.contains("rad_warp_sum") || kernelBody.contains("rad_reduce_add");
+      // warp-level code: the warp sums, the ballots of the compact tape, the shuffles of its scan
+      boolean warps = kernelBody.contains("rad_warp_sum") || kernelBody.contains("rad_reduce_add")
+          || kernelBody.contains("_sync(");
       if (!warps) {
         // no warp-level code: every thread in turn
         c.append("      if (!strcmp(name, \"").append(m.group(1)).append("\")) { found = true;\n")

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * The GPU check of the CUDA path (bin/cuda-gpu-check runs it on a GPU machine): the reactor's
  * exact gradient on the GPU ({@link ReactorCuda}, target = CUDA) against the CPU's
  * ({@link Reactor}) to 1e-10 relative; a randomized gradient with one seed on both (equal only if
- * both keep the same records); and the gradient's time on each at N = 32, 128, 512.
+ * both keep the same records); the device tape, exact and at f = 0.01, against what the CPU's tape
+ * holds for the sampled records (within 1.5x); and the gradient's time on each at N = 32, 128, 512.
  */
 @Command(name = "gpu-check", mixinStandardHelpOptions = true,
     description = "The reactor gradient on the GPU (Target.CUDA) against the CPU, and their times.")
@@ -69,8 +70,10 @@ public final class ReactorGpuCheckCommand implements Callable<Integer> {
     long before = CudaSession.launches();
     double[] cpu = new double[7];
     double[] gpu = new double[7];
-    double vc = ReactorGrad.loss(theta.clone(), n, steps, ReactorProblem.DT, cpu, RadContext.exact());
+    RadContext exactCpu = RadContext.exact();
+    double vc = ReactorGrad.loss(theta.clone(), n, steps, ReactorProblem.DT, cpu, exactCpu);
     double vg = ReactorCudaGrad.loss(theta.clone(), n, steps, ReactorProblem.DT, gpu, RadContext.exact());
+    long deviceExact = CudaSession.lastPeakTapeBytes();
     double rel = relative(cpu, gpu);
     System.out.printf(Locale.ROOT, "exact gradient, N=%d, S=%d: loss CPU %.15e GPU %.15e; gradient max relative difference %.2e (kernel launches: %d)%n",
         n, steps, vc, vg, rel, CudaSession.launches() - before);
@@ -82,6 +85,8 @@ public final class ReactorGpuCheckCommand implements Callable<Integer> {
     }
     RadContext a = RadContext.seeded(seed);
     RadContext b = RadContext.seeded(seed);
+    long deviceSampled = 0;
+    long cpuSampled = 0;
     for (int call = 0; call < 2; call++) {
       Arrays.fill(cpu, 0);
       Arrays.fill(gpu, 0);
@@ -91,6 +96,20 @@ public final class ReactorGpuCheckCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "randomized gradient (f=0.01, seed %d, call %d): max relative difference %.2e%n", seed, call, r);
       if (!(r <= 1e-10)) {
         System.out.println("FAIL: with one seed the GPU and the CPU kept different records (or computed differently)");
+        ok = false;
+      }
+      deviceSampled = CudaSession.lastPeakTapeBytes();
+      // what the CPU's tape holds for its sampled records: all but what its exact tape holds besides them
+      // (its exact tape holds every record, the device's exact tape exactly those)
+      cpuSampled = a.peakTapeBytes() - (exactCpu.peakTapeBytes() - deviceExact);
+    }
+    if (deviceExact > 0) {
+      double ratio = (double) deviceSampled / cpuSampled;
+      System.out.printf(Locale.ROOT, "device tape, N=%d, S=%d: exact %d bytes, f=0.01 %d bytes (%.4f of exact);"
+          + " CPU tape of the sampled records at f=0.01: %d bytes; device / CPU %.3f%n", n, steps, deviceExact,
+          deviceSampled, (double) deviceSampled / deviceExact, cpuSampled, ratio);
+      if (!(ratio <= 1.5 && ratio >= 1 / 1.5)) {
+        System.out.println("FAIL: the compact device tape is not within 1.5x of the CPU's sampled tape");
         ok = false;
       }
     }

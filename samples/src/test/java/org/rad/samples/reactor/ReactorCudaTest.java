@@ -23,8 +23,9 @@ class ReactorCudaTest {
   void moduleCompilesWithNvcc() {
     assumeTrue(Nvcc.available(), "SKIPPED: nvcc is not on the PATH, so ReactorCudaGrad's CUDA C cannot be compiled here");
     String ptx = Nvcc.ptx("ReactorCudaGrad", ReactorCudaGrad.CUDA_SOURCE_LOSS, Nvcc.oldestArch());
-    // forward: initialisation (2), records, stencil, loss; reverse: loss, stencil, zeroing
-    assertEquals(8, ptx.split("\\.entry ", -1).length - 1, "kernels in the PTX");
+    // forward: initialisation (2), records and their count, stencil, loss; reverse: loss, stencil and
+    // its count, zeroing; the two kernels of the scan of the warps' counts
+    assertEquals(12, ptx.split("\\.entry ", -1).length - 1, "kernels in the PTX");
   }
 
   @Test
@@ -61,6 +62,53 @@ class ReactorCudaTest {
         }
       }
       assertTrue(CudaSession.launches() > launches, "the GPU path ran");
+    } finally {
+      CudaRuntime.resetForTesting();
+    }
+  }
+
+  /**
+   * The compact device tape (kernels emulated on the CPU): in an exact context one slot per
+   * recorded cell and step, as before; in a seeded one only the kept entries, so that at f = 0.1
+   * and f = 0.01 the device tape is within 1.5x of what the CPU's tape holds for its sampled
+   * records, with the CPU's gradient for the same seed (the same entries kept).
+   */
+  @Test
+  void compactDeviceTapeHoldsWhatTheCpuTapeHolds() {
+    assumeTrue(CudaRuntime.emulateForTesting(), "SKIPPED: g++ is not on the PATH, so the kernels cannot be emulated here");
+    try {
+      int n = 24;
+      int steps = 16;
+      double dt = 1.0 / 4096;
+      long records = (long) steps * (n - 1) * (n - 1);
+      // exact: the dense layout, 8 bytes per recorded cell and step, and the CPU's gradient
+      RadContext exactCpu = RadContext.exact();
+      double[] cpu = new double[7];
+      double[] gpu = new double[7];
+      ReactorGrad.loss(THETA.clone(), n, steps, dt, cpu, exactCpu);
+      ReactorCudaGrad.loss(THETA.clone(), n, steps, dt, gpu, RadContext.exact());
+      assertTrue(ReactorGpuCheckCommand.relative(cpu, gpu) <= 1e-10, "exact gradient");
+      assertEquals(8 * records, CudaSession.lastPeakTapeBytes(), "exact device tape");
+      // what the CPU's tape holds besides its sampled records (references, buffers), the same in every context
+      long cpuOther = exactCpu.peakTapeBytes() - 8 * records;
+      for (double f : new double[] {0.1, 0.01}) {
+        RadContext a = RadContext.seeded(11).withFraction(f);
+        RadContext b = RadContext.seeded(11).withFraction(f);
+        java.util.Arrays.fill(cpu, 0);
+        java.util.Arrays.fill(gpu, 0);
+        ReactorGrad.loss(THETA.clone(), n, steps, dt, cpu, a);
+        ReactorCudaGrad.loss(THETA.clone(), n, steps, dt, gpu, b);
+        double rel = ReactorGpuCheckCommand.relative(cpu, gpu);
+        assertTrue(rel <= 1e-10, "f=" + f + ": relative difference " + rel + " (not the same entries kept?)");
+        long device = CudaSession.lastPeakTapeBytes();
+        long cpuSampled = a.peakTapeBytes() - cpuOther;
+        double ratio = (double) device / cpuSampled;
+        System.out.printf(java.util.Locale.ROOT, "f=%s: device tape %d bytes, CPU sampled tape %d bytes, ratio %.3f"
+            + " (exact: %d bytes)%n", f, device, cpuSampled, ratio, 8 * records);
+        assertTrue(cpuSampled > 0 && cpuSampled < 8 * records * 3 * f, "f=" + f + ": CPU sampled tape " + cpuSampled);
+        assertTrue(ratio <= 1.5 && ratio >= 1 / 1.5, "f=" + f + ": device tape " + device + " bytes vs the CPU's sampled "
+            + cpuSampled);
+      }
     } finally {
       CudaRuntime.resetForTesting();
     }
