@@ -43,11 +43,27 @@ final class RandomizedRecords {
   private final Map<Stmt, List<Var>> spillsAfter = new IdentityHashMap<>();
   private final Set<String> recorded = new HashSet<>();
 
+  /**
+   * Reads the method's requests. Arrays that may share storage (a variable that a swap lets hold
+   * either) are recorded as one: requests on them that differ in fraction or sampling are a
+   * compile error, since no single choice would be what both say.
+   */
   RandomizedRecords(MethodIR method, AliasClasses aliases, IntSupplier nextSite) {
     this.nextSite = nextSite;
-    for (RandomizeSpec spec : method.randomized().values()) {
+    List<RandomizeSpec> specs = new ArrayList<>(method.randomized().values());
+    specs.sort(java.util.Comparator.comparing(RandomizeSpec::var)); // a stable choice among equal requests
+    for (RandomizeSpec spec : specs) {
       Var v = var(method, spec.var());
-      byKey.putIfAbsent(v.type().isArray() ? aliases.contentsKey(v.name()) : v.name(), spec);
+      String key = v.type().isArray() ? aliases.contentsKey(v.name()) : v.name();
+      RandomizeSpec other = byKey.putIfAbsent(key, spec);
+      if (other != null && (other.fraction() != spec.fraction() || !other.sampling().equals(spec.sampling())
+          || !other.sameAcross().equals(spec.sameAcross()))) {
+        throw new org.rad.processor.diagnostics.CompileError(spec.origin(),
+            org.rad.processor.diagnostics.Message.UNSUPPORTED.format("@Randomize on " + spec.var() + " (fraction "
+                + spec.fraction() + ", " + spec.sampling() + ") and on " + other.var() + " (fraction " + other.fraction()
+                + ", " + other.sampling() + "), arrays that may share storage (a variable holds either)",
+                "give both the same @Randomize, or do not let one variable hold both"));
+      }
     }
   }
 
