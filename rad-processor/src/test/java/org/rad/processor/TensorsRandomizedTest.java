@@ -16,14 +16,14 @@ import org.rad.runtime.RadDiagnostics;
 
 /**
  * {@code @Randomize} on a {@code double[][][]}, as on a {@code double[][]}: the old values a
- * stencil over time slices overwrites become sampled element records, and a field the reverse
- * sweep reads but never overwrites is recorded whole, slice by slice and row by row ({@code
- * ctx.recordSlices}), also with {@code sameAcross = Randomize.ROWS} and on a parameter. For each
- * function the mean of 400 seeded randomized gradients lies within 5 standard errors of the exact
- * gradient in every component at f = 0.5 and 0.1 (4 functions x 2 fractions x at most 12
- * components: a 5-sigma bound fails by chance with probability below 1e-4; every draw is seeded,
- * so the test is reproducible), the gradient does vary (something is sampled), and f = 1 gives the
- * exact gradient.
+ * stencil over time slices overwrites (written by index or through slice and row references)
+ * become sampled element records, and a field the reverse sweep reads but never overwrites is
+ * recorded whole, slice by slice and row by row ({@code ctx.recordSlices}), also with {@code
+ * sameAcross = Randomize.ROWS} and on a parameter. For each function the mean of 400 seeded
+ * randomized gradients lies within 5 standard errors of the exact gradient in every component at
+ * f = 0.5 and 0.1 (5 functions x 2 fractions x at most 12 components: a 5-sigma bound fails by
+ * chance with probability below 1e-4; every draw is seeded, so the test is reproducible), the
+ * gradient does vary (something is sampled), and f = 1 gives the exact gradient.
  */
 class TensorsRandomizedTest {
   static final int DRAWS = 400;
@@ -61,6 +61,38 @@ class TensorsRandomizedTest {
               }
             }
             total += sum;
+          }
+          return total;
+        }
+
+        /** The same stencil through slice and row references, with a scalar temporary. */
+        @Differentiable(wrt = "theta")
+        static double references(double[] theta, int n, int steps) {
+          @Randomize(fraction = 0.5)
+          double[][][] phi = new double[2][n + 1][n + 1];
+          for (int i = 0; i <= n; i++) {
+            for (int j = 0; j <= n; j++) {
+              phi[0][i][j] = Math.sin(Math.PI * i / n) * Math.sin(Math.PI * j / n);
+            }
+          }
+          double total = 0;
+          for (int s = 0; s < steps; s++) {
+            double[][] cur = phi[s % 2];
+            double[][] next = phi[(s + 1) % 2];
+            for (int i = 1; i < n; i++) {
+              double c = theta[0] + theta[1] * Math.sin(i + s) + theta[2] * Math.cos(s);
+              double[] up = cur[i + 1], mid = cur[i], down = cur[i - 1], out = next[i];
+              for (int j = 1; j < n; j++) {
+                double p = mid[j];
+                out[j] = p + 0.2 * (up[j] + down[j] + mid[j + 1] + mid[j - 1] - 4 * p) + 0.1 * c * p;
+              }
+            }
+            for (int i = 0; i <= n; i++) {
+              for (int j = 0; j <= n; j++) {
+                double e = next[i][j] - 0.05 * i;
+                total += e * e;
+              }
+            }
           }
           return total;
         }
@@ -165,6 +197,8 @@ class TensorsRandomizedTest {
   static Stream<Arguments> functions() {
     return Stream.of(
         Arguments.of("reactor", new int[] {0}, (Function<SplittableRandom, Object[]>) r ->
+            new Object[] {new double[] {0.5, 0.3, -0.2}, 5, 6}),
+        Arguments.of("references", new int[] {0}, (Function<SplittableRandom, Object[]>) r ->
             new Object[] {new double[] {0.5, 0.3, -0.2}, 5, 6}),
         Arguments.of("layer", new int[] {0, 1}, (Function<SplittableRandom, Object[]>) r ->
             new Object[] {GradientCase.matrix(r, 2, 3, -1, 1), GradientCase.vector(r, 2, -1, 1), tensor(r, 2, 2, 3)}),
