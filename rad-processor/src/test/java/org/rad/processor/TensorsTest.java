@@ -23,7 +23,8 @@ import org.rad.runtime.RadContext;
  * {@code double[] row = phi[t][i]}, also in a {@code while} loop left early by {@code return} and
  * chosen by {@code ?:}), slices and rows passed to helpers (two or three slices of one field to a
  * helper that writes one, a field with one of its own slices, helpers taking and returning a
- * {@code double[][][]}, a {@code @CustomAdjoint} of one), the buffer swap of two fields, and the in-place stencil over time slices
+ * {@code double[][][]}, a {@code @CustomAdjoint} of one), slice references swapped or reassigned
+ * each step, the buffer swap of two fields, and the in-place stencil over time slices
  * {@code phi[(s + 1) % 2][i][j] = f(phi[s % 2][...])}. Each gradient is checked against central
  * differences (step 1e-6, tolerance 1e-6 relative to max(1, |g|)) at 5 to 8 points, with the
  * arrays the method writes checked against what the original leaves in them and a second call on
@@ -409,6 +410,58 @@ class TensorsTest {
         static double custom(double[][][] x) {
           return Math.sin(energy(x)) * x[0][0][0];
         }
+
+        /** slice references swapped */
+        @Differentiable(wrt = "c")
+        static double swapSlices(double c, int n, int steps) {
+          double[][][] phi = new double[2][n][n];
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) phi[0][i][j] = Math.sin(i + 2 * j);
+          double[][] a = phi[0];
+          double[][] b = phi[1];
+          double total = 0;
+          for (int s = 0; s < steps; s++) {
+            step(a, b, c);
+            double[][] tmp = a;
+            a = b;
+            b = tmp;
+            total += a[n / 2][n / 2] * a[1][1];
+          }
+          return total;
+        }
+        /** a slice reference reassigned in the loop */
+        @Differentiable(wrt = "c")
+        static double reassigned(double c, int n, int steps) {
+          double[][][] phi = new double[2][n][n];
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) phi[0][i][j] = Math.cos(i - j) * c;
+          double[][] cur = phi[0];
+          double total = 0;
+          for (int s = 0; s < steps; s++) {
+            double[][] nxt = phi[(s + 1) % 2];
+            for (int i = 1; i < n - 1; i++)
+              for (int j = 0; j < n; j++)
+                nxt[i][j] = Math.sin(cur[i][j] * c) + cur[i - 1][j] * cur[i + 1][j];
+            cur = nxt;
+            total += cur[1][0] * cur[1][0];
+          }
+          return total;
+        }
+        /** inline stencil over swapped slice references */
+        @Differentiable(wrt = "c")
+        static double inlineSwap(double c, int n, int steps) {
+          double[][][] phi = new double[2][n][n];
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) phi[0][i][j] = Math.sin(i + 2 * j);
+          double[][] u = phi[0];
+          double[][] w = phi[1];
+          for (int s = 0; s < steps; s++) {
+            for (int i = 1; i < n - 1; i++)
+              for (int j = 1; j < n - 1; j++)
+                w[i][j] = u[i][j] + c * u[i][j] * u[i][j] + 0.1 * (u[i + 1][j] - u[i - 1][j]);
+            double[][] t = u; u = w; w = t;
+          }
+          double total = 0;
+          for (double[][] sl : phi) for (double[] r : sl) for (double v : r) total += v * v;
+          return total;
+        }
       }
       """;
 
@@ -458,7 +511,10 @@ class TensorsTest {
         of("conditional", r -> new Object[] {tensor(r, 3, 2, 2, -1, 1), r.nextBoolean()}, 0).points(6),
         of("instance", r -> new Object[] {newInstance(tensor(r, 3, 2, 2, -1, 1)), tensor(r, 3, 2, 2, -1, 1)}, 1),
         of("stepped", r -> new Object[] {r.nextDouble(0.05, 0.2), 6, 7}, 0),
-        of("custom", r -> new Object[] {tensor(r, 2, 2, 2, -0.7, 0.7)}, 0));
+        of("custom", r -> new Object[] {tensor(r, 2, 2, 2, -0.7, 0.7)}, 0),
+        of("swapSlices", r -> new Object[] {r.nextDouble(0.05, 0.2), 6, 7}, 0),
+        of("reassigned", r -> new Object[] {r.nextDouble(0.05, 0.2), 5, 6}, 0),
+        of("inlineSwap", r -> new Object[] {r.nextDouble(0.05, 0.2), 6, 5}, 0));
   }
 
   @ParameterizedTest(name = "{0}")
