@@ -32,6 +32,9 @@ import org.rad.processor.diagnostics.Reporter;
 import org.rad.processor.emit.GradClassWriter;
 import org.rad.processor.frontend.FrontEnd;
 import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
 import org.rad.processor.transform.ClassDifferentiator;
 import org.rad.processor.transform.DifferentiatedMethod;
 
@@ -137,6 +140,9 @@ public final class RadProcessor extends AbstractProcessor {
       // the CPU code, and so the CPU fallback, stays the plain CPU path, with adjoints of double
       // parameters handed back through the context as the kernels' host code expects.
       boolean forDevice = entries.stream().anyMatch(RadProcessor::targetsCuda);
+      if (forDevice) {
+        rejectTensors(translated);
+      }
       Map<String, DifferentiatedMethod> methods =
           ClassDifferentiator.differentiate(translated, translation.custom(), false, !forDevice);
       Map<String, DifferentiatedMethod> deviceMethods =
@@ -191,6 +197,30 @@ public final class RadProcessor extends AbstractProcessor {
         if (s instanceof org.rad.processor.ir.Stmt.Opaque) {
           errors.add(new CompileError(s.origin(), Message.CUDA.format("this statement, which prints or builds strings,",
               "a class with a Target.CUDA method keeps no such statement; remove it, or move the method that has it to another class")));
+        }
+      });
+    }
+    errors.throwIfAny();
+  }
+
+  /**
+   * The kernel planner and the device arrays know {@code double[]} and {@code double[][]} only: in
+   * a class with a {@code Target.CUDA} method a {@code double[][][]} parameter or local is an error
+   * at its declaration (a parameter's at its method).
+   */
+  private static void rejectTensors(Map<String, MethodIR> methods) {
+    CompileErrors.Collector errors = new CompileErrors.Collector();
+    String instead = "a class with a Target.CUDA method uses double[] and double[][] arrays only; keep the slices in a"
+        + " double[][] of (slices x rows) rows, or a flat double[] indexed by a helper, or move the method to another class";
+    for (MethodIR m : methods.values()) {
+      for (Var p : m.params()) {
+        if (p.type() == Type.DOUBLE_TENSOR) {
+          errors.add(new CompileError(m.origin(), Message.CUDA.format("the double[][][] parameter " + p.name() + " of " + m.name(), instead)));
+        }
+      }
+      org.rad.processor.analysis.Statements.forEach(m.body(), s -> {
+        if (s instanceof Stmt.Declare d && d.var().type() == Type.DOUBLE_TENSOR) {
+          errors.add(new CompileError(s.origin(), Message.CUDA.format("the double[][][] local " + d.var().name(), instead)));
         }
       });
     }

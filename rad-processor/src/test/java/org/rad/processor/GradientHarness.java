@@ -63,7 +63,27 @@ public final class GradientHarness {
       }
       return c;
     }
+    if (a instanceof double[][][] t) {
+      double[][][] c = new double[t.length][][];
+      for (int k = 0; k < t.length; k++) {
+        c[k] = t[k] == null ? null : (double[][]) deepCopy(t[k]);
+      }
+      return c;
+    }
     return a;
+  }
+
+  /** The rows of a {@code double[][]} or {@code double[][][]} (slice by slice), in order. */
+  private static java.util.List<double[]> rows(Object nested) {
+    java.util.List<double[]> out = new java.util.ArrayList<>();
+    for (Object inner : (Object[]) nested) {
+      if (inner instanceof double[] row) {
+        out.add(row);
+      } else {
+        out.addAll(rows(inner));
+      }
+    }
+    return out;
   }
 
   static Object[] copyArgs(Object[] args) {
@@ -105,7 +125,7 @@ public final class GradientHarness {
         System.arraycopy(v, 0, out, pos, v.length);
         pos += v.length;
       } else {
-        for (double[] row : (double[][]) a) {
+        for (double[] row : rows(a)) {
           System.arraycopy(row, 0, out, pos, row.length);
           pos += row.length;
         }
@@ -126,7 +146,7 @@ public final class GradientHarness {
       } else if (a instanceof double[] v) {
         n += v.length;
       } else {
-        for (double[] row : (double[][]) a) {
+        for (double[] row : rows(a)) {
           n += row.length;
         }
       }
@@ -148,7 +168,7 @@ public final class GradientHarness {
         System.arraycopy(flat, pos, v, 0, v.length);
         pos += v.length;
       } else {
-        for (double[] row : (double[][]) c[k]) {
+        for (double[] row : rows(c[k])) {
           System.arraycopy(flat, pos, row, 0, row.length);
           pos += row.length;
         }
@@ -212,6 +232,13 @@ public final class GradientHarness {
     }
     if (a instanceof double[] v) {
       return new double[v.length];
+    }
+    if (a instanceof double[][][] t) {
+      double[][][] z = new double[t.length][][];
+      for (int k = 0; k < t.length; k++) {
+        z[k] = (double[][]) zerosLike(t[k]);
+      }
+      return z;
     }
     double[][] m = (double[][]) a;
     double[][] z = new double[m.length][];

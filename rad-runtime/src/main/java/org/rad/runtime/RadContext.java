@@ -202,16 +202,7 @@ public final class RadContext {
     IdentityTable counted = countedArrays;
     counted.clear();
     for (Object argument : arguments) {
-      if (argument != null) {
-        counted.add(argument, Boolean.TRUE);
-        if (argument instanceof double[][] m) {
-          for (double[] row : m) {
-            if (row != null) {
-              counted.add(row, Boolean.TRUE);
-            }
-          }
-        }
-      }
+      countAlive(argument, counted);
     }
     long[] arrayBytes = {0};
     refs.forEach(ref -> {
@@ -325,7 +316,23 @@ public final class RadContext {
     clearShadows();
   }
 
-  /** Bytes of {@code array}; rows of a matrix count only if not in {@code counted} yet. */
+  /** Marks {@code array} and, for a nested array, every row and slice in it as counted. */
+  private static void countAlive(Object array, IdentityTable counted) {
+    if (array == null) {
+      return;
+    }
+    counted.add(array, Boolean.TRUE);
+    if (array instanceof Object[] nested) {
+      for (Object inner : nested) {
+        countAlive(inner, counted);
+      }
+    }
+  }
+
+  /**
+   * Bytes of {@code array}; rows of a matrix (slices of a {@code double[][][]} and their rows)
+   * count only if not in {@code counted} yet.
+   */
   private static long arrayBytes(Object array, IdentityTable counted) {
     if (array instanceof double[] a) {
       return 16L + 8L * a.length;
@@ -333,11 +340,12 @@ public final class RadContext {
     if (array instanceof int[] a) {
       return 16L + 4L * a.length;
     }
-    if (array instanceof double[][] m) {
-      long bytes = 16L + 8L * m.length;
-      for (double[] row : m) {
-        if (row != null && counted.add(row, Boolean.TRUE)) {
-          bytes += 16L + 8L * row.length;
+    if (array instanceof double[][] || array instanceof double[][][]) {
+      Object[] nested = (Object[]) array;
+      long bytes = 16L + 8L * nested.length;
+      for (Object inner : nested) {
+        if (inner != null && counted.add(inner, Boolean.TRUE)) {
+          bytes += arrayBytes(inner, counted);
         }
       }
       return bytes;
@@ -642,8 +650,8 @@ public final class RadContext {
   }
 
   /**
-   * Records every element of {@code array} (a {@code double[]}, {@code double[][]}, {@code int[]}
-   * or {@code DMatrixRMaj}): the contents a call that runs as it is will overwrite, when the
+   * Records every element of {@code array} (a {@code double[]}, {@code double[][]}, {@code
+   * double[][][]}, {@code int[]} or {@code DMatrixRMaj}): the contents a call that runs as it is will overwrite, when the
    * reverse sweep reads them from before the call. {@link #popContents} puts them back.
    */
   public void pushContents(Object array) {
@@ -652,6 +660,10 @@ public final class RadContext {
     } else if (array instanceof double[][] m) {
       for (double[] row : m) {
         doubles.pushAll(row, 0, row.length);
+      }
+    } else if (array instanceof double[][][] t) {
+      for (double[][] slice : t) {
+        pushContents(slice);
       }
     } else if (array instanceof int[] a) {
       for (int v : a) {
@@ -671,6 +683,10 @@ public final class RadContext {
     } else if (array instanceof double[][] m) {
       for (int r = m.length - 1; r >= 0; r--) {
         doubles.popAll(m[r], 0, m[r].length);
+      }
+    } else if (array instanceof double[][][] t) {
+      for (int s = t.length - 1; s >= 0; s--) {
+        popContents(t[s]);
       }
     } else if (array instanceof int[] a) {
       for (int k = a.length - 1; k >= 0; k--) {
@@ -967,6 +983,43 @@ public final class RadContext {
     return matrix;
   }
 
+  /**
+   * Records each slice of a {@code double[][][]} as a matrix record ({@link #recordRows}): slice
+   * {@code s} with key {@code CounterRng.extend(key, s)}, so that row {@code r} of it is keyed
+   * {@code extend(extend(key, s), r)}; or, if {@code sameSampleAcrossRows}, every row of every
+   * slice with {@code key} itself. The slice count (-1 for null) goes onto the int tape.
+   */
+  public void recordSlices(
+      int site, Sampling sampling, double fraction, double[][][] slices, boolean sameSampleAcrossRows, long key) {
+    fraction = effective(fraction);
+    if (slices == null) {
+      ints.push(-1);
+      return;
+    }
+    for (int s = 0; s < slices.length; s++) {
+      recordRows(site, sampling, fraction, slices[s], sameSampleAcrossRows, rowKey(key, s, sameSampleAcrossRows));
+    }
+    ints.push(slices.length);
+  }
+
+  /**
+   * The reverse of {@link #recordSlices} with the same arguments, taking the shape from the record:
+   * a new {@code double[][][]} whose slices are the reconstructions of their records. Null if null
+   * was recorded.
+   */
+  public double[][][] restoreSlices(int site, Sampling sampling, double fraction, boolean sameSampleAcrossRows, long key) {
+    fraction = effective(fraction);
+    int recorded = ints.pop();
+    if (recorded == -1) {
+      return null;
+    }
+    double[][][] slices = new double[recorded][][];
+    for (int s = recorded - 1; s >= 0; s--) {
+      slices[s] = restoreRows(site, sampling, fraction, sameSampleAcrossRows, rowKey(key, s, sameSampleAcrossRows));
+    }
+    return slices;
+  }
+
   private double[] restore(int site, Sampling sampling, double fraction, int length, long key) {
     double[] out = new double[length];
     sampler(sampling, fraction).restore(doubles, sampleSeed, site, fraction, out, key);
@@ -1049,31 +1102,55 @@ public final class RadContext {
   }
 
   /**
+   * The adjoint array of a {@code double[][][]}, created as zeros of the same (possibly ragged)
+   * shape. Its slices are the adjoints of its slices ({@link #shadow(double[][])}), and so their
+   * rows the adjoints of their rows, also when looked up by a slice or a row.
+   */
+  public double[][][] shadow(double[][][] array) {
+    if (array == null) {
+      return null;
+    }
+    double[][][] bar = (double[][][]) shadows.get(array);
+    if (bar == null) {
+      bar = new double[array.length][][];
+      for (int s = 0; s < array.length; s++) {
+        bar[s] = array[s] == null ? null : shadow(array[s]);
+      }
+      shadows.put(array, bar);
+    }
+    return bar;
+  }
+
+  /**
    * Declares {@code bar} the adjoint of {@code array} (an argument's adjoint passed in); for a
-   * matrix, each row of {@code bar} the adjoint of the same row of {@code array}.
+   * matrix, each row of {@code bar} the adjoint of the same row of {@code array}; for a {@code
+   * double[][][]}, each slice and its rows likewise.
    */
   public void bindShadow(Object array, Object bar) {
     if (array != null && bar != null) {
       shadows.put(array, bar);
-      if (array instanceof double[][] m && bar instanceof double[][] b && m.length == b.length) {
-        for (int r = 0; r < m.length; r++) {
-          if (m[r] != null && b[r] != null) {
-            shadows.put(m[r], b[r]);
+      if ((array instanceof double[][] || array instanceof double[][][]) && bar.getClass() == array.getClass()) {
+        Object[] m = (Object[]) array;
+        Object[] b = (Object[]) bar;
+        if (m.length == b.length) {
+          for (int r = 0; r < m.length; r++) {
+            bindShadow(m[r], b[r]);
           }
         }
       }
     }
   }
 
-  /** Forgets the adjoint of an array (and of a matrix's rows) at the reverse of its allocation, so it can be collected. */
+  /**
+   * Forgets the adjoint of an array (and of a matrix's rows, a {@code double[][][]}'s slices and
+   * their rows) at the reverse of its allocation, so it can be collected.
+   */
   public void dropShadow(Object array) {
     if (array != null) {
       shadows.remove(array);
-      if (array instanceof double[][] m) {
-        for (double[] row : m) {
-          if (row != null) {
-            shadows.remove(row);
-          }
+      if (array instanceof double[][] || array instanceof double[][][]) {
+        for (Object inner : (Object[]) array) {
+          dropShadow(inner);
         }
       }
     }

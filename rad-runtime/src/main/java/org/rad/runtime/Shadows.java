@@ -31,6 +31,33 @@ public final class Shadows {
     }
   }
 
+  /** Element-wise {@code target += source} for {@code double[][][]} of the same shape. */
+  public static void addInto(double[][][] target, double[][][] source) {
+    for (int s = 0; s < source.length; s++) {
+      if (source[s] != null) {
+        addInto(target[s], source[s]);
+      }
+    }
+  }
+
+  /** A deep copy of {@code t} (slices and their rows copied too). */
+  public static double[][][] deepCopy(double[][][] t) {
+    double[][][] c = new double[t.length][][];
+    for (int s = 0; s < t.length; s++) {
+      c[s] = t[s] == null ? null : deepCopy(t[s]);
+    }
+    return c;
+  }
+
+  /** Copies the values of {@code source} into {@code target} (same shape), slice by slice. */
+  public static void copyInto(double[][][] target, double[][][] source) {
+    for (int s = 0; s < source.length; s++) {
+      if (source[s] != null) {
+        copyInto(target[s], source[s]);
+      }
+    }
+  }
+
   /** A deep copy of {@code m} (rows copied too). */
   public static double[][] deepCopy(double[][] m) {
     double[][] c = new double[m.length][];

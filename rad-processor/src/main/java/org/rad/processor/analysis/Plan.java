@@ -327,9 +327,13 @@ public final class Plan {
     return countedLoops.get(f);
   }
 
-  /** Whether {@code d} declares a reference to a row of a matrix ({@code double[] row = m[i]}). */
+  /**
+   * Whether {@code d} declares a reference to a row of a matrix ({@code double[] row = m[i]}), or
+   * more generally to a sub-array of a nested array ({@code double[][] slice = phi[t]}, {@code
+   * double[] row = phi[t][i]}).
+   */
   public static boolean isRowReference(Stmt.Declare d) {
-    return d.var().type() == Type.DOUBLE_ARRAY && d.init() instanceof Expr.Index;
+    return d.var().type().isArray() && d.init() instanceof Expr.Index;
   }
 
   private void block(Stmt.Block b, Set<String> reassigned) {

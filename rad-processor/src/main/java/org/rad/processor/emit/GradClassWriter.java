@@ -137,6 +137,7 @@ public final class GradClassWriter {
       case BOOLEAN -> TypeName.BOOLEAN;
       case DOUBLE_ARRAY -> ArrayTypeName.of(TypeName.DOUBLE);
       case DOUBLE_MATRIX -> ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE));
+      case DOUBLE_TENSOR -> ArrayTypeName.of(ArrayTypeName.of(ArrayTypeName.of(TypeName.DOUBLE)));
       case MATRIX -> ClassName.bestGuess(org.rad.processor.frontend.EjmlRules.MATRIX_CLASS);
       case INT_ARRAY -> ArrayTypeName.of(TypeName.INT);
       case VOID -> TypeName.VOID;
@@ -350,7 +351,7 @@ public final class GradClassWriter {
     code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
     for (Var p : written) {
       code.addStatement("$T $L = $L", typeName(p.type()), names.of(p.name() + "After"),
-          p.type() == Type.DOUBLE_MATRIX ? CodeBlock.of("$T.deepCopy($L)", SHADOWS, p.name())
+          p.type().isNested() ? CodeBlock.of("$T.deepCopy($L)", SHADOWS, p.name())
               : CodeBlock.of(p.type() == Type.MATRIX ? "$L.copy()" : "$L.clone()", p.name()));
     }
     List<String> reverseArgs = new ArrayList<>();
@@ -384,7 +385,7 @@ public final class GradClassWriter {
       String after = names.of(p.name() + "After");
       if (p.type() == Type.MATRIX) {
         code.addStatement("$L.setTo($L)", p.name(), after);
-      } else if (p.type() == Type.DOUBLE_MATRIX) {
+      } else if (p.type().isNested()) {
         code.addStatement("$T.copyInto($L, $L)", SHADOWS, p.name(), after);
       } else {
         code.addStatement("System.arraycopy($L, 0, $L, 0, $L.length)", after, p.name(), p.name());
@@ -429,7 +430,7 @@ public final class GradClassWriter {
         code.addStatement("throw new $T($S)", IllegalArgumentException.class, m.name() + ": the same array was passed for "
             + p.name() + " and " + q.name() + ", and " + m.name() + " writes into " + written.name()
             + "; the gradient treats them as distinct arrays, so it would be wrong. Pass distinct arrays (for instance "
-            + other.name() + (other.type() == Type.DOUBLE_MATRIX ? " copied row by row" : other.type() == Type.MATRIX ? ".copy()" : ".clone()")
+            + other.name() + (other.type().isNested() ? " copied row by row" : other.type() == Type.MATRIX ? ".copy()" : ".clone()")
             + ")");
         code.endControlFlow();
       }

@@ -237,7 +237,7 @@ final class JavaPrinter {
     }
     if (e instanceof Expr.NewArray n) {
       String element = n.type() == Type.INT_ARRAY ? "int" : "double";
-      int rank = n.type() == Type.DOUBLE_MATRIX ? 2 : 1;
+      int rank = n.type().rank();
       CodeBlock.Builder b = CodeBlock.builder().add("new $L", element);
       for (int k = 0; k < rank; k++) {
         if (k < n.dims().size()) {

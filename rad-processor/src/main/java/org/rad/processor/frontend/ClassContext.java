@@ -147,10 +147,8 @@ final class ClassContext {
         if (c.getKind() == TypeKind.INT) {
           return Type.INT_ARRAY;
         }
-        if (c.getKind() == TypeKind.ARRAY && ((ArrayType) c).getComponentType().getKind() == TypeKind.DOUBLE) {
-          return Type.DOUBLE_MATRIX;
-        }
-        return null;
+        Type element = irType(c);
+        return element != null && element.isDoubleArray() ? Type.doubleArray(element.rank() + 1) : null;
       case DECLARED:
         return t.toString().equals(EjmlRules.MATRIX_CLASS) ? Type.MATRIX : null;
       default:

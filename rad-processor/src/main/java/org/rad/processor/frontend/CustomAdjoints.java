@@ -69,7 +69,7 @@ final class CustomAdjoints {
       Type t = ClassContext.irType(p.asType());
       if (t == null || t == Type.VOID) {
         throw new CompileError(origin, "[RadAdjoint] the parameter " + p.getSimpleName() + " of " + name + " has type "
-            + p.asType() + "; use double, int, long, boolean, double[], double[][] or int[]");
+            + p.asType() + "; use double, int, long, boolean, double[], double[][], double[][][] or int[]");
       }
       paramTypes.add(t);
       params.add(new Var(p.getSimpleName().toString(), t, Var.Kind.PARAMETER));

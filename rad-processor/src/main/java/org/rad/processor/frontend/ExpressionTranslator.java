@@ -273,7 +273,7 @@ final class ExpressionTranslator {
     }
     if (type == null) {
       throw unsupported(tree, "the field " + field.getSimpleName() + " of type " + field.asType(),
-          "only fields of type double, int, long, boolean, double[], double[][] and int[] can be read");
+          "only fields of type double, int, long, boolean, double[], double[][], double[][][] and int[] can be read");
     }
     boolean isStatic = field.getModifiers().contains(Modifier.STATIC);
     // a private field, or a protected one of a superclass in another package: the generated class
@@ -427,7 +427,7 @@ final class ExpressionTranslator {
       return new Expr.ArrayLiteral(type, elements);
     }
     if (type == null) {
-      throw unsupported(tree, "the array creation " + tree, "allocate double[], double[][] or int[] arrays");
+      throw unsupported(tree, "the array creation " + tree, "allocate double[], double[][], double[][][] or int[] arrays");
     }
     List<Expr> dims = new ArrayList<>();
     for (ExpressionTree d : tree.getDimensions()) {
@@ -464,9 +464,11 @@ final class ExpressionTranslator {
       }
       if (name.equals("clone") && args.isEmpty()) {
         Expr array = translate(ms.getExpression());
-        if (array.type() == Type.DOUBLE_MATRIX) {
-          throw unsupported(tree, "clone() of a double[][] (in Java it copies only the row references, so both matrices share rows)",
-              "copy the matrix row by row: m2[i] = m[i].clone() in a loop over new double[n][]... or element by element");
+        if (array.type().isNested()) {
+          throw unsupported(tree, "clone() of a " + array.type().source()
+                  + " (in Java it copies only the references to its " + (array.type().rank() == 2 ? "rows" : "slices") + ", so both share them)",
+              array.type().rank() == 2 ? "copy the matrix row by row: m2[i] = m[i].clone() in a loop over new double[n][]... or element by element"
+                  : "allocate a new " + array.type().source() + " of the same shape and copy it element by element");
         }
         if (!array.type().isArray()) {
           throw unsupported(tree, "clone() of " + array.type().source(), "clone arrays only");
@@ -685,7 +687,7 @@ final class ExpressionTranslator {
     Type ret = ClassContext.irType(m.getReturnType());
     if (ret == null) {
       throw unsupported(tree, "calling " + name + ", which returns " + m.getReturnType(),
-          "return double, int, long, boolean, double[], double[][], int[] or void");
+          "return double, int, long, boolean, double[], double[][], double[][][], int[] or void");
     }
     boolean isStatic = ClassContext.isStatic(m);
     if (!isStatic && self == null) {
@@ -696,7 +698,7 @@ final class ExpressionTranslator {
       Type p = ClassContext.irType(m.getParameters().get(i).asType());
       if (p == null) {
         throw unsupported(tree, "calling " + name + ", whose parameter " + m.getParameters().get(i) + " has type " + m.getParameters().get(i).asType(),
-            "use parameters of type double, int, long, boolean, double[], double[][] or int[]");
+            "use parameters of type double, int, long, boolean, double[], double[][], double[][][] or int[]");
       }
       coerced.add(coerce(args.get(i), p, tree.getArguments().get(i)));
     }

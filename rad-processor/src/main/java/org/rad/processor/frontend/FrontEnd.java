@@ -118,7 +118,7 @@ public final class FrontEnd {
       if (t == null || t == Type.VOID) {
         throw new CompileError(new TreeOrigin(tree.getParameters().get(params.size()), unit), Message.UNSUPPORTED.format(
             "the parameter " + p.getSimpleName() + " of type " + p.asType(),
-            "use parameters of type double, int, long, boolean, double[], double[][] or int[]"));
+            "use parameters of type double, int, long, boolean, double[], double[][], double[][][] or int[]"));
       }
       params.add(scope.declareParameter(p.getSimpleName().toString(), t));
     }

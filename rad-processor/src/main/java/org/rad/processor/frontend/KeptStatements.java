@@ -423,8 +423,8 @@ final class KeptStatements {
         continue;
       }
       if (parent instanceof ArrayAccessTree a && a.getExpression() == leaf) {
-        if (current == Type.DOUBLE_MATRIX) {
-          current = Type.DOUBLE_ARRAY; // a row: still an array
+        if (current.isNested()) {
+          current = current.element(); // a row or slice: still an array
           at = parentPath;
           continue;
         }

@@ -57,7 +57,7 @@ final class RandomizeReader {
       return null;
     }
     if (!var.type().isDifferentiable()) {
-      throw error(annotation, "@Randomize applies to double, double[] and double[][] values, not to the "
+      throw error(annotation, "@Randomize applies to double, double[], double[][] and double[][][] values, not to the "
           + var.type().source() + " " + var.name());
     }
     Double fraction = null;
@@ -83,8 +83,8 @@ final class RandomizeReader {
           for (ExpressionTree n : names) {
             String text = n.toString();
             if (text.equals("Randomize.ROWS") || text.equals("org.rad.annotations.Randomize.ROWS")) {
-              if (var.type() != Type.DOUBLE_MATRIX && var.type() != Type.MATRIX) {
-                throw error(n, "sameAcross = Randomize.ROWS applies to a double[][] or a DMatrixRMaj, not to the " + var.type().source() + " " + var.name());
+              if (!var.type().isNested() && var.type() != Type.MATRIX) {
+                throw error(n, "sameAcross = Randomize.ROWS applies to a double[][], a double[][][] or a DMatrixRMaj, not to the " + var.type().source() + " " + var.name());
               }
               sameAcross.add(RandomizeSpec.ROWS);
               continue;

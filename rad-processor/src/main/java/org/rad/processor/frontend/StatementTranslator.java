@@ -209,7 +209,7 @@ final class StatementTranslator {
       if (initTree != null) {
         rejectObjectInitializer(initTree);
       }
-      throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][] or int[]"
+      throw unsupported(tree, "a local of type " + tree.getType(), "use double, int, long, boolean, double[], double[][], double[][][] or int[]"
           + " (locals of type String, StringBuilder or StringBuffer, for printing, are kept as they are)");
     } else if (initTree != null) {
       init = initializer(initTree, type);
@@ -338,9 +338,16 @@ final class StatementTranslator {
   private Expr target(ExpressionTree tree) {
     Expr t = expressions.translate(tree);
     if (t instanceof Expr.Ref || t instanceof Expr.Index) {
-      if (t instanceof Expr.Index ix && ix.array().type() == Type.DOUBLE_MATRIX) {
-        throw unsupported(tree, "assigning a whole row of a double[][] (" + tree + ")",
-            "write the row's elements one by one (m[i][j] = ...), so that the processor can record what they held");
+      if (t instanceof Expr.Index ix && ix.type().isArray()) {
+        Expr root = ix;
+        while (root instanceof Expr.Index i) {
+          root = i.array();
+        }
+        boolean field = root.type() == Type.DOUBLE_TENSOR;
+        throw unsupported(tree, "assigning a whole " + (ix.type() == Type.DOUBLE_ARRAY ? "row" : "slice") + " of a "
+                + root.type().source() + " (" + tree + ")",
+            "write its elements one by one (" + (field ? "phi[t][i][j]" : "m[i][j]")
+                + " = ...), so that the processor can record what they held");
       }
       if (rootIsField(t)) {
         throw unsupported(tree, "writing into the field array " + tree,

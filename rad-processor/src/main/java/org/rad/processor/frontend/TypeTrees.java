@@ -32,8 +32,8 @@ final class TypeTrees {
       if (element == Type.INT) {
         return Type.INT_ARRAY;
       }
-      if (element == Type.DOUBLE_ARRAY) {
-        return Type.DOUBLE_MATRIX;
+      if (element != null && element.isDoubleArray()) {
+        return Type.doubleArray(element.rank() + 1);
       }
     }
     return null;
@@ -41,17 +41,14 @@ final class TypeTrees {
 
   /** The array type with {@code rank} more dimensions than {@code element}. */
   static Type arrayOf(Type element, int rank) {
-    if (element == Type.DOUBLE && rank == 1) {
-      return Type.DOUBLE_ARRAY;
-    }
-    if (element == Type.DOUBLE && rank == 2) {
-      return Type.DOUBLE_MATRIX;
+    if (element == Type.DOUBLE) {
+      return Type.doubleArray(rank);
     }
     if (element == Type.INT && rank == 1) {
       return Type.INT_ARRAY;
     }
-    if (element == Type.DOUBLE_ARRAY && rank == 1) {
-      return Type.DOUBLE_MATRIX;
+    if (element != null && element.isDoubleArray()) {
+      return Type.doubleArray(element.rank() + rank);
     }
     return null;
   }

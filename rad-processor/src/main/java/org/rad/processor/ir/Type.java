@@ -8,6 +8,8 @@ public enum Type {
   BOOLEAN("boolean"),
   DOUBLE_ARRAY("double[]"),
   DOUBLE_MATRIX("double[][]"),
+  /** A {@code double[][][]}: an array of {@code double[][]}, as a stack of fields {@code phi[t][i][j]}. */
+  DOUBLE_TENSOR("double[][][]"),
   INT_ARRAY("int[]"),
   /**
    * An EJML {@code org.ejml.data.DMatrixRMaj}. The IR treats it as a one-dimensional array of
@@ -30,11 +32,44 @@ public enum Type {
 
   /** Types whose values can carry a derivative: double and arrays of doubles. */
   public boolean isDifferentiable() {
-    return this == DOUBLE || this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == MATRIX;
+    return this == DOUBLE || isDoubleArray() || this == MATRIX;
   }
 
   public boolean isArray() {
-    return this == DOUBLE_ARRAY || this == DOUBLE_MATRIX || this == INT_ARRAY || this == MATRIX;
+    return isDoubleArray() || this == INT_ARRAY || this == MATRIX;
+  }
+
+  /** Java arrays of doubles of any rank: {@code double[]}, {@code double[][]}, {@code double[][][]}. */
+  public boolean isDoubleArray() {
+    return rank() > 0 && this != INT_ARRAY && this != MATRIX;
+  }
+
+  /**
+   * The number of Java array dimensions: 1 for {@code double[]}, {@code int[]} and an EJML matrix
+   * (one {@code data} array), 2 for {@code double[][]}, 3 for {@code double[][][]}; 0 for scalars.
+   */
+  public int rank() {
+    return switch (this) {
+      case DOUBLE_ARRAY, INT_ARRAY, MATRIX -> 1;
+      case DOUBLE_MATRIX -> 2;
+      case DOUBLE_TENSOR -> 3;
+      default -> 0;
+    };
+  }
+
+  /** Whether an array of this type holds arrays (rows, slices), not numbers: rank 2 and up. */
+  public boolean isNested() {
+    return isDoubleArray() && rank() > 1;
+  }
+
+  /** The Java array of doubles of {@code rank} dimensions, or null where the subset has none. */
+  public static Type doubleArray(int rank) {
+    return switch (rank) {
+      case 1 -> DOUBLE_ARRAY;
+      case 2 -> DOUBLE_MATRIX;
+      case 3 -> DOUBLE_TENSOR;
+      default -> null;
+    };
   }
 
   public boolean isIntegral() {
@@ -50,6 +85,7 @@ public enum Type {
     return switch (this) {
       case DOUBLE_ARRAY, MATRIX -> DOUBLE;
       case DOUBLE_MATRIX -> DOUBLE_ARRAY;
+      case DOUBLE_TENSOR -> DOUBLE_MATRIX;
       case INT_ARRAY -> INT;
       default -> throw new IllegalStateException(this + " is not an array type");
     };

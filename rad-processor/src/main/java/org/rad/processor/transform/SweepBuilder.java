@@ -763,7 +763,7 @@ final class SweepBuilder {
             "declare it where it is used, as double[] row = m[i]; with m and i unchanged while it is in use"));
       }
     } else if (s instanceof Stmt.Assign a) {
-      if (a.target() instanceof Expr.Ref r && r.type() == Type.DOUBLE_ARRAY && a.value() instanceof Expr.Index
+      if (a.target() instanceof Expr.Ref r && r.type().isArray() && a.value() instanceof Expr.Index
           && needed.contains(r.var().name())) {
         throw new CompileError(a.origin(), Message.UNSUPPORTED.format(
             "reassigning the row reference " + r.var().name(),
@@ -1186,14 +1186,28 @@ final class SweepBuilder {
     randomized.markRecorded(effects.aliases().contentsKey(v.name()));
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
         Expr.Literal.ofDouble(spec.fraction()), new Expr.Ref(v)));
-    if (v.type() == Type.DOUBLE_MATRIX || v.type() == Type.MATRIX) {
+    if (v.type().isNested() || v.type() == Type.MATRIX) {
       args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = v.type() == Type.DOUBLE_MATRIX ? "recordRows" : v.type() == Type.MATRIX ? "recordMatrix" : "recordArray";
+    String method = wholeRecord("record", v.type());
     Stmt record = new Stmt.Call(new Expr.ContextCall(method, args, Type.VOID), Origin.SYNTHETIC);
     return letGo ? List.of(record, new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.Literal("null", v.type()), Origin.SYNTHETIC))
         : List.of(record);
+  }
+
+  /**
+   * The context method that records ({@code verb} "record") or restores a whole array of type
+   * {@code t}: {@code recordArray}, {@code recordRows} (a double[][], row by row), {@code
+   * recordSlices} (a double[][][], slice by slice and row by row), {@code recordMatrix}.
+   */
+  private static String wholeRecord(String verb, Type t) {
+    return verb + switch (t) {
+      case DOUBLE_MATRIX -> "Rows";
+      case DOUBLE_TENSOR -> "Slices";
+      case MATRIX -> "Matrix";
+      default -> "Array";
+    };
   }
 
   /** The sampled reconstruction of a recorded array, and its adjoint array. */
@@ -1201,11 +1215,11 @@ final class SweepBuilder {
     org.rad.processor.ir.RandomizeSpec spec = randomized.spec(effects.aliases().contentsKey(v.name()));
     List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
         Expr.Literal.ofDouble(spec.fraction())));
-    if (v.type() == Type.DOUBLE_MATRIX || v.type() == Type.MATRIX) {
+    if (v.type().isNested() || v.type() == Type.MATRIX) {
       args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = v.type() == Type.DOUBLE_MATRIX ? "restoreRows" : v.type() == Type.MATRIX ? "restoreMatrix" : "restoreArray";
+    String method = wholeRecord("restore", v.type());
     List<Stmt> out = new ArrayList<>();
     out.add(new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.ContextCall(method, args, v.type()), Origin.SYNTHETIC));
     if (activity.isActive(v)) {

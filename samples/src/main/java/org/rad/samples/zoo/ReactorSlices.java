@@ -4,15 +4,12 @@ import org.rad.annotations.Differentiable;
 import org.rad.annotations.Randomize;
 
 /**
- * Zoo style 6, a field with a time-slice dimension: two time slices stacked in one array, the step
- * reading slice {@code (k - 1) % 2} and writing slice {@code k % 2}, the way a time-level index is
- * often kept instead of swapping references.
- *
- * <p>The natural form is a {@code double[][][] phi = new double[2][n + 1][n + 1]}
- * ({@code samples/src/rejected/.../ReactorSlices3D.java}), which rad rejects
- * ({@code [RadUnsupported] a local of type double[][][] is not supported}). This is the closest
- * form it accepts: slice {@code s} is rows {@code s (n + 1) .. s (n + 1) + n} of one
- * {@code double[2 (n + 1)][n + 1]}.
+ * Zoo style 6 written in two dimensions: two time slices stacked in one array, the step reading
+ * slice {@code (k - 1) % 2} and writing slice {@code k % 2}, the way a time-level index is often
+ * kept instead of swapping references. Slice {@code s} is rows {@code s (n + 1) .. s (n + 1) + n}
+ * of one {@code double[2 (n + 1)][n + 1]}: the form the zoo measured while rad rejected the
+ * natural {@code double[][][] phi = new double[2][n + 1][n + 1]} ({@link ReactorSlices3D}, entry
+ * {@code reactor-3d}).
  */
 public final class ReactorSlices {
   static final double D = 0.25;

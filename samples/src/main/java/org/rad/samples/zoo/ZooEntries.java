@@ -17,6 +17,7 @@ public final class ZooEntries {
     ENTRIES.put("reactor-hoisted", () -> new ReactorEntry("reactor-hoisted", ReactorHoisted::loss, ReactorHoistedGrad::loss));
     ENTRIES.put("reactor-rows-hoisted", () -> new ReactorEntry("reactor-rows-hoisted", ReactorRowsHoisted::loss, ReactorRowsHoistedGrad::loss));
     ENTRIES.put("reactor-slices", () -> new ReactorEntry("reactor-slices", ReactorSlices::loss, ReactorSlicesGrad::loss));
+    ENTRIES.put("reactor-3d", () -> new ReactorEntry("reactor-3d", ReactorSlices3D::loss, ReactorSlices3DGrad::loss));
     ENTRIES.put("rnn", RnnEntry::new);
     ENTRIES.put("lstm", LstmEntry::new);
     ENTRIES.put("gmm", GmmEntry::new);

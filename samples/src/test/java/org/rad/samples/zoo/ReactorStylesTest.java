@@ -27,7 +27,8 @@ class ReactorStylesTest {
         Arguments.of("three-buffers", (ReactorEntry.Loss) ReactorThreeBuffers::loss, (ReactorEntry.Gradient) ReactorThreeBuffersGrad::loss),
         Arguments.of("hoisted", (ReactorEntry.Loss) ReactorHoisted::loss, (ReactorEntry.Gradient) ReactorHoistedGrad::loss),
         Arguments.of("rows-hoisted", (ReactorEntry.Loss) ReactorRowsHoisted::loss, (ReactorEntry.Gradient) ReactorRowsHoistedGrad::loss),
-        Arguments.of("slices", (ReactorEntry.Loss) ReactorSlices::loss, (ReactorEntry.Gradient) ReactorSlicesGrad::loss));
+        Arguments.of("slices", (ReactorEntry.Loss) ReactorSlices::loss, (ReactorEntry.Gradient) ReactorSlicesGrad::loss),
+        Arguments.of("3d", (ReactorEntry.Loss) ReactorSlices3D::loss, (ReactorEntry.Gradient) ReactorSlices3DGrad::loss));
   }
 
   /** The loss to 1e-12 relative: the styles differ in the order of a few roundings at most. */
@@ -98,7 +99,7 @@ class ReactorStylesTest {
   /**
    * Each style's randomized gradient is unbiased, as the sample's is (ReactorRandomizedTest): on
    * a 6 x 6 grid over 60 steps, the mean of 300 seeded gradients at f = 0.1 lies within 5 standard
-   * errors of the exact gradient in every component (with 7 components and 7 styles, a false
+   * errors of the exact gradient in every component (with 7 components and 8 styles, a false
    * alarm has probability below 1e-4). The row styles reload {@code p = mid[j]} from the sampled
    * records, where they once recorded it exactly.
    */

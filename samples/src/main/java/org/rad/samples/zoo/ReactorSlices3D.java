@@ -4,16 +4,11 @@ import org.rad.annotations.Differentiable;
 import org.rad.annotations.Randomize;
 
 /**
- * NOT COMPILED (kept out of src/main/java): rad rejects this style as written, with
- * {@code [RadUnsupported] a local of type double[][][] is not supported in a @Differentiable
- * method or the methods it calls; use double, int, long, boolean, double[], double[][] or int[]}
- * at the declaration of {@code phi}. The zoo measures the closest accepted variant,
- * {@code samples/src/main/java/org/rad/samples/zoo/ReactorSlices.java}, which keeps the two
- * slices as the two halves of one {@code double[2 (n + 1)][n + 1]}.
- *
- * <p>Zoo style 6, a 3-D field: a stack of two time slices {@code phi[s][i][j]}, the step reading slice
- * {@code k % 2} and writing slice {@code (k + 1) % 2}, the way a time-level index is often kept
- * instead of swapping references.
+ * Zoo style 6, a 3-D field: a stack of two time slices {@code phi[s][i][j]} in one {@code
+ * double[][][]}, the step reading slice {@code (k - 1) % 2} and writing slice {@code k % 2}, the
+ * way a time-level index is often kept instead of swapping references. (Until rad accepted {@code
+ * double[][][]} the zoo measured this style as {@link ReactorSlices}, the two slices as the two
+ * halves of one {@code double[2 (n + 1)][n + 1]}; both entries stay.)
  */
 public final class ReactorSlices3D {
   static final double D = 0.25;
