@@ -85,6 +85,9 @@ public final class SmoothingGrad {
     double vBar = 0.0;
     double adj = 0.0;
     double adj2 = 0.0;
+    double acc = 0.0;
+    double acc2 = 0.0;
+    double acc3 = 0.0;
     energyBar += resultBar;
     for (vIndex = u.length - 1; vIndex >= 0; vIndex--) {
       v = u[vIndex];
@@ -93,13 +96,32 @@ public final class SmoothingGrad {
       vBar = 0.0;
     }
     for (t = steps - 1; t >= 0; t--) {
-      for (i = u.length - 2; i >= 1; i--) {
-        u[i] = ctx.popDouble();
-        adj = uBar[i];
-        adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
-        uBar[i - 1] += adj2;
-        uBar[i + 1] += adj2;
-        uBar[i] += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
+      if (u.length - 2 >= 1 && uBar != u) {
+        acc2 = uBar[u.length - 2];
+        acc3 = uBar[u.length - 2 + 1];
+        for (i = u.length - 2; i >= 1; i--) {
+          acc = uBar[i - 1];
+          u[i] = ctx.popDouble();
+          adj = acc2;
+          adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
+          acc += adj2;
+          acc3 += adj2;
+          acc2 += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
+          uBar[i + 1] = acc3;
+          acc3 = acc2;
+          acc2 = acc;
+        }
+        uBar[i] = acc2;
+        uBar[i + 1] = acc3;
+      } else {
+        for (i = u.length - 2; i >= 1; i--) {
+          u[i] = ctx.popDouble();
+          adj = uBar[i];
+          adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
+          uBar[i - 1] += adj2;
+          uBar[i + 1] += adj2;
+          uBar[i] += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
+        }
       }
     }
   }

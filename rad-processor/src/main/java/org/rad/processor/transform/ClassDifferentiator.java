@@ -1128,6 +1128,7 @@ public final class ClassDifferentiator {
     if (!forDevice) {
       reverse = MergedIncrements.merge(reverse);
       reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
+      reverse = RotatedAdjoints.rotate(reverse, naming::carriedElement);
     }
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
@@ -1143,6 +1144,7 @@ public final class ClassDifferentiator {
     reverseLocals.addAll(naming.partials());
     reverseLocals.addAll(naming.branches());
     reverseLocals.addAll(naming.invariants());
+    reverseLocals.addAll(naming.carriedElements());
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
         sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()),

@@ -22,6 +22,7 @@ final class Naming {
   private final List<Var> partials = new ArrayList<>();
   private final List<Var> branches = new ArrayList<>();
   private final List<Var> invariants = new ArrayList<>();
+  private final List<Var> carried = new ArrayList<>();
   private final Map<Stmt, Var> tripCounters = new IdentityHashMap<>();
   private final Map<String, String> shadowToPrimal = new HashMap<>();
   /**
@@ -92,6 +93,17 @@ final class Naming {
 
   List<Var> invariants() {
     return invariants;
+  }
+
+  /** A fresh local that carries an adjoint element across iterations of a reverse loop. */
+  Var carriedElement() {
+    Var v = names.fresh("acc", Type.DOUBLE, Var.Kind.SYNTHETIC);
+    carried.add(v);
+    return v;
+  }
+
+  List<Var> carriedElements() {
+    return carried;
   }
 
   /** The {@code k}-th recorded branch decision of a statement's reverse. */
