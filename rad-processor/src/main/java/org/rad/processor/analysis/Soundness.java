@@ -34,6 +34,17 @@ public final class Soundness {
   /** A violation: which rule, which sampled key, and the offending code. */
   public record Violation(char rule, String sampledKey, String where) {}
 
+  /**
+   * A call of a callee's reverse sweep ({@code fReverse(...)}) and, per argument, the sampled keys
+   * its value carries: the callee's reverse reads those arguments, and whether it does so
+   * affinely is the callee's to check ({@link #analyze} on its reverse sweep with its parameters
+   * marked).
+   */
+  public record SampledCall(Expr.StaticCall call, List<Set<String>> keysPerArgument) {}
+
+  /** The first violation, or null, and the reverse calls that pass sampled values. */
+  public record Result(Violation violation, List<SampledCall> calls) {}
+
   /** Degrees of a value in the sampled keys; {@code nonlinear} when not a polynomial of them. */
   private record Poly(Map<String, Integer> degrees, boolean nonlinear) {
     static final Poly ZERO = new Poly(Map.of(), false);
@@ -75,7 +86,18 @@ public final class Soundness {
    * names of sampled doubles, {@code #class} keys of sampled arrays) is sound.
    */
   public static Violation check(Stmt.Block reverse, Set<String> sampledKeys, Effects effects) {
+    return analyze(reverse, sampledKeys, Map.of(), effects).violation();
+  }
+
+  /**
+   * Like {@link #check}, and also the calls of reverse sweeps whose arguments carry sampled values.
+   * {@code sampledAdjoints} names adjoint variables that start out carrying a sampled key (a
+   * callee's result adjoint, when its caller's is affine in a sample).
+   */
+  public static Result analyze(Stmt.Block reverse, Set<String> sampledKeys, Map<String, String> sampledAdjoints,
+      Effects effects) {
     Soundness s = new Soundness(sampledKeys, effects);
+    sampledAdjoints.forEach((v, key) -> s.adjoint.put(v, new Poly(Map.of(key, 1), false)));
     s.findTemporaries(reverse);
     for (int round = 0; round < 20; round++) {
       Map<String, Poly> before = new HashMap<>(s.primal);
@@ -85,8 +107,11 @@ public final class Soundness {
         break;
       }
     }
-    return s.violation;
+    return new Result(s.violation, List.copyOf(s.calls.values()));
   }
+
+  /** The calls of reverse sweeps that pass sampled values, by call (the last round's). */
+  private final Map<Expr.StaticCall, SampledCall> calls = new java.util.IdentityHashMap<>();
 
   /** Adjoint variables the reverse sweep only ever sets (never adds into): its temporaries. */
   private final Set<String> temporaries = new java.util.HashSet<>();
@@ -182,6 +207,8 @@ public final class Soundness {
       } else if (target != null && !target.type().isArray()) {
         primal.merge(target.name(), value, Poly::plus);
       }
+    } else if (s instanceof Stmt.Call c) {
+      poly(c.call()); // (records a reverse sweep's call)
     } else if (s instanceof Stmt.If i) {
       condition(i.condition(), s);
     } else if (s instanceof Stmt.For f) {
@@ -289,6 +316,26 @@ public final class Soundness {
         report('b', cond, org.rad.processor.ir.IrText.of(e));
       }
       return poly(c.whenTrue()).plus(poly(c.whenFalse()));
+    }
+    if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
+      // a callee's reverse sweep: the caller records which arguments carry samples, for the
+      // callee's own check; the adjoint it returns is taken back as the ones handed back through
+      // the context are (ctx.popAdjoint()), without samples
+      List<Set<String>> keys = new java.util.ArrayList<>();
+      for (Expr arg : call.args()) {
+        Set<String> k = new java.util.TreeSet<>(poly(arg).degrees.keySet());
+        String root = Statements.rootVar(arg);
+        if (arg.type().isArray() && root != null && !isAdjoint(arg)
+            && sampledKeys.contains(effects.aliases().contentsKey(root))) {
+          k.add(effects.aliases().contentsKey(root));
+        }
+        k.retainAll(sampledKeys);
+        keys.add(k);
+      }
+      if (keys.stream().anyMatch(k -> !k.isEmpty())) {
+        calls.put(call, new SampledCall(call, keys));
+      }
+      return Poly.ZERO;
     }
     if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.DERIVATIVES && call.name().equals("times")) {
       // Derivatives.times(adjoint, partial) is adjoint * partial (0 where the adjoint is 0)

@@ -226,7 +226,95 @@ public final class ClassDifferentiator {
       }
       errors.throwIfAny();
     }
+    for (String key : out.keySet()) {
+      if (randomizedOf.containsKey(key)) {
+        errors.attempt(() -> checkSampledCalls(key, out));
+      }
+    }
+    errors.throwIfAny();
     return out;
+  }
+
+  /** Per method key, its reverse sweep as planned (before the simplifications), for the checks of sampled calls. */
+  private final Map<String, Stmt.Block> plannedReverses = new HashMap<>();
+  private final Map<String, Effects> effectsOf = new HashMap<>();
+  private final Map<String, RandomizedRecords> randomizedOf = new HashMap<>();
+
+  /**
+   * Checks that the sampled values a method with {@code @Randomize} passes to its callees' reverse
+   * sweeps enter the callees' derivative terms affinely, as {@link #checkSoundness} checks its own:
+   * each callee's planned reverse sweep is checked with the parameters that receive samples marked
+   * sampled (and its result's adjoint, where the caller's carries a sample), and so on down.
+   */
+  private void checkSampledCalls(String key, Map<String, DifferentiatedMethod> out) {
+    RandomizedRecords randomized = randomizedOf.get(key);
+    org.rad.processor.analysis.Soundness.Result r = org.rad.processor.analysis.Soundness.analyze(
+        plannedReverses.get(key), randomized.sampledKeys(), Map.of(), effectsOf.get(key));
+    Map<String, String> keyOfReverse = new HashMap<>();
+    out.forEach((k, d) -> {
+      keyOfReverse.put(d.callee().name() + "Reverse", k);
+      keyOfReverse.put(d.callee().name() + "ReverseKept", k);
+    });
+    for (org.rad.processor.analysis.Soundness.SampledCall call : r.calls()) {
+      String where = biasedIn(call, keyOfReverse, out, new HashSet<>(), 0);
+      if (where != null) {
+        String sampled = call.keysPerArgument().stream().filter(k -> !k.isEmpty()).findFirst().orElseThrow()
+            .iterator().next();
+        org.rad.processor.ir.RandomizeSpec spec = randomized.spec(sampled);
+        if (spec == null) {
+          spec = randomized.specs().values().iterator().next();
+        }
+        throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
+            + " a sampled value passed to " + where + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
+            + " Randomize a value that enters derivatives linearly, or pass the helper an exact copy, or drop @Randomize");
+      }
+    }
+  }
+
+  /**
+   * Where a reverse call that receives sampled arguments lets a sample enter a derivative term
+   * non-affinely ("helper (its reverse sweep: `code`)"), following its own calls; null when it
+   * does not, or when the callee is not a differentiated method (custom rules are checked apart).
+   */
+  private String biasedIn(org.rad.processor.analysis.Soundness.SampledCall call, Map<String, String> keyOfReverse,
+      Map<String, DifferentiatedMethod> out, Set<String> seen, int depth) {
+    String calleeKey = keyOfReverse.get(call.call().name());
+    if (calleeKey == null || depth > 16) {
+      return null;
+    }
+    DifferentiatedMethod d = out.get(calleeKey);
+    MethodIR callee = d.method();
+    Effects effects = effectsOf.get(calleeKey);
+    int first = callee.isStatic() ? 0 : 1;
+    Set<String> sampled = new java.util.TreeSet<>();
+    for (int k = 0; k < callee.params().size(); k++) {
+      if (!call.keysPerArgument().get(first + k).isEmpty()) {
+        Var p = callee.params().get(k);
+        sampled.add(p.type().isArray() ? effects.aliases().contentsKey(p.name()) : p.name());
+      }
+    }
+    Map<String, String> sampledAdjoints = new HashMap<>();
+    int resultBar = call.call().args().size() - 2; // (fReverse(..., resultBar, ctx))
+    if (d.resultAdjoint() != null && !call.keysPerArgument().get(resultBar).isEmpty()) {
+      sampledAdjoints.put(d.resultAdjoint().name(), d.resultAdjoint().name());
+      sampled.add(d.resultAdjoint().name());
+    }
+    if (!seen.add(calleeKey + sampled) || sampled.isEmpty()) {
+      return null;
+    }
+    org.rad.processor.analysis.Soundness.Result r = org.rad.processor.analysis.Soundness.analyze(
+        plannedReverses.get(calleeKey), sampled, sampledAdjoints, effects);
+    if (r.violation() != null) {
+      return callee.name() + ", whose reverse sweep would let it enter a derivative term non-affinely, in `"
+          + r.violation().where() + "`";
+    }
+    for (org.rad.processor.analysis.Soundness.SampledCall inner : r.calls()) {
+      String where = biasedIn(inner, keyOfReverse, out, seen, depth + 1);
+      if (where != null) {
+        return callee.name() + ", which passes it on to " + where;
+      }
+    }
+    return null;
   }
 
   /**
@@ -1057,7 +1145,10 @@ public final class ClassDifferentiator {
     if (randomized != null) {
       checkSoundness(reverse, randomized, effects);
       checkRuleReads(reverse, randomized, effects);
+      randomizedOf.put(key, randomized);
     }
+    plannedReverses.put(key, reverse);
+    effectsOf.put(key, effects);
 
     Set<String> assigned = effects.writes(m.body());
     Set<String> countedIndices = new HashSet<>();
