@@ -157,6 +157,14 @@ public final class Exprs {
     return "...";
   }
 
+  /** {@code e} with each reference to a variable of {@code values} replaced by its expression. */
+  public static Expr substitute(Expr e, java.util.Map<Var, Expr> values) {
+    if (e instanceof Expr.Ref r && values.containsKey(r.var())) {
+      return values.get(r.var());
+    }
+    return mapChildren(e, c -> substitute(c, values));
+  }
+
   public static Expr ref(Var v) {
     return new Expr.Ref(v);
   }

@@ -238,16 +238,10 @@ final class AliasedCalls {
       }
       arguments.put(callee.params().get(k), arg);
     }
-    Expr below = new Expr.Binary(Expr.BinaryOp.LE, in(first.hi(), arguments), in(second.lo(), arguments), Type.BOOLEAN);
-    Expr above = new Expr.Binary(Expr.BinaryOp.LE, in(second.hi(), arguments), in(first.lo(), arguments), Type.BOOLEAN);
+    Expr below = new Expr.Binary(Expr.BinaryOp.LE, Exprs.substitute(first.hi(), arguments),
+        Exprs.substitute(second.lo(), arguments), Type.BOOLEAN);
+    Expr above = new Expr.Binary(Expr.BinaryOp.LE, Exprs.substitute(second.hi(), arguments),
+        Exprs.substitute(first.lo(), arguments), Type.BOOLEAN);
     return new Expr.Binary(Expr.BinaryOp.OR, below, above, Type.BOOLEAN);
-  }
-
-  /** {@code e} with the callee's parameters replaced by the call's arguments. */
-  private static Expr in(Expr e, Map<Var, Expr> arguments) {
-    if (e instanceof Expr.Ref r && arguments.containsKey(r.var())) {
-      return arguments.get(r.var());
-    }
-    return Exprs.mapChildren(e, c -> in(c, arguments));
   }
 }

@@ -95,13 +95,6 @@ final class IndexFormulas {
       arguments.put(m.params().get(k), a);
     }
     Expr formula = ((Stmt.Return) m.body().stmts().get(0)).value();
-    return substitute(formula, arguments);
-  }
-
-  private static Expr substitute(Expr e, Map<Var, Expr> arguments) {
-    if (e instanceof Expr.Ref r && arguments.containsKey(r.var())) {
-      return arguments.get(r.var());
-    }
-    return Exprs.mapChildren(e, c -> substitute(c, arguments));
+    return Exprs.substitute(formula, arguments);
   }
 }

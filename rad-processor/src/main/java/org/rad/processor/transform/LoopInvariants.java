@@ -132,7 +132,7 @@ final class LoopInvariants {
       out.add(f);
       return;
     }
-    Expr runs = substitute(f.condition(), index.var(), init.value());
+    Expr runs = Exprs.substitute(f.condition(), java.util.Map.of(index.var(), init.value()));
     for (Map.Entry<Expr, Var> h : hoisted.entrySet()) {
       Expr value = new Expr.Conditional(runs, h.getKey(), Expr.Literal.ofDouble(0), Type.DOUBLE);
       out.add(new Stmt.Assign(new Expr.Ref(h.getValue()), Stmt.AssignOp.SET, value, Origin.SYNTHETIC));
@@ -213,12 +213,5 @@ final class LoopInvariants {
   private static boolean simple(Expr e) {
     return !Exprs.any(e, x -> x instanceof Expr.MethodCall || x instanceof Expr.ContextCall
         || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER));
-  }
-
-  private static Expr substitute(Expr e, Var v, Expr value) {
-    if (e instanceof Expr.Ref r && r.var().equals(v)) {
-      return value;
-    }
-    return Exprs.mapChildren(e, c -> substitute(c, v, value));
   }
 }

@@ -166,7 +166,7 @@ final class RotatedAdjoints {
     List<Stmt> post = new ArrayList<>();
     List<Stmt> body = new ArrayList<>();
     List<Stmt> tail = new ArrayList<>();
-    Expr test = substitute(f.condition(), j, counted.start());
+    Expr test = Exprs.substitute(f.condition(), java.util.Map.of(j, counted.start()));
     for (var w : windows.entrySet()) {
       Expr array = w.getKey();
       TreeMap<Long, Var> slots = w.getValue();
@@ -259,12 +259,5 @@ final class RotatedAdjoints {
 
   private static Stmt store(Expr array, Expr at, long c, Var v) {
     return new Stmt.Assign(element(array, at, c), Stmt.AssignOp.SET, new Expr.Ref(v), Origin.SYNTHETIC);
-  }
-
-  private static Expr substitute(Expr e, Var v, Expr value) {
-    if (e instanceof Expr.Ref r && r.var().equals(v)) {
-      return value;
-    }
-    return Exprs.mapChildren(e, c -> substitute(c, v, value));
   }
 }
