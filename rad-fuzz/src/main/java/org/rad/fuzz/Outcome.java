@@ -10,6 +10,11 @@ public enum Outcome {
   WRONG_VALUE(true),
   /** A gradient component differs from central differences that agree among themselves. */
   WRONG_GRADIENT(true),
+  /**
+   * With {@code @Randomize}: the mean of many seeded randomized gradients is further from the
+   * exact gradient than sampling noise explains (the estimator is biased).
+   */
+  BIASED(true),
   /** An array argument ends differently from what the original method leaves in it. */
   WRONG_ARRAYS(true),
   /** A second call on the same {@code RadContext} gives another value or gradient. */

@@ -136,6 +136,41 @@ class CheckerTest {
     }
   }
 
+  /**
+   * Exact in an exact context and at fraction 1, but its sampled gradient is off by a factor on
+   * average: each call at fraction 0.5 keeps x0's share with probability 1/2 without scaling it
+   * by 2 (the bias a record that forgets its 1/f would have). The unbiasedness check catches it.
+   */
+  static final class Biased {
+    static long calls;
+
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double r = RightGrad.f(x0, v0, x0Bar, v0Bar, ctx);
+      if (!ctx.isExact() && ctx.fractionFor(0.5) < 1 && (mix(calls++) & 1) == 0) {
+        x0Bar[0] -= value(1, v0) / 2; // kept half the time, unscaled: E = s / 2
+        x0Bar[0] -= value(1, v0) / 2;
+      }
+      return r;
+    }
+
+    static long mix(long z) {
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      return z ^ (z >>> 31);
+    }
+  }
+
+  static final Program RANDOMIZED = new Program("Hand", 5, "", List.of(
+      new Param("x0", Param.Type.DOUBLE, true), new Param("v0", Param.Type.VECTOR, true)), 3, 2, true, true);
+
+  @Test
+  void aBiasedRandomizedGradientIsCaught() {
+    Verdict v = new Checker(2).check(RANDOMIZED, User.class, Biased.class);
+    assertEquals(Outcome.BIASED, v.outcome(), v.detail());
+    assertTrue(v.detail().contains("x0"), v.detail());
+    assertEquals(Outcome.PASS, new Checker(2).check(RANDOMIZED, User.class, RightGrad.class).outcome(),
+        "an exact gradient is unbiased");
+  }
+
   static final Program PROGRAM = new Program("Hand", 5, "", List.of(
       new Param("x0", Param.Type.DOUBLE, true), new Param("v0", Param.Type.VECTOR, true)), 3, 2, false, false);
 

@@ -104,6 +104,16 @@ public final class Effects {
     reads(ix.index(), keys);
   }
 
+  /**
+   * The key under which the contents of the adjoint array variable {@code name} are tracked: the
+   * contents key of its primal's alias class (adjoints mirror arrays by identity), or its own
+   * name where it shadows no array this method names.
+   */
+  public String adjointContentsKey(String name) {
+    String primal = shadowOf.get(name);
+    return primal != null ? "bar" + primal : "bar:" + name;
+  }
+
   private void refRead(Var v, Set<String> keys) {
     String primal = shadowOf.get(v.name());
     if (primal != null) {

@@ -27,8 +27,14 @@ import org.rad.processor.ir.Var;
  * adjoints), flow-insensitively, except for temporaries: an adjoint variable only ever set
  * ({@code adj = xBar;}, never {@code +=}) holds that set's value alone until the next (after an
  * {@code if}, either branch's; in a loop, also the previous iteration's), so a temporary reused by the reverse of another statement does
- * not carry the other's samples into this one's terms. Adjoint arrays are not followed: a chain that passes through an
- * array's adjoint is checked statement by statement only.
+ * not carry the other's samples into this one's terms. Adjoint arrays are followed for arrays
+ * recorded whole (one sample per element for the whole record: a parameter, a buffer never
+ * overwritten), per alias class and flow-insensitively: an element read carries whatever such
+ * samples were ever added into an element of that class (so {@code v0Bar[k] += v1[k]}, then
+ * {@code v1Bar[1] += v0Bar[k] * v1[k]} is a sample twice along one chain). The samples of element
+ * records (a new draw per overwrite: per time step) are not followed through adjoint arrays,
+ * where this would confuse the draws of different steps; a chain of those through an adjoint
+ * array is checked statement by statement only.
  */
 public final class Soundness {
   /** A violation: which rule, which sampled key, and the offending code. */
@@ -68,13 +74,25 @@ public final class Soundness {
     Poly asNonlinear() {
       return isZero() ? this : new Poly(degrees, true);
     }
+
+    /** The degrees in {@code keys} only (non-linear if it was and keeps any). */
+    Poly restrictedTo(Set<String> keys) {
+      Map<String, Integer> d = new HashMap<>(degrees);
+      d.keySet().retainAll(keys);
+      return new Poly(d, nonlinear && !d.isEmpty());
+    }
   }
 
   private final Set<String> sampledKeys;
   private final Effects effects;
   private final Map<String, Poly> primal = new HashMap<>();
   private final Map<String, Poly> adjoint = new HashMap<>();
+  /** What the elements of each adjoint array may carry: everything ever added into any of them. */
+  private final Map<String, Poly> adjointArrays = new HashMap<>();
   private Violation violation;
+
+  /** Keys followed through adjoint arrays (see {@link #analyze}). */
+  private Set<String> wholeKeys = Set.of();
 
   private Soundness(Set<String> sampledKeys, Effects effects) {
     this.sampledKeys = sampledKeys;
@@ -96,14 +114,26 @@ public final class Soundness {
    */
   public static Result analyze(Stmt.Block reverse, Set<String> sampledKeys, Map<String, String> sampledAdjoints,
       Effects effects) {
+    return analyze(reverse, sampledKeys, Set.of(), sampledAdjoints, effects);
+  }
+
+  /**
+   * Like {@link #analyze(Stmt.Block, Set, Map, Effects)}, following the samples of {@code wholeKeys}
+   * (arrays recorded whole: one sample per element for the record) through adjoint arrays.
+   */
+  public static Result analyze(Stmt.Block reverse, Set<String> sampledKeys, Set<String> wholeKeys,
+      Map<String, String> sampledAdjoints, Effects effects) {
     Soundness s = new Soundness(sampledKeys, effects);
+    s.wholeKeys = wholeKeys;
     sampledAdjoints.forEach((v, key) -> s.adjoint.put(v, new Poly(Map.of(key, 1), false)));
     s.findTemporaries(reverse);
     for (int round = 0; round < 20; round++) {
       Map<String, Poly> before = new HashMap<>(s.primal);
       Map<String, Poly> adjBefore = new HashMap<>(s.adjoint);
+      Map<String, Poly> arraysBefore = new HashMap<>(s.adjointArrays);
       s.walk(reverse);
-      if (s.violation != null || before.equals(s.primal) && adjBefore.equals(s.adjoint)) {
+      if (s.violation != null || before.equals(s.primal) && adjBefore.equals(s.adjoint)
+          && arraysBefore.equals(s.adjointArrays)) {
         break;
       }
     }
@@ -203,6 +233,12 @@ public final class Soundness {
           adjoint.put(target.name(), value); // a temporary set anew: its earlier values are gone
         } else if (target != null) {
           adjoint.merge(target.name(), value, Poly::plus);
+        } else if (!a.target().type().isArray()) {
+          // an element of an adjoint array: a later read of any element may carry what it gets
+          Poly carried = value.restrictedTo(wholeKeys);
+          if (!carried.isZero()) {
+            adjointArrays.merge(adjointArrayKey(a.target()), carried, Poly::plus);
+          }
         }
       } else if (target != null && !target.type().isArray()) {
         primal.merge(target.name(), value, Poly::plus);
@@ -271,6 +307,10 @@ public final class Soundness {
     return e instanceof Expr.Ref r && r.var().kind() == Var.Kind.ADJOINT;
   }
 
+  private String adjointArrayKey(Expr element) {
+    return effects.adjointContentsKey(Statements.rootVar(element));
+  }
+
   private Poly poly(Expr e) {
     if (e instanceof Expr.Ref r) {
       Var v = r.var();
@@ -286,6 +326,9 @@ public final class Soundness {
     if (e instanceof Expr.Index ix) {
       control(ix, e);
       String root = Statements.rootVar(ix);
+      if (root != null && !ix.type().isArray() && isAdjoint(ix)) {
+        return adjointArrays.getOrDefault(adjointArrayKey(ix), Poly.ZERO);
+      }
       if (root == null || ix.type().isArray() || isAdjoint(ix)) {
         return Poly.ZERO;
       }

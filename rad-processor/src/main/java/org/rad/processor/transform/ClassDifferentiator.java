@@ -269,6 +269,41 @@ public final class ClassDifferentiator {
             + " Randomize a value that enters derivatives linearly, or pass the helper an exact copy, or drop @Randomize");
       }
     }
+    // a sampled array that a helper returned: the helper's reverse sweep reads it as its result
+    AliasClasses classes = effectsOf.get(key).aliases();
+    Statements.forEach(methods.get(key).body(), st -> {
+      Var target = st instanceof Stmt.Declare d ? d.var()
+          : st instanceof Stmt.Assign a && a.target() instanceof Expr.Ref ref ? ref.var() : null;
+      if (target == null || !target.type().isArray() || !(Statements.directCall(st) instanceof Expr.MethodCall c)
+          || !out.containsKey(c.key()) || !randomized.sampledKeys().contains(classes.contentsKey(target.name()))) {
+        return;
+      }
+      Var result = normalized.get(c.key()).result();
+      Effects calleeEffects = effectsOf.get(c.key());
+      if (result == null || !result.type().isArray() || calleeEffects == null) {
+        return;
+      }
+      org.rad.processor.analysis.Soundness.Result r2 = org.rad.processor.analysis.Soundness.analyze(
+          plannedReverses.get(c.key()), Set.of(calleeEffects.aliases().contentsKey(result.name())), Map.of(),
+          calleeEffects);
+      String where = r2.violation() != null ? "`" + r2.violation().where() + "`" : null;
+      for (org.rad.processor.analysis.Soundness.SampledCall inner : r2.calls()) {
+        if (where == null) {
+          where = biasedIn(inner, keyOfReverse, out, new HashSet<>(), 1);
+        }
+      }
+      if (where != null) {
+        org.rad.processor.ir.RandomizeSpec spec = randomized.spec(classes.contentsKey(target.name()));
+        if (spec == null) {
+          spec = randomized.specs().values().iterator().next();
+        }
+        throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
+            + " it holds the array " + c.name() + " returns, whose reverse sweep reads the sampled values non-affinely,"
+            + " in " + where + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
+            + " Randomize a copy of the array instead (" + target.name() + " = " + c.name() + "(...).clone()), or drop"
+            + " @Randomize");
+      }
+    });
   }
 
   /**
@@ -1143,7 +1178,7 @@ public final class ClassDifferentiator {
     Stmt.Block forward = builder.forward(m.body());
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
     if (randomized != null) {
-      checkSoundness(reverse, randomized, effects);
+      checkSoundness(reverse, randomized, effects, effects.writes(m.body()));
       checkRuleReads(reverse, randomized, effects);
       randomizedOf.put(key, randomized);
     }
@@ -1353,9 +1388,17 @@ public final class ClassDifferentiator {
     return org.rad.processor.analysis.Soundness.check(records.reverse(), randomized.sampledKeys(), effects) != null;
   }
 
-  private static void checkSoundness(Stmt.Block reverse, RandomizedRecords randomized, Effects effects) {
-    org.rad.processor.analysis.Soundness.Violation v =
-        org.rad.processor.analysis.Soundness.check(reverse, randomized.sampledKeys(), effects);
+  /**
+   * Throws {@code [RadBiased]} where sampling makes the gradient biased. The samples of arrays
+   * recorded whole once per call and never written ({@code written}: the keys the method writes)
+   * have one draw per element for the call, and are followed through adjoint arrays too.
+   */
+  private static void checkSoundness(Stmt.Block reverse, RandomizedRecords randomized, Effects effects,
+      Set<String> written) {
+    Set<String> whole = new HashSet<>(randomized.wholeKeys(effects.aliases()));
+    whole.removeAll(written);
+    org.rad.processor.analysis.Soundness.Violation v = org.rad.processor.analysis.Soundness.analyze(reverse,
+        randomized.sampledKeys(), whole, Map.of(), effects).violation();
     if (v == null) {
       return;
     }

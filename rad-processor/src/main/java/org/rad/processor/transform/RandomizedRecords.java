@@ -85,6 +85,19 @@ final class RandomizedRecords {
     return byKey.isEmpty();
   }
 
+  /**
+   * The contents keys of the arrays recorded whole once per call (after a statement of the
+   * method's body itself, not of a loop): one sample per element for the whole call.
+   */
+  Set<String> wholeKeys(AliasClasses aliases) {
+    Set<String> keys = new HashSet<>();
+    onceSpilled.forEach(v -> keys.add(aliases.contentsKey(v.name())));
+    return keys;
+  }
+
+  /** Arrays recorded whole after a statement of the method's body itself: once per call. */
+  private final List<Var> onceSpilled = new ArrayList<>();
+
   /** Keys (variable names, {@code #class} keys) whose records are sampled. */
   Set<String> sampledKeys() {
     return byKey.keySet();
@@ -134,15 +147,16 @@ final class RandomizedRecords {
       return;
     }
     for (Var p : method.params()) {
-      if (candidates.contains(p.name())) {
-        spillAfterLastUse(method.body(), p);
+      if (candidates.contains(p.name()) && spillAfterLastUse(method.body(), p)) {
+        onceSpilled.add(p);
       }
     }
     Statements.forEach(method.body(), s -> {
       if (s instanceof Stmt.Block b) {
         for (Stmt x : b.stmts()) {
-          if (x instanceof Stmt.Declare d && candidates.contains(d.var().name())) {
-            spillAfterLastUse(b, d.var());
+          if (x instanceof Stmt.Declare d && candidates.contains(d.var().name()) && spillAfterLastUse(b, d.var())
+              && b == method.body()) {
+            onceSpilled.add(d.var());
           }
         }
       }
@@ -160,7 +174,8 @@ final class RandomizedRecords {
     return true;
   }
 
-  private void spillAfterLastUse(Stmt.Block b, Var v) {
+  /** Plans {@code v}'s whole record after its last use in {@code b}; whether it is used there. */
+  private boolean spillAfterLastUse(Stmt.Block b, Var v) {
     Stmt last = null;
     for (Stmt s : b.stmts()) {
       if (uses(s, v)) {
@@ -170,6 +185,7 @@ final class RandomizedRecords {
     if (last != null) {
       spillsAfter.computeIfAbsent(last, k -> new ArrayList<>()).add(v);
     }
+    return last != null;
   }
 
   private static boolean uses(Stmt s, Var v) {
