@@ -1163,7 +1163,8 @@ public final class ClassDifferentiator {
     for (int attempt = 0; attempt < 2 && !late.isEmpty(); attempt++) {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized, readAtEntry);
-      if (randomized == null || !unsound(lateRecords, randomized, effects) || unsound(without, randomized, effects)) {
+      if (randomized == null || !unsound(lateRecords.reverse(), randomized, effects, m)
+          || unsound(without.reverse(), randomized, effects, m)) {
         plan = latePlan;
         records = lateRecords;
         break;
@@ -1383,9 +1384,18 @@ public final class ClassDifferentiator {
     })));
   }
 
-  /** Rejects a @Randomize request whose sampled records would bias the gradient. */
-  private static boolean unsound(Records records, RandomizedRecords randomized, Effects effects) {
-    return org.rad.processor.analysis.Soundness.check(records.reverse(), randomized.sampledKeys(), effects) != null;
+  /** Whether {@link #checkSoundness} would reject {@code reverse}. */
+  private static boolean unsound(Stmt.Block reverse, RandomizedRecords randomized, Effects effects, MethodIR m) {
+    return violation(reverse, randomized, effects, effects.writes(m.body())) != null;
+  }
+
+  /** The first violation of sampling soundness in {@code reverse}, or null. */
+  private static org.rad.processor.analysis.Soundness.Violation violation(Stmt.Block reverse,
+      RandomizedRecords randomized, Effects effects, Set<String> written) {
+    Set<String> whole = new HashSet<>(randomized.wholeKeys(effects.aliases()));
+    whole.removeAll(written);
+    return org.rad.processor.analysis.Soundness.analyze(reverse, randomized.sampledKeys(), whole, Map.of(), effects)
+        .violation();
   }
 
   /**
@@ -1395,10 +1405,7 @@ public final class ClassDifferentiator {
    */
   private static void checkSoundness(Stmt.Block reverse, RandomizedRecords randomized, Effects effects,
       Set<String> written) {
-    Set<String> whole = new HashSet<>(randomized.wholeKeys(effects.aliases()));
-    whole.removeAll(written);
-    org.rad.processor.analysis.Soundness.Violation v = org.rad.processor.analysis.Soundness.analyze(reverse,
-        randomized.sampledKeys(), whole, Map.of(), effects).violation();
+    org.rad.processor.analysis.Soundness.Violation v = violation(reverse, randomized, effects, written);
     if (v == null) {
       return;
     }
