@@ -39,7 +39,7 @@ import org.rad.processor.ir.Var;
  * a conditional or an if), so it reads no element the loop would not have read. The values are
  * the same doubles as before: only where they are computed changes.
  */
-final class LoopInvariants {
+final class LoopInvariants extends LoopRewriter {
   private final AliasClasses aliases;
   private final Supplier<Var> fresh;
 
@@ -53,30 +53,9 @@ final class LoopInvariants {
     return new LoopInvariants(aliases, fresh).block(reverse);
   }
 
-  private Stmt.Block block(Stmt.Block b) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt s : b.stmts()) {
-      statement(s, out);
-    }
-    return new Stmt.Block(out, b.origin());
-  }
-
-  private void statement(Stmt s, List<Stmt> out) {
-    if (s instanceof Stmt.Block b) {
-      out.add(block(b));
-    } else if (s instanceof Stmt.If i) {
-      out.add(new Stmt.If(i.condition(), block(i.whenTrue()), i.whenFalse() == null ? null : block(i.whenFalse()), i.origin()));
-    } else if (s instanceof Stmt.While w) {
-      out.add(new Stmt.While(w.condition(), block(w.body()), w.origin()));
-    } else if (s instanceof Stmt.For f) {
-      if (innermost(f.body())) {
-        loop(f, out);
-      } else {
-        out.add(new Stmt.For(f.init(), f.condition(), f.update(), block(f.body()), f.origin()));
-      }
-    } else {
-      out.add(s);
-    }
+  @Override
+  protected boolean rewrites(Stmt.For f) {
+    return innermost(f.body());
   }
 
   private static boolean innermost(Stmt.Block body) {
@@ -89,7 +68,8 @@ final class LoopInvariants {
   private Set<String> written;
   private Map<Expr, Var> hoisted;
 
-  private void loop(Stmt.For f, List<Stmt> out) {
+  @Override
+  protected void loop(Stmt.For f, List<Stmt> out) {
     // for (i = last; i >= first; i--): the guard is the condition at i = last
     if (f.init().size() != 1 || !(f.init().get(0) instanceof Stmt.Assign init) || init.op() != Stmt.AssignOp.SET
         || !(init.target() instanceof Expr.Ref index) || f.condition() == null || !simple(init.value())) {

@@ -39,7 +39,7 @@ import org.rad.processor.ir.Var;
  * ({@code if (midBar != upBar && ...)}), and on running at least once, since the window's
  * elements are read before the first iteration.
  */
-final class RotatedAdjoints {
+final class RotatedAdjoints extends LoopRewriter {
   /** The widest window carried: offsets from the least to the greatest at most this far apart. */
   private static final int MAX_SPAN = 4;
 
@@ -54,30 +54,9 @@ final class RotatedAdjoints {
     return new RotatedAdjoints(fresh).block(reverse);
   }
 
-  private Stmt.Block block(Stmt.Block b) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt s : b.stmts()) {
-      statement(s, out);
-    }
-    return new Stmt.Block(out, b.origin());
-  }
-
-  private void statement(Stmt s, List<Stmt> out) {
-    if (s instanceof Stmt.Block b) {
-      out.add(block(b));
-    } else if (s instanceof Stmt.If i) {
-      out.add(new Stmt.If(i.condition(), block(i.whenTrue()), i.whenFalse() == null ? null : block(i.whenFalse()), i.origin()));
-    } else if (s instanceof Stmt.While w) {
-      out.add(new Stmt.While(w.condition(), block(w.body()), w.origin()));
-    } else if (s instanceof Stmt.For f) {
-      if (f.body().stmts().stream().allMatch(x -> x instanceof Stmt.Assign || x instanceof Stmt.Declare)) {
-        loop(f, out);
-      } else {
-        out.add(new Stmt.For(f.init(), f.condition(), f.update(), block(f.body()), f.origin()));
-      }
-    } else {
-      out.add(s);
-    }
+  @Override
+  protected boolean rewrites(Stmt.For f) {
+    return f.body().stmts().stream().allMatch(x -> x instanceof Stmt.Assign || x instanceof Stmt.Declare);
   }
 
   /** A loop's index, where it starts, and its step (+1 or -1). */
@@ -101,7 +80,8 @@ final class RotatedAdjoints {
         || x instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.GENERATED || c.owner() == Expr.Owner.USER));
   }
 
-  private void loop(Stmt.For f, List<Stmt> out) {
+  @Override
+  protected void loop(Stmt.For f, List<Stmt> out) {
     Counted counted = counted(f);
     if (counted == null) {
       out.add(f);
