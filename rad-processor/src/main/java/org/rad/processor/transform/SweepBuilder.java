@@ -412,7 +412,8 @@ final class SweepBuilder {
             ok[0] = false; // an object may reach anything
           } else if (a.type().isArray() && !(a instanceof Expr.Literal) && Statements.rootVar(a) != null
               && contents.equals(effects.aliases().contentsKey(Statements.rootVar(a)))) {
-            if (a.equals(slice.array()) || Exprs.any(a, z -> z instanceof Expr.Ref r && writtenInLoop.contains(r.var().name()))
+            if (a.equals(slice.array()) || a.type() != slice.array().type() // (a matrix whose row the slice may be)
+                || Exprs.any(a, z -> z instanceof Expr.Ref r && writtenInLoop.contains(r.var().name()))
                 || Exprs.any(a, z -> z instanceof Expr.MethodCall || z instanceof Expr.ContextCall || z instanceof Expr.StaticCall)) {
               ok[0] = false;
             } else if (!others.contains(a)) {
