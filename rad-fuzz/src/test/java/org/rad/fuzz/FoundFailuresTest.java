@@ -24,7 +24,7 @@ class FoundFailuresTest {
       "42; 10000; 86 465 3984 3996 4034 6455 7633 9190 9216",
       "2026; 10000; 2717 3028 3346 4524 5577 6024 7243",
       "4711; 10000; 7771 7884",
-      "31337; 10000; 2004"})
+      "31337; 10000; 2004 2360"})
   void foundFailuresPass(long seed, int programs, String numbers) {
     Set<Integer> only = java.util.Arrays.stream(numbers.split(" ")).map(Integer::valueOf).collect(Collectors.toSet());
     Fuzzer.Report report = new Fuzzer(Fuzzer.Config.of(seed, programs)).run(only::contains, line -> { });

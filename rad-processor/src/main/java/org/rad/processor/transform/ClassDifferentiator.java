@@ -1179,7 +1179,7 @@ public final class ClassDifferentiator {
     Stmt.Block forward = builder.forward(m.body());
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
     if (randomized != null) {
-      checkSoundness(reverse, randomized, effects, effects.writes(m.body()));
+      checkSoundness(reverse, randomized, effects, writtenInLoops(m, effects));
       checkRuleReads(reverse, randomized, effects);
       randomizedOf.put(key, randomized);
     }
@@ -1386,7 +1386,22 @@ public final class ClassDifferentiator {
 
   /** Whether {@link #checkSoundness} would reject {@code reverse}. */
   private static boolean unsound(Stmt.Block reverse, RandomizedRecords randomized, Effects effects, MethodIR m) {
-    return violation(reverse, randomized, effects, effects.writes(m.body())) != null;
+    return violation(reverse, randomized, effects, writtenInLoops(m, effects)) != null;
+  }
+
+  /**
+   * The keys {@code m} writes inside a loop: where an array's element records are drawn anew at
+   * each iteration. An array recorded whole once and written only outside loops has one draw per
+   * element for the whole call.
+   */
+  private static Set<String> writtenInLoops(MethodIR m, Effects effects) {
+    Set<String> written = new HashSet<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.For || s instanceof Stmt.While) {
+        written.addAll(effects.writes(s));
+      }
+    });
+    return written;
   }
 
   /** The first violation of sampling soundness in {@code reverse}, or null. */
@@ -1400,8 +1415,9 @@ public final class ClassDifferentiator {
 
   /**
    * Throws {@code [RadBiased]} where sampling makes the gradient biased. The samples of arrays
-   * recorded whole once per call and never written ({@code written}: the keys the method writes)
-   * have one draw per element for the call, and are followed through adjoint arrays too.
+   * recorded whole once per call and not written in a loop ({@code written}: the keys the method
+   * writes in loops) have one draw per element for the call, and are followed through adjoint
+   * arrays too.
    */
   private static void checkSoundness(Stmt.Block reverse, RandomizedRecords randomized, Effects effects,
       Set<String> written) {

@@ -16,6 +16,35 @@ import org.rad.processor.Compiled;
  * through adjoint arrays, and rejects the request.
  */
 class SampleTwiceThroughAdjointArrayTest {
+  /**
+   * Seed 31337, program 2360 (mean -0.131, standard error 0.009, against the exact -0.066): the
+   * same with the parameter written once outside any loop ({@code v1[0] += ...}), which keeps one
+   * draw per element for the call, and sampling with replacement.
+   */
+  @Test
+  void aParameterWrittenOnceOutsideLoopsIsFollowedToo() {
+    Compilation c = Compiled.compileExpectingFailure("demo.Once", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        import org.rad.annotations.Randomize;
+        import org.rad.annotations.Sampling;
+        public class Once {
+          @Differentiable(wrt = {"x0", "v1"})
+          static double f(double x0, double[] v0, @Randomize(fraction = 0.5, sampling = Sampling.WITH_REPLACEMENT) double[] v1) {
+            v0[1] += (v1[1] / (1.0 + x0 * x0)) * v0[1];
+            v1[0] += 0.5;
+            double acc = 0;
+            for (int i = 0; i < v0.length; i++) {
+              acc += v0[i] * v1[i];
+            }
+            return acc;
+          }
+        }
+        """);
+    assertThat(c.status()).isEqualTo(Compilation.Status.FAILURE);
+    assertThat(c.errors().get(0).getMessage(null)).contains("[RadBiased] @Randomize on v1 would bias the gradient");
+  }
+
   @Test
   void aWholeRecordReachingATermTwiceThroughAnAdjointArrayIsRejected() {
     Compilation c = Compiled.compileExpectingFailure("demo.Twice", """
