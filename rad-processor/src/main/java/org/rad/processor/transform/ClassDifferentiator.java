@@ -260,10 +260,7 @@ public final class ClassDifferentiator {
       if (where != null) {
         String sampled = call.keysPerArgument().stream().filter(k -> !k.isEmpty()).findFirst().orElseThrow()
             .iterator().next();
-        org.rad.processor.ir.RandomizeSpec spec = randomized.spec(sampled);
-        if (spec == null) {
-          spec = randomized.specs().values().iterator().next();
-        }
+        org.rad.processor.ir.RandomizeSpec spec = randomized.blamed(sampled);
         throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
             + " a sampled value passed to " + where + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
             + " Randomize a value that enters derivatives linearly, or pass the helper an exact copy, or drop @Randomize");
@@ -283,23 +280,13 @@ public final class ClassDifferentiator {
       if (result == null || !result.type().isArray() || calleeEffects == null) {
         return;
       }
-      org.rad.processor.analysis.Soundness.Result r2 = org.rad.processor.analysis.Soundness.analyze(
-          plannedReverses.get(c.key()), Set.of(calleeEffects.aliases().contentsKey(result.name())), Map.of(),
-          calleeEffects);
-      String where = r2.violation() != null ? "`" + r2.violation().where() + "`" : null;
-      for (org.rad.processor.analysis.Soundness.SampledCall inner : r2.calls()) {
-        if (where == null) {
-          where = biasedIn(inner, keyOfReverse, out, new HashSet<>(), 1);
-        }
-      }
+      String where = biasedInCallee(c.key(), Set.of(calleeEffects.aliases().contentsKey(result.name())), Map.of(),
+          keyOfReverse, out, new HashSet<>(), 1);
       if (where != null) {
-        org.rad.processor.ir.RandomizeSpec spec = randomized.spec(classes.contentsKey(target.name()));
-        if (spec == null) {
-          spec = randomized.specs().values().iterator().next();
-        }
+        org.rad.processor.ir.RandomizeSpec spec = randomized.blamed(classes.contentsKey(target.name()));
         throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
-            + " it holds the array " + c.name() + " returns, whose reverse sweep reads the sampled values non-affinely,"
-            + " in " + where + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
+            + " it holds the array " + c.name() + " returns, and the helper " + where
+            + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
             + " Randomize a copy of the array instead (" + target.name() + " = " + c.name() + "(...).clone()), or drop"
             + " @Randomize");
       }
@@ -334,19 +321,30 @@ public final class ClassDifferentiator {
       sampledAdjoints.put(d.resultAdjoint().name(), d.resultAdjoint().name());
       sampled.add(d.resultAdjoint().name());
     }
+    return biasedInCallee(calleeKey, sampled, sampledAdjoints, keyOfReverse, out, seen, depth);
+  }
+
+  /**
+   * Where the planned reverse sweep of {@code calleeKey}, with {@code sampled} keys (and adjoints)
+   * marked, lets a sample enter a derivative term non-affinely, following its own calls; null
+   * when it does not, or when this callee was checked with these keys already.
+   */
+  private String biasedInCallee(String calleeKey, Set<String> sampled, Map<String, String> sampledAdjoints,
+      Map<String, String> keyOfReverse, Map<String, DifferentiatedMethod> out, Set<String> seen, int depth) {
     if (!seen.add(calleeKey + sampled) || sampled.isEmpty()) {
       return null;
     }
+    String name = out.get(calleeKey).method().name();
     org.rad.processor.analysis.Soundness.Result r = org.rad.processor.analysis.Soundness.analyze(
-        plannedReverses.get(calleeKey), sampled, sampledAdjoints, effects);
+        plannedReverses.get(calleeKey), sampled, sampledAdjoints, effectsOf.get(calleeKey));
     if (r.violation() != null) {
-      return callee.name() + ", whose reverse sweep would let it enter a derivative term non-affinely, in `"
+      return name + ", whose reverse sweep would let it enter a derivative term non-affinely, in `"
           + r.violation().where() + "`";
     }
     for (org.rad.processor.analysis.Soundness.SampledCall inner : r.calls()) {
       String where = biasedIn(inner, keyOfReverse, out, seen, depth + 1);
       if (where != null) {
-        return callee.name() + ", which passes it on to " + where;
+        return name + ", which passes it on to " + where;
       }
     }
     return null;
@@ -1425,10 +1423,7 @@ public final class ClassDifferentiator {
     if (v == null) {
       return;
     }
-    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(v.sampledKey());
-    if (spec == null) {
-      spec = randomized.specs().values().iterator().next();
-    }
+    org.rad.processor.ir.RandomizeSpec spec = randomized.blamed(v.sampledKey());
     String why = switch (v.rule()) {
       case 'a' -> "a sampled value would enter a derivative term non-affinely, in the reverse-sweep code `" + v.where()
           + "`; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g (exp(v), v*v, 1/v need v itself)."

@@ -107,6 +107,17 @@ final class RandomizedRecords {
     return byKey.get(key);
   }
 
+  /**
+   * The request to report a problem of {@code key} at: its own, else (a key the analysis derived
+   * from several) the first request by variable name, so the error stands at the same line in
+   * every compile.
+   */
+  RandomizeSpec blamed(String key) {
+    RandomizeSpec spec = byKey.get(key);
+    return spec != null ? spec
+        : byKey.values().stream().min(java.util.Comparator.comparing(RandomizeSpec::var)).orElseThrow();
+  }
+
   Map<String, RandomizeSpec> specs() {
     return byKey;
   }
