@@ -1,10 +1,12 @@
 package org.rad.processor;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rad.processor.GradientCase.of;
 import static org.rad.processor.GradientCase.vector;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -13,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * alias class) get adjoints the reverse sweep allocates itself, without a lookup by identity (the
  * ADBench BA helpers, called once per residual row). Variants: allocated only on one branch (null
  * on the other), passed on to a helper that writes it, returned through a parameter, and the
- * same helper called twice in one gradient call.
+ * same helper called twice in one gradient call. An adjoint of a literal length is allocated with
+ * that length and no null check (the JIT can keep it in registers); one of a computed length keeps
+ * the check.
  */
 class DirectAdjointsTest {
   static final String SOURCE = """
@@ -41,25 +45,43 @@ class DirectAdjointsTest {
           }
         }
 
+        static double spread(double[] pt) {
+          double[] d = new double[pt.length];
+          for (int i = 0; i < pt.length; i++) d[i] = Math.sin(pt[i]);
+          double s = 0;
+          for (int i = 0; i < pt.length; i++) { d[i] = d[i] * pt[i]; s += d[i] * d[i]; }
+          return s;
+        }
+
         @Differentiable(wrt = {"rot", "pt"})
         public static double project(double[] rot, double[] pt) {
           double[] p = new double[3];
           rotate(rot, pt, p);
           double[] q = new double[3];
           rotate(rot, p, q);
-          return q[0] / q[2] + q[1] * q[1];
+          return q[0] / q[2] + q[1] * q[1] + spread(pt) * 0.1;
         }
       }
       """;
 
   static Class<?> user;
   static Class<?> grad;
+  static String generated;
 
   @BeforeAll
   static void compile() {
     Compiled c = Compiled.compile("demo.Locals", SOURCE);
     user = c.load("demo.Locals");
     grad = c.load("demo.LocalsGrad");
+    generated = c.generatedSource("demo.LocalsGrad");
+  }
+
+  @Test
+  void literalLengthsAllocateWithoutANullCheckComputedOnesKeepIt() {
+    // w is allocated on one branch only: on the other its adjoint is allocated but never used
+    assertTrue(generated.contains("wBar = new double[3];"), generated);
+    assertTrue(generated.contains("wxpBar = new double[3];"), generated);
+    assertTrue(generated.contains("dBar = d == null ? null : new double[d.length];"), generated);
   }
 
   static Stream<GradientCase> cases() {

@@ -186,7 +186,7 @@ public final class RadContext {
   public void endForward(Object... arguments) {
     if (active && !inReverse) {
       inReverse = true;
-      REVERSE_SWEEP.get()[0] = true;
+      reverseFlagOfThisThread()[0] = true;
     }
     long tapes = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes();
     if (refs.size() == 0) {
@@ -288,6 +288,24 @@ public final class RadContext {
   private static final ThreadLocal<boolean[]> REVERSE_SWEEP = ThreadLocal.withInitial(() -> new boolean[1]);
   /** Whether this context set {@link #REVERSE_SWEEP} (and so clears it). */
   private boolean inReverse;
+  /**
+   * The thread whose {@link #REVERSE_SWEEP} flag {@link #reverseFlag} is: a context serves one
+   * thread at a time, usually the same one for every call, so the thread-local lookup is paid once
+   * per thread instead of twice per gradient call (a small function's gradient, called once per
+   * data point, spent a few percent of its time there). A context keeps the last thread that used
+   * it reachable (the thread object only: a finished thread's thread-locals are cleared).
+   */
+  private Thread reverseFlagOwner;
+  private boolean[] reverseFlag;
+
+  private boolean[] reverseFlagOfThisThread() {
+    Thread thread = Thread.currentThread();
+    if (thread != reverseFlagOwner) {
+      reverseFlag = REVERSE_SWEEP.get();
+      reverseFlagOwner = thread;
+    }
+    return reverseFlag;
+  }
 
   /**
    * Whether this thread is in the reverse sweep of a gradient call (between {@link #endForward}
@@ -302,7 +320,7 @@ public final class RadContext {
   private void leaveReverseSweep() {
     if (inReverse) {
       inReverse = false;
-      REVERSE_SWEEP.get()[0] = false;
+      reverseFlag[0] = false; // the flag endForward set, of the thread that ran it
     }
   }
 

@@ -276,4 +276,40 @@ class RadContextTest {
     assertEquals(2 * 8 + 24, ctx.peakTapeBytes());
     ctx.abort();
   }
+
+  @Test
+  void theReverseSweepFlagIsPerThreadAndFollowsAContextAcrossThreads() throws Exception {
+    RadContext ctx = RadContext.exact();
+    for (int round = 0; round < 2; round++) {
+      // the same context on this thread, then on another: each sees its own flag
+      boolean[] seen = new boolean[4];
+      Runnable call = () -> {
+        ctx.begin();
+        seen[0] = RadContext.inReverseSweep();
+        ctx.endForward();
+        seen[1] = RadContext.inReverseSweep();
+        ctx.end();
+        seen[2] = RadContext.inReverseSweep();
+      };
+      call.run();
+      assertFalse(seen[0]);
+      assertTrue(seen[1]);
+      assertFalse(seen[2]);
+      boolean[] otherSaw = new boolean[1];
+      ctx.begin();
+      ctx.endForward();
+      Thread other = new Thread(() -> otherSaw[0] = RadContext.inReverseSweep());
+      other.start();
+      other.join();
+      assertFalse(otherSaw[0], "another thread is not in this call's reverse sweep");
+      ctx.end();
+      Thread worker = new Thread(call);
+      worker.start();
+      worker.join();
+      assertFalse(seen[0]);
+      assertTrue(seen[1], "a context used by a second thread sets that thread's flag");
+      assertFalse(seen[2]);
+      assertFalse(RadContext.inReverseSweep());
+    }
+  }
 }

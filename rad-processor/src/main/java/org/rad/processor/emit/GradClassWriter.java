@@ -859,7 +859,12 @@ public final class GradClassWriter {
       if (host == null && d.directShadows().contains(pair[0].name())) {
         // an array only this variable reaches (null where its allocation did not run): its
         // adjoint needs no lookup by identity
-        code.addStatement("$L = $L == null ? null : new double[$L.length]", pair[1].name(), pair[0].name(), pair[0].name());
+        Integer length = d.literalLength(pair[0]);
+        if (length != null) {
+          code.addStatement("$L = new double[$L]", pair[1].name(), length);
+        } else {
+          code.addStatement("$L = $L == null ? null : new double[$L.length]", pair[1].name(), pair[0].name(), pair[0].name());
+        }
         continue;
       }
       code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",

@@ -1,8 +1,10 @@
 package org.rad.processor.transform;
 
 import java.util.List;
+import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
 /**
@@ -50,4 +52,27 @@ public record DifferentiatedMethod(
 
   /** A warning about the method, reported by the processor at its origin. */
   public record Note(org.rad.processor.ir.Origin origin, String message) {}
+
+  /**
+   * The length of the array a {@linkplain #directShadows direct-shadow} local is allocated with,
+   * where its declaration allocates it with a literal length ({@code double[] h = new double[2]}),
+   * else null. Its adjoint is then allocated with that literal length, which lets the JIT keep a
+   * small adjoint array in registers (it replaces only allocations of a constant length), and
+   * needs no null check: where the allocation did not run, no statement of the reverse sweep
+   * reaches the adjoint (the forward sweep would have failed on the null array first).
+   */
+  public Integer literalLength(Var local) {
+    if (!directShadows.contains(local.name())) {
+      return null;
+    }
+    Integer[] length = {null};
+    org.rad.processor.analysis.Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.var().equals(local) && d.init() instanceof Expr.NewArray n
+          && n.dims().size() == 1 && n.dims().get(0) instanceof Expr.Literal l && l.type() == Type.INT
+          && l.text().matches("\\d{1,9}")) {
+        length[0] = Integer.valueOf(l.text());
+      }
+    });
+    return length[0];
+  }
 }
