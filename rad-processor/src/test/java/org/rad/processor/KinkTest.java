@@ -54,6 +54,14 @@ class KinkTest {
           return x + e + w;
         }
 
+        // u's adjoint is 0 at run time where c <= 0: one zero test guards its four products, two of them infinite
+        @Differentiable
+        static double untakenOverflow(double x, double y, double c) {
+          double big = Math.exp(x);
+          double u = big * y + big * c;
+          return c > 0 ? u : y;
+        }
+
         @Differentiable
         static double overflowedInLoop(double[] a) {
           double s = 0;
@@ -150,6 +158,7 @@ class KinkTest {
     assertArrayEquals(new double[] {4}, gradient("overwrittenPoles", 5.0)); // 1/0, log(0), 5/0
     assertArrayEquals(new double[] {4}, gradient("overwrittenPoles", 4.0));
     assertArrayEquals(new double[] {1}, gradient("overflowed", 1000.0)); // exp(1000) is infinite
+    assertArrayEquals(new double[] {0, 1, 0}, gradient("untakenOverflow", 1000.0, 2.0, -1.0));
     double[] a = {1000, 0.5};
     assertArrayEquals(new double[] {1, 1}, new GradientHarness(user, grad, "overflowedInLoop", 0).gradient(new Object[] {a}));
     assertArrayEquals(new double[] {10}, gradient("untakenBranch", 5.0));

@@ -1254,6 +1254,7 @@ public final class ClassDifferentiator {
       reverse = MergedIncrements.merge(reverse);
       reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
       reverse = RotatedAdjoints.rotate(reverse, naming::carriedElement);
+      reverse = ZeroSeedTests.group(reverse);
     }
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
