@@ -323,6 +323,20 @@ class RejectionTest {
               double z = (y = x * 2) + 1; // <- here
               return y * z;
             }
+            """),
+        new Rejected("Arrays.fill with a range", "[RadUnsupported] Arrays.fill with a range", """
+            @Differentiable
+            static double f(double[] a, double x) {
+              java.util.Arrays.fill(a, 1, 3, x); // <- here
+              return a[1] * a[2];
+            }
+            """),
+        new Rejected("Arrays.fill of a matrix", "[RadUnsupported] Arrays.fill on a double[][]", """
+            @Differentiable
+            static double f(double[][] m, double[] row) {
+              java.util.Arrays.fill(m, row); // <- here
+              return m[0][0];
+            }
             """));
   }
 

@@ -641,6 +641,22 @@ final class ExpressionTranslator {
     return new org.rad.processor.ir.Stmt.Assign(target, op, value, origin(tree));
   }
 
+  /**
+   * Whether {@code tree} calls {@code java.util.Arrays.fill}: qualified ({@code Arrays.fill},
+   * {@code java.util.Arrays.fill}) or statically imported, where the class declares no method of
+   * that name (which would take precedence, as in Java).
+   */
+  boolean callsArraysFill(MethodInvocationTree tree) {
+    TypeElement owner = null;
+    if (tree.getMethodSelect() instanceof MemberSelectTree ms && ms.getIdentifier().contentEquals("fill")) {
+      owner = library.type(ms.getExpression().toString());
+    } else if (tree.getMethodSelect() instanceof IdentifierTree id && id.getName().contentEquals("fill")
+        && !clazz.declaresMethod("fill")) {
+      owner = library.staticallyImported("fill", true);
+    }
+    return owner != null && owner.getQualifiedName().contentEquals("java.util.Arrays");
+  }
+
   /** Reports a lambda or method reference in {@code tree} (a chain of calls) at its position. */
   private void rejectLambdas(Tree tree) {
     new com.sun.source.util.TreeScanner<Void, Void>() {

@@ -319,6 +319,9 @@ final class StatementTranslator {
         throw unsupported(tree, "++/-- on " + target.type().source(), "use it on int or long variables");
       }
       case METHOD_INVOCATION: {
+        if (expressions.callsArraysFill((com.sun.source.tree.MethodInvocationTree) e)) {
+          return arraysFill((com.sun.source.tree.MethodInvocationTree) e);
+        }
         Stmt update = expressions.matrixUpdate((com.sun.source.tree.MethodInvocationTree) e);
         if (update != null) {
           return update;
@@ -481,6 +484,50 @@ final class StatementTranslator {
     } finally {
       scope.exit();
     }
+  }
+
+  /**
+   * {@code Arrays.fill(a, v)} on a {@code double[]} or {@code int[]} becomes the loop it is,
+   * {@code for (int aIndex = 0; aIndex < a.length; aIndex++) a[aIndex] = v;}, with the array and
+   * the value evaluated once before it, as Java evaluates arguments ({@code double[] filled =
+   * rows[i];}, {@code double fillValue = f(x);}) unless they are a variable or a literal. The loop
+   * is then differentiated like any other (an array filled with a constant records nothing where
+   * its old contents are not needed). The range form {@code fill(a, from, to, v)} checks its range
+   * before writing anything, which a loop does not: it is an error that says to write the loop.
+   */
+  private Stmt arraysFill(com.sun.source.tree.MethodInvocationTree tree) {
+    List<? extends ExpressionTree> args = tree.getArguments();
+    if (args.size() != 2) {
+      throw unsupported(tree, "Arrays.fill with a range (" + tree + ")",
+          "write the loop: for (int i = from; i < to; i++) a[i] = v;");
+    }
+    Expr array = expressions.translate(args.get(0));
+    if (array.type() != Type.DOUBLE_ARRAY && array.type() != Type.INT_ARRAY) {
+      throw unsupported(tree, "Arrays.fill on a " + array.type().source() + " (" + tree + ")",
+          "fill a double[] or an int[] (rows of a matrix one by one: Arrays.fill(m[i], v))");
+    }
+    Type element = array.type().element();
+    Expr value = expressions.coerce(expressions.numeric(args.get(1)), element, args.get(1));
+    org.rad.processor.ir.Origin origin = expressions.origin(tree);
+    List<Stmt> stmts = new ArrayList<>();
+    if (!(array instanceof Expr.Ref)) {
+      Var filled = scope.fresh("filled", array.type());
+      stmts.add(new Stmt.Declare(filled, array, origin));
+      array = new Expr.Ref(filled);
+    }
+    if (!(value instanceof Expr.Literal) && !(value instanceof Expr.Ref)) {
+      Var fillValue = scope.fresh("fillValue", element);
+      stmts.add(new Stmt.Declare(fillValue, value, origin));
+      value = new Expr.Ref(fillValue);
+    }
+    Var index = scope.fresh(((Expr.Ref) array).var().name() + "Index", Type.INT);
+    Stmt.For loop = new Stmt.For(List.of(new Stmt.Declare(index, Expr.Literal.ofInt(0), origin)),
+        new Expr.Binary(Expr.BinaryOp.LT, new Expr.Ref(index), new Expr.Length(array), Type.BOOLEAN),
+        List.of(new Stmt.Step(index, true, origin)),
+        Stmt.Block.of(List.of(new Stmt.Assign(new Expr.Index(array, new Expr.Ref(index)), AssignOp.SET, value, origin))),
+        origin);
+    stmts.add(loop);
+    return stmts.size() == 1 ? loop : new Stmt.Block(stmts, origin);
   }
 
   /** Whether {@code s} or a statement nested in it assigns the variable {@code v} itself. */

@@ -46,9 +46,16 @@ class ZooEntriesTest {
   /** One measurement, in this JVM, of the cheapest entry: the figures are there and positive. */
   @Test
   void measureTimesPrimalAndGradient() {
-    ZooResult r = ZooEntryMain.measure(ZooEntries.create("rnn"), false, 0, 1);
+    ZooResult r = ZooEntryMain.measure(ZooEntries.create("rnn"), false, 0, 1, false);
     assertTrue(r.primalMillis() > 0 && r.gradientMillis() > 0, r.format());
     assertTrue(r.tapeBytes() >= r.needBytes() / 2, r.format());
     assertTrue(Double.isNaN(r.randomizedMillis()), r.format());
+  }
+
+  /** The same with the thread's CPU time as the clock. */
+  @Test
+  void measureOnTheCpuClock() {
+    ZooResult r = ZooEntryMain.measure(ZooEntries.create("rnn"), false, 0, 1, true);
+    assertTrue(r.primalMillis() > 0 && r.gradientMillis() > 0, r.format());
   }
 }
