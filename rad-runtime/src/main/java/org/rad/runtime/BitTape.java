@@ -15,12 +15,11 @@ public final class BitTape {
     if (word == words.length) {
       words = java.util.Arrays.copyOf(words, words.length * 2);
     }
+    // branch-free: a branch decision recorded as data (the sign of a cell's flux) is as often
+    // true as false, and a mispredicted branch here costs more than the arithmetic
     long mask = 1L << (size & 63);
-    if (bit) {
-      words[word] |= mask;
-    } else {
-      words[word] &= ~mask;
-    }
+    long set = -(long) (bit ? 1 : 0) & mask;
+    words[word] = (words[word] & ~mask) | set;
     size++;
   }
 
