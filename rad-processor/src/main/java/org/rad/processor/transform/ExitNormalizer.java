@@ -25,6 +25,14 @@ import org.rad.processor.ir.Var;
  *   <li>the statements after one that may set a flag are guarded by {@code if (!flag)}, and a
  *       loop whose body may break or return also tests the flag in its condition.
  * </ul>
+ *
+ * Before that, exits that need no flag are taken out: the statements after an {@code if} whose
+ * one branch always leaves the block move into its other branch ({@code if (x < 0) return a;
+ * return b;} is {@code if (x < 0) return a; else return b;}); a {@code return} that is the last
+ * statement on its path through the body becomes an assignment of the result, and a
+ * {@code continue} that is the last statement on its path through a loop body goes. A piecewise
+ * helper written with early returns then has no flag, and its reverse sweep re-evaluates the
+ * conditions where their operands are unchanged instead of popping a recorded bit per exit.
  */
 public final class ExitNormalizer {
   private final Names names;
@@ -48,19 +56,12 @@ public final class ExitNormalizer {
     Names names = new Names(method);
     Var result = method.returnType() == Type.VOID ? null : names.fresh("result", method.returnType(), Var.Kind.SYNTHETIC);
     ExitNormalizer n = new ExitNormalizer(names, result);
-    List<Stmt> stmts = new ArrayList<>(method.body().stmts());
-    // The last statement of the body, when a return, needs no flag: nothing runs after it. It
+    // A return that is the last statement on its path needs no flag: nothing runs after it. It
     // stays in its place, so that it lands in the same guarded block as the statements before it
     // that follow an early exit: the reverse sweep recomputes a declaration at the start of its
     // block's reverse, which is right only while every use stays inside that block, as Java's
     // scoping has it.
-    Stmt last = stmts.isEmpty() ? null : stmts.get(stmts.size() - 1);
-    if (last instanceof Stmt.Return r) {
-      stmts.remove(stmts.size() - 1);
-      if (r.value() != null) {
-        stmts.add(new Stmt.Assign(Exprs.ref(result), Stmt.AssignOp.SET, r.value(), r.origin()));
-      }
-    }
+    List<Stmt> stmts = tailReturns(chainElses(method.body().stmts()), result);
     List<Stmt> out = new ArrayList<>();
     n.block(stmts, out);
     List<Var> locals = new ArrayList<>(method.locals());
@@ -69,6 +70,115 @@ public final class ExitNormalizer {
     }
     locals.addAll(n.added);
     return new Normalized(method.withBody(new Stmt.Block(out, method.body().origin()), locals), result);
+  }
+
+  /**
+   * {@code in} with the statements after an {@code if} whose one branch always leaves the block
+   * moved into its other branch (they run exactly when that branch runs), in every nested block.
+   */
+  static List<Stmt> chainElses(List<Stmt> in) {
+    List<Stmt> out = new ArrayList<>();
+    for (int k = 0; k < in.size(); k++) {
+      Stmt s = chainNested(in.get(k));
+      if (s instanceof Stmt.If i && k + 1 < in.size()) {
+        boolean thenLeaves = alwaysLeaves(i.whenTrue().stmts());
+        boolean elseLeaves = i.whenFalse() != null && alwaysLeaves(i.whenFalse().stmts());
+        if (thenLeaves != elseLeaves) {
+          List<Stmt> rest = in.subList(k + 1, in.size());
+          List<Stmt> other = new ArrayList<>(thenLeaves
+              ? (i.whenFalse() == null ? List.of() : i.whenFalse().stmts()) : i.whenTrue().stmts());
+          other.addAll(rest);
+          Origin otherOrigin = thenLeaves && i.whenFalse() != null ? i.whenFalse().origin()
+              : thenLeaves ? Origin.SYNTHETIC : i.whenTrue().origin();
+          Stmt.Block chained = new Stmt.Block(chainElses(other), otherOrigin);
+          out.add(thenLeaves ? new Stmt.If(i.condition(), i.whenTrue(), chained, i.origin())
+              : new Stmt.If(i.condition(), chained, i.whenFalse(), i.origin()));
+          return out;
+        }
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static Stmt chainNested(Stmt s) {
+    if (s instanceof Stmt.Block b) {
+      return new Stmt.Block(chainElses(b.stmts()), b.origin());
+    }
+    if (s instanceof Stmt.If i) {
+      return new Stmt.If(i.condition(), new Stmt.Block(chainElses(i.whenTrue().stmts()), i.whenTrue().origin()),
+          i.whenFalse() == null ? null : new Stmt.Block(chainElses(i.whenFalse().stmts()), i.whenFalse().origin()),
+          i.origin());
+    }
+    if (s instanceof Stmt.For f) {
+      return new Stmt.For(f.init(), f.condition(), f.update(), loopBody(f.body()), f.origin());
+    }
+    if (s instanceof Stmt.While w) {
+      return new Stmt.While(w.condition(), loopBody(w.body()), w.origin());
+    }
+    return s;
+  }
+
+  /** A loop body chained, without a {@code continue} that ends a path through it (a no-op there). */
+  private static Stmt.Block loopBody(Stmt.Block body) {
+    return new Stmt.Block(tailContinues(chainElses(body.stmts())), body.origin());
+  }
+
+  /** Whether every path through {@code stmts} ends in a return, break or continue. */
+  private static boolean alwaysLeaves(List<Stmt> stmts) {
+    if (stmts.isEmpty()) {
+      return false;
+    }
+    Stmt last = stmts.get(stmts.size() - 1);
+    if (last instanceof Stmt.Return || last instanceof Stmt.Break || last instanceof Stmt.Continue) {
+      return true;
+    }
+    if (last instanceof Stmt.Block b) {
+      return alwaysLeaves(b.stmts());
+    }
+    return last instanceof Stmt.If i && i.whenFalse() != null && alwaysLeaves(i.whenTrue().stmts())
+        && alwaysLeaves(i.whenFalse().stmts());
+  }
+
+  /** {@code stmts} with each return that ends a path through them made an assignment of the result. */
+  private static List<Stmt> tailReturns(List<Stmt> stmts, Var result) {
+    return atTail(stmts, last -> {
+      if (!(last instanceof Stmt.Return r)) {
+        return null;
+      }
+      return r.value() == null ? List.of() : List.of(new Stmt.Assign(Exprs.ref(result), Stmt.AssignOp.SET, r.value(), r.origin()));
+    });
+  }
+
+  /** {@code stmts} without a continue that ends a path through them. */
+  private static List<Stmt> tailContinues(List<Stmt> stmts) {
+    return atTail(stmts, last -> last instanceof Stmt.Continue ? List.of() : null);
+  }
+
+  /**
+   * {@code stmts} with the statement that ends each path through them (into blocks and both
+   * branches of a final {@code if}, not into loops) replaced by what {@code replace} gives, where
+   * it gives something (null: keep it).
+   */
+  private static List<Stmt> atTail(List<Stmt> stmts, java.util.function.Function<Stmt, List<Stmt>> replace) {
+    if (stmts.isEmpty()) {
+      return stmts;
+    }
+    List<Stmt> out = new ArrayList<>(stmts.subList(0, stmts.size() - 1));
+    Stmt last = stmts.get(stmts.size() - 1);
+    List<Stmt> replaced = replace.apply(last);
+    if (replaced != null) {
+      out.addAll(replaced);
+    } else if (last instanceof Stmt.Block b) {
+      out.add(new Stmt.Block(atTail(b.stmts(), replace), b.origin()));
+    } else if (last instanceof Stmt.If i) {
+      out.add(new Stmt.If(i.condition(), new Stmt.Block(atTail(i.whenTrue().stmts(), replace), i.whenTrue().origin()),
+          i.whenFalse() == null ? null : new Stmt.Block(atTail(i.whenFalse().stmts(), replace), i.whenFalse().origin()),
+          i.origin()));
+    } else {
+      out.add(last);
+    }
+    return out;
   }
 
   private Var flag(String base) {
