@@ -53,8 +53,12 @@ final class IdentityTable {
     large.put(key, value);
   }
 
-  /** Adds {@code key} with {@code value} unless present; whether it was added. */
+  /** Adds {@code key} with {@code value} (not null) unless present; whether it was added. */
   boolean add(Object key, Object value) {
+    if (large != null) {
+      // one probe of the hash table, not a get and then a put
+      return large.putIfAbsent(key, value) == null;
+    }
     if (get(key) != null) {
       return false;
     }

@@ -895,13 +895,15 @@ public final class GradClassWriter {
 
   /**
    * Whether a reverse sweep may look an adjoint up by its array's identity: it hands over arrays
-   * whose adjoints it looks up, or returns an array, or asks the context for an adjoint
+   * whose adjoints it looks up, or returns an array other than a local of its own, or asks the context for an adjoint
    * ({@code shadow}), or gives the context and an array to a method that may look up. Of this
    * class's reverse sweeps only those in {@code lookingUp} may; any other method may.
    */
   private boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody, Set<String> lookingUp) {
+    // (a result that is a local array of the method's own takes the caller's adjoint directly:
+    // returning it looks nothing up)
     if (d.handoff().stream().anyMatch(v -> v.type().isArray() && !d.directShadows().contains(v.name()))
-        || d.result() != null && d.result().type().isArray()) {
+        || d.result() != null && d.result().type().isArray() && d.resultAliasAdjoint() == null) {
       return true;
     }
     boolean[] calls = {false};
