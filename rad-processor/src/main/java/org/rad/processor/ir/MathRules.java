@@ -106,6 +106,12 @@ public final class MathRules {
   public record Rule(String name, int arity, Kind kind, List<Partial> partials, Partial resultPartial,
       Expr.BinaryOp firstWins, Set<Singularity> singularities, String where, String cName, String noGpu,
       boolean integralOverload, List<double[]> samplePoints) {
+    /** {@code Math.name}: how tests and messages name the entry. */
+    @Override
+    public String toString() {
+      return "Math." + name;
+    }
+
     /** Whether kernels may call it. */
     public boolean onGpu() {
       return cName != null;
