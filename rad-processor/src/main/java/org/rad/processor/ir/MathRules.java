@@ -23,6 +23,11 @@ import java.util.TreeSet;
  *
  * <p>The table lives in the IR layer, the lowest, so that every stage may read it; its partials
  * are IR builders, so it holds no knowledge of how a stage prints or schedules them.
+ *
+ * <p>Not here: the functions with integer results ({@code Math.round}, {@code floorMod},
+ * {@code floorDiv}, and the int/long overloads of {@code abs}, {@code max}, {@code min}, see
+ * {@link Rule#integralOverload()}). They are index arithmetic, which the frontend types and no
+ * derivative flows through; none but abs, max and min has a GPU version.
  */
 public final class MathRules {
   private MathRules() {}
@@ -128,10 +133,11 @@ public final class MathRules {
     }
 
     /**
-     * The {@code Derivatives} helper that the partial from the argument calls, where that helper
-     * computes exactly what {@link #fromResult} computes from {@code Math.name(x)}
-     * ({@code Derivatives.tanh(x)} is {@code 1 - t * t} of {@code t = Math.tanh(x)}); else null.
-     * A shared {@code Math.tanh(x)} then serves the partial too (CommonPartials).
+     * For an entry with a partial from the result whose partial from the argument is one
+     * {@code Derivatives} call of x: that helper's name, else null. Such a helper must compute
+     * exactly, to the bit, what {@link #fromResult} computes from {@code Math.name(x)}
+     * ({@code Derivatives.tanh(x)} is {@code 1 - t * t} of {@code t = Math.tanh(x)}; MathRulesTest
+     * checks it), because CommonPartials then writes it from a shared {@code Math.name(x)}.
      */
     public String helperFromResult() {
       if (resultPartial == null || arity != 1) {
