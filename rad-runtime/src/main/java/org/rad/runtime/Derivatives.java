@@ -15,6 +15,10 @@ package org.rad.runtime;
  *   <li>{@link #times(double, double)}: an adjoint of exactly 0 times any partial is 0, so an
  *       infinite partial of a value that does not reach the result leaks no NaN.
  * </ul>
+ *
+ * <p>Which function's partial calls which method is stated once, in the processor's table
+ * {@code org.rad.processor.ir.MathRules}; each method has a C twin {@code rad_d_<name>} in the
+ * generated CUDA modules' prelude, computing the same (the processor's MathRulesTest checks both).
  */
 public final class Derivatives {
   private Derivatives() {}

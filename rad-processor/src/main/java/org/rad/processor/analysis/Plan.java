@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
@@ -230,13 +231,8 @@ public final class Plan {
   }
 
   /**
-   * The functions whose derivative is a cheap function of their result {@code y}: tanh' = 1 - y^2,
-   * exp' = y, sqrt' = 1 / (2 y) (the rules are in {@code Adjoints.fromResult}).
-   */
-  public static final Set<String> RESULT_RULES = Set.of("tanh", "exp", "sqrt");
-
-  /**
-   * Whether the reverse of {@code s}, {@code y = f(x)} with f in {@link #RESULT_RULES}, takes the
+   * Whether the reverse of {@code s}, {@code y = f(x)} with f' a function of y (a
+   * {@link MathRules.Rule#resultPartial()}: tanh' = 1 - y^2, exp' = y, sqrt' = 0.5 / y), takes the
    * derivative from {@code y} (read before {@code y}'s old value is restored) instead of from
    * {@code x}.
    */
@@ -245,7 +241,7 @@ public final class Plan {
   }
 
   /**
-   * For {@code y = f(x)} with f in {@link #RESULT_RULES}: the derivative is taken from the result
+   * For {@code y = f(x)} with a {@link MathRules.Rule#resultPartial()}: the derivative is taken from the result
    * when the argument is not available in the reverse sweep for free, that is when it reads a
    * value that the method overwrites (other than loop indices and locals the reverse recomputes).
    * The argument then need not be recorded at all (an RNN's pre-activation {@code a} in
@@ -270,7 +266,7 @@ public final class Plan {
         return;
       }
       if (target.type() != Type.DOUBLE || !(value instanceof Expr.StaticCall f) || f.owner() != Expr.Owner.MATH
-          || !RESULT_RULES.contains(f.name()) || f.args().size() != 1) {
+          || !MathRules.hasResultRule(f.name()) || f.args().size() != 1) {
         return;
       }
       String key = target instanceof Expr.Ref r ? r.var().name()
@@ -430,7 +426,7 @@ public final class Plan {
     } else {
       return null;
     }
-    boolean resultRule = value instanceof Expr.StaticCall f && f.owner() == Expr.Owner.MATH && RESULT_RULES.contains(f.name());
+    boolean resultRule = value instanceof Expr.StaticCall f && f.owner() == Expr.Owner.MATH && MathRules.hasResultRule(f.name());
     return target.type() == Type.DOUBLE && !(value instanceof Expr.MethodCall) && !resultRule ? reader : null;
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
@@ -175,6 +176,12 @@ final class DeviceFunctions {
               // adjoint arrays are only added into (checked above); reading them is a race
               bad[0] = null;
             }
+          } else if (e instanceof Expr.StaticCall c && c.owner() == Expr.Owner.MATH && !MathRules.onGpu(c.name())) {
+            // as in a kernel's own body (ParallelLoops): only the table's functions with a C name
+            bad[0] = new ParallelLoops.NotParallel(origin, what + " calls Math." + c.name() + ", which has no GPU version here");
+          } else if (e instanceof Expr.StaticCall c && c.owner() == Expr.Owner.DERIVATIVES
+              && !MathRules.gpuHelpers().contains(c.name())) {
+            bad[0] = new ParallelLoops.NotParallel(origin, what + " calls Derivatives." + c.name() + ", which has no GPU version here");
           } else if (e instanceof Expr.StaticCall c && c.owner() != Expr.Owner.MATH
               && c.owner() != Expr.Owner.DERIVATIVES && c.owner() != Expr.Owner.GENERATED) {
             bad[0] = new ParallelLoops.NotParallel(origin, what + " calls " + c.owner().simpleName + "." + c.name());

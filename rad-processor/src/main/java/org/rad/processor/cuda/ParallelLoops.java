@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
@@ -56,11 +57,6 @@ final class ParallelLoops {
     }
   }
 
-  private static final Set<String> MATH = Set.of("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh",
-      "tanh", "exp", "expm1", "log", "log10", "log1p", "sqrt", "cbrt", "pow", "hypot", "abs", "max", "min", "floor",
-      "ceil", "rint", "signum");
-  private static final Set<String> DERIVATIVES = Set.of("times", "abs", "sqrt", "cbrt", "tan", "tanh", "asin", "acos",
-      "atan", "log10", "powBase", "powExponent", "atan2Y", "atan2X", "hypot", "remainderDivisor");
   private static final Set<String> RECORDS = Set.of("pushSampledAt", "popSampledAt", "pushDouble", "popDouble",
       "pushBit", "popBit");
 
@@ -719,12 +715,12 @@ final class ParallelLoops {
     if (e instanceof Expr.StaticCall c) {
       switch (c.owner()) {
         case MATH -> {
-          if (!MATH.contains(c.name())) {
+          if (!MathRules.onGpu(c.name())) {
             throw new NotParallel(origin, "Math." + c.name() + " has no GPU version here");
           }
         }
         case DERIVATIVES -> {
-          if (!DERIVATIVES.contains(c.name())) {
+          if (!MathRules.gpuHelpers().contains(c.name())) {
             throw new NotParallel(origin, "Derivatives." + c.name() + " has no GPU version here");
           }
         }

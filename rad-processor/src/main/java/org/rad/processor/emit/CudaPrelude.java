@@ -3,7 +3,8 @@ package org.rad.processor.emit;
 /**
  * The device code every generated CUDA module starts with: the counter-based RNG of
  * {@code org.rad.runtime.CounterRng} (the same formulas, so a kernel keeps exactly the records the
- * CPU keeps for one seed), Java's semantics for {@code Math.max}, {@code min} and {@code signum},
+ * CPU keeps for one seed), Java's semantics for {@code Math.max}, {@code min}, {@code signum},
+ * {@code toRadians} and {@code toDegrees} (the C names of {@code MathRules}),
  * the partial derivatives of {@code org.rad.runtime.Derivatives}, and a warp-level sum for
  * reductions. The RNG and the helpers are {@code __host__ __device__}, so a host program can check
  * them against the Java ones (CudaRngTest).
@@ -87,7 +88,7 @@ public final class CudaPrelude {
 
   /** The helpers for Java semantics and the partial derivatives. */
   public static final String HELPERS = """
-      // ---- Java's Math.max / min / signum (NaN and signed zeros as in Java) ----
+      // ---- Java's Math.max / min / abs / signum (NaN and signed zeros as in Java) ----
       __host__ __device__ inline double rad_max(double a, double b) {
         if (a != a) return a;
         if (a == 0.0 && b == 0.0) return signbit(a) ? b : a;
@@ -106,6 +107,9 @@ public final class CudaPrelude {
       __host__ __device__ inline int rad_abs(int a) { return a < 0 ? -a : a; }
       __host__ __device__ inline long long rad_abs(long long a) { return a < 0 ? -a : a; }
       __host__ __device__ inline double rad_signum(double x) { return x > 0 ? 1.0 : x < 0 ? -1.0 : x; }
+      // Java's Math.toRadians / toDegrees: one product by the constant Java uses (JDK 9 and later)
+      __host__ __device__ inline double rad_toRadians(double x) { return x * 0.017453292519943295; }
+      __host__ __device__ inline double rad_toDegrees(double x) { return x * 57.29577951308232; }
       // ---- org.rad.runtime.Derivatives ----
       __host__ __device__ inline double rad_d_times(double adjoint, double partial) { return adjoint == 0 ? 0 : adjoint * partial; }
       __host__ __device__ inline double rad_d_abs(double x) { return x > 0 ? 1 : x < 0 ? -1 : 0; }

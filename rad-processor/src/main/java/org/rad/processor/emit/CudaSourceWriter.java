@@ -27,10 +27,15 @@ public final class CudaSourceWriter {
       "template", "typename", "using", "virtual", "friend", "operator", "mutable", "explicit", "export", "asm", "bool",
       "wchar_t", "and", "or", "not", "xor", "bitand", "bitor", "compl", "not_eq", "and_eq", "or_eq", "xor_eq",
       "alignas", "alignof", "constexpr", "decltype", "noexcept", "nullptr", "static_assert", "thread_local", "typeid",
-      "dynamic_cast", "static_cast", "reinterpret_cast", "const_cast", "signbit", "sin", "cos", "tan", "asin", "acos",
-      "atan", "atan2", "sinh", "cosh", "tanh", "exp", "expm1", "log", "log10", "log1p", "sqrt", "cbrt", "pow", "hypot",
-      "fabs", "floor", "ceil", "rint", "fmod", "min", "max", "abs", "threadIdx", "blockIdx", "blockDim", "gridDim",
+      "dynamic_cast", "static_cast", "reinterpret_cast", "const_cast", "signbit", "log", "sqrt", "cbrt", "tan", "tanh",
+      "pow", "hypot", "fabs", "fmod", "min", "max", "abs", "threadIdx", "blockIdx", "blockDim", "gridDim",
       "warpSize", "atomicAdd", "main", "NAN", "INFINITY", "M_PI", "long", "int", "double", "float", "void"));
+
+  static {
+    // the C library functions kernels call for Math functions: a variable must not shadow them
+    // (the ones above are also called by the prelude's helpers, with or without a GPU entry)
+    RESERVED.addAll(org.rad.processor.ir.MathRules.cNames());
+  }
 
   private CudaSourceWriter() {}
 
@@ -495,13 +500,9 @@ public final class CudaSourceWriter {
         for (Expr a : c.args()) {
           args.add("(" + type + ") (" + expr(a, scope) + ")");
         }
-        String fn = switch (c.name()) {
-          case "abs" -> "rad_abs";
-          case "max" -> "rad_max";
-          case "min" -> "rad_min";
-          case "signum" -> "rad_signum";
-          default -> c.name();
-        };
+        // ParallelLoops and DeviceFunctions admit only functions with a C name
+        String fn = org.rad.processor.ir.MathRules.find(c.name()).map(org.rad.processor.ir.MathRules.Rule::cName)
+            .orElseThrow(() -> new IllegalStateException("no GPU form for Math." + c.name()));
         return fn + "(" + String.join(", ", args) + ")";
       }
       case DERIVATIVES -> {

@@ -27,6 +27,7 @@ import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter.TreeOrigin;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Expr.BinaryOp;
+import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -37,13 +38,6 @@ import org.rad.processor.ir.Var;
  * rules of Java's numeric promotion.
  */
 final class ExpressionTranslator {
-  /** Math functions of one double argument returning double. */
-  static final java.util.Set<String> UNARY_MATH = java.util.Set.of(
-      "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp", "expm1", "log",
-      "log10", "log1p", "sqrt", "cbrt", "floor", "ceil", "rint", "signum", "abs", "toRadians", "toDegrees");
-  /** Math functions of two double arguments returning double. */
-  static final java.util.Set<String> BINARY_MATH = java.util.Set.of("atan2", "pow", "hypot", "max", "min");
-
   private static final Map<String, Expr.Literal> KNOWN_CONSTANTS = Map.ofEntries(
       Map.entry("Math.PI", new Expr.Literal("Math.PI", Type.DOUBLE)),
       Map.entry("Math.E", new Expr.Literal("Math.E", Type.DOUBLE)),
@@ -724,18 +718,18 @@ final class ExpressionTranslator {
 
   private Expr math(MethodInvocationTree tree, String name, List<Expr> args) {
     boolean allIntegral = !args.isEmpty() && args.stream().allMatch(a -> a.type().isIntegral());
-    if (allIntegral && (name.equals("abs") || name.equals("max") || name.equals("min")) || name.equals("floorMod") || name.equals("floorDiv")) {
+    boolean integralOverload = MathRules.find(name).filter(MathRules.Rule::integralOverload).isPresent();
+    if (allIntegral && integralOverload || name.equals("floorMod") || name.equals("floorDiv")) {
       Type t = args.stream().map(Expr::type).reduce(Type.INT, Type::promote);
       return new Expr.StaticCall(Expr.Owner.MATH, name, args, t);
     }
     if (name.equals("round") && args.size() == 1) {
       return new Expr.StaticCall(Expr.Owner.MATH, name, List.of(coerce(args.get(0), Type.DOUBLE, tree)), Type.LONG);
     }
-    boolean unary = UNARY_MATH.contains(name) && args.size() == 1;
-    boolean binary = BINARY_MATH.contains(name) && args.size() == 2;
-    if (!unary && !binary) {
+    // the double functions are those of the table, each with its derivative rule
+    if (MathRules.find(name).filter(r -> r.arity() == args.size()).isEmpty()) {
       throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)",
-          "use one of Math." + String.join(", Math.", new java.util.TreeSet<>(UNARY_MATH)) + ", " + String.join(", ", new java.util.TreeSet<>(BINARY_MATH)));
+          "use one of Math." + String.join(", Math.", MathRules.names(1)) + ", " + String.join(", ", MathRules.names(2)));
     }
     List<Expr> doubles = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {

@@ -9,6 +9,7 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Expr.BinaryOp;
 import org.rad.processor.ir.Expr.Owner;
 import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -65,7 +66,7 @@ final class Adjoints {
       return;
     }
     if (e instanceof Expr.StaticCall call && call.owner() == Owner.MATH
-        && (call.name().equals("max") || call.name().equals("min"))) {
+        && MathRules.find(call.name()).filter(r -> r.kind() == MathRules.Kind.SELECTION).isPresent()) {
       for (Expr a : call.args()) {
         collectBranches(a, conditions, nodes);
       }
@@ -79,8 +80,7 @@ final class Adjoints {
   }
 
   private static Expr firstWins(Expr.StaticCall call) {
-    BinaryOp op = call.name().equals("max") ? BinaryOp.GE : BinaryOp.LE;
-    return new Expr.Binary(op, call.args().get(0), call.args().get(1), Type.BOOLEAN);
+    return new Expr.Binary(MathRules.of(call.name()).firstWins(), call.args().get(0), call.args().get(1), Type.BOOLEAN);
   }
 
   /** Emits into {@code out} the statements that propagate {@code seed} through {@code e}. */
@@ -184,62 +184,56 @@ final class Adjoints {
     }
   }
 
+  /** The chain rule through {@code Math.f(args)}, as {@link MathRules} states it for f. */
   private void math(Expr.StaticCall call, Expr seed, List<Stmt> out) {
+    MathRules.Rule rule = MathRules.of(call.name());
     List<Expr> a = call.args();
-    Expr x = a.get(0);
-    switch (call.name()) {
-      case "sin" -> propagate(x, scaled(seed, math("cos", x)), out);
-      case "cos" -> propagate(x, neg(scaled(seed, math("sin", x))), out);
-      case "tan" -> propagate(x, scaled(seed, helper("tan", x)), out);
-      case "asin" -> propagate(x, times(seed, helper("asin", x)), out);
-      case "acos" -> propagate(x, times(seed, helper("acos", x)), out);
-      case "atan" -> propagate(x, scaled(seed, helper("atan", x)), out);
-      case "sinh" -> propagate(x, scaled(seed, math("cosh", x)), out);
-      case "cosh" -> propagate(x, scaled(seed, math("sinh", x)), out);
-      case "tanh" -> propagate(x, scaled(seed, helper("tanh", x)), out);
-      case "exp", "expm1" -> propagate(x, scaled(seed, math("exp", x)), out);
-      // the logarithms have a pole at a finite argument: see DIV
-      case "log" -> propagate(x, times(seed, div(new Expr.Literal("1.0", Type.DOUBLE), x)), out);
-      case "log10" -> propagate(x, times(seed, helper("log10", x)), out);
-      case "log1p" -> propagate(x, times(seed, div(new Expr.Literal("1.0", Type.DOUBLE), add(new Expr.Literal("1.0", Type.DOUBLE), x))), out);
-      case "sqrt" -> propagate(x, times(seed, helper("sqrt", x)), out);
-      case "cbrt" -> propagate(x, times(seed, helper("cbrt", x)), out);
-      case "abs" -> propagate(x, mul(seed, helper("abs", x)), out);
-      case "toRadians" -> propagate(x, mul(seed, new Expr.Literal("(Math.PI / 180)", Type.DOUBLE)), out);
-      case "toDegrees" -> propagate(x, mul(seed, new Expr.Literal("(180 / Math.PI)", Type.DOUBLE)), out);
-      case "floor", "ceil", "rint", "signum" -> { } // piecewise constant: derivative 0
-      case "pow" -> {
-        Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
-        propagate(a.get(0), times(s, helper("powBase", a.get(0), a.get(1))), out);
-        propagate(a.get(1), times(s, helper("powExponent", a.get(0), a.get(1))), out);
-      }
-      case "atan2" -> {
-        Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
-        propagate(a.get(0), scaled(s, helper("atan2Y", a.get(0), a.get(1))), out);
-        propagate(a.get(1), scaled(s, helper("atan2X", a.get(0), a.get(1))), out);
-      }
-      case "hypot" -> {
-        Expr s = activity.isActive(a.get(0)) && activity.isActive(a.get(1)) ? shared(seed, out) : seed;
-        propagate(a.get(0), scaled(s, helper("hypot", a.get(0), a.get(1))), out);
-        propagate(a.get(1), scaled(s, helper("hypot", a.get(1), a.get(0))), out);
-      }
-      case "max", "min" -> {
-        // ties go to the first argument
-        Expr s = shared(seed, out);
-        List<Stmt> first = new java.util.ArrayList<>();
-        List<Stmt> second = new java.util.ArrayList<>();
-        propagate(a.get(0), s, first);
-        propagate(a.get(1), s, second);
-        Expr firstTaken = firstWins(call);
-        if (first.isEmpty()) {
-          out.add(new Stmt.If(Exprs.not(firstTaken), Stmt.Block.of(second), null, org.rad.processor.ir.Origin.SYNTHETIC));
-        } else {
-          out.add(new Stmt.If(firstTaken, Stmt.Block.of(first),
-              second.isEmpty() ? null : Stmt.Block.of(second), org.rad.processor.ir.Origin.SYNTHETIC));
+    switch (rule.kind()) {
+      case PIECEWISE_CONSTANT -> { } // derivative 0
+      case SELECTION -> select(call, seed, out);
+      case DIFFERENTIABLE -> {
+        // a seed that reaches several arguments is computed once
+        long active = a.stream().filter(activity::isActive).count();
+        Expr s = active > 1 ? shared(seed, out) : seed;
+        for (int i = 0; i < a.size(); i++) {
+          if (activity.isActive(a.get(i))) {
+            propagate(a.get(i), scale(s, rule.partial(i, a), rule.partials().get(i).guard()), out);
+          }
         }
       }
-      default -> throw new IllegalStateException("no derivative rule for Math." + call.name());
     }
+  }
+
+  /** max or min: the adjoint goes to the argument that is the result; ties go to the first. */
+  private void select(Expr.StaticCall call, Expr seed, List<Stmt> out) {
+    List<Expr> a = call.args();
+    Expr s = shared(seed, out);
+    List<Stmt> first = new java.util.ArrayList<>();
+    List<Stmt> second = new java.util.ArrayList<>();
+    propagate(a.get(0), s, first);
+    propagate(a.get(1), s, second);
+    Expr firstTaken = firstWins(call);
+    if (first.isEmpty()) {
+      out.add(new Stmt.If(Exprs.not(firstTaken), Stmt.Block.of(second), null, org.rad.processor.ir.Origin.SYNTHETIC));
+    } else {
+      out.add(new Stmt.If(firstTaken, Stmt.Block.of(first),
+          second.isEmpty() ? null : Stmt.Block.of(second), org.rad.processor.ir.Origin.SYNTHETIC));
+    }
+  }
+
+  /**
+   * {@code seed} times {@code partial}, guarded as the rule says ({@link MathRules.Guard}). A
+   * negated partial ({@code -sin(x)}) negates the product, so the update becomes {@code xBar -= ...}.
+   */
+  private static Expr scale(Expr seed, Expr partial, MathRules.Guard guard) {
+    if (partial instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+      return neg(scale(seed, u.operand(), guard));
+    }
+    return switch (guard) {
+      case NONE -> mul(seed, partial);
+      case UNLESS_CONSTANT -> scaled(seed, partial);
+      case ALWAYS -> times(seed, partial);
+    };
   }
 
   /** A seed used more than once is computed once into a temporary, unless it is already simple. */
@@ -289,10 +283,6 @@ final class Adjoints {
     return new Expr.Binary(BinaryOp.DIV, a, b, Type.DOUBLE);
   }
 
-  static Expr add(Expr a, Expr b) {
-    return new Expr.Binary(BinaryOp.ADD, a, b, Type.DOUBLE);
-  }
-
   /**
    * {@code seed} times the partial {@code partial}: a plain product where either is a constant,
    * else {@code Derivatives.times}, so that an adjoint of exactly 0 gives 0 even where the partial
@@ -312,21 +302,15 @@ final class Adjoints {
   }
 
   /**
-   * The partial of {@code y = f(x)} times {@code seed}, from the result {@code y}, for f in
-   * {@code Plan.RESULT_RULES}.
+   * The partial of {@code y = f(x)} times {@code seed}, from the result {@code y}, for f with a
+   * {@link MathRules.Rule#resultPartial()}.
    */
   static Expr fromResult(String f, Expr seed, Expr y) {
-    Expr one = new Expr.Literal("1.0", Type.DOUBLE);
-    return switch (f) {
-      case "tanh" -> scaled(seed, new Expr.Binary(BinaryOp.SUB, one, mul(y, y), Type.DOUBLE));
-      case "exp" -> scaled(seed, y);
-      case "sqrt" -> times(seed, div(new Expr.Literal("0.5", Type.DOUBLE), y)); // a pole at y = 0, as from x
-      default -> throw new IllegalArgumentException("no rule from the result for " + f);
-    };
-  }
-
-  private static Expr math(String name, Expr x) {
-    return new Expr.StaticCall(Owner.MATH, name, List.of(x), Type.DOUBLE);
+    MathRules.Partial p = MathRules.of(f).resultPartial();
+    if (p == null) {
+      throw new IllegalArgumentException("no rule from the result for " + f);
+    }
+    return scale(seed, p.at(List.of(y)), p.guard());
   }
 
   private static Expr helper(String name, Expr... args) {

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
-import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
 /**
@@ -121,23 +121,26 @@ final class CommonPartials {
     }
   }
 
-  /** For {@code Derivatives.tanh(x)} or {@code Derivatives.sqrt(x)}: the Math call its value is a function of; else null. */
+  /**
+   * For a {@code Derivatives} call that computes a function's derivative from the function's value
+   * ({@code Derivatives.tanh(x)} is {@code 1 - t * t} of {@code t = Math.tanh(x)}: see
+   * {@link MathRules.Rule#helperFromResult()}): that Math call; else null.
+   */
   private static Expr fromResultOf(Expr.StaticCall c) {
-    boolean rule = c.owner() == Expr.Owner.DERIVATIVES && (c.name().equals("tanh") || c.name().equals("sqrt"))
-        && c.args().size() == 1;
+    if (c.owner() != Expr.Owner.DERIVATIVES || c.args().size() != 1) {
+      return null;
+    }
+    boolean rule = MathRules.find(c.name()).filter(r -> c.name().equals(r.helperFromResult())).isPresent();
     return rule ? new Expr.StaticCall(Expr.Owner.MATH, c.name(), c.args(), c.type()) : null;
   }
 
   /**
-   * The derivative written with the shared value {@code t} of its function, computed exactly as
-   * {@code Derivatives} computes it: tanh' = 1 - t * t, sqrt' = 0.5 / t.
+   * The derivative written with the shared value {@code t} of its function, the table's rule from
+   * the result, which is the arithmetic of the {@code Derivatives} helper (tanh' = 1 - t * t,
+   * sqrt' = 0.5 / t).
    */
   private static Expr fromResult(String name, Var t) {
-    Expr v = new Expr.Ref(t);
-    return name.equals("tanh")
-        ? new Expr.Binary(Expr.BinaryOp.SUB, Expr.Literal.ofDouble(1), new Expr.Binary(Expr.BinaryOp.MUL, v, v, Type.DOUBLE),
-            Type.DOUBLE)
-        : new Expr.Binary(Expr.BinaryOp.DIV, Expr.Literal.ofDouble(0.5), v, Type.DOUBLE);
+    return MathRules.of(name).fromResult(new Expr.Ref(t));
   }
 
   private static boolean isAdjointArray(Expr.Index ix) {

@@ -1,5 +1,6 @@
 package org.rad.processor.analysis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,18 @@ class ResultDerivativesTest {
     for (String f : List.of("tanh", "exp", "sqrt")) {
       Stmt.Assign use = set(new Expr.Index(ref(H), ref(I)), call(f, ref(A)));
       assertTrue(plan(loopOverA(use), List.of(A, I), Set.of()).derivesFromResult(use), f);
+    }
+  }
+
+  /** The choice follows the table: exactly the unary entries of MathRules with a partial from the result. */
+  @Test
+  void everyEntryOfTheTableWithAPartialFromTheResultAndNoOther() {
+    for (org.rad.processor.ir.MathRules.Rule r : org.rad.processor.ir.MathRules.all()) {
+      if (r.arity() != 1) {
+        continue;
+      }
+      Stmt.Assign use = set(new Expr.Index(ref(H), ref(I)), call(r.name(), ref(A)));
+      assertEquals(r.resultPartial() != null, plan(loopOverA(use), List.of(A, I), Set.of()).derivesFromResult(use), r.name());
     }
   }
 

@@ -82,4 +82,26 @@ class CommonPartialsTest {
     assertEquals(text(List.of(new Stmt.Assign(ref(PART), Stmt.AssignOp.SET, tanh, Origin.SYNTHETIC),
         add(X_BAR, times(ref(ADJ), ref(PART))), add(Y_BAR, times(ref(ADJ), oneMinusSquare)))), text(shared));
   }
+
+  /**
+   * For every entry whose argument partial is a helper computing the rule from the result
+   * (MathRules.Rule.helperFromResult), the helper beside a shared Math call becomes the table's
+   * rule from the result, written with the shared value; for no other Derivatives call.
+   */
+  @Test
+  void everyHelperThatTheTableDerivesFromTheResultIsWrittenFromTheSharedValue() {
+    for (org.rad.processor.ir.MathRules.Rule r : org.rad.processor.ir.MathRules.all()) {
+      if (r.arity() != 1 || r.helpers().isEmpty()) {
+        continue;
+      }
+      Expr f = new Expr.StaticCall(Expr.Owner.MATH, r.name(), List.of(ref(X)), Type.DOUBLE);
+      Expr derivative = r.partial(0, List.of(ref(X)));
+      List<Stmt> shared = share(add(X_BAR, times(ref(ADJ), f)), add(Y_BAR, times(ref(ADJ), derivative)));
+      List<Stmt> expected = r.helperFromResult() != null
+          ? List.of(new Stmt.Assign(ref(PART), Stmt.AssignOp.SET, f, Origin.SYNTHETIC), add(X_BAR, times(ref(ADJ), ref(PART))),
+              add(Y_BAR, times(ref(ADJ), r.fromResult(ref(PART)))))
+          : List.of(add(X_BAR, times(ref(ADJ), f)), add(Y_BAR, times(ref(ADJ), derivative)));
+      assertEquals(text(expected), text(shared), r.name());
+    }
+  }
 }
