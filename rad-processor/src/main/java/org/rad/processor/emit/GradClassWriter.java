@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -170,7 +171,7 @@ public final class GradClassWriter {
         forwardCode.addStatement("$T.requireDistinct($S, $L, $L)", adjointOwner, c.name(), out, String.join(", ", inputs));
       }
       forwardCode.add("// what the operation overwrites, for the reverse sweep (three ints when it is zeros)\n");
-      forwardCode.addStatement("ctx.recordMatrix($L)", out);
+      forwardCode.addStatement("ctx.$L($L)", RuntimeOp.RECORD_MATRIX.methodName(), out);
     }
     forwardCode.addStatement(returns ? "return $L" : "$L", call);
     MethodSpec forward = MethodSpec.methodBuilder(base + "Forward").addModifiers(Modifier.STATIC)
@@ -203,11 +204,11 @@ public final class GradClassWriter {
     reverse.addParameter(ctxParam());
     code.addStatement("$T.$L($L)", adjointOwner, c.adjoint(), String.join(", ", adjointArgs));
     for (int k = c.written().size() - 1; k >= 0; k--) {
-      code.addStatement("ctx.restoreMatrix($L)", names.get(c.written().get(k)));
+      code.addStatement("ctx.$L($L)", RuntimeOp.RESTORE_MATRIX.methodName(), names.get(c.written().get(k)));
     }
     for (Var p : c.params()) {
       if (p.type() == Type.DOUBLE) {
-        code.addStatement("ctx.pushAdjoint($LBar[0])", p.name());
+        code.addStatement("ctx.$L($LBar[0])", RuntimeOp.PUSH_ADJOINT.methodName(), p.name());
       }
     }
     return List.of(forward, reverse.addCode(code.build()).build(), primal);
@@ -331,7 +332,7 @@ public final class GradClassWriter {
       code.addStatement("return $LCuda($L, ctx, $L)", m.name(), call, cs);
       code.endControlFlow();
     }
-    code.addStatement("ctx.begin()");
+    code.addStatement("ctx.$L()", RuntimeOp.BEGIN.methodName());
     code.beginControlFlow("try");
     // Arrays the method writes into (int[] too): the reverse sweep restores them, so keep the
     // final state.
@@ -348,7 +349,7 @@ public final class GradClassWriter {
         arrays.add(p.name());
       }
     }
-    code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
+    code.addStatement("ctx.$L(new Object[] {$L})", RuntimeOp.END_FORWARD.methodName(), String.join(", ", arrays));
     for (Var p : written) {
       code.addStatement("$T $L = $L", typeName(p.type()), names.of(p.name() + "After"),
           p.type().isNested() ? CodeBlock.of("$T.deepCopy($L)", SHADOWS, p.name())
@@ -367,7 +368,7 @@ public final class GradClassWriter {
         // not requested, or written in place (its adjoint must start at zero): a scratch adjoint
         String scratch = names.of(p.name() + "Adjoint");
         code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch,
-            JavaPrinter.forMatrices("shadow", p.type()), p.name());
+            RuntimeOp.shadow(p.type()).methodName(), p.name());
         reverseArgs.add(scratch);
         if (m.wrt().contains(p)) {
           internal.add(p);
@@ -391,11 +392,11 @@ public final class GradClassWriter {
         code.addStatement("System.arraycopy($L, 0, $L, 0, $L.length)", after, p.name(), p.name());
       }
     }
-    code.addStatement("ctx.end()");
+    code.addStatement("ctx.$L()", RuntimeOp.END.methodName());
     code.addStatement("return $L", result);
     String failure = names.of("e");
     code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
-    code.addStatement("ctx.abort()");
+    code.addStatement("ctx.$L()", RuntimeOp.ABORT.methodName());
     code.addStatement("throw $L", failure);
     code.endControlFlow();
     return b.addCode(code.build()).build();
@@ -458,7 +459,7 @@ public final class GradClassWriter {
     String cs = names.of("cs");
     b.addParameter(CudaHostWriter.CUDA_SESSION, cs);
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("ctx.begin()");
+    code.addStatement("ctx.$L()", RuntimeOp.BEGIN.methodName());
     code.beginControlFlow("try");
     List<String> forwardArgs = new ArrayList<>();
     List<String> arrays = new ArrayList<>();
@@ -476,7 +477,7 @@ public final class GradClassWriter {
     }
     String result = names.of("result");
     code.addStatement("double $L = $LForwardCuda($L, ctx, $L)", result, d.callee().name(), String.join(", ", forwardArgs), cs);
-    code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
+    code.addStatement("ctx.$L(new Object[] {$L})", RuntimeOp.END_FORWARD.methodName(), String.join(", ", arrays));
     List<String> reverseArgs = new ArrayList<>(forwardArgs);
     List<String[]> addBack = new ArrayList<>();
     for (int k = 0; k < m.params().size(); k++) {
@@ -495,7 +496,7 @@ public final class GradClassWriter {
         reverseArgs.add(names.bar(p));
       } else {
         String scratch = names.of(p.name() + "Adjoint");
-        code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch, JavaPrinter.forMatrices("shadow", p.type()),
+        code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch, RuntimeOp.shadow(p.type()).methodName(),
             p.name());
         reverseArgs.add(scratch);
       }
@@ -508,11 +509,11 @@ public final class GradClassWriter {
     for (String[] pair : addBack) {
       code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
     }
-    code.addStatement("ctx.end()");
+    code.addStatement("ctx.$L()", RuntimeOp.END.methodName());
     code.addStatement("return $L", result);
     String failure = names.of("e");
     code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
-    code.addStatement("ctx.abort()");
+    code.addStatement("ctx.$L()", RuntimeOp.ABORT.methodName());
     code.addStatement("throw $L", failure);
     code.nextControlFlow("finally");
     code.addStatement("$L.close()", cs);
@@ -547,9 +548,9 @@ public final class GradClassWriter {
     for (int k = scalars.size() - 1; k >= 0; k--) {
       Var p = scalars.get(k);
       if (m.wrt().contains(p)) {
-        code.addStatement("$L[0] += ctx.popAdjoint()", names.bar(p));
+        code.addStatement("$L[0] += ctx.$L()", names.bar(p), RuntimeOp.POP_ADJOINT.methodName());
       } else {
-        code.addStatement("ctx.popAdjoint()");
+        code.addStatement("ctx.$L()", RuntimeOp.POP_ADJOINT.methodName());
       }
     }
   }
@@ -676,7 +677,7 @@ public final class GradClassWriter {
       if (sampled != null) {
         printer.statement(sampled[0], code);
       } else {
-        code.addStatement("ctx.$L($L)", SweepCode.tapeMethod("push", v.type()), v.name());
+        code.addStatement("ctx.$L($L)", RuntimeOp.push(v.type()).methodName(), v.name());
       }
     }
     if (returned.returned() != null) {
@@ -727,7 +728,7 @@ public final class GradClassWriter {
     java.util.Collections.reverse(order);
     for (Var v : order) {
       body.add(new Stmt.Assign(new Expr.Ref(v), Stmt.AssignOp.SET,
-          new Expr.ContextCall("popKept", List.of(), Type.DOUBLE), org.rad.processor.ir.Origin.SYNTHETIC));
+          new Expr.ContextCall(RuntimeOp.POP_KEPT, List.of(), Type.DOUBLE), org.rad.processor.ir.Origin.SYNTHETIC));
     }
     for (Stmt s : d.reverse().stmts()) {
       boolean recomputes = s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
@@ -754,7 +755,7 @@ public final class GradClassWriter {
     for (Stmt s : returned.block().stmts()) {
       stmts.add(s);
       if (s instanceof Stmt.Declare decl && kept.contains(decl.var().name())) {
-        stmts.add(new Stmt.Call(new Expr.ContextCall("keep", List.of(new Expr.Ref(decl.var())), Type.VOID),
+        stmts.add(new Stmt.Call(new Expr.ContextCall(RuntimeOp.KEEP, List.of(new Expr.Ref(decl.var())), Type.VOID),
             org.rad.processor.ir.Origin.SYNTHETIC));
       }
     }
@@ -832,7 +833,7 @@ public final class GradClassWriter {
         Var shadow = d.shadowParams().get(k++);
         boolean device = host != null && host.isDevice(p.name());
         if (looksUp || host != null) {
-          code.addStatement("$L.bindShadow($L, $L)", device ? "cs" : "ctx", p.name(), shadow.name());
+          code.addStatement("$L.$L($L, $L)", device ? "cs" : "ctx", RuntimeOp.BIND_SHADOW.methodName(), p.name(), shadow.name());
         }
       }
     }
@@ -845,7 +846,7 @@ public final class GradClassWriter {
       if (sampled != null) {
         new JavaPrinter(userClass, Set.of(), fieldHandles).statement(sampled[1], code);
       } else {
-        code.addStatement("$L = ctx.$L()", v.name(), SweepCode.tapeMethod("pop", v.type()));
+        code.addStatement("$L = ctx.$L()", v.name(), RuntimeOp.pop(v.type()).methodName());
       }
     }
     if (d.resultAliasAdjoint() != null) {
@@ -853,7 +854,7 @@ public final class GradClassWriter {
     } else if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null
         && d.handoff().contains(d.result())) {
       // (a result that carries no derivative is not handed over, and needs no adjoint)
-      code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());
+      code.addStatement("ctx.$L($L, $L)", RuntimeOp.BIND_SHADOW.methodName(), d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {
       if (host == null && d.directShadows().contains(pair[0].name())) {
@@ -863,14 +864,14 @@ public final class GradClassWriter {
         continue;
       }
       code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
-          JavaPrinter.forMatrices("shadow", pair[0].type()), pair[0].name());
+          RuntimeOp.shadow(pair[0].type()).methodName(), pair[0].name());
     }
     new JavaPrinter(userClass, Set.of(), fieldHandles, host).block(reverseBody, code);
     if (returnsAdjoint) {
       code.addStatement("return $L", d.scalarParamAdjoints().get(0).name());
     } else {
       for (Var a : d.scalarParamAdjoints()) {
-        code.addStatement("ctx.pushAdjoint($L)", a.name());
+        code.addStatement("ctx.$L($L)", RuntimeOp.PUSH_ADJOINT.methodName(), a.name());
       }
     }
     return b.addCode(code.build()).build();
@@ -912,8 +913,8 @@ public final class GradClassWriter {
 
   private boolean looksUp(Expr x, Set<String> lookingUp) {
     if (x instanceof Expr.ContextCall c) {
-      // popping, handing adjoints back, forgetting an adjoint: no lookup
-      return !c.name().startsWith("pop") && !c.name().equals("dropShadow") && !c.name().equals("pushAdjoint");
+      // popping, handing adjoints back, forgetting an adjoint: no lookup (any other call is taken as one)
+      return !c.op().pops() && c.op() != RuntimeOp.DROP_SHADOW && c.op() != RuntimeOp.PUSH_ADJOINT;
     }
     if (x instanceof Expr.MethodCall) {
       return true;

@@ -18,6 +18,7 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Expr.Owner;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Stmt.AssignOp;
 import org.rad.processor.ir.Type;
@@ -150,7 +151,7 @@ final class SweepBuilder {
           // a[from..to) goes in one call, which copies it in bulk.
           current = hoisted;
           Slice slice = slice(counted, hoisted);
-          out.add(slice != null ? sliceRecord("push", slice, hoisted)
+          out.add(slice != null ? sliceRecord(true, slice, hoisted)
               : new Stmt.For(f.init(), f.condition(), f.update(), Stmt.Block.of(List.of(push(hoisted.target()))),
                   Origin.SYNTHETIC));
           hoistedRecords.add(hoisted);
@@ -174,14 +175,14 @@ final class SweepBuilder {
         body.add(new Stmt.Step(trips, true, Origin.SYNTHETIC));
         Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(f.condition());
         out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
-        out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
+        out.add(new Stmt.Call(ctx(RuntimeOp.PUSH_INT, Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
       }
     } else if (s instanceof Stmt.While w) {
       Var trips = naming.tripCounter(w);
       out.add(assign(trips, Expr.Literal.ofInt(0)));
       Stmt.Block body = append(forward(w.body()), new Stmt.Step(trips, true, Origin.SYNTHETIC));
       out.add(new Stmt.While(primalExpr(w.condition()), body, w.origin()));
-      out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
+      out.add(new Stmt.Call(ctx(RuntimeOp.PUSH_INT, Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
     }
@@ -336,15 +337,15 @@ final class SweepBuilder {
 
   /**
    * {@code ctx.pushSampledRange(site, f, array, from, to, outer indices)} or {@code
-   * ctx.pushDoubles(array, from, to)} (verb "push"), and the matching pops (verb "pop"): the
-   * records of a whole slice, in the order the element records would take them.
+   * ctx.pushDoubles(array, from, to)} ({@code push}), and the matching pops: the records of a
+   * whole slice, in the order the element records would take them.
    */
-  private Stmt sliceRecord(String verb, Slice slice, Stmt.Assign record) {
+  private Stmt sliceRecord(boolean push, Slice slice, Stmt.Assign record) {
     String key = sampledKey(record.target());
     if (key == null) {
       Expr from = slice.shifted() ? new Expr.Binary(Expr.BinaryOp.ADD, slice.shift(), slice.from(), Type.INT) : slice.from();
       Expr to = slice.shifted() ? new Expr.Binary(Expr.BinaryOp.ADD, slice.shift(), slice.to(), Type.INT) : slice.to();
-      return new Stmt.Call(ctx(verb + "Doubles", Type.VOID, slice.array(), from, to), Origin.SYNTHETIC);
+      return new Stmt.Call(ctx(push ? RuntimeOp.PUSH_DOUBLES : RuntimeOp.POP_DOUBLES, Type.VOID, slice.array(), from, to), Origin.SYNTHETIC);
     }
     org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
     randomized.markRecorded(key);
@@ -357,8 +358,10 @@ final class SweepBuilder {
     args.add(slice.to());
     List<Expr> indices = RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec);
     args.addAll(indices.subList(0, indices.size() - 1)); // the slice's own index is the element's
-    String name = verb + (slice.shifted() ? "SampledRangeShifted" : "SampledRange");
-    return new Stmt.Call(new Expr.ContextCall(name, args, Type.VOID), Origin.SYNTHETIC);
+    RuntimeOp op = slice.shifted()
+        ? push ? RuntimeOp.PUSH_SAMPLED_RANGE_SHIFTED : RuntimeOp.POP_SAMPLED_RANGE_SHIFTED
+        : push ? RuntimeOp.PUSH_SAMPLED_RANGE : RuntimeOp.POP_SAMPLED_RANGE;
+    return new Stmt.Call(new Expr.ContextCall(op, args, Type.VOID), Origin.SYNTHETIC);
   }
 
   /**
@@ -377,7 +380,7 @@ final class SweepBuilder {
     int restores = 0;
     for (Stmt r : rbody.stmts()) {
       if (r instanceof Stmt.Assign a && a.op() == AssignOp.SET && a.target().equals(record.target())
-          && a.value() instanceof Expr.ContextCall c && (c.name().equals("popSampledAt") || c.name().equals("popDouble"))) {
+          && a.value() instanceof Expr.ContextCall c && (c.op() == RuntimeOp.POP_SAMPLED_AT || c.op() == RuntimeOp.POP_DOUBLE)) {
         restores++;
       } else {
         rest.add(r);
@@ -441,7 +444,7 @@ final class SweepBuilder {
       return null;
     }
     Stmt.For bulkLoop = new Stmt.For(perElement.init(), perElement.condition(), perElement.update(), restBlock, perElement.origin());
-    Stmt.Block fast = Stmt.Block.of(List.of(sliceRecord("pop", slice, record), bulkLoop));
+    Stmt.Block fast = Stmt.Block.of(List.of(sliceRecord(false, slice, record), bulkLoop));
     if (others.isEmpty()) {
       return fast;
     }
@@ -536,7 +539,7 @@ final class SweepBuilder {
       return;
     }
     for (Expr c : adjoints.branchConditions(value)) {
-      out.add(new Stmt.Call(ctx("pushBit", Type.VOID, primalExpr(c)), Origin.SYNTHETIC));
+      out.add(new Stmt.Call(ctx(RuntimeOp.PUSH_BIT, Type.VOID, primalExpr(c)), Origin.SYNTHETIC));
     }
   }
 
@@ -555,7 +558,7 @@ final class SweepBuilder {
     List<Expr> nodes = adjoints.branchNodes(value);
     for (int k = nodes.size() - 1; k >= 0; k--) {
       Var bit = naming.branch(k);
-      out.add(assign(bit, ctx("popBit", Type.BOOLEAN)));
+      out.add(assign(bit, ctx(RuntimeOp.POP_BIT, Type.BOOLEAN)));
       bits.put(nodes.get(k), bit);
     }
     return withBits(value, bits);
@@ -795,7 +798,7 @@ final class SweepBuilder {
       if (recompute && empty) {
         return out;
       }
-      Expr cond = recompute ? primalExpr(i.condition()) : ctx("popBit", Type.BOOLEAN);
+      Expr cond = recompute ? primalExpr(i.condition()) : ctx(RuntimeOp.POP_BIT, Type.BOOLEAN);
       headerReads.put(i, effects.reads(cond));
       if (empty) {
         out.add(new Stmt.Call(cond, Origin.SYNTHETIC));
@@ -857,7 +860,7 @@ final class SweepBuilder {
     rbody.addAll(reverse(body).stmts());
     exitLoop(depth);
     Expr cond = new Expr.Binary(Expr.BinaryOp.GT, new Expr.Ref(trips), Expr.Literal.ofInt(0), Type.BOOLEAN);
-    out.add(new Stmt.For(List.of(assign(trips, ctx("popInt", Type.INT))), cond,
+    out.add(new Stmt.For(List.of(assign(trips, ctx(RuntimeOp.POP_INT, Type.INT))), cond,
         List.of(new Stmt.Step(trips, false, Origin.SYNTHETIC)), Stmt.Block.of(rbody), loop.origin()));
     for (int k = init.size() - 1; k >= 0; k--) {
       out.addAll(reverse(init.get(k)));
@@ -929,7 +932,7 @@ final class SweepBuilder {
         }
         if ((value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone)
             && !v.equals(naming.resultAlias())) {
-          out.add(new Stmt.Call(ctx("dropShadow", Type.VOID, target), Origin.SYNTHETIC));
+          out.add(new Stmt.Call(ctx(RuntimeOp.DROP_SHADOW, Type.VOID, target), Origin.SYNTHETIC));
         }
       }
       if (pushed) {
@@ -1053,7 +1056,7 @@ final class SweepBuilder {
         // the call carries derivatives through the arrays it writes, but its array result reaches
         // nothing: the callee's reverse still reads an adjoint of that result, which is zeros
         // (the call lifter gives every array result a variable)
-        args.add(ctx("shadow", call.type(), new Expr.Ref(result)));
+        args.add(ctx(RuntimeOp.SHADOW, call.type(), new Expr.Ref(result)));
       }
     }
     args.add(new Expr.Ref(CTX));
@@ -1085,14 +1088,14 @@ final class SweepBuilder {
       Expr arg = call.args().get(k);
       if (activity.isActive(arg)) {
         Var t = naming.temp(tempsInUse++);
-        out.add(assign(t, ctx("popAdjoint", Type.DOUBLE)));
+        out.add(assign(t, ctx(RuntimeOp.POP_ADJOINT, Type.DOUBLE)));
         adjoints.propagate(arg, new Expr.Ref(t), out);
       } else {
-        out.add(new Stmt.Call(ctx("popAdjoint", Type.DOUBLE), Origin.SYNTHETIC));
+        out.add(new Stmt.Call(ctx(RuntimeOp.POP_ADJOINT, Type.DOUBLE), Origin.SYNTHETIC));
       }
     }
     if (result != null && result.type().isArray() && activity.isActive(result) && callee.summary().returnsParam().isEmpty()) {
-      out.add(new Stmt.Call(ctx("dropShadow", Type.VOID, new Expr.Ref(result)), Origin.SYNTHETIC));
+      out.add(new Stmt.Call(ctx(RuntimeOp.DROP_SHADOW, Type.VOID, new Expr.Ref(result)), Origin.SYNTHETIC));
     }
   }
 
@@ -1119,7 +1122,7 @@ final class SweepBuilder {
     }
     Expr.MethodCall call = (Expr.MethodCall) (s instanceof Stmt.Declare d ? d.init() : ((Stmt.Call) s).call());
     for (Expr a : writtenArrays(call)) {
-      out.add(new Stmt.Call(ctx("pushContents", Type.VOID, primalExpr(a)), Origin.SYNTHETIC));
+      out.add(new Stmt.Call(ctx(RuntimeOp.PUSH_CONTENTS, Type.VOID, primalExpr(a)), Origin.SYNTHETIC));
     }
   }
 
@@ -1136,7 +1139,7 @@ final class SweepBuilder {
     primalWriters.add(s);
     if (recordedCalls.contains(s)) {
       for (int k = written.size() - 1; k >= 0; k--) {
-        out.add(new Stmt.Call(ctx("popContents", Type.VOID, primalExpr(written.get(k))), Origin.SYNTHETIC));
+        out.add(new Stmt.Call(ctx(RuntimeOp.POP_CONTENTS, Type.VOID, primalExpr(written.get(k))), Origin.SYNTHETIC));
       }
     }
   }
@@ -1149,9 +1152,9 @@ final class SweepBuilder {
       List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(current)),
           Expr.Literal.ofDouble(spec.fraction()), target));
       args.addAll(RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec));
-      return new Stmt.Call(new Expr.ContextCall("pushSampledAt", args, Type.VOID), Origin.SYNTHETIC);
+      return new Stmt.Call(new Expr.ContextCall(RuntimeOp.PUSH_SAMPLED_AT, args, Type.VOID), Origin.SYNTHETIC);
     }
-    return new Stmt.Call(ctx(tapeMethod("push", target.type()), Type.VOID, target), Origin.SYNTHETIC);
+    return new Stmt.Call(ctx(RuntimeOp.push(target.type()), Type.VOID, target), Origin.SYNTHETIC);
   }
 
   /**
@@ -1176,8 +1179,8 @@ final class SweepBuilder {
     Expr f = Expr.Literal.ofDouble(spec.fraction());
     // outside any loop: element 0 of the record keyed CounterRng.key()
     return new Stmt[] {
-      new Stmt.Call(ctx("pushSampledAt", Type.VOID, site, f, new Expr.Ref(v)), Origin.SYNTHETIC),
-      new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, ctx("popSampledAt", Type.DOUBLE, site, f), Origin.SYNTHETIC)
+      new Stmt.Call(ctx(RuntimeOp.PUSH_SAMPLED_AT, Type.VOID, site, f, new Expr.Ref(v)), Origin.SYNTHETIC),
+      new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, ctx(RuntimeOp.POP_SAMPLED_AT, Type.DOUBLE, site, f), Origin.SYNTHETIC)
     };
   }
 
@@ -1191,24 +1194,9 @@ final class SweepBuilder {
       args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = wholeRecord("record", v.type());
-    Stmt record = new Stmt.Call(new Expr.ContextCall(method, args, Type.VOID), Origin.SYNTHETIC);
+    Stmt record = new Stmt.Call(new Expr.ContextCall(RuntimeOp.recordWhole(v.type()), args, Type.VOID), Origin.SYNTHETIC);
     return letGo ? List.of(record, new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.Literal("null", v.type()), Origin.SYNTHETIC))
         : List.of(record);
-  }
-
-  /**
-   * The context method that records ({@code verb} "record") or restores a whole array of type
-   * {@code t}: {@code recordArray}, {@code recordRows} (a double[][], row by row), {@code
-   * recordSlices} (a double[][][], slice by slice and row by row), {@code recordMatrix}.
-   */
-  private static String wholeRecord(String verb, Type t) {
-    return verb + switch (t) {
-      case DOUBLE_MATRIX -> "Rows";
-      case DOUBLE_TENSOR -> "Slices";
-      case MATRIX -> "Matrix";
-      default -> "Array";
-    };
   }
 
   /** The sampled reconstruction of a recorded array, and its adjoint array. */
@@ -1220,15 +1208,15 @@ final class SweepBuilder {
       args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
     }
     args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = wholeRecord("restore", v.type());
     List<Stmt> out = new ArrayList<>();
-    out.add(new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.ContextCall(method, args, v.type()), Origin.SYNTHETIC));
+    out.add(new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.ContextCall(RuntimeOp.restoreWhole(v.type()), args, v.type()),
+        Origin.SYNTHETIC));
     if (activity.isActive(v)) {
       Var bar = naming.adjoint(v);
       if (v.kind() == Var.Kind.PARAMETER) {
-        out.add(new Stmt.Call(ctx("bindShadow", Type.VOID, new Expr.Ref(v), new Expr.Ref(bar)), Origin.SYNTHETIC));
+        out.add(new Stmt.Call(ctx(RuntimeOp.BIND_SHADOW, Type.VOID, new Expr.Ref(v), new Expr.Ref(bar)), Origin.SYNTHETIC));
       } else {
-        out.add(assign(bar, ctx("shadow", v.type(), new Expr.Ref(v))));
+        out.add(assign(bar, ctx(RuntimeOp.SHADOW, v.type(), new Expr.Ref(v))));
       }
     }
     return out;
@@ -1242,24 +1230,14 @@ final class SweepBuilder {
       List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(current)),
           Expr.Literal.ofDouble(spec.fraction())));
       args.addAll(RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec));
-      return new Stmt.Assign(target, AssignOp.SET, new Expr.ContextCall("popSampledAt", args, Type.DOUBLE), Origin.SYNTHETIC);
+      return new Stmt.Assign(target, AssignOp.SET, new Expr.ContextCall(RuntimeOp.POP_SAMPLED_AT, args, Type.DOUBLE), Origin.SYNTHETIC);
     }
-    Stmt pop = new Stmt.Assign(target, AssignOp.SET, ctx(tapeMethod("pop", target.type()), target.type()), Origin.SYNTHETIC);
+    Stmt pop = new Stmt.Assign(target, AssignOp.SET, ctx(RuntimeOp.pop(target.type()), target.type()), Origin.SYNTHETIC);
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
-      Stmt rebind = assign(naming.adjoint(r.var()), ctx("shadow", r.type(), target));
+      Stmt rebind = assign(naming.adjoint(r.var()), ctx(RuntimeOp.SHADOW, r.type(), target));
       return Stmt.Block.of(List.of(pop, rebind));
     }
     return pop;
-  }
-
-  static String tapeMethod(String verb, Type t) {
-    return verb + switch (t) {
-      case DOUBLE -> "Double";
-      case INT -> "Int";
-      case LONG -> "Long";
-      case BOOLEAN -> "Bit";
-      default -> "Ref";
-    };
   }
 
   private static Stmt.Block append(Stmt.Block b, Stmt s) {
@@ -1269,11 +1247,11 @@ final class SweepBuilder {
   }
 
   private static Stmt bit(boolean value) {
-    return new Stmt.Call(ctx("pushBit", Type.VOID, new Expr.Literal(Boolean.toString(value), Type.BOOLEAN)), Origin.SYNTHETIC);
+    return new Stmt.Call(ctx(RuntimeOp.PUSH_BIT, Type.VOID, new Expr.Literal(Boolean.toString(value), Type.BOOLEAN)), Origin.SYNTHETIC);
   }
 
-  static Expr.ContextCall ctx(String method, Type type, Expr... args) {
-    return new Expr.ContextCall(method, List.of(args), type);
+  static Expr.ContextCall ctx(RuntimeOp op, Type type, Expr... args) {
+    return new Expr.ContextCall(op, List.of(args), type);
   }
 
   static Stmt assign(Var v, Expr value) {
@@ -1303,17 +1281,17 @@ final class SweepBuilder {
       if (activity.isActive(r.var())) {
         return new Expr.Ref(naming.adjoint(r.var()));
       }
-      return ctx("shadow", r.type(), e);
+      return ctx(RuntimeOp.SHADOW, r.type(), e);
     }
     if (e instanceof Expr.Index ix) {
       Var root = rootOf(ix);
       if (!activity.isActive(root)) {
-        return ctx("shadow", e.type(), e);
+        return ctx(RuntimeOp.SHADOW, e.type(), e);
       }
       return new Expr.Index(shadowOf(ix.array()), onShadow(ix.index(), ix.array()));
     }
     if (e instanceof Expr.FieldRead) {
-      return ctx("shadow", e.type(), e); // a constant: its adjoint is scratch that nothing reads
+      return ctx(RuntimeOp.SHADOW, e.type(), e); // a constant: its adjoint is scratch that nothing reads
     }
     throw new IllegalStateException("no adjoint array for " + e);
   }
