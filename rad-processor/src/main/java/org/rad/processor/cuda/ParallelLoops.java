@@ -23,6 +23,7 @@ import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
@@ -290,7 +291,7 @@ final class ParallelLoops {
         continue;
       }
       if (s instanceof Stmt.Call c && c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED
-          && call.name().endsWith("Reverse")) {
+          && Sweep.REVERSE.names(call.name())) {
         int resultBar = functions.resultAdjointPosition(call);
         for (int k = 0; k < call.args().size(); k++) {
           Expr arg = call.args().get(k);
@@ -636,7 +637,7 @@ final class ParallelLoops {
           checkExpr(arg, s.origin(), inLoop);
         }
       } else if (c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED
-          && call.name().endsWith("Reverse")) {
+          && Sweep.REVERSE.names(call.name())) {
         functions.require(call, s.origin());
         for (Expr arg : call.args()) {
           if (!(arg instanceof Expr.Ref r && (r.var().type().isArray() || r.var().name().equals("ctx")))) {
@@ -810,7 +811,7 @@ final class ParallelLoops {
         out.add(new Access(array, true, a.op(), idx, s.origin()));
       }
     } else if (s instanceof Stmt.Call c) {
-      if (c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED && call.name().endsWith("Reverse")) {
+      if (c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED && Sweep.REVERSE.names(call.name())) {
         Set<Integer> adjoints = functions.adjointPositions(call);
         for (int k = 0; k < call.args().size(); k++) {
           Expr arg = call.args().get(k);

@@ -10,6 +10,7 @@ import org.rad.processor.cuda.Kernel;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 import org.rad.processor.transform.DifferentiatedMethod;
@@ -69,7 +70,7 @@ public final class CudaSourceWriter {
     DifferentiatedMethod d = f.method();
     List<Var> params = new ArrayList<>(d.method().params());
     Set<String> adjoints = new java.util.HashSet<>();
-    boolean reverse = f.sweep().equals("Reverse");
+    boolean reverse = f.sweep() == Sweep.REVERSE;
     if (reverse) {
       params.addAll(d.shadowParams());
       d.shadowParams().forEach(v -> adjoints.add(v.name()));

@@ -19,6 +19,7 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 import org.rad.processor.transform.DifferentiatedMethod;
@@ -101,7 +102,7 @@ public final class GradClassWriter {
     for (DifferentiatedMethod m : methods.values()) {
       org.rad.processor.analysis.Statements.forEach(m.reverse(), s -> org.rad.processor.analysis.Statements.ownExpressions(s,
           e -> org.rad.processor.ir.Exprs.walk(e, x -> {
-            if (x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && c.name().endsWith("PrimalKeep")) {
+            if (x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && Sweep.PRIMAL_KEEP.names(c.name())) {
               keepCalled.add(c.name());
             }
           })));
@@ -110,7 +111,7 @@ public final class GradClassWriter {
       type.addMethod(forward(m, null));
       type.addMethod(reverse(m, null));
       type.addMethod(primal(m));
-      if (m.callee().keepsIntermediates() && keepCalled.contains(m.callee().name() + "PrimalKeep")) {
+      if (m.callee().keepsIntermediates() && keepCalled.contains(Sweep.PRIMAL_KEEP.of(m.callee().name()))) {
         type.addMethod(primalKeep(m));
         type.addMethod(reverseKept(m));
       }
@@ -174,15 +175,15 @@ public final class GradClassWriter {
       forwardCode.addStatement("ctx.$L($L)", RuntimeOp.RECORD_MATRIX.methodName(), out);
     }
     forwardCode.addStatement(returns ? "return $L" : "$L", call);
-    MethodSpec forward = MethodSpec.methodBuilder(base + "Forward").addModifiers(Modifier.STATIC)
+    MethodSpec forward = MethodSpec.methodBuilder(Sweep.FORWARD.of(base)).addModifiers(Modifier.STATIC)
         .addJavadoc("Forward sweep of " + what + ": the method itself.\n", owner, c.name())
         .returns(typeName(c.returnType())).addParameters(params).addParameter(ctxParam())
         .addCode(forwardCode.build()).build();
-    MethodSpec primal = MethodSpec.methodBuilder(base + "Primal").addModifiers(Modifier.STATIC)
+    MethodSpec primal = MethodSpec.methodBuilder(Sweep.PRIMAL.of(base)).addModifiers(Modifier.STATIC)
         .addJavadoc("{@link $T#$L} as it is.\n", owner, c.name())
         .returns(typeName(c.returnType())).addParameters(params)
         .addStatement(returns ? "return $L" : "$L", call).build();
-    MethodSpec.Builder reverse = MethodSpec.methodBuilder(base + "Reverse").addModifiers(Modifier.STATIC)
+    MethodSpec.Builder reverse = MethodSpec.methodBuilder(Sweep.REVERSE.of(base)).addModifiers(Modifier.STATIC)
         .addJavadoc("Reverse sweep of " + what + ": calls the adjoint {@link $T#$L}.\n",
             owner, c.name(), adjointOwner, c.adjoint())
         .addParameters(params);
@@ -342,7 +343,7 @@ public final class GradClassWriter {
         written.add(p);
       }
     }
-    code.addStatement("double $L = $LForward($L, ctx)", result, d.callee().name(), argList(m));
+    code.addStatement("double $L = $L($L, ctx)", result, Sweep.FORWARD.of(d.callee().name()), argList(m));
     List<String> arrays = new ArrayList<>();
     for (Var p : m.params()) {
       if (p.type().isArray()) {
@@ -377,7 +378,7 @@ public final class GradClassWriter {
     }
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
-    takeScalarAdjoints(d, names, CodeBlock.of("$LReverse($L)", d.callee().name(), String.join(", ", reverseArgs)), code);
+    takeScalarAdjoints(d, names, CodeBlock.of("$L($L)", Sweep.REVERSE.of(d.callee().name()), String.join(", ", reverseArgs)), code);
     for (Var p : internal) {
       code.addStatement("$T.$L($L, $L)", SHADOWS, JavaPrinter.forMatrices("addInto", p.type()), names.bar(p),
           names.of(p.name() + "Adjoint"));
@@ -447,7 +448,7 @@ public final class GradClassWriter {
     MethodIR m = d.method();
     CudaHostWriter host = new CudaHostWriter(plan);
     EntryNames names = new EntryNames(m);
-    MethodSpec.Builder b = MethodSpec.methodBuilder(m.name() + "Cuda")
+    MethodSpec.Builder b = MethodSpec.methodBuilder(Sweep.ENTRY_CUDA.of(m.name()))
         .addModifiers(Modifier.STATIC)
         .addJavadoc("{@link #$L} on the GPU, through {@code cs}.\n", m.name())
         .returns(TypeName.DOUBLE)
@@ -476,7 +477,8 @@ public final class GradClassWriter {
       }
     }
     String result = names.of("result");
-    code.addStatement("double $L = $LForwardCuda($L, ctx, $L)", result, d.callee().name(), String.join(", ", forwardArgs), cs);
+    code.addStatement("double $L = $L($L, ctx, $L)", result, Sweep.FORWARD_CUDA.of(d.callee().name()),
+        String.join(", ", forwardArgs), cs);
     code.addStatement("ctx.$L(new Object[] {$L})", RuntimeOp.END_FORWARD.methodName(), String.join(", ", arrays));
     List<String> reverseArgs = new ArrayList<>(forwardArgs);
     List<String[]> addBack = new ArrayList<>();
@@ -504,7 +506,7 @@ public final class GradClassWriter {
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
     reverseArgs.add(cs);
-    takeScalarAdjoints(d, names, CodeBlock.of("$LReverseCuda($L)", d.callee().name(), String.join(", ", reverseArgs)),
+    takeScalarAdjoints(d, names, CodeBlock.of("$L($L)", Sweep.REVERSE_CUDA.of(d.callee().name()), String.join(", ", reverseArgs)),
         code);
     for (String[] pair : addBack) {
       code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
@@ -684,10 +686,10 @@ public final class GradClassWriter {
       code.addStatement("return $L", printer.expr(returned.returned()));
     }
     if (plan != null) {
-      return MethodSpec.methodBuilder(d.callee().name() + "ForwardCuda")
+      return MethodSpec.methodBuilder(Sweep.FORWARD_CUDA.of(d.callee().name()))
           .addModifiers(Modifier.STATIC)
-          .addJavadoc("{@link #$LForward} with its parallel loops as GPU kernels and their arrays on the device.\n",
-              d.callee().name())
+          .addJavadoc("{@link #$L} with its parallel loops as GPU kernels and their arrays on the device.\n",
+              Sweep.FORWARD.of(d.callee().name()))
           .returns(typeName(m.returnType()))
           .addParameters(primalParams(m, host))
           .addParameter(ctxParam())
@@ -695,10 +697,10 @@ public final class GradClassWriter {
           .addCode(code.build())
           .build();
     }
-    return MethodSpec.methodBuilder(d.callee().name() + "Forward")
+    return MethodSpec.methodBuilder(Sweep.FORWARD.of(d.callee().name()))
         .addModifiers(Modifier.STATIC)
-        .addJavadoc("Forward sweep of {@link $T#$L}: its value, recording what {@link #$LReverse} needs.\n",
-            userClass, m.name(), d.callee().name())
+        .addJavadoc("Forward sweep of {@link $T#$L}: its value, recording what {@link #$L} needs.\n",
+            userClass, m.name(), Sweep.REVERSE.of(d.callee().name()))
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
         .addParameter(ctxParam())
@@ -709,11 +711,11 @@ public final class GradClassWriter {
   /** {@code fReverse}, or with a plan {@code fReverseCuda}: its parallel loops as kernels. */
   private MethodSpec reverse(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan) {
     if (plan == null) {
-      return reverse(d, d.callee().name() + "Reverse", d.reverse(), CodeBlock.of(""), null);
+      return reverse(d, Sweep.REVERSE.of(d.callee().name()), d.reverse(), CodeBlock.of(""), null);
     }
-    return reverse(d, d.callee().name() + "ReverseCuda", plan.reverse(),
-        CodeBlock.of("{@link #$LReverse} with its parallel loops as GPU kernels and their arrays on the device.\n",
-            d.callee().name()), plan);
+    return reverse(d, Sweep.REVERSE_CUDA.of(d.callee().name()), plan.reverse(),
+        CodeBlock.of("{@link #$L} with its parallel loops as GPU kernels and their arrays on the device.\n",
+            Sweep.REVERSE.of(d.callee().name())), plan);
   }
 
   /**
@@ -737,9 +739,9 @@ public final class GradClassWriter {
         body.add(s);
       }
     }
-    return reverse(d, d.callee().name() + "ReverseKept", new Stmt.Block(body, d.reverse().origin()),
-        CodeBlock.of("<p>Like {@link #$LReverse}, with the intermediates that {@link #$LPrimalKeep} kept.\n",
-            d.callee().name(), d.callee().name()), null);
+    return reverse(d, Sweep.REVERSE_KEPT.of(d.callee().name()), new Stmt.Block(body, d.reverse().origin()),
+        CodeBlock.of("<p>Like {@link #$L}, with the intermediates that {@link #$L} kept.\n",
+            Sweep.REVERSE.of(d.callee().name()), Sweep.PRIMAL_KEEP.of(d.callee().name())), null);
   }
 
   /**
@@ -760,10 +762,10 @@ public final class GradClassWriter {
       }
     }
     CodeBlock code = primalCode(m, new Stmt.Block(stmts, returned.block().origin()), returned.returned());
-    return MethodSpec.methodBuilder(d.callee().name() + "PrimalKeep")
+    return MethodSpec.methodBuilder(Sweep.PRIMAL_KEEP.of(d.callee().name()))
         .addModifiers(Modifier.STATIC)
-        .addJavadoc("{@link #$LPrimal}, keeping the intermediates {@link #$LReverseKept} takes back.\n",
-            d.callee().name(), d.callee().name())
+        .addJavadoc("{@link #$L}, keeping the intermediates {@link #$L} takes back.\n",
+            Sweep.PRIMAL.of(d.callee().name()), Sweep.REVERSE_KEPT.of(d.callee().name()))
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
         .addParameter(ctxParam())
@@ -942,18 +944,18 @@ public final class GradClassWriter {
     }
     knownReverses = new HashSet<>();
     for (DifferentiatedMethod m : methods.values()) {
-      knownReverses.add(m.callee().name() + "Reverse");
-      knownReverses.add(m.callee().name() + "ReverseKept");
+      knownReverses.add(Sweep.REVERSE.of(m.callee().name()));
+      knownReverses.add(Sweep.REVERSE_KEPT.of(m.callee().name()));
     }
     Set<String> found = new HashSet<>();
     boolean changed = true;
     while (changed) {
       changed = false;
       for (DifferentiatedMethod m : methods.values()) {
-        String name = m.callee().name() + "Reverse";
+        String name = Sweep.REVERSE.of(m.callee().name());
         if (!found.contains(name) && looksUpShadows(m, m.reverse(), found)) {
           found.add(name);
-          found.add(m.callee().name() + "ReverseKept");
+          found.add(Sweep.REVERSE_KEPT.of(m.callee().name()));
           changed = true;
         }
       }
@@ -979,7 +981,7 @@ public final class GradClassWriter {
     MethodIR m = d.method();
     var returned = withReturn(SweepCode.primal(m.body()), d.result(), Set.of());
     CodeBlock code = primalCode(m, returned.block(), returned.returned());
-    return MethodSpec.methodBuilder(d.callee().name() + "Primal")
+    return MethodSpec.methodBuilder(Sweep.PRIMAL.of(d.callee().name()))
         .addModifiers(Modifier.STATIC)
         .addJavadoc("{@link $T#$L} as written, without records.\n", userClass, m.name())
         .returns(typeName(m.returnType()))

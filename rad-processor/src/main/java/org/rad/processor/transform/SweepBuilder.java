@@ -20,6 +20,7 @@ import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Stmt.AssignOp;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -500,8 +501,8 @@ final class SweepBuilder {
     for (String key : silentForwards) {
       CalleeInfo c = callees.get(key);
       if (c != null) {
-        names.add(c.name() + "Reverse");
-        names.add(c.name() + "ReverseKept");
+        names.add(Sweep.REVERSE.of(c.name()));
+        names.add(Sweep.REVERSE_KEPT.of(c.name()));
       }
     }
     return names;
@@ -597,7 +598,7 @@ final class SweepBuilder {
         args.add(primalExpr(a));
       }
       args.add(new Expr.Ref(CTX));
-      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Forward", args, call.type());
+      return new Expr.StaticCall(Owner.GENERATED, Sweep.FORWARD.of(call.name()), args, call.type());
     }
     return primalExpr(e);
   }
@@ -612,7 +613,7 @@ final class SweepBuilder {
       for (Expr a : call.args()) {
         args.add(primalExpr(a));
       }
-      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Primal", args, call.type());
+      return new Expr.StaticCall(Owner.GENERATED, Sweep.PRIMAL.of(call.name()), args, call.type());
     }
     return Exprs.mapChildren(e, SweepBuilder::primalExpr);
   }
@@ -677,7 +678,7 @@ final class SweepBuilder {
         List<Expr> args = new ArrayList<>(primal.args());
         args.add(new Expr.Ref(CTX));
         keptCalls.add(call);
-        return new Expr.StaticCall(Owner.GENERATED, call.name() + "PrimalKeep", args, call.type());
+        return new Expr.StaticCall(Owner.GENERATED, Sweep.PRIMAL_KEEP.of(call.name()), args, call.type());
       }
     }
     return primalExpr(d.init());
@@ -1065,7 +1066,7 @@ final class SweepBuilder {
       // result carries an adjoint: the caller's later overwrites of it must be restored first
       calleeReads.add(effects.aliases().contentsKey(result.name()));
     }
-    String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
+    String reverse = (keptCalls.contains(call) ? Sweep.REVERSE_KEPT : Sweep.REVERSE).of(call.name());
     List<Integer> scalars = new ArrayList<>(callee.scalarAdjointParams());
     if (callee.returnsAdjoint()) {
       // the callee's reverse returns the adjoint of its one double parameter that carries derivatives
