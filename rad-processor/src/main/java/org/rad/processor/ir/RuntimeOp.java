@@ -66,7 +66,7 @@ public enum RuntimeOp {
   RESTORE_MATRIX("restoreMatrix", Tape.NONE, Type.DOUBLE, Type.VOID, 1),
 
   // ---- intermediates kept by a primal for its reverse (fPrimalKeep, fReverseKept) ------------------
-  KEEP("keep", Tape.NONE, Type.DOUBLE, Type.VOID, 1),
+  KEEP("keep", Tape.PUSH, Type.DOUBLE, Type.VOID, 1),
   POP_KEPT("popKept", Tape.POP, Type.DOUBLE, Type.DOUBLE, 0),
 
   // ---- adjoints handed between a caller and a callee ---------------------------------------------
@@ -102,7 +102,11 @@ public enum RuntimeOp {
     PUSH,
     /** Takes back the last push of its kind. */
     POP,
-    /** Neither (or a record keyed by its own counter, such as the sampled whole-array records). */
+    /**
+     * Not a push or a pop of one kind of value: the adjoint lookups, a gradient call's life, and
+     * the record and restore pairs of whole arrays and matrices (which keep their own tallies on
+     * the tapes; the passes treat them as neither, which is what they assume of them).
+     */
     NONE
   }
 
