@@ -1210,7 +1210,7 @@ public final class ClassDifferentiator {
     if (randomized != null) {
       for (Var v : handoff) {
         if (v.type() == Type.DOUBLE && randomized.sampledKeys().contains(v.name())) {
-          sampledHandoff.put(v.name(), SweepBuilder.sampledHandoff(v, randomized));
+          sampledHandoff.put(v.name(), SampledRecords.handoff(v, randomized));
         }
       }
       for (String unrecorded : randomized.unrecorded()) {
