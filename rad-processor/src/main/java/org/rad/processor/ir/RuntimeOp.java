@@ -174,6 +174,7 @@ public enum RuntimeOp {
     return tape == Tape.POP;
   }
 
+  /** What the call does to the tapes. */
   public Tape tape() {
     return tape;
   }
