@@ -3,6 +3,7 @@ package org.rad.processor.cuda;
 import java.util.List;
 import java.util.Set;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.transform.DifferentiatedMethod;
 
 /**
@@ -29,10 +30,10 @@ public record CudaPlan(
   /** The name of the placeholder call that stands for launching kernel {@code k}. */
   public static final String LAUNCH = "$launch";
 
-  /** A sweep of a callee ({@code Forward}, {@code Primal} or {@code Reverse}) that kernels call. */
-  public record DeviceFunction(DifferentiatedMethod method, String sweep) {
+  /** A sweep of a callee ({@code FORWARD}, {@code PRIMAL} or {@code REVERSE}) that kernels call. */
+  public record DeviceFunction(DifferentiatedMethod method, Sweep sweep) {
     public String name() {
-      return method.callee().name() + sweep;
+      return sweep.of(method.callee().name());
     }
 
     /** The statements the device function runs. */

@@ -9,6 +9,7 @@ import org.rad.processor.diagnostics.CompileError;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -342,7 +343,7 @@ public final class CudaPlanner {
       tie(d.var(), d.init(), ties);
     } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().type().isArray()) {
       tie(r.var(), a.value(), ties);
-    } else if (s instanceof Stmt.Call c && c.call() instanceof Expr.ContextCall cc && cc.name().equals("bindShadow")
+    } else if (s instanceof Stmt.Call c && c.call() instanceof Expr.ContextCall cc && cc.op() == RuntimeOp.BIND_SHADOW
         && cc.args().get(0) instanceof Expr.Ref a && cc.args().get(1) instanceof Expr.Ref b) {
       ties.add(new String[] {a.var().name(), b.var().name()});
     } else if (s instanceof Stmt.If i) {
@@ -360,7 +361,7 @@ public final class CudaPlanner {
   private static void tie(Var target, Expr value, List<String[]> ties) {
     if (value instanceof Expr.Ref r) {
       ties.add(new String[] {target.name(), r.var().name()});
-    } else if (value instanceof Expr.ContextCall c && c.name().equals("shadow") && c.args().get(0) instanceof Expr.Ref r) {
+    } else if (value instanceof Expr.ContextCall c && c.op() == RuntimeOp.SHADOW && c.args().get(0) instanceof Expr.Ref r) {
       ties.add(new String[] {target.name(), r.var().name()});
     } else if (value instanceof Expr.Conditional c) {
       tie(target, c.whenTrue(), ties);
@@ -408,15 +409,15 @@ public final class CudaPlanner {
       return;
     }
     if (s instanceof Stmt.Call c && c.call() instanceof Expr.ContextCall cc
-        && Set.of("pushRef", "bindShadow", "dropShadow").contains(cc.name())) {
+        && Set.of(RuntimeOp.PUSH_REF, RuntimeOp.BIND_SHADOW, RuntimeOp.DROP_SHADOW).contains(cc.op())) {
       return;
     }
     IrWalk.walkExprs(s, e -> checkHostExpr(e, s.origin(), device));
   }
 
   private void checkDeviceValue(Expr value, Origin origin, Set<String> device) {
-    if (value instanceof Expr.Ref || value instanceof Expr.ContextCall c && (c.name().equals("popRef")
-        || c.name().equals("shadow")) || value instanceof Expr.Literal l && l.text().equals("null")) {
+    if (value instanceof Expr.Ref || value instanceof Expr.ContextCall c && (c.op() == RuntimeOp.POP_REF
+        || c.op() == RuntimeOp.SHADOW) || value instanceof Expr.Literal l && l.text().equals("null")) {
       return;
     }
     if (value instanceof Expr.NewArray n && n.dims().size() == (n.type() == Type.DOUBLE_MATRIX ? 2 : 1)

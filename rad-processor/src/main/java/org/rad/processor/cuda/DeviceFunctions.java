@@ -11,6 +11,7 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 import org.rad.processor.transform.DifferentiatedMethod;
@@ -38,9 +39,9 @@ final class DeviceFunctions {
 
   /** The callee and sweep of a call of a generated method. */
   private CudaPlan.DeviceFunction resolve(Expr.StaticCall call, Origin origin) throws ParallelLoops.NotParallel {
-    for (String sweep : List.of("Forward", "Primal", "Reverse")) {
-      if (call.name().endsWith(sweep)) {
-        DifferentiatedMethod d = byBase.get(call.name().substring(0, call.name().length() - sweep.length()));
+    for (Sweep sweep : List.of(Sweep.FORWARD, Sweep.PRIMAL, Sweep.REVERSE)) {
+      if (sweep.names(call.name())) {
+        DifferentiatedMethod d = byBase.get(sweep.baseOf(call.name()));
         if (d != null) {
           return new CudaPlan.DeviceFunction(d, sweep);
         }
@@ -52,7 +53,7 @@ final class DeviceFunctions {
 
   /** Position of the result adjoint among the arguments of a reverse-sweep call, or -1. */
   int resultAdjointPosition(Expr.StaticCall call) {
-    DifferentiatedMethod d = byBase.get(call.name().substring(0, call.name().length() - "Reverse".length()));
+    DifferentiatedMethod d = byBase.get(Sweep.REVERSE.baseOf(call.name()));
     if (d == null || d.resultAdjoint() == null) {
       return -1;
     }
@@ -61,7 +62,7 @@ final class DeviceFunctions {
 
   /** Positions of the adjoint arrays among the arguments of a reverse-sweep call. */
   Set<Integer> adjointPositions(Expr.StaticCall call) {
-    DifferentiatedMethod d = byBase.get(call.name().substring(0, call.name().length() - "Reverse".length()));
+    DifferentiatedMethod d = byBase.get(Sweep.REVERSE.baseOf(call.name()));
     Set<Integer> out = new HashSet<>();
     if (d != null) {
       for (int k = 0; k < d.shadowParams().size(); k++) {
@@ -81,7 +82,7 @@ final class DeviceFunctions {
       throw new ParallelLoops.NotParallel(origin, "recursion cannot run in a kernel");
     }
     DifferentiatedMethod d = f.method();
-    String what = "the " + f.sweep().toLowerCase(java.util.Locale.ROOT) + " sweep of " + d.method().name()
+    String what = "the " + f.sweep().word() + " sweep of " + d.method().name()
         + ", called in a kernel,";
     if (!d.method().isStatic()) {
       throw new ParallelLoops.NotParallel(origin, what + " belongs to an instance method; only static methods run in kernels");
@@ -99,12 +100,12 @@ final class DeviceFunctions {
     }
     Set<String> adjoints = new HashSet<>();
     d.shadowParams().forEach(v -> adjoints.add(v.name()));
-    if (f.sweep().equals("Reverse") && (!d.handoff().isEmpty() || !d.arrayLocalShadows().isEmpty()
+    if (f.sweep() == Sweep.REVERSE && (!d.handoff().isEmpty() || !d.arrayLocalShadows().isEmpty()
         || !d.scalarParamAdjoints().isEmpty() || d.resultAliasAdjoint() != null)) {
       throw new ParallelLoops.NotParallel(origin, what + " needs records or hands adjoints of scalar parameters back;"
           + " kernels call only reverse sweeps that add into adjoint arrays");
     }
-    if (f.sweep().equals("Forward") && !d.handoff().isEmpty()) {
+    if (f.sweep() == Sweep.FORWARD && !d.handoff().isEmpty()) {
       throw new ParallelLoops.NotParallel(origin, what + " records values for its reverse sweep");
     }
     checkBody(body(f), adjoints, what, origin);
@@ -115,8 +116,8 @@ final class DeviceFunctions {
   /** The body the device function runs. */
   static Stmt.Block body(CudaPlan.DeviceFunction f) {
     return switch (f.sweep()) {
-      case "Forward" -> f.method().forward();
-      case "Primal" -> SweepCode.primal(f.method().method().body());
+      case FORWARD -> f.method().forward();
+      case PRIMAL -> SweepCode.primal(f.method().method().body());
       default -> f.method().reverse();
     };
   }

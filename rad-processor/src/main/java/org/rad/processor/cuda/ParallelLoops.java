@@ -12,6 +12,7 @@ import static org.rad.processor.cuda.IrWalk.walkExprs;
 import static org.rad.processor.cuda.IrWalk.writes;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
@@ -57,8 +60,9 @@ final class ParallelLoops {
     }
   }
 
-  private static final Set<String> RECORDS = Set.of("pushSampledAt", "popSampledAt", "pushDouble", "popDouble",
-      "pushBit", "popBit");
+  /** The records a kernel's thread may take (and the reverse kernel give back): one value each. */
+  private static final Set<RuntimeOp> RECORDS = EnumSet.of(RuntimeOp.PUSH_SAMPLED_AT, RuntimeOp.POP_SAMPLED_AT,
+      RuntimeOp.PUSH_DOUBLE, RuntimeOp.POP_DOUBLE, RuntimeOp.PUSH_BIT, RuntimeOp.POP_BIT);
 
   private final DeviceFunctions functions;
 
@@ -283,7 +287,7 @@ final class ParallelLoops {
         continue;
       }
       if (s instanceof Stmt.Call c && c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED
-          && call.name().endsWith("Reverse")) {
+          && Sweep.REVERSE.names(call.name())) {
         int resultBar = functions.resultAdjointPosition(call);
         for (int k = 0; k < call.args().size(); k++) {
           Expr arg = call.args().get(k);
@@ -407,7 +411,7 @@ final class ParallelLoops {
       collectRecords(s, records);
     }
     for (Kernel.Record r : records) {
-      boolean pop = r.call().name().startsWith("pop");
+      boolean pop = r.call().op().pops();
       if (pops != null && pops != pop) {
         throw new NotParallel(origin, "a kernel may take records or regenerate them, not both");
       }
@@ -470,7 +474,7 @@ final class ParallelLoops {
       if (r.fraction() == null) {
         continue;
       }
-      List<Expr> indices = r.call().args().subList(r.call().name().startsWith("push") ? 3 : 2, r.call().args().size());
+      List<Expr> indices = r.call().args().subList(r.call().op().arity(), r.call().args().size());
       for (Expr index : indices) {
         if (contains(index, x -> x instanceof Expr.Index || x instanceof Expr.StaticCall || x instanceof Expr.ContextCall
             || x instanceof Expr.Ref ref && written.containsKey(ref.var().name()))) {
@@ -621,7 +625,7 @@ final class ParallelLoops {
     } else if (s instanceof Stmt.Step) {
       // a counter
     } else if (s instanceof Stmt.Call c) {
-      if (c.call() instanceof Expr.ContextCall cc && cc.name().startsWith("push") && RECORDS.contains(cc.name())) {
+      if (c.call() instanceof Expr.ContextCall cc && cc.op().pushes() && RECORDS.contains(cc.op())) {
         if (inLoop) {
           throw new NotParallel(s.origin(), "records inside a loop of a thread are not supported on the GPU");
         }
@@ -629,7 +633,7 @@ final class ParallelLoops {
           checkExpr(arg, s.origin(), inLoop);
         }
       } else if (c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED
-          && call.name().endsWith("Reverse")) {
+          && Sweep.REVERSE.names(call.name())) {
         functions.require(call, s.origin());
         for (Expr arg : call.args()) {
           if (!(arg instanceof Expr.Ref r && (r.var().type().isArray() || r.var().name().equals("ctx")))) {
@@ -741,8 +745,8 @@ final class ParallelLoops {
       return;
     }
     if (e instanceof Expr.ContextCall c) {
-      if (!c.name().startsWith("pop") || !RECORDS.contains(c.name())) {
-        throw new NotParallel(origin, "ctx." + c.name() + " cannot run in a kernel");
+      if (!c.op().pops() || !RECORDS.contains(c.op())) {
+        throw new NotParallel(origin, "ctx." + c.op().methodName() + " cannot run in a kernel");
       }
       if (inLoop) {
         throw new NotParallel(origin, "records inside a loop of a thread are not supported on the GPU");
@@ -763,8 +767,8 @@ final class ParallelLoops {
 
   private static void collectRecords(Stmt s, List<Kernel.Record> out) {
     walkExprs(s, e -> {
-      if (e instanceof Expr.ContextCall c && RECORDS.contains(c.name())) {
-        Expr fraction = c.name().endsWith("SampledAt") ? c.args().get(1) : null;
+      if (e instanceof Expr.ContextCall c && RECORDS.contains(c.op())) {
+        Expr fraction = c.op().sampled() ? c.args().get(1) : null;
         out.add(new Kernel.Record(c, fraction));
       }
     });
@@ -803,7 +807,7 @@ final class ParallelLoops {
         out.add(new Access(array, true, a.op(), idx, s.origin()));
       }
     } else if (s instanceof Stmt.Call c) {
-      if (c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED && call.name().endsWith("Reverse")) {
+      if (c.call() instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED && Sweep.REVERSE.names(call.name())) {
         Set<Integer> adjoints = functions.adjointPositions(call);
         for (int k = 0; k < call.args().size(); k++) {
           Expr arg = call.args().get(k);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rad.processor.cuda.CudaPlan;
 import org.rad.processor.cuda.Kernel;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
@@ -37,7 +38,7 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
     List<String> tags = new ArrayList<>();
     for (Kernel.Record r : k.records()) {
       String tag = r.fraction() != null ? "sampled site " + org.rad.processor.ir.IrText.of(r.call().args().get(0))
-          : r.call().name().endsWith("Bit") ? "bit" : "double";
+          : r.call().op().element() == Type.BOOLEAN ? "bit" : "double";
       if (k.pops()) {
         tags.add(0, tag);
       } else {
@@ -106,11 +107,11 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
       // the session reserves (or releases) the launch's part of the device tape and fills these in
       args.add(CodeBlock.of("$T.TAPE", TAPE_ARG));
       args.add(CodeBlock.of("$T.BASE", TAPE_ARG));
-      args.add(CodeBlock.of("ctx.isExact() ? 1 : 0"));
-      args.add(CodeBlock.of("ctx.sampleSeed()"));
-      args.add(CodeBlock.of("ctx.scalesSamples() ? 1 : 0"));
+      args.add(CodeBlock.of("ctx.$L() ? 1 : 0", RuntimeOp.IS_EXACT.methodName()));
+      args.add(CodeBlock.of("ctx.$L()", RuntimeOp.SAMPLE_SEED.methodName()));
+      args.add(CodeBlock.of("ctx.$L() ? 1 : 0", RuntimeOp.SCALES_SAMPLES.methodName()));
       for (Kernel.Record r : layout.sampledRecords()) {
-        args.add(CodeBlock.of("ctx.fractionFor($L)", p.expr(r.fraction())));
+        args.add(CodeBlock.of("ctx.$L($L)", RuntimeOp.FRACTION_FOR.methodName(), p.expr(r.fraction())));
       }
       if (layout.sampledCount() > 0) {
         args.add(CodeBlock.of("$T.WARP_OFFSETS", TAPE_ARG));
@@ -123,9 +124,9 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
     if (k.records().isEmpty()) {
       out.addStatement("cs.launch($S, $$outer, $$inner, $L)", k.name(), CodeBlock.join(args, ", "));
     } else {
-      out.addStatement("cs.$L($S, $$outer, $$inner, $S, $L, $L, ctx.isExact(), $L)",
+      out.addStatement("cs.$L($S, $$outer, $$inner, $S, $L, $L, ctx.$L(), $L)",
           k.pops() ? "launchRegenerating" : "launchRecording", k.name(), recordsTag(k), layout.denseCount(),
-          layout.sampledCount(), CodeBlock.join(args, ", "));
+          layout.sampledCount(), RuntimeOp.IS_EXACT.methodName(), CodeBlock.join(args, ", "));
     }
     if (!k.reductions().isEmpty()) {
       out.addStatement("double[] $$sums = cs.download($$red, $L)", k.reductions().size());

@@ -8,7 +8,9 @@ import java.util.Set;
 import org.rad.processor.cuda.CudaPlan;
 import org.rad.processor.cuda.Kernel;
 import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 import org.rad.processor.transform.DifferentiatedMethod;
@@ -73,7 +75,7 @@ public final class CudaSourceWriter {
     DifferentiatedMethod d = f.method();
     List<Var> params = new ArrayList<>(d.method().params());
     Set<String> adjoints = new java.util.HashSet<>();
-    boolean reverse = f.sweep().equals("Reverse");
+    boolean reverse = f.sweep() == Sweep.REVERSE;
     if (reverse) {
       params.addAll(d.shadowParams());
       d.shadowParams().forEach(v -> adjoints.add(v.name()));
@@ -286,8 +288,7 @@ public final class CudaSourceWriter {
     out.append("    int rad_in = ").append(inRange).append(";\n");
     for (int s = 0; s < sampled; s++) {
       Expr.ContextCall call = layout.sampledRecords().get(s).call();
-      boolean push = call.name().startsWith("push");
-      List<Expr> indices = call.args().subList(push ? 3 : 2, call.args().size());
+      List<Expr> indices = call.args().subList(call.op().arity(), call.args().size());
       String decide = "rad_in && rad_keep(rad_seed, " + expr(call.args().get(0), scope) + ", " + key(indices, scope)
           + ", rad_frac" + s + ")";
       out.append("    ").append(count ? "int " : "").append("rad_kept").append(s).append(" = ").append(decide).append(";\n");
@@ -388,12 +389,12 @@ public final class CudaSourceWriter {
       return target + " " + a.op().symbol + " " + value;
     }
     if (s instanceof Stmt.Call c) {
-      if (c.call() instanceof Expr.ContextCall cc && cc.name().startsWith("push")) {
+      if (c.call() instanceof Expr.ContextCall cc && cc.op().pushes()) {
         String slot = slot(cc, scope);
-        if (cc.name().equals("pushDouble")) {
+        if (cc.op() == RuntimeOp.PUSH_DOUBLE) {
           return "rad_tape[" + slot + "] = " + expr(cc.args().get(0), scope);
         }
-        if (cc.name().equals("pushBit")) {
+        if (cc.op() == RuntimeOp.PUSH_BIT) {
           // a branch decision, as 1.0 or 0.0 in its slot
           return "rad_tape[" + slot + "] = " + expr(cc.args().get(0), scope) + " ? 1.0 : 0.0";
         }
@@ -478,15 +479,15 @@ public final class CudaSourceWriter {
     if (e instanceof Expr.StaticCall c) {
       return call(c, scope);
     }
-    if (e instanceof Expr.ContextCall c && c.name().equals("popBit")) {
+    if (e instanceof Expr.ContextCall c && c.op() == RuntimeOp.POP_BIT) {
       return "(rad_tape[" + slot(c, scope) + "] != 0.0)";
     }
-    if (e instanceof Expr.ContextCall c && c.name().startsWith("pop") && scope.records().isSampled(c)) {
+    if (e instanceof Expr.ContextCall c && c.op().pops() && scope.records().isSampled(c)) {
       // as RadContext.popSampled: the kept value, else 0.0
       int r = scope.records().index(c);
       return "(rad_exact ? rad_tape[" + slot(c, scope) + "] : rad_kept" + r + " ? rad_tape[rad_at" + r + "] : 0.0)";
     }
-    if (e instanceof Expr.ContextCall c && c.name().startsWith("pop")) {
+    if (e instanceof Expr.ContextCall c && c.op().pops()) {
       return "rad_tape[" + slot(c, scope) + "]";
     }
     throw new IllegalStateException("no GPU form for " + org.rad.processor.ir.IrText.of(e));

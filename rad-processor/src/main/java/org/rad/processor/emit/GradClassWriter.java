@@ -17,7 +17,9 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 import org.rad.processor.transform.DifferentiatedMethod;
@@ -100,7 +102,7 @@ public final class GradClassWriter {
     for (DifferentiatedMethod m : methods.values()) {
       org.rad.processor.analysis.Statements.forEach(m.reverse(), s -> org.rad.processor.analysis.Statements.ownExpressions(s,
           e -> org.rad.processor.ir.Exprs.walk(e, x -> {
-            if (x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && c.name().endsWith("PrimalKeep")) {
+            if (x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && Sweep.PRIMAL_KEEP.names(c.name())) {
               keepCalled.add(c.name());
             }
           })));
@@ -109,7 +111,7 @@ public final class GradClassWriter {
       type.addMethod(forward(m, null));
       type.addMethod(reverse(m, null));
       type.addMethod(primal(m));
-      if (m.callee().keepsIntermediates() && keepCalled.contains(m.callee().name() + "PrimalKeep")) {
+      if (m.callee().keepsIntermediates() && keepCalled.contains(Sweep.PRIMAL_KEEP.of(m.callee().name()))) {
         type.addMethod(primalKeep(m));
         type.addMethod(reverseKept(m));
       }
@@ -170,18 +172,18 @@ public final class GradClassWriter {
         forwardCode.addStatement("$T.requireDistinct($S, $L, $L)", adjointOwner, c.name(), out, String.join(", ", inputs));
       }
       forwardCode.add("// what the operation overwrites, for the reverse sweep (three ints when it is zeros)\n");
-      forwardCode.addStatement("ctx.recordMatrix($L)", out);
+      forwardCode.addStatement("ctx.$L($L)", RuntimeOp.RECORD_MATRIX.methodName(), out);
     }
     forwardCode.addStatement(returns ? "return $L" : "$L", call);
-    MethodSpec forward = MethodSpec.methodBuilder(base + "Forward").addModifiers(Modifier.STATIC)
+    MethodSpec forward = MethodSpec.methodBuilder(Sweep.FORWARD.of(base)).addModifiers(Modifier.STATIC)
         .addJavadoc("Forward sweep of " + what + ": the method itself.\n", owner, c.name())
         .returns(typeName(c.returnType())).addParameters(params).addParameter(ctxParam())
         .addCode(forwardCode.build()).build();
-    MethodSpec primal = MethodSpec.methodBuilder(base + "Primal").addModifiers(Modifier.STATIC)
+    MethodSpec primal = MethodSpec.methodBuilder(Sweep.PRIMAL.of(base)).addModifiers(Modifier.STATIC)
         .addJavadoc("{@link $T#$L} as it is.\n", owner, c.name())
         .returns(typeName(c.returnType())).addParameters(params)
         .addStatement(returns ? "return $L" : "$L", call).build();
-    MethodSpec.Builder reverse = MethodSpec.methodBuilder(base + "Reverse").addModifiers(Modifier.STATIC)
+    MethodSpec.Builder reverse = MethodSpec.methodBuilder(Sweep.REVERSE.of(base)).addModifiers(Modifier.STATIC)
         .addJavadoc("Reverse sweep of " + what + ": calls the adjoint {@link $T#$L}.\n",
             owner, c.name(), adjointOwner, c.adjoint())
         .addParameters(params);
@@ -203,11 +205,11 @@ public final class GradClassWriter {
     reverse.addParameter(ctxParam());
     code.addStatement("$T.$L($L)", adjointOwner, c.adjoint(), String.join(", ", adjointArgs));
     for (int k = c.written().size() - 1; k >= 0; k--) {
-      code.addStatement("ctx.restoreMatrix($L)", names.get(c.written().get(k)));
+      code.addStatement("ctx.$L($L)", RuntimeOp.RESTORE_MATRIX.methodName(), names.get(c.written().get(k)));
     }
     for (Var p : c.params()) {
       if (p.type() == Type.DOUBLE) {
-        code.addStatement("ctx.pushAdjoint($LBar[0])", p.name());
+        code.addStatement("ctx.$L($LBar[0])", RuntimeOp.PUSH_ADJOINT.methodName(), p.name());
       }
     }
     return List.of(forward, reverse.addCode(code.build()).build(), primal);
@@ -331,7 +333,7 @@ public final class GradClassWriter {
       code.addStatement("return $LCuda($L, ctx, $L)", m.name(), call, cs);
       code.endControlFlow();
     }
-    code.addStatement("ctx.begin()");
+    code.addStatement("ctx.$L()", RuntimeOp.BEGIN.methodName());
     code.beginControlFlow("try");
     // Arrays the method writes into (int[] too): the reverse sweep restores them, so keep the
     // final state.
@@ -341,14 +343,14 @@ public final class GradClassWriter {
         written.add(p);
       }
     }
-    code.addStatement("double $L = $LForward($L, ctx)", result, d.callee().name(), argList(m));
+    code.addStatement("double $L = $L($L, ctx)", result, Sweep.FORWARD.of(d.callee().name()), argList(m));
     List<String> arrays = new ArrayList<>();
     for (Var p : m.params()) {
       if (p.type().isArray()) {
         arrays.add(p.name());
       }
     }
-    code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
+    code.addStatement("ctx.$L(new Object[] {$L})", RuntimeOp.END_FORWARD.methodName(), String.join(", ", arrays));
     for (Var p : written) {
       code.addStatement("$T $L = $L", typeName(p.type()), names.of(p.name() + "After"),
           p.type().isNested() ? CodeBlock.of("$T.deepCopy($L)", SHADOWS, p.name())
@@ -367,7 +369,7 @@ public final class GradClassWriter {
         // not requested, or written in place (its adjoint must start at zero): a scratch adjoint
         String scratch = names.of(p.name() + "Adjoint");
         code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch,
-            JavaPrinter.forMatrices("shadow", p.type()), p.name());
+            RuntimeOp.shadow(p.type()).methodName(), p.name());
         reverseArgs.add(scratch);
         if (m.wrt().contains(p)) {
           internal.add(p);
@@ -376,7 +378,7 @@ public final class GradClassWriter {
     }
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
-    takeScalarAdjoints(d, names, CodeBlock.of("$LReverse($L)", d.callee().name(), String.join(", ", reverseArgs)), code);
+    takeScalarAdjoints(d, names, CodeBlock.of("$L($L)", Sweep.REVERSE.of(d.callee().name()), String.join(", ", reverseArgs)), code);
     for (Var p : internal) {
       code.addStatement("$T.$L($L, $L)", SHADOWS, JavaPrinter.forMatrices("addInto", p.type()), names.bar(p),
           names.of(p.name() + "Adjoint"));
@@ -391,11 +393,11 @@ public final class GradClassWriter {
         code.addStatement("System.arraycopy($L, 0, $L, 0, $L.length)", after, p.name(), p.name());
       }
     }
-    code.addStatement("ctx.end()");
+    code.addStatement("ctx.$L()", RuntimeOp.END.methodName());
     code.addStatement("return $L", result);
     String failure = names.of("e");
     code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
-    code.addStatement("ctx.abort()");
+    code.addStatement("ctx.$L()", RuntimeOp.ABORT.methodName());
     code.addStatement("throw $L", failure);
     code.endControlFlow();
     return b.addCode(code.build()).build();
@@ -446,7 +448,7 @@ public final class GradClassWriter {
     MethodIR m = d.method();
     CudaHostWriter host = new CudaHostWriter(plan);
     EntryNames names = new EntryNames(m);
-    MethodSpec.Builder b = MethodSpec.methodBuilder(m.name() + "Cuda")
+    MethodSpec.Builder b = MethodSpec.methodBuilder(Sweep.ENTRY_CUDA.of(m.name()))
         .addModifiers(Modifier.STATIC)
         .addJavadoc("{@link #$L} on the GPU, through {@code cs}.\n", m.name())
         .returns(TypeName.DOUBLE)
@@ -458,7 +460,7 @@ public final class GradClassWriter {
     String cs = names.of("cs");
     b.addParameter(CudaHostWriter.CUDA_SESSION, cs);
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("ctx.begin()");
+    code.addStatement("ctx.$L()", RuntimeOp.BEGIN.methodName());
     code.beginControlFlow("try");
     List<String> forwardArgs = new ArrayList<>();
     List<String> arrays = new ArrayList<>();
@@ -475,8 +477,9 @@ public final class GradClassWriter {
       }
     }
     String result = names.of("result");
-    code.addStatement("double $L = $LForwardCuda($L, ctx, $L)", result, d.callee().name(), String.join(", ", forwardArgs), cs);
-    code.addStatement("ctx.endForward(new Object[] {$L})", String.join(", ", arrays));
+    code.addStatement("double $L = $L($L, ctx, $L)", result, Sweep.FORWARD_CUDA.of(d.callee().name()),
+        String.join(", ", forwardArgs), cs);
+    code.addStatement("ctx.$L(new Object[] {$L})", RuntimeOp.END_FORWARD.methodName(), String.join(", ", arrays));
     List<String> reverseArgs = new ArrayList<>(forwardArgs);
     List<String[]> addBack = new ArrayList<>();
     for (int k = 0; k < m.params().size(); k++) {
@@ -495,7 +498,7 @@ public final class GradClassWriter {
         reverseArgs.add(names.bar(p));
       } else {
         String scratch = names.of(p.name() + "Adjoint");
-        code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch, JavaPrinter.forMatrices("shadow", p.type()),
+        code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch, RuntimeOp.shadow(p.type()).methodName(),
             p.name());
         reverseArgs.add(scratch);
       }
@@ -503,16 +506,16 @@ public final class GradClassWriter {
     reverseArgs.add("1.0");
     reverseArgs.add("ctx");
     reverseArgs.add(cs);
-    takeScalarAdjoints(d, names, CodeBlock.of("$LReverseCuda($L)", d.callee().name(), String.join(", ", reverseArgs)),
+    takeScalarAdjoints(d, names, CodeBlock.of("$L($L)", Sweep.REVERSE_CUDA.of(d.callee().name()), String.join(", ", reverseArgs)),
         code);
     for (String[] pair : addBack) {
       code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
     }
-    code.addStatement("ctx.end()");
+    code.addStatement("ctx.$L()", RuntimeOp.END.methodName());
     code.addStatement("return $L", result);
     String failure = names.of("e");
     code.nextControlFlow("catch (RuntimeException | Error $L)", failure);
-    code.addStatement("ctx.abort()");
+    code.addStatement("ctx.$L()", RuntimeOp.ABORT.methodName());
     code.addStatement("throw $L", failure);
     code.nextControlFlow("finally");
     code.addStatement("$L.close()", cs);
@@ -547,9 +550,9 @@ public final class GradClassWriter {
     for (int k = scalars.size() - 1; k >= 0; k--) {
       Var p = scalars.get(k);
       if (m.wrt().contains(p)) {
-        code.addStatement("$L[0] += ctx.popAdjoint()", names.bar(p));
+        code.addStatement("$L[0] += ctx.$L()", names.bar(p), RuntimeOp.POP_ADJOINT.methodName());
       } else {
-        code.addStatement("ctx.popAdjoint()");
+        code.addStatement("ctx.$L()", RuntimeOp.POP_ADJOINT.methodName());
       }
     }
   }
@@ -676,17 +679,17 @@ public final class GradClassWriter {
       if (sampled != null) {
         printer.statement(sampled[0], code);
       } else {
-        code.addStatement("ctx.$L($L)", SweepCode.tapeMethod("push", v.type()), v.name());
+        code.addStatement("ctx.$L($L)", RuntimeOp.push(v.type()).methodName(), v.name());
       }
     }
     if (returned.returned() != null) {
       code.addStatement("return $L", printer.expr(returned.returned()));
     }
     if (plan != null) {
-      return MethodSpec.methodBuilder(d.callee().name() + "ForwardCuda")
+      return MethodSpec.methodBuilder(Sweep.FORWARD_CUDA.of(d.callee().name()))
           .addModifiers(Modifier.STATIC)
-          .addJavadoc("{@link #$LForward} with its parallel loops as GPU kernels and their arrays on the device.\n",
-              d.callee().name())
+          .addJavadoc("{@link #$L} with its parallel loops as GPU kernels and their arrays on the device.\n",
+              Sweep.FORWARD.of(d.callee().name()))
           .returns(typeName(m.returnType()))
           .addParameters(primalParams(m, host))
           .addParameter(ctxParam())
@@ -694,10 +697,10 @@ public final class GradClassWriter {
           .addCode(code.build())
           .build();
     }
-    return MethodSpec.methodBuilder(d.callee().name() + "Forward")
+    return MethodSpec.methodBuilder(Sweep.FORWARD.of(d.callee().name()))
         .addModifiers(Modifier.STATIC)
-        .addJavadoc("Forward sweep of {@link $T#$L}: its value, recording what {@link #$LReverse} needs.\n",
-            userClass, m.name(), d.callee().name())
+        .addJavadoc("Forward sweep of {@link $T#$L}: its value, recording what {@link #$L} needs.\n",
+            userClass, m.name(), Sweep.REVERSE.of(d.callee().name()))
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
         .addParameter(ctxParam())
@@ -708,11 +711,11 @@ public final class GradClassWriter {
   /** {@code fReverse}, or with a plan {@code fReverseCuda}: its parallel loops as kernels. */
   private MethodSpec reverse(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan) {
     if (plan == null) {
-      return reverse(d, d.callee().name() + "Reverse", d.reverse(), CodeBlock.of(""), null);
+      return reverse(d, Sweep.REVERSE.of(d.callee().name()), d.reverse(), CodeBlock.of(""), null);
     }
-    return reverse(d, d.callee().name() + "ReverseCuda", plan.reverse(),
-        CodeBlock.of("{@link #$LReverse} with its parallel loops as GPU kernels and their arrays on the device.\n",
-            d.callee().name()), plan);
+    return reverse(d, Sweep.REVERSE_CUDA.of(d.callee().name()), plan.reverse(),
+        CodeBlock.of("{@link #$L} with its parallel loops as GPU kernels and their arrays on the device.\n",
+            Sweep.REVERSE.of(d.callee().name())), plan);
   }
 
   /**
@@ -727,7 +730,7 @@ public final class GradClassWriter {
     java.util.Collections.reverse(order);
     for (Var v : order) {
       body.add(new Stmt.Assign(new Expr.Ref(v), Stmt.AssignOp.SET,
-          new Expr.ContextCall("popKept", List.of(), Type.DOUBLE), org.rad.processor.ir.Origin.SYNTHETIC));
+          new Expr.ContextCall(RuntimeOp.POP_KEPT, List.of(), Type.DOUBLE), org.rad.processor.ir.Origin.SYNTHETIC));
     }
     for (Stmt s : d.reverse().stmts()) {
       boolean recomputes = s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
@@ -736,9 +739,9 @@ public final class GradClassWriter {
         body.add(s);
       }
     }
-    return reverse(d, d.callee().name() + "ReverseKept", new Stmt.Block(body, d.reverse().origin()),
-        CodeBlock.of("<p>Like {@link #$LReverse}, with the intermediates that {@link #$LPrimalKeep} kept.\n",
-            d.callee().name(), d.callee().name()), null);
+    return reverse(d, Sweep.REVERSE_KEPT.of(d.callee().name()), new Stmt.Block(body, d.reverse().origin()),
+        CodeBlock.of("<p>Like {@link #$L}, with the intermediates that {@link #$L} kept.\n",
+            Sweep.REVERSE.of(d.callee().name()), Sweep.PRIMAL_KEEP.of(d.callee().name())), null);
   }
 
   /**
@@ -754,15 +757,15 @@ public final class GradClassWriter {
     for (Stmt s : returned.block().stmts()) {
       stmts.add(s);
       if (s instanceof Stmt.Declare decl && kept.contains(decl.var().name())) {
-        stmts.add(new Stmt.Call(new Expr.ContextCall("keep", List.of(new Expr.Ref(decl.var())), Type.VOID),
+        stmts.add(new Stmt.Call(new Expr.ContextCall(RuntimeOp.KEEP, List.of(new Expr.Ref(decl.var())), Type.VOID),
             org.rad.processor.ir.Origin.SYNTHETIC));
       }
     }
     CodeBlock code = primalCode(m, new Stmt.Block(stmts, returned.block().origin()), returned.returned());
-    return MethodSpec.methodBuilder(d.callee().name() + "PrimalKeep")
+    return MethodSpec.methodBuilder(Sweep.PRIMAL_KEEP.of(d.callee().name()))
         .addModifiers(Modifier.STATIC)
-        .addJavadoc("{@link #$LPrimal}, keeping the intermediates {@link #$LReverseKept} takes back.\n",
-            d.callee().name(), d.callee().name())
+        .addJavadoc("{@link #$L}, keeping the intermediates {@link #$L} takes back.\n",
+            Sweep.PRIMAL.of(d.callee().name()), Sweep.REVERSE_KEPT.of(d.callee().name()))
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
         .addParameter(ctxParam())
@@ -832,7 +835,7 @@ public final class GradClassWriter {
         Var shadow = d.shadowParams().get(k++);
         boolean device = host != null && host.isDevice(p.name());
         if (looksUp || host != null) {
-          code.addStatement("$L.bindShadow($L, $L)", device ? "cs" : "ctx", p.name(), shadow.name());
+          code.addStatement("$L.$L($L, $L)", device ? "cs" : "ctx", RuntimeOp.BIND_SHADOW.methodName(), p.name(), shadow.name());
         }
       }
     }
@@ -845,7 +848,7 @@ public final class GradClassWriter {
       if (sampled != null) {
         new JavaPrinter(userClass, Set.of(), fieldHandles).statement(sampled[1], code);
       } else {
-        code.addStatement("$L = ctx.$L()", v.name(), SweepCode.tapeMethod("pop", v.type()));
+        code.addStatement("$L = ctx.$L()", v.name(), RuntimeOp.pop(v.type()).methodName());
       }
     }
     if (d.resultAliasAdjoint() != null) {
@@ -853,7 +856,7 @@ public final class GradClassWriter {
     } else if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null
         && d.handoff().contains(d.result())) {
       // (a result that carries no derivative is not handed over, and needs no adjoint)
-      code.addStatement("ctx.bindShadow($L, $L)", d.result().name(), d.resultAdjoint().name());
+      code.addStatement("ctx.$L($L, $L)", RuntimeOp.BIND_SHADOW.methodName(), d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {
       if (host == null && d.directShadows().contains(pair[0].name())) {
@@ -868,14 +871,14 @@ public final class GradClassWriter {
         continue;
       }
       code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
-          JavaPrinter.forMatrices("shadow", pair[0].type()), pair[0].name());
+          RuntimeOp.shadow(pair[0].type()).methodName(), pair[0].name());
     }
     new JavaPrinter(userClass, Set.of(), fieldHandles, host).block(reverseBody, code);
     if (returnsAdjoint) {
       code.addStatement("return $L", d.scalarParamAdjoints().get(0).name());
     } else {
       for (Var a : d.scalarParamAdjoints()) {
-        code.addStatement("ctx.pushAdjoint($L)", a.name());
+        code.addStatement("ctx.$L($L)", RuntimeOp.PUSH_ADJOINT.methodName(), a.name());
       }
     }
     return b.addCode(code.build()).build();
@@ -919,8 +922,8 @@ public final class GradClassWriter {
 
   private boolean looksUp(Expr x, Set<String> lookingUp) {
     if (x instanceof Expr.ContextCall c) {
-      // popping, handing adjoints back, forgetting an adjoint: no lookup
-      return !c.name().startsWith("pop") && !c.name().equals("dropShadow") && !c.name().equals("pushAdjoint");
+      // popping, handing adjoints back, forgetting an adjoint: no lookup (any other call is taken as one)
+      return !c.op().pops() && c.op() != RuntimeOp.DROP_SHADOW && c.op() != RuntimeOp.PUSH_ADJOINT;
     }
     if (x instanceof Expr.MethodCall) {
       return true;
@@ -948,18 +951,18 @@ public final class GradClassWriter {
     }
     knownReverses = new HashSet<>();
     for (DifferentiatedMethod m : methods.values()) {
-      knownReverses.add(m.callee().name() + "Reverse");
-      knownReverses.add(m.callee().name() + "ReverseKept");
+      knownReverses.add(Sweep.REVERSE.of(m.callee().name()));
+      knownReverses.add(Sweep.REVERSE_KEPT.of(m.callee().name()));
     }
     Set<String> found = new HashSet<>();
     boolean changed = true;
     while (changed) {
       changed = false;
       for (DifferentiatedMethod m : methods.values()) {
-        String name = m.callee().name() + "Reverse";
+        String name = Sweep.REVERSE.of(m.callee().name());
         if (!found.contains(name) && looksUpShadows(m, m.reverse(), found)) {
           found.add(name);
-          found.add(m.callee().name() + "ReverseKept");
+          found.add(Sweep.REVERSE_KEPT.of(m.callee().name()));
           changed = true;
         }
       }
@@ -985,7 +988,7 @@ public final class GradClassWriter {
     MethodIR m = d.method();
     var returned = withReturn(SweepCode.primal(m.body()), d.result(), Set.of());
     CodeBlock code = primalCode(m, returned.block(), returned.returned());
-    return MethodSpec.methodBuilder(d.callee().name() + "Primal")
+    return MethodSpec.methodBuilder(Sweep.PRIMAL.of(d.callee().name()))
         .addModifiers(Modifier.STATIC)
         .addJavadoc("{@link $T#$L} as written, without records.\n", userClass, m.name())
         .returns(typeName(m.returnType()))

@@ -5,6 +5,7 @@ import com.palantir.javapoet.CodeBlock;
 import java.util.List;
 import java.util.Set;
 import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
 
@@ -219,12 +220,12 @@ final class JavaPrinter {
             forMatrices(c.name(), c.args()), args);
       };
     }
-    if (e instanceof Expr.ContextCall c && !c.args().isEmpty() && onDevice(c.args().get(0))
-        && (c.name().equals("shadow") || c.name().equals("bindShadow") || c.name().equals("dropShadow"))) {
-      return CodeBlock.of("cs.$L($L)", c.name(), args(c.args()));
+    if (e instanceof Expr.ContextCall c && !c.args().isEmpty() && onDevice(c.args().get(0)) && c.op().onCudaSession()) {
+      return CodeBlock.of("cs.$L($L)", c.op().methodName(), args(c.args()));
     }
     if (e instanceof Expr.ContextCall c) {
-      return CodeBlock.of("ctx.$L($L)", forMatrices(c.name(), c.args()), args(c.args()));
+      RuntimeOp op = c.args().isEmpty() ? c.op() : c.op().on(c.args().get(0).type());
+      return CodeBlock.of("ctx.$L($L)", op.methodName(), args(c.args()));
     }
     if (e instanceof Expr.StaticField f) {
       return CodeBlock.of("$T.$L", ClassName.get(f.owner().packageName, f.owner().simpleName), f.name());
@@ -269,9 +270,9 @@ final class JavaPrinter {
     return args.isEmpty() ? name : forMatrices(name, args.get(0).type());
   }
 
-  /** The name of the runtime helper {@code name} ({@code shadow}, {@code addInto}) for a first argument of type {@code t}. */
+  /** The name of the {@code Shadows} helper {@code name} ({@code addInto}) for a first argument of type {@code t}. */
   static String forMatrices(String name, Type t) {
-    return t == Type.MATRIX && (name.equals("shadow") || name.equals("addInto")) ? name + "Matrix" : name;
+    return t == Type.MATRIX && name.equals("addInto") ? name + "Matrix" : name;
   }
 
   private CodeBlock args(List<Expr> args) {

@@ -184,8 +184,17 @@ public sealed interface Expr {
    */
   record LibraryCall(String owner, String name, List<Expr> args, Type type, Origin origin) implements Expr {}
 
-  /** A call of a method on the gradient context: {@code ctx.popDouble()}. */
-  record ContextCall(String name, List<Expr> args, Type type) implements Expr {}
+  /**
+   * A call of a method on the gradient context: {@code ctx.popDouble()}. The op says which runtime
+   * method it is; a call with a number of arguments the op does not take is a processor bug.
+   */
+  record ContextCall(RuntimeOp op, List<Expr> args, Type type) implements Expr {
+    public ContextCall {
+      if (!op.accepts(args.size())) {
+        throw new IllegalArgumentException(op.methodName() + " does not take " + args.size() + " arguments");
+      }
+    }
+  }
 
   /** {@code new double[d0][d1]} (dims may be fewer than the rank). */
   record NewArray(Type type, List<Expr> dims) implements Expr {}

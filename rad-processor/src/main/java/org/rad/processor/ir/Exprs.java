@@ -91,7 +91,7 @@ public final class Exprs {
       return new Expr.MethodCall(c.name(), c.key(), c.receiver(), map(c.args(), f), c.type(), c.origin());
     }
     if (e instanceof Expr.ContextCall c) {
-      return new Expr.ContextCall(c.name(), map(c.args(), f), c.type());
+      return new Expr.ContextCall(c.op(), map(c.args(), f), c.type());
     }
     if (e instanceof Expr.LibraryCall c) {
       return new Expr.LibraryCall(c.owner(), c.name(), map(c.args(), f), c.type(), c.origin());

@@ -27,7 +27,7 @@ public final class IrText {
       return owner + c.name() + "(" + c.args().stream().map(IrText::of).collect(Collectors.joining(", ")) + ")";
     }
     if (e instanceof Expr.ContextCall c) {
-      return "ctx." + c.name() + "(" + c.args().stream().map(IrText::of).collect(Collectors.joining(", ")) + ")";
+      return "ctx." + c.op().methodName() + "(" + c.args().stream().map(IrText::of).collect(Collectors.joining(", ")) + ")";
     }
     if (e instanceof Expr.Conditional c) {
       return "(" + of(c.condition()) + " ? " + of(c.whenTrue()) + " : " + of(c.whenFalse()) + ")";

@@ -23,6 +23,7 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
@@ -252,8 +253,8 @@ public final class ClassDifferentiator {
         plannedReverses.get(key), randomized.sampledKeys(), Map.of(), effectsOf.get(key));
     Map<String, String> keyOfReverse = new HashMap<>();
     out.forEach((k, d) -> {
-      keyOfReverse.put(d.callee().name() + "Reverse", k);
-      keyOfReverse.put(d.callee().name() + "ReverseKept", k);
+      keyOfReverse.put(Sweep.REVERSE.of(d.callee().name()), k);
+      keyOfReverse.put(Sweep.REVERSE_KEPT.of(d.callee().name()), k);
     });
     for (org.rad.processor.analysis.Soundness.SampledCall call : r.calls()) {
       String where = biasedIn(call, keyOfReverse, out, new HashSet<>(), 0);
@@ -408,7 +409,7 @@ public final class ClassDifferentiator {
   /** Keys of the methods whose forward sweep records nothing and hands nothing over, transitively. */
   private static Set<String> silentForwards(Map<String, DifferentiatedMethod> built) {
     Map<String, String> keyOfForward = new HashMap<>();
-    built.forEach((key, d) -> keyOfForward.put(d.callee().name() + "Forward", key));
+    built.forEach((key, d) -> keyOfForward.put(Sweep.FORWARD.of(d.callee().name()), key));
     Set<String> silent = new HashSet<>();
     boolean changed = true;
     while (changed) {
@@ -428,7 +429,7 @@ public final class ClassDifferentiator {
     boolean[] records = {false};
     Statements.forEach(forward, s -> Statements.ownExpressions(s, e -> records[0] |= Exprs.any(e,
         x -> x instanceof Expr.ContextCall
-            || x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && c.name().endsWith("Forward")
+            || x instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED && Sweep.FORWARD.names(c.name())
                 && !silent.contains(keyOfForward.get(c.name())))));
     return !records[0];
   }
@@ -1107,7 +1108,7 @@ public final class ClassDifferentiator {
     Map<String, BitSet> out = new HashMap<>();
     for (var e : custom.entrySet()) {
       if (e.getValue().isRule()) {
-        out.put(customBaseNames.get(e.getKey()) + "Reverse", reads(e.getValue()));
+        out.put(Sweep.REVERSE.of(customBaseNames.get(e.getKey())), reads(e.getValue()));
       }
     }
     return out;
@@ -1209,7 +1210,7 @@ public final class ClassDifferentiator {
     if (randomized != null) {
       for (Var v : handoff) {
         if (v.type() == Type.DOUBLE && randomized.sampledKeys().contains(v.name())) {
-          sampledHandoff.put(v.name(), SweepBuilder.sampledHandoff(v, randomized));
+          sampledHandoff.put(v.name(), SampledRecords.handoff(v, randomized));
         }
       }
       for (String unrecorded : randomized.unrecorded()) {
@@ -1364,7 +1365,7 @@ public final class ClassDifferentiator {
    */
   private void checkRuleReads(Stmt.Block reverse, RandomizedRecords randomized, Effects effects) {
     Map<String, org.rad.processor.ir.CustomAdjointMethod> byHelper = new HashMap<>();
-    custom.forEach((key, c) -> byHelper.put(customBaseNames.get(key) + "Reverse", c));
+    custom.forEach((key, c) -> byHelper.put(Sweep.REVERSE.of(customBaseNames.get(key)), c));
     Statements.forEach(reverse, s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
       if (x instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED && byHelper.containsKey(call.name())) {
         org.rad.processor.ir.CustomAdjointMethod rule = byHelper.get(call.name());

@@ -1,6 +1,7 @@
 package org.rad.processor.transform;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ final class Naming {
   private final List<Var> invariants = new ArrayList<>();
   private final List<Var> carried = new ArrayList<>();
   private final Map<Stmt, Var> tripCounters = new IdentityHashMap<>();
+  /** The trip counters in the order they were made (an identity map's order changes from run to run). */
+  private final List<Var> tripCounterOrder = new ArrayList<>();
   private final Map<String, String> shadowToPrimal = new HashMap<>();
   /**
    * Arrays whose adjoint does not come from a lookup by the primal array: row references
@@ -119,7 +122,11 @@ final class Naming {
   }
 
   Var tripCounter(Stmt loop) {
-    return tripCounters.computeIfAbsent(loop, l -> names.fresh("iterations", Type.INT, Var.Kind.SYNTHETIC));
+    return tripCounters.computeIfAbsent(loop, l -> {
+      Var trips = names.fresh("iterations", Type.INT, Var.Kind.SYNTHETIC);
+      tripCounterOrder.add(trips);
+      return trips;
+    });
   }
 
   /** Adjoint variables created so far, by primal name. */
@@ -131,8 +138,9 @@ final class Naming {
     return temps;
   }
 
-  java.util.Collection<Var> tripCounters() {
-    return tripCounters.values();
+  /** The trip counters, in the order they were made: the generated code declares them in this order. */
+  List<Var> tripCounters() {
+    return Collections.unmodifiableList(tripCounterOrder);
   }
 
   /** Adjoint array name to the primal variable it mirrors (for the reads analysis). */

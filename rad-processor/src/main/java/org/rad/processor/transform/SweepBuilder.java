@@ -18,7 +18,9 @@ import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Expr.Owner;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Stmt.AssignOp;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -35,6 +37,10 @@ import org.rad.processor.ir.Var;
  * sweep pushed, restoring the state to what it was just before the statement ran, then adds the
  * statement's share to the adjoints. So partial derivatives read plain primal variables, and
  * values that are cheap functions of the restored state (plan decisions) are recomputed.
+ *
+ * <p>This class holds the reverse rules and decides what is recorded and where; how a record is
+ * taken and given back (exactly, or sampled for {@code @Randomize} values; one element, a slice
+ * of a row, a whole array) is the method's {@link Records} strategy.
  */
 final class SweepBuilder {
   static final Var CTX = new Var("ctx", Type.VOID, Var.Kind.SYNTHETIC);
@@ -60,8 +66,8 @@ final class SweepBuilder {
   final Set<Var> recomputed = new HashSet<>();
   private int tempsInUse;
 
-  /** Records of @Randomize values, or null when the method has none. */
-  private final RandomizedRecords randomized;
+  /** How values are recorded and restored: exactly, or sampled where the method asks (@Randomize). */
+  private final Records records;
   /** Variables of the for loops around the statement being built, outermost first. */
   private final java.util.ArrayDeque<Var> loopIndices = new java.util.ArrayDeque<>();
   /** The statement whose records are being built (its record site). */
@@ -69,7 +75,7 @@ final class SweepBuilder {
 
   SweepBuilder(Activity activity, Plan plan, Effects effects, Map<String, CalleeInfo> callees, Naming naming,
       Set<Stmt> pushes, Set<String> needed, RandomizedRecords randomized) {
-    this.randomized = randomized;
+    this.records = Records.of(randomized, effects.aliases());
     this.activity = activity;
     this.plan = plan;
     this.effects = effects;
@@ -86,12 +92,11 @@ final class SweepBuilder {
     List<Stmt> out = new ArrayList<>();
     for (Stmt s : b.stmts()) {
       forward(s, out);
-      if (randomized != null) {
-        for (Var v : randomized.spillsAfter(s, needed, effects.aliases())) {
-          // the reference is let go unless the block's reverse reads it before the restore:
-          // a recomputation at its start ({@code int n = a.length;}) needs the array itself
-          out.addAll(spillRecord(v, !headerReads.getOrDefault(b, Set.of()).contains(v.name())));
-        }
+      for (Var v : records.wholeAfter(s, needed)) {
+        // the reference is let go unless the block's reverse reads it before the restore:
+        // a recomputation at its start ({@code int n = a.length;}) needs the array itself
+        out.addAll(records.recordWhole(v, !headerReads.getOrDefault(b, Set.of()).contains(v.name()),
+            List.copyOf(loopIndices)));
       }
     }
     return new Stmt.Block(out, b.origin());
@@ -149,8 +154,8 @@ final class SweepBuilder {
           // records, which the JIT can vectorize. Same values, same order on the tape; a slice
           // a[from..to) goes in one call, which copies it in bulk.
           current = hoisted;
-          Slice slice = slice(counted, hoisted);
-          out.add(slice != null ? sliceRecord("push", slice, hoisted)
+          Records.Slice slice = slice(counted, hoisted);
+          out.add(slice != null ? records.recordSlice(slice, hoisted.target(), at(hoisted))
               : new Stmt.For(f.init(), f.condition(), f.update(), Stmt.Block.of(List.of(push(hoisted.target()))),
                   Origin.SYNTHETIC));
           hoistedRecords.add(hoisted);
@@ -174,14 +179,14 @@ final class SweepBuilder {
         body.add(new Stmt.Step(trips, true, Origin.SYNTHETIC));
         Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(f.condition());
         out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
-        out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
+        out.add(records.recordTrips(trips));
       }
     } else if (s instanceof Stmt.While w) {
       Var trips = naming.tripCounter(w);
       out.add(assign(trips, Expr.Literal.ofInt(0)));
       Stmt.Block body = append(forward(w.body()), new Stmt.Step(trips, true, Origin.SYNTHETIC));
       out.add(new Stmt.While(primalExpr(w.condition()), body, w.origin()));
-      out.add(new Stmt.Call(ctx("pushInt", Type.VOID, new Expr.Ref(trips)), Origin.SYNTHETIC));
+      out.add(records.recordTrips(trips));
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
     }
@@ -242,7 +247,7 @@ final class SweepBuilder {
   private Stmt.Assign hoistableRecord(Stmt.For f, Plan.CountedLoop counted) {
     Stmt.Assign candidate = null;
     for (Stmt s : f.body().stmts()) {
-      if (randomized != null && !randomized.spillsAfter(s, needed, effects.aliases()).isEmpty()) {
+      if (!records.wholeAfter(s, needed).isEmpty()) {
         return null; // a whole-array record inside the loop
       }
       if (s instanceof Stmt.Assign a && pushes.contains(a) && a.target() instanceof Expr.Index ix
@@ -300,65 +305,22 @@ final class SweepBuilder {
   /**
    * The elements {@code array[from]}, ..., {@code array[to - 1]} that a hoisted record saves, when
    * its loop runs up by one over them: {@code for (i = from; i < to; i++)} recording {@code
-   * array[i]} (a double), with {@code array} the same in every iteration. For a sampled record,
-   * the loop's index must be the last index of the record's key, so that the slice's element keys
-   * are the element records' keys. Null when the record stays per element.
+   * array[i]} (a double), with {@code array} the same in every iteration, and the record strategy
+   * takes them as one slice ({@link Records#takesSlice}). Null when the record stays per element.
    */
-  private record Slice(Expr array, Expr from, Expr to, Var index, Expr shift) {
-    /** Whether the elements are {@code array[shift + x]} for x in [from, to), not {@code array[x]}. */
-    boolean shifted() {
-      return !(shift instanceof Expr.Literal l && l.isZero());
-    }
-  }
-
-  private Slice slice(Plan.CountedLoop counted, Stmt.Assign record) {
+  private Records.Slice slice(Plan.CountedLoop counted, Stmt.Assign record) {
     Var i = counted.index();
     if (!bulkSlices || counted.step() != 1 || !counted.ascending() || i.type() != Type.INT || record.target().type() != Type.DOUBLE
         || counted.start().type() != Type.INT || counted.bound().type() != Type.INT) {
       return null;
     }
     Expr.Index target = (Expr.Index) record.target();
-    String key = sampledKey(target);
-    if (key != null) {
-      List<Expr> indices = RandomizedRecords.keyIndices(List.copyOf(loopIndices), randomized.spec(key));
-      if (indices.isEmpty() || !(indices.get(indices.size() - 1) instanceof Expr.Ref r && r.var().equals(i))) {
-        return null;
-      }
-    }
     Expr shift = offsetOf(target.index(), i);
-    if (key != null && shift != null && !(shift instanceof Expr.Literal l && l.isZero())
-        && RandomizedRecords.keyIndices(List.copyOf(loopIndices), randomized.spec(key)).size() > 4) {
-      return null; // (the shifted range records take up to three outer key indices)
+    if (!records.takesSlice(target, i, shift != null && !(shift instanceof Expr.Literal l && l.isZero()), at(record))) {
+      return null;
     }
     Expr to = counted.comparison() == Expr.BinaryOp.LT ? counted.bound() : offset(counted.bound(), 1, Type.INT);
-    return new Slice(target.array(), counted.start(), to, i, shift);
-  }
-
-  /**
-   * {@code ctx.pushSampledRange(site, f, array, from, to, outer indices)} or {@code
-   * ctx.pushDoubles(array, from, to)} (verb "push"), and the matching pops (verb "pop"): the
-   * records of a whole slice, in the order the element records would take them.
-   */
-  private Stmt sliceRecord(String verb, Slice slice, Stmt.Assign record) {
-    String key = sampledKey(record.target());
-    if (key == null) {
-      Expr from = slice.shifted() ? new Expr.Binary(Expr.BinaryOp.ADD, slice.shift(), slice.from(), Type.INT) : slice.from();
-      Expr to = slice.shifted() ? new Expr.Binary(Expr.BinaryOp.ADD, slice.shift(), slice.to(), Type.INT) : slice.to();
-      return new Stmt.Call(ctx(verb + "Doubles", Type.VOID, slice.array(), from, to), Origin.SYNTHETIC);
-    }
-    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
-    randomized.markRecorded(key);
-    List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(record)),
-        Expr.Literal.ofDouble(spec.fraction()), slice.array()));
-    if (slice.shifted()) {
-      args.add(slice.shift()); // element x of the record is array[shift + x]
-    }
-    args.add(slice.from());
-    args.add(slice.to());
-    List<Expr> indices = RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec);
-    args.addAll(indices.subList(0, indices.size() - 1)); // the slice's own index is the element's
-    String name = verb + (slice.shifted() ? "SampledRangeShifted" : "SampledRange");
-    return new Stmt.Call(new Expr.ContextCall(name, args, Type.VOID), Origin.SYNTHETIC);
+    return new Records.Slice(target.array(), counted.start(), to, i, shift);
   }
 
   /**
@@ -371,13 +333,12 @@ final class SweepBuilder {
    * iteration, else the per-element loop. Null when that cannot be arranged (an array read that
    * changes with the index, a call that may read the array).
    */
-  private Stmt sliceRestore(Stmt.For loop, Slice slice, Stmt.Assign record, Stmt.Block rbody, Stmt.For perElement) {
+  private Stmt sliceRestore(Stmt.For loop, Records.Slice slice, Stmt.Assign record, Stmt.Block rbody, Stmt.For perElement) {
     String contents = effects.aliases().contentsKey(Statements.rootVar(record.target()));
     List<Stmt> rest = new ArrayList<>();
     int restores = 0;
     for (Stmt r : rbody.stmts()) {
-      if (r instanceof Stmt.Assign a && a.op() == AssignOp.SET && a.target().equals(record.target())
-          && a.value() instanceof Expr.ContextCall c && (c.name().equals("popSampledAt") || c.name().equals("popDouble"))) {
+      if (Records.isElementRestore(r, record.target())) {
         restores++;
       } else {
         rest.add(r);
@@ -441,7 +402,7 @@ final class SweepBuilder {
       return null;
     }
     Stmt.For bulkLoop = new Stmt.For(perElement.init(), perElement.condition(), perElement.update(), restBlock, perElement.origin());
-    Stmt.Block fast = Stmt.Block.of(List.of(sliceRecord("pop", slice, record), bulkLoop));
+    Stmt.Block fast = Stmt.Block.of(List.of(records.restoreSlice(slice, record.target(), at(record)), bulkLoop));
     if (others.isEmpty()) {
       return fast;
     }
@@ -497,8 +458,8 @@ final class SweepBuilder {
     for (String key : silentForwards) {
       CalleeInfo c = callees.get(key);
       if (c != null) {
-        names.add(c.name() + "Reverse");
-        names.add(c.name() + "ReverseKept");
+        names.add(Sweep.REVERSE.of(c.name()));
+        names.add(Sweep.REVERSE_KEPT.of(c.name()));
       }
     }
     return names;
@@ -536,7 +497,7 @@ final class SweepBuilder {
       return;
     }
     for (Expr c : adjoints.branchConditions(value)) {
-      out.add(new Stmt.Call(ctx("pushBit", Type.VOID, primalExpr(c)), Origin.SYNTHETIC));
+      out.add(records.recordBit(primalExpr(c)));
     }
   }
 
@@ -555,7 +516,7 @@ final class SweepBuilder {
     List<Expr> nodes = adjoints.branchNodes(value);
     for (int k = nodes.size() - 1; k >= 0; k--) {
       Var bit = naming.branch(k);
-      out.add(assign(bit, ctx("popBit", Type.BOOLEAN)));
+      out.add(assign(bit, records.restoreBit()));
       bits.put(nodes.get(k), bit);
     }
     return withBits(value, bits);
@@ -594,7 +555,7 @@ final class SweepBuilder {
         args.add(primalExpr(a));
       }
       args.add(new Expr.Ref(CTX));
-      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Forward", args, call.type());
+      return new Expr.StaticCall(Owner.GENERATED, Sweep.FORWARD.of(call.name()), args, call.type());
     }
     return primalExpr(e);
   }
@@ -609,7 +570,7 @@ final class SweepBuilder {
       for (Expr a : call.args()) {
         args.add(primalExpr(a));
       }
-      return new Expr.StaticCall(Owner.GENERATED, call.name() + "Primal", args, call.type());
+      return new Expr.StaticCall(Owner.GENERATED, Sweep.PRIMAL.of(call.name()), args, call.type());
     }
     return Exprs.mapChildren(e, SweepBuilder::primalExpr);
   }
@@ -643,10 +604,8 @@ final class SweepBuilder {
     List<Stmt> stmts = b.stmts();
     for (int k = stmts.size() - 1; k >= 0; k--) {
       List<Stmt> restores = new ArrayList<>();
-      if (randomized != null) {
-        for (Var v : randomized.spillsAfter(stmts.get(k), needed, effects.aliases())) {
-          restores.addAll(spillRestore(v));
-        }
+      for (Var v : records.wholeAfter(stmts.get(k), needed)) {
+        restores.addAll(wholeRestore(v));
       }
       out.addAll(restores);
       out.addAll(reverse(stmts.get(k), recomputedIn(stmts, stmts.get(k))));
@@ -674,7 +633,7 @@ final class SweepBuilder {
         List<Expr> args = new ArrayList<>(primal.args());
         args.add(new Expr.Ref(CTX));
         keptCalls.add(call);
-        return new Expr.StaticCall(Owner.GENERATED, call.name() + "PrimalKeep", args, call.type());
+        return new Expr.StaticCall(Owner.GENERATED, Sweep.PRIMAL_KEEP.of(call.name()), args, call.type());
       }
     }
     return primalExpr(d.init());
@@ -795,7 +754,7 @@ final class SweepBuilder {
       if (recompute && empty) {
         return out;
       }
-      Expr cond = recompute ? primalExpr(i.condition()) : ctx("popBit", Type.BOOLEAN);
+      Expr cond = recompute ? primalExpr(i.condition()) : records.restoreBit();
       headerReads.put(i, effects.reads(cond));
       if (empty) {
         out.add(new Stmt.Call(cond, Origin.SYNTHETIC));
@@ -822,7 +781,7 @@ final class SweepBuilder {
       loopIndices.addLast(counted.index());
       Stmt.Block rbody = reverse(body);
       Stmt.Assign hoisted = loop instanceof Stmt.For f ? hoistableRecord(f, counted) : null;
-      Slice slice = hoisted == null ? null : slice(counted, hoisted);
+      Records.Slice slice = hoisted == null ? null : slice(counted, hoisted);
       if (rbody.stmts().isEmpty()) {
         loopIndices.removeLast();
         return;
@@ -857,7 +816,7 @@ final class SweepBuilder {
     rbody.addAll(reverse(body).stmts());
     exitLoop(depth);
     Expr cond = new Expr.Binary(Expr.BinaryOp.GT, new Expr.Ref(trips), Expr.Literal.ofInt(0), Type.BOOLEAN);
-    out.add(new Stmt.For(List.of(assign(trips, ctx("popInt", Type.INT))), cond,
+    out.add(new Stmt.For(List.of(assign(trips, records.restoreTrips())), cond,
         List.of(new Stmt.Step(trips, false, Origin.SYNTHETIC)), Stmt.Block.of(rbody), loop.origin()));
     for (int k = init.size() - 1; k >= 0; k--) {
       out.addAll(reverse(init.get(k)));
@@ -929,7 +888,7 @@ final class SweepBuilder {
         }
         if ((value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone)
             && !v.equals(naming.resultAlias())) {
-          out.add(new Stmt.Call(ctx("dropShadow", Type.VOID, target), Origin.SYNTHETIC));
+          out.add(new Stmt.Call(ctx(RuntimeOp.DROP_SHADOW, Type.VOID, target), Origin.SYNTHETIC));
         }
       }
       if (pushed) {
@@ -1053,7 +1012,7 @@ final class SweepBuilder {
         // the call carries derivatives through the arrays it writes, but its array result reaches
         // nothing: the callee's reverse still reads an adjoint of that result, which is zeros
         // (the call lifter gives every array result a variable)
-        args.add(ctx("shadow", call.type(), new Expr.Ref(result)));
+        args.add(ctx(RuntimeOp.SHADOW, call.type(), new Expr.Ref(result)));
       }
     }
     args.add(new Expr.Ref(CTX));
@@ -1062,7 +1021,7 @@ final class SweepBuilder {
       // result carries an adjoint: the caller's later overwrites of it must be restored first
       calleeReads.add(effects.aliases().contentsKey(result.name()));
     }
-    String reverse = call.name() + (keptCalls.contains(call) ? "ReverseKept" : "Reverse");
+    String reverse = (keptCalls.contains(call) ? Sweep.REVERSE_KEPT : Sweep.REVERSE).of(call.name());
     List<Integer> scalars = new ArrayList<>(callee.scalarAdjointParams());
     if (callee.returnsAdjoint()) {
       // the callee's reverse returns the adjoint of its one double parameter that carries derivatives
@@ -1085,14 +1044,14 @@ final class SweepBuilder {
       Expr arg = call.args().get(k);
       if (activity.isActive(arg)) {
         Var t = naming.temp(tempsInUse++);
-        out.add(assign(t, ctx("popAdjoint", Type.DOUBLE)));
+        out.add(assign(t, ctx(RuntimeOp.POP_ADJOINT, Type.DOUBLE)));
         adjoints.propagate(arg, new Expr.Ref(t), out);
       } else {
-        out.add(new Stmt.Call(ctx("popAdjoint", Type.DOUBLE), Origin.SYNTHETIC));
+        out.add(new Stmt.Call(ctx(RuntimeOp.POP_ADJOINT, Type.DOUBLE), Origin.SYNTHETIC));
       }
     }
     if (result != null && result.type().isArray() && activity.isActive(result) && callee.summary().returnsParam().isEmpty()) {
-      out.add(new Stmt.Call(ctx("dropShadow", Type.VOID, new Expr.Ref(result)), Origin.SYNTHETIC));
+      out.add(new Stmt.Call(ctx(RuntimeOp.DROP_SHADOW, Type.VOID, new Expr.Ref(result)), Origin.SYNTHETIC));
     }
   }
 
@@ -1119,7 +1078,7 @@ final class SweepBuilder {
     }
     Expr.MethodCall call = (Expr.MethodCall) (s instanceof Stmt.Declare d ? d.init() : ((Stmt.Call) s).call());
     for (Expr a : writtenArrays(call)) {
-      out.add(new Stmt.Call(ctx("pushContents", Type.VOID, primalExpr(a)), Origin.SYNTHETIC));
+      out.add(records.recordContents(primalExpr(a)));
     }
   }
 
@@ -1136,130 +1095,47 @@ final class SweepBuilder {
     primalWriters.add(s);
     if (recordedCalls.contains(s)) {
       for (int k = written.size() - 1; k >= 0; k--) {
-        out.add(new Stmt.Call(ctx("popContents", Type.VOID, primalExpr(written.get(k))), Origin.SYNTHETIC));
+        out.add(records.restoreContents(primalExpr(written.get(k))));
       }
     }
   }
 
+  /** The record of the value {@code target} holds, taken before the statement being built overwrites it. */
   private Stmt push(Expr target) {
-    String key = sampledKey(target);
-    if (key != null) {
-      org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
-      randomized.markRecorded(key);
-      List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(current)),
-          Expr.Literal.ofDouble(spec.fraction()), target));
-      args.addAll(RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec));
-      return new Stmt.Call(new Expr.ContextCall("pushSampledAt", args, Type.VOID), Origin.SYNTHETIC);
-    }
-    return new Stmt.Call(ctx(tapeMethod("push", target.type()), Type.VOID, target), Origin.SYNTHETIC);
+    return records.record(target, at(current));
   }
 
-  /**
-   * The @Randomize key whose records {@code target} belongs to, when its record is a sampled
-   * element record: a randomized double, or an element of a randomized array class.
-   */
-  private String sampledKey(Expr target) {
-    if (randomized == null || target.type() != Type.DOUBLE) {
-      return null;
-    }
-    String key = target instanceof Expr.Ref r
-        ? r.var().name()
-        : effects.aliases().contentsKey(Statements.rootVar(target));
-    return randomized.sampledKeys().contains(key) ? key : null;
+  /** Where the record of the statement {@code site} is taken: inside the loops being built. */
+  private Records.At at(Stmt site) {
+    return new Records.At(site, List.copyOf(loopIndices));
   }
 
-  /** The sampled push and pop of a @Randomize double handed from the forward to the reverse sweep. */
-  static Stmt[] sampledHandoff(Var v, RandomizedRecords randomized) {
-    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(v.name());
-    randomized.markRecorded(v.name());
-    Expr site = Expr.Literal.ofInt(randomized.site(v));
-    Expr f = Expr.Literal.ofDouble(spec.fraction());
-    // outside any loop: element 0 of the record keyed CounterRng.key()
-    return new Stmt[] {
-      new Stmt.Call(ctx("pushSampledAt", Type.VOID, site, f, new Expr.Ref(v)), Origin.SYNTHETIC),
-      new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, ctx("popSampledAt", Type.DOUBLE, site, f), Origin.SYNTHETIC)
-    };
-  }
-
-  /** The whole-array record of {@code v} after its last use, and dropping the local. */
-  private List<Stmt> spillRecord(Var v, boolean letGo) {
-    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(effects.aliases().contentsKey(v.name()));
-    randomized.markRecorded(effects.aliases().contentsKey(v.name()));
-    List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
-        Expr.Literal.ofDouble(spec.fraction()), new Expr.Ref(v)));
-    if (v.type().isNested() || v.type() == Type.MATRIX) {
-      args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
-    }
-    args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = wholeRecord("record", v.type());
-    Stmt record = new Stmt.Call(new Expr.ContextCall(method, args, Type.VOID), Origin.SYNTHETIC);
-    return letGo ? List.of(record, new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.Literal("null", v.type()), Origin.SYNTHETIC))
-        : List.of(record);
-  }
-
-  /**
-   * The context method that records ({@code verb} "record") or restores a whole array of type
-   * {@code t}: {@code recordArray}, {@code recordRows} (a double[][], row by row), {@code
-   * recordSlices} (a double[][][], slice by slice and row by row), {@code recordMatrix}.
-   */
-  private static String wholeRecord(String verb, Type t) {
-    return verb + switch (t) {
-      case DOUBLE_MATRIX -> "Rows";
-      case DOUBLE_TENSOR -> "Slices";
-      case MATRIX -> "Matrix";
-      default -> "Array";
-    };
-  }
-
-  /** The sampled reconstruction of a recorded array, and its adjoint array. */
-  private List<Stmt> spillRestore(Var v) {
-    org.rad.processor.ir.RandomizeSpec spec = randomized.spec(effects.aliases().contentsKey(v.name()));
-    List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(v)), RandomizedRecords.sampling(spec),
-        Expr.Literal.ofDouble(spec.fraction())));
-    if (v.type().isNested() || v.type() == Type.MATRIX) {
-      args.add(new Expr.Literal(Boolean.toString(spec.sameAcrossRows()), Type.BOOLEAN));
-    }
-    args.add(RandomizedRecords.key(List.copyOf(loopIndices), spec));
-    String method = wholeRecord("restore", v.type());
+  /** The restore of an array recorded whole ({@link Records#recordWhole}), and its adjoint array. */
+  private List<Stmt> wholeRestore(Var v) {
     List<Stmt> out = new ArrayList<>();
-    out.add(new Stmt.Assign(new Expr.Ref(v), AssignOp.SET, new Expr.ContextCall(method, args, v.type()), Origin.SYNTHETIC));
+    out.add(records.restoreWhole(v, List.copyOf(loopIndices)));
     if (activity.isActive(v)) {
       Var bar = naming.adjoint(v);
       if (v.kind() == Var.Kind.PARAMETER) {
-        out.add(new Stmt.Call(ctx("bindShadow", Type.VOID, new Expr.Ref(v), new Expr.Ref(bar)), Origin.SYNTHETIC));
+        out.add(new Stmt.Call(ctx(RuntimeOp.BIND_SHADOW, Type.VOID, new Expr.Ref(v), new Expr.Ref(bar)), Origin.SYNTHETIC));
       } else {
-        out.add(assign(bar, ctx("shadow", v.type(), new Expr.Ref(v))));
+        out.add(assign(bar, ctx(RuntimeOp.SHADOW, v.type(), new Expr.Ref(v))));
       }
     }
     return out;
   }
 
-  /** {@code v = ctx.popDouble();} and for an array local also re-binds its adjoint array. */
+  /**
+   * The restore of what {@link #push} recorded ({@code v = ctx.popDouble();}), and for an array
+   * local the re-binding of its adjoint array.
+   */
   private Stmt restore(Expr target) {
-    String key = sampledKey(target);
-    if (key != null) {
-      org.rad.processor.ir.RandomizeSpec spec = randomized.spec(key);
-      List<Expr> args = new ArrayList<>(List.of(Expr.Literal.ofInt(randomized.site(current)),
-          Expr.Literal.ofDouble(spec.fraction())));
-      args.addAll(RandomizedRecords.keyIndices(List.copyOf(loopIndices), spec));
-      return new Stmt.Assign(target, AssignOp.SET, new Expr.ContextCall("popSampledAt", args, Type.DOUBLE), Origin.SYNTHETIC);
-    }
-    Stmt pop = new Stmt.Assign(target, AssignOp.SET, ctx(tapeMethod("pop", target.type()), target.type()), Origin.SYNTHETIC);
+    Stmt pop = records.restore(target, at(current));
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
-      Stmt rebind = assign(naming.adjoint(r.var()), ctx("shadow", r.type(), target));
+      Stmt rebind = assign(naming.adjoint(r.var()), ctx(RuntimeOp.SHADOW, r.type(), target));
       return Stmt.Block.of(List.of(pop, rebind));
     }
     return pop;
-  }
-
-  static String tapeMethod(String verb, Type t) {
-    return verb + switch (t) {
-      case DOUBLE -> "Double";
-      case INT -> "Int";
-      case LONG -> "Long";
-      case BOOLEAN -> "Bit";
-      default -> "Ref";
-    };
   }
 
   private static Stmt.Block append(Stmt.Block b, Stmt s) {
@@ -1268,12 +1144,12 @@ final class SweepBuilder {
     return new Stmt.Block(stmts, b.origin());
   }
 
-  private static Stmt bit(boolean value) {
-    return new Stmt.Call(ctx("pushBit", Type.VOID, new Expr.Literal(Boolean.toString(value), Type.BOOLEAN)), Origin.SYNTHETIC);
+  private Stmt bit(boolean value) {
+    return records.recordBit(new Expr.Literal(Boolean.toString(value), Type.BOOLEAN));
   }
 
-  static Expr.ContextCall ctx(String method, Type type, Expr... args) {
-    return new Expr.ContextCall(method, List.of(args), type);
+  static Expr.ContextCall ctx(RuntimeOp op, Type type, Expr... args) {
+    return new Expr.ContextCall(op, List.of(args), type);
   }
 
   static Stmt assign(Var v, Expr value) {
@@ -1303,17 +1179,17 @@ final class SweepBuilder {
       if (activity.isActive(r.var())) {
         return new Expr.Ref(naming.adjoint(r.var()));
       }
-      return ctx("shadow", r.type(), e);
+      return ctx(RuntimeOp.SHADOW, r.type(), e);
     }
     if (e instanceof Expr.Index ix) {
       Var root = rootOf(ix);
       if (!activity.isActive(root)) {
-        return ctx("shadow", e.type(), e);
+        return ctx(RuntimeOp.SHADOW, e.type(), e);
       }
       return new Expr.Index(shadowOf(ix.array()), onShadow(ix.index(), ix.array()));
     }
     if (e instanceof Expr.FieldRead) {
-      return ctx("shadow", e.type(), e); // a constant: its adjoint is scratch that nothing reads
+      return ctx(RuntimeOp.SHADOW, e.type(), e); // a constant: its adjoint is scratch that nothing reads
     }
     throw new IllegalStateException("no adjoint array for " + e);
   }

@@ -3,16 +3,10 @@ package org.rad.processor.transform;
 import java.util.ArrayList;
 import java.util.List;
 import org.rad.processor.ir.Stmt;
-import org.rad.processor.ir.Type;
 
 /** Small pieces of generated code the emitter shares with the sweep builder. */
 public final class SweepCode {
   private SweepCode() {}
-
-  /** {@code pushDouble}, {@code popInt}, ... for a value of type {@code t}. */
-  public static String tapeMethod(String verb, Type t) {
-    return SweepBuilder.tapeMethod(verb, t);
-  }
 
   /** The body with calls of user methods replaced by calls of their primal copies. */
   public static Stmt.Block primal(Stmt.Block b) {
