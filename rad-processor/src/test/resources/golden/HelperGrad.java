@@ -82,10 +82,8 @@ public final class HelperGrad {
     adj = Derivatives.times(resultBar, 1.0 / part);
     dotResultBar += adj;
     adj2 = Derivatives.times(-Derivatives.times(adj, dotResult / part), 0.5 / part);
-    if (adj2 != 0.0) {
-      dotResult2Bar += adj2 * dotResult3;
-      dotResult3Bar += adj2 * dotResult2;
-    }
+    dotResult2Bar += Derivatives.times(adj2, dotResult3);
+    dotResult3Bar += Derivatives.times(adj2, dotResult2);
     dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);
     dotReverse(a, a, aBar, aBar, dotResult2Bar, ctx);
     dotReverse(a, b, aBar, bBar, dotResultBar, ctx);
@@ -123,10 +121,8 @@ public final class HelperGrad {
     double sBar = 0.0;
     sBar += resultBar;
     for (i = a.length - 1; i >= 0; i--) {
-      if (sBar != 0.0) {
-        aBar[i] += sBar * b[i];
-        bBar[i] += sBar * a[i];
-      }
+      aBar[i] += Derivatives.times(sBar, b[i]);
+      bBar[i] += Derivatives.times(sBar, a[i]);
     }
   }
 

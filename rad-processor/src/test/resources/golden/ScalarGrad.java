@@ -65,11 +65,9 @@ public final class ScalarGrad {
     double sBar = 0.0;
     s = x * y + Math.sin(x);
     sBar += Derivatives.times(resultBar, s) * 2.0;
-    if (sBar != 0.0) {
-      xBar += sBar * y;
-      yBar += sBar * x;
-      xBar += sBar * Math.cos(x);
-    }
+    xBar += Derivatives.times(sBar, y);
+    yBar += Derivatives.times(sBar, x);
+    xBar += Derivatives.times(sBar, Math.cos(x));
     ctx.pushAdjoint(xBar);
     ctx.pushAdjoint(yBar);
   }

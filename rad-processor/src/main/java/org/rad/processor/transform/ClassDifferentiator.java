@@ -1255,7 +1255,6 @@ public final class ClassDifferentiator {
       reverse = MergedIncrements.merge(reverse);
       reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
       reverse = RotatedAdjoints.rotate(reverse, naming::carriedElement);
-      reverse = ZeroSeedTests.group(reverse);
     }
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
