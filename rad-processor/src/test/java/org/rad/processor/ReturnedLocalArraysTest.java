@@ -1,5 +1,6 @@
 package org.rad.processor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rad.processor.GradientCase.of;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code axpy} that allocates its result), as a Runge-Kutta step written in a functional style
  * calls them four times per step: the returned array takes the caller's adjoint directly, so
  * the helper's reverse sweep binds no adjoint by identity (a hash-table put per argument per
- * call, which grew with the steps). A helper that may return its parameter still binds.
+ * call, which grew with the steps). A helper that may return its parameter still binds. The
+ * caller's locals that hold only such arrays are recorded on the fresh-reference tape.
  */
 class ReturnedLocalArraysTest {
   static final String SOURCE = """
@@ -42,6 +44,21 @@ class ReturnedLocalArraysTest {
           double[] c = new double[y.length];
           for (int i = 0; i < y.length; i++) c[i] = y[i] * s;
           return c;
+        }
+
+        @Differentiable(wrt = "p")
+        public static double rk(double[] p, double[] y0, int steps, double h) {
+          double[] y = y0.clone();
+          double l = 0;
+          for (int s = 0; s < steps; s++) {
+            double[] k1 = rhs(p, y);
+            double[] k2 = rhs(p, axpy(y, h / 2, k1));
+            double[] k3 = rhs(p, axpy(y, h / 2, k2));
+            double[] k4 = rhs(p, axpy(y, h, k3));
+            for (int i = 0; i < 2; i++) y[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+            l += (y[0] - 1) * (y[0] - 1);
+          }
+          return l;
         }
 
         @Differentiable(wrt = {"p", "y0"})
@@ -76,7 +93,8 @@ class ReturnedLocalArraysTest {
 
   static Stream<GradientCase> cases() {
     return Stream.of(
-        of("loss", r -> new Object[] {vector(r, 4, 0.2, 1.2), vector(r, 2, 0.5, 2), 5, 0.05}, 0, 1));
+        of("loss", r -> new Object[] {vector(r, 4, 0.2, 1.2), vector(r, 2, 0.5, 2), 5, 0.05}, 0, 1),
+        of("rk", r -> new Object[] {vector(r, 4, 0.2, 1.2), vector(r, 2, 0.5, 2), 7, 0.05}, 0));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,6 +106,34 @@ class ReturnedLocalArraysTest {
   static String method(String name) {
     String m = generated.substring(generated.indexOf(name + "("));
     return m.substring(0, m.indexOf("\n  }\n"));
+  }
+
+  /**
+   * The stages k1..k4 and the three axpy results are new arrays each step that only their local
+   * reaches: each overwrite records the reference on the fresh-reference tape, whose arrays are
+   * counted as they come, and the reverse sweep allocates their adjoints instead of looking them
+   * up. Per step the tape holds y's two old values (16 bytes) and seven such arrays (8 bytes of
+   * reference and 16 + 2 * 8 of array each): 296 bytes, the same count the identity table gave.
+   */
+  @Test
+  void newArraysOfHelpersGoOnTheFreshTapeAndCountExactly() throws Exception {
+    String forward = method("static double rkForward");
+    assertTrue(forward.contains("ctx.pushFreshRef(k1);"), forward);
+    assertTrue(forward.contains("ctx.pushFreshRef(axpyResult);"), forward);
+    assertFalse(forward.contains("ctx.pushRef(k1);\n      double[] k1"), forward);
+    String reverse = method("static void rkReverse");
+    assertTrue(reverse.contains("k4 = ctx.popFreshRef();"), reverse);
+    assertTrue(reverse.contains("k4Bar = k4 == null ? null : new double[k4.length];"), reverse);
+    java.lang.reflect.Method rk = grad.getMethod("rk", double[].class, double[].class, int.class, double.class,
+        double[].class, org.rad.runtime.RadContext.class);
+    org.rad.runtime.RadContext ctx = org.rad.runtime.RadContext.exact();
+    double[] p = {1.1, 0.4, 0.1, 0.4};
+    double[] y0 = {1.5, 0.8};
+    rk.invoke(null, p, y0, 5, 0.01, new double[4], ctx);
+    long five = ctx.peakTapeBytes();
+    rk.invoke(null, p, y0, 15, 0.01, new double[4], ctx);
+    long fifteen = ctx.peakTapeBytes();
+    assertEquals(10 * 296, fifteen - five);
   }
 
   @Test

@@ -42,6 +42,12 @@ public final class RadContext {
   private final IntTape ints = new IntTape();
   private final BitTape bits = new BitTape();
   private final RefTape refs = new RefTape();
+  /**
+   * References to arrays that nothing else reaches ({@link #pushFreshRef}), with the bytes of
+   * those arrays, counted as they come: {@link #endForward} need not tell them apart by identity.
+   */
+  private final RefTape freshRefs = new RefTape();
+  private long freshBytes;
   /** Adjoints of scalar arguments handed from a callee's reverse sweep back to its caller. */
   private final DoubleTape adjoints = new DoubleTape();
   /** Values a recomputation in a reverse sweep keeps for the callee's reverse that follows it. */
@@ -188,7 +194,7 @@ public final class RadContext {
       inReverse = true;
       reverseFlagOfThisThread()[0] = true;
     }
-    long tapes = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes();
+    long tapes = doubles.bytes() + ints.bytes() + bits.bytes() + refs.bytes() + freshRefs.bytes() + freshBytes;
     if (refs.size() == 0) {
       // no array is held by the tapes: nothing to tell apart from the caller's arrays
       peakTapeBytes = Math.max(peakTapeBytes, tapes);
@@ -329,6 +335,8 @@ public final class RadContext {
     ints.clear();
     bits.clear();
     refs.clear();
+    freshRefs.clear();
+    freshBytes = 0;
     adjoints.clear();
     kept.clear();
     clearShadows();
@@ -417,6 +425,30 @@ public final class RadContext {
   /** Records a reference to an array (or null), keeping the array alive for the reverse sweep. */
   public void pushRef(Object array) {
     refs.push(array);
+  }
+
+  /**
+   * Records a reference to a {@code double[]} (or null) that nothing but the tape will reach until
+   * {@link #popFreshRef} gives it back: a new array a local let go of (the processor passes only
+   * arrays it proves new and reached by that local alone, as the stages of a Runge-Kutta step
+   * written with helpers that return new arrays). Its bytes count as held at once, without the
+   * identity table {@link #endForward} needs for arrays that may also be reached otherwise, whose
+   * cost grew with every such array.
+   */
+  public void pushFreshRef(double[] array) {
+    freshRefs.push(array);
+    if (array != null) {
+      freshBytes += 16L + 8L * array.length;
+    }
+  }
+
+  /** Removes and returns the array {@link #pushFreshRef} recorded last. */
+  public double[] popFreshRef() {
+    double[] array = (double[]) freshRefs.pop();
+    if (array != null) {
+      freshBytes -= 16L + 8L * array.length;
+    }
+    return array;
   }
 
   /** Removes and returns the reference recorded last, cast to the type the caller expects. */

@@ -312,4 +312,33 @@ class RadContextTest {
       assertFalse(RadContext.inReverseSweep());
     }
   }
+
+  @Test
+  void freshReferencesCountTheirArraysAsTheyCome() {
+    RadContext ctx = RadContext.exact();
+    double[] argument = new double[10];
+    double[] a = new double[3];
+    double[] b = new double[5];
+    ctx.begin();
+    ctx.pushFreshRef(a);
+    ctx.pushFreshRef(null);
+    ctx.pushFreshRef(b);
+    ctx.pushRef(argument); // an argument on the ordinary tape: not counted
+    ctx.pushRef(a); // the last value of a local (a hand-off): counted by identity, once
+    ctx.endForward(argument);
+    // references: 5 * 8; arrays: a and b from the fresh tape, (16 + 24) + (16 + 40), and a again
+    // from the ordinary tape, which does not look into the fresh one
+    assertEquals(5 * 8 + 40 + 56 + 40, ctx.peakTapeBytes());
+    assertSame(a, ctx.popRef());
+    assertSame(argument, ctx.popRef());
+    assertSame(b, ctx.popFreshRef());
+    assertNull(ctx.popFreshRef());
+    assertSame(a, ctx.popFreshRef());
+    ctx.end();
+    ctx.begin();
+    ctx.pushFreshRef(b);
+    ctx.endForward();
+    assertEquals(8 + 56, ctx.peakTapeBytes(), "the last call's fresh bytes are gone");
+    ctx.abort();
+  }
 }

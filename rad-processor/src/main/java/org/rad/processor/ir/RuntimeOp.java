@@ -27,6 +27,12 @@ public enum RuntimeOp {
   PUSH_REF("pushRef", Tape.PUSH, null, Type.VOID, 1),
   /** Generic in the runtime ({@code <T> T popRef()}): typed by the call. */
   POP_REF("popRef", Tape.POP, null, null, 0),
+  /**
+   * A reference to a new {@code double[]} that only the local being overwritten reached: its
+   * bytes are counted as it is pushed, with no identity table (see {@code RadContext.pushFreshRef}).
+   */
+  PUSH_FRESH_REF("pushFreshRef", Tape.PUSH, null, Type.VOID, 1),
+  POP_FRESH_REF("popFreshRef", Tape.POP, null, Type.DOUBLE_ARRAY, 0),
 
   // ---- sampled element records of @Randomize values ------------------------------------------------
   /** {@code pushSampledAt(site, fraction, value, loop indices...)}. */

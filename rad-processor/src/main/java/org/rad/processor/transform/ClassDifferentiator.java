@@ -441,6 +441,39 @@ public final class ClassDifferentiator {
     return calls[0];
   }
 
+  /**
+   * See {@link SweepBuilder#freshLocals}: the {@code double[]} locals every assignment of which
+   * is a new array ({@code new double[n]}, an array literal, {@code clone()}, or the result of a
+   * method of the class that returns none of its parameters), alone in their alias class, so
+   * that each value such a local loses to an overwrite is an array nothing else reaches.
+   */
+  private Set<String> freshLocals(MethodIR m, AliasClasses classes) {
+    Set<String> fresh = new HashSet<>();
+    Set<String> other = new HashSet<>();
+    Statements.forEach(m.body(), s -> {
+      Var v = null;
+      Expr value = null;
+      if (s instanceof Stmt.Declare d && d.init() != null) {
+        v = d.var();
+        value = d.init();
+      } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
+        v = r.var();
+        value = a.value();
+      }
+      if (v == null || v.type() != Type.DOUBLE_ARRAY) {
+        return;
+      }
+      boolean isNew = value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone
+          || value instanceof Expr.MethodCall c && summaries.get(c.key()) != null
+              && summaries.get(c.key()).returnsParam().isEmpty();
+      (isNew ? fresh : other).add(v.name());
+    });
+    fresh.removeAll(other);
+    m.params().forEach(p -> fresh.remove(p.name()));
+    fresh.removeIf(name -> !classes.isAlone(name));
+    return fresh;
+  }
+
   /** See {@link SweepBuilder#silentForwards}; empty in the first round of building. */
   private Set<String> silentForwards = Set.of();
 
@@ -460,7 +493,8 @@ public final class ClassDifferentiator {
     Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
     for (int round = 0; ; round++) {
-      SweepBuilder builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized);
+      SweepBuilder builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized,
+          forDevice || randomized != null ? Set.of() : freshLocals(m, classes));
       builder.bulkSlices = !forDevice;
       builder.silentForwards = forDevice ? Set.of() : silentForwards;
       builder.recordedCalls = recordedCalls;

@@ -15,16 +15,35 @@ import org.rad.processor.ir.Var;
  * ({@code ctx.pushDoubles(a, from, to)}). It takes no whole-array records.
  */
 final class ExactRecords implements Records {
+  private final Set<String> freshLocals;
+
+  ExactRecords() {
+    this(Set.of());
+  }
+
+  /**
+   * @param freshLocals the {@code double[]} locals whose every value is a new array only they
+   *     reach: their overwritten references go on the context's fresh-reference tape
+   *     ({@code pushFreshRef}), which counts the arrays' bytes without an identity table
+   */
+  ExactRecords(Set<String> freshLocals) {
+    this.freshLocals = freshLocals;
+  }
 
   @Override
   public Stmt record(Expr target, At at) {
-    return new Stmt.Call(SweepBuilder.ctx(RuntimeOp.push(target.type()), Type.VOID, target), Origin.SYNTHETIC);
+    RuntimeOp op = isFresh(target) ? RuntimeOp.PUSH_FRESH_REF : RuntimeOp.push(target.type());
+    return new Stmt.Call(SweepBuilder.ctx(op, Type.VOID, target), Origin.SYNTHETIC);
   }
 
   @Override
   public Stmt.Assign restore(Expr target, At at) {
-    return new Stmt.Assign(target, Stmt.AssignOp.SET, SweepBuilder.ctx(RuntimeOp.pop(target.type()), target.type()),
-        Origin.SYNTHETIC);
+    RuntimeOp op = isFresh(target) ? RuntimeOp.POP_FRESH_REF : RuntimeOp.pop(target.type());
+    return new Stmt.Assign(target, Stmt.AssignOp.SET, SweepBuilder.ctx(op, target.type()), Origin.SYNTHETIC);
+  }
+
+  private boolean isFresh(Expr target) {
+    return target instanceof Expr.Ref r && r.type() == Type.DOUBLE_ARRAY && freshLocals.contains(r.var().name());
   }
 
   @Override

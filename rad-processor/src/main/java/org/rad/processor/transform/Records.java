@@ -33,7 +33,12 @@ sealed interface Records permits ExactRecords, SampledRecords {
 
   /** The exact strategy for a method without @Randomize requests, else the sampled one. */
   static Records of(RandomizedRecords randomized, AliasClasses aliases) {
-    return randomized == null ? new ExactRecords() : new SampledRecords(randomized, aliases);
+    return of(randomized, aliases, Set.of());
+  }
+
+  /** The same, with the fresh array locals of {@link ExactRecords#ExactRecords(Set)}. */
+  static Records of(RandomizedRecords randomized, AliasClasses aliases, Set<String> freshLocals) {
+    return randomized == null ? new ExactRecords(freshLocals) : new SampledRecords(randomized, aliases);
   }
 
   /**

@@ -73,9 +73,11 @@ final class SweepBuilder {
   /** The statement whose records are being built (its record site). */
   private Stmt current;
 
+  /** @param freshLocals see {@link #freshLocals} */
   SweepBuilder(Activity activity, Plan plan, Effects effects, Map<String, CalleeInfo> callees, Naming naming,
-      Set<Stmt> pushes, Set<String> needed, RandomizedRecords randomized) {
-    this.records = Records.of(randomized, effects.aliases());
+      Set<Stmt> pushes, Set<String> needed, RandomizedRecords randomized, Set<String> freshLocals) {
+    this.freshLocals = freshLocals;
+    this.records = Records.of(randomized, effects.aliases(), freshLocals);
     this.activity = activity;
     this.plan = plan;
     this.effects = effects;
@@ -224,6 +226,17 @@ final class SweepBuilder {
 
   /** Whether a hoisted row record may be taken and restored in bulk (off for CUDA classes). */
   boolean bulkSlices = true;
+
+  /**
+   * Array locals whose every value is a new array that only they reach (see
+   * ClassDifferentiator#freshLocals). When the reverse sweep restores such a local's earlier
+   * value, that array's adjoint is still all zeros (nothing read the array after the local let
+   * it go), so it is allocated, not looked up by the array's identity: a Runge-Kutta step
+   * written with helpers that return new arrays ({@code double[] k2 = rhs(p, axpy(y, h, k1))})
+   * restores four such locals per step; their references go on the fresh-reference tape
+   * ({@link ExactRecords}). Empty for @Randomize methods and on the device.
+   */
+  private final Set<String> freshLocals;
 
   /**
    * Statements whose call runs as its primal copy (it carries no derivative) and writes into
@@ -1132,7 +1145,11 @@ final class SweepBuilder {
   private Stmt restore(Expr target) {
     Stmt pop = records.restore(target, at(current));
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
-      Stmt rebind = assign(naming.adjoint(r.var()), ctx(RuntimeOp.SHADOW, r.type(), target));
+      Expr adjoint = freshLocals.contains(r.var().name())
+          ? new Expr.Conditional(new Expr.Binary(Expr.BinaryOp.EQ, target, new Expr.Literal("null", r.type()), Type.BOOLEAN),
+              new Expr.Literal("null", r.type()), new Expr.NewArray(r.type(), List.of(new Expr.Length(target))), r.type())
+          : ctx(RuntimeOp.SHADOW, r.type(), target);
+      Stmt rebind = assign(naming.adjoint(r.var()), adjoint);
       return Stmt.Block.of(List.of(pop, rebind));
     }
     return pop;
