@@ -23,6 +23,8 @@ public final class ZooEntries {
     ENTRIES.put("gmm", GmmEntry::new);
     ENTRIES.put("ba", BundleAdjustmentEntry::new);
     ENTRIES.put("small-function", SmallFunctionEntry::new);
+    ENTRIES.put("rk4-functional", Rk4Entry::new);
+    ENTRIES.put("burgers-godunov", BurgersEntry::new);
   }
 
   private ZooEntries() {}
