@@ -67,6 +67,7 @@ public final class GradClassWriter {
       Map<String, org.rad.processor.ir.CustomAdjointMethod> custom, Map<String, org.rad.processor.cuda.CudaPlan> cuda,
       javax.lang.model.element.Element origin) {
     this.methods = methods;
+    this.gpuPaths = cuda.keySet();
     this.lookingUp = null;
     TypeSpec.Builder type = TypeSpec.classBuilder(gradClass)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -679,7 +680,7 @@ public final class GradClassWriter {
       if (sampled != null) {
         printer.statement(sampled[0], code);
       } else {
-        code.addStatement("ctx.$L($L)", RuntimeOp.push(v.type()).methodName(), v.name());
+        code.addStatement("ctx.$L($L)", handoffPush(d, v).methodName(), v.name());
       }
     }
     if (returned.returned() != null) {
@@ -706,6 +707,31 @@ public final class GradClassWriter {
         .addParameter(ctxParam())
         .addCode(code.build())
         .build();
+  }
+
+  /**
+   * How the forward sweep hands {@code v} over to the reverse sweep: a local array that only it
+   * reaches ({@link DifferentiatedMethod#directShadows}) goes on the fresh-reference tape, whose
+   * arrays are counted without an identity table, so a small function whose only reference is
+   * such a local pays no count of held arrays per call; anything else on the tape of its type.
+   */
+  private RuntimeOp handoffPush(DifferentiatedMethod d, Var v) {
+    return freshHandoff(d, v) ? RuntimeOp.PUSH_FRESH_REF : RuntimeOp.push(v.type());
+  }
+
+  /** The pop that matches {@link #handoffPush}. */
+  private RuntimeOp handoffPop(DifferentiatedMethod d, Var v) {
+    return freshHandoff(d, v) ? RuntimeOp.POP_FRESH_REF : RuntimeOp.pop(v.type());
+  }
+
+  /**
+   * Whether {@code v} is handed over on the fresh-reference tape: a direct-shadow local of a
+   * method without a GPU path (whose sweeps hand over device arrays; its CPU sweeps hand over
+   * the same way, so that the two never disagree on the tape).
+   */
+  private boolean freshHandoff(DifferentiatedMethod d, Var v) {
+    boolean gpuPath = d.method().entry() && gpuPaths.contains(d.callee().name());
+    return !gpuPath && d.directShadows().contains(v.name());
   }
 
   /** {@code fReverse}, or with a plan {@code fReverseCuda}: its parallel loops as kernels. */
@@ -848,7 +874,7 @@ public final class GradClassWriter {
       if (sampled != null) {
         new JavaPrinter(userClass, Set.of(), fieldHandles).statement(sampled[1], code);
       } else {
-        code.addStatement("$L = ctx.$L()", v.name(), RuntimeOp.pop(v.type()).methodName());
+        code.addStatement("$L = ctx.$L()", v.name(), handoffPop(d, v).methodName());
       }
     }
     if (d.resultAliasAdjoint() != null) {
@@ -936,6 +962,8 @@ public final class GradClassWriter {
 
   /** The differentiated methods of the class being written. */
   private Map<String, DifferentiatedMethod> methods = Map.of();
+  /** The callee names of the entry methods that have a GPU path. */
+  private Set<String> gpuPaths = Set.of();
   /** The names of this class's reverse sweeps ({@code fReverse}, {@code fReverseKept}). */
   private Set<String> knownReverses;
   /** Those of {@link #knownReverses} that may look adjoints up by identity. */
