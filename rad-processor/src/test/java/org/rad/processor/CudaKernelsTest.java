@@ -119,7 +119,23 @@ class CudaKernelsTest {
               }
               return s;
             }
-            """, "f", new Object[] {new double[] {0.5, -0.2, 0.1, 1.3, -0.7}, 5, 4}, 0));
+            """, "f", new Object[] {new double[] {0.5, -0.2, 0.1, 1.3, -0.7}, 5, 4}, 0),
+        new Case("a buffer allocated per time step (a fresh array local on the CPU path)", """
+            @Differentiable(wrt = "w")
+            static double f(double[] w, double[] x, int n, int steps) {
+              double s = 0;
+              for (int t = 0; t < steps; t++) {
+                double[] p = new double[n];
+                for (int i = 0; i < n; i++) {
+                  p[i] = Math.sin(w[i] * x[i] + t);
+                }
+                for (int i = 0; i < n; i++) {
+                  s += p[i] * p[i] * w[i];
+                }
+              }
+              return s;
+            }
+            """, "f", new Object[] {new double[] {0.3, -1.2, 2.0, 0.7}, new double[] {1.0, 0.5, -0.25, 2.0}, 4, 3}, 0));
   }
 
   private static Object[] withBar(Object[] args, int wrt, double[] bar, RadContext ctx) {

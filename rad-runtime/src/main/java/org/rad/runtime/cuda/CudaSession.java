@@ -80,8 +80,15 @@ public final class CudaSession implements AutoCloseable {
     return d;
   }
 
-  /** The adjoint of {@code a} (zeros of its shape, created on first use), like {@code RadContext.shadow}. */
+  /**
+   * The adjoint of {@code a} (zeros of its shape, created on first use), like {@code
+   * RadContext.shadow}; null for null (a buffer allocated in a time loop holds null before its
+   * first allocation, and the reverse sweep restores that too).
+   */
   public DeviceArray shadow(DeviceArray a) {
+    if (a == null) {
+      return null;
+    }
     return shadows.computeIfAbsent(a, x -> x.matrix ? zeros(x.rows, x.cols) : zeros(x.cols));
   }
 
