@@ -121,6 +121,10 @@ class ReturnedLocalArraysTest {
     assertTrue(forward.contains("ctx.pushFreshRef(k1);"), forward);
     assertTrue(forward.contains("ctx.pushFreshRef(axpyResult);"), forward);
     assertFalse(forward.contains("ctx.pushRef(k1);\n      double[] k1"), forward);
+    // z = maybeSame(y, ...) may be y itself: not a fresh array, so on the ordinary tape
+    String loss = method("static double lossForward");
+    assertTrue(loss.contains("ctx.pushRef(z);"), loss);
+    assertFalse(loss.contains("ctx.pushFreshRef(z);"), loss);
     String reverse = method("static void rkReverse");
     assertTrue(reverse.contains("k4 = ctx.popFreshRef();"), reverse);
     assertTrue(reverse.contains("k4Bar = k4 == null ? null : new double[k4.length];"), reverse);

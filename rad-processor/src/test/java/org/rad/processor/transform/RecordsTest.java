@@ -109,6 +109,23 @@ class RecordsTest {
     assertFalse(Records.isElementRestore(exact.restore(elem(A, I), at), elem(B, I)));
   }
 
+  /** A fresh array local (every value a new array only it reaches) goes on the fresh-reference tape; others do not. */
+  @Test
+  void freshArrayLocalsGoOnTheFreshReferenceTape() {
+    Var fresh = Var.local("k1", Type.DOUBLE_ARRAY);
+    Var other = Var.local("buffer", Type.DOUBLE_ARRAY);
+    Records exact = new ExactRecords(java.util.Set.of("k1"));
+    Records.At at = new Records.At(SITE, List.of(I));
+    assertEquals(RuntimeOp.PUSH_FRESH_REF, call(exact.record(new Expr.Ref(fresh), at)).op());
+    Stmt.Assign pop = exact.restore(new Expr.Ref(fresh), at);
+    assertEquals(RuntimeOp.POP_FRESH_REF, call(pop).op());
+    assertEquals(new Expr.Ref(fresh), pop.target());
+    assertEquals(RuntimeOp.PUSH_REF, call(exact.record(new Expr.Ref(other), at)).op());
+    assertEquals(RuntimeOp.POP_REF, call(exact.restore(new Expr.Ref(other), at)).op());
+    // an element of the fresh array is a value like any other
+    assertEquals(RuntimeOp.PUSH_DOUBLE, call(exact.record(elem(fresh, I), at)).op());
+  }
+
   @Test
   void exactSlicesAreOneBulkCopyShiftedByTheirBase() {
     Records exact = new Method(Stmt.Block.of(List.of())).records;
