@@ -142,6 +142,8 @@ public final class Soundness {
 
   /** The calls of reverse sweeps that pass sampled values, by call (the last round's). */
   private final Map<Expr.StaticCall, SampledCall> calls = new java.util.IdentityHashMap<>();
+  /** What the last callee reverse analysed hands back (see {@link #poly}): its pops follow it. */
+  private Poly lastHandedBack = Poly.ZERO;
 
   /** Adjoint variables the reverse sweep only ever sets (never adds into): its temporaries. */
   private final Set<String> temporaries = new java.util.HashSet<>();
@@ -362,8 +364,19 @@ public final class Soundness {
     }
     if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
       // a callee's reverse sweep: the caller records which arguments carry samples, for the
-      // callee's own check; the adjoint it returns is taken back as the ones handed back through
-      // the context are (ctx.popAdjoint()), without samples
+      // callee's own check (which checks how the callee's partials use them). The adjoints it
+      // hands back (returned, or through the context: ctx.popAdjoint()) are its seed times its
+      // partials, so they carry the samples of its number arguments (the seed among them): a
+      // caller that multiplies one by a sampled value again (act(u) * s, with s in u) would use
+      // a sample twice along one chain. (Samples of array contents the callee reads are the
+      // callee's to check.)
+      Poly handedBack = Poly.ZERO;
+      for (Expr arg : call.args()) {
+        if (!arg.type().isArray()) {
+          handedBack = handedBack.plus(poly(arg));
+        }
+      }
+      lastHandedBack = handedBack;
       List<Set<String>> keys = new java.util.ArrayList<>();
       for (Expr arg : call.args()) {
         Set<String> k = new java.util.TreeSet<>(poly(arg).degrees.keySet());
@@ -378,7 +391,11 @@ public final class Soundness {
       if (keys.stream().anyMatch(k -> !k.isEmpty())) {
         calls.put(call, new SampledCall(call, keys));
       }
-      return Poly.ZERO;
+      return handedBack;
+    }
+    if (e instanceof Expr.ContextCall c && c.op() == org.rad.processor.ir.RuntimeOp.POP_ADJOINT) {
+      // an adjoint the reverse call just before handed back through the context
+      return lastHandedBack;
     }
     if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.DERIVATIVES && call.name().equals("times")) {
       // Derivatives.times(adjoint, partial) is adjoint * partial (0 where the adjoint is 0)
