@@ -437,17 +437,13 @@ public final class RadContext {
    */
   public void pushFreshRef(double[] array) {
     freshRefs.push(array);
-    if (array != null) {
-      freshBytes += 16L + 8L * array.length;
-    }
+    freshBytes += arrayBytes(array, null);
   }
 
   /** Removes and returns the array {@link #pushFreshRef} recorded last. */
   public double[] popFreshRef() {
     double[] array = (double[]) freshRefs.pop();
-    if (array != null) {
-      freshBytes -= 16L + 8L * array.length;
-    }
+    freshBytes -= arrayBytes(array, null);
     return array;
   }
 

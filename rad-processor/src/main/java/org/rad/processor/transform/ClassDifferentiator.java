@@ -492,9 +492,10 @@ public final class ClassDifferentiator {
     Set<Stmt> pushes = Plan.identitySetOf();
     Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
+    Set<String> freshLocals = forDevice || randomized != null ? Set.of() : freshLocals(m, classes);
     for (int round = 0; ; round++) {
       SweepBuilder builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized,
-          forDevice || randomized != null ? Set.of() : freshLocals(m, classes));
+          freshLocals);
       builder.bulkSlices = !forDevice;
       builder.silentForwards = forDevice ? Set.of() : silentForwards;
       builder.recordedCalls = recordedCalls;
