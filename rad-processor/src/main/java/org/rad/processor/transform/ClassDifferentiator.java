@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Activity;
 import org.rad.processor.analysis.AliasClasses;
+import org.rad.processor.analysis.DistinctRows;
 import org.rad.processor.analysis.Effects;
 import org.rad.processor.analysis.MethodSummary;
 import org.rad.processor.analysis.Plan;
@@ -493,12 +494,14 @@ public final class ClassDifferentiator {
     Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
     Set<String> freshLocals = forDevice || randomized != null ? Set.of() : freshLocals(m, classes);
+    DistinctRows distinctRows = DistinctRows.of(m, classes);
     for (int round = 0; ; round++) {
       SweepBuilder builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized,
           freshLocals);
       builder.bulkSlices = !forDevice;
       builder.silentForwards = forDevice ? Set.of() : silentForwards;
       builder.recordedCalls = recordedCalls;
+      builder.distinctRows = distinctRows;
       Stmt.Block reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);

@@ -157,15 +157,21 @@ final class SweepBuilder {
           // a[from..to) goes in one call, which copies it in bulk.
           current = hoisted;
           Records.Slice slice = slice(counted, hoisted);
-          out.add(slice != null ? records.recordSlice(slice, hoisted.target(), at(hoisted))
+          Stmt record = slice != null ? records.recordSlice(slice, hoisted.target(), at(hoisted))
               : new Stmt.For(f.init(), f.condition(), f.update(), Stmt.Block.of(List.of(push(hoisted.target()))),
-                  Origin.SYNTHETIC));
+                  Origin.SYNTHETIC);
+          if (slice != null) {
+            sliceRecords.put(record, new RecordFission.SliceRecord(slice, f));
+          }
+          out.add(record);
           hoistedRecords.add(hoisted);
         }
         Stmt.Block body = forward(f.body());
         hoistedRecords.remove(hoisted);
         loopIndices.removeLast();
-        out.add(new Stmt.For(f.init(), f.condition(), f.update(), body, f.origin()));
+        Stmt.For loop = new Stmt.For(f.init(), f.condition(), f.update(), body, f.origin());
+        List<Stmt> split = bulkSlices && distinctRows != null ? RecordFission.split(f, counted, loop, sliceRecords, effects, distinctRows, silentNames(Sweep.FORWARD)) : null;
+        out.addAll(split != null ? split : List.of(loop));
       } else {
         Var trips = naming.tripCounter(f);
         out.add(assign(trips, Expr.Literal.ofInt(0)));
@@ -247,6 +253,12 @@ final class SweepBuilder {
   final Set<Stmt> primalWriters = Collections.newSetFromMap(new IdentityHashMap<>());
   Set<Stmt> recordedCalls = Set.of();
 
+  /** The slice records of hoisted records, by the forward statement that takes them ({@link RecordFission}). */
+  private final Map<Stmt, RecordFission.SliceRecord> sliceRecords = new IdentityHashMap<>();
+
+  /** The nested arrays whose rows are distinct objects ({@link RecordFission}); none unless set. */
+  org.rad.processor.analysis.DistinctRows distinctRows;
+
   /** Element records pushed by a loop of their own before the loop that overwrites them. */
   private final Set<Stmt> hoistedRecords = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -300,7 +312,7 @@ final class SweepBuilder {
    * free of {@code i}: {@code base}, or the literal 0 for {@code i} alone; else null. (The record
    * planning checks that {@code base} reads nothing the loop writes.)
    */
-  private static Expr offsetOf(Expr index, Var i) {
+  static Expr offsetOf(Expr index, Var i) {
     if (index instanceof Expr.Ref r && r.var().equals(i)) {
       return Expr.Literal.ofInt(0);
     }
@@ -467,12 +479,18 @@ final class SweepBuilder {
 
   /** The names of the reverse sweeps of {@link #silentForwards}. */
   private Set<String> silentReverses() {
+    Set<String> names = silentNames(Sweep.REVERSE);
+    names.addAll(silentNames(Sweep.REVERSE_KEPT));
+    return names;
+  }
+
+  /** The names of the {@code sweep} methods of {@link #silentForwards}. */
+  private Set<String> silentNames(Sweep sweep) {
     Set<String> names = new HashSet<>();
     for (String key : silentForwards) {
       CalleeInfo c = callees.get(key);
       if (c != null) {
-        names.add(Sweep.REVERSE.of(c.name()));
-        names.add(Sweep.REVERSE_KEPT.of(c.name()));
+        names.add(sweep.of(c.name()));
       }
     }
     return names;

@@ -1,0 +1,239 @@
+package org.rad.processor;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rad.processor.GradientCase.of;
+import static org.rad.processor.GradientCase.vector;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Loop fission of row records (transform.RecordFission): a loop over rows whose inner loop
+ * overwrites its row, whose old values the reverse sweep needs, takes the records of every row
+ * in a loop of its own before the loop, where that leaves the tape as it was: rows of fresh
+ * matrices (analysis.DistinctRows), row references into them, and a flat array whose slices are
+ * checked at run time to be no longer than their stride. Where rows are shared at run time (a
+ * shallow {@code clone()} of a matrix) or the flat slices overlap, the records stay between the rows, and the
+ * gradient is that of the code as written either way.
+ */
+class RecordFissionTest {
+  static final String SOURCE = """
+      package demo;
+      import org.rad.annotations.Differentiable;
+      public class Fields {
+        // two buffers swapped each step; the reaction term reads the old field, so the
+        // overwritten values must be recorded
+        @Differentiable(wrt = "theta")
+        static double rows(double[] theta, int n, int steps) {
+          double[][] phi = new double[n][n];
+          double[][] next = new double[n][n];
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+              phi[i][j] = Math.sin(i + 2 * j);
+            }
+          }
+          for (int k = 0; k < steps; k++) {
+            for (int i = 1; i < n - 1; i++) {
+              for (int j = 1; j < n - 1; j++) {
+                next[i][j] = phi[i][j] + 0.1 * (phi[i + 1][j] + phi[i - 1][j] - 2 * phi[i][j])
+                    + theta[0] * phi[i][j] * phi[i][j] * theta[1];
+              }
+            }
+            double[][] t = phi;
+            phi = next;
+            next = t;
+          }
+          return sumOfSquares(phi);
+        }
+
+        // the same with row references and a scalar temporary
+        @Differentiable(wrt = "theta")
+        static double rowReferences(double[] theta, int n, int steps) {
+          double[][] phi = new double[n][n];
+          double[][] next = new double[n][n];
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+              phi[i][j] = Math.sin(i + 2 * j);
+            }
+          }
+          for (int k = 0; k < steps; k++) {
+            for (int i = 1; i < n - 1; i++) {
+              double[] up = phi[i + 1];
+              double[] mid = phi[i];
+              double[] down = phi[i - 1];
+              double[] out = next[i];
+              double reaction = theta[0] * Math.sin(i) + theta[1];
+              for (int j = 1; j < n - 1; j++) {
+                double p = mid[j];
+                out[j] = p + 0.1 * (up[j] + down[j] - 2 * p) + reaction * p * mid[j + 1];
+              }
+            }
+            double[][] t = phi;
+            phi = next;
+            next = t;
+          }
+          return sumOfSquares(phi);
+        }
+
+        // the caller's scratch matrix, whose rows may be one array
+        @Differentiable(wrt = "theta")
+        static double sharedRows(double[] theta, double[][] scratch, int steps) {
+          int n = scratch.length;
+          double[][] phi = new double[n][n];
+          double[][] next = scratch;
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+              phi[i][j] = Math.sin(i + 2 * j);
+            }
+          }
+          for (int k = 0; k < steps; k++) {
+            for (int i = 1; i < n - 1; i++) {
+              for (int j = 1; j < n - 1; j++) {
+                next[i][j] = phi[i][j] + 0.1 * (phi[i + 1][j] + phi[i - 1][j] - 2 * phi[i][j])
+                    + theta[0] * phi[i][j] * phi[i][j] * theta[1];
+              }
+            }
+            double[][] t = phi;
+            phi = next;
+            next = t;
+          }
+          return sumOfSquares(phi);
+        }
+
+        // a flat field, row i at i * w: rows overlap when w < n - 2, and then row i + 1 reads
+        // (and its record keeps) what row i wrote
+        @Differentiable(wrt = "theta")
+        static double flat(double[] theta, int n, int w, int steps) {
+          double[] phi = new double[n * w + n];
+          double[] next = new double[n * w + n];
+          for (int x = 0; x < phi.length; x++) {
+            phi[x] = Math.sin(x);
+          }
+          for (int k = 0; k < steps; k++) {
+            for (int i = 1; i < n - 1; i++) {
+              for (int j = 1; j < n - 1; j++) {
+                next[i * w + j] = phi[i * w + j] + 0.1 * next[i * w + j] * phi[i * w + j + 1]
+                    + theta[0] * phi[i * w + j] * phi[i * w + j] * theta[1];
+              }
+            }
+            double[] t = phi;
+            phi = next;
+            next = t;
+          }
+          double s = 0;
+          for (int x = 0; x < phi.length; x++) {
+            s += phi[x] * phi[x];
+          }
+          return s;
+        }
+
+        static double sumOfSquares(double[][] m) {
+          double s = 0;
+          for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+              s += m[i][j] * m[i][j];
+            }
+          }
+          return s;
+        }
+      }
+      """;
+
+  static Compiled compiled;
+  static Class<?> user;
+  static Class<?> grad;
+
+  @BeforeAll
+  static void compile() {
+    compiled = Compiled.compile("demo.Fields", SOURCE);
+    user = compiled.load("demo.Fields");
+    grad = compiled.load("demo.FieldsGrad");
+  }
+
+  static Stream<GradientCase> cases() {
+    return Stream.of(
+        of("rows", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4}, 0),
+        of("rowReferences", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4}, 0),
+        of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 6, 4}, 0),
+        of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4, 4}, 0),
+        of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 2, 4}, 0));
+  }
+
+  /** w = 6 and 4: disjoint slices, records taken first; w = 2: overlapping slices, the loop as written. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void gradientMatchesFiniteDifferences(GradientCase c) {
+    c.check(user, grad);
+  }
+
+  /**
+   * Rows 1 and 2 of the caller's matrix are one array: row 2's record must hold what row 1's
+   * update wrote into it, so the records stay between the rows (a parameter's rows may be shared).
+   * Central differences of the function, each evaluation on a new matrix shared the same way:
+   * agreement to 1e-6 (relative to max(1, |g|)) at five points.
+   */
+  @Test
+  void rowsSharedAtRunTime() throws Exception {
+    java.lang.reflect.Method f = user.getDeclaredMethod("sharedRows", double[].class, double[][].class, int.class);
+    java.lang.reflect.Method g = grad.getDeclaredMethod("sharedRows", double[].class, double[][].class, int.class,
+        double[].class);
+    f.setAccessible(true);
+    g.setAccessible(true);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int point = 0; point < 5; point++) {
+      double[] theta = vector(random, 2, -0.5, 0.5);
+      double[] thetaBar = new double[2];
+      g.invoke(null, theta.clone(), sharedRowsMatrix(), 4, thetaBar);
+      for (int k = 0; k < 2; k++) {
+        double h = 1e-6;
+        double[] up = theta.clone();
+        double[] down = theta.clone();
+        up[k] += h;
+        down[k] -= h;
+        double fd = ((double) f.invoke(null, up, sharedRowsMatrix(), 4) - (double) f.invoke(null, down, sharedRowsMatrix(), 4))
+            / (2 * h);
+        assertTrue(Math.abs(fd - thetaBar[k]) <= 1e-6 * Math.max(1, Math.abs(fd)), "d/dtheta" + k + ": " + thetaBar[k] + " vs " + fd);
+      }
+    }
+    assertFalse(recordsFirst("sharedRows"), forward("sharedRows"));
+  }
+
+  static double[][] sharedRowsMatrix() {
+    double[][] m = new double[6][6];
+    m[2] = m[1];
+    return m;
+  }
+
+  @Test
+  void rowsOfFreshMatricesAreRecordedBeforeTheLoop() {
+    assertTrue(recordsFirst("rows"), forward("rows"));
+    assertTrue(recordsFirst("rowReferences"), forward("rowReferences"));
+  }
+
+  @Test
+  void flatSlicesAreCheckedAtRunTime() {
+    assertTrue(recordsFirst("flat"), forward("flat"));
+    // the slices j = 1 .. n - 2 of rows w apart: disjoint when n - 1 - 1 <= w
+    assertTrue(forward("flat").contains("if (n - 1 - 1 <= w) {"), forward("flat"));
+  }
+
+  /** The forward sweep of {@code method} in the generated source. */
+  static String forward(String method) {
+    String source = compiled.generatedSource("demo.FieldsGrad");
+    int start = source.indexOf("static double " + method + "Forward(");
+    return source.substring(start, source.indexOf("\n  }\n", start));
+  }
+
+  /** Whether a loop of {@code method}'s forward sweep holds nothing but a row record (and row references). */
+  static boolean recordsFirst(String method) {
+    Matcher m = Pattern.compile("for \\([^)]*\\) \\{\\n(\\s+\\w+ = \\w+\\[\\w+\\];\\n)*\\s+ctx\\.push(Doubles|DoublesShifted)?[^;]*;\\n\\s+\\}")
+        .matcher(forward(method));
+    return m.find();
+  }
+}
