@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * styles, which mark the field {@code @Randomize(fraction = 0.01)}, the randomized gradient.
  */
 @Command(name = "bench-zoo", mixinStandardHelpOptions = true,
-    description = "Gradient/primal time and tape/need of code written as users write it (reactor styles, RNN, ADBench LSTM, GMM, BA), one JVM per entry.")
+    description = "Gradient/primal time and tape/need of code written as users write it (reactor styles, RNN, ADBench LSTM, GMM, BA), one JVM per entry and kind of gradient.")
 public final class ZooBenchmark implements Callable<Integer> {
   @Option(names = "--entries", split = ",", paramLabel = "NAME",
       description = "Entries to run, comma-separated (default: all): ${COMPLETION-CANDIDATES}.",
@@ -86,7 +86,7 @@ public final class ZooBenchmark implements Callable<Integer> {
     List<ZooResult> results = new ArrayList<>();
     for (String name : entries) {
       System.err.printf("bench-zoo: %s ...%n", name);
-      ZooResult result = runForked(name);
+      ZooResult result = runEntry(name);
       if (result == null) {
         return 1;
       }
@@ -106,8 +106,27 @@ public final class ZooBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  /** Runs {@link ZooEntryMain} for one entry in a fresh JVM with this JVM's class path and options. */
-  private ZooResult runForked(String name) throws IOException, InterruptedException {
+  /**
+   * Measures one entry: the primal and the exact gradient in one fresh JVM, the randomized
+   * gradient (for entries that mark a field {@code @Randomize}) in another, as a program runs one
+   * kind of gradient (see {@link ZooEntryMain}).
+   */
+  private ZooResult runEntry(String name) throws IOException, InterruptedException {
+    ZooResult exact = runForked(name, "exact");
+    if (exact == null || !ZooEntries.create(name).randomizes()) {
+      return exact;
+    }
+    ZooResult randomized = runForked(name, "randomized");
+    if (randomized == null) {
+      return null;
+    }
+    return new ZooResult(exact.name(), exact.size(), exact.primalMillis(), exact.gradientMillis(), exact.tapeBytes(),
+        exact.needBytes(), randomized.randomizedMillis(), randomized.randomizedTapeBytes(), exact.needRule(),
+        exact.checksum());
+  }
+
+  /** Runs {@link ZooEntryMain} for one entry and phase in a fresh JVM with this JVM's class path and options. */
+  private ZooResult runForked(String name, String phase) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -124,6 +143,7 @@ public final class ZooBenchmark implements Callable<Integer> {
     command.add(Integer.toString(warmup));
     command.add(Integer.toString(repeats));
     command.add(clock);
+    command.add(phase);
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     ZooResult result = null;
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -145,7 +165,7 @@ public final class ZooBenchmark implements Callable<Integer> {
 
   private String table(List<ZooResult> results, String loadBefore, String loadAfter) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "rad benchmark zoo, %s size, one JVM per entry, %d timed rounds after %d warm-up (medians)%n%n",
+    s.append(String.format(Locale.ROOT, "rad benchmark zoo, %s size, one JVM per entry (and one more for its randomized gradient), %d timed rounds after %d warm-up (medians)%n%n",
         full ? "full" : "quick", repeats, warmup));
     s.append("| entry | size | primal ms | gradient ms | gradient / primal | tape | need | tape / need | randomized ms (f = 0.01) | randomized / exact | randomized tape |\n");
     s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");

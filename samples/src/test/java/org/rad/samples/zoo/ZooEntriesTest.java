@@ -58,4 +58,19 @@ class ZooEntriesTest {
     ZooResult r = ZooEntryMain.measure(ZooEntries.create("rnn"), false, 0, 1, true);
     assertTrue(r.primalMillis() > 0 && r.gradientMillis() > 0, r.format());
   }
+
+  /**
+   * The phases bench-zoo runs in separate JVMs: the exact one times the primal and the exact
+   * gradient only, the randomized one the randomized gradient only (a reactor style, quick size).
+   */
+  @Test
+  void phasesMeasureOneKindOfGradientEach() {
+    ZooResult exact = ZooEntryMain.measure(ZooEntries.create("reactor-indexed"), false, 0, 1, true, true, false);
+    assertTrue(exact.primalMillis() > 0 && exact.gradientMillis() > 0, exact.format());
+    assertTrue(Double.isNaN(exact.randomizedMillis()) && exact.randomizedTapeBytes() == -1, exact.format());
+    ZooResult randomized = ZooEntryMain.measure(ZooEntries.create("reactor-indexed"), false, 0, 1, true, false, true);
+    assertTrue(Double.isNaN(randomized.primalMillis()) && Double.isNaN(randomized.gradientMillis()), randomized.format());
+    assertTrue(randomized.randomizedMillis() > 0 && randomized.randomizedTapeBytes() > 0, randomized.format());
+    assertTrue(randomized.randomizedTapeBytes() < exact.tapeBytes() / 10, "f = 0.01 keeps about 1% of the rows' values");
+  }
 }
