@@ -1,5 +1,6 @@
 package org.rad.processor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rad.processor.GradientCase.of;
@@ -133,6 +134,41 @@ class RecordFissionTest {
           return s;
         }
 
+        // the shapes around the one the reactor has: a triangular row, rows visited downwards
+        // and two at a time, the row one below the index through a chain of locals, and a read
+        // of the row the previous iteration wrote
+        @Differentiable(wrt = "theta")
+        static double shapes(double[] theta, int n, int steps) {
+          double[][] phi = new double[n][n];
+          double[][] next = new double[n][n];
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+              phi[i][j] = Math.cos(i - j) + 0.5;
+            }
+          }
+          for (int k = 0; k < steps; k++) {
+            for (int i = 1; i < n - 1; i++) {
+              for (int j = i; j < n - 1; j++) {
+                next[i][j] = phi[i][j] * phi[i][j] * theta[0] + phi[i - 1][j] * 0.5;
+              }
+            }
+            for (int i = n - 2; i >= 1; i -= 2) {
+              for (int j = 1; j < n - 1; j++) {
+                phi[i][j] = next[i][j] * next[i][j] * theta[1] + phi[i][j] * 0.25;
+              }
+            }
+            for (int i = 0; i < n - 2; i++) {
+              int below = i + 1;
+              double[] out = next[below];
+              double[] above = next[i];
+              for (int j = 1; j < n - 1; j++) {
+                out[j] = above[j] * phi[below][j] * theta[0] + out[j] * 0.1;
+              }
+            }
+          }
+          return sumOfSquares(phi) + sumOfSquares(next);
+        }
+
         static double sumOfSquares(double[][] m) {
           double s = 0;
           for (int i = 0; i < m.length; i++) {
@@ -160,6 +196,7 @@ class RecordFissionTest {
     return Stream.of(
         of("rows", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4}, 0),
         of("rowReferences", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4}, 0),
+        of("shapes", r -> new Object[] {vector(r, 2, -0.5, 0.5), 7, 3}, 0),
         of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 6, 4}, 0),
         of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4, 4}, 0),
         of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 2, 4}, 0));
@@ -214,6 +251,7 @@ class RecordFissionTest {
   void rowsOfFreshMatricesAreRecordedBeforeTheLoop() {
     assertTrue(recordsFirst("rows"), forward("rows"));
     assertTrue(recordsFirst("rowReferences"), forward("rowReferences"));
+    assertEquals(3, recordLoops("shapes"), forward("shapes"));
   }
 
   @Test
@@ -230,10 +268,19 @@ class RecordFissionTest {
     return source.substring(start, source.indexOf("\n  }\n", start));
   }
 
-  /** Whether a loop of {@code method}'s forward sweep holds nothing but a row record (and row references). */
+  /** Whether a loop of {@code method}'s forward sweep holds nothing but a row record (and the locals it reads). */
   static boolean recordsFirst(String method) {
-    Matcher m = Pattern.compile("for \\([^)]*\\) \\{\\n(\\s+\\w+ = \\w+\\[\\w+\\];\\n)*\\s+ctx\\.push(Doubles|DoublesShifted)?[^;]*;\\n\\s+\\}")
+    return recordLoops(method) > 0;
+  }
+
+  /** The loops of {@code method}'s forward sweep that hold nothing but a row record (and the locals it reads). */
+  static int recordLoops(String method) {
+    Matcher m = Pattern.compile("for \\([^)]*\\) \\{\\n(\\s+\\w+ = [^;]*;\\n)*\\s+ctx\\.push(Doubles|SampledRange)(Shifted)?\\([^;]*;\\n\\s+\\}")
         .matcher(forward(method));
-    return m.find();
+    int loops = 0;
+    while (m.find()) {
+      loops++;
+    }
+    return loops;
   }
 }
