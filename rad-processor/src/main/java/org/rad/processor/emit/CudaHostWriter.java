@@ -7,6 +7,7 @@ import java.util.List;
 import org.rad.processor.cuda.CudaPlan;
 import org.rad.processor.cuda.Kernel;
 import org.rad.processor.ir.RuntimeOp;
+import org.rad.processor.ir.SessionOp;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
@@ -78,7 +79,7 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
       args.add(CodeBlock.of("$$inner"));
     }
     for (Var z : k.zeroOnEntry()) {
-      out.addStatement("$T.requireZero($S, $S, $L)", CUDA_SESSION, k.name(), z.name(), z.name());
+      out.addStatement("$T.$L($S, $S, $L)", CUDA_SESSION, SessionOp.REQUIRE_ZERO.methodName(), k.name(), z.name(), z.name());
     }
     for (int x = 0; x < k.arrays().size(); x++) {
       Var a = k.arrays().get(x);
@@ -87,7 +88,8 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
           Var other = k.arrays().get(y);
           // each pair once
           if (y != x && (y > x || !k.writtenArrays().contains(other.name()))) {
-            out.addStatement("$T.requireDistinct($S, $L, $L)", CUDA_SESSION, k.name(), a.name(), other.name());
+            out.addStatement("$T.$L($S, $L, $L)", CUDA_SESSION, SessionOp.REQUIRE_DISTINCT.methodName(), k.name(), a.name(),
+                other.name());
           }
         }
       }
@@ -118,18 +120,18 @@ final class CudaHostWriter implements JavaPrinter.DeviceHooks {
       }
     }
     if (!k.reductions().isEmpty()) {
-      out.addStatement("$T $$red = cs.reduction($L)", DEVICE_ARRAY, k.reductions().size());
+      out.addStatement("$T $$red = cs.$L($L)", DEVICE_ARRAY, SessionOp.REDUCTION.methodName(), k.reductions().size());
       args.add(CodeBlock.of("$$red"));
     }
     if (k.records().isEmpty()) {
-      out.addStatement("cs.launch($S, $$outer, $$inner, $L)", k.name(), CodeBlock.join(args, ", "));
+      out.addStatement("cs.$L($S, $$outer, $$inner, $L)", SessionOp.LAUNCH.methodName(), k.name(), CodeBlock.join(args, ", "));
     } else {
       out.addStatement("cs.$L($S, $$outer, $$inner, $S, $L, $L, ctx.$L(), $L)",
-          k.pops() ? "launchRegenerating" : "launchRecording", k.name(), recordsTag(k), layout.denseCount(),
+          (k.pops() ? SessionOp.LAUNCH_REGENERATING : SessionOp.LAUNCH_RECORDING).methodName(), k.name(), recordsTag(k), layout.denseCount(),
           layout.sampledCount(), RuntimeOp.IS_EXACT.methodName(), CodeBlock.join(args, ", "));
     }
     if (!k.reductions().isEmpty()) {
-      out.addStatement("double[] $$sums = cs.download($$red, $L)", k.reductions().size());
+      out.addStatement("double[] $$sums = cs.$L($$red, $L)", SessionOp.DOWNLOAD_SUMS.methodName(), k.reductions().size());
       for (int r = 0; r < k.reductions().size(); r++) {
         out.addStatement("$L += $$sums[$L]", k.reductions().get(r).name(), r);
       }

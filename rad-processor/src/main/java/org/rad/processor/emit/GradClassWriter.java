@@ -18,6 +18,7 @@ import javax.lang.model.element.Modifier;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.RuntimeOp;
+import org.rad.processor.ir.SessionOp;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
@@ -328,8 +329,8 @@ public final class GradClassWriter {
     if (plan != null) {
       String cs = names.of("cs");
       code.add("// the GPU when CudaRuntime has one (it says once when it has not), else the CPU code below\n");
-      code.addStatement("$T $L = $T.session($S, $L)", CudaHostWriter.CUDA_SESSION, cs, CudaHostWriter.CUDA_RUNTIME,
-          cudaModule(d), cudaSourceField(d));
+      code.addStatement("$T $L = $T.$L($S, $L)", CudaHostWriter.CUDA_SESSION, cs, CudaHostWriter.CUDA_RUNTIME,
+          SessionOp.SESSION.methodName(), cudaModule(d), cudaSourceField(d));
       code.beginControlFlow("if ($L != null)", cs);
       code.addStatement("return $LCuda($L, ctx, $L)", m.name(), call, cs);
       code.endControlFlow();
@@ -468,7 +469,7 @@ public final class GradClassWriter {
     for (Var p : m.params()) {
       if (host.isDevice(p.name())) {
         String dev = names.of(p.name() + "Device");
-        code.addStatement("$T $L = $L.upload($L)", CudaHostWriter.DEVICE_ARRAY, dev, cs, p.name());
+        code.addStatement("$T $L = $L.$L($L)", CudaHostWriter.DEVICE_ARRAY, dev, cs, SessionOp.UPLOAD.methodName(), p.name());
         forwardArgs.add(dev);
       } else {
         forwardArgs.add(p.name());
@@ -490,7 +491,8 @@ public final class GradClassWriter {
       }
       if (host.isDevice(p.name())) {
         String bar = names.of(p.name() + "BarDevice");
-        code.addStatement("$T $L = $L.shadow($L)", CudaHostWriter.DEVICE_ARRAY, bar, cs, forwardArgs.get(k));
+        code.addStatement("$T $L = $L.$L($L)", CudaHostWriter.DEVICE_ARRAY, bar, cs, RuntimeOp.SHADOW.methodName(),
+            forwardArgs.get(k));
         reverseArgs.add(bar);
         if (m.wrt().contains(p)) {
           addBack.add(new String[] {names.bar(p), bar});
@@ -510,7 +512,7 @@ public final class GradClassWriter {
     takeScalarAdjoints(d, names, CodeBlock.of("$L($L)", Sweep.REVERSE_CUDA.of(d.callee().name()), String.join(", ", reverseArgs)),
         code);
     for (String[] pair : addBack) {
-      code.addStatement("$L.addInto($L, $L)", cs, pair[0], pair[1]);
+      code.addStatement("$L.$L($L, $L)", cs, SessionOp.ADD_INTO.methodName(), pair[0], pair[1]);
     }
     code.addStatement("ctx.$L()", RuntimeOp.END.methodName());
     code.addStatement("return $L", result);
@@ -519,7 +521,7 @@ public final class GradClassWriter {
     code.addStatement("ctx.$L()", RuntimeOp.ABORT.methodName());
     code.addStatement("throw $L", failure);
     code.nextControlFlow("finally");
-    code.addStatement("$L.close()", cs);
+    code.addStatement("$L.$L()", cs, SessionOp.CLOSE.methodName());
     code.endControlFlow();
     return b.addCode(code.build()).build();
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.RuntimeOp;
+import org.rad.processor.ir.SessionOp;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
 
@@ -55,7 +56,7 @@ final class JavaPrinter {
   /** The value assigned to {@code target}: a device array's allocation becomes {@code cs.zeros}. */
   private CodeBlock value(String target, Expr value) {
     if (device != null && device.isDevice(target) && value instanceof Expr.NewArray n) {
-      return CodeBlock.of("cs.zeros($L)", args(n.dims()));
+      return CodeBlock.of("cs.$L($L)", (n.dims().size() == 1 ? SessionOp.ZEROS : SessionOp.ZEROS_2D).methodName(), args(n.dims()));
     }
     return expr(value);
   }
