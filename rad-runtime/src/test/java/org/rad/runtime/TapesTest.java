@@ -292,6 +292,37 @@ class TapesTest {
     assertFalse(tape.pop());
   }
 
+  /**
+   * Pushes and pops in random runs against a model stack, so that the word in progress is filled,
+   * emptied and refilled across word boundaries in every order (the tape keeps that word in a
+   * field and stores it once per 64 bits).
+   */
+  @Test
+  void bitTapeMatchesAStackUnderInterleavedPushesAndPops() {
+    BitTape tape = new BitTape();
+    java.util.ArrayDeque<Boolean> model = new java.util.ArrayDeque<>();
+    SplittableRandom random = new SplittableRandom(11);
+    for (int run = 0; run < 2000; run++) {
+      int length = random.nextInt(1, 150);
+      if (random.nextBoolean() || model.size() < length) {
+        for (int k = 0; k < length; k++) {
+          boolean bit = random.nextBoolean();
+          tape.push(bit);
+          model.push(bit);
+        }
+      } else {
+        for (int k = 0; k < length; k++) {
+          assertEquals(model.pop(), tape.pop(), "run " + run);
+        }
+      }
+      assertEquals(model.size(), tape.size());
+    }
+    while (!model.isEmpty()) {
+      assertEquals(model.pop(), tape.pop());
+    }
+    assertThrows(IllegalStateException.class, tape::pop);
+  }
+
   @Test
   void bitTapeByteCounts() {
     BitTape tape = new BitTape();
