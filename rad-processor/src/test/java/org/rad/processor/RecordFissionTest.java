@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rad.runtime.RadContext;
+import org.rad.runtime.RadDiagnostics;
 
 /**
  * Loop fission of row records (transform.RecordFission): a loop over rows whose inner loop
@@ -169,6 +171,40 @@ class RecordFissionTest {
           return sumOfSquares(phi) + sumOfSquares(next);
         }
 
+        // a damped wave with three rotating buffers and row references, the field randomized:
+        // the sampled row records are taken before each step's rows as well
+        @Differentiable(wrt = "c")
+        static double wave(double[] c, int n, int steps) {
+          @org.rad.annotations.Randomize(fraction = 0.2)
+          double[][] u = new double[n][n];
+          double[][] prev = new double[n][n];
+          double[][] next = new double[n][n];
+          for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+              u[i][j] = Math.sin(0.3 * i) * Math.cos(0.2 * j);
+              prev[i][j] = u[i][j];
+            }
+          }
+          for (int s = 0; s < steps; s++) {
+            for (int i = 1; i < n - 1; i++) {
+              double[] up = u[i - 1];
+              double[] mid = u[i];
+              double[] down = u[i + 1];
+              double[] old = prev[i];
+              double[] out = next[i];
+              for (int j = 1; j < n - 1; j++) {
+                double lap = up[j] + down[j] + mid[j - 1] + mid[j + 1] - 4 * mid[j];
+                out[j] = 2 * mid[j] - old[j] + c[0] * lap - c[1] * mid[j];
+              }
+            }
+            double[][] t = prev;
+            prev = u;
+            u = next;
+            next = t;
+          }
+          return sumOfSquares(u);
+        }
+
         static double sumOfSquares(double[][] m) {
           double s = 0;
           for (int i = 0; i < m.length; i++) {
@@ -197,6 +233,7 @@ class RecordFissionTest {
         of("rows", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4}, 0),
         of("rowReferences", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4}, 0),
         of("shapes", r -> new Object[] {vector(r, 2, -0.5, 0.5), 7, 3}, 0),
+        of("wave", r -> new Object[] {vector(r, 2, 0.02, 0.12), 8, 6}, 0),
         of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 6, 4}, 0),
         of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 4, 4}, 0),
         of("flat", r -> new Object[] {vector(r, 2, -0.5, 0.5), 6, 2, 4}, 0));
@@ -245,6 +282,32 @@ class RecordFissionTest {
     double[][] m = new double[6][6];
     m[2] = m[1];
     return m;
+  }
+
+  /**
+   * The randomized wave: its sampled row records are taken first too, and the randomized gradient
+   * stays unbiased. Seeded (draws of RadContext.seeded(17)), 20,000 draws: each component's mean
+   * within 4 standard errors of the exact gradient (a false alarm has probability about 1e-4 for
+   * normal errors); the exact gradient against central differences as the other cases.
+   */
+  @Test
+  void randomizedRowRecordsTakenFirstStayUnbiased() throws Exception {
+    assertEquals(1, recordLoops("wave"), forward("wave"));
+    java.lang.reflect.Method g = grad.getDeclaredMethod("wave", double[].class, int.class, int.class, double[].class,
+        RadContext.class);
+    g.setAccessible(true);
+    double[] c = {0.1, 0.05};
+    RadDiagnostics.Report r = RadDiagnostics.measure(ctx -> {
+      double[] cBar = new double[2];
+      try {
+        g.invoke(null, c, 10, 20, cBar, ctx);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+      return cBar;
+    }, 20_000, 17, RadContext.seeded(17));
+    assertTrue(r.maxStandardErrorsFromExact() <= 4, r.toString());
+    assertTrue(java.util.Arrays.stream(r.variance()).sum() > 0, "nothing was sampled");
   }
 
   @Test
