@@ -107,12 +107,11 @@ public final class DistinctRows {
     shared.add(aliases.find(name));
   }
 
+  /** Marks the class of {@code e}'s root variable (a field's class is marked where it is read). */
   private void shareRoot(Expr e) {
     String root = Statements.rootVar(e);
     if (root != null) {
       share(root);
-    } else {
-      shared.add(null); // a field's rows: never used (fields are never distinct here)
     }
   }
 }

@@ -43,14 +43,10 @@ public final class Inversions {
         delta = b.left();
       }
     }
-    if (delta == null || !delta.type().isIntegral() || reads(delta, k) || calls(delta)) {
+    if (delta == null || !delta.type().isIntegral() || Exprs.mentions(delta, k) || calls(delta)) {
       return null;
     }
     return new Stmt.Assign(r, add ? Stmt.AssignOp.SUB : Stmt.AssignOp.ADD, delta, Origin.SYNTHETIC);
-  }
-
-  private static boolean reads(Expr e, Var k) {
-    return Exprs.any(e, x -> x instanceof Expr.Ref ref && ref.var().equals(k));
   }
 
   private static boolean calls(Expr e) {

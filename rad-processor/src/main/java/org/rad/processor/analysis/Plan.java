@@ -378,7 +378,7 @@ public final class Plan {
   private boolean readByAnotherRecomputation(Stmt.Declare d, List<Stmt> stmts) {
     for (Stmt s : stmts) {
       if (s != d && s instanceof Stmt.Declare other && (recomputable.contains(other) || lateCandidates.containsKey(other))
-          && readsVariable(other, d.var())) {
+          && Statements.mentions(other, d.var())) {
         return true;
       }
     }
@@ -398,7 +398,7 @@ public final class Plan {
     }
     int u = -1;
     for (int m = k + 1; m < stmts.size(); m++) {
-      if (readsVariable(stmts.get(m), d.var())) {
+      if (Statements.mentions(stmts.get(m), d.var())) {
         u = m;
       }
     }
@@ -428,13 +428,6 @@ public final class Plan {
     }
     boolean resultRule = value instanceof Expr.StaticCall f && f.owner() == Expr.Owner.MATH && MathRules.hasResultRule(f.name());
     return target.type() == Type.DOUBLE && !(value instanceof Expr.MethodCall) && !resultRule ? reader : null;
-  }
-
-  private static boolean readsVariable(Stmt s, Var v) {
-    boolean[] found = {false};
-    Statements.forEach(s, x -> Statements.ownExpressions(x,
-        e -> found[0] |= Exprs.any(e, y -> y instanceof Expr.Ref r && r.var().equals(v))));
-    return found[0];
   }
 
   private void nested(Stmt s, Set<String> reassigned) {

@@ -2,7 +2,9 @@ package org.rad.processor.analysis;
 
 import java.util.function.Consumer;
 import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
 
 /** Generic traversals of statements. */
 public final class Statements {
@@ -25,6 +27,27 @@ public final class Statements {
     } else if (s instanceof Stmt.While w) {
       forEach(w.body(), visitor);
     }
+  }
+
+  /**
+   * The variable {@code s} itself sets ({@code v = ...}, {@code v op= ...}, {@code v++}, a
+   * declaration), or null (an element write, a call, a compound statement).
+   */
+  public static Var assignedVariable(Stmt s) {
+    if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
+      return r.var();
+    }
+    if (s instanceof Stmt.Step st) {
+      return st.var();
+    }
+    return s instanceof Stmt.Declare d ? d.var() : null;
+  }
+
+  /** Whether an expression of {@code s} or of a statement nested in it refers to variable {@code v}. */
+  public static boolean mentions(Stmt s, Var v) {
+    boolean[] found = {false};
+    forEach(s, x -> ownExpressions(x, e -> found[0] |= Exprs.mentions(e, v)));
+    return found[0];
   }
 
   /** Visits every expression that {@code s} itself evaluates (not those of nested statements). */
@@ -125,6 +148,6 @@ public final class Statements {
   }
 
   private static Expr mapExpr(Expr x, java.util.function.UnaryOperator<Expr> f) {
-    return f.apply(org.rad.processor.ir.Exprs.mapChildren(x, c -> mapExpr(c, f)));
+    return f.apply(Exprs.mapChildren(x, c -> mapExpr(c, f)));
   }
 }

@@ -124,6 +124,11 @@ public final class Exprs {
     }
   }
 
+  /** Whether {@code e} refers to variable {@code v} anywhere in it. */
+  public static boolean mentions(Expr e, Var v) {
+    return any(e, x -> x instanceof Expr.Ref r && r.var().equals(v));
+  }
+
   /** Whether {@code e} or a sub-expression satisfies {@code p}. */
   public static boolean any(Expr e, java.util.function.Predicate<Expr> p) {
     if (p.test(e)) {

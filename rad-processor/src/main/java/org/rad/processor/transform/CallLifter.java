@@ -113,7 +113,7 @@ public final class CallLifter {
         value = type == target.type() ? combined : new Expr.Cast(target.type(), combined);
         op = Stmt.AssignOp.SET;
       }
-      if (target instanceof Expr.Ref r && r.type().isArray() && !(value instanceof Expr.Ref) && reads(value, r.var())) {
+      if (target instanceof Expr.Ref r && r.type().isArray() && !(value instanceof Expr.Ref) && Exprs.mentions(value, r.var())) {
         // a = a.clone(): the new array gets a name of its own, so that the reverse sweep can tell
         // the new array's adjoint from the old one's
         Var next = names.fresh(r.var().name() + "New", r.type(), Var.Kind.SYNTHETIC);
@@ -192,10 +192,6 @@ public final class CallLifter {
     Expr lifted = expr(value, stmts);
     stmts.add(new Stmt.Assign(new Expr.Ref(v), Stmt.AssignOp.SET, lifted, Origin.SYNTHETIC));
     return Stmt.Block.of(stmts);
-  }
-
-  private static boolean reads(Expr e, Var v) {
-    return Exprs.any(e, x -> x instanceof Expr.Ref r && r.var().equals(v));
   }
 
   private static boolean allocates(Expr e) {

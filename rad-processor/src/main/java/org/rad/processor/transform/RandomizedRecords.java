@@ -203,7 +203,7 @@ final class RandomizedRecords {
     boolean[] found = {false};
     Statements.forEach(s, x -> {
       Statements.ownExpressions(x, e -> {
-        if (Exprs.any(e, y -> y instanceof Expr.Ref r && r.var().equals(v))) {
+        if (Exprs.mentions(e, v)) {
           found[0] = true;
         }
       });
@@ -213,7 +213,7 @@ final class RandomizedRecords {
       if (x instanceof Stmt.For f) {
         for (Stmt u : f.update()) {
           Statements.ownExpressions(u, e -> {
-            if (Exprs.any(e, y -> y instanceof Expr.Ref r && r.var().equals(v))) {
+            if (Exprs.mentions(e, v)) {
               found[0] = true;
             }
           });

@@ -106,7 +106,7 @@ final class RecordFission {
         if (definition(List.of(s), v) != null) {
           break;
         }
-        if (reads(s, v)) {
+        if (Statements.mentions(s, v)) {
           return null;
         }
       }
@@ -118,7 +118,7 @@ final class RecordFission {
     if (!slice.shifted()) {
       // row g(i) of one matrix, of a class whose rows are distinct objects
       if (!(array instanceof Expr.Index ix) || SweepBuilder.offsetOf(ix.index(), index) == null
-          || mentions(ix.array(), index) || !rows.distinct(Statements.rootVar(ix.array()))) {
+          || Exprs.mentions(ix.array(), index) || !rows.distinct(Statements.rootVar(ix.array()))) {
         return null;
       }
     } else {
@@ -126,7 +126,7 @@ final class RecordFission {
       Expr stride = stride(Exprs.substitute(slice.shift(), values), index);
       Expr from = Exprs.substitute(slice.from(), values);
       Expr to = Exprs.substitute(slice.to(), values);
-      if (stride == null || mentions(array, index) || mentions(from, index) || mentions(to, index)
+      if (stride == null || Exprs.mentions(array, index) || Exprs.mentions(from, index) || Exprs.mentions(to, index)
           || from.type() != Type.INT || to.type() != Type.INT || stride.type() != Type.INT) {
         return null;
       }
@@ -153,9 +153,7 @@ final class RecordFission {
   private static Map<String, Integer> assignmentCounts(Stmt.Block body) {
     Map<String, Integer> assignments = new HashMap<>();
     Statements.forEach(body, s -> {
-      Var v = s instanceof Stmt.Declare d ? d.var()
-          : s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r ? r.var()
-          : s instanceof Stmt.Step st ? st.var() : null;
+      Var v = Statements.assignedVariable(s);
       if (v != null) {
         assignments.merge(v.name(), 1, Integer::sum);
       }
@@ -259,27 +257,17 @@ final class RecordFission {
   /** {@code w} of a shift {@code i * w}, {@code w * i} or either plus {@code b} (w, b free of i); else null. */
   private static Expr stride(Expr shift, Var i) {
     if (shift instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD) {
-      Expr w = mentions(b.right(), i) ? null : stride(b.left(), i);
-      return w != null ? w : mentions(b.left(), i) ? null : stride(b.right(), i);
+      Expr w = Exprs.mentions(b.right(), i) ? null : stride(b.left(), i);
+      return w != null ? w : Exprs.mentions(b.left(), i) ? null : stride(b.right(), i);
     }
     if (shift instanceof Expr.Binary b && b.op() == Expr.BinaryOp.MUL && b.type() == Type.INT) {
-      if (b.left() instanceof Expr.Ref r && r.var().equals(i) && !mentions(b.right(), i)) {
+      if (b.left() instanceof Expr.Ref r && r.var().equals(i) && !Exprs.mentions(b.right(), i)) {
         return b.right();
       }
-      if (b.right() instanceof Expr.Ref r && r.var().equals(i) && !mentions(b.left(), i)) {
+      if (b.right() instanceof Expr.Ref r && r.var().equals(i) && !Exprs.mentions(b.left(), i)) {
         return b.left();
       }
     }
     return null;
-  }
-
-  private static boolean reads(Stmt s, Var v) {
-    boolean[] found = {false};
-    Statements.forEach(s, x -> Statements.ownExpressions(x, e -> found[0] |= mentions(e, v)));
-    return found[0];
-  }
-
-  private static boolean mentions(Expr e, Var v) {
-    return Exprs.any(e, x -> x instanceof Expr.Ref r && r.var().equals(v));
   }
 }

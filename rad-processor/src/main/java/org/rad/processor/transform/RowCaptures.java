@@ -107,12 +107,9 @@ final class RowCaptures {
     if (calls[0] || s instanceof Stmt.Assign a && a.target() instanceof Expr.Index) {
       names.add(CONTENTS);
     }
-    if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
-      names.add(r.var().name());
-    } else if (s instanceof Stmt.Step st) {
-      names.add(st.var().name());
-    } else if (s instanceof Stmt.Declare d) {
-      names.add(d.var().name());
+    Var v = Statements.assignedVariable(s);
+    if (v != null) {
+      names.add(v.name());
     }
   }
 

@@ -303,7 +303,7 @@ final class SweepBuilder {
       bodyWrites.addAll(w);
     }
     bodyWrites.remove(contents);
-    boolean indexOnlyLast = !Exprs.any(target.array(), e -> e instanceof Expr.Ref r && r.var().equals(counted.index()));
+    boolean indexOnlyLast = !Exprs.mentions(target.array(), counted.index());
     return indexOnlyLast && java.util.Collections.disjoint(location, bodyWrites) ? candidate : null;
   }
 
@@ -320,7 +320,7 @@ final class SweepBuilder {
       boolean leftIsI = b.left() instanceof Expr.Ref r && r.var().equals(i);
       boolean rightIsI = b.right() instanceof Expr.Ref r && r.var().equals(i);
       Expr base = leftIsI ? b.right() : rightIsI ? b.left() : null;
-      if (base != null && base.type() == Type.INT && !Exprs.any(base, x -> x instanceof Expr.Ref r && r.var().equals(i))) {
+      if (base != null && base.type() == Type.INT && !Exprs.mentions(base, i)) {
         return base;
       }
     }
@@ -374,12 +374,9 @@ final class SweepBuilder {
     }
     Set<String> writtenInLoop = new HashSet<>();
     Statements.forEach(rbody, x -> {
-      if (x instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r) {
-        writtenInLoop.add(r.var().name());
-      } else if (x instanceof Stmt.Step st) {
-        writtenInLoop.add(st.var().name());
-      } else if (x instanceof Stmt.Declare d) {
-        writtenInLoop.add(d.var().name());
+      Var v = Statements.assignedVariable(x);
+      if (v != null) {
+        writtenInLoop.add(v.name());
       }
     });
     writtenInLoop.add(slice.index().name());
