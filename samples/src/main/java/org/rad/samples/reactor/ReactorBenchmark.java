@@ -1,15 +1,10 @@
 package org.rad.samples.reactor;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.rad.runtime.RadContext;
+import org.rad.samples.util.ForkedJvm;
 import org.rad.samples.util.Timing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -115,31 +110,16 @@ public final class ReactorBenchmark implements Callable<Integer> {
 
   /** Runs this command with {@code --phase randomized} in a fresh JVM: its median ms and tape bytes, or null. */
   private String[] randomizedInAnotherJvm() {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {
-        command.add(arg);
-      }
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), org.rad.samples.RadCli.class.getName(),
-        "bench-reactor", "--phase", "randomized", "--grid", Integer.toString(n), "--steps", Integer.toString(steps),
-        "--repeats", Integer.toString(repeats), "--warmup", Integer.toString(warmup), "--fraction", Double.toString(fraction)));
     try {
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String[] result = null;
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          if (line.startsWith(RANDOMIZED)) {
-            result = line.substring(RANDOMIZED.length()).split("\t");
-          }
-        }
-      }
-      if (process.waitFor() != 0 || result == null) {
+      ForkedJvm.Outcome outcome = ForkedJvm.run(List.of(), org.rad.samples.RadCli.class.getName(), List.of("bench-reactor",
+          "--phase", "randomized", "--grid", Integer.toString(n), "--steps", Integer.toString(steps), "--repeats",
+          Integer.toString(repeats), "--warmup", Integer.toString(warmup), "--fraction", Double.toString(fraction)),
+          RANDOMIZED);
+      if (!outcome.ok()) {
         System.err.println("error: the JVM of the randomized phase failed");
         return null;
       }
-      return result;
+      return outcome.result().split("\t");
     } catch (IOException e) {
       System.err.println("error: cannot start the JVM of the randomized phase: " + e.getMessage());
       return null;
@@ -148,5 +128,6 @@ public final class ReactorBenchmark implements Callable<Integer> {
       return null;
     }
   }
+
 
 }

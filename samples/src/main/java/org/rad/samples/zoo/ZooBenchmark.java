@@ -1,16 +1,13 @@
 package org.rad.samples.zoo;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.rad.samples.util.ForkedJvm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -127,41 +124,16 @@ public final class ZooBenchmark implements Callable<Integer> {
 
   /** Runs {@link ZooEntryMain} for one entry and phase in a fresh JVM with this JVM's class path and options. */
   private ZooResult runForked(String name, String phase) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xrunjdwp")) {
-        command.add(arg); // e.g. -Xmx from RAD_JAVA_OPTS
-      }
-    }
-    command.addAll(jvmArgs);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ZooEntryMain.class.getName());
-    command.add(name);
-    command.add(full ? "full" : "quick");
-    command.add(Integer.toString(warmup));
-    command.add(Integer.toString(repeats));
-    command.add(clock);
-    command.add(phase);
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    ZooResult result = null;
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = reader.readLine()) != null; ) {
-        if (line.startsWith(ZooEntryMain.PREFIX)) {
-          result = ZooResult.parse(line.substring(ZooEntryMain.PREFIX.length()));
-        } else {
-          System.err.println(line);
-        }
-      }
-    }
-    int exit = process.waitFor();
-    if (exit != 0 || result == null) {
-      System.err.println("error: the JVM of entry " + name + " exited with status " + exit + (result == null ? " and no result" : ""));
+    ForkedJvm.Outcome outcome = ForkedJvm.run(jvmArgs, ZooEntryMain.class.getName(), List.of(name, full ? "full" : "quick",
+        Integer.toString(warmup), Integer.toString(repeats), clock, phase), ZooEntryMain.PREFIX);
+    if (!outcome.ok()) {
+      System.err.println("error: the JVM of entry " + name + " exited with status " + outcome.exit()
+          + (outcome.result() == null ? " and no result" : ""));
       return null;
     }
-    return result;
+    return ZooResult.parse(outcome.result());
   }
+
 
   private String table(List<ZooResult> results, String loadBefore, String loadAfter) {
     StringBuilder s = new StringBuilder();
