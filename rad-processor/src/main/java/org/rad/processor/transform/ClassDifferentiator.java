@@ -216,17 +216,20 @@ public final class ClassDifferentiator {
       }
     }
     errors.throwIfAny();
-    restoreOnlyWhatCallersNeed(out, activities, callees, errors);
-    // a loop that calls a method whose forward sweep records nothing can still take its element
-    // records in bulk: the callers of such methods are built again, knowing them
-    silentForwards = silentForwards(out);
-    if (!silentForwards.isEmpty()) {
-      for (String key : new ArrayList<>(out.keySet())) {
-        if (callsAnyOf(methods.get(key), silentForwards)) {
-          errors.attempt(() -> out.put(key, build(key, activities.get(key), callees)));
-        }
-      }
-      errors.throwIfAny();
+    if (!forDevice && learnContentsReads(out)) {
+      // the callers plan their records again, knowing which contents their callees' reverse
+      // sweeps read
+      rebuildCallers(out, activities, callees, errors);
+    }
+    refineRestoresAndBulkRecords(out, activities, callees, errors);
+    if (!forDevice && !contentsReadsHold(out)) {
+      // a callee rebuilt in the rounds reads contents its callers were told it does not: plan
+      // again as if nothing had been learned
+      learnedContentsReads.clear();
+      restoredParams.clear();
+      silentForwards = Set.of();
+      rebuildCallers(out, activities, callees, errors);
+      refineRestoresAndBulkRecords(out, activities, callees, errors);
     }
     for (String key : out.keySet()) {
       if (randomizedOf.containsKey(key)) {
@@ -236,6 +239,110 @@ public final class ClassDifferentiator {
     errors.throwIfAny();
     return out;
   }
+
+  /**
+   * Restores only what callers need ({@link #restoreOnlyWhatCallersNeed}), then builds the callers
+   * of methods whose forward sweep records nothing again: a loop that calls one can still take its
+   * element records in bulk.
+   */
+  private void refineRestoresAndBulkRecords(Map<String, DifferentiatedMethod> out, Map<String, Activity> activities,
+      Map<String, CalleeInfo> callees, CompileErrors.Collector errors) {
+    restoreOnlyWhatCallersNeed(out, activities, callees, errors);
+    silentForwards = silentForwards(out);
+    if (!silentForwards.isEmpty()) {
+      for (String key : new ArrayList<>(out.keySet())) {
+        if (callsAnyOf(methods.get(key), silentForwards)) {
+          errors.attempt(() -> out.put(key, build(key, activities.get(key), callees)));
+        }
+      }
+      errors.throwIfAny();
+    }
+  }
+
+  /**
+   * Builds again the methods that plan with learned contents reads (see {@link #plainContract})
+   * and call a method of the class: those whose records the learned reads can change. (The others
+   * are left as built, which also keeps the sites of their sampled records.)
+   */
+  private void rebuildCallers(Map<String, DifferentiatedMethod> out, Map<String, Activity> activities,
+      Map<String, CalleeInfo> callees, CompileErrors.Collector errors) {
+    for (String key : new ArrayList<>(out.keySet())) {
+      if (!plainContract(key) && callsAnyOf(methods.get(key), out.keySet())) {
+        errors.attempt(() -> out.put(key, build(key, activities.get(key), callees)));
+      }
+    }
+    errors.throwIfAny();
+  }
+
+  /**
+   * Whether a method plans with what every call may read: one with sampled records (its samples
+   * are then the same as in the GPU's kernels, and its soundness check sees the plain contract).
+   */
+  private boolean plainContract(String key) {
+    return !methods.get(key).randomized().isEmpty() || !sampledOf(key).isEmpty();
+  }
+
+  /**
+   * The interprocedural half of "a value is recorded only if the reverse sweep reads it": which
+   * array arguments' contents each method's reverse sweep reads. Without it a call's reverse is
+   * taken to read the contents of every array passed, so an output the caller never reads back
+   * ({@code forces(pos, mass, acc)} accumulating into {@code acc}) keeps every old value of its
+   * elements on the tape, in the callee and before the call. Learned from each method's planned
+   * reverse sweep (the keys {@code build} saw it read); returns whether anything was learned.
+   */
+  private boolean learnContentsReads(Map<String, DifferentiatedMethod> out) {
+    Map<String, BitSet> learned = contentsReadsOf(out);
+    learnedContentsReads.putAll(learned);
+    return !learned.isEmpty();
+  }
+
+  /** Whether each method's reverse sweep, as last built, reads no contents its callers were told it does not. */
+  private boolean contentsReadsHold(Map<String, DifferentiatedMethod> out) {
+    for (var e : contentsReadsOf(out).entrySet()) {
+      BitSet told = learnedContentsReads.get(e.getKey());
+      if (told != null) {
+        BitSet extra = (BitSet) e.getValue().clone();
+        extra.andNot(told);
+        if (!extra.isEmpty()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Per reverse helper name (plain and kept), the positions among the helper's arguments of the
+   * array parameters whose contents the method's reverse sweep reads (after the receiver, for an
+   * instance method).
+   */
+  private Map<String, BitSet> contentsReadsOf(Map<String, DifferentiatedMethod> out) {
+    Map<String, BitSet> reads = new HashMap<>();
+    for (var e : out.entrySet()) {
+      Set<String> read = reverseReadsOf.get(e.getKey());
+      MethodIR m = methods.get(e.getKey());
+      if (read == null || m == null) {
+        continue;
+      }
+      AliasClasses classes = aliases.get(e.getKey());
+      int offset = m.isStatic() ? 0 : 1;
+      BitSet bits = new BitSet();
+      for (int i = 0; i < m.params().size(); i++) {
+        Var p = m.params().get(i);
+        if (!p.type().isArray() || read.contains(classes.contentsKey(p.name()))) {
+          bits.set(offset + i); // (a non-array argument has no contents: the bit changes nothing)
+        }
+      }
+      reads.put(Sweep.REVERSE.of(e.getValue().callee().name()), bits);
+      reads.put(Sweep.REVERSE_KEPT.of(e.getValue().callee().name()), bits);
+    }
+    return reads;
+  }
+
+  /** Per reverse helper name, the argument positions whose contents it reads, as learned; absent: all. */
+  private final Map<String, BitSet> learnedContentsReads = new HashMap<>();
+  /** Per method key, the keys its planned reverse sweep reads, from its last build. */
+  private final Map<String, Set<String>> reverseReadsOf = new HashMap<>();
 
   /** Per method key, its reverse sweep as planned (before the simplifications), for the checks of sampled calls. */
   private final Map<String, Stmt.Block> plannedReverses = new HashMap<>();
@@ -1141,13 +1248,19 @@ public final class ClassDifferentiator {
     return reads;
   }
 
-  /** The reverse helpers of the EJML rules, with the arguments whose contents their adjoints read. */
-  private Map<String, BitSet> reverseContentsReads() {
+  /**
+   * The reverse helpers of the EJML rules, with the arguments whose contents their adjoints read,
+   * and, when {@code learned}, those of the differentiated methods ({@link #learnContentsReads}).
+   */
+  private Map<String, BitSet> reverseContentsReads(boolean learned) {
     Map<String, BitSet> out = new HashMap<>();
     for (var e : custom.entrySet()) {
       if (e.getValue().isRule()) {
         out.put(Sweep.REVERSE.of(customBaseNames.get(e.getKey())), reads(e.getValue()));
       }
+    }
+    if (learned) {
+      out.putAll(learnedContentsReads);
     }
     return out;
   }
@@ -1159,7 +1272,7 @@ public final class ClassDifferentiator {
     List<Var> all = new ArrayList<>(m.params());
     all.addAll(m.locals());
     Naming naming = new Naming(new Names(all));
-    Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads());
+    Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads(!plainContract(key)));
     RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
     if (randomized != null) {
       randomized.planSpills(m, classes, heldByHelpers(m, classes, effects));
@@ -1210,6 +1323,7 @@ public final class ClassDifferentiator {
     }
     final Plan finalPlan = plan;
     pendingAtCalls.put(key, records.pendingAtCalls());
+    reverseReadsOf.put(key, records.needed());
     SweepBuilder builder = records.builder();
     Stmt.Block reverse = records.reverse();
     Set<String> pendingAtEnd = records.pendingAtEnd();
