@@ -93,6 +93,54 @@ public final class Effects {
     }
   }
 
+  /**
+   * The element reads among the reads {@link #reads} finds in {@code e}: each element access of an
+   * array (not an adjoint) under its contents key, for {@link ElementDependences}; the contents
+   * keys read otherwise (the arrays passed to a call, read anywhere) go to {@code whole}.
+   */
+  public void elementReads(Expr e, Map<String, java.util.List<Expr.Index>> elements, Set<String> whole) {
+    if (e instanceof Expr.Index ix) {
+      String root = Statements.rootVar(ix);
+      if (root != null && !shadowOf.containsKey(root) && !ix.type().isArray()) {
+        elements.computeIfAbsent(aliases.contentsKey(root), k -> new java.util.ArrayList<>()).add(ix);
+      }
+      elementLocationReads(ix, elements, whole);
+      return;
+    }
+    java.util.List<Expr> args = null;
+    java.util.BitSet only = null;
+    if (e instanceof Expr.MethodCall call) {
+      args = call.args();
+    } else if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
+      args = call.args();
+      only = contentsRead.get(call.name());
+    }
+    if (args != null) {
+      for (int i = 0; i < args.size(); i++) {
+        Expr a = args.get(i);
+        elementReads(a, elements, whole);
+        String root = Statements.rootVar(a);
+        if ((only == null || only.get(i)) && root != null && a.type().isArray() && !shadowOf.containsKey(root)) {
+          whole.add(aliases.contentsKey(root));
+        }
+      }
+      return;
+    }
+    for (Expr c : Exprs.children(e)) {
+      elementReads(c, elements, whole);
+    }
+  }
+
+  /** The element reads in the indices (and index chain) that locate {@code ix}. */
+  public void elementLocationReads(Expr.Index ix, Map<String, java.util.List<Expr.Index>> elements, Set<String> whole) {
+    if (ix.array() instanceof Expr.Index inner) {
+      elementLocationReads(inner, elements, whole);
+    } else {
+      elementReads(ix.array(), elements, whole);
+    }
+    elementReads(ix.index(), elements, whole);
+  }
+
   /** Reads needed to find the location {@code a[i][j]} (the array references and the indices). */
   public void locationReads(Expr.Index ix, Set<String> keys) {
     Expr base = ix.array();

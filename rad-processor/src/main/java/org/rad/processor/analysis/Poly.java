@@ -34,7 +34,7 @@ final class Poly {
     return new Poly(t);
   }
 
-  private static Poly variable(String name) {
+  static Poly variable(String name) {
     TreeMap<List<String>, Long> t = new TreeMap<>(ORDER);
     t.put(List.of(name), 1L);
     return new Poly(t);
@@ -124,6 +124,23 @@ final class Poly {
       out = out.plus(term);
     }
     return out;
+  }
+
+  /**
+   * The coefficient of {@code name} where it occurs only in the monomial {@code name} itself (0
+   * where it does not occur); null where it occurs in a product.
+   */
+  Long linearCoefficient(String name) {
+    long c = 0;
+    for (var e : terms.entrySet()) {
+      if (e.getKey().contains(name)) {
+        if (e.getKey().size() != 1) {
+          return null;
+        }
+        c = e.getValue();
+      }
+    }
+    return c;
   }
 
   /** The constant value if this polynomial is one, else null. */

@@ -13,6 +13,7 @@ import org.rad.processor.analysis.Activity;
 import org.rad.processor.analysis.AliasClasses;
 import org.rad.processor.analysis.DistinctRows;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.ElementDependences;
 import org.rad.processor.analysis.MethodSummary;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
@@ -595,13 +596,16 @@ public final class ClassDifferentiator {
    * decide where restores happen, which changes what is read.
    */
   private Records planRecords(MethodIR m, Activity activity, Plan plan, Effects effects,
-      Map<String, CalleeInfo> callees, Naming naming, RandomizedRecords randomized, Set<String> readAtEntry) {
+      Map<String, CalleeInfo> callees, Naming naming, RandomizedRecords randomized, Set<String> readAtEntry,
+      boolean elementLevel) {
     AliasClasses classes = effects.aliases();
     Set<Stmt> pushes = Plan.identitySetOf();
     Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
     Set<String> freshLocals = forDevice || randomized != null ? Set.of() : freshLocals(m, classes);
     DistinctRows distinctRows = DistinctRows.of(m, classes);
+    // element-level record tests: not for the GPU, and not with sampled records (see plainContract)
+    ElementDependences dependences = !forDevice && elementLevel ? ElementDependences.of(m, plan, distinctRows) : null;
     for (int round = 0; ; round++) {
       SweepBuilder builder = new SweepBuilder(activity, plan, effects, callees, naming, pushes, needed, randomized,
           freshLocals);
@@ -613,7 +617,8 @@ public final class ClassDifferentiator {
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);
       PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
-          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters);
+          readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters,
+          dependences, builder.elementReads);
       if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)) {
         return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd(),
             planned.pendingAtCalls());
@@ -1304,7 +1309,8 @@ public final class ClassDifferentiator {
     for (String p : restoredParams(key)) {
       readAtEntry.add(classes.contentsKey(p));
     }
-    Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry);
+    Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry,
+        !plainContract(key));
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
     // a value recomputed from a sampled record where it was recorded exactly may make the reverse
     // sweep biased (the same sample twice along one chain): then only the others are recomputed
@@ -1312,7 +1318,8 @@ public final class ClassDifferentiator {
     Records without = records;
     for (int attempt = 0; attempt < 2 && !late.isEmpty(); attempt++) {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
-      Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized, readAtEntry);
+      Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized,
+          readAtEntry, !plainContract(key));
       if (randomized == null || !unsound(lateRecords.reverse(), randomized, effects, m)
           || unsound(without.reverse(), randomized, effects, m)) {
         plan = latePlan;

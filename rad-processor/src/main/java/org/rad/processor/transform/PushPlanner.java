@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.ElementDependences;
 import org.rad.processor.analysis.Inversions;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
@@ -35,6 +36,19 @@ final class PushPlanner {
   private final Map<Stmt, Set<String>> pendingAtCalls = new IdentityHashMap<>();
   private Map<Stmt, java.util.List<Var>> spills = Map.of();
   private Set<Stmt> primalWriters = Set.of();
+  /**
+   * Element-level tests, or null (then contents are tracked per class alone). With them, a contents
+   * key {@code #c} that is pending also carries tags {@code #c SEP n}, one per statement whose
+   * reverse reads elements of the class (statement n of {@link #sites}), or {@code #c SEP ?} where
+   * the elements read are not known; an element overwrite whose element no tagged read can reach
+   * records nothing.
+   */
+  private ElementDependences deps;
+  private Map<Stmt, ElementDependences.Reads> elementReads = Map.of();
+  private final java.util.List<Stmt> sites = new java.util.ArrayList<>();
+  private final Map<Stmt, Integer> siteIds = new IdentityHashMap<>();
+  private static final String SEP = " @";
+  private static final String UNKNOWN = SEP + "?";
 
   /**
    * The overwrites to record, the keys the reverse sweep reads from the final state, the calls
@@ -72,11 +86,105 @@ final class PushPlanner {
   static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
       Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills,
       Set<Stmt> primalWriters) {
+    return plan(body, reads, headerReads, effects, plan, readAtEntry, spills, primalWriters, null, Map.of());
+  }
+
+  /**
+   * @param deps element-level tests ({@link ElementDependences}), or null
+   * @param elementReads per statement, the element accesses among its reverse sweep's reads
+   */
+  static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
+      Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills,
+      Set<Stmt> primalWriters, ElementDependences deps, Map<Stmt, ElementDependences.Reads> elementReads) {
     PushPlanner p = new PushPlanner(reads, headerReads, effects, plan);
     p.spills = spills;
     p.primalWriters = primalWriters;
-    Set<String> end = p.block(body, new HashSet<>(readAtEntry));
-    return new Result(p.pushes, end, p.recordedCalls, p.pendingAtCalls);
+    p.deps = deps;
+    p.elementReads = elementReads;
+    Set<String> entry = new HashSet<>();
+    p.addReads(entry, null, readAtEntry);
+    Set<String> end = untagged(p.block(body, entry));
+    Map<Stmt, Set<String>> atCalls = new IdentityHashMap<>();
+    p.pendingAtCalls.forEach((s, keys) -> atCalls.put(s, untagged(keys)));
+    return new Result(p.pushes, end, p.recordedCalls, atCalls);
+  }
+
+  private static Set<String> untagged(Set<String> keys) {
+    Set<String> out = new HashSet<>();
+    for (String k : keys) {
+      if (!k.contains(SEP)) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds {@code keys}, read by the reverse of {@code reader} (null: by something else), to {@code
+   * into}, with the tag of each contents key: the reader's, where its element reads of the class
+   * are all known, else the unknown tag.
+   */
+  private void addReads(Set<String> into, Stmt reader, Set<String> keys) {
+    into.addAll(keys);
+    if (deps == null) {
+      return;
+    }
+    ElementDependences.Reads known = reader == null ? null : elementReads.get(reader);
+    for (String k : keys) {
+      if (!k.startsWith("#")) {
+        continue;
+      }
+      if (known != null && !known.whole().contains(k) && known.elements().containsKey(k)) {
+        into.add(k + SEP + siteIds.computeIfAbsent(reader, r -> {
+          sites.add(r);
+          return sites.size() - 1;
+        }));
+      } else {
+        into.add(k + UNKNOWN);
+      }
+    }
+  }
+
+  /** Removes a contents key and its tags: the reads it stood for are satisfied. */
+  private static void removeContents(Set<String> keys, String key) {
+    keys.remove(key);
+    keys.removeIf(k -> k.startsWith(key + SEP));
+  }
+
+  /**
+   * Whether the reverse of an earlier statement may read the element that {@code s} overwrites
+   * through {@code write}, among the reads of {@code key} pending before it.
+   */
+  private boolean earlierReadMayHit(Set<String> pending, String key, Stmt s, ElementDependences.Access write) {
+    if (pending.contains(key + UNKNOWN)) {
+      return true;
+    }
+    for (String tag : pending) {
+      if (!tag.startsWith(key + SEP)) {
+        continue;
+      }
+      Stmt reader = sites.get(Integer.parseInt(tag.substring(key.length() + SEP.length())));
+      for (Expr.Index ix : elementReads.get(reader).elements().get(key)) {
+        if (!deps.noEarlierRead(s, write, reader, ElementDependences.Access.of(ix))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether the reverse of {@code s}, after restoring the element it overwrites, may read that element. */
+  private boolean ownReadMayHit(String key, Stmt s, ElementDependences.Access write) {
+    ElementDependences.Reads own = elementReads.get(s);
+    if (own == null || own.whole().contains(key) || !own.elements().containsKey(key)) {
+      return true;
+    }
+    for (Expr.Index ix : own.elements().get(key)) {
+      if (!deps.distinctInOneExecution(s, write, ElementDependences.Access.of(ix))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Set<String> block(Stmt.Block b, Set<String> pending) {
@@ -88,7 +196,7 @@ final class PushPlanner {
         p = new HashSet<>(p);
         for (Var v : spilled) {
           p.remove(v.name());
-          p.remove(effects.aliases().contentsKey(v.name()));
+          removeContents(p, effects.aliases().contentsKey(v.name()));
         }
       }
     }
@@ -99,7 +207,7 @@ final class PushPlanner {
         p.remove(d.var().name());
       }
     }
-    p.addAll(headerReads.getOrDefault(b, Set.of()));
+    addReads(p, null, headerReads.getOrDefault(b, Set.of()));
     return p;
   }
 
@@ -110,7 +218,7 @@ final class PushPlanner {
     if (s instanceof Stmt.If i) {
       Set<String> out = new HashSet<>(block(i.whenTrue(), pending));
       out.addAll(i.whenFalse() == null ? pending : block(i.whenFalse(), pending));
-      out.addAll(headerReads.getOrDefault(i, Set.of()));
+      addReads(out, null, headerReads.getOrDefault(i, Set.of()));
       return out;
     }
     if (s instanceof Stmt.For f) {
@@ -126,7 +234,7 @@ final class PushPlanner {
           // and its restore gives an enclosing loop's earlier iteration its exit value back.)
           entry = new HashSet<>(entry);
           entry.remove(d.var().name());
-          entry.addAll(reads.getOrDefault(init, Set.of()));
+          addReads(entry, init, reads.getOrDefault(init, Set.of()));
           index = d.var();
         } else {
           // any other declaration (for (double e : f(x)) declares the array it walks) is
@@ -138,9 +246,9 @@ final class PushPlanner {
       String whole = plan.overwritesWhole(f);
       if (whole != null && !reverseReads(f.body()).contains(whole)) {
         // every element restored in the loop's reverse: the reads before it are satisfied
-        exit.remove(whole);
+        removeContents(exit, whole);
       }
-      exit.addAll(headerReads.getOrDefault(f, Set.of()));
+      addReads(exit, null, headerReads.getOrDefault(f, Set.of()));
       if (counted != null && index != null) {
         exit.remove(index.name());
       }
@@ -206,7 +314,7 @@ final class PushPlanner {
     if (fresh != null) {
       // the reads pending for the class are reads of the arrays the variable held before, which
       // nothing can reach to overwrite any more: writes from here on go into the new array
-      out.remove(fresh);
+      removeContents(out, fresh);
     }
     return out;
   }
@@ -248,25 +356,30 @@ final class PushPlanner {
     String key = overwritten(s);
     Set<String> out = new HashSet<>(pending);
     if (key == null) {
-      out.addAll(own);
+      addReads(out, s, own);
       return out;
     }
     boolean afterRestore = readsAfterRestore(s);
-    boolean need = pending.contains(key) || afterRestore && own.contains(key);
+    ElementDependences.Access element = deps != null && s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix
+        ? ElementDependences.Access.of(ix) : null;
+    boolean need = element == null
+        ? pending.contains(key) || afterRestore && own.contains(key)
+        : pending.contains(key) && earlierReadMayHit(pending, key, s, element)
+            || afterRestore && own.contains(key) && ownReadMayHit(key, s, element);
     if (need) {
       pushes.add(s);
     }
     boolean scalarKey = !key.startsWith("#");
     if (need && scalarKey) {
       if (afterRestore) {
-        out.addAll(own);
+        addReads(out, s, own);
         out.remove(key); // the restore re-establishes it for everything before
       } else {
         out.remove(key);
-        out.addAll(own); // read before the restore: wants the value after this statement
+        addReads(out, s, own); // read before the restore: wants the value after this statement
       }
     } else {
-      out.addAll(own);
+      addReads(out, s, own);
     }
     return out;
   }

@@ -2,6 +2,7 @@ package org.rad.processor.transform;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Activity;
 import org.rad.processor.analysis.Effects;
+import org.rad.processor.analysis.ElementDependences;
 import org.rad.processor.analysis.Inversions;
 import org.rad.processor.analysis.Plan;
 import org.rad.processor.analysis.Statements;
@@ -62,6 +64,8 @@ final class SweepBuilder {
    * the recomputations at the start of a block.
    */
   final Map<Stmt, Set<String>> headerReads = new IdentityHashMap<>();
+  /** Per statement, the element accesses among {@link #reads} (for the element-level record tests). */
+  final Map<Stmt, ElementDependences.Reads> elementReads = new IdentityHashMap<>();
   /** Variables the reverse sweep recomputes at the start of their block. */
   final Set<Var> recomputed = new HashSet<>();
   private int tempsInUse;
@@ -638,8 +642,15 @@ final class SweepBuilder {
       out.addAll(restores);
       out.addAll(reverse(stmts.get(k), recomputedIn(stmts, stmts.get(k))));
       Set<String> spillReads = reads.get(stmts.get(k));
+      ElementDependences.Reads spillElements = elementReads.get(stmts.get(k));
       for (Stmt r : restores) {
         collectReads(r, spillReads);
+        if (spillElements != null) {
+          // (a whole restore's reads are not told apart by element)
+          Set<String> restoreKeys = new HashSet<>();
+          collectReads(r, restoreKeys);
+          spillElements.whole().addAll(restoreKeys);
+        }
       }
     }
     return new Stmt.Block(out, b.origin());
@@ -713,6 +724,11 @@ final class SweepBuilder {
       collectReads(r, keys);
     }
     reads.put(s, keys);
+    ElementDependences.Reads elements = new ElementDependences.Reads(new HashMap<>(), new HashSet<>(calleeReads));
+    for (Stmt r : out) {
+      collectElementReads(r, elements);
+    }
+    elementReads.put(s, elements);
     enclosing.addAll(calleeReads);
     calleeReads = enclosing;
     return out;
@@ -1243,6 +1259,25 @@ final class SweepBuilder {
   }
 
   // ---- reads ------------------------------------------------------------------------------------
+
+  /** The element accesses among what {@link #collectReads} collects, and the contents it reads as a whole. */
+  void collectElementReads(Stmt s, ElementDependences.Reads out) {
+    Statements.forEach(s, x -> {
+      if (x instanceof Stmt.Assign a) {
+        if (a.target() instanceof Expr.Index ix) {
+          effects.elementLocationReads(ix, out.elements(), out.whole());
+        }
+        if (a.op() != AssignOp.SET && a.target() instanceof Expr.Ref) {
+          effects.elementReads(a.target(), out.elements(), out.whole());
+        }
+        effects.elementReads(a.value(), out.elements(), out.whole());
+      } else if (x instanceof Stmt.Declare d && d.init() != null) {
+        effects.elementReads(d.init(), out.elements(), out.whole());
+      } else if (!(x instanceof Stmt.Step)) {
+        Statements.ownExpressions(x, e -> effects.elementReads(e, out.elements(), out.whole()));
+      }
+    });
+  }
 
   void collectReads(Stmt s, Set<String> keys) {
     Statements.forEach(s, x -> {

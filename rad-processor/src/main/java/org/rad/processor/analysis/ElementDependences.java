@@ -1,0 +1,363 @@
+package org.rad.processor.analysis;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Var;
+
+/**
+ * Element-level dependence tests between an array element that a statement overwrites and the
+ * elements that the reverse sweep of a statement reads: the element-precise half of the
+ * to-be-recorded analysis. Contents are tracked per alias class elsewhere ({@code #class} keys),
+ * so an overwrite of any element of a class whose contents some reverse reads would record its old
+ * value; these tests show where that value is not one the reads can see:
+ *
+ * <ul>
+ *   <li>{@link #noEarlierRead}: no execution of the reader earlier than the writer's current one
+ *       reads the element it overwrites (a DP table written {@code r[i][j]} and read {@code
+ *       r[i - 1][j]}, {@code r[i][j - 1]}: earlier cells only; a triangular solve writing {@code
+ *       z[i]} while earlier rows read {@code z[k]}, {@code k < i});
+ *   <li>{@link #distinctInOneExecution}: in one execution, the element an assignment overwrites is
+ *       none of the elements its own reverse reads ({@code z[i] -= a[i][k] * z[k]} with {@code k <
+ *       i}), so restoring it first changes nothing they read.
+ * </ul>
+ *
+ * <p>Both compare indices that are affine in the indices of counted loops (each loop's range from
+ * its start and bound, which may name outer loop indices) and in variables that hold one value for
+ * the whole method (parameters and top-level locals never assigned again). Two accesses are through
+ * the same such array variable; the earlier executions of the reader are split by the first
+ * enclosing loop in which they run an earlier iteration, and in each case one dimension must be
+ * shown to differ by bounding the difference of the two indices over every loop index (inner loops
+ * first, each replaced by the end of its range that maximizes, or minimizes, the difference). A
+ * dimension other than the last counts only where the rows of the array are distinct objects
+ * ({@link DistinctRows}): rows of a caller's matrix may be one array. Anything else (a while loop
+ * around both, an index through a variable assigned in a loop, a product of loop indices) is a
+ * possible dependence.
+ */
+public final class ElementDependences {
+  private final Plan plan;
+  private final DistinctRows rows;
+  /** The loops around each statement, outermost first. */
+  private final Map<Stmt, List<Stmt>> loops = new IdentityHashMap<>();
+  /** Each statement's position in a walk of the body that visits a statement before what follows it. */
+  private final Map<Stmt, Integer> position = new IdentityHashMap<>();
+  /** Variables that hold one value for the whole method. */
+  private final Set<String> stable = new HashSet<>();
+  /** Index variables of the counted loops. */
+  private final Map<String, Stmt.For> loopOfIndex = new HashMap<>();
+
+  private ElementDependences(Plan plan, DistinctRows rows) {
+    this.plan = plan;
+    this.rows = rows;
+  }
+
+  /** The tests for {@code method}, with its plan's counted loops and its distinct-rows classes. */
+  public static ElementDependences of(MethodIR method, Plan plan, DistinctRows rows) {
+    ElementDependences d = new ElementDependences(plan, rows);
+    Set<String> assigned = new HashSet<>();
+    Set<String> declaredInLoops = new HashSet<>();
+    d.walk(method.body(), new ArrayList<>(), assigned, declaredInLoops);
+    for (Var p : method.params()) {
+      if (!assigned.contains(p.name())) {
+        d.stable.add(p.name());
+      }
+    }
+    Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Declare decl && !assigned.contains(decl.var().name())
+          && !declaredInLoops.contains(decl.var().name())) {
+        d.stable.add(decl.var().name());
+      }
+    });
+    return d;
+  }
+
+  private void walk(Stmt s, List<Stmt> around, Set<String> assigned, Set<String> declaredInLoops) {
+    loops.put(s, List.copyOf(around));
+    position.put(s, position.size());
+    if (s instanceof Stmt.Declare decl && !around.isEmpty()) {
+      declaredInLoops.add(decl.var().name());
+    }
+    if (!(s instanceof Stmt.Declare)) {
+      Var v = Statements.assignedVariable(s);
+      if (v != null) {
+        assigned.add(v.name());
+      }
+    }
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> walk(c, around, assigned, declaredInLoops));
+    } else if (s instanceof Stmt.If i) {
+      walk(i.whenTrue(), around, assigned, declaredInLoops);
+      if (i.whenFalse() != null) {
+        walk(i.whenFalse(), around, assigned, declaredInLoops);
+      }
+    } else if (s instanceof Stmt.For f) {
+      Plan.CountedLoop counted = plan.countedLoop(f);
+      if (counted != null) {
+        loopOfIndex.put(counted.index().name(), f);
+      }
+      List<Stmt> inside = new ArrayList<>(around);
+      inside.add(f);
+      // the index is declared and stepped by the loop itself: inside it, not a stable variable
+      // (positions in the order of execution: the update after the body)
+      f.init().forEach(c -> walk(c, inside, assigned, declaredInLoops));
+      walk(f.body(), inside, assigned, declaredInLoops);
+      f.update().forEach(c -> walk(c, inside, assigned, declaredInLoops));
+    } else if (s instanceof Stmt.While w) {
+      List<Stmt> inside = new ArrayList<>(around);
+      inside.add(w);
+      walk(w.body(), inside, assigned, declaredInLoops);
+    }
+  }
+
+  /**
+   * What the reverse of one statement reads of array contents: element accesses by contents key,
+   * and the contents keys it reads as a whole (through calls), whose elements are unknown.
+   */
+  public record Reads(Map<String, List<Expr.Index>> elements, Set<String> whole) {}
+
+  /** An element access {@code root[i1]...[ik]}: its array variable and its indices, outermost first. */
+  public record Access(String root, List<Expr> indices) {
+    /** The access {@code ix} denotes, or null when its array is not a variable. */
+    public static Access of(Expr.Index ix) {
+      List<Expr> indices = new ArrayList<>();
+      Expr e = ix;
+      while (e instanceof Expr.Index i) {
+        indices.add(0, i.index());
+        e = i.array();
+      }
+      return e instanceof Expr.Ref r ? new Access(r.var().name(), List.copyOf(indices)) : null;
+    }
+  }
+
+  /**
+   * Whether no execution of {@code reader} that comes before the current execution of {@code
+   * writer} reads, through {@code read}, the element that {@code write} overwrites. False when
+   * that cannot be shown.
+   */
+  public boolean noEarlierRead(Stmt writer, Access write, Stmt reader, Access read) {
+    if (!comparable(write, read) || !loops.containsKey(writer) || !loops.containsKey(reader)) {
+      return false;
+    }
+    List<Stmt> wLoops = loops.get(writer);
+    List<Stmt> rLoops = loops.get(reader);
+    int common = 0;
+    while (common < wLoops.size() && common < rLoops.size() && wLoops.get(common) == rLoops.get(common)) {
+      common++;
+    }
+    // case m < common: the same iterations of the m outer loops, an earlier one of loop m
+    for (int m = 0; m < common; m++) {
+      Plan.CountedLoop counted = wLoops.get(m) instanceof Stmt.For f ? plan.countedLoop(f) : null;
+      if (counted == null || !differ(writer, write, reader, read, m, counted)) {
+        return false;
+      }
+    }
+    // the same iteration of every loop around both: only a reader before the writer comes first
+    if (reader == writer || position.get(reader) > position.get(writer)) {
+      return true;
+    }
+    return differ(writer, write, reader, read, common, null);
+  }
+
+  /**
+   * Whether, in one execution of {@code s}, the element {@code write} overwrites is not the one
+   * {@code read} reads.
+   */
+  public boolean distinctInOneExecution(Stmt s, Access write, Access read) {
+    if (!comparable(write, read) || !loops.containsKey(s)) {
+      return false;
+    }
+    for (int d : checkedDimensions(write)) {
+      Poly w = affine(write.indices().get(d), s);
+      Poly r = affine(read.indices().get(d), s);
+      if (w != null && r != null && excludesZero(r.minus(w), List.of(), loops.get(s))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean comparable(Access write, Access read) {
+    return write != null && read != null && write.root().equals(read.root()) && stable.contains(write.root())
+        && write.indices().size() == read.indices().size();
+  }
+
+  /** The dimensions whose difference shows two elements apart: all if rows are distinct, else the last. */
+  private List<Integer> checkedDimensions(Access a) {
+    int k = a.indices().size();
+    if (!rows.distinct(a.root())) {
+      return List.of(k - 1);
+    }
+    List<Integer> all = new ArrayList<>();
+    for (int d = 0; d < k; d++) {
+      all.add(d);
+    }
+    return all;
+  }
+
+  /**
+   * Whether some checked dimension differs between the writer's current execution and every
+   * execution of the reader that runs the same iterations of the first {@code m} common loops and,
+   * when {@code earlier} is the m-th common loop, an earlier iteration of it (else the same
+   * iterations of all common loops).
+   */
+  private boolean differ(Stmt writer, Access write, Stmt reader, Access read, int m, Plan.CountedLoop earlier) {
+    List<Stmt> rLoops = loops.get(reader);
+    // the reader's loops from level m on run other iterations: their indices are renamed apart
+    Map<String, String> primed = new HashMap<>();
+    for (int l = m; l < rLoops.size(); l++) {
+      if (rLoops.get(l) instanceof Stmt.For f && plan.countedLoop(f) != null) {
+        primed.put(plan.countedLoop(f).index().name(), plan.countedLoop(f).index().name() + "'");
+      }
+    }
+    for (int d : checkedDimensions(write)) {
+      Poly w = affine(write.indices().get(d), writer);
+      Poly r = affine(read.indices().get(d), reader);
+      if (w == null || r == null) {
+        continue;
+      }
+      Poly diff = rename(r, primed).minus(w);
+      List<Bound> readerRanges = new ArrayList<>();
+      for (int l = rLoops.size() - 1; l >= m; l--) {
+        Bound b = range(rLoops.get(l), primed);
+        if (b == null) {
+          continue; // a while loop: no index
+        }
+        if (l == m && earlier != null) {
+          // an earlier iteration: below the writer's index when the loop ascends, above it when it descends
+          Poly now = Poly.variable(earlier.index().name());
+          b = earlier.ascending() ? new Bound(b.var(), b.lower(), now.minus(Poly.constant(1)))
+              : new Bound(b.var(), now.plus(Poly.constant(1)), b.upper());
+        }
+        readerRanges.add(b);
+      }
+      if (excludesZero(diff, readerRanges, loops.get(writer))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The range of a counted loop's index (renamed by {@code primed}); an end that is not an affine
+   * expression of outer indices and stable variables is null (unknown). Null for a while loop.
+   */
+  private Bound range(Stmt loop, Map<String, String> primed) {
+    if (!(loop instanceof Stmt.For f) || plan.countedLoop(f) == null) {
+      return null;
+    }
+    Plan.CountedLoop c = plan.countedLoop(f);
+    String own = c.index().name();
+    Poly start = affine(c.start(), loop);
+    Poly bound = affine(c.bound(), loop);
+    start = start == null || start.mentions(own) ? null : rename(start, primed);
+    bound = bound == null || bound.mentions(own) ? null : rename(bound, primed);
+    String var = primed.getOrDefault(own, own);
+    return switch (c.comparison()) {
+      case LT -> new Bound(var, start, bound == null ? null : bound.minus(Poly.constant(1)));
+      case LE -> new Bound(var, start, bound);
+      case GT -> new Bound(var, bound == null ? null : bound.plus(Poly.constant(1)), start);
+      case GE -> new Bound(var, bound, start);
+      default -> new Bound(var, null, null);
+    };
+  }
+
+  /** An index variable and its least and greatest values (null where unknown). */
+  private record Bound(String var, Poly lower, Poly upper) {}
+
+  /**
+   * Whether {@code diff} is never 0: its greatest value is below 0 or its least above 0, once the
+   * reader's renamed indices ({@code readerRanges}, innermost first) and then the indices of the
+   * loops {@code writerLoops} (innermost first) are replaced by the ends of their ranges.
+   */
+  private boolean excludesZero(Poly diff, List<Bound> readerRanges, List<Stmt> writerLoops) {
+    List<Bound> all = new ArrayList<>(readerRanges);
+    for (int l = writerLoops.size() - 1; l >= 0; l--) {
+      Stmt loop = writerLoops.get(l);
+      Bound b = range(loop, Map.of());
+      if (b != null) {
+        all.add(b);
+      }
+    }
+    Long most = extreme(diff, all, true);
+    if (most != null && most < 0) {
+      return true;
+    }
+    Long least = extreme(diff, all, false);
+    return least != null && least > 0;
+  }
+
+  /** The greatest (or least) value of {@code p} over the ranges, eliminated in order; null if not a constant. */
+  private static Long extreme(Poly p, List<Bound> ranges, boolean greatest) {
+    for (Bound b : ranges) {
+      Long c = p.linearCoefficient(b.var());
+      if (c == null) {
+        return null; // a product with the index
+      }
+      if (c != 0) {
+        Poly end = (c > 0) == greatest ? b.upper() : b.lower();
+        if (end == null) {
+          return null;
+        }
+        p = p.substitute(b.var(), end);
+      }
+    }
+    return p.constantValue();
+  }
+
+  private static Poly rename(Poly p, Map<String, String> names) {
+    for (var e : names.entrySet()) {
+      if (p.mentions(e.getKey())) {
+        p = p.substitute(e.getKey(), Poly.variable(e.getValue()));
+      }
+    }
+    return p;
+  }
+
+  /**
+   * {@code e} as a polynomial in the indices of the counted loops around {@code at} (or that are
+   * {@code at}), stable int variables and the lengths of stable arrays ({@code a.length}, a symbol
+   * of its own), or null when it is not one.
+   */
+  private Poly affine(Expr e, Stmt at) {
+    if (e instanceof Expr.Literal l) {
+      Long v = l.integerValue();
+      return v == null ? null : Poly.constant(v);
+    }
+    if (e instanceof Expr.Ref r) {
+      String name = r.var().name();
+      if (stable.contains(name)) {
+        return r.var().type().isIntegral() ? Poly.variable(name) : null;
+      }
+      Stmt.For loop = loopOfIndex.get(name);
+      return loop != null && (loop == at || loops.get(at).contains(loop)) ? Poly.variable(name) : null;
+    }
+    if (e instanceof Expr.Length len && len.array() instanceof Expr.Ref r && stable.contains(r.var().name())) {
+      return Poly.variable(r.var().name() + ".length"); // an array's length never changes
+    }
+    if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+      Poly p = affine(u.operand(), at);
+      return p == null ? null : Poly.constant(0).minus(p);
+    }
+    if (e instanceof Expr.Binary b && b.type().isIntegral()) {
+      Poly left = affine(b.left(), at);
+      Poly right = left == null ? null : affine(b.right(), at);
+      if (right == null) {
+        return null;
+      }
+      return switch (b.op()) {
+        case ADD -> left.plus(right);
+        case SUB -> left.minus(right);
+        case MUL -> left.times(right);
+        default -> null;
+      };
+    }
+    return null;
+  }
+}

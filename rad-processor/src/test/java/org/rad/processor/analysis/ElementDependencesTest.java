@@ -1,0 +1,201 @@
+package org.rad.processor.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.MethodIR;
+import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.Stmt;
+import org.rad.processor.ir.Type;
+import org.rad.processor.ir.Var;
+
+/**
+ * {@link ElementDependences} on hand-built IR: which earlier reads can see the element an
+ * overwrite replaces, and which reads of one execution can be the element it writes.
+ */
+class ElementDependencesTest {
+  static final Var N = new Var("n", Type.INT, Var.Kind.PARAMETER);
+  static final Var P = new Var("p", Type.DOUBLE_MATRIX, Var.Kind.PARAMETER);
+  static final Var R = Var.local("r", Type.DOUBLE_MATRIX);
+  static final Var Z = Var.local("z", Type.DOUBLE_ARRAY);
+  static final Var I = Var.local("i", Type.INT);
+  static final Var J = Var.local("j", Type.INT);
+  static final Var K = Var.local("k", Type.INT);
+  static final Var S = Var.local("s", Type.INT);
+
+  static Expr ref(Var v) {
+    return new Expr.Ref(v);
+  }
+
+  static Expr lit(int v) {
+    return Expr.Literal.ofInt(v);
+  }
+
+  static Expr plus(Expr a, int c) {
+    return c >= 0 ? new Expr.Binary(Expr.BinaryOp.ADD, a, lit(c), Type.INT)
+        : new Expr.Binary(Expr.BinaryOp.SUB, a, lit(-c), Type.INT);
+  }
+
+  static Expr.Index at(Var array, Expr... indices) {
+    Expr e = ref(array);
+    for (Expr i : indices) {
+      e = new Expr.Index(e, i);
+    }
+    return (Expr.Index) e;
+  }
+
+  /** {@code target = sum of reads} (a statement whose reverse reads nothing of interest here). */
+  static Stmt.Assign assign(Expr.Index target, Expr... reads) {
+    Expr value = Expr.Literal.ofDouble(1);
+    for (Expr r : reads) {
+      value = new Expr.Binary(Expr.BinaryOp.ADD, value, r, Type.DOUBLE);
+    }
+    return new Stmt.Assign(target, Stmt.AssignOp.SET, value, Origin.SYNTHETIC);
+  }
+
+  /** {@code for (index = start; index < bound; index++)}. */
+  static Stmt.For up(Var index, Expr start, Expr bound, Stmt... body) {
+    return new Stmt.For(List.of(new Stmt.Declare(index, start, Origin.SYNTHETIC)),
+        new Expr.Binary(Expr.BinaryOp.LT, ref(index), bound, Type.BOOLEAN),
+        List.of(new Stmt.Step(index, true, Origin.SYNTHETIC)), Stmt.Block.of(List.of(body)), Origin.SYNTHETIC);
+  }
+
+  /** {@code for (index = start; index >= 0; index--)}. */
+  static Stmt.For down(Var index, Expr start, Stmt... body) {
+    return new Stmt.For(List.of(new Stmt.Declare(index, start, Origin.SYNTHETIC)),
+        new Expr.Binary(Expr.BinaryOp.GE, ref(index), lit(0), Type.BOOLEAN),
+        List.of(new Stmt.Step(index, false, Origin.SYNTHETIC)), Stmt.Block.of(List.of(body)), Origin.SYNTHETIC);
+  }
+
+  static Stmt.Declare allocate(Var v, Expr... sizes) {
+    return new Stmt.Declare(v, new Expr.NewArray(v.type(), List.of(sizes)), Origin.SYNTHETIC);
+  }
+
+  static ElementDependences of(Stmt... body) {
+    List<Var> locals = new ArrayList<>(List.of(R, Z, I, J, K, S));
+    MethodIR m = new MethodIR("f", true, List.of(N, P), Type.DOUBLE, Stmt.Block.of(List.of(body)), locals, List.of(P),
+        true, Origin.SYNTHETIC, Map.of());
+    AliasClasses classes = AliasClasses.of(m, Map.of());
+    Plan plan = Plan.of(m, new Effects(classes, Map.of(), Map.of()), Map.of());
+    return ElementDependences.of(m, plan, DistinctRows.of(m, classes));
+  }
+
+  static ElementDependences.Access access(Expr.Index ix) {
+    return ElementDependences.Access.of(ix);
+  }
+
+  /** A DP table {@code r[i][j]} read at {@code r[i - 1][j]}, {@code r[i][j - 1]}, {@code r[i - 1][j - 1]}: earlier cells only. */
+  @Test
+  void aTableReadsOnlyCellsWrittenBefore() {
+    Expr.Index write = at(R, ref(I), ref(J));
+    Expr.Index up = at(R, plus(ref(I), -1), ref(J));
+    Expr.Index left = at(R, ref(I), plus(ref(J), -1));
+    Expr.Index diagonal = at(R, plus(ref(I), -1), plus(ref(J), -1));
+    Expr.Index right = at(R, ref(I), plus(ref(J), 1));
+    Stmt.Assign cell = assign(write, up, left, diagonal, right);
+    ElementDependences d = of(allocate(R, ref(N), ref(N)), up(I, lit(1), ref(N), up(J, lit(1), plus(ref(N), -1), cell)));
+    assertTrue(d.noEarlierRead(cell, access(write), cell, access(up)));
+    assertTrue(d.noEarlierRead(cell, access(write), cell, access(left)));
+    assertTrue(d.noEarlierRead(cell, access(write), cell, access(diagonal)));
+    // cell (i, j - 1) read r[i][j] before (i, j) overwrites it
+    assertFalse(d.noEarlierRead(cell, access(write), cell, access(right)));
+  }
+
+  /** The same table as a caller's matrix: its rows may be one array, so only the last index tells cells apart. */
+  @Test
+  void rowsThatMayBeSharedCountOnlyTheLastIndex() {
+    Expr.Index write = at(P, ref(I), ref(J));
+    Expr.Index up = at(P, plus(ref(I), -1), ref(J));
+    Expr.Index left = at(P, ref(I), plus(ref(J), -1));
+    Stmt.Assign cell = assign(write, up, left);
+    ElementDependences d = of(up(I, lit(1), ref(N), up(J, lit(1), ref(N), cell)));
+    assertFalse(d.noEarlierRead(cell, access(write), cell, access(up)), "p[i - 1] may be p[i]");
+    // p[i][j - 1]: in the same row, the iterations before j read below j; in rows before, any
+    // column, and a row before may be this row
+    assertFalse(d.noEarlierRead(cell, access(write), cell, access(left)));
+  }
+
+  /** A forward substitution {@code z[i] -= a[i][k] z[k]}, {@code k < i}, then {@code z[i] /= ...}. */
+  @Test
+  void aTriangularSolveWritesBelowWhatItReads() {
+    Expr.Index write = at(Z, ref(I));
+    Expr.Index below = at(Z, ref(K));
+    Expr.Index next = at(Z, plus(ref(K), 1));
+    Stmt.Assign update = assign(write, below, next);
+    Stmt.Assign divide = assign(at(Z, ref(I)), at(Z, ref(I)));
+    ElementDependences d = of(allocate(Z, ref(N)), up(I, lit(0), ref(N), up(K, lit(0), ref(I), update), divide));
+    assertTrue(d.noEarlierRead(update, access(write), update, access(below)));
+    assertTrue(d.distinctInOneExecution(update, access(write), access(below)), "k < i");
+    assertFalse(d.distinctInOneExecution(update, access(write), access(next)), "k + 1 = i at k = i - 1");
+    // the division of row i comes after row i's updates; of earlier rows, it read z[i'] with i' < i
+    assertTrue(d.noEarlierRead(update, access(write), divide, access(at(Z, ref(I)))));
+    assertFalse(d.distinctInOneExecution(divide, access(at(Z, ref(I))), access(at(Z, ref(I)))));
+  }
+
+  /** Gauss-Seidel sweeps {@code z[i] = f(z[i - 1], z[i + 1])}: an earlier sweep read every element. */
+  @Test
+  void anEarlierSweepReadsTheElementAgain() {
+    Expr.Index write = at(Z, ref(I));
+    Expr.Index left = at(Z, plus(ref(I), -1));
+    Expr.Index right = at(Z, plus(ref(I), 1));
+    Stmt.Assign relax = assign(write, left, right);
+    ElementDependences d = of(allocate(Z, ref(N)),
+        up(S, lit(0), lit(10), up(I, lit(1), plus(ref(N), -1), relax)));
+    assertFalse(d.noEarlierRead(relax, access(write), relax, access(right)), "iteration i - 1 read z[i]");
+    assertFalse(d.noEarlierRead(relax, access(write), relax, access(left)), "the sweep before read z[i] at i + 1");
+  }
+
+  /** A loop that runs down: earlier iterations have larger indices. */
+  @Test
+  void aDescendingLoopReadsAboveIt() {
+    Expr.Index write = at(Z, ref(I));
+    Expr.Index above = at(Z, plus(ref(I), 1));
+    Expr.Index below = at(Z, plus(ref(I), -1));
+    Stmt.Assign shift = assign(write, above, below);
+    ElementDependences d = of(allocate(Z, plus(ref(N), 1)), down(I, plus(ref(N), -1), shift));
+    assertTrue(d.noEarlierRead(shift, access(write), shift, access(above)));
+    assertFalse(d.noEarlierRead(shift, access(write), shift, access(below)), "iteration i + 1 read z[i]");
+  }
+
+  /** A loop bound by the length of an array that keeps its array: the length is a symbol like n. */
+  @Test
+  void aLengthBoundIsASymbol() {
+    Expr.Index write = at(Z, ref(I));
+    Expr.Index before = at(Z, plus(ref(I), -1));
+    Expr.Index after = at(Z, plus(ref(I), 1));
+    Stmt.Assign scan = assign(write, before, after);
+    Stmt.For loop = up(I, lit(1), plus(new Expr.Length(ref(Z)), -1), scan);
+    ElementDependences d = of(allocate(Z, ref(N)), loop);
+    assertTrue(d.noEarlierRead(scan, access(write), scan, access(before)));
+    assertFalse(d.noEarlierRead(scan, access(write), scan, access(after)), "iteration i - 1 read z[i]");
+  }
+
+  /** An array variable that is assigned again (a swapped buffer) holds other arrays at other times. */
+  @Test
+  void aReassignedArrayIsNotCompared() {
+    Expr.Index write = at(Z, ref(I));
+    Expr.Index below = at(Z, plus(ref(I), -1));
+    Stmt.Assign shift = assign(write, below);
+    Stmt.Assign swap = new Stmt.Assign(ref(Z), Stmt.AssignOp.SET, new Expr.NewArray(Type.DOUBLE_ARRAY, List.of(ref(N))),
+        Origin.SYNTHETIC);
+    ElementDependences d = of(allocate(Z, ref(N)), up(S, lit(0), lit(3), up(I, lit(1), ref(N), shift), swap));
+    assertFalse(d.noEarlierRead(shift, access(write), shift, access(below)));
+  }
+
+  /** An index through a variable that changes in the loop (a counter) is not compared. */
+  @Test
+  void anIndexThroughACounterIsNotCompared() {
+    Expr.Index write = at(Z, ref(K));
+    Expr.Index before = at(Z, plus(ref(K), -1));
+    Stmt.Assign store = assign(write, before);
+    Stmt counter = new Stmt.Step(K, true, Origin.SYNTHETIC);
+    ElementDependences d = of(allocate(Z, ref(N)), new Stmt.Declare(K, lit(1), Origin.SYNTHETIC),
+        up(I, lit(0), plus(ref(N), -1), store, counter));
+    assertFalse(d.noEarlierRead(store, access(write), store, access(before)));
+  }
+}
