@@ -43,5 +43,14 @@ public enum Feature {
   /** Enhanced {@code for} over an array. */
   FOREACH,
   /** {@code .clone()} of a {@code double[]}. */
-  CLONE
+  CLONE,
+  /**
+   * Loops that overwrite an array in place from its other elements: scans ({@code a[i]} from
+   * {@code a[i - 1]}, or from {@code a[i + 1]} running down), tables ({@code m[i][j]} from the
+   * cells above and to the left), triangular updates ({@code a[i] -= c a[k]}, {@code k < i}) and
+   * relaxation sweeps ({@code a[i]} from both neighbours). Drawn from a random stream of their own
+   * and inserted between the statements, so that the rest of a program is what its seed gave
+   * without them.
+   */
+  IN_PLACE
 }

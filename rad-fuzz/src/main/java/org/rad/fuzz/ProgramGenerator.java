@@ -46,7 +46,9 @@ public final class ProgramGenerator {
   /** The state of one program's generation. */
   private static final class Gen {
     private final FeatureMix mix;
-    private final SplittableRandom r;
+    private SplittableRandom r;
+    /** The stream the in-place loops are drawn from (see {@link Feature#IN_PLACE}). */
+    private final SplittableRandom side;
     private final long seed;
     private final String name;
     private final StringBuilder out = new StringBuilder();
@@ -71,6 +73,7 @@ public final class ProgramGenerator {
       this.seed = seed;
       this.name = name;
       this.r = new SplittableRandom(seed);
+      this.side = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
       this.n = 2 + r.nextInt(3);
       this.rows = 2 + r.nextInt(2);
     }
@@ -409,7 +412,88 @@ public final class ProgramGenerator {
       for (int k = 0; k < count && budget > 0; k++) {
         budget--;
         statement();
+        maybeInPlaceLoop();
       }
+    }
+
+    /**
+     * Now and then an in-place loop (see {@link Feature#IN_PLACE}), drawn from {@link #side}: the
+     * main stream is left as it was, so the statements around it are those the seed gave before.
+     */
+    private void maybeInPlaceLoop() {
+      if (!mix.has(Feature.IN_PLACE) || depth >= 3 || side.nextInt(6) != 0
+          || !has(x -> x.type == T.VEC || x.type == T.MAT)) {
+        return;
+      }
+      SplittableRandom main = r;
+      r = side;
+      try {
+        inPlaceLoop();
+      } finally {
+        r = main;
+      }
+    }
+
+    private void inPlaceLoop() {
+      Var a = pick(x -> x.type == T.VEC || x.type == T.MAT);
+      String self = r.nextBoolean() ? "" : " + 0.5 * ";
+      if (a.type == T.MAT) {
+        String i = fresh("i");
+        String j = fresh("j");
+        line("for (int " + i + " = 1; " + i + " < " + a.name + ".length; " + i + "++) {");
+        indent++;
+        push();
+        declare(new Var(i, T.INT, Idx.ROW, false));
+        String bound = r.nextBoolean() ? a.name + "[" + i + "].length" : String.valueOf(n);
+        line("for (int " + j + " = 1; " + j + " < " + bound + "; " + j + "++) {");
+        indent++;
+        push();
+        declare(new Var(j, T.INT, Idx.COL, false));
+        String cell = a.name + "[" + i + "][" + j + "]";
+        line(cell + " = " + squash(a.name + "[" + i + " - 1][" + j + "] * 0.6 + " + a.name + "[" + i + "][" + j
+            + " - 1] * 0.3 + " + a.name + "[" + i + " - 1][" + j + " - 1] * " + expr(1))
+            + (self.isEmpty() ? "" : self + cell) + ";");
+        pop();
+        indent--;
+        line("}");
+        pop();
+        indent--;
+        line("}");
+        return;
+      }
+      String i = fresh("i");
+      String v = a.name;
+      int form = r.nextInt(4);
+      String header = switch (form) {
+        case 0 -> "for (int " + i + " = 1; " + i + " < " + v + ".length; " + i + "++) {";
+        case 1 -> "for (int " + i + " = " + v + ".length - 2; " + i + " >= 0; " + i + "--) {";
+        case 2 -> "for (int " + i + " = 0; " + i + " < " + v + ".length; " + i + "++) {";
+        default -> "for (int " + i + " = 1; " + i + " < " + v + ".length - 1; " + i + "++) {";
+      };
+      line(header);
+      indent++;
+      push();
+      declare(new Var(i, T.INT, Idx.COL, false));
+      String at = v + "[" + i + "]";
+      String tail = self.isEmpty() ? "" : self + at;
+      switch (form) {
+        case 0 -> line(at + " = " + squash(v + "[" + i + " - 1] * 0.8 + " + expr(1)) + tail + ";");
+        case 1 -> line(at + " = " + squash(v + "[" + i + " + 1] * 0.8 + " + expr(1)) + tail + ";");
+        case 2 -> {
+          String k = fresh("k");
+          line("for (int " + k + " = 0; " + k + " < " + i + "; " + k + "++) {");
+          indent++;
+          line(at + " -= 0.3 * " + v + "[" + k + "] * " + squash(expr(1)) + ";");
+          indent--;
+          line("}");
+          line(at + " = " + at + " * 0.5 + " + squash(expr(1)) + ";");
+        }
+        default -> line(at + " = " + squash("0.5 * (" + v + "[" + i + " - 1] + " + v + "[" + i + " + 1]) + " + expr(1))
+            + tail + ";");
+      }
+      pop();
+      indent--;
+      line("}");
     }
 
     private void statement() {
