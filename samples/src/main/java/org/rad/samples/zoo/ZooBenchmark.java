@@ -144,7 +144,7 @@ public final class ZooBenchmark implements Callable<Integer> {
     for (ZooResult r : results) {
       s.append(r.markdownRow()).append('\n');
     }
-    s.append("\nneed: 8 bytes per array element that a nonlinear partial reads and a later write overwrites before the reverse sweep (ZooEntry.needBytes):\n\n");
+    s.append("\nneed: 8 bytes per array element that a nonlinear partial reads and a later write overwrites before the reverse sweep, and per element of a local array that only the reverse sweep still reads (ZooEntry.needBytes):\n\n");
     for (ZooResult r : results) {
       s.append("- ").append(r.name()).append(": ").append(r.needRule()).append('\n');
     }

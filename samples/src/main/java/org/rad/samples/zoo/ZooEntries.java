@@ -25,6 +25,8 @@ public final class ZooEntries {
     ENTRIES.put("small-function", SmallFunctionEntry::new);
     ENTRIES.put("rk4-functional", Rk4Entry::new);
     ENTRIES.put("burgers-godunov", BurgersEntry::new);
+    ENTRIES.put("nbody-forces", NBodyEntry::new);
+    ENTRIES.put("soft-dtw", SoftDtwEntry::new);
   }
 
   private ZooEntries() {}

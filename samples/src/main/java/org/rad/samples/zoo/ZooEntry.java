@@ -36,7 +36,9 @@ public abstract class ZooEntry {
    * program as written ({@link #needRule()} gives each entry's formula), by one rule for every
    * entry: 8 bytes for each value written into an array element that a nonlinear operation's
    * partial derivative reads and that a later write to the same element overwrites before the
-   * reverse sweep. Elements written once are still there; scalar temporaries (the reactor's C, a
+   * reverse sweep, and 8 bytes for each element of an array the method allocates whose contents
+   * the reverse sweep reads after the forward sweep let go of it (soft-DTW's table: the tape holds
+   * it). Elements written once are otherwise still there; scalar temporaries (the reactor's C, a
    * gate of the LSTM, a running maximum) are recomputable from what is kept and the inputs, which
    * are never overwritten; linear updates ({@code s = s + e}) have partials that read nothing.
    * So this is what a to-be-recorded analysis that also recomputes cheap scalars must keep.
