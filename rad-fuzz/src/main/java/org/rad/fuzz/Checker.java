@@ -17,8 +17,12 @@ import org.rad.runtime.RadContext;
  *   <li>every array argument ends as the original leaves it (relative 1e-12 per element);
  *   <li>a second call on the same {@link RadContext} gives the same value, gradient and arrays;
  *   <li>each gradient component matches central differences at one of the steps 1e-4 ... 1e-7
- *       (relative {@value #GRAD_TOL}); a component matching none is wrong when two pairs of
- *       adjacent steps agree with each other (within {@value #SMOOTH_TOL}) and f is continuous
+ *       (relative {@value #GRAD_TOL}, plus the rounding of f's two values over the step:
+ *       {@value #ROUNDING_ULPS} ulps of the larger, divided by 2h; where |f| is 1e11 the
+ *       differences at small steps are 0 whatever the slope, so a step whose rounding is coarser
+ *       than {@value #RESOLVABLE} max(1, |g|) is not compared, and a component no step resolves
+ *       is skipped); a component matching none is wrong when two pairs of
+ *       adjacent steps agree with each other (within {@value #SMOOTH_TOL}, plus their rounding) and f is continuous
  *       at those steps (second difference within {@value #CONTINUITY_TOL}), and the generated
  *       gradient at x plus and minus the smallest step agrees with the one at x (else f varies
  *       faster than any step resolves), and skipped otherwise
@@ -46,6 +50,10 @@ public final class Checker {
   /** Largest second difference, relative to max(1, |f(x)|), at which f counts as continuous. */
   static final double CONTINUITY_TOL = 1e-6;
   private static final double[] STEPS = {1e-4, 1e-5, 1e-6, 1e-7};
+  /** Ulps of f's value by which a central difference's two values may be rounded (see compareDifferences). */
+  static final double ROUNDING_ULPS = 4;
+  /** The coarsest rounding resolution, relative to max(1, |g|), at which a step still shows the derivative. */
+  static final double RESOLVABLE = 0.1;
   private final int points;
 
   public Checker(int points) {
@@ -193,8 +201,10 @@ public final class Checker {
     int skipped = 0;
     for (int k = 0; k < x.length; k++) {
       double[] d = new double[STEPS.length];
+      double[] resolution = new double[STEPS.length];
       boolean[] continuous = new boolean[STEPS.length];
       boolean match = false;
+      boolean resolvable = false;
       for (int s = 0; s < STEPS.length; s++) {
         double h = STEPS[s] * Math.max(1, Math.abs(x[k]));
         double[] plus = x.clone();
@@ -204,10 +214,19 @@ public final class Checker {
         double fp = call.primalAt(args, plus);
         double fm = call.primalAt(args, minus);
         d[s] = (fp - fm) / (plus[k] - minus[k]);
+        // f's values are rounded: a difference quotient cannot tell derivatives apart that differ
+        // by less than a few of their ulps over the step (at |f| = 8e10: 0.3 at h = 1e-4, 300 at
+        // 1e-7); a step whose resolution is coarser than a tenth of the derivative shows nothing
+        resolution[s] = ROUNDING_ULPS * Math.ulp(Math.max(Math.abs(fp), Math.abs(fm))) / (plus[k] - minus[k]);
+        if (!(resolution[s] <= RESOLVABLE * Math.max(1, Math.abs(g[k])))) {
+          resolution[s] = Double.NaN; // shows nothing: left out of the comparisons below
+          continue;
+        }
+        resolvable = true;
         // f(x + h) + f(x - h) - 2 f(x) is O(h^2) where f is smooth; a jump (an early exit taken
         // at x alone) shows here even when the two sides' slopes agree
         continuous[s] = Math.abs(fp + fm - 2 * fx) <= CONTINUITY_TOL * Math.max(1, Math.abs(fx));
-        if (Math.abs(g[k] - d[s]) <= GRAD_TOL * Math.max(1, Math.max(Math.abs(g[k]), Math.abs(d[s])))) {
+        if (Math.abs(g[k] - d[s]) <= GRAD_TOL * Math.max(1, Math.max(Math.abs(g[k]), Math.abs(d[s]))) + resolution[s]) {
           match = true;
           break;
         }
@@ -216,10 +235,14 @@ public final class Checker {
         checked++;
         continue;
       }
+      if (!resolvable) {
+        skipped++; // f is too large for any step to resolve this component
+        continue;
+      }
       int agreeing = 0;
       for (int s = 0; s + 1 < STEPS.length; s++) {
         if (Double.isFinite(d[s]) && continuous[s] && continuous[s + 1]
-            && Math.abs(d[s] - d[s + 1]) <= SMOOTH_TOL * Math.max(1, Math.abs(d[s]))) {
+            && Math.abs(d[s] - d[s + 1]) <= SMOOTH_TOL * Math.max(1, Math.abs(d[s])) + resolution[s] + resolution[s + 1]) {
           agreeing++;
         }
       }

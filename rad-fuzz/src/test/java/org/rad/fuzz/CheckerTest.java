@@ -137,6 +137,48 @@ class CheckerTest {
   }
 
   /**
+   * A function of size 8e10 with slopes of order 1 (the fuzzer's seed 2026, program 7409, with
+   * in-place loops: a helper that squares its argument's size each call): the rounding of f's
+   * values (ulp 1.5e-5) swamps every step's difference of slopes below 1 (0.0 at steps 1e-5 to
+   * 1e-7, agreeing), so those components are skipped, not reported; one off by 1e4 is still caught:
+   * every step resolves it (0.3 at 1e-4 to 300 at 1e-7), and the steps agree within that.
+   */
+  static final class Huge {
+    static double f(double x0, double[] v0) {
+      return 8.2e10 + 0.4 * x0 + 0.3 * v0[0] - 0.2 * v0[1] + 0.1 * v0[2];
+    }
+  }
+
+  static final class HugeGrad {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      x0Bar[0] += 0.4;
+      v0Bar[0] += 0.3;
+      v0Bar[1] -= 0.2;
+      v0Bar[2] += 0.1;
+      return Huge.f(x0, v0);
+    }
+  }
+
+  /** Off by 1e4 in x0. */
+  static final class HugeWrongGrad {
+    static double f(double x0, double[] v0, double[] x0Bar, double[] v0Bar, RadContext ctx) {
+      double r = HugeGrad.f(x0, v0, x0Bar, v0Bar, ctx);
+      x0Bar[0] += 1e4;
+      return r;
+    }
+  }
+
+  @Test
+  void differencesBelowTheRoundingOfFPassAndLargerErrorsAreCaught() {
+    Verdict right = check(Huge.class, HugeGrad.class);
+    assertEquals(Outcome.SKIPPED, right.outcome(), right.detail());
+    assertEquals(8, right.skippedComponents(), right.detail());
+    Verdict wrong = check(Huge.class, HugeWrongGrad.class);
+    assertEquals(Outcome.WRONG_GRADIENT, wrong.outcome(), wrong.detail());
+    assertTrue(wrong.detail().contains("x0"), wrong.detail());
+  }
+
+  /**
    * Exact in an exact context and at fraction 1, but its sampled gradient is off by a factor on
    * average: each call at fraction 0.5 keeps x0's share with probability 1/2 without scaling it
    * by 2 (the bias a record that forgets its 1/f would have). The unbiasedness check catches it.
