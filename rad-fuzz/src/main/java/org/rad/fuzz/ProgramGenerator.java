@@ -200,9 +200,7 @@ public final class ProgramGenerator {
         default -> line(vec + "[" + i + "] = " + vec + "[" + i + "] * " + squash(e) + ";");
       }
       loops.remove(loops.size() - 1);
-      pop();
-      indent--;
-      line("}");
+      closeScope();
     }
 
     private List<Param> entry() {
@@ -318,9 +316,7 @@ public final class ProgramGenerator {
         declare(new Var(i, T.INT, Idx.COL, false));
         Var b = vecs.get(r.nextInt(vecs.size()));
         line(acc + " += " + a.name + "[" + i + "] * " + (b == a ? "0.5" : b.name + "[" + i + "]") + ";");
-        pop();
-        indent--;
-        line("}");
+        closeScope();
         sum.append(" + ").append(acc);
       }
       List<Var> scalars = all(v -> v.type == T.DOUBLE);
@@ -351,9 +347,7 @@ public final class ProgramGenerator {
         case 2 -> "Math.sin(" + e + ")";
         default -> e;
       } + ";");
-      pop();
-      indent--;
-      line("}");
+      closeScope();
       List<Param> weights = params.stream().filter(p -> p.wrt() && p.type() != Param.Type.MATRIX).toList();
       Param w = weights.isEmpty() ? null : weights.get(r.nextInt(weights.size()));
       String dot = fresh("dot");
@@ -393,17 +387,13 @@ public final class ProgramGenerator {
       line(w + "[" + i + "] = 0.5 * " + u + "[" + i + "] + 0.25 * " + u + "[(" + i + " + 1) % " + u + ".length] + 0.25 * "
           + squash(expr(2)) + ";");
       loops.remove(loops.size() - 1);
-      pop();
-      indent--;
-      line("}");
+      closeScope();
       String tmp = fresh("tmp");
       line("double[] " + tmp + " = " + u + ";");
       line(u + " = " + w + ";");
       line(w + " = " + tmp + ";");
       loops.remove(loops.size() - 1);
-      pop();
-      indent--;
-      line("}");
+      closeScope();
     }
 
     // ---- statements ----------------------------------------------------------------------------
@@ -453,12 +443,8 @@ public final class ProgramGenerator {
         line(cell + " = " + squash(a.name + "[" + i + " - 1][" + j + "] * 0.6 + " + a.name + "[" + i + "][" + j
             + " - 1] * 0.3 + " + a.name + "[" + i + " - 1][" + j + " - 1] * " + expr(1))
             + (self.isEmpty() ? "" : self + cell) + ";");
-        pop();
-        indent--;
-        line("}");
-        pop();
-        indent--;
-        line("}");
+        closeScope();
+        closeScope();
         return;
       }
       String i = fresh("i");
@@ -491,9 +477,7 @@ public final class ProgramGenerator {
         default -> line(at + " = " + squash("0.5 * (" + v + "[" + i + " - 1] + " + v + "[" + i + " + 1]) + " + expr(1))
             + tail + ";");
       }
-      pop();
-      indent--;
-      line("}");
+      closeScope();
     }
 
     private void statement() {
@@ -643,12 +627,8 @@ public final class ProgramGenerator {
         push();
         declare(new Var(j, T.INT, Idx.COL, false));
         line(m + "[" + i + "][" + j + "] = " + expr(2) + ";");
-        pop();
-        indent--;
-        line("}");
-        pop();
-        indent--;
-        line("}");
+        closeScope();
+        closeScope();
       }
     }
 
@@ -961,6 +941,13 @@ public final class ProgramGenerator {
     }
 
     // ---- scopes --------------------------------------------------------------------------------
+
+    /** Ends a loop or block opened with {@code line("... {"); indent++; push();}. */
+    private void closeScope() {
+      pop();
+      indent--;
+      line("}");
+    }
 
     private void push() {
       scopes.add(new ArrayList<>());
