@@ -45,111 +45,114 @@ public final class Effects {
   }
 
   public void reads(Expr e, Set<String> keys) {
-    if (e instanceof Expr.Ref r) {
-      refRead(r.var(), keys);
-      return;
-    }
-    if (e instanceof Expr.Index ix) {
-      String root = Statements.rootVar(ix);
-      if (root != null && !shadowOf.containsKey(root) && !ix.type().isArray()) {
-        keys.add(aliases.contentsKey(root)); // an element's value; rows of a matrix are never reassigned
-      }
-      locationReads(ix, keys);
-      return;
-    }
-    if (e instanceof Expr.MethodCall call) {
-      callReads(call.args(), keys);
-      return;
-    }
-    if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
-      // a callee's forward, reverse or primal copy reads the contents of the arrays passed in
-      java.util.BitSet only = contentsRead.get(call.name());
-      if (only == null) {
-        callReads(call.args(), keys);
-        return;
-      }
-      for (int i = 0; i < call.args().size(); i++) {
-        Expr a = call.args().get(i);
-        if (only.get(i)) {
-          callReads(java.util.List.of(a), keys);
-        } else {
-          reads(a, keys);
-        }
-      }
-      return;
-    }
-    for (Expr c : Exprs.children(e)) {
-      reads(c, keys);
-    }
-  }
-
-  private void callReads(java.util.List<Expr> args, Set<String> keys) {
-    for (Expr a : args) {
-      reads(a, keys);
-      String root = Statements.rootVar(a);
-      if (root != null && a.type().isArray() && !shadowOf.containsKey(root)) {
-        keys.add(aliases.contentsKey(root)); // the callee may read the array's contents
-      }
-    }
+    walkReads(e, keySink(keys, null));
   }
 
   /**
-   * The element reads among the reads {@link #reads} finds in {@code e}: each element access of an
-   * array (not an adjoint) under its contents key, for {@link ElementDependences}; the contents
-   * keys read otherwise (the arrays passed to a call, read anywhere) go to {@code whole}.
+   * The reads of {@link #reads}, into {@code keys}, and their element accesses into {@code
+   * elements} (for {@link ElementDependences}): each element access of an array (not an adjoint)
+   * under its contents key, and in {@code elements.whole()} the contents keys read otherwise (the
+   * arrays passed to a call, read anywhere). One walk, so the two cannot disagree.
    */
-  public void elementReads(Expr e, Map<String, java.util.List<Expr.Index>> elements, Set<String> whole) {
-    if (e instanceof Expr.Index ix) {
-      String root = Statements.rootVar(ix);
-      if (root != null && !shadowOf.containsKey(root) && !ix.type().isArray()) {
-        elements.computeIfAbsent(aliases.contentsKey(root), k -> new java.util.ArrayList<>()).add(ix);
-      }
-      elementLocationReads(ix, elements, whole);
-      return;
-    }
-    java.util.List<Expr> args = null;
-    java.util.BitSet only = null;
-    if (e instanceof Expr.MethodCall call) {
-      args = call.args();
-    } else if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
-      args = call.args();
-      only = contentsRead.get(call.name());
-    }
-    if (args != null) {
-      for (int i = 0; i < args.size(); i++) {
-        Expr a = args.get(i);
-        elementReads(a, elements, whole);
-        String root = Statements.rootVar(a);
-        if ((only == null || only.get(i)) && root != null && a.type().isArray() && !shadowOf.containsKey(root)) {
-          whole.add(aliases.contentsKey(root));
-        }
-      }
-      return;
-    }
-    for (Expr c : Exprs.children(e)) {
-      elementReads(c, elements, whole);
-    }
-  }
-
-  /** The element reads in the indices (and index chain) that locate {@code ix}. */
-  public void elementLocationReads(Expr.Index ix, Map<String, java.util.List<Expr.Index>> elements, Set<String> whole) {
-    if (ix.array() instanceof Expr.Index inner) {
-      elementLocationReads(inner, elements, whole);
-    } else {
-      elementReads(ix.array(), elements, whole);
-    }
-    elementReads(ix.index(), elements, whole);
+  public void reads(Expr e, Set<String> keys, ElementDependences.Reads elements) {
+    walkReads(e, keySink(keys, elements));
   }
 
   /** Reads needed to find the location {@code a[i][j]} (the array references and the indices). */
   public void locationReads(Expr.Index ix, Set<String> keys) {
-    Expr base = ix.array();
-    if (base instanceof Expr.Index inner) {
-      locationReads(inner, keys);
-    } else {
-      reads(base, keys);
+    walkLocation(ix, keySink(keys, null));
+  }
+
+  /** As {@link #locationReads(Expr.Index, Set)}, with the element accesses as in {@link #reads(Expr, Set, ElementDependences.Reads)}. */
+  public void locationReads(Expr.Index ix, Set<String> keys, ElementDependences.Reads elements) {
+    walkLocation(ix, keySink(keys, elements));
+  }
+
+  /** What a walk of the reads of an expression reports. */
+  private interface ReadSink {
+    /** A variable's value (for an array, its reference). */
+    void variable(Var v);
+
+    /** The value of element {@code ix} of an array of the class whose contents key is {@code contents}. */
+    void element(String contents, Expr.Index ix);
+
+    /** Contents of the class {@code contents}, read anywhere (an array passed to a call). */
+    void whole(String contents);
+  }
+
+  /** The sink that collects keys, and element accesses where {@code elements} is not null. */
+  private ReadSink keySink(Set<String> keys, ElementDependences.Reads elements) {
+    return new ReadSink() {
+      @Override
+      public void variable(Var v) {
+        refRead(v, keys);
+      }
+
+      @Override
+      public void element(String contents, Expr.Index ix) {
+        keys.add(contents);
+        if (elements != null) {
+          elements.elements().computeIfAbsent(contents, k -> new java.util.ArrayList<>()).add(ix);
+        }
+      }
+
+      @Override
+      public void whole(String contents) {
+        keys.add(contents);
+        if (elements != null) {
+          elements.whole().add(contents);
+        }
+      }
+    };
+  }
+
+  private void walkReads(Expr e, ReadSink sink) {
+    if (e instanceof Expr.Ref r) {
+      sink.variable(r.var());
+      return;
     }
-    reads(ix.index(), keys);
+    if (e instanceof Expr.Index ix) {
+      String root = Statements.rootVar(ix);
+      if (root != null && !shadowOf.containsKey(root) && !ix.type().isArray()) {
+        sink.element(aliases.contentsKey(root), ix); // an element's value; rows of a matrix are never reassigned
+      }
+      walkLocation(ix, sink);
+      return;
+    }
+    if (e instanceof Expr.MethodCall call) {
+      walkArguments(call.args(), null, sink);
+      return;
+    }
+    if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
+      // a callee's forward, reverse or primal copy reads the contents of the arrays passed in
+      // (of only some, for a helper in contentsRead)
+      walkArguments(call.args(), contentsRead.get(call.name()), sink);
+      return;
+    }
+    for (Expr c : Exprs.children(e)) {
+      walkReads(c, sink);
+    }
+  }
+
+  /** The arguments' reads, and the contents of each array argument ({@code only} null) or of those in {@code only}. */
+  private void walkArguments(java.util.List<Expr> args, java.util.BitSet only, ReadSink sink) {
+    for (int i = 0; i < args.size(); i++) {
+      Expr a = args.get(i);
+      walkReads(a, sink);
+      String root = Statements.rootVar(a);
+      if ((only == null || only.get(i)) && root != null && a.type().isArray() && !shadowOf.containsKey(root)) {
+        sink.whole(aliases.contentsKey(root)); // the callee may read the array's contents
+      }
+    }
+  }
+
+  private void walkLocation(Expr.Index ix, ReadSink sink) {
+    if (ix.array() instanceof Expr.Index inner) {
+      walkLocation(inner, sink);
+    } else {
+      walkReads(ix.array(), sink);
+    }
+    walkReads(ix.index(), sink);
   }
 
   /**

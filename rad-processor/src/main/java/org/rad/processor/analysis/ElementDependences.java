@@ -63,26 +63,23 @@ public final class ElementDependences {
     ElementDependences d = new ElementDependences(plan, rows);
     Set<String> assigned = new HashSet<>();
     Set<String> declaredInLoops = new HashSet<>();
+    method.params().forEach(p -> d.stable.add(p.name()));
     d.walk(method.body(), new ArrayList<>(), assigned, declaredInLoops);
-    for (Var p : method.params()) {
-      if (!assigned.contains(p.name())) {
-        d.stable.add(p.name());
-      }
-    }
-    Statements.forEach(method.body(), s -> {
-      if (s instanceof Stmt.Declare decl && !assigned.contains(decl.var().name())
-          && !declaredInLoops.contains(decl.var().name())) {
-        d.stable.add(decl.var().name());
-      }
-    });
+    d.stable.removeAll(assigned);
+    d.stable.removeAll(declaredInLoops);
     return d;
   }
 
+  /**
+   * Records each statement's loops and position; adds the declarations outside loops to {@link
+   * #stable}, and collects the variables assigned after their declaration and those declared in a
+   * loop (which {@link #of} then takes out of it).
+   */
   private void walk(Stmt s, List<Stmt> around, Set<String> assigned, Set<String> declaredInLoops) {
     loops.put(s, List.copyOf(around));
     position.put(s, position.size());
-    if (s instanceof Stmt.Declare decl && !around.isEmpty()) {
-      declaredInLoops.add(decl.var().name());
+    if (s instanceof Stmt.Declare decl) {
+      (around.isEmpty() ? stable : declaredInLoops).add(decl.var().name());
     }
     if (!(s instanceof Stmt.Declare)) {
       Var v = Statements.assignedVariable(s);

@@ -1277,7 +1277,8 @@ public final class ClassDifferentiator {
     List<Var> all = new ArrayList<>(m.params());
     all.addAll(m.locals());
     Naming naming = new Naming(new Names(all));
-    Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads(!plainContract(key)));
+    boolean learned = !plainContract(key); // learned contents reads and element-level records
+    Effects effects = new Effects(classes, summaries, naming.shadowToPrimal(), reverseContentsReads(learned));
     RandomizedRecords randomized = m.randomized().isEmpty() ? null : new RandomizedRecords(m, classes, () -> nextSite++);
     if (randomized != null) {
       randomized.planSpills(m, classes, heldByHelpers(m, classes, effects));
@@ -1310,7 +1311,7 @@ public final class ClassDifferentiator {
       readAtEntry.add(classes.contentsKey(p));
     }
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry,
-        !plainContract(key));
+        learned);
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
     // a value recomputed from a sampled record where it was recorded exactly may make the reverse
     // sweep biased (the same sample twice along one chain): then only the others are recomputed
@@ -1319,7 +1320,7 @@ public final class ClassDifferentiator {
     for (int attempt = 0; attempt < 2 && !late.isEmpty(); attempt++) {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized,
-          readAtEntry, !plainContract(key));
+          readAtEntry, learned);
       if (randomized == null || !unsound(lateRecords.reverse(), randomized, effects, m)
           || unsound(without.reverse(), randomized, effects, m)) {
         plan = latePlan;

@@ -70,26 +70,11 @@ final class PushPlanner {
   /**
    * @param readAtEntry keys whose values matter before the method runs at all (the contents of
    *     array parameters, which the caller's reverse sweep may read)
-   */
-  static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
-      Effects effects, Plan plan, Set<String> readAtEntry) {
-    return plan(body, reads, headerReads, effects, plan, readAtEntry, Map.of(), Set.of());
-  }
-
-  /**
    * @param spills arrays recorded whole (sampled) right after a statement: the reverse sweep
    *     restores them there, so their values and references are no longer pending before it
    * @param primalWriters statements whose call runs as its primal copy (it carries no derivative)
    *     and writes into arrays: no callee reverse sweep undoes those writes, so where the reverse
    *     sweep reads the old contents, the call's written arrays are recorded whole
-   */
-  static Result plan(Stmt.Block body, Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads,
-      Effects effects, Plan plan, Set<String> readAtEntry, Map<Stmt, java.util.List<Var>> spills,
-      Set<Stmt> primalWriters) {
-    return plan(body, reads, headerReads, effects, plan, readAtEntry, spills, primalWriters, null, Map.of());
-  }
-
-  /**
    * @param deps element-level tests ({@link ElementDependences}), or null
    * @param elementReads per statement, the element accesses among its reverse sweep's reads
    */

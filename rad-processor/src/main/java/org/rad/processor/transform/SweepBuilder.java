@@ -641,16 +641,14 @@ final class SweepBuilder {
       }
       out.addAll(restores);
       out.addAll(reverse(stmts.get(k), recomputedIn(stmts, stmts.get(k))));
-      Set<String> spillReads = reads.get(stmts.get(k));
-      ElementDependences.Reads spillElements = elementReads.get(stmts.get(k));
+      Set<String> restoreReads = new HashSet<>();
       for (Stmt r : restores) {
-        collectReads(r, spillReads);
-        if (spillElements != null) {
-          // (a whole restore's reads are not told apart by element)
-          Set<String> restoreKeys = new HashSet<>();
-          collectReads(r, restoreKeys);
-          spillElements.whole().addAll(restoreKeys);
-        }
+        collectReads(r, restoreReads);
+      }
+      reads.get(stmts.get(k)).addAll(restoreReads);
+      ElementDependences.Reads spillElements = elementReads.get(stmts.get(k));
+      if (spillElements != null) {
+        spillElements.whole().addAll(restoreReads); // (a whole restore's reads are not told apart by element)
       }
     }
     return new Stmt.Block(out, b.origin());
@@ -720,14 +718,11 @@ final class SweepBuilder {
       out = CommonPartials.share(out, naming::partial);
     }
     Set<String> keys = new HashSet<>(calleeReads);
-    for (Stmt r : out) {
-      collectReads(r, keys);
-    }
-    reads.put(s, keys);
     ElementDependences.Reads elements = new ElementDependences.Reads(new HashMap<>(), new HashSet<>(calleeReads));
     for (Stmt r : out) {
-      collectElementReads(r, elements);
+      collectReads(r, keys, elements);
     }
+    reads.put(s, keys);
     elementReads.put(s, elements);
     enclosing.addAll(calleeReads);
     calleeReads = enclosing;
@@ -1260,42 +1255,29 @@ final class SweepBuilder {
 
   // ---- reads ------------------------------------------------------------------------------------
 
-  /** The element accesses among what {@link #collectReads} collects, and the contents it reads as a whole. */
-  void collectElementReads(Stmt s, ElementDependences.Reads out) {
+  void collectReads(Stmt s, Set<String> keys) {
+    collectReads(s, keys, null);
+  }
+
+  /** As above, with the element accesses among the reads in {@code elements} (when not null). */
+  void collectReads(Stmt s, Set<String> keys, ElementDependences.Reads elements) {
     Statements.forEach(s, x -> {
       if (x instanceof Stmt.Assign a) {
         if (a.target() instanceof Expr.Index ix) {
-          effects.elementLocationReads(ix, out.elements(), out.whole());
+          effects.locationReads(ix, keys, elements);
         }
         if (a.op() != AssignOp.SET && a.target() instanceof Expr.Ref) {
-          effects.elementReads(a.target(), out.elements(), out.whole());
+          effects.reads(a.target(), keys, elements);
         }
-        effects.elementReads(a.value(), out.elements(), out.whole());
+        effects.reads(a.value(), keys, elements);
       } else if (x instanceof Stmt.Declare d && d.init() != null) {
-        effects.elementReads(d.init(), out.elements(), out.whole());
-      } else if (!(x instanceof Stmt.Step)) {
-        Statements.ownExpressions(x, e -> effects.elementReads(e, out.elements(), out.whole()));
+        effects.reads(d.init(), keys, elements);
+      } else if (x instanceof Stmt.Step st) {
+        keys.add(st.var().name());
+      } else {
+        Statements.ownExpressions(x, e -> effects.reads(e, keys, elements));
       }
     });
   }
 
-  void collectReads(Stmt s, Set<String> keys) {
-    Statements.forEach(s, x -> {
-      if (x instanceof Stmt.Assign a) {
-        if (a.target() instanceof Expr.Index ix) {
-          effects.locationReads(ix, keys);
-        }
-        if (a.op() != AssignOp.SET && a.target() instanceof Expr.Ref) {
-          effects.reads(a.target(), keys);
-        }
-        effects.reads(a.value(), keys);
-      } else if (x instanceof Stmt.Declare d && d.init() != null) {
-        effects.reads(d.init(), keys);
-      } else if (x instanceof Stmt.Step st) {
-        keys.add(st.var().name());
-      } else {
-        Statements.ownExpressions(x, e -> effects.reads(e, keys));
-      }
-    });
-  }
 }
