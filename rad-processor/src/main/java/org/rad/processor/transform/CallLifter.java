@@ -24,6 +24,12 @@ import org.rad.processor.ir.Var;
  * run as their primal copies, so they may carry no derivative and write into no array (checked
  * later).
  *
+ * <p>An element of an array given by an expression that is not a variable, an element or a field
+ * ({@code (flip ? a : b)[0]}, {@code x.clone()[0]}, {@code new double[] {x, y}[k]}, {@code
+ * pick(a, b)[0] = v}) likewise takes its array from a local declared just before, {@code double[]
+ * array = flip ? a : b;}: the reverse sweep finds the adjoint of a variable's array, and a {@code
+ * ?:} of arrays in a local is one the alias analysis follows to both of its arrays.
+ *
  * <p>A second pass, once the callees' summaries are known ({@link #liftArgumentsTheCallWrites}),
  * moves into a local of its own each argument that reads what the call writes ({@code
  * addSquare(a, a[0] * x)}): the reverse sweep must see the argument's value from before the call,
@@ -134,12 +140,12 @@ public final class CallLifter {
     } else if (s instanceof Stmt.If i) {
       Expr condition = expr(i.condition(), out);
       out.add(new Stmt.If(condition, block(i.whenTrue()), i.whenFalse() == null ? null : block(i.whenFalse()), i.origin()));
-    } else if (s instanceof Stmt.For f && (hasCall(f.condition()) || f.update().stream().anyMatch(CallLifter::hasCall))) {
+    } else if (s instanceof Stmt.For f && (needsLift(f.condition()) || f.update().stream().anyMatch(CallLifter::hasCall))) {
       for (Stmt s2 : f.init()) {
         statement(s2, out);
       }
       out.add(headerInBody(f.condition(), f.update(), f.body(), f.origin()));
-    } else if (s instanceof Stmt.While w && hasCall(w.condition())) {
+    } else if (s instanceof Stmt.While w && needsLift(w.condition())) {
       out.add(headerInBody(w.condition(), List.of(), w.body(), w.origin()));
     } else if (s instanceof Stmt.For f) {
       List<Stmt> init = new ArrayList<>();
@@ -183,8 +189,38 @@ public final class CallLifter {
   }
 
   private Expr.Index index(Expr.Index ix, List<Stmt> out) {
-    Expr array = ix.array() instanceof Expr.Index inner ? index(inner, out) : ix.array();
+    Expr array = ix.array() instanceof Expr.Index inner ? index(inner, out) : arrayInLocal(ix.array(), out);
     return new Expr.Index(array, expr(ix.index(), out));
+  }
+
+  /**
+   * The array an element is taken from, as a variable, an element or a field: any other array
+   * expression (a {@code ?:}, a clone, an initializer, a call) is declared in a local here first.
+   */
+  private Expr arrayInLocal(Expr array, List<Stmt> out) {
+    if (array instanceof Expr.Ref || array instanceof Expr.FieldRead) {
+      return array;
+    }
+    if (array instanceof Expr.Index inner) {
+      return new Expr.Index(arrayInLocal(inner.array(), out), expr(inner.index(), out));
+    }
+    Expr lifted = expr(array, out);
+    if (lifted instanceof Expr.Ref) {
+      return lifted; // a call's result, or a ?: that became an if/else
+    }
+    Var v = names.fresh("array", lifted.type(), Var.Kind.SYNTHETIC);
+    added.add(v);
+    out.add(new Stmt.Declare(v, lifted, Origin.SYNTHETIC));
+    return new Expr.Ref(v);
+  }
+
+  /** Whether {@code ix} takes its element from an array expression that is not a variable or field. */
+  private static boolean fromArrayExpression(Expr.Index ix) {
+    Expr array = ix.array();
+    while (array instanceof Expr.Index inner) {
+      array = inner.array();
+    }
+    return !(array instanceof Expr.Ref || array instanceof Expr.FieldRead);
   }
 
   private Stmt.Block branch(Var v, Expr value) {
@@ -200,6 +236,11 @@ public final class CallLifter {
 
   private static boolean hasCall(Expr e) {
     return e != null && Exprs.any(e, x -> x instanceof Expr.MethodCall);
+  }
+
+  /** Whether {@code e} holds what {@link #expr} moves out: a call, or an element of an array expression. */
+  private static boolean needsLift(Expr e) {
+    return e != null && Exprs.any(e, x -> x instanceof Expr.MethodCall || x instanceof Expr.Index ix && fromArrayExpression(ix));
   }
 
   private static boolean hasCall(Stmt s) {
@@ -283,9 +324,12 @@ public final class CallLifter {
       out.add(new Stmt.Declare(v, lifted, call.origin()));
       return new Expr.Ref(v);
     }
+    if (e instanceof Expr.Index ix && fromArrayExpression(ix)) {
+      return new Expr.Index(arrayInLocal(ix.array(), out), expr(ix.index(), out));
+    }
     if (e instanceof Expr.Binary b && b.op().isLogical()) {
       Expr left = expr(b.left(), out);
-      if (!hasCall(b.right())) {
+      if (!needsLift(b.right())) {
         return new Expr.Binary(b.op(), left, b.right(), b.type());
       }
       // the right operand is evaluated only sometimes: l && f(x) > 0 becomes boolean both = l;
@@ -300,7 +344,7 @@ public final class CallLifter {
     }
     if (e instanceof Expr.Conditional c) {
       Expr condition = expr(c.condition(), out);
-      if (!hasCall(c.whenTrue()) && !hasCall(c.whenFalse())
+      if (!needsLift(c.whenTrue()) && !needsLift(c.whenFalse())
           && !(c.type().isArray() && (allocates(c.whenTrue()) || allocates(c.whenFalse())))) {
         return new Expr.Conditional(condition, c.whenTrue(), c.whenFalse(), c.type());
       }
