@@ -116,4 +116,59 @@ class AllErrorsTest {
     assertThat(c).hadErrorContaining("[RadBiased] @Randomize on h").inFile(source).onLine(15);
     assertThat(errors(c)).hasSize(2);
   }
+
+  @Test
+  void aRejectedInitializerDoesNotHideTheStatementsThatUseItsLocal() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Uses", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Uses {
+          @Differentiable
+          static double f(double[] e) {
+            int m = 1;
+            double u = e[m++];
+            u += e[--m] * e[m];
+            double w = e[0];
+            w += e[m--];
+            return u + w;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("(m++)").inFile(source).onLine(7);
+    // u's initializer was rejected, but u is a double: the next statement's own error is reported
+    assertThat(c).hadErrorContaining("(--m)").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("(m--)").inFile(source).onLine(10);
+    assertThat(errors(c)).hasSize(3);
+  }
+
+  @Test
+  void aRecursionIsReportedWithTheFrontEndsErrors() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Rec", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Rec {
+          static double rec(double x, int n) { return n <= 1 ? x : x * rec(x, n - 1); }
+
+          @Differentiable
+          static double f(double x) {
+            switch (1) {
+              default: x += 1;
+            }
+            return x;
+          }
+
+          @Differentiable
+          static double g(double x) {
+            return rec(x, 3);
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadUnsupported] switch").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("[RadRecursion] recursive call to rec").inFile(source).onLine(4);
+    assertThat(errors(c)).hasSize(2);
+  }
 }

@@ -79,13 +79,13 @@ class RejectionTest {
               return s;
             }
             """),
-        new Rejected("stream", "[RadUnknownCall] call to java.util.Arrays.stream(a).sum(), whose source is not available", """
+        new Rejected("stream", "[RadUnknownCall] call to java.util.Arrays.stream(a).sum(), whose body the processor does not differentiate", """
             @Differentiable
             static double f(double[] a) {
               return java.util.Arrays.stream(a).sum(); // <- here
             }
             """),
-        new Rejected("library method with an active argument", "[RadUnknownCall] call to Double.sum, whose source is not available to the processor: its arguments carry a derivative", """
+        new Rejected("library method with an active argument", "[RadUnknownCall] call to Double.sum, whose body the processor does not differentiate: its arguments carry a derivative", """
             @Differentiable
             static double f(double x) {
               double y = x * x;
@@ -93,7 +93,7 @@ class RejectionTest {
               return z;
             }
             """),
-        new Rejected("interface method", "[RadUnknownCall] call to model.applyAsDouble(x), whose source is not available", """
+        new Rejected("interface method", "[RadUnknownCall] call to model.applyAsDouble(x), whose body the processor does not differentiate", """
             static final java.util.function.DoubleUnaryOperator model = Math::exp;
 
             @Differentiable
@@ -101,7 +101,7 @@ class RejectionTest {
               return model.applyAsDouble(x); // <- here
             }
             """),
-        new Rejected("abstract method", "[RadUnknownCall] call to energy(x), whose source is not available to the processor: it has no body", """
+        new Rejected("abstract method", "[RadUnknownCall] call to energy(x), whose body the processor does not differentiate: it has no body", """
             interface Energy {
               double energy(double x);
             }

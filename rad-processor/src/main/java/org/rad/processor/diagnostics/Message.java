@@ -4,7 +4,7 @@ package org.rad.processor.diagnostics;
 public enum Message {
   UNSUPPORTED("RadUnsupported", "%s is not supported in a @Differentiable method or the methods it calls; %s"),
   UNTYPED("RadUntyped", "cannot type %s: %s"),
-  UNKNOWN_CALL("RadUnknownCall", "call to %s, whose source is not available to the processor: %s"),
+  UNKNOWN_CALL("RadUnknownCall", "call to %s, whose body the processor does not differentiate: %s"),
   RECURSION("RadRecursion", "recursive call to %s is not supported; rewrite the recursion as a loop"),
   BAD_SIGNATURE("RadSignature", "%s"),
   INACCESSIBLE("RadInaccessible", "%s"),

@@ -461,7 +461,7 @@ final class ExpressionTranslator {
         if (array.type().isNested()) {
           throw unsupported(tree, "clone() of a " + array.type().source()
                   + " (in Java it copies only the references to its " + (array.type().rank() == 2 ? "rows" : "slices") + ", so both share them)",
-              array.type().rank() == 2 ? "copy the matrix row by row: m2[i] = m[i].clone() in a loop over new double[n][]... or element by element"
+              array.type().rank() == 2 ? "allocate a new double[n][m] and copy it element by element (m2[i][j] = m[i][j])"
                   : "allocate a new " + array.type().source() + " of the same shape and copy it element by element");
         }
         if (!array.type().isArray()) {

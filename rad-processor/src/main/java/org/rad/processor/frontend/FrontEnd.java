@@ -89,6 +89,11 @@ public final class FrontEnd {
       }
       errors.attempt(() -> methods.put(key(m), translateMethod(clazz, m, entries.contains(m), work::add, errors)));
     }
+    if (!errors.isEmpty()) {
+      // a recursion among the methods that did translate is an error of this compile too (the
+      // differentiation, which finds it otherwise, does not run after errors)
+      errors.attempt(() -> org.rad.processor.analysis.CallGraph.topologicalOrder(methods, custom.keySet()));
+    }
     errors.throwIfAny();
     custom.putAll(rulesUsed);
     rulesUsed.clear();

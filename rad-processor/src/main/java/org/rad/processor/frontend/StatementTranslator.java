@@ -186,8 +186,15 @@ final class StatementTranslator {
     try {
       return declared(tree);
     } catch (CompileError | CompileErrors e) {
-      // later uses of the name are follow-on errors, not "unknown variable"
-      scope.declareBroken(tree.getName().toString());
+      Type type = kept.keepsDeclaration(tree) || isVar(tree) ? null : TypeTrees.typeOf(tree.getType());
+      if (type != null && tree.getInitializer() != null) {
+        // only the initializer was rejected: the local still has its type, so the statements
+        // that use it are checked too, and their own errors reported in this compile
+        scope.declareLocal(tree.getName().toString(), type);
+      } else {
+        // later uses of the name are follow-on errors, not "unknown variable"
+        scope.declareBroken(tree.getName().toString());
+      }
       throw e;
     }
   }
@@ -347,10 +354,13 @@ final class StatementTranslator {
           root = i.array();
         }
         boolean field = root.type() == Type.DOUBLE_TENSOR;
+        String element = field ? "phi[t][i][j]" : "m[i][j]";
         throw unsupported(tree, "assigning a whole " + (ix.type() == Type.DOUBLE_ARRAY ? "row" : "slice") + " of a "
                 + root.type().source() + " (" + tree + ")",
-            "write its elements one by one (" + (field ? "phi[t][i][j]" : "m[i][j]")
-                + " = ...), so that the processor can record what they held");
+            "allocate it whole (" + (field ? "new double[s][n][m], not new double[s][][]" : "new double[n][m], not new double[n][]")
+                + ": jagged or triangular arrays are not supported) and write its elements one by one (" + element
+                + " = ...; a row swap or a row copy too, element by element in a loop), so that the processor can record"
+                + " what they held");
       }
       if (rootIsField(t)) {
         throw unsupported(tree, "writing into the field array " + tree,

@@ -123,8 +123,9 @@ final class Adjoints {
     } else if (e instanceof Expr.LibraryCall call) {
       throw new CompileError(call.origin(), Message.UNKNOWN_CALL.format(
           call.owner().substring(call.owner().lastIndexOf('.') + 1) + "." + call.name(),
-          "its arguments carry a derivative, which cannot flow through code the processor does not read;"
-              + " write the computation with Math functions or in a method of this class"));
+          "its arguments carry a derivative, and only methods of the class being differentiated are differentiated"
+              + " (not those of other classes, even in the same compile); move it into that class, write it with Math"
+              + " functions, or declare its derivative with @CustomAdjoint"));
     } else {
       throw new IllegalStateException("no adjoint rule for " + e);
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.rad.processor.analysis.Activity;
 import org.rad.processor.analysis.AliasClasses;
+import org.rad.processor.analysis.CallGraph;
 import org.rad.processor.analysis.DistinctRows;
 import org.rad.processor.analysis.Effects;
 import org.rad.processor.analysis.ElementDependences;
@@ -831,52 +832,11 @@ public final class ClassDifferentiator {
   }
 
   private List<String> topologicalOrder() {
-    List<String> postOrder = new ArrayList<>();
-    Set<String> done = new HashSet<>();
-    Set<String> onPath = new LinkedHashSet<>();
-    for (String key : methods.keySet()) {
-      visit(key, done, onPath, postOrder);
-    }
-    java.util.Collections.reverse(postOrder);
-    return postOrder;
-  }
-
-  private void visit(String key, Set<String> done, Set<String> onPath, List<String> postOrder) {
-    if (done.contains(key)) {
-      return;
-    }
-    if (custom.containsKey(key)) {
-      return; // its body is not read: a leaf of the call graph
-    }
-    onPath.add(key);
-    for (Expr.MethodCall call : calls(methods.get(key))) {
-      if (onPath.contains(call.key())) {
-        throw new CompileError(call.origin(), Message.RECURSION.format(call.name()));
-      }
-      visit(call.key(), done, onPath, postOrder);
-    }
-    onPath.remove(key);
-    done.add(key);
-    postOrder.add(key);
+    return CallGraph.topologicalOrder(methods, custom.keySet());
   }
 
   private static List<Expr.MethodCall> calls(MethodIR m) {
-    List<Expr.MethodCall> calls = new ArrayList<>();
-    Statements.forEach(m.body(), s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
-      if (x instanceof Expr.MethodCall c) {
-        calls.add(c);
-      }
-    })));
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.For f) {
-        f.update().forEach(u -> Statements.ownExpressions(u, e -> Exprs.walk(e, x -> {
-          if (x instanceof Expr.MethodCall c) {
-            calls.add(c);
-          }
-        })));
-      }
-    });
-    return calls;
+    return CallGraph.calls(m);
   }
 
   /**
