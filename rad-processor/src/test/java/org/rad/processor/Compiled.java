@@ -90,6 +90,15 @@ public final class Compiled {
   }
 
   /** The generated source of {@code fqcn}. */
+  /**
+   * The text of the generated method whose header starts with {@code header} ({@code "static
+   * double fForward"}) in {@code source}, from the header up to its closing brace.
+   */
+  public static String method(String source, String header) {
+    String m = source.substring(source.indexOf(header + "("));
+    return m.substring(0, m.indexOf("\n  }\n"));
+  }
+
   public String generatedSource(String fqcn) {
     for (JavaFileObject f : compilation.generatedSourceFiles()) {
       if (f.toUri().getPath().endsWith(fqcn.replace('.', '/') + ".java")) {

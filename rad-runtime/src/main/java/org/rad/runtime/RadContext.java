@@ -447,6 +447,24 @@ public final class RadContext {
     return array;
   }
 
+  /**
+   * Records only the length of a new array that only the local being overwritten reached ({@code
+   * -1} for null), where the reverse sweep needs nothing of that array but an adjoint of its size:
+   * the stages of a Runge-Kutta step that are combined linearly, whose values no derivative reads.
+   * {@link #popFreshAdjoint} gives back that adjoint, all zeros. (The array itself may then be
+   * collected at once; {@link #pushFreshRef} would hold it, 16 bytes and more per value, to the
+   * end of the reverse sweep.)
+   */
+  public void pushFreshLength(double[] array) {
+    ints.push(array == null ? -1 : array.length);
+  }
+
+  /** A new zero adjoint of the length {@link #pushFreshLength} recorded last, or null for a null array. */
+  public double[] popFreshAdjoint() {
+    int length = ints.pop();
+    return length < 0 ? null : new double[length];
+  }
+
   /** Removes and returns the reference recorded last, cast to the type the caller expects. */
   @SuppressWarnings("unchecked")
   public <T> T popRef() {

@@ -674,13 +674,17 @@ public final class GradClassWriter {
     CodeBlock.Builder code = CodeBlock.builder();
     hoist(d.forwardLocals(), inPlace, used, code, host);
     printer.block(body, code);
-    if (!d.handoff().isEmpty()) {
+    if (d.handoff().stream().anyMatch(v -> !sizedHandoff(d, v) || d.literalLength(v) == null)) {
       code.add("// hand the values the reverse sweep starts from over to it\n");
     }
     for (Var v : d.handoff()) {
       Stmt[] sampled = d.sampledHandoff().get(v.name());
       if (sampled != null) {
         printer.statement(sampled[0], code);
+      } else if (sizedHandoff(d, v)) {
+        if (d.literalLength(v) == null) {
+          code.addStatement("ctx.$L($L)", RuntimeOp.PUSH_FRESH_LENGTH.methodName(), v.name());
+        }
       } else {
         code.addStatement("ctx.$L($L)", handoffPush(d, v).methodName(), v.name());
       }
@@ -736,6 +740,16 @@ public final class GradClassWriter {
     return !gpuPath && d.directShadows().contains(v.name());
   }
 
+  /**
+   * Whether only the size of {@code v}'s final array is handed over ({@link
+   * DifferentiatedMethod#sizedHandoff}), on the int tape, and nothing where it is a literal; not in a
+   * method with a GPU path (see {@link #freshHandoff}).
+   */
+  private boolean sizedHandoff(DifferentiatedMethod d, Var v) {
+    boolean gpuPath = d.method().entry() && gpuPaths.contains(d.callee().name());
+    return !gpuPath && d.sizedHandoff().contains(v.name());
+  }
+
   /** {@code fReverse}, or with a plan {@code fReverseCuda}: its parallel loops as kernels. */
   private MethodSpec reverse(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan) {
     if (plan == null) {
@@ -750,6 +764,16 @@ public final class GradClassWriter {
    * {@code fReverseKept}: the reverse sweep, taking back the intermediates that {@code
    * fPrimalKeep} kept instead of computing them again (last kept, first taken).
    */
+  /** The adjoint array bound to array local {@code v} at the start of the reverse sweep. */
+  private static Var adjointOf(DifferentiatedMethod d, Var v) {
+    for (Var[] pair : d.arrayLocalShadows()) {
+      if (pair[0].equals(v)) {
+        return pair[1];
+      }
+    }
+    throw new IllegalStateException("no adjoint for " + v.name());
+  }
+
   private MethodSpec reverseKept(DifferentiatedMethod d) {
     Set<String> kept = new HashSet<>();
     d.callee().kept().forEach(v -> kept.add(v.name()));
@@ -867,7 +891,7 @@ public final class GradClassWriter {
         }
       }
     }
-    if (!d.handoff().isEmpty()) {
+    if (d.handoff().stream().anyMatch(v -> !sizedHandoff(d, v) || d.literalLength(v) == null)) {
       code.add("// the values the forward sweep ended with\n");
     }
     for (int i = d.handoff().size() - 1; i >= 0; i--) {
@@ -875,6 +899,10 @@ public final class GradClassWriter {
       Stmt[] sampled = d.sampledHandoff().get(v.name());
       if (sampled != null) {
         new JavaPrinter(userClass, Set.of(), fieldHandles).statement(sampled[1], code);
+      } else if (sizedHandoff(d, v)) {
+        if (d.literalLength(v) == null) {
+          code.addStatement("$L = ctx.$L()", adjointOf(d, v).name(), RuntimeOp.POP_FRESH_ADJOINT.methodName());
+        }
       } else {
         code.addStatement("$L = ctx.$L()", v.name(), handoffPop(d, v).methodName());
       }
@@ -887,7 +915,10 @@ public final class GradClassWriter {
       code.addStatement("ctx.$L($L, $L)", RuntimeOp.BIND_SHADOW.methodName(), d.result().name(), d.resultAdjoint().name());
     }
     for (Var[] pair : d.arrayLocalShadows()) {
-      if (host == null && d.directShadows().contains(pair[0].name())) {
+      if (host == null && sizedHandoff(d, pair[0]) && d.literalLength(pair[0]) == null) {
+        continue; // its adjoint was allocated from the size handed over, above
+      }
+      if (host == null && (d.directShadows().contains(pair[0].name()) || sizedHandoff(d, pair[0]))) {
         // an array only this variable reaches (null where its allocation did not run): its
         // adjoint needs no lookup by identity
         Integer length = d.literalLength(pair[0]);
@@ -933,7 +964,8 @@ public final class GradClassWriter {
   private boolean looksUpShadows(DifferentiatedMethod d, Stmt.Block reverseBody, Set<String> lookingUp) {
     // (a result that is a local array of the method's own takes the caller's adjoint directly:
     // returning it looks nothing up)
-    if (d.handoff().stream().anyMatch(v -> v.type().isArray() && !d.directShadows().contains(v.name()))
+    if (d.handoff().stream().anyMatch(v -> v.type().isArray() && !d.directShadows().contains(v.name())
+        && !sizedHandoff(d, v))
         || d.result() != null && d.result().type().isArray() && d.resultAliasAdjoint() == null) {
       return true;
     }

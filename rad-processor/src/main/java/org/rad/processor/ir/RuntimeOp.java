@@ -33,6 +33,12 @@ public enum RuntimeOp {
    */
   PUSH_FRESH_REF("pushFreshRef", Tape.PUSH, null, Type.VOID, 1),
   POP_FRESH_REF("popFreshRef", Tape.POP, null, Type.DOUBLE_ARRAY, 0),
+  /**
+   * The length of such an array alone, where the reverse sweep needs only an adjoint of its size
+   * (see {@code RadContext.pushFreshLength}); the pop gives that adjoint, zeros.
+   */
+  PUSH_FRESH_LENGTH("pushFreshLength", Tape.PUSH, null, Type.VOID, 1),
+  POP_FRESH_ADJOINT("popFreshAdjoint", Tape.POP, null, Type.DOUBLE_ARRAY, 0),
 
   // ---- sampled element records of @Randomize values ------------------------------------------------
   /** {@code pushSampledAt(site, fraction, value, loop indices...)}. */

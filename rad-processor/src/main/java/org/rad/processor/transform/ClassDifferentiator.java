@@ -228,6 +228,7 @@ public final class ClassDifferentiator {
       // a callee rebuilt in the rounds reads contents its callers were told it does not: plan
       // again as if nothing had been learned
       learnedContentsReads.clear();
+      learnedUnreadArrays.clear();
       restoredParams.clear();
       silentForwards = Set.of();
       rebuildCallers(out, activities, callees, errors);
@@ -295,10 +296,14 @@ public final class ClassDifferentiator {
   private boolean learnContentsReads(Map<String, DifferentiatedMethod> out) {
     Map<String, BitSet> learned = contentsReadsOf(out);
     learnedContentsReads.putAll(learned);
+    learnedUnreadArrays.putAll(unreadArraysOf(out));
     return !learned.isEmpty();
   }
 
-  /** Whether each method's reverse sweep, as last built, reads no contents its callers were told it does not. */
+  /**
+   * Whether each method's reverse sweep, as last built, reads no contents its callers were told it
+   * does not, and reaches no array argument they were told it leaves alone.
+   */
   private boolean contentsReadsHold(Map<String, DifferentiatedMethod> out) {
     for (var e : contentsReadsOf(out).entrySet()) {
       BitSet told = learnedContentsReads.get(e.getKey());
@@ -310,7 +315,52 @@ public final class ClassDifferentiator {
         }
       }
     }
+    for (var e : unreadArraysOf(out).entrySet()) {
+      BitSet told = learnedUnreadArrays.get(e.getKey());
+      if (told != null) {
+        BitSet reached = (BitSet) told.clone();
+        reached.andNot(e.getValue());
+        if (!reached.isEmpty()) {
+          return false;
+        }
+      }
+    }
     return true;
+  }
+
+  /**
+   * Per reverse helper name, the positions of the array parameters its reverse sweep never
+   * reaches: it reads neither the parameter (its elements, length or identity) nor the contents
+   * of its class, and nothing else in the method can reach that array (the parameter is alone in
+   * its alias class and never assigned), so no adjoint is looked up by that array's identity
+   * either. A caller passes null there (the stages {@code k} of {@code axpy(y, h, k)}, whose
+   * reverse adds into {@code kBar} without reading {@code k}): the caller then need not keep the
+   * array for that call.
+   */
+  private Map<String, BitSet> unreadArraysOf(Map<String, DifferentiatedMethod> out) {
+    Map<String, BitSet> unread = new HashMap<>();
+    for (var e : out.entrySet()) {
+      Set<String> read = reverseReadsOf.get(e.getKey());
+      MethodIR m = methods.get(e.getKey());
+      Effects effects = effectsOf.get(e.getKey());
+      if (read == null || m == null || effects == null) {
+        continue;
+      }
+      AliasClasses classes = aliases.get(e.getKey());
+      Set<String> assigned = effects.writes(m.body());
+      int offset = m.isStatic() ? 0 : 1;
+      BitSet bits = new BitSet();
+      for (int i = 0; i < m.params().size(); i++) {
+        String p = m.params().get(i).name();
+        if (m.params().get(i).type().isArray() && !read.contains(p) && !read.contains(classes.contentsKey(p))
+            && classes.isAlone(p) && !assigned.contains(p)) {
+          bits.set(offset + i);
+        }
+      }
+      unread.put(Sweep.REVERSE.of(e.getValue().callee().name()), bits);
+      unread.put(Sweep.REVERSE_KEPT.of(e.getValue().callee().name()), bits);
+    }
+    return unread;
   }
 
   /**
@@ -343,6 +393,8 @@ public final class ClassDifferentiator {
 
   /** Per reverse helper name, the argument positions whose contents it reads, as learned; absent: all. */
   private final Map<String, BitSet> learnedContentsReads = new HashMap<>();
+  /** Per reverse helper name, the array arguments it never reaches ({@link #unreadArraysOf}), as learned; absent: none. */
+  private final Map<String, BitSet> learnedUnreadArrays = new HashMap<>();
   /** Per method key, the keys its planned reverse sweep reads, from its last build. */
   private final Map<String, Set<String>> reverseReadsOf = new HashMap<>();
 
@@ -598,12 +650,12 @@ public final class ClassDifferentiator {
    */
   private Records planRecords(MethodIR m, Activity activity, Plan plan, Effects effects,
       Map<String, CalleeInfo> callees, Naming naming, RandomizedRecords randomized, Set<String> readAtEntry,
-      boolean elementLevel) {
+      boolean elementLevel, Set<String> freshLocals) {
     AliasClasses classes = effects.aliases();
     Set<Stmt> pushes = Plan.identitySetOf();
     Set<Stmt> recordedCalls = Plan.identitySetOf();
+    Set<Stmt> lengthOnly = Plan.identitySetOf();
     Set<String> needed = new HashSet<>();
-    Set<String> freshLocals = forDevice || randomized != null ? Set.of() : freshLocals(m, classes);
     DistinctRows distinctRows = DistinctRows.of(m, classes);
     // element-level record tests: not for the GPU, and not with sampled records (see plainContract)
     ElementDependences dependences = !forDevice && elementLevel ? ElementDependences.of(m, plan, distinctRows) : null;
@@ -613,6 +665,8 @@ public final class ClassDifferentiator {
       builder.bulkSlices = !forDevice;
       builder.silentForwards = forDevice ? Set.of() : silentForwards;
       builder.recordedCalls = recordedCalls;
+      builder.lengthOnly = lengthOnly;
+      builder.unreadArrays = elementLevel && !forDevice ? learnedUnreadArrays : Map.of();
       builder.distinctRows = distinctRows;
       Stmt.Block reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
@@ -620,7 +674,8 @@ public final class ClassDifferentiator {
       PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,
           readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters,
           dependences, builder.elementReads);
-      if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)) {
+      if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)
+          && planned.lengthOnly().equals(lengthOnly)) {
         return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd(),
             planned.pendingAtCalls());
       }
@@ -630,6 +685,7 @@ public final class ClassDifferentiator {
       needed = newNeeded;
       pushes = planned.pushes();
       recordedCalls = planned.recordedCalls();
+      lengthOnly = planned.lengthOnly();
     }
   }
 
@@ -1258,6 +1314,18 @@ public final class ClassDifferentiator {
     if (alias != null && activity.isActive(alias)) {
       naming.resultAlias(alias);
     }
+    Set<String> freshLocals = forDevice || randomized != null ? Set.of() : freshLocals(m, classes);
+    freshLocals.forEach(naming::sizeAdjoint);
+    if (learned && !forDevice) {
+      // an array parameter never assigned has the caller's adjoint, never one looked up by its
+      // array: reading the adjoint reads nothing of the parameter (see unreadArraysOf)
+      Set<String> assignedHere = effects.writes(m.body());
+      for (Var p : m.params()) {
+        if (p.type().isArray() && !assignedHere.contains(p.name())) {
+          naming.deriveAdjoint(p.name());
+        }
+      }
+    }
     // adjoints of every active variable, created up front so their names are stable
     for (Var v : all) {
       if (activity.isActive(v)) {
@@ -1271,7 +1339,7 @@ public final class ClassDifferentiator {
       readAtEntry.add(classes.contentsKey(p));
     }
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry,
-        learned);
+        learned, freshLocals);
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
     // a value recomputed from a sampled record where it was recorded exactly may make the reverse
     // sweep biased (the same sample twice along one chain): then only the others are recomputed
@@ -1280,7 +1348,7 @@ public final class ClassDifferentiator {
     for (int attempt = 0; attempt < 2 && !late.isEmpty(); attempt++) {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized,
-          readAtEntry, learned);
+          readAtEntry, learned, freshLocals);
       if (randomized == null || !unsound(lateRecords.reverse(), randomized, effects, m)
           || unsound(without.reverse(), randomized, effects, m)) {
         plan = latePlan;
@@ -1321,7 +1389,9 @@ public final class ClassDifferentiator {
       // it, is handed over only if the reverse sweep reads it)
       boolean arrayResult = v.equals(result) && v.type().isArray() && resultAdjoint != null
           && naming.resultAlias() == null && activity.isActive(v);
-      if ((pendingAtEnd.contains(v.name()) || arrayResult) && (!isParam || assigned.contains(v.name()))
+      // (a fresh local whose final array the reverse sweep sizes an adjoint for is handed over too)
+      boolean pending = pendingAtEnd.contains(v.name()) || pendingAtEnd.contains(PushPlanner.lengthKey(v.name()));
+      if ((pending || arrayResult) && (!isParam || assigned.contains(v.name()))
           && !recomputedNames.contains(v.name()) && !countedIndices.contains(v.name())) {
         handoff.add(v);
       }
@@ -1349,6 +1419,14 @@ public final class ClassDifferentiator {
       }
     }
     Set<String> directShadows = directShadows(m, arrayLocalShadows, finalPlan, classes, randomized);
+    // a fresh local whose final array the reverse sweep reads nothing of but its size
+    Set<String> sizedHandoff = new HashSet<>();
+    for (Var v : handoff) {
+      if (freshLocals.contains(v.name()) && !pendingAtEnd.contains(v.name()) && activity.isActive(v)
+          && !v.equals(result) && !v.equals(naming.resultAlias())) {
+        sizedHandoff.add(v.name());
+      }
+    }
     Set<String> active = activeParams.get(key);
     List<Var> shadowParams = new ArrayList<>();
     List<Var> scalarParamAdjoints = new ArrayList<>();
@@ -1394,7 +1472,7 @@ public final class ClassDifferentiator {
     return new DifferentiatedMethod(m, result, callees.get(key), forward, reverse, handoff, forwardLocals,
         reverseLocals, shadowParams, resultAdjoint, arrayLocalShadows, scalarParamAdjoints, writtenParams(key),
         sampledHandoff, notes, naming.resultAlias() == null ? null : naming.adjoint(naming.resultAlias()),
-        directShadows);
+        directShadows, sizedHandoff);
   }
 
   /**

@@ -30,6 +30,9 @@ import org.rad.processor.ir.Var;
  *     sweep allocates itself instead of looking it up by the array's identity: a {@code double[]}
  *     allocated once by the method, alone in its alias class, so nothing else can reach it but
  *     through this variable (callees get its adjoint as an argument)
+ * @param sizedHandoff the fresh array locals of {@code handoff} of which the reverse sweep needs
+ *     only an adjoint of zeros of their final array's size, not the array: only that size is
+ *     handed over (nothing, where it is a literal)
  */
 public record DifferentiatedMethod(
     MethodIR method,
@@ -48,7 +51,8 @@ public record DifferentiatedMethod(
     java.util.Map<String, Stmt[]> sampledHandoff,
     List<Note> notes,
     Var resultAliasAdjoint,
-    java.util.Set<String> directShadows) {
+    java.util.Set<String> directShadows,
+    java.util.Set<String> sizedHandoff) {
 
   /** A warning about the method, reported by the processor at its origin. */
   public record Note(org.rad.processor.ir.Origin origin, String message) {}

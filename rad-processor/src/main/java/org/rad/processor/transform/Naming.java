@@ -46,10 +46,23 @@ final class Naming {
     return adjoints.computeIfAbsent(v.name(), n -> {
       Var a = names.fresh(n + "Bar", v.type(), Var.Kind.ADJOINT);
       if (v.type().isArray()) {
-        shadowToPrimal.put(a.name(), derivedAdjoints.contains(n) ? "bar:" + n : n);
+        shadowToPrimal.put(a.name(), derivedAdjoints.contains(n) ? "bar:" + n
+            : sizedAdjoints.contains(n) ? PushPlanner.lengthKey(n) : n);
       }
       return a;
     });
+  }
+
+  /**
+   * Fresh locals (SweepBuilder#freshLocals), whose adjoint arrays are allocated from the size of
+   * the array they hold: reads of their adjoints are tracked as the {@link PushPlanner#lengthKey},
+   * so they keep only that size, not the array, for the reverse sweep.
+   */
+  private final java.util.Set<String> sizedAdjoints = new java.util.HashSet<>();
+
+  /** Declares that {@code name}'s adjoint array is allocated from its array's size (call before {@link #adjoint}). */
+  void sizeAdjoint(String name) {
+    sizedAdjoints.add(name);
   }
 
   /** Declares that {@code name}'s adjoint array is derived, not looked up (call before {@link #adjoint}). */

@@ -25,6 +25,10 @@ import org.rad.processor.ir.Var;
  * contents are tracked per alias class: an element's restore satisfies no read of the class, so
  * once pending, contents stay pending. What is pending at the end of the method is what the
  * reverse sweep reads from the final state: the hand-off from the forward sweep.
+ *
+ * <p>A fresh array local ({@link SweepBuilder#freshLocals}) whose earlier arrays the reverse sweep
+ * needs only to size their adjoints is read under its {@link #lengthKey}: an overwrite where only
+ * that key is pending records the length of the array it lets go of, not the array.
  */
 final class PushPlanner {
   private final Map<Stmt, Set<String>> reads;
@@ -32,6 +36,9 @@ final class PushPlanner {
   private final Effects effects;
   private final Plan plan;
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Stmt> lengthOnly = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The pushes of the value itself (a loop's fixpoint may find one where it first found only a length wanted). */
+  private final Set<Stmt> wholePushes = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Stmt> recordedCalls = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Stmt, Set<String>> pendingAtCalls = new IdentityHashMap<>();
   private Map<Stmt, java.util.List<Var>> spills = Map.of();
@@ -55,10 +62,20 @@ final class PushPlanner {
    * that run as they are whose written arrays must be recorded whole before them, and, for each
    * statement that calls a method of the class, the keys pending just before it: the contents
    * its callee's reverse sweep must give back as they were before the call (see {@link
-   * RestoredParameters}).
+   * RestoredParameters}), and among the pushes those that record only the length of the array
+   * they let go of.
    */
   record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls,
-      Map<Stmt, Set<String>> pendingAtCalls) {}
+      Map<Stmt, Set<String>> pendingAtCalls, Set<Stmt> lengthOnly) {}
+
+  /**
+   * The key under which the reverse sweep reads only the length of the array that local {@code
+   * var} holds (to allocate its adjoint), not the array: satisfied by a record of the length, or
+   * of the reference.
+   */
+  static String lengthKey(String var) {
+    return var + ".length";
+  }
 
   private PushPlanner(Map<Stmt, Set<String>> reads, Map<Stmt, Set<String>> headerReads, Effects effects, Plan plan) {
     this.reads = reads;
@@ -91,7 +108,8 @@ final class PushPlanner {
     Set<String> end = untagged(p.block(body, entry));
     Map<Stmt, Set<String>> atCalls = new IdentityHashMap<>();
     p.pendingAtCalls.forEach((s, keys) -> atCalls.put(s, untagged(keys)));
-    return new Result(p.pushes, end, p.recordedCalls, atCalls);
+    p.lengthOnly.removeAll(p.wholePushes);
+    return new Result(p.pushes, end, p.recordedCalls, atCalls, p.lengthOnly);
   }
 
   private static Set<String> untagged(Set<String> keys) {
@@ -190,6 +208,7 @@ final class PushPlanner {
     for (Stmt s : b.stmts()) {
       if (s instanceof Stmt.Declare d && plan.isRecomputable(d)) {
         p.remove(d.var().name());
+        p.remove(lengthKey(d.var().name()));
       }
     }
     addReads(p, null, headerReads.getOrDefault(b, Set.of()));
@@ -351,16 +370,25 @@ final class PushPlanner {
         ? pending.contains(key) || afterRestore && own.contains(key)
         : pending.contains(key) && earlierReadMayHit(pending, key, s, element)
             || afterRestore && own.contains(key) && ownReadMayHit(key, s, element);
+    boolean scalarKey = !key.startsWith("#");
+    String length = lengthKey(key);
+    if (need) {
+      wholePushes.add(s);
+    } else if (scalarKey && pending.contains(length)) {
+      lengthOnly.add(s); // only an adjoint of the old array's size is wanted
+      need = true;
+    }
     if (need) {
       pushes.add(s);
     }
-    boolean scalarKey = !key.startsWith("#");
     if (need && scalarKey) {
       if (afterRestore) {
         addReads(out, s, own);
         out.remove(key); // the restore re-establishes it for everything before
+        out.remove(length);
       } else {
         out.remove(key);
+        out.remove(length);
         addReads(out, s, own); // read before the restore: wants the value after this statement
       }
     } else {

@@ -257,6 +257,19 @@ final class SweepBuilder {
   final Set<Stmt> primalWriters = Collections.newSetFromMap(new IdentityHashMap<>());
   Set<Stmt> recordedCalls = Set.of();
 
+  /**
+   * Among the pushes, those of a fresh local that record only the length of the array it lets go
+   * of ({@link PushPlanner#lengthKey}): the reverse sweep reads nothing of that array, so its
+   * restore only gives the local's adjoint a new array of zeros of that length.
+   */
+  Set<Stmt> lengthOnly = Set.of();
+
+  /**
+   * Per reverse helper name, the argument positions (after the receiver) of the arrays its reverse
+   * sweep never reaches, as learned from its plan (ClassDifferentiator#unreadArraysOf): passed null.
+   */
+  Map<String, java.util.BitSet> unreadArrays = Map.of();
+
   /** The slice records of hoisted records, by the forward statement that takes them ({@link RecordFission}). */
   private final Map<Stmt, RecordFission.SliceRecord> sliceRecords = new IdentityHashMap<>();
 
@@ -730,9 +743,10 @@ final class SweepBuilder {
   }
 
   /**
-   * Keys that the reverse sweeps of callees read although their calls do not pass them: the
-   * contents of an array a callee returned, which its reverse reads through the reference it
-   * handed to itself. Overwrites of those contents after the call must then be recorded.
+   * Keys that the reverse sweep reads although its code does not name them: the contents of an
+   * array a callee returned, which the callee's reverse reads through the reference it handed to
+   * itself (overwrites of those contents after the call must then be recorded), and the {@link
+   * PushPlanner#lengthKey} of a fresh local, which its restore reads.
    */
   private Set<String> calleeReads = new HashSet<>();
 
@@ -927,7 +941,7 @@ final class SweepBuilder {
         }
         if ((value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone)
             && !v.equals(naming.resultAlias())) {
-          out.add(new Stmt.Call(ctx(RuntimeOp.DROP_SHADOW, Type.VOID, target), Origin.SYNTHETIC));
+          releaseAdjoint(v, out);
         }
       }
       if (pushed) {
@@ -1018,12 +1032,15 @@ final class SweepBuilder {
     if (call.receiver() != null) {
       args.add(call.receiver());
     }
+    java.util.BitSet unread = unreadArrays.get(Sweep.REVERSE.of(call.name()));
+    int offset = callee.isStatic() ? 0 : 1; // (the bits count the receiver of an instance method first)
     for (int k = 0; k < call.args().size(); k++) {
       Expr a = call.args().get(k);
-      // a fresh output whose value the adjoint does not read is not needed: pass null, so the
-      // reverse sweep does not keep it alive for this call
+      // a fresh output whose value the adjoint does not read is not needed, nor an array the
+      // callee's reverse never reaches: pass null, so the reverse sweep does not keep it alive for
+      // this call
       boolean unneeded = freshOutputCalls.contains(call) && callee.summary().writesParam(k)
-          && !callee.readsContents(k);
+          && !callee.readsContents(k) || unread != null && unread.get(offset + k);
       args.add(unneeded ? new Expr.Literal("null", a.type()) : primalExpr(a));
     }
     for (int k = 0; k < callee.params().size(); k++) {
@@ -1090,7 +1107,23 @@ final class SweepBuilder {
       }
     }
     if (result != null && result.type().isArray() && activity.isActive(result) && callee.summary().returnsParam().isEmpty()) {
-      out.add(new Stmt.Call(ctx(RuntimeOp.DROP_SHADOW, Type.VOID, new Expr.Ref(result)), Origin.SYNTHETIC));
+      releaseAdjoint(result, out);
+    }
+  }
+
+  /**
+   * The adjoint of the new array that active local {@code v} took here is done with: its entry in
+   * the context's table of adjoints goes ({@code ctx.dropShadow(v)}). A fresh local's arrays are
+   * never looked up there (their adjoints are allocated, and the final one, if looked up, is
+   * let go with the table at the end of the call), so it needs no entry dropped; what its restore
+   * needs is the size of the array it held before, for the zeros of that array's adjoint: it reads
+   * the {@link PushPlanner#lengthKey}, which a record of the length satisfies.
+   */
+  private void releaseAdjoint(Var v, List<Stmt> out) {
+    if (freshLocals.contains(v.name())) {
+      calleeReads.add(PushPlanner.lengthKey(v.name()));
+    } else {
+      out.add(new Stmt.Call(ctx(RuntimeOp.DROP_SHADOW, Type.VOID, new Expr.Ref(v)), Origin.SYNTHETIC));
     }
   }
 
@@ -1141,6 +1174,9 @@ final class SweepBuilder {
 
   /** The record of the value {@code target} holds, taken before the statement being built overwrites it. */
   private Stmt push(Expr target) {
+    if (lengthOnly.contains(current)) {
+      return new Stmt.Call(ctx(RuntimeOp.PUSH_FRESH_LENGTH, Type.VOID, target), Origin.SYNTHETIC);
+    }
     return records.record(target, at(current));
   }
 
@@ -1169,6 +1205,14 @@ final class SweepBuilder {
    * local the re-binding of its adjoint array.
    */
   private Stmt restore(Expr target) {
+    if (lengthOnly.contains(current)) {
+      // the array is not needed, only zeros for its adjoint (the local keeps a later array,
+      // which no reverse code before its next restore reads)
+      Var v = ((Expr.Ref) target).var();
+      return activity.isActive(v)
+          ? assign(naming.adjoint(v), ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY))
+          : new Stmt.Call(ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY), Origin.SYNTHETIC);
+    }
     Stmt pop = records.restore(target, at(current));
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
       Expr adjoint = freshLocals.contains(r.var().name())
