@@ -26,6 +26,13 @@ import org.rad.processor.ir.Var;
  * once pending, contents stay pending. What is pending at the end of the method is what the
  * reverse sweep reads from the final state: the hand-off from the forward sweep.
  *
+ * <p>An element overwrite that records re-establishes, by its restore, that element for every
+ * reverse read pending before it: a later overwrite of the same element ({@code h[i] = b[i];}
+ * then {@code h[i] += w[i][j] * x[j]} in an inner loop) need not record for those reads, only
+ * for reads that come after the first. Such a fact ({@link Restored}) holds for the rest of the
+ * block of the recording statement, and in nested statements that write none of the variables
+ * its element's location names.
+ *
  * <p>A fresh array local ({@link SweepBuilder#freshLocals}) whose earlier arrays the reverse sweep
  * needs only to size their adjoints is read under its {@link #lengthKey}: an overwrite where only
  * that key is pending records the length of the array it lets go of, not the array.
@@ -55,6 +62,15 @@ final class PushPlanner {
   private final java.util.List<Stmt> sites = new java.util.ArrayList<>();
   private final Map<Stmt, Integer> siteIds = new IdentityHashMap<>();
   private static final String SEP = " @";
+  /**
+   * An element re-established by the restore of a recording overwrite, {@code target}, for the
+   * tags pending just after it; valid while none of {@code names} (the array variable and the
+   * index variables) is written.
+   */
+  private record Restored(String key, Expr.Index target, Set<String> tags, Set<String> names) {}
+
+  /** The facts that hold at the statement being planned (see {@link Restored}). */
+  private java.util.List<Restored> restored = java.util.List.of();
   private static final String UNKNOWN = SEP + "?";
 
   /**
@@ -137,13 +153,17 @@ final class PushPlanner {
       if (!k.startsWith("#")) {
         continue;
       }
-      if (known != null && !known.whole().contains(k) && known.elements().containsKey(k)) {
-        into.add(k + SEP + siteIds.computeIfAbsent(reader, r -> {
-          sites.add(r);
-          return sites.size() - 1;
-        }));
-      } else {
-        into.add(k + UNKNOWN);
+      String tag = known != null && !known.whole().contains(k) && known.elements().containsKey(k)
+          ? k + SEP + siteIds.computeIfAbsent(reader, r -> {
+              sites.add(r);
+              return sites.size() - 1;
+            })
+          : k + UNKNOWN;
+      into.add(tag);
+      // a read from here on is not one a fact's restore re-established (the same reader may run
+      // again, in a loop, between the fact's statement and a later overwrite)
+      for (Restored f : restored) {
+        f.tags().remove(tag);
       }
     }
   }
@@ -176,6 +196,38 @@ final class PushPlanner {
     return false;
   }
 
+  /** Whether {@code ix} names its element by variables and arithmetic alone (no element reads, no calls). */
+  private static boolean plainLocation(Expr.Index ix) {
+    Expr e = ix;
+    while (e instanceof Expr.Index i) {
+      boolean[] plain = {true};
+      org.rad.processor.ir.Exprs.walk(i.index(), x -> plain[0] &= x instanceof Expr.Ref || x instanceof Expr.Literal
+          || x instanceof Expr.Binary || x instanceof Expr.Unary || x instanceof Expr.Cast);
+      if (!plain[0]) {
+        return false;
+      }
+      e = i.array();
+    }
+    return e instanceof Expr.Ref;
+  }
+
+  /**
+   * {@code pending} without the tags of {@code key} for which an earlier recording overwrite of
+   * the very element {@code target} names re-established it ({@link Restored}).
+   */
+  private Set<String> unrestored(Set<String> pending, String key, Expr.Index target) {
+    Set<String> out = null;
+    for (Restored f : restored) {
+      if (f.key().equals(key) && f.target().equals(target)) {
+        if (out == null) {
+          out = new HashSet<>(pending);
+        }
+        out.removeAll(f.tags());
+      }
+    }
+    return out == null ? pending : out;
+  }
+
   /** Whether the reverse of {@code s}, after restoring the element it overwrites, may read that element. */
   private boolean ownReadMayHit(String key, Stmt s, ElementDependences.Access write) {
     ElementDependences.Reads own = elementReads.get(s);
@@ -192,8 +244,34 @@ final class PushPlanner {
 
   private Set<String> block(Stmt.Block b, Set<String> pending) {
     Set<String> p = pending;
+    java.util.List<Restored> enclosing = restored;
+    java.util.List<Restored> here = new java.util.ArrayList<>(enclosing);
     for (Stmt s : b.stmts()) {
+      Set<String> written = deps == null ? Set.of() : effects.writes(s);
+      // (a nested statement sees only the facts it cannot break, in any iteration of its loops)
+      here.removeIf(f -> !java.util.Collections.disjoint(f.names(), written));
+      restored = here;
       p = statement(s, p);
+      restored = enclosing;
+      if (deps != null && pushes.contains(s) && s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix
+          && !a.target().type().isArray() && plainLocation(ix)) {
+        Set<String> names = new HashSet<>();
+        org.rad.processor.ir.Exprs.walk(ix, x -> {
+          if (x instanceof Expr.Ref r) {
+            names.add(r.var().name());
+          }
+        });
+        if (java.util.Collections.disjoint(names, written)) {
+          String key = effects.aliases().contentsKey(Statements.rootVar(ix));
+          Set<String> tags = new HashSet<>();
+          for (String t : p) {
+            if (t.startsWith(key + SEP)) {
+              tags.add(t);
+            }
+          }
+          here.add(new Restored(key, ix, tags, names));
+        }
+      }
       java.util.List<Var> spilled = spills.get(s);
       if (spilled != null) {
         p = new HashSet<>(p);
@@ -368,7 +446,8 @@ final class PushPlanner {
         ? ElementDependences.Access.of(ix) : null;
     boolean need = element == null
         ? pending.contains(key) || afterRestore && own.contains(key)
-        : pending.contains(key) && earlierReadMayHit(pending, key, s, element)
+        : pending.contains(key) && earlierReadMayHit(unrestored(pending, key, (Expr.Index) ((Stmt.Assign) s).target()),
+                key, s, element)
             || afterRestore && own.contains(key) && ownReadMayHit(key, s, element);
     boolean scalarKey = !key.startsWith("#");
     String length = lengthKey(key);
