@@ -54,6 +54,23 @@ class ResultDerivativesGradientTest {
           }
           return s + a;
         }
+
+        // in place on elements: the partials come from the new values, read later too
+        @Differentiable(wrt = "x")
+        static double inPlace(double[] x, int rounds) {
+          double[] h = x.clone();
+          double s = 0;
+          for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < h.length; i++) {
+              h[i] = h[i] * 0.7 + x[(i + r) % x.length];
+              h[i] = Math.tanh(h[i]);
+              s += h[i] * h[(i + 1) % h.length];
+              h[i] = Math.exp(h[i]);
+              h[i] = Math.sqrt(h[i] + 1);
+            }
+          }
+          return s + h[0] * h[1];
+        }
       }
       """;
 
@@ -71,7 +88,8 @@ class ResultDerivativesGradientTest {
     return Stream.of(
         of("rnn", r -> new Object[] {matrix(r, 5, 5, -0.5, 0.5), matrix(r, 5, 3, -1, 1), vector(r, 5, -1, 1),
             matrix(r, 7, 3, -1, 1)}, 0, 1),
-        of("mixed", r -> new Object[] {vector(r, 6, -1, 1)}, 0));
+        of("mixed", r -> new Object[] {vector(r, 6, -1, 1)}, 0),
+        of("inPlace", r -> new Object[] {vector(r, 4, -1, 1), 3}, 0));
   }
 
   @ParameterizedTest(name = "{0}")

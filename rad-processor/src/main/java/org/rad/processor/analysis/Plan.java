@@ -272,7 +272,10 @@ public final class Plan {
       String key = target instanceof Expr.Ref r ? r.var().name()
           : effects.aliases().contentsKey(Statements.rootVar(target));
       Set<String> argumentReads = effects.reads(f.args().get(0));
-      if (key == null || sampledKeys.contains(key) || argumentReads.contains(key)
+      // (in place, h[i] = tanh(h[i]): the partial comes from the new value, and the argument's
+      // adjoint is the target's own, which the reverse sets first: nothing reads the old value)
+      boolean inPlace = f.args().get(0).equals(target) && target instanceof Expr.Index;
+      if (key == null || sampledKeys.contains(key) || argumentReads.contains(key) && !inPlace
           || Exprs.any(f.args().get(0), x -> x instanceof Expr.MethodCall)) {
         return;
       }
