@@ -12,7 +12,9 @@ import org.rad.processor.ir.Var;
  * {@code int} or {@code long} variable, where {@code d} is an integer expression that does not
  * read {@code k} and calls nothing. Integer addition wraps around exactly (two's complement), so
  * {@code k -= d} after {@code k += d} gives back the old {@code k} bit for bit, whatever the
- * values; a running index ({@code idx++} in a loop) then costs nothing on the tape.
+ * values; a running index ({@code idx++} in a loop) then costs nothing on the tape. The same
+ * holds for an element of an {@code int[]} or {@code long[]} ({@code count[i % 4]++}, {@code
+ * hist[b] += w}) whose index and {@code d} read nothing of that array and call nothing.
  *
  * <p>The inverse reads {@code k}'s new value and {@code d}: the record planner makes sure both
  * hold their forward values where the inverse runs, as for any other reverse-sweep read.
@@ -24,6 +26,9 @@ public final class Inversions {
   public static Stmt inverse(Stmt s) {
     if (s instanceof Stmt.Step st && st.var().type().isIntegral()) {
       return new Stmt.Step(st.var(), !st.increment(), Origin.SYNTHETIC);
+    }
+    if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix && ix.type().isIntegral()) {
+      return elementInverse(a, ix);
     }
     if (!(s instanceof Stmt.Assign a) || !(a.target() instanceof Expr.Ref r) || !r.var().type().isIntegral()) {
       return null;
@@ -47,6 +52,32 @@ public final class Inversions {
       return null;
     }
     return new Stmt.Assign(r, add ? Stmt.AssignOp.SUB : Stmt.AssignOp.ADD, delta, Origin.SYNTHETIC);
+  }
+
+  /** The inverse of {@code a[e] += d} (or {@code -=}) on an integer element, or null. */
+  private static Stmt elementInverse(Stmt.Assign a, Expr.Index target) {
+    if (a.op() != Stmt.AssignOp.ADD && a.op() != Stmt.AssignOp.SUB) {
+      return null;
+    }
+    Expr array = target;
+    while (array instanceof Expr.Index i) {
+      array = i.array();
+    }
+    if (!(array instanceof Expr.Ref root)) {
+      return null;
+    }
+    Expr delta = a.value();
+    if (!delta.type().isIntegral() || Exprs.mentions(delta, root.var()) || calls(delta)
+        || Exprs.mentions(target.index(), root.var()) || calls(target)) {
+      return null;
+    }
+    for (Expr e = target.array(); e instanceof Expr.Index i; e = i.array()) {
+      if (Exprs.mentions(i.index(), root.var())) {
+        return null;
+      }
+    }
+    return new Stmt.Assign(target, a.op() == Stmt.AssignOp.ADD ? Stmt.AssignOp.SUB : Stmt.AssignOp.ADD, delta,
+        Origin.SYNTHETIC);
   }
 
   private static boolean calls(Expr e) {

@@ -33,7 +33,9 @@ import org.rad.processor.ir.Var;
  *       where the variable would otherwise be taped and those overwrites are recorded anyway, so
  *       one record per reader goes and none comes;
  *   <li>an {@code if} whose condition reads nothing its branches write re-evaluates the condition
- *       instead of recording a bit;
+ *       instead of recording a bit, unless it reads what its loop writes (other than counted
+ *       loop indices and recomputed declarations): {@code s += x[i] * x[i]; if (s > stop) break;}
+ *       records one bit per iteration, where re-evaluating would keep {@code s} per iteration;
  *   <li>a counted {@code for} loop ({@code for (int i = a; i < b; i += c)}) whose body writes
  *       neither {@code i} nor what {@code a} and {@code b} read runs backwards from its last index
  *       instead of recording a trip count.
@@ -441,8 +443,11 @@ public final class Plan {
       if (i.whenFalse() != null) {
         writes.addAll(effects.writes(i.whenFalse()));
       }
-      if (pure(i.condition()) && Collections.disjoint(effects.reads(i.condition()), writes)
-          && Collections.disjoint(effects.reads(i.condition()), sampledKeys)) {
+      Set<String> conditionReads = effects.reads(i.condition());
+      boolean loopWritesIt = !enclosingLoopWrites.isEmpty() && conditionReads.stream().anyMatch(
+          k -> enclosingLoopWrites.peek().contains(k) && !rederivedForFree(k));
+      if (pure(i.condition()) && Collections.disjoint(conditionReads, writes)
+          && Collections.disjoint(conditionReads, sampledKeys) && !loopWritesIt) {
         recomputedConditions.add(i);
       }
       block(i.whenTrue(), reassigned);
@@ -461,10 +466,69 @@ public final class Plan {
       for (Stmt init : f.init()) {
         nested(init, reassigned);
       }
+      Set<String> loopWrites = costlyWrites(f);
+      if (counted != null) {
+        loopWrites.remove(counted.index().name());
+      }
+      enclosingLoopWrites.push(loopWrites);
       block(f.body(), reassigned);
+      enclosingLoopWrites.pop();
     } else if (s instanceof Stmt.While w) {
+      enclosingLoopWrites.push(costlyWrites(w));
       block(w.body(), reassigned);
+      enclosingLoopWrites.pop();
     }
+  }
+
+  /**
+   * The variables {@code loop} writes in every iteration, by statements outside any {@code if} of
+   * it, less those that every write of which the reverse sweep undoes exactly ({@code i++},
+   * {@code idx += d}: {@link Inversions}), which it has back for free. (A write under an {@code
+   * if}, as a flag set where a loop is left, is rare: re-evaluating the conditions that read it
+   * costs a record per such write, less than a bit per condition.)
+   */
+  private Set<String> costlyWrites(Stmt loop) {
+    Set<String> undone = new HashSet<>();
+    Set<String> kept = new HashSet<>();
+    // (a for loop's initialization runs once, before the iterations: not counted)
+    everyIteration(loop instanceof Stmt.For f ? f.body() : ((Stmt.While) loop).body(), undone, kept);
+    if (loop instanceof Stmt.For f) {
+      for (Stmt u : f.update()) {
+        everyIteration(u, undone, kept);
+      }
+    }
+    undone.removeAll(kept);
+    kept.removeAll(undone);
+    return kept;
+  }
+
+  /** Sorts the keys written by {@code s} outside any {@code if} into those its reverse undoes and the others. */
+  private void everyIteration(Stmt s, Set<String> undone, Set<String> kept) {
+    if (s instanceof Stmt.If) {
+      return;
+    }
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> everyIteration(c, undone, kept));
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(c -> everyIteration(c, undone, kept));
+      f.update().forEach(c -> everyIteration(c, undone, kept));
+      everyIteration(f.body(), undone, kept);
+    } else if (s instanceof Stmt.While w) {
+      everyIteration(w.body(), undone, kept);
+    } else {
+      for (String k : effects.writes(s)) {
+        (Inversions.inverse(s) != null ? undone : kept).add(k);
+      }
+    }
+  }
+
+  /** The writes of each loop around the statement being planned, innermost first. */
+  private final java.util.ArrayDeque<Set<String>> enclosingLoopWrites = new java.util.ArrayDeque<>();
+
+  /** Whether {@code key} is a variable the reverse sweep re-derives anyway: a counted loop's index, a recomputed declaration. */
+  private boolean rederivedForFree(String key) {
+    return countedLoops.values().stream().anyMatch(c -> c.index().name().equals(key))
+        || recomputable.stream().anyMatch(d -> d.var().name().equals(key));
   }
 
   private boolean canRecompute(Stmt.Declare d, Set<String> reassigned) {

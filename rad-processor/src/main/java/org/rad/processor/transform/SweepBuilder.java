@@ -292,7 +292,7 @@ final class SweepBuilder {
       if (!records.wholeAfter(s, needed).isEmpty()) {
         return null; // a whole-array record inside the loop
       }
-      if (s instanceof Stmt.Assign a && pushes.contains(a) && a.target() instanceof Expr.Index ix
+      if (s instanceof Stmt.Assign a && taped(a) && a.target() instanceof Expr.Index ix
           && offsetOf(ix.index(), counted.index()) != null
           && (ix.index() instanceof Expr.Ref || ix.array().type() == Type.DOUBLE_ARRAY)) {
         if (candidate != null) {
