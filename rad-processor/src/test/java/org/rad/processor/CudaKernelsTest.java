@@ -135,7 +135,24 @@ class CudaKernelsTest {
               }
               return s;
             }
-            """, "f", new Object[] {new double[] {0.3, -1.2, 2.0, 0.7}, new double[] {1.0, 0.5, -0.25, 2.0}, 4, 3}, 0));
+            """, "f", new Object[] {new double[] {0.3, -1.2, 2.0, 0.7}, new double[] {1.0, 0.5, -0.25, 2.0}, 4, 3}, 0),
+        new Case("integer bit operations in a kernel: shift counts mod 32, >>> unsigned, ~, & | ^", """
+            @Differentiable(wrt = "w")
+            static double f(double[] w, int n) {
+              double[] p = new double[n];
+              for (int i = 0; i < n; i++) {
+                int h = (i * 0x9E3779B1) ^ (i >>> 3);
+                int bucket = ((h >>> 28) & 3) | (i << 33 >> 31 & 1);
+                long l = ((long) h << 40) >>> 60;
+                p[i] = w[i] * w[i] * (1 + bucket + l) + ((~i & 1) == 0 ? w[i] : 0.0);
+              }
+              double s = 0;
+              for (int i = 0; i < n; i++) {
+                s += p[i];
+              }
+              return s;
+            }
+            """, "f", new Object[] {new double[] {0.3, -1.2, 2.0, 0.7, 1.1, -0.4}, 6}, 0));
   }
 
   private static Object[] withBar(Object[] args, int wrt, double[] bar, RadContext ctx) {

@@ -468,6 +468,17 @@ public final class CudaSourceWriter {
       if (b.op() == Expr.BinaryOp.REM && b.type() == Type.DOUBLE) {
         return "fmod(" + expr(b.left(), scope) + ", " + expr(b.right(), scope) + ")";
       }
+      if (b.op() == Expr.BinaryOp.SHL || b.op() == Expr.BinaryOp.SHR || b.op() == Expr.BinaryOp.USHR) {
+        // Java takes the count mod 32 (64 for a long), and >>> shifts in zeros: in C, an unsigned shift
+        boolean isLong = b.type() == Type.LONG;
+        String count = "(" + expr(b.right(), scope) + " & " + (isLong ? 63 : 31) + ")";
+        String left = expr(b.left(), scope);
+        if (b.op() == Expr.BinaryOp.USHR) {
+          String unsigned = isLong ? "unsigned long long" : "unsigned int";
+          return "((" + cType(b.type()) + ") (((" + unsigned + ") " + left + ") >> " + count + "))";
+        }
+        return "(" + left + " " + b.op().symbol + " " + count + ")";
+      }
       return "(" + expr(b.left(), scope) + " " + b.op().symbol + " " + expr(b.right(), scope) + ")";
     }
     if (e instanceof Expr.Conditional c) {

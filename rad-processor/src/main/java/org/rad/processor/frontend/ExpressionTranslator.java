@@ -167,11 +167,18 @@ final class ExpressionTranslator {
       case AND:
       case OR:
       case XOR:
+        return bitwise((BinaryTree) tree);
       case LEFT_SHIFT:
       case RIGHT_SHIFT:
       case UNSIGNED_RIGHT_SHIFT:
-      case BITWISE_COMPLEMENT:
-        throw unsupported(tree, "the bitwise operator in " + tree, "use arithmetic on ints, or && and || on booleans");
+        return shift((BinaryTree) tree);
+      case BITWISE_COMPLEMENT: {
+        Expr x = translate(((com.sun.source.tree.UnaryTree) tree).getExpression());
+        if (!x.type().isIntegral()) {
+          throw unsupported(tree, "~ of a " + x.type().source(), "use ~ on ints and longs");
+        }
+        return new Expr.Unary(Expr.UnaryOp.BIT_NOT, x);
+      }
       case STRING_LITERAL:
       case CHAR_LITERAL:
         throw unsupported(tree, "the literal " + tree, "only numbers and booleans are supported");
@@ -358,6 +365,44 @@ final class ExpressionTranslator {
       default -> BinaryOp.REM;
     };
     return new Expr.Binary(op, l, r, Type.promote(l.type(), r.type()));
+  }
+
+  /**
+   * {@code &}, {@code |}, {@code ^}: bitwise on ints and longs (which carry no derivative), or on
+   * two booleans, where both operands are evaluated.
+   */
+  private Expr bitwise(BinaryTree tree) {
+    BinaryOp op = switch (tree.getKind()) {
+      case AND -> BinaryOp.BIT_AND;
+      case OR -> BinaryOp.BIT_OR;
+      default -> BinaryOp.BIT_XOR;
+    };
+    Expr l = translate(tree.getLeftOperand());
+    Expr r = translate(tree.getRightOperand());
+    if (l.type() == Type.BOOLEAN && r.type() == Type.BOOLEAN) {
+      return new Expr.Binary(op, l, r, Type.BOOLEAN);
+    }
+    if (!l.type().isIntegral() || !r.type().isIntegral()) {
+      throw unsupported(tree, "the bitwise operator in " + tree + " on a " + (l.type().isIntegral() ? r : l).type().source(),
+          "use &, | and ^ on ints, longs or booleans");
+    }
+    return new Expr.Binary(op, l, r, Type.promote(l.type(), r.type()));
+  }
+
+  /** {@code <<}, {@code >>}, {@code >>>} of an int or long: the type of the left operand. */
+  private Expr shift(BinaryTree tree) {
+    BinaryOp op = switch (tree.getKind()) {
+      case LEFT_SHIFT -> BinaryOp.SHL;
+      case RIGHT_SHIFT -> BinaryOp.SHR;
+      default -> BinaryOp.USHR;
+    };
+    Expr l = translate(tree.getLeftOperand());
+    Expr r = translate(tree.getRightOperand());
+    if (!l.type().isIntegral() || !r.type().isIntegral()) {
+      throw unsupported(tree, "the shift " + tree + " of a " + (l.type().isIntegral() ? r : l).type().source(),
+          "shift ints and longs by an int");
+    }
+    return new Expr.Binary(op, l, r, l.type());
   }
 
   private Expr comparison(BinaryTree tree) {

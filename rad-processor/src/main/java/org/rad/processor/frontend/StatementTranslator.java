@@ -29,6 +29,7 @@ import org.rad.processor.diagnostics.Message;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Stmt.AssignOp;
+import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
@@ -310,6 +311,14 @@ final class StatementTranslator {
         }
         return new Stmt.Assign(target, op, value, expressions.origin(tree));
       }
+      case REMAINDER_ASSIGNMENT:
+      case AND_ASSIGNMENT:
+      case OR_ASSIGNMENT:
+      case XOR_ASSIGNMENT:
+      case LEFT_SHIFT_ASSIGNMENT:
+      case RIGHT_SHIFT_ASSIGNMENT:
+      case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT:
+        return desugaredCompound((CompoundAssignmentTree) e, tree);
       case POSTFIX_INCREMENT:
       case PREFIX_INCREMENT:
       case POSTFIX_DECREMENT:
@@ -342,6 +351,47 @@ final class StatementTranslator {
       default:
         throw unsupported(tree, "the statement " + tree, "use assignments, ++/-- and calls as statements");
     }
+  }
+
+  /**
+   * {@code t %= v}, {@code t &= v}, {@code t <<= v}, ... as {@code t = (T) (t op v)}, what Java
+   * computes. The location is evaluated twice, so it may call nothing.
+   */
+  private Stmt desugaredCompound(CompoundAssignmentTree a, StatementTree tree) {
+    Expr target = target(a.getVariable());
+    Expr value = expressions.translate(a.getExpression());
+    if (Exprs.any(target, x -> x instanceof Expr.MethodCall)) {
+      throw unsupported(tree, "the compound assignment " + a + " to an element whose index calls a method",
+          "compute the index into a local first");
+    }
+    Expr.BinaryOp op = switch (a.getKind()) {
+      case REMAINDER_ASSIGNMENT -> Expr.BinaryOp.REM;
+      case AND_ASSIGNMENT -> Expr.BinaryOp.BIT_AND;
+      case OR_ASSIGNMENT -> Expr.BinaryOp.BIT_OR;
+      case XOR_ASSIGNMENT -> Expr.BinaryOp.BIT_XOR;
+      case LEFT_SHIFT_ASSIGNMENT -> Expr.BinaryOp.SHL;
+      case RIGHT_SHIFT_ASSIGNMENT -> Expr.BinaryOp.SHR;
+      default -> Expr.BinaryOp.USHR;
+    };
+    Type t = target.type();
+    boolean shift = op == Expr.BinaryOp.SHL || op == Expr.BinaryOp.SHR || op == Expr.BinaryOp.USHR;
+    Type type;
+    if (op == Expr.BinaryOp.REM) {
+      if (!t.isNumeric() || !value.type().isNumeric()) {
+        throw unsupported(tree, "the compound assignment " + a, "use %= on numbers");
+      }
+      type = Type.promote(t, value.type());
+    } else if (!shift && t == Type.BOOLEAN && value.type() == Type.BOOLEAN) {
+      type = Type.BOOLEAN;
+    } else if (t.isIntegral() && value.type().isIntegral()) {
+      type = shift ? t : Type.promote(t, value.type());
+    } else {
+      throw unsupported(tree, "the compound assignment " + a + " on a " + (t.isIntegral() ? value.type() : t).source(),
+          "use bitwise operators and shifts on ints and longs (&, |, ^ also on booleans)");
+    }
+    Expr combined = new Expr.Binary(op, target, value, type);
+    return new Stmt.Assign(target, AssignOp.SET, type == t ? combined : new Expr.Cast(t, combined),
+        expressions.origin(tree));
   }
 
   /** The left-hand side of an assignment: a local or parameter, or an array element. */

@@ -92,7 +92,9 @@ public sealed interface Expr {
 
   enum UnaryOp {
     NEG("-"),
-    NOT("!");
+    NOT("!"),
+    /** {@code ~} of an int or long. */
+    BIT_NOT("~");
 
     public final String symbol;
 
@@ -111,8 +113,12 @@ public sealed interface Expr {
   enum BinaryOp {
     MUL("*", 12), DIV("/", 12), REM("%", 12),
     ADD("+", 11), SUB("-", 11),
+    /** Shifts of an int or long (the count taken mod 32 or 64, as in Java). */
+    SHL("<<", 10), SHR(">>", 10), USHR(">>>", 10),
     LT("<", 9), LE("<=", 9), GT(">", 9), GE(">=", 9),
     EQ("==", 8), NE("!=", 8),
+    /** Bitwise on ints and longs, or both operands evaluated on booleans. */
+    BIT_AND("&", 7), BIT_XOR("^", 6), BIT_OR("|", 5),
     AND("&&", 4), OR("||", 3);
 
     public final String symbol;
