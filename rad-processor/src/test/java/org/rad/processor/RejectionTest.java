@@ -180,6 +180,33 @@ class RejectionTest {
               return x * weights[0];
             }
             """),
+        new Rejected("field array returned by a helper and written", "[RadUnsupported] writing into the field array weights through w is not supported", """
+            static final double[] weights = {1, 2};
+
+            static double[] getWeights() {
+              return weights;
+            }
+
+            @Differentiable
+            static double f(double x) {
+              double[] w = getWeights();
+              w[0] = x; // <- here
+              return x * weights[0];
+            }
+            """),
+        new Rejected("row of a field matrix returned by a helper and written", "[RadUnsupported] writing into the field array m through", """
+            static final double[][] m = {{1, 2}, {3, 4}};
+
+            static double[] row(int i) {
+              return m[i];
+            }
+
+            @Differentiable
+            static double f(double x) {
+              row(1)[0] = x * x; // <- here
+              return x * m[1][0];
+            }
+            """),
         new Rejected("labeled break", "[RadUnsupported] a labeled break (break outer) is not supported", """
             @Differentiable
             static double f(double x) {

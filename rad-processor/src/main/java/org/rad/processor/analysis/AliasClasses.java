@@ -85,6 +85,9 @@ public final class AliasClasses {
           all.addAll(sources(call.args().get(i), summaries));
         }
       }
+      if (callee != null) {
+        callee.returnsFields().forEach(f -> all.add(FIELD + f));
+      }
       return all;
     }
     return List.of(); // new arrays, clones, literals: fresh objects
@@ -126,6 +129,18 @@ public final class AliasClasses {
       }
     }
     return null;
+  }
+
+  /** All the fields that share storage with {@code name}, by name (none: empty). */
+  public java.util.Set<String> fields(String name) {
+    String root = find(name);
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String member : List.copyOf(parent.keySet())) {
+      if (member.startsWith(FIELD) && find(member).equals(root)) {
+        out.add(member.substring(FIELD.length()));
+      }
+    }
+    return out;
   }
 
   /** Whether {@code name} is the only variable of its class (no other may refer to its arrays). */

@@ -4,13 +4,19 @@ import java.util.BitSet;
 
 /**
  * What a caller needs to know about a callee without looking inside: which array parameters it
- * writes into, which its result may be, and whether it runs without loops (it and what it calls),
+ * writes into, which of them and which field arrays its result may be, and whether it runs without loops (it and what it calls),
  * so that re-running it in a reverse sweep is cheap.
  */
-public record MethodSummary(BitSet writesParam, BitSet returnsParam, boolean loopFree) {
-  /** A summary of a method that has loops (or is not known to have none). */
+public record MethodSummary(BitSet writesParam, BitSet returnsParam, boolean loopFree,
+    java.util.Set<String> returnsFields) {
+  /** A summary of a method that has loops (or is not known to have none) and returns no field. */
   public MethodSummary(BitSet writesParam, BitSet returnsParam) {
-    this(writesParam, returnsParam, false);
+    this(writesParam, returnsParam, false, java.util.Set.of());
+  }
+
+  /** A summary of a method whose result is none of the class's field arrays. */
+  public MethodSummary(BitSet writesParam, BitSet returnsParam, boolean loopFree) {
+    this(writesParam, returnsParam, loopFree, java.util.Set.of());
   }
 
   public boolean writesParam(int i) {
@@ -19,5 +25,13 @@ public record MethodSummary(BitSet writesParam, BitSet returnsParam, boolean loo
 
   public boolean mayReturnParam(int i) {
     return returnsParam.get(i);
+  }
+
+  /**
+   * The field arrays (or their rows) the result may be ({@code return W;}, {@code return M[i];}):
+   * a caller that writes through the result writes into a field, which is an error.
+   */
+  public java.util.Set<String> returnsFields() {
+    return returnsFields;
   }
 }

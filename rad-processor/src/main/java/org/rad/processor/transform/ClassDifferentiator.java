@@ -956,7 +956,9 @@ public final class ClassDifferentiator {
       MethodSummary callee = summaries.get(call.key());
       loopFree[0] &= callee != null && callee.loopFree();
     }
-    summaries.put(key, new MethodSummary(writesParam, returnsParam, loopFree[0]));
+    java.util.Set<String> returnsFields = result != null && result.type().isArray() ? classes.fields(result.name())
+        : java.util.Set.of();
+    summaries.put(key, new MethodSummary(writesParam, returnsParam, loopFree[0], returnsFields));
   }
 
   /** For the variants made by {@link #sameArrays}: the groups of parameters that may be one array. */
