@@ -83,8 +83,30 @@ public final class GradClassWriter {
             + "({@code vBar} is the adjoint of {@code v}); {@code xPrimal} is the original code, used where the\n"
             + "reverse sweep recomputes a value instead of recording it.\n", userClass)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-    for (DifferentiatedMethod m : methods.values()) {
+    overrideGuards.clear();
+    for (var byKey : methods.entrySet()) {
+      DifferentiatedMethod m = byKey.getValue();
       if (m.method().entry()) {
+        List<javax.lang.model.element.ExecutableElement> overridable = overridable(byKey.getKey(), origin);
+        if (!overridable.isEmpty()) {
+          String guard = "OVERRIDES_" + cudaSourceField(m).substring("CUDA_SOURCE_".length());
+          CodeBlock.Builder init = CodeBlock.builder().add("$T.of($T.class", OVERRIDES, userClass);
+          for (javax.lang.model.element.ExecutableElement e : overridable) {
+            init.add(", new $T.Method($S", OVERRIDES, e.getSimpleName().toString());
+            for (var p : e.getParameters()) {
+              init.add(", $T.class", TypeName.get(p.asType()));
+            }
+            init.add(")");
+          }
+          init.add(")");
+          type.addField(com.palantir.javapoet.FieldSpec.builder(
+                  com.palantir.javapoet.ParameterizedTypeName.get(ClassName.get(ClassValue.class), ClassName.get(String.class)),
+                  guard, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc("Which receiver classes override a method {@link #$L} differentiates as {@link $T} declares it.\n",
+                  m.method().name(), userClass)
+              .initializer(init.build()).build());
+          overrideGuards.put(m, guard);
+        }
         org.rad.processor.cuda.CudaPlan plan = cuda.get(m.callee().name());
         if (plan != null) {
           type.addField(com.palantir.javapoet.FieldSpec.builder(String.class, cudaSourceField(m), Modifier.PUBLIC,
@@ -302,6 +324,47 @@ public final class GradClassWriter {
     return gradClass.simpleName() + "." + d.callee().name();
   }
 
+  /** Per entry of an instance method whose code a subclass could override, its guard's field. */
+  private final Map<DifferentiatedMethod, String> overrideGuards = new java.util.IdentityHashMap<>();
+
+  private static final ClassName OVERRIDES = ClassName.get("org.rad.runtime", "Overrides");
+
+  /**
+   * The methods of the user's class that the instance entry {@code key} runs as they are written
+   * there (itself, and the instance methods it calls, transitively) and that a subclass could
+   * override: neither static, private nor final, in a class that is not final. The generated code
+   * differentiates those bodies, so the entry checks that its receiver overrides none of them.
+   */
+  private List<javax.lang.model.element.ExecutableElement> overridable(String key, javax.lang.model.element.Element origin) {
+    if (!(origin instanceof javax.lang.model.element.TypeElement type) || type.getModifiers().contains(Modifier.FINAL)) {
+      return List.of();
+    }
+    Map<String, javax.lang.model.element.ExecutableElement> byKey = new java.util.HashMap<>();
+    for (var e : javax.lang.model.util.ElementFilter.methodsIn(type.getEnclosedElements())) {
+      byKey.put(org.rad.processor.frontend.FrontEnd.key(e), e);
+    }
+    List<javax.lang.model.element.ExecutableElement> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    java.util.ArrayDeque<String> work = new java.util.ArrayDeque<>(List.of(key));
+    while (!work.isEmpty()) {
+      String k = work.pop();
+      if (!seen.add(k) || !methods.containsKey(k)) {
+        continue;
+      }
+      // (a variant for arrays passed twice, "key#Same...", is a copy of the method's body)
+      var e = byKey.get(k.contains("#") ? k.substring(0, k.indexOf('#')) : k);
+      Set<Modifier> mods = e == null ? Set.of() : e.getModifiers();
+      if (e != null && !mods.contains(Modifier.STATIC) && !mods.contains(Modifier.PRIVATE) && !mods.contains(Modifier.FINAL)
+          && !out.contains(e)) {
+        out.add(e);
+      }
+      for (Expr.MethodCall call : org.rad.processor.analysis.CallGraph.calls(methods.get(k).method())) {
+        work.push(call.key());
+      }
+    }
+    return out;
+  }
+
   private MethodSpec entry(DifferentiatedMethod d, boolean withContext, org.rad.processor.cuda.CudaPlan plan) {
     MethodIR m = d.method();
     EntryNames names = new EntryNames(m);
@@ -325,6 +388,11 @@ public final class GradClassWriter {
         userClass, m.name(), String.join(", ", m.wrt().stream().map(Var::name).toList()), bars);
     String result = names.of("result");
     CodeBlock.Builder code = CodeBlock.builder();
+    if (overrideGuards.containsKey(d)) {
+      // the bodies differentiated are the ones this class declares: not a subclass's overrides
+      code.addStatement("$T.check($L, self, $T.class, $S)", OVERRIDES, overrideGuards.get(d), userClass,
+          gradClass.simpleName() + "." + m.name());
+    }
     rejectAliasedWrites(d, code);
     if (plan != null) {
       String cs = names.of("cs");
