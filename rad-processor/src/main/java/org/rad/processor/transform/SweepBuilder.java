@@ -357,6 +357,9 @@ final class SweepBuilder {
       return null;
     }
     Expr.Index target = (Expr.Index) record.target();
+    if (target.array().type() == Type.MATRIX) {
+      return null; // (an EJML matrix's elements are its data array's: recorded one by one)
+    }
     Expr shift = offsetOf(target.index(), i);
     if (!records.takesSlice(target, i, shift != null && !(shift instanceof Expr.Literal l && l.isZero()), at(record))) {
       return null;
