@@ -72,6 +72,19 @@ class ExpressionsTest {
           return d * e + i + (double) (int) y;
         }
 
+        // i += x with a double x is i = (int) (i + x), as Java computes it
+        @Differentiable
+        static double compoundNarrowing(double x, double y) {
+          int i = 3;
+          i += x * 2;
+          long l = 10;
+          l *= y;
+          i -= 0.5;
+          int k = 7;
+          k /= y;
+          return x * i + y * l + x * y * k;
+        }
+
         @Differentiable(wrt = {"y", "x"})
         static double constants(double x, double y, double z) {
           return Math.PI * x * x + Math.E * Math.sin(Math.PI * y) + z * SCALE + 1e-3 * x / 0.5;
@@ -101,6 +114,7 @@ class ExpressionsTest {
     return Stream.of(
         of("arithmetic", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(0.5, 2)}, 0, 1),
         of("compound", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1),
+        of("compoundNarrowing", r -> new Object[] {r.nextDouble(0.1, 0.2), r.nextDouble(1.1, 1.15)}, 0, 1),
         of("conditionals", r -> new Object[] {r.nextDouble(-3, 3), r.nextDouble(-3, 3)}, 0, 1).points(12),
         of("casts", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2), r.nextInt(-3, 4), r.nextLong(-3, 4)}, 0, 1),
         // wrt in an order other than the parameters': adjoint arguments follow wrt

@@ -40,7 +40,8 @@ public final class WriteChecks {
       if (field != null) {
         throw new CompileError(a.origin(), Message.UNSUPPORTED.format(
             "writing into the field array " + field + " through " + root,
-            "fields are read as constants; copy the field first (double[] w = " + field + ".clone();) or pass the array as a parameter"));
+            "fields are read as constants; write into a copy (double[] w = " + field + ".clone(); or, for a row of a"
+                + " matrix field, double[] row = " + field + "[i].clone();) or pass the array as a parameter"));
       }
     }
     Expr direct = Statements.directCall(s);

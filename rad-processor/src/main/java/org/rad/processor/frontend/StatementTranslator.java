@@ -306,8 +306,20 @@ final class StatementTranslator {
         };
         Expr value = expressions.numeric(a.getExpression());
         if (target.type().isIntegral() && value.type() == Type.DOUBLE) {
-          throw unsupported(tree, "a compound assignment of a double into an integer (" + e + ")",
-              "write the cast explicitly: i = (int) (i + x)");
+          // i += x with x a double is i = (int) (i + x) in Java: the value through the cast
+          // carries no derivative
+          if (Exprs.any(target, x -> x instanceof Expr.MethodCall)) {
+            throw unsupported(tree, "the compound assignment " + e + " to an element whose index calls a method",
+                "compute the index into a local first");
+          }
+          Expr.BinaryOp binary = switch (op) {
+            case ADD -> Expr.BinaryOp.ADD;
+            case SUB -> Expr.BinaryOp.SUB;
+            case MUL -> Expr.BinaryOp.MUL;
+            default -> Expr.BinaryOp.DIV;
+          };
+          return new Stmt.Assign(target, AssignOp.SET,
+              new Expr.Cast(target.type(), new Expr.Binary(binary, target, value, Type.DOUBLE)), expressions.origin(tree));
         }
         return new Stmt.Assign(target, op, value, expressions.origin(tree));
       }
