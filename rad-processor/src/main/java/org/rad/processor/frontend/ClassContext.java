@@ -45,6 +45,28 @@ final class ClassContext {
     return null;
   }
 
+  /**
+   * The value of the compile-time constant {@code name} ({@code static final double SCALE = 2.0;})
+   * of a class that encloses this one (and, as Java looks names up, does not itself declare it),
+   * or of the enclosing class named {@code owner} when it is not null; else null. A constant's
+   * value is what the code reads, so the generated class needs no access to the field.
+   */
+  Object enclosingConstant(String owner, String name) {
+    for (Element e = type.getEnclosingElement(); e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      if (owner != null && !t.getSimpleName().contentEquals(owner)) {
+        continue;
+      }
+      for (TypeElement c = t; c != null; c = superclass(c)) {
+        for (Element f : c.getEnclosedElements()) {
+          if (f.getKind() == ElementKind.FIELD && f.getSimpleName().contentEquals(name)) {
+            return ((VariableElement) f).getConstantValue();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   private static TypeElement superclass(TypeElement t) {
     TypeMirror s = t.getSuperclass();
     return s instanceof javax.lang.model.type.DeclaredType d ? (TypeElement) d.asElement() : null;

@@ -249,6 +249,10 @@ final class ExpressionTranslator {
     if (field != null) {
       return fieldRead(field, tree);
     }
+    Object enclosing = clazz.enclosingConstant(null, name);
+    if (enclosing != null) {
+      return constantLiteral(enclosing, tree); // a constant of a class this one is nested in
+    }
     TypeElement imported = library.staticallyImported(name, false);
     if (imported != null) {
       // a constant a static import brings in: PI after import static java.lang.Math.*
@@ -341,6 +345,12 @@ final class ExpressionTranslator {
       VariableElement field = clazz.field(member);
       if (field != null) {
         return fieldRead(field, tree);
+      }
+    }
+    if (target instanceof IdentifierTree id) {
+      Object enclosing = clazz.enclosingConstant(id.getName().toString(), member);
+      if (enclosing != null) {
+        return constantLiteral(enclosing, tree); // Outer.SCALE in a class nested in Outer
       }
     }
     TypeElement other = library.type(target.toString());
