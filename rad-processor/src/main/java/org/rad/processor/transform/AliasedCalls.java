@@ -51,6 +51,12 @@ final class AliasedCalls {
   private final Map<String, MethodSummary> summaries;
   private final Function<String, MethodIR> bodies;
   private final Variants variants;
+  /**
+   * Per call, the argument variable that the statement just before the call allocated ({@code
+   * DMatrixRMaj next = new DMatrixRMaj(n, m); add(cur, w, next);}): at the call it is an array no
+   * other argument can be, whatever the alias classes merge later ({@code cur = next;}).
+   */
+  private final Map<Expr.MethodCall, String> freshArgument = new java.util.IdentityHashMap<>();
 
   private AliasedCalls(AliasClasses aliases, Map<String, MethodSummary> summaries, Function<String, MethodIR> bodies,
       Variants variants) {
@@ -67,6 +73,11 @@ final class AliasedCalls {
   static MethodIR version(MethodIR m, AliasClasses aliases, Map<String, MethodSummary> summaries,
       Function<String, MethodIR> bodies, Variants variants) {
     AliasedCalls v = new AliasedCalls(aliases, summaries, bodies, variants);
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Block b) {
+        v.findFreshArguments(b);
+      }
+    });
     boolean[] any = {false};
     Statements.forEach(m.body(), s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
       if (x instanceof Expr.MethodCall call && !v.groups(call).isEmpty()) {
@@ -76,9 +87,31 @@ final class AliasedCalls {
     return any[0] ? m.withBody(v.block(m.body()), m.locals()) : m;
   }
 
+  private void findFreshArguments(Stmt.Block b) {
+    List<Stmt> stmts = b.stmts();
+    for (int k = 1; k < stmts.size(); k++) {
+      Var allocated = stmts.get(k - 1) instanceof Stmt.Declare d && d.init() instanceof Expr.NewArray ? d.var()
+          : stmts.get(k - 1) instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && a.value() instanceof Expr.NewArray
+              ? r.var() : null;
+      Expr.MethodCall call = stmts.get(k) instanceof Stmt.Call c && c.call() instanceof Expr.MethodCall mc ? mc
+          : stmts.get(k) instanceof Stmt.Declare d && d.init() instanceof Expr.MethodCall mc ? mc
+          : stmts.get(k) instanceof Stmt.Assign a && a.value() instanceof Expr.MethodCall mc ? mc : null;
+      if (allocated == null || call == null) {
+        continue;
+      }
+      Var fresh = allocated;
+      long mentions = call.args().stream().filter(x -> Exprs.mentions(x, fresh)).count();
+      boolean plain = call.args().stream().anyMatch(x -> x instanceof Expr.Ref r && r.var().equals(fresh));
+      if (mentions == 1 && plain) {
+        freshArgument.put(call, fresh.name());
+      }
+    }
+  }
+
   /**
    * The groups of argument indices that may be one array, of size two or more, with a member the
-   * callee writes into; empty when the call needs no versioning.
+   * callee writes into; empty when the call needs no versioning. An argument just allocated
+   * ({@link #freshArgument}) is in no group.
    */
   private List<List<Integer>> groups(Expr.MethodCall call) {
     MethodSummary callee = summaries.get(call.key());
@@ -89,7 +122,7 @@ final class AliasedCalls {
     for (int i = 0; i < call.args().size(); i++) {
       Expr arg = call.args().get(i);
       String root = Statements.rootVar(arg);
-      if (arg.type().isArray() && root != null) {
+      if (arg.type().isArray() && root != null && !(arg instanceof Expr.Ref r && r.var().name().equals(freshArgument.get(call)))) {
         byClass.computeIfAbsent(aliases.find(root), k -> new ArrayList<>()).add(i);
       }
     }
