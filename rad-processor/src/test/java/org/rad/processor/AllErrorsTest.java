@@ -171,4 +171,43 @@ class AllErrorsTest {
     assertThat(c).hadErrorContaining("[RadRecursion] recursive call to rec").inFile(source).onLine(4);
     assertThat(errors(c)).hasSize(2);
   }
+
+  @Test
+  void aBiasedSampleInAHelperIsReportedWithTheOtherMethodsErrors() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Samples", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        import org.rad.annotations.Randomize;
+        public class Samples {
+          static double e(double u) {
+            return Math.exp(u);
+          }
+
+          @Differentiable(wrt = "w")
+          static double direct(double[] w) {
+            @Randomize(fraction = 0.5) double[] a = w.clone();
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+              s += Math.exp(a[i]);
+            }
+            return s;
+          }
+
+          @Differentiable(wrt = "w")
+          static double throughAHelper(double[] w) {
+            @Randomize(fraction = 0.5) double[] a = w.clone();
+            double s = 0;
+            for (int i = 0; i < a.length; i++) {
+              s += e(a[i]);
+            }
+            return s;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadBiased] @Randomize on a").inFile(source).onLine(11);
+    assertThat(c).hadErrorContaining("a sampled value passed to e").inFile(source).onLine(21);
+    assertThat(errors(c)).hasSize(2);
+  }
 }

@@ -56,6 +56,29 @@ public final class CallGraph {
     postOrder.add(key);
   }
 
+  /**
+   * A {@code [RadRandomize]} error for each method with {@code @Randomize} that another method of
+   * {@code methods} calls (sample decisions are keyed by record site and loop indices, so two calls
+   * of one method would draw the same samples for their records, and a product of the two would
+   * be biased), at the request, once per such method.
+   */
+  public static List<CompileError> randomizedCallees(Map<String, MethodIR> methods) {
+    List<CompileError> errors = new ArrayList<>();
+    Set<String> reported = new HashSet<>();
+    for (MethodIR caller : methods.values()) {
+      for (Expr.MethodCall call : calls(caller)) {
+        MethodIR callee = methods.get(call.key());
+        if (callee != null && !callee.randomized().isEmpty() && reported.add(call.key())) {
+          org.rad.processor.ir.RandomizeSpec spec = callee.randomized().values().iterator().next();
+          errors.add(new CompileError(spec.origin(), "[RadRandomize] @Randomize on " + spec.var() + " in " + callee.name()
+              + ", which " + caller.name() + " calls: the records of different calls would share their samples."
+              + " Put @Randomize in the calling method, on the value " + callee.name() + " returns or fills"));
+        }
+      }
+    }
+    return errors;
+  }
+
   /** The calls of methods of the class in {@code m}, in its statements and its loops' updates. */
   public static List<Expr.MethodCall> calls(MethodIR m) {
     List<Expr.MethodCall> calls = new ArrayList<>();

@@ -93,6 +93,7 @@ public final class FrontEnd {
       // a recursion among the methods that did translate is an error of this compile too (the
       // differentiation, which finds it otherwise, does not run after errors)
       errors.attempt(() -> org.rad.processor.analysis.CallGraph.topologicalOrder(methods, custom.keySet()));
+      org.rad.processor.analysis.CallGraph.randomizedCallees(methods).forEach(errors::add);
     }
     errors.throwIfAny();
     custom.putAll(rulesUsed);

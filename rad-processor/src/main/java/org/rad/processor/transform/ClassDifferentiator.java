@@ -217,6 +217,15 @@ public final class ClassDifferentiator {
         errors.attempt(() -> out.put(v, build(v, activities.get(v), callees)));
       }
     }
+    if (!errors.isEmpty()) {
+      // a sampled value that a built method passes to a built helper is checked in this compile
+      // too, not only after the other errors are mended
+      for (String key : out.keySet()) {
+        if (randomizedOf.containsKey(key) && calleesBuilt(key, out, new HashSet<>())) {
+          errors.attempt(() -> checkSampledCalls(key, out));
+        }
+      }
+    }
     errors.throwIfAny();
     if (!forDevice && learnContentsReads(out)) {
       // the callers plan their records again, knowing which contents their callees' reverse
@@ -887,6 +896,18 @@ public final class ClassDifferentiator {
     return written;
   }
 
+  /** Whether {@code key} and every method it calls, transitively, were built. */
+  private boolean calleesBuilt(String key, Map<String, DifferentiatedMethod> out, Set<String> seen) {
+    if (!seen.add(key)) {
+      return true;
+    }
+    if (!out.containsKey(key) && !custom.containsKey(key)) {
+      return false;
+    }
+    MethodIR m = methods.get(key);
+    return m == null || calls(m).stream().allMatch(c -> calleesBuilt(c.key(), out, seen));
+  }
+
   private List<String> topologicalOrder() {
     return CallGraph.topologicalOrder(methods, custom.keySet());
   }
@@ -901,16 +922,9 @@ public final class ClassDifferentiator {
    * is accepted only in methods no other differentiated method calls.
    */
   private void rejectRandomizeInCallees() {
-    for (MethodIR caller : methods.values()) {
-      for (Expr.MethodCall call : calls(caller)) {
-        MethodIR callee = methods.get(call.key());
-        if (callee != null && !callee.randomized().isEmpty()) {
-          org.rad.processor.ir.RandomizeSpec spec = callee.randomized().values().iterator().next();
-          throw new CompileError(spec.origin(), "[RadRandomize] @Randomize on " + spec.var() + " in " + callee.name()
-              + ", which " + caller.name() + " calls: the records of different calls would share their samples."
-              + " Put @Randomize in the calling method, on the value " + callee.name() + " returns or fills");
-        }
-      }
+    List<CompileError> errors = CallGraph.randomizedCallees(methods);
+    if (!errors.isEmpty()) {
+      throw new CompileErrors(errors);
     }
   }
 
