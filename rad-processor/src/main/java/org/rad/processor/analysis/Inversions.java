@@ -14,7 +14,8 @@ import org.rad.processor.ir.Var;
  * {@code k -= d} after {@code k += d} gives back the old {@code k} bit for bit, whatever the
  * values; a running index ({@code idx++} in a loop) then costs nothing on the tape. The same
  * holds for an element of an {@code int[]} or {@code long[]} ({@code count[i % 4]++}, {@code
- * hist[b] += w}) whose index and {@code d} read nothing of that array and call nothing.
+ * hist[b] += w}) whose index and {@code d} read no array element (another variable may hold
+ * this array) and call nothing.
  *
  * <p>The inverse reads {@code k}'s new value and {@code d}: the record planner makes sure both
  * hold their forward values where the inverse runs, as for any other reverse-sweep read.
@@ -66,18 +67,23 @@ public final class Inversions {
     if (!(array instanceof Expr.Ref root)) {
       return null;
     }
+    // (no element reads in the step or the indices at all: another array variable there may be
+    // this very array, c[0] += d[0] with d == c, which the reverse would not undo)
     Expr delta = a.value();
-    if (!delta.type().isIntegral() || Exprs.mentions(delta, root.var()) || calls(delta)
-        || Exprs.mentions(target.index(), root.var()) || calls(target)) {
+    if (!delta.type().isIntegral() || readsElements(delta) || calls(delta) || calls(target)) {
       return null;
     }
-    for (Expr e = target.array(); e instanceof Expr.Index i; e = i.array()) {
-      if (Exprs.mentions(i.index(), root.var())) {
+    for (Expr e = target; e instanceof Expr.Index i; e = i.array()) {
+      if (readsElements(i.index())) {
         return null;
       }
     }
     return new Stmt.Assign(target, a.op() == Stmt.AssignOp.ADD ? Stmt.AssignOp.SUB : Stmt.AssignOp.ADD, delta,
         Origin.SYNTHETIC);
+  }
+
+  private static boolean readsElements(Expr e) {
+    return Exprs.any(e, x -> x instanceof Expr.Index);
   }
 
   private static boolean calls(Expr e) {
