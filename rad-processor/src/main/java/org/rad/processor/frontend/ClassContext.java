@@ -114,30 +114,88 @@ final class ClassContext {
     return found;
   }
 
-  /** The method matching the argument types (with int/long to double widening), or null. */
+  /**
+   * The method a call with these argument types runs, as Java chooses it: among the methods of the
+   * name that accept the arguments (by identity, or widening int to long to double), the most
+   * specific (f(long) over f(double) for an int). Null where there is none, or where that method
+   * is one the class inherits (whose body is not read: the caller says so), not one it declares.
+   */
   ExecutableElement method(String name, List<Type> argTypes) {
-    ExecutableElement best = null;
-    for (ExecutableElement m : methods(name, argTypes.size())) {
-      boolean exact = true;
-      boolean widening = true;
-      for (int i = 0; i < argTypes.size(); i++) {
-        Type p = irType(m.getParameters().get(i).asType());
-        Type a = argTypes.get(i);
-        if (p != a) {
-          exact = false;
-          if (!(p == Type.DOUBLE && a.isIntegral()) && !(p == Type.LONG && a == Type.INT)) {
-            widening = false;
-          }
+    List<ExecutableElement> own = applicable(methods(name, argTypes.size()), argTypes);
+    List<ExecutableElement> candidates = new ArrayList<>(own);
+    List<ExecutableElement> inherited = new ArrayList<>();
+    for (TypeElement t = superclass(type); t != null; t = superclass(t)) {
+      List<ExecutableElement> declared = new ArrayList<>();
+      for (Element e : t.getEnclosedElements()) {
+        if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name) && !isPrivate(e)
+            && ((ExecutableElement) e).getParameters().size() == argTypes.size()) {
+          declared.add((ExecutableElement) e);
         }
       }
-      if (exact) {
-        return m;
-      }
-      if (widening && best == null) {
-        best = m;
+      for (ExecutableElement m : applicable(declared, argTypes)) {
+        // (one the class, or a class between, declares again with the same parameters overrides it)
+        if (candidates.stream().noneMatch(c -> sameParameters(c, m))) {
+          candidates.add(m);
+          inherited.add(m);
+        }
       }
     }
-    return best;
+    ExecutableElement best = mostSpecific(candidates);
+    return best == null || inherited.contains(best) ? null : best;
+  }
+
+  /** Those of {@code methods} whose parameters accept {@code argTypes} (identity or widening). */
+  static List<ExecutableElement> applicable(List<ExecutableElement> methods, List<Type> argTypes) {
+    List<ExecutableElement> out = new ArrayList<>();
+    for (ExecutableElement m : methods) {
+      boolean ok = m.getParameters().size() == argTypes.size();
+      for (int i = 0; ok && i < argTypes.size(); i++) {
+        ok = accepts(irType(m.getParameters().get(i).asType()), argTypes.get(i));
+      }
+      if (ok) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** The method of {@code applicable} more specific than each other one (JLS 15.12.2.5), or null. */
+  static ExecutableElement mostSpecific(List<ExecutableElement> applicable) {
+    for (ExecutableElement m : applicable) {
+      boolean best = true;
+      for (ExecutableElement o : applicable) {
+        if (o != m && !moreSpecific(m, o)) {
+          best = false;
+        }
+      }
+      if (best) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static boolean moreSpecific(ExecutableElement m, ExecutableElement o) {
+    for (int i = 0; i < m.getParameters().size(); i++) {
+      if (!accepts(irType(o.getParameters().get(i).asType()), irType(m.getParameters().get(i).asType()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameParameters(ExecutableElement a, ExecutableElement b) {
+    for (int i = 0; i < a.getParameters().size(); i++) {
+      if (irType(a.getParameters().get(i).asType()) != irType(b.getParameters().get(i).asType())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a parameter of type {@code p} accepts an argument of type {@code a}: identity, or int to long to double. */
+  static boolean accepts(Type p, Type a) {
+    return p != null && a != null && (p == a || p == Type.DOUBLE && a.isIntegral() || p == Type.LONG && a == Type.INT);
   }
 
   static boolean isStatic(Element e) {

@@ -742,7 +742,8 @@ final class ExpressionTranslator {
     ExecutableElement m = clazz.method(name, types);
     if (m == null) {
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
-          "no method of " + clazz.simpleName() + " with these argument types was found (inherited methods are not read);"
+          "the method Java calls with these argument types is not one " + clazz.simpleName() + " declares (inherited"
+              + " methods are not read, also where an inherited overload is more specific than the class's own);"
               + " only methods declared in " + clazz.simpleName() + ", with parameters of the supported types, can be called"));
     }
     if (m.getModifiers().contains(Modifier.ABSTRACT) || m.getModifiers().contains(Modifier.NATIVE)) {

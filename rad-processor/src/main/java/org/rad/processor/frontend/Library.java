@@ -111,7 +111,7 @@ final class Library {
    * numbers or booleans; null if there is none.
    */
   static ExecutableElement numericMethod(TypeElement owner, String name, List<Type> argTypes) {
-    ExecutableElement widened = null;
+    List<ExecutableElement> numeric = new java.util.ArrayList<>();
     for (Element e : owner.getEnclosedElements()) {
       if (e.getKind() != ElementKind.METHOD || !e.getSimpleName().contentEquals(name)
           || !e.getModifiers().contains(Modifier.STATIC) || !e.getModifiers().contains(Modifier.PUBLIC)) {
@@ -119,30 +119,18 @@ final class Library {
       }
       ExecutableElement m = (ExecutableElement) e;
       Type ret = ClassContext.irType(m.getReturnType());
-      if (m.getParameters().size() != argTypes.size() || ret == null || ret.isArray() || ret == Type.VOID) {
-        continue;
-      }
-      boolean exact = true;
-      boolean applicable = true;
-      for (int i = 0; i < argTypes.size(); i++) {
-        Type p = ClassContext.irType(m.getParameters().get(i).asType());
-        Type a = argTypes.get(i);
-        if (p == null || p.isArray() || p == Type.VOID) {
-          applicable = false;
-        } else if (p != a) {
-          exact = false;
-          applicable &= p == Type.DOUBLE && a.isIntegral() || p == Type.LONG && a == Type.INT;
-        }
-      }
-      if (applicable && exact) {
-        return m;
-      }
-      if (applicable && widened == null) {
-        widened = m;
+      boolean numbers = ret != null && !ret.isArray() && ret != Type.VOID && m.getParameters().stream().allMatch(p -> {
+        Type t = ClassContext.irType(p.asType());
+        return t != null && !t.isArray() && t != Type.VOID;
+      });
+      if (numbers) {
+        numeric.add(m);
       }
     }
-    return widened;
+    // as Java chooses: the most specific of those the arguments fit (w(long) over w(double) for an int)
+    return ClassContext.mostSpecific(ClassContext.applicable(numeric, argTypes));
   }
+
 
   /** The Java source of a constant value ({@code "a\"b"} for a String). */
   String constantExpression(Object value) {
