@@ -114,6 +114,42 @@ class RandomizeSoundnessTest {
         .inFile(c.sourceFiles().get(0)).onLine(7);
   }
 
+  /**
+   * Found by a user-style test: a history stack (each row written once, read by the reverse sweep
+   * in place) recorded the old zeros of every row it wrote, sampled, where the exact sweeps record
+   * nothing (element-level records were off with @Randomize): the tape shrank against exact, the
+   * gradient never changed, and no note said that the request saves nothing. The element-level
+   * records now apply with @Randomize too, so nothing is recorded, and the warning says so.
+   */
+  @Test
+  void aHistoryStackThatIsKeptWholeRecordsNothingAndSaysSo() {
+    Compilation c = Compiled.compileExpectingFailure("rad.Bias", source(""
+        + "  @Differentiable(wrt = \"th\")\n"
+        + "  static double f(double[] th, int n, int steps) {\n"
+        + "    @Randomize(fraction = 0.1) double[][] phi = new double[steps + 1][n];\n"   // 7
+        + "    for (int i = 0; i < n; i++) {\n"
+        + "      phi[0][i] = 1.0 + 0.1 * i;\n"
+        + "    }\n"
+        + "    for (int k = 0; k < steps; k++) {\n"
+        + "      for (int i = 1; i < n; i++) {\n"
+        + "        phi[k + 1][i] = phi[k][i] * th[0] + phi[k][i - 1];\n"
+        + "      }\n"
+        + "    }\n"
+        + "    double loss = 0;\n"
+        + "    for (int k = 1; k <= steps; k++) {\n"
+        + "      double[] row = phi[k];\n"
+        + "      for (int i = 0; i < n; i++) {\n"
+        + "        loss += row[i];\n"
+        + "      }\n"
+        + "    }\n"
+        + "    return loss;\n"
+        + "  }\n"));
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningContaining("[RadSavesNothing] @Randomize on phi is sound but saves nothing")
+        .inFile(c.sourceFiles().get(0)).onLine(7);
+    assertThat(c).generatedSourceFile("rad.BiasGrad").contentsAsUtf8String().doesNotContain("pushSampled");
+  }
+
   @Test
   void badRequestsAreErrorsAtTheirLine() {
     Compilation c = Compiled.compileExpectingFailure("rad.Bias", source(""

@@ -1354,8 +1354,13 @@ public final class ClassDifferentiator {
     for (String p : restoredParams(key)) {
       readAtEntry.add(classes.contentsKey(p));
     }
+    // element-level records also with @Randomize (a record they drop leaves the reverse sweep an
+    // exact value, which is unbiased), but not in a class with a GPU path, whose CPU code takes
+    // the records its kernels take (the CPU code of such a class hands adjoints back through the
+    // context: !returnAdjoints)
+    boolean elementLevel = learned || returnAdjoints;
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry,
-        learned, freshLocals);
+        elementLevel, freshLocals);
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
     // a value recomputed from a sampled record where it was recorded exactly may make the reverse
     // sweep biased (the same sample twice along one chain): then only the others are recomputed
@@ -1364,7 +1369,7 @@ public final class ClassDifferentiator {
     for (int attempt = 0; attempt < 2 && !late.isEmpty(); attempt++) {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized,
-          readAtEntry, learned, freshLocals);
+          readAtEntry, elementLevel, freshLocals);
       if (randomized == null || !unsound(lateRecords.reverse(), randomized, effects, m)
           || unsound(without.reverse(), randomized, effects, m)) {
         plan = latePlan;
