@@ -779,12 +779,6 @@ final class SweepBuilder {
             "declare it where it is used, as double[] row = m[i]; with m and i unchanged while it is in use"));
       }
     } else if (s instanceof Stmt.Assign a) {
-      if (a.target() instanceof Expr.Ref r && r.type().isArray() && a.value() instanceof Expr.Index
-          && needed.contains(r.var().name())) {
-        throw new CompileError(a.origin(), Message.UNSUPPORTED.format(
-            "reassigning the row reference " + r.var().name(),
-            "declare a new local for each row: double[] row = m[i];"));
-      }
       Stmt inverse = pushes.contains(a) ? Inversions.inverse(a) : null;
       if (inverse != null) {
         out.add(inverse);
