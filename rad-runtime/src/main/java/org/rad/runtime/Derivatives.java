@@ -64,7 +64,7 @@ public final class Derivatives {
   }
 
   public static double log10(double x) {
-    return 1 / (x * Math.log(10));
+    return 1 / x / Math.log(10); // (x * log(10) overflows for x above 7.8e307)
   }
 
   /** d pow(x, y) / dx. */
@@ -79,14 +79,16 @@ public final class Derivatives {
 
   /** d atan2(y, x) / dy. */
   public static double atan2Y(double y, double x) {
-    double r = x * x + y * y;
-    return r == 0 ? 0 : x / r;
+    // x / (x^2 + y^2) as (x / h) / h with h = hypot(x, y): x^2 + y^2 underflows to 0 below
+    // |(x, y)| ~ 1e-162 and overflows above ~1e154, where atan2 itself is fine
+    double h = Math.hypot(x, y);
+    return h == 0 ? 0 : x / h / h;
   }
 
   /** d atan2(y, x) / dx. */
   public static double atan2X(double y, double x) {
-    double r = x * x + y * y;
-    return r == 0 ? 0 : -y / r;
+    double h = Math.hypot(x, y);
+    return h == 0 ? 0 : -y / h / h;
   }
 
   /** d hypot(x, y) / dx (and, with the arguments swapped, d/dy). */

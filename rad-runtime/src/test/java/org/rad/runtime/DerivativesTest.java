@@ -97,6 +97,22 @@ class DerivativesTest {
     assertPartials("atan2", Math::atan2, Derivatives::atan2Y, Derivatives::atan2X, points);
   }
 
+  /**
+   * Found by a user-style test: the partials were x / (x^2 + y^2), whose denominator underflows to
+   * 0 below |(x, y)| ~ 1e-162 (the origin's convention, 0, then fired away from the origin) and
+   * overflows above ~1e154 (0 again), while atan2 itself is scale-invariant. The closed form
+   * {-y, x} / (x^2 + y^2) at (0.6 s, 0.8 s) is {-0.8, 0.6} / s.
+   */
+  @Test
+  void atan2PartialsHoldAtEveryScale() {
+    for (double s : new double[] {1e-300, 1e-200, 1e-165, 1e-158, 1, 1e155, 1e200, 1e300}) {
+      assertEquals(-0.8 / s, Derivatives.atan2X(0.8 * s, 0.6 * s), 1e-12 * 0.8 / s, "d/dx at scale " + s);
+      assertEquals(0.6 / s, Derivatives.atan2Y(0.8 * s, 0.6 * s), 1e-12 * 0.6 / s, "d/dy at scale " + s);
+    }
+    assertEquals(0, Derivatives.atan2X(0, 0));
+    assertEquals(1 / 1e308 / Math.log(10), Derivatives.log10(1e308), 1e-12 / 1e308);
+  }
+
   @Test
   void hypotPartialsMatchCentralDifferences() {
     double[][] points = {{3, 4}, {-1, 2}, {0.5, -0.2}, {0, 1}, {-7, 0}};

@@ -120,11 +120,11 @@ public final class CudaPrelude {
       __host__ __device__ inline double rad_d_asin(double x) { return 1 / sqrt(1 - x * x); }
       __host__ __device__ inline double rad_d_acos(double x) { return -1 / sqrt(1 - x * x); }
       __host__ __device__ inline double rad_d_atan(double x) { return 1 / (1 + x * x); }
-      __host__ __device__ inline double rad_d_log10(double x) { return 1 / (x * log(10.0)); }
+      __host__ __device__ inline double rad_d_log10(double x) { return 1 / x / log(10.0); }
       __host__ __device__ inline double rad_d_powBase(double x, double y) { return y == 0 ? 0 : y * pow(x, y - 1); }
       __host__ __device__ inline double rad_d_powExponent(double x, double y) { return x == 0 ? 0 : pow(x, y) * log(x); }
-      __host__ __device__ inline double rad_d_atan2Y(double y, double x) { double r = x * x + y * y; return r == 0 ? 0 : x / r; }
-      __host__ __device__ inline double rad_d_atan2X(double y, double x) { double r = x * x + y * y; return r == 0 ? 0 : -y / r; }
+      __host__ __device__ inline double rad_d_atan2Y(double y, double x) { double h = hypot(x, y); return h == 0 ? 0 : x / h / h; }
+      __host__ __device__ inline double rad_d_atan2X(double y, double x) { double h = hypot(x, y); return h == 0 ? 0 : -y / h / h; }
       __host__ __device__ inline double rad_d_hypot(double x, double y) { double h = hypot(x, y); return h == 0 ? 0 : x / h; }
       __host__ __device__ inline double rad_d_remainderDivisor(double a, double b) { return -((a - fmod(a, b)) / b); }
       """;
