@@ -1276,6 +1276,16 @@ public final class RadContext {
       }
       return;
     }
+    if (matrix.numRows != rows || matrix.numCols != cols) {
+      // the operation had reshaped it (EJML reshapes outputs): its adjoint, already taken by the
+      // operation's reverse, takes the old shape back too, as zeros, or later reads of it would
+      // index the old contents with the new layout
+      Object bar = shadows.get(matrix);
+      if (bar instanceof DMatrixRMaj b) {
+        b.reshape(rows, cols);
+        b.zero();
+      }
+    }
     matrix.reshape(rows, cols);
     if (zero) {
       matrix.zero();
