@@ -99,4 +99,75 @@ class CustomAdjointTest {
     assertThat(c).hadErrorContaining("the adjoint nowhere named by @CustomAdjoint on square is not a method of Missing")
         .inFile(c.sourceFiles().get(0)).onLine(6);
   }
+
+  /**
+   * Found by user-style tests: an adjoint for a DMatrixRMaj parameter could never match (the
+   * expected signature wrote the matrix's simple name, javac its qualified one); an overload of the
+   * adjoint's name declared after it hid it; and a method with @CustomAdjoint that writes into its
+   * array parameter gave a wrong gradient silently (its adjoint sees the written values).
+   */
+  @Test
+  void matrixAdjointsAndOverloadsAreFound() {
+    Compiled c = Compiled.compile("adj.Mat", """
+        package adj;
+        import org.ejml.data.DMatrixRMaj;
+        import org.rad.annotations.CustomAdjoint;
+        import org.rad.annotations.Differentiable;
+        public class Mat {
+          @CustomAdjoint("firstAdjoint")
+          static double first(DMatrixRMaj a) {
+            return a.data[0] * a.data[1];
+          }
+
+          static void firstAdjoint(DMatrixRMaj a, DMatrixRMaj aBar, double resultBar) {
+            aBar.data[0] += resultBar * a.data[1];
+            aBar.data[1] += resultBar * a.data[0];
+          }
+
+          static void firstAdjoint(double unrelated) {
+          }
+
+          @Differentiable(wrt = "a")
+          static double f(DMatrixRMaj a) {
+            return first(a) * a.data[2];
+          }
+        }
+        """);
+    GradientHarness h = new GradientHarness(c.load("adj.Mat"), c.load("adj.MatGrad"), "f", 0);
+    h.check(r -> {
+      org.ejml.data.DMatrixRMaj a = new org.ejml.data.DMatrixRMaj(2, 2);
+      for (int k = 0; k < 4; k++) {
+        a.data[k] = r.nextDouble(-1, 1);
+      }
+      return new Object[] {a};
+    }, 4, 1e-6, 1e-6);
+  }
+
+  @Test
+  void aCustomMethodThatWritesIntoItsArrayIsAnError() {
+    Compilation c = Compiled.compileExpectingFailure("adj.Writes", """
+        package adj;
+        import org.rad.annotations.CustomAdjoint;
+        import org.rad.annotations.Differentiable;
+        public class Writes {
+          @CustomAdjoint("sqAdjoint")
+          static double sq(double[] v) {
+            double o = v[0];
+            v[0] = o * o;
+            return o;
+          }
+
+          static void sqAdjoint(double[] v, double[] vBar, double resultBar) {
+            vBar[0] += resultBar;
+          }
+
+          @Differentiable(wrt = "x")
+          static double f(double[] x) {
+            return sq(x) + x[0];
+          }
+        }
+        """);
+    assertThat(c).hadErrorContaining("[RadAdjoint] sq has @CustomAdjoint and writes into its array parameter v")
+        .inFile(c.sourceFiles().get(0)).onLine(6);
+  }
 }

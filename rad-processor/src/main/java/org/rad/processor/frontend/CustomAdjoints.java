@@ -46,13 +46,18 @@ final class CustomAdjoints {
     }
     for (Type t : params) {
       if (t.isDifferentiable()) {
-        expected.add(t == Type.DOUBLE ? "double[]" : t.source());
+        expected.add(t == Type.DOUBLE ? "double[]" : written(t));
       }
     }
     if (returnType.isDifferentiable()) {
-      expected.add(returnType.source());
+      expected.add(written(returnType));
     }
     return expected;
+  }
+
+  /** A type as javac writes a parameter's type ({@code org.ejml.data.DMatrixRMaj}, {@code double[]}). */
+  private static String written(Type t) {
+    return t == Type.MATRIX ? EjmlRules.MATRIX_CLASS : t.source();
   }
 
   static CustomAdjointMethod check(ClassContext clazz, ExecutableElement m, String adjointName, Trees trees) {
@@ -78,22 +83,24 @@ final class CustomAdjoints {
       throw new CompileError(origin, "[RadAdjoint] " + name + " returns " + m.getReturnType()
           + "; a method with @CustomAdjoint returns double, double[], double[][], a number, a boolean or void");
     }
+    rejectWritesIntoParameters(m, trees, origin, name);
     List<String> expected = adjointParameters(m, returnType, paramTypes);
     String wanted = "static void " + adjointName + "(" + String.join(", ", expected) + ")";
     ExecutableElement found = null;
     for (Element e : clazz.type().getEnclosedElements()) {
       if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(adjointName)) {
-        found = (ExecutableElement) e;
+        ExecutableElement candidate = (ExecutableElement) e;
+        // among overloads of the name, the one with the expected parameters, else the last
+        if (found == null || !parameterTypes(found).equals(expected)) {
+          found = candidate;
+        }
       }
     }
     if (found == null) {
       throw new CompileError(origin, "[RadAdjoint] the adjoint " + adjointName + " named by @CustomAdjoint on " + name
           + " is not a method of " + clazz.simpleName() + "; declare " + wanted);
     }
-    List<String> actual = new ArrayList<>();
-    for (VariableElement p : found.getParameters()) {
-      actual.add(p.asType().toString());
-    }
+    List<String> actual = parameterTypes(found);
     boolean ok = found.getModifiers().contains(Modifier.STATIC) && !found.getModifiers().contains(Modifier.PRIVATE)
         && found.getReturnType().toString().equals("void") && actual.equals(expected);
     if (!ok) {
@@ -102,6 +109,69 @@ final class CustomAdjoints {
           + found.getReturnType() + " " + adjointName + "(" + String.join(", ", actual) + ")");
     }
     return new CustomAdjointMethod(name, adjointName, List.copyOf(params), returnType);
+  }
+
+  private static List<String> parameterTypes(ExecutableElement m) {
+    List<String> types = new ArrayList<>();
+    for (VariableElement p : m.getParameters()) {
+      types.add(p.asType().toString());
+    }
+    return types;
+  }
+
+  /**
+   * A method with {@code @CustomAdjoint} runs as it is, and its adjoint gets its array arguments as
+   * the call leaves them: one that writes into an array parameter would have its adjoint see the
+   * written values, and the writes' own derivatives would be lost. Such a write is an error.
+   */
+  private static void rejectWritesIntoParameters(ExecutableElement m, Trees trees, Origin origin, String name) {
+    TreePath path = trees.getPath(m);
+    if (path == null) {
+      return;
+    }
+    java.util.Set<String> arrays = new java.util.HashSet<>();
+    for (VariableElement p : m.getParameters()) {
+      Type t = ClassContext.irType(p.asType());
+      if (t != null && (t.isArray() || t == Type.MATRIX)) {
+        arrays.add(p.getSimpleName().toString());
+      }
+    }
+    String[] written = {null};
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      private void target(com.sun.source.tree.ExpressionTree t) {
+        com.sun.source.tree.ExpressionTree e = t;
+        while (e instanceof com.sun.source.tree.ArrayAccessTree a) {
+          e = a.getExpression();
+        }
+        if (e != t && e instanceof com.sun.source.tree.IdentifierTree id && arrays.contains(id.getName().toString())
+            && written[0] == null) {
+          written[0] = id.getName().toString();
+        }
+      }
+
+      @Override
+      public Void visitAssignment(com.sun.source.tree.AssignmentTree a, Void v) {
+        target(a.getVariable());
+        return super.visitAssignment(a, v);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(com.sun.source.tree.CompoundAssignmentTree a, Void v) {
+        target(a.getVariable());
+        return super.visitCompoundAssignment(a, v);
+      }
+
+      @Override
+      public Void visitUnary(com.sun.source.tree.UnaryTree u, Void v) {
+        target(u.getExpression());
+        return super.visitUnary(u, v);
+      }
+    }.scan(path.getLeaf(), null);
+    if (written[0] != null) {
+      throw new CompileError(origin, "[RadAdjoint] " + name + " has @CustomAdjoint and writes into its array parameter "
+          + written[0] + ": its adjoint would get the array as the call leaves it, and the derivatives of the writes"
+          + " would be lost; return a new array instead, or let the processor differentiate the method (drop @CustomAdjoint)");
+    }
   }
 
   private static Origin origin(ExecutableElement m, Trees trees) {
