@@ -92,6 +92,23 @@ class RestoredElementsTest {
           return t;
         }
 
+        // found by a user-style test: the overwrite records a[0] (read before it), its partial
+        // comes from its result, and the += after it must not be taken as given back by it
+        @Differentiable(wrt = "x")
+        static double resultThenAccumulate(double[] x) {
+          double[] a = x.clone();
+          double t = Math.sin(x[0]);
+          double s = a[0] * a[0];
+          a[0] = Math.tanh(t);
+          a[0] += x[1];
+          a[1] = Math.exp(a[1] * 0.5);
+          a[1]++;
+          a[2] = Math.sqrt(a[2] * a[2] + 1);
+          a[2] -= x[0];
+          t = 0;
+          return s + a[0] * a[0] + a[1] * a[1] + a[2] * a[2] + t;
+        }
+
         // the element is named through another array: no fact
         @Differentiable(wrt = "w")
         static double throughAnIndexArray(double[] w, int[] at) {
@@ -126,7 +143,8 @@ class RestoredElementsTest {
         of("layer", r -> new Object[] {matrix(r, 3, 4, -1, 1), vector(r, 3, -1, 1), matrix(r, 5, 4, -1, 1)}, 0, 1),
         of("readInBetween", r -> new Object[] {vector(r, 4, -1, 1)}, 0),
         of("indexMoves", r -> new Object[] {vector(r, 3, -1, 1)}, 0),
-        of("throughAnIndexArray", r -> new Object[] {vector(r, 3, -1, 1), new int[] {0, 1, 0}}, 0));
+        of("throughAnIndexArray", r -> new Object[] {vector(r, 3, -1, 1), new int[] {0, 1, 0}}, 0),
+        of("resultThenAccumulate", r -> new Object[] {vector(r, 3, -1, 1)}, 0));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -251,6 +251,7 @@ final class PushPlanner {
       // (a nested statement sees only the facts it cannot break, in any iteration of its loops)
       here.removeIf(f -> !java.util.Collections.disjoint(f.names(), written));
       restored = here;
+      Set<String> beforeS = p;
       p = statement(s, p);
       restored = enclosing;
       if (deps != null && pushes.contains(s) && s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix
@@ -263,8 +264,10 @@ final class PushPlanner {
         });
         if (java.util.Collections.disjoint(names, written)) {
           String key = effects.aliases().contentsKey(Statements.rootVar(ix));
+          // the reads pending before s, whose values s's restore gives back (not s's own reads:
+          // one that takes its partial from the result, h[i] = tanh(t), reads the new value)
           Set<String> tags = new HashSet<>();
-          for (String t : p) {
+          for (String t : beforeS) {
             if (t.startsWith(key + SEP)) {
               tags.add(t);
             }
