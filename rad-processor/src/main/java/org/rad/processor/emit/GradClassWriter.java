@@ -83,6 +83,13 @@ public final class GradClassWriter {
             + "({@code vBar} is the adjoint of {@code v}); {@code xPrimal} is the original code, used where the\n"
             + "reverse sweep recomputes a value instead of recording it.\n", userClass)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    // a class of the user's package (or nested in the user's class) named Math would take the
+    // simple name: then java.lang.Math is written in full
+    for (String name : List.of("Math", "StrictMath")) {
+      if (declaresType(origin, name)) {
+        type.alwaysQualify(name);
+      }
+    }
     overrideGuards.clear();
     for (var byKey : methods.entrySet()) {
       DifferentiatedMethod m = byKey.getValue();
@@ -322,6 +329,23 @@ public final class GradClassWriter {
 
   private String cudaModule(DifferentiatedMethod d) {
     return gradClass.simpleName() + "." + d.callee().name();
+  }
+
+  /** Whether a class named {@code simpleName} is in the package of {@code origin}, or nested in it. */
+  private static boolean declaresType(javax.lang.model.element.Element origin, String simpleName) {
+    if (!(origin instanceof javax.lang.model.element.TypeElement type)) {
+      return false;
+    }
+    List<javax.lang.model.element.Element> around = new ArrayList<>(type.getEnclosedElements());
+    javax.lang.model.element.Element pkg = type;
+    while (pkg != null && !(pkg instanceof javax.lang.model.element.PackageElement)) {
+      pkg = pkg.getEnclosingElement();
+    }
+    if (pkg != null) {
+      around.addAll(pkg.getEnclosedElements());
+    }
+    return around.stream().anyMatch(e -> e instanceof javax.lang.model.element.TypeElement
+        && e.getSimpleName().contentEquals(simpleName));
   }
 
   /** Per entry of an instance method whose code a subclass could override, its guard's field. */

@@ -16,6 +16,8 @@ import org.rad.processor.ir.Type;
  * runtime classes imported.
  */
 final class JavaPrinter {
+  private static final ClassName MATH = ClassName.get("java.lang", "Math");
+
   private static final int PRIMARY = 16;
   private static final int UNARY = 14;
   private static final int CAST = 13;
@@ -216,7 +218,7 @@ final class JavaPrinter {
       return switch (c.owner()) {
         case GENERATED -> CodeBlock.of("$L($L)", c.name(), args);
         case USER -> CodeBlock.of("$T.$L($L)", userClass, c.name(), args);
-        case MATH -> CodeBlock.of("Math.$L($L)", c.name(), args);
+        case MATH -> CodeBlock.of("$T.$L($L)", MATH, c.name(), args); // (qualified where a user's class is named Math)
         default -> CodeBlock.of("$T.$L($L)", ClassName.get(c.owner().packageName, c.owner().simpleName),
             forMatrices(c.name(), c.args()), args);
       };

@@ -67,6 +67,18 @@ final class ClassContext {
     return null;
   }
 
+  /** Whether a class named {@code simpleName} is nested in this class or in a class it is nested in. */
+  boolean hasMemberType(String simpleName) {
+    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      for (Element m : t.getEnclosedElements()) {
+        if (m instanceof TypeElement && m.getSimpleName().contentEquals(simpleName)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static TypeElement superclass(TypeElement t) {
     TypeMirror s = t.getSuperclass();
     return s instanceof javax.lang.model.type.DeclaredType d ? (TypeElement) d.asElement() : null;

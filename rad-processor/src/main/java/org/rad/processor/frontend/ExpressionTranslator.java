@@ -23,6 +23,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.diagnostics.Message;
 import org.rad.processor.diagnostics.Reporter.TreeOrigin;
 import org.rad.processor.ir.Expr;
@@ -501,7 +502,7 @@ final class ExpressionTranslator {
       }
       String owner = ms.getExpression().toString();
       String name = ms.getIdentifier().toString();
-      if (owner.equals("Math") || owner.equals("StrictMath") || owner.equals("java.lang.Math")) {
+      if (isJavaLangMath(owner)) {
         return math(tree, name, args);
       }
       if (EjmlRules.isOpsClass(owner)) {
@@ -510,6 +511,14 @@ final class ExpressionTranslator {
       Var receiver = ms.getExpression() instanceof IdentifierTree id ? scope.lookup(id.getName().toString()) : null;
       if (receiver != null && receiver.type() == Type.MATRIX) {
         return matrixMethod(tree, new Expr.Ref(receiver), name, args);
+      }
+      if (!(ms.getExpression() instanceof IdentifierTree) && (name.equals("get") || name.equals("unsafe_get"))) {
+        // (flip ? a : b).get(0, 0), a.copy().get(0, 1), twice(a).get(i, j): an element of a
+        // matrix that no variable holds (the call lifter puts the matrix into a local first)
+        Expr matrix = matrixOrNull(ms.getExpression());
+        if (matrix != null) {
+          return matrixMethod(tree, matrix, name, args);
+        }
       }
       if (name.equals("clone") && args.isEmpty()) {
         Expr array = translate(ms.getExpression());
@@ -623,6 +632,35 @@ final class ExpressionTranslator {
   }
 
   /** {@code m.get(i, j)}, {@code m.getNumRows()}, {@code m.copy()}, ...: methods of a matrix that read it. */
+  /**
+   * Whether {@code owner} names java.lang.Math (or StrictMath) here: not where a class of the
+   * user's (nested in the class, or in its package, or imported) takes the name {@code Math}, as in
+   * Java, whose call then is a call of that class's method.
+   */
+  private boolean isJavaLangMath(String owner) {
+    if (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) {
+      return true;
+    }
+    if (!owner.equals("Math") && !owner.equals("StrictMath")) {
+      return false;
+    }
+    if (clazz.hasMemberType(owner)) {
+      return false;
+    }
+    TypeElement t = library.type(owner);
+    return t == null || t.getQualifiedName().contentEquals("java.lang." + owner);
+  }
+
+  /** {@code e} translated where it is a DMatrixRMaj expression, else null (and nothing reported). */
+  private Expr matrixOrNull(ExpressionTree e) {
+    try {
+      Expr m = translate(e);
+      return m.type() == Type.MATRIX ? m : null;
+    } catch (CompileError | CompileErrors err) {
+      return null;
+    }
+  }
+
   private Expr matrixMethod(MethodInvocationTree tree, Expr m, String name, List<Expr> args) {
     if ((name.equals("get") || name.equals("unsafe_get")) && (args.size() == 1 || args.size() == 2)) {
       return new Expr.Index(m, elementIndex(m, args, tree));
