@@ -176,6 +176,13 @@ public final class RadProcessor extends AbstractProcessor {
       for (CompileError error : e.errors()) {
         reporter.error(error.origin(), entries.get(0), error.getMessage());
       }
+    } catch (javax.annotation.processing.FilerException e) {
+      // the generated class's name is taken: by a class of the user's (CGrad beside C), or by the
+      // generated class of another (Outer.Foo and a top-level Outer_Foo both give Outer_FooGrad)
+      reporter.error(type, Message.BAD_SIGNATURE.format("the class rad generates for " + type.getSimpleName() + ", "
+          + gradClassName(type) + ", cannot be written: its name is taken (" + e.getMessage() + "), by a class of"
+          + " yours or by the generated class of another (Outer.Foo and a top-level Outer_Foo both give Outer_FooGrad);"
+          + " rename one of them"));
     } catch (IOException e) {
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), "could not write the generated class: " + e.getMessage()));
     } catch (RuntimeException | AssertionError | StackOverflowError | LinkageError e) {

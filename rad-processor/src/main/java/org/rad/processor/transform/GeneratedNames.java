@@ -23,22 +23,38 @@ final class GeneratedNames {
   /** The base name of each method's helpers, by method key, for {@code methods} in order. */
   static Map<String, String> of(Map<String, MethodIR> methods) {
     Set<String> used = new HashSet<>();
-    methods.values().forEach(m -> used.add(m.name()));
+    Set<String> userNames = new HashSet<>();
+    methods.values().forEach(m -> {
+      used.add(m.name());
+      userNames.add(m.name());
+    });
     Map<String, String> base = new HashMap<>();
     Set<String> first = new HashSet<>();
     for (var e : methods.entrySet()) {
       String name = e.getValue().name();
-      if (first.add(name)) {
+      if (first.add(name) && !helperClashes(name, userNames)) {
         base.put(e.getKey(), name);
       } else {
+        // (a second overload, or a method whose helpers would take a name of the user's methods:
+        // an entry named fForward beside a helper f)
         String unique = name;
-        for (int n = 2; !used.add(unique); n++) {
+        for (int n = 2; !used.add(unique) || helperClashes(unique, userNames); n++) {
           unique = name + n;
         }
         base.put(e.getKey(), unique);
       }
     }
     return base;
+  }
+
+  /** Whether a helper of base name {@code base} ({@code baseForward}, ...) would have a name of the user's methods. */
+  private static boolean helperClashes(String base, Set<String> userNames) {
+    for (org.rad.processor.ir.Sweep s : org.rad.processor.ir.Sweep.values()) {
+      if (userNames.contains(s.of(base))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code body} with every call of a method of the class renamed to its helpers' base name. */
