@@ -1,6 +1,7 @@
 package golden;
 
 import javax.annotation.processing.Generated;
+import org.rad.runtime.Arguments;
 import org.rad.runtime.Derivatives;
 import org.rad.runtime.RadContext;
 import org.rad.runtime.Shadows;
@@ -25,6 +26,7 @@ public final class SmoothingGrad {
    * Returns {@link Smoothing#smooth} and adds its gradient with respect to u into uBar.
    */
   public static double smooth(double[] u, double alpha, int steps, double[] uBar, RadContext ctx) {
+    Arguments.requireAdjoint(u, uBar, "smooth", "u");
     ctx.begin();
     try {
       double result = smoothForward(u, alpha, steps, ctx);

@@ -352,6 +352,7 @@ public final class GradClassWriter {
   private final Map<DifferentiatedMethod, String> overrideGuards = new java.util.IdentityHashMap<>();
 
   private static final ClassName OVERRIDES = ClassName.get("org.rad.runtime", "Overrides");
+  private static final ClassName ARGUMENTS = ClassName.get("org.rad.runtime", "Arguments");
 
   /**
    * The methods of the user's class that the instance entry {@code key} runs as they are written
@@ -416,6 +417,14 @@ public final class GradClassWriter {
       // the bodies differentiated are the ones this class declares: not a subclass's overrides
       code.addStatement("$T.check($L, self, $T.class, $S)", OVERRIDES, overrideGuards.get(d), userClass,
           gradClass.simpleName() + "." + m.name());
+    }
+    for (Var w : m.wrt()) {
+      // an adjoint too short would fail in the reverse sweep, after writes had been undone
+      if (w.type() == Type.DOUBLE) {
+        code.addStatement("$T.requireAdjoint($L, $S, $S)", ARGUMENTS, names.bar(w), m.name(), w.name());
+      } else {
+        code.addStatement("$T.requireAdjoint($L, $L, $S, $S)", ARGUMENTS, w.name(), names.bar(w), m.name(), w.name());
+      }
     }
     rejectAliasedWrites(d, code);
     if (plan != null) {

@@ -1,0 +1,68 @@
+package org.rad.runtime;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * The checks a generated gradient's entry makes of the adjoint arrays it is given, before it runs
+ * anything: an adjoint shorter than its parameter (or null) would fail inside the reverse sweep,
+ * after part of the writes into the method's arrays had been undone. Each throws an
+ * IllegalArgumentException that names the method and the parameter.
+ */
+public final class Arguments {
+  private Arguments() {}
+
+  /** The adjoint of a double parameter: an array of at least one element (the derivative goes to element 0). */
+  public static void requireAdjoint(double[] bar, String method, String parameter) {
+    if (bar == null || bar.length < 1) {
+      throw new IllegalArgumentException(method + ": the adjoint of the double " + parameter
+          + " must be an array of one element (the derivative goes to element 0), not " + describe(bar));
+    }
+  }
+
+  public static void requireAdjoint(double[] x, double[] bar, String method, String parameter) {
+    if (x != null && (bar == null || bar.length < x.length)) {
+      throw new IllegalArgumentException(method + ": the adjoint of " + parameter + " must have its length, "
+          + x.length + ", not " + describe(bar));
+    }
+  }
+
+  public static void requireAdjoint(double[][] x, double[][] bar, String method, String parameter) {
+    if (x == null) {
+      return;
+    }
+    if (bar == null || bar.length < x.length) {
+      throw new IllegalArgumentException(method + ": the adjoint of " + parameter + " must have its " + x.length
+          + " rows, not " + (bar == null ? "null" : bar.length));
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (x[i] != null && (bar[i] == null || bar[i].length < x[i].length)) {
+        throw new IllegalArgumentException(method + ": row " + i + " of the adjoint of " + parameter
+            + " must have the row's length, " + x[i].length + ", not " + describe(bar[i]));
+      }
+    }
+  }
+
+  public static void requireAdjoint(double[][][] x, double[][][] bar, String method, String parameter) {
+    if (x == null) {
+      return;
+    }
+    if (bar == null || bar.length < x.length) {
+      throw new IllegalArgumentException(method + ": the adjoint of " + parameter + " must have its " + x.length
+          + " slices, not " + (bar == null ? "null" : bar.length));
+    }
+    for (int t = 0; t < x.length; t++) {
+      requireAdjoint(x[t], bar[t], method, parameter + "[" + t + "]");
+    }
+  }
+
+  public static void requireAdjoint(DMatrixRMaj x, DMatrixRMaj bar, String method, String parameter) {
+    if (x != null && (bar == null || bar.numRows != x.numRows || bar.numCols != x.numCols)) {
+      throw new IllegalArgumentException(method + ": the adjoint of " + parameter + " must have its shape, "
+          + x.numRows + " x " + x.numCols + ", not " + (bar == null ? "null" : bar.numRows + " x " + bar.numCols));
+    }
+  }
+
+  private static String describe(double[] a) {
+    return a == null ? "null" : "an array of length " + a.length;
+  }
+}
