@@ -1,7 +1,6 @@
 package golden;
 
 import javax.annotation.processing.Generated;
-import org.rad.runtime.Arguments;
 import org.rad.runtime.Derivatives;
 import org.rad.runtime.RadContext;
 
@@ -26,8 +25,6 @@ public final class HelperGrad {
    */
   public static double cosine(double[] a, double[] b, double[] aBar, double[] bBar,
       RadContext ctx) {
-    Arguments.requireAdjoint(a, aBar, "cosine", "a");
-    Arguments.requireAdjoint(b, bBar, "cosine", "b");
     ctx.begin();
     try {
       double result = cosineForward(a, b, ctx);

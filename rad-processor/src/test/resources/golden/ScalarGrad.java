@@ -1,7 +1,6 @@
 package golden;
 
 import javax.annotation.processing.Generated;
-import org.rad.runtime.Arguments;
 import org.rad.runtime.Derivatives;
 import org.rad.runtime.RadContext;
 
@@ -25,8 +24,6 @@ public final class ScalarGrad {
    * Returns {@link Scalar#f} and adds its gradient with respect to x, y into xBar, yBar.
    */
   public static double f(double x, double y, double[] xBar, double[] yBar, RadContext ctx) {
-    Arguments.requireAdjoint(xBar, "f", "x");
-    Arguments.requireAdjoint(yBar, "f", "y");
     ctx.begin();
     try {
       double result = fForward(x, y, ctx);

@@ -26,7 +26,9 @@ public final class SmoothingGrad {
    * Returns {@link Smoothing#smooth} and adds its gradient with respect to u into uBar.
    */
   public static double smooth(double[] u, double alpha, int steps, double[] uBar, RadContext ctx) {
-    Arguments.requireAdjoint(u, uBar, "smooth", "u");
+    if (uBar == null || uBar.length < u.length) {
+      throw Arguments.arrayAdjoint(u, uBar, "smooth", "u");
+    }
     ctx.begin();
     try {
       double result = smoothForward(u, alpha, steps, ctx);
