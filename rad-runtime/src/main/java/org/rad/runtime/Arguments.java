@@ -67,7 +67,11 @@ public final class Arguments {
     }
   }
 
-  public static void requireAdjoint(DMatrixRMaj x, DMatrixRMaj bar, String method, String parameter) {
+  /**
+   * A matrix's adjoint: its shape. (Not an overload of {@code requireAdjoint}: a call of those must
+   * compile without EJML on the class path.)
+   */
+  public static void requireMatrixAdjoint(DMatrixRMaj x, DMatrixRMaj bar, String method, String parameter) {
     if (x != null && (bar == null || bar.numRows != x.numRows || bar.numCols != x.numCols)) {
       throw new IllegalArgumentException(method + ": the adjoint of " + parameter + " must have its shape, "
           + x.numRows + " x " + x.numCols + ", not " + (bar == null ? "null" : bar.numRows + " x " + bar.numCols));

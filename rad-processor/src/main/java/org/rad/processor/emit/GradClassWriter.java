@@ -431,7 +431,8 @@ public final class GradClassWriter {
         code.addStatement("throw $T.arrayAdjoint($L, $L, $S, $S)", ARGUMENTS, w.name(), names.bar(w), m.name(), w.name());
         code.endControlFlow();
       } else {
-        code.addStatement("$T.requireAdjoint($L, $L, $S, $S)", ARGUMENTS, w.name(), names.bar(w), m.name(), w.name());
+        code.addStatement("$T.$L($L, $L, $S, $S)", ARGUMENTS, w.type() == Type.MATRIX ? "requireMatrixAdjoint" : "requireAdjoint",
+            w.name(), names.bar(w), m.name(), w.name());
       }
     }
     rejectAliasedWrites(d, code);
