@@ -19,8 +19,17 @@ public final class Adam {
   }
 
   public Adam(int size, double learningRate, double beta1, double beta2, double epsilon) {
-    if (!(learningRate > 0)) {
-      throw new IllegalArgumentException("learning rate must be positive: " + learningRate);
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learning rate must be positive and finite: " + learningRate);
+    }
+    if (size < 0) {
+      throw new IllegalArgumentException("size must not be negative: " + size);
+    }
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+      throw new IllegalArgumentException("beta1 and beta2 must lie in [0, 1): " + beta1 + ", " + beta2);
+    }
+    if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+      throw new IllegalArgumentException("epsilon must be positive and finite: " + epsilon);
     }
     this.learningRate = learningRate;
     this.beta1 = beta1;

@@ -33,4 +33,15 @@ class AdamTest {
     Adam adam = new Adam(2, 0.1);
     assertThrows(IllegalArgumentException.class, () -> adam.step(new double[3], new double[3]));
   }
+
+  /** Found by a user-style test: beta1 = 1.5, an infinite learning rate and a negative size were accepted or failed obscurely. */
+  @Test
+  void rejectsParametersOutsideTheirRanges() {
+    assertThrows(IllegalArgumentException.class, () -> new Adam(2, Double.POSITIVE_INFINITY));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(-1, 0.1));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(2, 0.1, 1.5, 0.999, 1e-8));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(2, 0.1, 0.9, 1.0, 1e-8));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(2, 0.1, 0.9, 0.999, 0));
+    new Adam(0, 0.1, 0, 0, 1e-8); // the edges that are allowed
+  }
 }
