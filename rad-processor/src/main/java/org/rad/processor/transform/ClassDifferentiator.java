@@ -1427,8 +1427,10 @@ public final class ClassDifferentiator {
       for (String unrecorded : randomized.unrecorded()) {
         org.rad.processor.ir.RandomizeSpec spec = randomized.spec(unrecorded);
         notes.add(new DifferentiatedMethod.Note(spec.origin(), "[RadSavesNothing] @Randomize on " + spec.var()
-            + " is sound but saves nothing: the reverse sweep never records its values (they enter derivatives only"
-            + " as constants, or are kept alive anyway by another variable that refers to the same array)"));
+            + " is sound but saves nothing: this method's reverse sweep records none of its values (they enter"
+            + " derivatives only as constants, are kept alive anyway by another variable that refers to the same"
+            + " array, or are overwritten inside a helper, whose records are exact: @Randomize samples the records"
+            + " of the method it is in, so write the overwrite in this method)"));
       }
     }
     List<Var[]> arrayLocalShadows = new ArrayList<>();
