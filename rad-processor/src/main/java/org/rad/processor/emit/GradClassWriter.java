@@ -784,7 +784,7 @@ public final class GradClassWriter {
     CodeBlock.Builder code = CodeBlock.builder();
     hoist(d.forwardLocals(), inPlace, used, code, host);
     printer.block(body, code);
-    if (d.handoff().stream().anyMatch(v -> !sizedHandoff(d, v) || d.literalLength(v) == null)) {
+    if (handsOverOnATape(d)) {
       code.add("// hand the values the reverse sweep starts from over to it\n");
     }
     for (Var v : d.handoff()) {
@@ -846,8 +846,16 @@ public final class GradClassWriter {
    * the same way, so that the two never disagree on the tape).
    */
   private boolean freshHandoff(DifferentiatedMethod d, Var v) {
-    boolean gpuPath = d.method().entry() && gpuPaths.contains(d.callee().name());
-    return !gpuPath && d.directShadows().contains(v.name());
+    return !hasGpuPath(d) && d.directShadows().contains(v.name());
+  }
+
+  private boolean hasGpuPath(DifferentiatedMethod d) {
+    return d.method().entry() && gpuPaths.contains(d.callee().name());
+  }
+
+  /** Whether the forward sweep hands anything over on a tape (not only literal sizes). */
+  private boolean handsOverOnATape(DifferentiatedMethod d) {
+    return d.handoff().stream().anyMatch(v -> !sizedHandoff(d, v) || d.literalLength(v) == null);
   }
 
   /**
@@ -856,8 +864,7 @@ public final class GradClassWriter {
    * method with a GPU path (see {@link #freshHandoff}).
    */
   private boolean sizedHandoff(DifferentiatedMethod d, Var v) {
-    boolean gpuPath = d.method().entry() && gpuPaths.contains(d.callee().name());
-    return !gpuPath && d.sizedHandoff().contains(v.name());
+    return !hasGpuPath(d) && d.sizedHandoff().contains(v.name());
   }
 
   /** {@code fReverse}, or with a plan {@code fReverseCuda}: its parallel loops as kernels. */
@@ -1001,7 +1008,7 @@ public final class GradClassWriter {
         }
       }
     }
-    if (d.handoff().stream().anyMatch(v -> !sizedHandoff(d, v) || d.literalLength(v) == null)) {
+    if (handsOverOnATape(d)) {
       code.add("// the values the forward sweep ended with\n");
     }
     for (int i = d.handoff().size() - 1; i >= 0; i--) {

@@ -308,18 +308,7 @@ final class StatementTranslator {
         if (target.type().isIntegral() && value.type() == Type.DOUBLE) {
           // i += x with x a double is i = (int) (i + x) in Java: the value through the cast
           // carries no derivative
-          if (Exprs.any(target, x -> x instanceof Expr.MethodCall)) {
-            throw unsupported(tree, "the compound assignment " + e + " to an element whose index calls a method",
-                "compute the index into a local first");
-          }
-          Expr.BinaryOp binary = switch (op) {
-            case ADD -> Expr.BinaryOp.ADD;
-            case SUB -> Expr.BinaryOp.SUB;
-            case MUL -> Expr.BinaryOp.MUL;
-            default -> Expr.BinaryOp.DIV;
-          };
-          return new Stmt.Assign(target, AssignOp.SET,
-              new Expr.Cast(target.type(), new Expr.Binary(binary, target, value, Type.DOUBLE)), expressions.origin(tree));
+          return desugared(a, tree, target, value);
         }
         return new Stmt.Assign(target, op, value, expressions.origin(tree));
       }
@@ -330,7 +319,10 @@ final class StatementTranslator {
       case LEFT_SHIFT_ASSIGNMENT:
       case RIGHT_SHIFT_ASSIGNMENT:
       case UNSIGNED_RIGHT_SHIFT_ASSIGNMENT:
-        return desugaredCompound((CompoundAssignmentTree) e, tree);
+      {
+        CompoundAssignmentTree a = (CompoundAssignmentTree) e;
+        return desugared(a, tree, target(a.getVariable()), expressions.translate(a.getExpression()));
+      }
       case POSTFIX_INCREMENT:
       case PREFIX_INCREMENT:
       case POSTFIX_DECREMENT:
@@ -366,17 +358,20 @@ final class StatementTranslator {
   }
 
   /**
-   * {@code t %= v}, {@code t &= v}, {@code t <<= v}, ... as {@code t = (T) (t op v)}, what Java
+   * {@code t %= v}, {@code t &= v}, {@code t <<= v}, ... and {@code i += x} of a double into an
+   * integer, as {@code t = (T) (t op v)}, what Java
    * computes. The location is evaluated twice, so it may call nothing.
    */
-  private Stmt desugaredCompound(CompoundAssignmentTree a, StatementTree tree) {
-    Expr target = target(a.getVariable());
-    Expr value = expressions.translate(a.getExpression());
+  private Stmt desugared(CompoundAssignmentTree a, StatementTree tree, Expr target, Expr value) {
     if (Exprs.any(target, x -> x instanceof Expr.MethodCall)) {
       throw unsupported(tree, "the compound assignment " + a + " to an element whose index calls a method",
           "compute the index into a local first");
     }
     Expr.BinaryOp op = switch (a.getKind()) {
+      case PLUS_ASSIGNMENT -> Expr.BinaryOp.ADD;
+      case MINUS_ASSIGNMENT -> Expr.BinaryOp.SUB;
+      case MULTIPLY_ASSIGNMENT -> Expr.BinaryOp.MUL;
+      case DIVIDE_ASSIGNMENT -> Expr.BinaryOp.DIV;
       case REMAINDER_ASSIGNMENT -> Expr.BinaryOp.REM;
       case AND_ASSIGNMENT -> Expr.BinaryOp.BIT_AND;
       case OR_ASSIGNMENT -> Expr.BinaryOp.BIT_OR;
@@ -388,9 +383,11 @@ final class StatementTranslator {
     Type t = target.type();
     boolean shift = op == Expr.BinaryOp.SHL || op == Expr.BinaryOp.SHR || op == Expr.BinaryOp.USHR;
     Type type;
-    if (op == Expr.BinaryOp.REM) {
+    boolean arithmetic = op == Expr.BinaryOp.ADD || op == Expr.BinaryOp.SUB || op == Expr.BinaryOp.MUL
+        || op == Expr.BinaryOp.DIV || op == Expr.BinaryOp.REM;
+    if (arithmetic) {
       if (!t.isNumeric() || !value.type().isNumeric()) {
-        throw unsupported(tree, "the compound assignment " + a, "use %= on numbers");
+        throw unsupported(tree, "the compound assignment " + a, "use " + op.symbol + "= on numbers");
       }
       type = Type.promote(t, value.type());
     } else if (!shift && t == Type.BOOLEAN && value.type() == Type.BOOLEAN) {

@@ -196,6 +196,37 @@ final class PushPlanner {
     return false;
   }
 
+  /**
+   * The fact that statement {@code s}, just planned, establishes for the rest of its block: where it
+   * records an element overwrite at a plain location that it does not move itself ({@code written}:
+   * what it writes), the element is given back to the reads pending before it ({@code beforeS}), not
+   * to s's own reads (one that takes its partial from the result, h[i] = tanh(t), reads the new
+   * value); else null.
+   */
+  private Restored restoredBy(Stmt s, Set<String> written, Set<String> beforeS) {
+    if (deps == null || !pushes.contains(s) || !(s instanceof Stmt.Assign a) || !(a.target() instanceof Expr.Index ix)
+        || a.target().type().isArray() || !plainLocation(ix)) {
+      return null;
+    }
+    Set<String> names = new HashSet<>();
+    org.rad.processor.ir.Exprs.walk(ix, x -> {
+      if (x instanceof Expr.Ref r) {
+        names.add(r.var().name());
+      }
+    });
+    if (!java.util.Collections.disjoint(names, written)) {
+      return null;
+    }
+    String key = effects.aliases().contentsKey(Statements.rootVar(ix));
+    Set<String> tags = new HashSet<>();
+    for (String t : beforeS) {
+      if (t.startsWith(key + SEP)) {
+        tags.add(t);
+      }
+    }
+    return new Restored(key, ix, tags, names);
+  }
+
   /** Whether {@code ix} names its element by variables and arithmetic alone (no element reads, no calls). */
   private static boolean plainLocation(Expr.Index ix) {
     Expr e = ix;
@@ -254,26 +285,9 @@ final class PushPlanner {
       Set<String> beforeS = p;
       p = statement(s, p);
       restored = enclosing;
-      if (deps != null && pushes.contains(s) && s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix
-          && !a.target().type().isArray() && plainLocation(ix)) {
-        Set<String> names = new HashSet<>();
-        org.rad.processor.ir.Exprs.walk(ix, x -> {
-          if (x instanceof Expr.Ref r) {
-            names.add(r.var().name());
-          }
-        });
-        if (java.util.Collections.disjoint(names, written)) {
-          String key = effects.aliases().contentsKey(Statements.rootVar(ix));
-          // the reads pending before s, whose values s's restore gives back (not s's own reads:
-          // one that takes its partial from the result, h[i] = tanh(t), reads the new value)
-          Set<String> tags = new HashSet<>();
-          for (String t : beforeS) {
-            if (t.startsWith(key + SEP)) {
-              tags.add(t);
-            }
-          }
-          here.add(new Restored(key, ix, tags, names));
-        }
+      Restored fact = restoredBy(s, written, beforeS);
+      if (fact != null) {
+        here.add(fact);
       }
       java.util.List<Var> spilled = spills.get(s);
       if (spilled != null) {
