@@ -233,6 +233,13 @@ public final class ClassDifferentiator {
       rebuildCallers(out, activities, callees, errors);
     }
     refineRestoresAndBulkRecords(out, activities, callees, errors);
+    // a callee rebuilt above may read less than its callers were told (step(y, k) no longer reads
+    // k once f(y, k), which it calls, was found to restore nothing of k): the callers plan again
+    // with that, until no method reads less (each round only shrinks what is read)
+    for (int round = 0; !forDevice && round <= out.size() && learnFewerContentsReads(out); round++) {
+      rebuildCallers(out, activities, callees, errors);
+      refineRestoresAndBulkRecords(out, activities, callees, errors);
+    }
     if (!forDevice && !contentsReadsHold(out)) {
       // a callee rebuilt in the rounds reads contents its callers were told it does not: plan
       // again as if nothing had been learned
@@ -307,6 +314,36 @@ public final class ClassDifferentiator {
     learnedContentsReads.putAll(learned);
     learnedUnreadArrays.putAll(unreadArraysOf(out));
     return !learned.isEmpty();
+  }
+
+  /**
+   * Learns where the methods as last built read fewer array contents, or reach fewer array
+   * arguments, than their callers were told; returns whether any did. (A method that reads more
+   * is left to {@link #contentsReadsHold}.)
+   */
+  private boolean learnFewerContentsReads(Map<String, DifferentiatedMethod> out) {
+    boolean fewer = false;
+    for (var e : contentsReadsOf(out).entrySet()) {
+      BitSet told = learnedContentsReads.get(e.getKey());
+      if (told != null && !told.equals(e.getValue()) && subset(e.getValue(), told)) {
+        learnedContentsReads.put(e.getKey(), e.getValue());
+        fewer = true;
+      }
+    }
+    for (var e : unreadArraysOf(out).entrySet()) {
+      BitSet told = learnedUnreadArrays.get(e.getKey());
+      if (told != null && !told.equals(e.getValue()) && subset(told, e.getValue())) {
+        learnedUnreadArrays.put(e.getKey(), e.getValue());
+        fewer = true;
+      }
+    }
+    return fewer;
+  }
+
+  private static boolean subset(BitSet a, BitSet b) {
+    BitSet extra = (BitSet) a.clone();
+    extra.andNot(b);
+    return extra.isEmpty();
   }
 
   /**

@@ -277,7 +277,9 @@ final class PushPlanner {
     Set<String> p = pending;
     java.util.List<Restored> enclosing = restored;
     java.util.List<Restored> here = new java.util.ArrayList<>(enclosing);
-    for (Stmt s : b.stmts()) {
+    Map<Restored, Integer> madeHere = new IdentityHashMap<>();
+    for (int n = 0; n < b.stmts().size(); n++) {
+      Stmt s = b.stmts().get(n);
       Set<String> written = deps == null ? Set.of() : effects.writes(s);
       // (a nested statement sees only the facts it cannot break, in any iteration of its loops)
       here.removeIf(f -> !java.util.Collections.disjoint(f.names(), written));
@@ -288,6 +290,7 @@ final class PushPlanner {
       Restored fact = restoredBy(s, written, beforeS);
       if (fact != null) {
         here.add(fact);
+        madeHere.put(fact, n);
       }
       java.util.List<Var> spilled = spills.get(s);
       if (spilled != null) {
@@ -299,6 +302,9 @@ final class PushPlanner {
       }
     }
     p = new HashSet<>(p);
+    for (var made : madeHere.entrySet()) {
+      removeCovered(made.getKey(), b.stmts(), made.getValue(), p);
+    }
     // a declaration recomputed at the start of the block's reverse defines its variable there
     for (Stmt s : b.stmts()) {
       if (s instanceof Stmt.Declare d && plan.isRecomputable(d)) {
@@ -308,6 +314,50 @@ final class PushPlanner {
     }
     addReads(p, null, headerReads.getOrDefault(b, Set.of()));
     return p;
+  }
+
+  /**
+   * Removes from {@code pending} the reads that the restore of fact {@code f}'s overwrite, statement
+   * {@code at} of {@code stmts}, re-establishes in every execution: reads of the very element it
+   * overwrites ({@code power += re[k] * re[k]; re[k] *= g;}) by a statement before it in the block,
+   * with nothing in between that writes the variables naming the element or jumps past the
+   * overwrite. In the reverse sweep that restore runs before those reads, whatever overwrites the
+   * element later, so no later overwrite (nor a callee that writes the array) records for them;
+   * where no other read of the contents is pending, the contents are not pending at all.
+   */
+  private void removeCovered(Restored f, java.util.List<Stmt> stmts, int at, Set<String> pending) {
+    Set<String> covered = new HashSet<>();
+    for (String tag : f.tags()) {
+      if (!pending.contains(tag) || tag.equals(f.key() + UNKNOWN)) {
+        continue;
+      }
+      Stmt reader = sites.get(Integer.parseInt(tag.substring(f.key().length() + SEP.length())));
+      ElementDependences.Reads r = elementReads.get(reader);
+      if (r == null || r.whole().contains(f.key()) || !r.elements().containsKey(f.key())
+          || !r.elements().get(f.key()).stream().allMatch(f.target()::equals)) {
+        continue;
+      }
+      int first = -1;
+      for (int n = 0; n < at && first < 0; n++) {
+        boolean[] inside = {false};
+        Statements.forEach(stmts.get(n), x -> inside[0] |= x == reader);
+        first = inside[0] ? n : -1;
+      }
+      boolean kept = first >= 0;
+      for (int n = Math.max(first, 0); kept && n < at; n++) {
+        boolean[] jumps = {false};
+        Statements.forEach(stmts.get(n), x -> jumps[0] |= x instanceof Stmt.Break || x instanceof Stmt.Continue
+            || x instanceof Stmt.Return);
+        kept = !jumps[0] && java.util.Collections.disjoint(effects.writes(stmts.get(n)), f.names());
+      }
+      if (kept) {
+        covered.add(tag);
+      }
+    }
+    pending.removeAll(covered);
+    if (!covered.isEmpty() && pending.stream().noneMatch(k -> k.startsWith(f.key() + SEP))) {
+      pending.remove(f.key());
+    }
   }
 
   private Set<String> statement(Stmt s, Set<String> pending) {
