@@ -85,14 +85,15 @@ final class ClassContext {
   }
 
   /**
-   * Whether the generated class, a top-level class in the user's package, can name {@code field}
-   * directly: public, or package-private or protected and declared in that package.
+   * Whether the generated class, a top-level class in the user's package, can name {@code member}
+   * (a field or a method) directly: public, or package-private or protected and declared in that
+   * package.
    */
-  boolean directlyAccessible(VariableElement field) {
-    if (field.getModifiers().contains(Modifier.PUBLIC)) {
+  boolean directlyAccessible(Element member) {
+    if (member.getModifiers().contains(Modifier.PUBLIC)) {
       return true;
     }
-    return !isPrivate(field) && packageOf(field).equals(packageOf(type));
+    return !isPrivate(member) && packageOf(member).equals(packageOf(type));
   }
 
   private static String packageOf(Element e) {
@@ -130,12 +131,26 @@ final class ClassContext {
    * The method a call with these argument types runs, as Java chooses it: among the methods of the
    * name that accept the arguments (by identity, or widening int to long to double), the most
    * specific (f(long) over f(double) for an int). Null where there is none, or where that method
-   * is one the class inherits (whose body is not read: the caller says so), not one it declares.
+   * is one the class inherits ({@link #inheritedMethod}), not one it declares.
    */
   ExecutableElement method(String name, List<Type> argTypes) {
+    ExecutableElement best = resolve(name, argTypes);
+    return best == null || !best.getEnclosingElement().equals(type) ? null : best;
+  }
+
+  /**
+   * The method a call with these argument types runs where that is one the class inherits (from
+   * a superclass, not overridden), else null: its body is not read, and a static one runs as it
+   * is, like a static method of another class.
+   */
+  ExecutableElement inheritedMethod(String name, List<Type> argTypes) {
+    ExecutableElement best = resolve(name, argTypes);
+    return best == null || best.getEnclosingElement().equals(type) ? null : best;
+  }
+
+  private ExecutableElement resolve(String name, List<Type> argTypes) {
     List<ExecutableElement> own = applicable(methods(name, argTypes.size()), argTypes);
     List<ExecutableElement> candidates = new ArrayList<>(own);
-    List<ExecutableElement> inherited = new ArrayList<>();
     for (TypeElement t = superclass(type); t != null; t = superclass(t)) {
       List<ExecutableElement> declared = new ArrayList<>();
       for (Element e : t.getEnclosedElements()) {
@@ -148,12 +163,10 @@ final class ClassContext {
         // (one the class, or a class between, declares again with the same parameters overrides it)
         if (candidates.stream().noneMatch(c -> sameParameters(c, m))) {
           candidates.add(m);
-          inherited.add(m);
         }
       }
     }
-    ExecutableElement best = mostSpecific(candidates);
-    return best == null || inherited.contains(best) ? null : best;
+    return mostSpecific(candidates);
   }
 
   /** Those of {@code methods} whose parameters accept {@code argTypes} (identity or widening). */

@@ -768,16 +768,36 @@ final class ExpressionTranslator {
           "of other classes only public static methods whose parameters and result are numbers or booleans can be called;"
               + " move the computation into a method of " + clazz.simpleName() + " so it can be differentiated"));
     }
+    return libraryCallTo(tree, owner, m, args);
+  }
+
+  /** A call of {@code m}, a static method of {@code owner} with number parameters and result, run as it is. */
+  private Expr libraryCallTo(MethodInvocationTree tree, TypeElement owner, ExecutableElement m, List<Expr> args) {
     List<Expr> coerced = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       coerced.add(coerce(args.get(i), ClassContext.irType(m.getParameters().get(i).asType()), tree.getArguments().get(i)));
     }
-    return new Expr.LibraryCall(owner.getQualifiedName().toString(), name, coerced, ClassContext.irType(m.getReturnType()), origin(tree));
+    return new Expr.LibraryCall(owner.getQualifiedName().toString(), m.getSimpleName().toString(), coerced,
+        ClassContext.irType(m.getReturnType()), origin(tree));
+  }
+
+  /**
+   * Whether {@code m}, a method the class inherits, is static with number parameters and result,
+   * and callable from the generated class.
+   */
+  private boolean inheritedNumericStatic(ExecutableElement m) {
+    return Library.numbersInAndOut(m) && clazz.directlyAccessible(m) && m.getModifiers().contains(Modifier.STATIC);
   }
 
   private Expr sameClassCall(MethodInvocationTree tree, String name, List<Expr> args, boolean viaThis) {
     List<Type> types = args.stream().map(Expr::type).toList();
     ExecutableElement m = clazz.method(name, types);
+    ExecutableElement inherited = m == null ? clazz.inheritedMethod(name, types) : null;
+    if (inherited != null && !viaThis && inheritedNumericStatic(inherited)) {
+      // an inherited static method runs as it is, as Other.coef(i) would: the activity analysis
+      // rejects it where a derivative would have to flow through it
+      return libraryCallTo(tree, (TypeElement) inherited.getEnclosingElement(), inherited, args);
+    }
     if (m == null) {
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
           "the method Java calls with these argument types is not one " + clazz.simpleName() + " declares (inherited"

@@ -118,17 +118,21 @@ final class Library {
         continue;
       }
       ExecutableElement m = (ExecutableElement) e;
-      Type ret = ClassContext.irType(m.getReturnType());
-      boolean numbers = ret != null && !ret.isArray() && ret != Type.VOID && m.getParameters().stream().allMatch(p -> {
-        Type t = ClassContext.irType(p.asType());
-        return t != null && !t.isArray() && t != Type.VOID;
-      });
-      if (numbers) {
+      if (numbersInAndOut(m)) {
         numeric.add(m);
       }
     }
     // as Java chooses: the most specific of those the arguments fit (w(long) over w(double) for an int)
     return ClassContext.mostSpecific(ClassContext.applicable(numeric, argTypes));
+  }
+
+  /** Whether {@code m}'s parameters and result are numbers or booleans (no arrays, not void). */
+  static boolean numbersInAndOut(ExecutableElement m) {
+    Type ret = ClassContext.irType(m.getReturnType());
+    return ret != null && !ret.isArray() && ret != Type.VOID && m.getParameters().stream().allMatch(p -> {
+      Type t = ClassContext.irType(p.asType());
+      return t != null && !t.isArray() && t != Type.VOID;
+    });
   }
 
 

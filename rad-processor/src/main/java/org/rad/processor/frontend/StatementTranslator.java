@@ -121,21 +121,25 @@ final class StatementTranslator {
       case WHILE_LOOP -> {
         WhileLoopTree w = (WhileLoopTree) tree;
         Expr c = attempt(() -> expressions.bool(w.getCondition()));
-        Stmt.Block b = body(w.getStatement());
+        Stmt.Block b = loopBody(w.getStatement());
         if (c != null) {
           out.add(new Stmt.While(c, b, expressions.origin(tree)));
         }
       }
       case RETURN -> out.add(returnStatement((ReturnTree) tree));
       case BREAK -> {
-        if (((BreakTree) tree).getLabel() != null) {
-          throw unsupported(tree, "a labeled break", "set a boolean flag, break the inner loop, and test the flag in the outer loop");
+        if (((BreakTree) tree).getLabel() != null && !((BreakTree) tree).getLabel().equals(innermostLoopLabel)) {
+          throw unsupported(tree, "a labeled break (break " + ((BreakTree) tree).getLabel() + ")",
+              "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop"
+                  + " (a break or continue naming the innermost loop's own label is accepted)");
         }
         out.add(new Stmt.Break(expressions.origin(tree)));
       }
       case CONTINUE -> {
-        if (((ContinueTree) tree).getLabel() != null) {
-          throw unsupported(tree, "a labeled continue", "restructure the loops with a boolean flag");
+        if (((ContinueTree) tree).getLabel() != null && !((ContinueTree) tree).getLabel().equals(innermostLoopLabel)) {
+          throw unsupported(tree, "a labeled continue (continue " + ((ContinueTree) tree).getLabel() + ")",
+              "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop"
+                  + " (a break or continue naming the innermost loop's own label is accepted)");
         }
         out.add(new Stmt.Continue(expressions.origin(tree)));
       }
@@ -144,7 +148,7 @@ final class StatementTranslator {
       case TRY -> throw unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
       case THROW -> throw unsupported(tree, "throw", "validate the arguments before calling the differentiable method");
       case SWITCH -> throw unsupported(tree, "switch", "write it as if/else");
-      case LABELED_STATEMENT -> throw labeled((LabeledStatementTree) tree);
+      case LABELED_STATEMENT -> labeledStatement((LabeledStatementTree) tree, out);
       case SYNCHRONIZED -> throw unsupported(tree, "synchronized", "remove the synchronization");
       case ASSERT -> throw unsupported(tree, "assert", "check the condition before calling the differentiable method");
       case CLASS -> throw unsupported(tree, "a local class", "move it out of the method");
@@ -152,35 +156,37 @@ final class StatementTranslator {
     }
   }
 
-  /** The error for a label: at the first break or continue that names it, else at the label. */
-  private CompileError labeled(LabeledStatementTree tree) {
-    Name label = tree.getLabel();
-    Tree[] jump = new Tree[1];
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitBreak(BreakTree b, Void unused) {
-        if (jump[0] == null && label.equals(b.getLabel())) {
-          jump[0] = b;
-        }
-        return null;
-      }
+  /**
+   * The label of the loop whose body is being translated, where that loop is labeled: a {@code
+   * break} or {@code continue} naming it is a plain one. (A jump naming an outer loop is rejected
+   * at the jump, with the rest of the statement still checked.)
+   */
+  private Name innermostLoopLabel;
+  /** The label of the statement being translated, for the loop it labels. */
+  private Name labelOfNextLoop;
 
-      @Override
-      public Void visitContinue(ContinueTree c, Void unused) {
-        if (jump[0] == null && label.equals(c.getLabel())) {
-          jump[0] = c;
-        }
-        return null;
-      }
-    }.scan(tree.getStatement(), null);
-    String instead = "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop";
-    if (jump[0] instanceof BreakTree) {
-      return unsupported(jump[0], "a labeled break (break " + label + ")", instead);
+  /** A labeled statement: the statement itself, the label known to the loop it labels. */
+  private void labeledStatement(LabeledStatementTree tree, List<Stmt> out) {
+    Tree.Kind kind = tree.getStatement().getKind();
+    boolean loop = kind == Tree.Kind.FOR_LOOP || kind == Tree.Kind.ENHANCED_FOR_LOOP || kind == Tree.Kind.WHILE_LOOP;
+    labelOfNextLoop = loop ? tree.getLabel() : null;
+    try {
+      statement(tree.getStatement(), out);
+    } finally {
+      labelOfNextLoop = null;
     }
-    if (jump[0] instanceof ContinueTree) {
-      return unsupported(jump[0], "a labeled continue (continue " + label + ")", instead);
+  }
+
+  /** The body of a loop, where a jump naming the loop's label (if any) is a plain jump. */
+  private Stmt.Block loopBody(StatementTree tree) {
+    Name enclosing = innermostLoopLabel;
+    innermostLoopLabel = labelOfNextLoop;
+    labelOfNextLoop = null;
+    try {
+      return body(tree);
+    } finally {
+      innermostLoopLabel = enclosing;
     }
-    return unsupported(tree, "the label " + label, "remove it");
   }
 
   private Stmt declaration(VariableTree tree) {
@@ -477,7 +483,7 @@ final class StatementTranslator {
         }
       }
       try {
-        Stmt.Block body = body(tree.getStatement());
+        Stmt.Block body = loopBody(tree.getStatement());
         if (!ok) {
           // the errors are kept; the loop's body was still read for its own
           throw CompileError.followOn(expressions.origin(tree), "the loop's header was rejected");
@@ -533,7 +539,7 @@ final class StatementTranslator {
         }
         Type type = declared == null ? elementType : declared;
         Var element = scope.declareLocal(name, type);
-        Stmt.Block inner = body(tree.getStatement());
+        Stmt.Block inner = loopBody(tree.getStatement());
         if (walked == null && array instanceof Expr.Ref r && assigns(inner, r.var())) {
           // Java evaluates the array once, before the loop: a body that reassigns the variable
           // (a buffer swap) still walks the array the loop started with
