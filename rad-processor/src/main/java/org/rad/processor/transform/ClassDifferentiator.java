@@ -411,13 +411,15 @@ public final class ClassDifferentiator {
 
   /**
    * Per reverse helper name (plain and kept), the positions among the helper's arguments of the
-   * array parameters whose contents the method's reverse sweep reads (after the receiver, for an
-   * instance method).
+   * array parameters whose contents the method's reverse sweep reads as the call left them (after
+   * the receiver, for an instance method): the keys it reads from the final state. Contents it
+   * reads only after restoring them from its own records ({@code a[i] = a[i] * a[i]}) are not
+   * asked of the caller.
    */
   private Map<String, BitSet> contentsReadsOf(Map<String, DifferentiatedMethod> out) {
     Map<String, BitSet> reads = new HashMap<>();
     for (var e : out.entrySet()) {
-      Set<String> read = reverseReadsOf.get(e.getKey());
+      Set<String> read = finalStateReadsOf.get(e.getKey());
       MethodIR m = methods.get(e.getKey());
       if (read == null || m == null) {
         continue;
@@ -443,6 +445,8 @@ public final class ClassDifferentiator {
   private final Map<String, BitSet> learnedUnreadArrays = new HashMap<>();
   /** Per method key, the keys its planned reverse sweep reads, from its last build. */
   private final Map<String, Set<String>> reverseReadsOf = new HashMap<>();
+  /** Per method key, the keys its reverse sweep reads from the state the forward sweep ended in. */
+  private final Map<String, Set<String>> finalStateReadsOf = new HashMap<>();
 
   /** Per method key, its reverse sweep as planned (before the simplifications), for the checks of sampled calls. */
   private final Map<String, Stmt.Block> plannedReverses = new HashMap<>();
@@ -1418,6 +1422,10 @@ public final class ClassDifferentiator {
     final Plan finalPlan = plan;
     pendingAtCalls.put(key, records.pendingAtCalls());
     reverseReadsOf.put(key, records.needed());
+    // (a key pending at the end only as the duty to give a parameter back is read by no one)
+    Set<String> finalStateReads = new HashSet<>(records.pendingAtEnd());
+    finalStateReads.retainAll(records.needed());
+    finalStateReadsOf.put(key, finalStateReads);
     SweepBuilder builder = records.builder();
     Stmt.Block reverse = records.reverse();
     Set<String> pendingAtEnd = records.pendingAtEnd();

@@ -321,14 +321,14 @@ final class PushPlanner {
    * {@code at} of {@code stmts}, re-establishes in every execution: reads of the very element it
    * overwrites ({@code power += re[k] * re[k]; re[k] *= g;}) by a statement before it in the block,
    * with nothing in between that writes the variables naming the element or jumps past the
-   * overwrite. In the reverse sweep that restore runs before those reads, whatever overwrites the
+   * overwrite, and the overwrite's own reads after its restore ({@code h[i] = h[i] * h[i]}). In the reverse sweep that restore runs before those reads, whatever overwrites the
    * element later, so no later overwrite (nor a callee that writes the array) records for them;
    * where no other read of the contents is pending, the contents are not pending at all.
    */
   private void removeCovered(Restored f, java.util.List<Stmt> stmts, int at, Set<String> pending) {
     Set<String> covered = new HashSet<>();
-    for (String tag : f.tags()) {
-      if (!pending.contains(tag) || tag.equals(f.key() + UNKNOWN)) {
+    for (String tag : pending) {
+      if (!tag.startsWith(f.key() + SEP) || tag.equals(f.key() + UNKNOWN)) {
         continue;
       }
       Stmt reader = sites.get(Integer.parseInt(tag.substring(f.key().length() + SEP.length())));
@@ -336,6 +336,17 @@ final class PushPlanner {
       if (r == null || r.whole().contains(f.key()) || !r.elements().containsKey(f.key())
           || !r.elements().get(f.key()).stream().allMatch(f.target()::equals)) {
         continue;
+      }
+      if (reader == stmts.get(at)) {
+        // the overwrite's own reads, where its reverse reads after restoring the element
+        // (h[i] = h[i] * h[i])
+        if (readsAfterRestore(reader)) {
+          covered.add(tag);
+        }
+        continue;
+      }
+      if (!f.tags().contains(tag)) {
+        continue; // read again after the overwrite: it reads the new value
       }
       int first = -1;
       for (int n = 0; n < at && first < 0; n++) {

@@ -29,7 +29,7 @@ import org.rad.processor.ir.Var;
  * <p>Methods with {@code @Differentiable} keep every restore (their gradient method gives the
  * user's arrays back as they were), and so do the {@code fixed} ones (sampled records, whose
  * soundness check assumes the plain contract). A call whose statement the planner did not see
- * as a call, or whose argument is not a plain variable, needs every argument.
+ * as a call, or whose argument is neither a variable nor a row of one, needs every argument.
  */
 final class RestoredParameters {
   private RestoredParameters() {}
@@ -80,8 +80,12 @@ final class RestoredParameters {
       if (!p.type().isArray()) {
         continue;
       }
-      Expr arg = call.args().get(i);
-      boolean argumentNeeded = pendingBefore == null || !(arg instanceof Expr.Ref r)
+      // a row of a matrix (spring(p[i], f[i])) is in its matrix's class
+      Expr root = call.args().get(i);
+      while (root instanceof Expr.Index ix) {
+        root = ix.array();
+      }
+      boolean argumentNeeded = pendingBefore == null || !(root instanceof Expr.Ref r)
           || pendingBefore.contains(callerClasses.contentsKey(r.var().name()));
       if (argumentNeeded) {
         needed.add(p.name());

@@ -67,6 +67,9 @@ class RestoredParametersTest {
         "the caller gives x back to its own caller: fill must give src back");
     assertEquals(Set.of("out", "src"), restored(caller(allocateT(), call), Map.of(call, Set.of("#t", "#x")), Set.of(),
         false), "the reverse of the caller's earlier statements reads t");
+    Stmt.Call row = callFill(new Expr.Index(new Expr.Ref(M), Expr.Literal.ofInt(0)), new Expr.Ref(X));
+    assertEquals(Set.of(), restored(caller(row), Map.of(row, Set.of()), Set.of(), false),
+        "a row of a matrix whose contents nothing reads is the matrix's: not needed");
   }
 
   @Test
@@ -79,8 +82,11 @@ class RestoredParametersTest {
     assertEquals(all, restored(caller(allocateT(), call), Map.of(call, Set.of()), Set.of(), true),
         "a @Differentiable method gives the user's arrays back");
     Stmt.Call row = callFill(new Expr.Index(new Expr.Ref(M), Expr.Literal.ofInt(0)), new Expr.Ref(X));
-    assertEquals(Set.of("out"), restored(caller(row), Map.of(row, Set.of()), Set.of(), false),
-        "an argument that is not a variable");
+    assertEquals(Set.of("out"), restored(caller(row), Map.of(row, Set.of("#m")), Set.of(), false),
+        "a row of a matrix whose contents the caller reads");
+    Stmt.Call call2 = callFill(new Expr.Clone(new Expr.Ref(T)), new Expr.Ref(X));
+    assertEquals(Set.of("out"), restored(caller(allocateT(), call2), Map.of(call2, Set.of()), Set.of(), false),
+        "an argument that is neither a variable nor a row of one");
     // a call that is not its statement's whole expression: the planner saw no call there
     Stmt.If guarded = new Stmt.If(new Expr.Binary(Expr.BinaryOp.LT, Expr.Literal.ofInt(0), Expr.Literal.ofInt(1),
         Type.BOOLEAN), Stmt.Block.of(List.of(call)), null, Origin.SYNTHETIC);
