@@ -60,6 +60,21 @@ class LoopConditionRecordsTest {
           }
           return s * s;
         }
+
+        // neighbours of a chain: i + 1 < n is counted (down from n - 2), recorded nowhere
+        @Differentiable(wrt = "x")
+        static double shiftedCondition(double[] x, double scale) {
+          double s = 0;
+          for (int r = 0; r < 3; r++) {
+            for (int i = 0; i + 1 < x.length; i++) {
+              s += Math.sin(scale * x[i] * x[i + 1]);
+            }
+            for (int i = x.length - 1; 0 < i; i--) {
+              s += x[i] * x[i - 1];
+            }
+          }
+          return s;
+        }
       }
       """;
 
@@ -77,7 +92,8 @@ class LoopConditionRecordsTest {
     return Stream.of(
         of("breakOnSum", r -> new Object[] {vector(r, 12, -1, 1), r.nextDouble(0.5, 3)}, 0).points(8),
         of("returnWithCounts", r -> new Object[] {vector(r, 12, -1, 1), r.nextDouble(0.5, 5)}, 0).points(8),
-        of("selfReadingCount", r -> new Object[] {vector(r, 7, -1, 1)}, 0));
+        of("selfReadingCount", r -> new Object[] {vector(r, 7, -1, 1)}, 0),
+        of("shiftedCondition", r -> new Object[] {vector(r, 6, -1, 1), r.nextDouble(0.5, 2)}, 0));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -96,6 +112,12 @@ class LoopConditionRecordsTest {
   void countsAreUndoneNotRecorded() throws Exception {
     double slope = (tape("returnWithCounts", 2000) - tape("returnWithCounts", 1000)) / 1000.0;
     assertTrue(slope <= 0.2, slope + " bytes per iteration");
+  }
+
+  /** The loops over i + 1 < n and 0 < i record nothing (4 bytes of index and count per run before). */
+  @Test
+  void shiftedAndMirroredConditionsAreCounted() throws Exception {
+    assertTrue(tape("shiftedCondition", 50) == 0, tape("shiftedCondition", 50) + " bytes");
   }
 
   static long tape(String method, int n) throws Exception {

@@ -117,6 +117,22 @@ class SizeOnlyRecordsTest {
           return l + y[0];
         }
 
+        // a scratch array walked by its own length: the bound reads the length alone
+        @Differentiable(wrt = "x")
+        static double lengthBound(double[] x, int reps) {
+          double loss = 0;
+          for (int n = 0; n < reps; n++) {
+            double[] g = new double[x.length];
+            for (int k = 0; k < x.length; k++) {
+              g[k] = x[k] * x[k] * (n + 1);
+            }
+            for (int k = 0; k < g.length; k++) {
+              loss += g[k];
+            }
+          }
+          return loss;
+        }
+
         @Differentiable(wrt = "a")
         double instance(double[] a, int steps) {
           double[] x = a.clone();
@@ -149,6 +165,7 @@ class SizeOnlyRecordsTest {
         of("scratch", r -> new Object[] {vector(r, 3, -1, 1), 5}, 0),
         of("rk4", r -> new Object[] {vector(r, 4, 0.2, 1.2), vector(r, 2, 0.5, 2), 6, 0.05}, 0),
         of("stageReadBack", r -> new Object[] {vector(r, 4, 0.2, 1.2), vector(r, 2, 0.5, 2), 5}, 0),
+        of("lengthBound", r -> new Object[] {vector(r, 4, -1, 1), 3}, 0),
         of("instance", r -> new Object[] {receiver, vector(r, 2, -1, 1), 4}, 1));
   }
 
@@ -168,6 +185,19 @@ class SizeOnlyRecordsTest {
     assertFalse(method("static double linearForward").contains("ctx.push"), method("static double linearForward"));
     assertTrue(method("static void linearReverse").contains("bBar = new double[64];"), method("static void linearReverse"));
     assertEquals(0, scratchTape(40) - scratchTape(20));
+  }
+
+  /**
+   * A loop bounded by g.length reads g's length from gBar in the reverse sweep: each overwrite of g
+   * records 4 bytes (its length), not the array kept to the end (16 + 8 x 10 and a reference).
+   */
+  @Test
+  void aLoopBoundedByAScratchArraysLengthRecordsThatLength() throws Exception {
+    RadContext ctx = RadContext.exact();
+    grad.getDeclaredMethod("lengthBound", double[].class, int.class, double[].class, RadContext.class)
+        .invoke(null, new double[10], 20, new double[10], ctx);
+    assertEquals(20 * 4 + 4, ctx.peakTapeBytes());
+    assertTrue(method("static void lengthBoundReverse").contains("gBar.length - 1"), method("static void lengthBoundReverse"));
   }
 
   static long scratchTape(int calls) throws Exception {

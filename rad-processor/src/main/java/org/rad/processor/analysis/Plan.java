@@ -566,7 +566,8 @@ public final class Plan {
       return null;
     }
     Var i = d.var();
-    if (!(f.condition() instanceof Expr.Binary cond) || !(cond.left() instanceof Expr.Ref r) || !r.var().equals(i)) {
+    Expr.Binary cond = normalizedCondition(f.condition(), i);
+    if (cond == null) {
       return null;
     }
     Expr.BinaryOp op = cond.op();
@@ -588,6 +589,49 @@ public final class Plan {
       return null;
     }
     return new CountedLoop(i, d.init(), cond.right(), op, step);
+  }
+
+  /**
+   * A loop condition on index {@code i} as {@code i OP bound}: as written, or from {@code bound OP
+   * i} (the comparison mirrored), or from {@code i + c OP bound} ({@code i OP bound - c}) and {@code
+   * i - c OP bound} for an integer literal c ({@code for (i = 0; i + 1 < n; i++)}); else null.
+   * (The sweeps run the loop's own condition forward; the bound serves the reverse sweep's
+   * count, which differs only where {@code bound - c} overflows.)
+   */
+  private static Expr.Binary normalizedCondition(Expr condition, Var i) {
+    if (!(condition instanceof Expr.Binary cond)) {
+      return null;
+    }
+    Expr.BinaryOp op = cond.op();
+    Expr left = cond.left();
+    Expr bound = cond.right();
+    if (!isRef(left, i) && isRef(bound, i)) {
+      op = switch (op) {
+        case LT -> Expr.BinaryOp.GT;
+        case LE -> Expr.BinaryOp.GE;
+        case GT -> Expr.BinaryOp.LT;
+        case GE -> Expr.BinaryOp.LE;
+        default -> null;
+      };
+      if (op == null) {
+        return null;
+      }
+      Expr swapped = left;
+      left = bound;
+      bound = swapped;
+    }
+    if (left instanceof Expr.Binary shifted && (shifted.op() == Expr.BinaryOp.ADD || shifted.op() == Expr.BinaryOp.SUB)
+        && isRef(shifted.left(), i) && shifted.right() instanceof Expr.Literal c && c.integerValue() != null
+        && shifted.type() == i.type() && bound.type() == i.type() && c.type() == i.type()) {
+      Expr.BinaryOp back = shifted.op() == Expr.BinaryOp.ADD ? Expr.BinaryOp.SUB : Expr.BinaryOp.ADD;
+      left = shifted.left();
+      bound = new Expr.Binary(back, bound, c, bound.type());
+    }
+    return isRef(left, i) ? new Expr.Binary(op, left, bound, Type.BOOLEAN) : null;
+  }
+
+  private static boolean isRef(Expr e, Var v) {
+    return e instanceof Expr.Ref r && r.var().equals(v);
   }
 
   /** The positive step of {@code i++}, {@code i += 2}, ... in the loop's direction, else null. */

@@ -828,6 +828,8 @@ final class SweepBuilder {
   private void loopReverse(Stmt loop, List<Stmt> init, List<Stmt> update, Stmt.Block body, List<Stmt> out) {
     Plan.CountedLoop counted = loop instanceof Stmt.For f ? plan.countedLoop(f) : null;
     if (counted != null) {
+      counted = new Plan.CountedLoop(counted.index(), adjointLengths(counted.start()), adjointLengths(counted.bound()),
+          counted.comparison(), counted.step());
       loopIndices.addLast(counted.index());
       Stmt.Block rbody = reverse(body);
       Stmt.Assign hoisted = loop instanceof Stmt.For f ? hoistableRecord(f, counted) : null;
@@ -871,6 +873,20 @@ final class SweepBuilder {
     for (int k = init.size() - 1; k >= 0; k--) {
       out.addAll(reverse(init.get(k)));
     }
+  }
+
+  /**
+   * {@code e} with the length of each active fresh local ({@code k < g.length} over a scratch array
+   * {@code g}) read from its adjoint, which the reverse sweep allocates with the array's length
+   * wherever it restores the local: a loop bound then asks for only that length
+   * ({@link PushPlanner#lengthKey}), not for the array to be kept.
+   */
+  private Expr adjointLengths(Expr e) {
+    if (e instanceof Expr.Length l && l.array() instanceof Expr.Ref r && freshLocals.contains(r.var().name())
+        && activity.isActive(r.var())) {
+      return new Expr.Length(new Expr.Ref(naming.adjoint(r.var())));
+    }
+    return Exprs.mapChildren(e, this::adjointLengths);
   }
 
   /** The last index a counted loop reached; the helpers of {@code Loops} handle empty loops. */
