@@ -15,6 +15,23 @@ public final class Arguments {
   // (the checks are a compare or two, the messages built in methods of their own: an entry called
   // millions of times, a small function's, pays nothing that shows)
 
+  /**
+   * Whether {@code part} is one of the rows of {@code whole}, or one of its slices, or a row of one
+   * of its slices (by identity; null rows skipped): a matrix and one of its own rows passed to a
+   * method that writes one of them.
+   */
+  public static boolean holds(Object[] whole, Object part) {
+    if (whole == null || part == null) {
+      return false;
+    }
+    for (Object e : whole) {
+      if (e == part || e instanceof Object[] nested && holds(nested, part)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static void requireAdjoint(double[] bar, String method, String parameter) {
     if (bar == null || bar.length < 1) {
       throw scalarAdjoint(bar, method, parameter);

@@ -521,7 +521,8 @@ public final class GradClassWriter {
    * other reads, which the reverse sweep does not follow, so the gradient would be wrong: the entry
    * throws instead, naming the two parameters. (When the method writes neither, each parameter's
    * adjoint receives its own partial derivative, which is right, and the gradient of
-   * {@code f(a, a)} is their sum.) Only pairs where one carries a derivative matter.
+   * {@code f(a, a)} is their sum.) Only pairs where one carries a derivative matter. A matrix and
+   * a {@code double[]} (a tensor and a matrix or a row) may be one array too: one its own row.
    */
   private static void rejectAliasedWrites(DifferentiatedMethod d, CodeBlock.Builder code) {
     MethodIR m = d.method();
@@ -530,7 +531,8 @@ public final class GradClassWriter {
       for (int j = i + 1; j < params.size(); j++) {
         Var p = params.get(i);
         Var q = params.get(j);
-        if (p.type() != q.type() || !p.type().isDifferentiable() || !p.type().isArray()) {
+        boolean nested = p.type().isDoubleArray() && q.type().isDoubleArray() && p.type().rank() != q.type().rank();
+        if (p.type() != q.type() && !nested || !p.type().isDifferentiable() || !p.type().isArray()) {
           continue;
         }
         boolean pWritten = d.writtenParams().contains(p.name());
@@ -540,6 +542,18 @@ public final class GradClassWriter {
         }
         Var written = pWritten ? p : q;
         Var other = written == p ? q : p;
+        if (nested) {
+          // a matrix and one of its own rows (or a tensor and one of its slices or rows)
+          Var whole = p.type().rank() > q.type().rank() ? p : q;
+          Var part = whole == p ? q : p;
+          code.beginControlFlow("if ($T.holds($L, $L))", ARGUMENTS, whole.name(), part.name());
+          code.addStatement("throw new $T($S)", IllegalArgumentException.class, m.name() + ": the array passed for "
+              + part.name() + " is part of " + whole.name() + " (a row or slice of it), and " + m.name() + " writes into "
+              + written.name() + "; the gradient treats them as distinct arrays, so it would be wrong. Pass distinct arrays"
+              + " (for instance " + part.name() + (part.type().isNested() ? " copied row by row" : ".clone()") + ")");
+          code.endControlFlow();
+          continue;
+        }
         code.beginControlFlow("if ($L == $L)", p.name(), q.name());
         code.addStatement("throw new $T($S)", IllegalArgumentException.class, m.name() + ": the same array was passed for "
             + p.name() + " and " + q.name() + ", and " + m.name() + " writes into " + written.name()

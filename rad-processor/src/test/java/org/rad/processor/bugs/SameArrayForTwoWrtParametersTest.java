@@ -36,9 +36,23 @@ class SameArrayForTwoWrtParametersTest {
           }
           return s;
         }
+
+        // found by a user-style test: scaleCols(m, m[0]) gave a wrong gradient without a word
+        @Differentiable(wrt = {"m", "v"})
+        static double scaleCols(double[][] m, double[] v) {
+          double s = 0;
+          for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < v.length; j++) {
+              m[i][j] *= v[j];
+              s += m[i][j];
+            }
+          }
+          return s;
+        }
       }
       """;
   static Method writes;
+  static Method scaleCols;
   static Method reads;
   static Method readsGrad;
 
@@ -50,6 +64,7 @@ class SameArrayForTwoWrtParametersTest {
     writes = grad.getMethod("writes", double[].class, double[].class, double[].class, double[].class);
     readsGrad = grad.getMethod("reads", double[].class, double[].class, double[].class, double[].class);
     reads = user.getDeclaredMethod("reads", double[].class, double[].class);
+    scaleCols = grad.getMethod("scaleCols", double[][].class, double[].class, double[][].class, double[].class);
     reads.setAccessible(true);
   }
 
@@ -67,6 +82,31 @@ class SameArrayForTwoWrtParametersTest {
     assertThat(value).isEqualTo(12.0);
     assertThat(xBar).usingTolerance(0).containsExactly(2.0, 0.0).inOrder();
     assertThat(yBar).usingTolerance(0).containsExactly(2.0, 3.0).inOrder();
+  }
+
+  @Test
+  void aMatrixAndOneOfItsRowsThrowWhereTheMethodWritesOne() {
+    double[][] m = {{0.5, -0.7}, {1.0, 2.0}};
+    InvocationTargetException e = assertThrows(InvocationTargetException.class,
+        () -> scaleCols.invoke(null, m, m[0], new double[2][2], new double[2]));
+    assertThat(e.getCause()).isInstanceOf(IllegalArgumentException.class);
+    assertThat(e.getCause()).hasMessageThat().contains("the array passed for v is part of m");
+    assertThat(m[0]).usingTolerance(0).containsExactly(0.5, -0.7).inOrder(); // thrown before anything ran
+    // a copy of the row is fine: s = sum_ij m_ij v_j, d/dv_j = m_0j + m_1j, d/dm_ij = v_j
+    double[][] mBar = new double[2][2];
+    double[] vBar = new double[2];
+    double[][] fresh = {{0.5, -0.7}, {1.0, 2.0}};
+    call4(fresh, fresh[0].clone(), mBar, vBar);
+    assertThat(vBar).usingTolerance(1e-15).containsExactly(1.5, 1.3).inOrder();
+    assertThat(mBar[1]).usingTolerance(1e-15).containsExactly(0.5, -0.7).inOrder();
+  }
+
+  static void call4(double[][] m, double[] v, double[][] mBar, double[] vBar) {
+    try {
+      scaleCols.invoke(null, m, v, mBar, vBar);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
