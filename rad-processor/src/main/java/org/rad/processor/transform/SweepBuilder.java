@@ -72,7 +72,14 @@ final class SweepBuilder {
 
   /** How values are recorded and restored: exactly, or sampled where the method asks (@Randomize). */
   private final Records records;
-  /** Variables of the for loops around the statement being built, outermost first. */
+  /**
+   * Variables of the for loops around the statement being built, outermost first, and for each
+   * loop the reverse sweep does not count (a while loop, a for loop left by a break) its iteration
+   * count: the keys of sampled records, so that each iteration draws its own sample. (Without the
+   * count, every iteration of a while loop drew the same one, and a reverse sweep that multiplied
+   * samples of two iterations was biased.) The forward sweep counts an iteration first, the
+   * reverse sweep counts down from the total: both see k + 1 in iteration k.
+   */
   private final java.util.ArrayDeque<Var> loopIndices = new java.util.ArrayDeque<>();
   /** The statement whose records are being built (its record site). */
   private Stmt current;
@@ -183,12 +190,14 @@ final class SweepBuilder {
           forward(init, out);
         }
         int depth = enterLoop(f);
-        List<Stmt> body = new ArrayList<>(forward(f.body()).stmts());
+        // counted first, so the body's records are keyed by its iteration (see loopIndices)
+        List<Stmt> body = new ArrayList<>(List.of(new Stmt.Step(trips, true, Origin.SYNTHETIC)));
+        loopIndices.addLast(trips);
+        body.addAll(forward(f.body()).stmts());
         for (Stmt u : f.update()) {
           forward(u, body);
         }
         exitLoop(depth);
-        body.add(new Stmt.Step(trips, true, Origin.SYNTHETIC));
         Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(f.condition());
         out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
         out.add(records.recordTrips(trips));
@@ -196,8 +205,11 @@ final class SweepBuilder {
     } else if (s instanceof Stmt.While w) {
       Var trips = naming.tripCounter(w);
       out.add(assign(trips, Expr.Literal.ofInt(0)));
-      Stmt.Block body = append(forward(w.body()), new Stmt.Step(trips, true, Origin.SYNTHETIC));
-      out.add(new Stmt.While(primalExpr(w.condition()), body, w.origin()));
+      List<Stmt> body = new ArrayList<>(List.of(new Stmt.Step(trips, true, Origin.SYNTHETIC)));
+      loopIndices.addLast(trips);
+      body.addAll(forward(w.body()).stmts());
+      loopIndices.removeLast();
+      out.add(new Stmt.While(primalExpr(w.condition()), new Stmt.Block(body, w.body().origin()), w.origin()));
       out.add(records.recordTrips(trips));
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
@@ -862,6 +874,8 @@ final class SweepBuilder {
     Var trips = naming.tripCounter(loop);
     List<Stmt> rbody = new ArrayList<>();
     int depth = loop instanceof Stmt.For f ? enterLoop(f) : loopIndices.size();
+    // the iteration the forward sweep counted first: k + 1 in both sweeps (see loopIndices)
+    loopIndices.addLast(trips);
     for (int k = update.size() - 1; k >= 0; k--) {
       rbody.addAll(reverse(update.get(k)));
     }
