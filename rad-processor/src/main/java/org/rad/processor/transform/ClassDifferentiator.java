@@ -691,7 +691,8 @@ public final class ClassDifferentiator {
 
   /** The outcome of record planning: the sweeps' builder, the reverse sweep, and what it plans. */
   private record Records(SweepBuilder builder, Stmt.Block reverse, Set<Stmt> pushes, Set<Stmt> recordedCalls,
-      Set<String> needed, Set<String> pendingAtEnd, Map<Stmt, Set<String>> pendingAtCalls) {}
+      Set<String> needed, Set<String> pendingAtEnd, Map<Stmt, Set<String>> pendingAtCalls,
+      ElementDependences dependences) {}
 
   /**
    * Builds the reverse sweep and plans its records, alternating until they agree: which primal
@@ -727,7 +728,7 @@ public final class ClassDifferentiator {
       if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)
           && planned.lengthOnly().equals(lengthOnly)) {
         return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd(),
-            planned.pendingAtCalls());
+            planned.pendingAtCalls(), dependences);
       }
       if (round > 50) {
         throw new IllegalStateException("record planning did not converge");
@@ -760,6 +761,13 @@ public final class ClassDifferentiator {
         free.add(p.name());
       }
     }
+    for (Stmt s : m.body().stmts()) {
+      // an array local declared once, outside every loop, and never assigned again: the same
+      // array from its declaration to the end of the reverse sweep (a table filled cell by cell)
+      if (s instanceof Stmt.Declare d && d.var().type().isArray() && !plan.isReassigned(d.var())) {
+        free.add(d.var().name());
+      }
+    }
     Statements.forEach(m.body(), s -> {
       if (s instanceof Stmt.For f && plan.countedLoop(f) != null) {
         free.add(plan.countedLoop(f).index().name());
@@ -787,7 +795,8 @@ public final class ClassDifferentiator {
         if (contents) {
           ReaderPlace place = ReaderPlace.of(reader, order, loops);
           for (Stmt w : order) {
-            if (place.mayBeFollowedBy(w, order, loops) && effects.writes(w).contains(key) && !recorded(w, records)) {
+            if (place.mayBeFollowedBy(w, order, loops) && effects.writes(w).contains(key) && !recorded(w, records)
+                && !missesWhatItReads(w, d, key, effects, records.dependences())) {
               return;
             }
           }
@@ -827,6 +836,32 @@ public final class ClassDifferentiator {
   }
 
   /** Whether the overwrites {@code w} makes are undone in the reverse sweep. */
+  /**
+   * Whether the element write {@code w} provably never overwrites, in any execution after one of
+   * {@code d}, an element of {@code key} that {@code d}'s initializer read there: a table filled
+   * cell by cell ({@code double a = r[i - 1][j] + x; r[i][j] = a * a;}) writes cells the
+   * declaration read only before it (ElementDependences#noEarlierRead), so the reverse sweep finds
+   * them as the declaration read them and recomputes it.
+   */
+  private static boolean missesWhatItReads(Stmt w, Stmt.Declare d, String key, Effects effects, ElementDependences deps) {
+    if (deps == null || !(w instanceof Stmt.Assign a) || !(a.target() instanceof Expr.Index target)) {
+      return false;
+    }
+    ElementDependences.Reads reads = new ElementDependences.Reads(new HashMap<>(), new HashSet<>());
+    effects.reads(d.init(), new HashSet<>(), reads);
+    List<Expr.Index> elements = reads.elements().get(key);
+    if (reads.whole().contains(key) || elements == null) {
+      return false;
+    }
+    ElementDependences.Access write = ElementDependences.Access.of(target);
+    for (Expr.Index ix : elements) {
+      if (!deps.noEarlierRead(w, write, d, ElementDependences.Access.of(ix))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean recorded(Stmt w, Records records) {
     if (records.pushes().contains(w) || records.recordedCalls().contains(w)) {
       return true;
