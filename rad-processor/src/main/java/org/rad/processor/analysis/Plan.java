@@ -58,7 +58,7 @@ public final class Plan {
   private final Set<Stmt.If> recomputedConditions = identitySet();
   private final Map<Stmt.For, CountedLoop> countedLoops = new IdentityHashMap<>();
   private final Set<Stmt> fromResult = identitySet();
-  private final Map<Stmt.For, String> wholeOverwrites = new IdentityHashMap<>();
+  private final Map<Stmt.For, Set<String>> wholeOverwrites = new IdentityHashMap<>();
   private final Effects effects;
   private Set<String> sampledKeys = Set.of();
   private final Map<String, MethodSummary> summaries;
@@ -115,7 +115,8 @@ public final class Plan {
   }
 
   /**
-   * The contents key of the array that the counted loop {@code f} overwrites in full, or null:
+   * The contents keys of the arrays that the counted loop {@code f} overwrites in full (none, one,
+   * or several: {@code g[i] = 0; h[i] = 0;}):
    * {@code for (i = 0; i < n; i++) { ... a[i] = e; ... }} with the assignment unconditional at
    * the top of the body, {@code a} alone in its alias class, and {@code n} either {@code a.length},
    * or the size {@code a} was allocated with ({@code double[] a = new double[n]}, {@code a} and
@@ -124,12 +125,15 @@ public final class Plan {
    * re-establishes the whole array for every reverse-sweep read before the loop, so the planner
    * need not record later overwrites for those reads (a buffer zeroed, then accumulated into).
    */
-  public String overwritesWhole(Stmt.For f) {
-    return wholeOverwrites.get(f);
+  public Set<String> overwritesWhole(Stmt.For f) {
+    return wholeOverwrites.getOrDefault(f, Set.of());
   }
 
   private void findWholeOverwrites(MethodIR method, Set<String> assignedAfterDeclaration) {
-    Set<String> written = effects.writes(method.body());
+    // what a size or a bound may not read: variables assigned after their declaration (a local
+    // declared once, int n = x.length, keeps its value in its scope) and contents written anywhere
+    Set<String> written = new HashSet<>(assignedAfterDeclaration);
+    effects.writes(method.body()).stream().filter(k -> k.startsWith("#")).forEach(written::add);
     Map<String, Expr> sizes = new java.util.HashMap<>();
     Statements.forEach(method.body(), s -> {
       if (s instanceof Stmt.Declare d && d.var().type() == Type.DOUBLE_ARRAY && d.init() instanceof Expr.NewArray n
@@ -149,8 +153,7 @@ public final class Plan {
             && effects.aliases().isAlone(r.var().name())
             && (c.bound().equals(new Expr.Length(r)) || c.bound().equals(sizes.get(r.var().name()))
                 || coversEveryWrite(method, r.var(), c.bound(), written))) {
-          wholeOverwrites.put(f, effects.aliases().contentsKey(r.var().name()));
-          return;
+          wholeOverwrites.computeIfAbsent(f, k -> new java.util.LinkedHashSet<>()).add(effects.aliases().contentsKey(r.var().name()));
         }
       }
     });

@@ -403,10 +403,11 @@ final class PushPlanner {
         }
       }
       Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of());
-      String whole = plan.overwritesWhole(f);
-      if (whole != null && !reverseReads(f.body()).contains(whole)) {
-        // every element restored in the loop's reverse: the reads before it are satisfied
-        removeContents(exit, whole);
+      for (String whole : plan.overwritesWhole(f)) {
+        if (!reverseReads(f.body()).contains(whole)) {
+          // every element restored in the loop's reverse: the reads before it are satisfied
+          removeContents(exit, whole);
+        }
       }
       addReads(exit, null, headerReads.getOrDefault(f, Set.of()));
       if (counted != null && index != null) {
