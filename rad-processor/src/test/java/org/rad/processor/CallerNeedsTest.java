@@ -116,6 +116,31 @@ class CallerNeedsTest {
           return s;
         }
 
+        // an entry that overwrites a caller's array each step: its gradient method copies the
+        // final contents back itself, so nothing is recorded to give acc back
+        @Differentiable(wrt = "x")
+        static double accumulate(double[] x, double[] acc, int steps) {
+          double r = 0;
+          for (int s = 0; s < steps; s++) {
+            for (int i = 0; i < x.length; i++) {
+              acc[i] = 0.9 * acc[i] + Math.sin(x[i] * (s + 1));
+            }
+            r += acc[s % acc.length];
+          }
+          return r;
+        }
+
+        // the same entry called by another, which reads the buffer's earlier contents again
+        // after the call: there accumulate must give acc back
+        @Differentiable(wrt = "x")
+        static double accumulateTwice(double[] x) {
+          double[] acc = new double[x.length];
+          acc[0] = x[0];
+          double before = acc[0] * acc[0];
+          double r = accumulate(x, acc, 3);
+          return r + before * acc[1];
+        }
+
         static void spring(double[] pa, double[] pb, double[] fa, double[] fb, double k) {
           double d = pb[0] - pa[0];
           fa[0] += k * Math.sin(d);
@@ -184,6 +209,20 @@ class CallerNeedsTest {
           }
           return s + power;
         }
+
+        // an entry that overwrites a caller's array each step, called by no other method: its
+        // gradient method copies the final contents back itself, so nothing is recorded
+        @Differentiable(wrt = "x")
+        static double accumulate(double[] x, double[] acc, int steps) {
+          double r = 0;
+          for (int s = 0; s < steps; s++) {
+            for (int i = 0; i < x.length; i++) {
+              acc[i] = 0.9 * acc[i] + Math.sin(x[i] * (s + 1));
+            }
+            r += acc[s % acc.length];
+          }
+          return r;
+        }
       }
       """;
 
@@ -208,7 +247,9 @@ class CallerNeedsTest {
         of("restoredInTheLoop", r -> new Object[] {vector(r, 7, -1, 1)}, 0),
         of("squareThenTanh", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
         of("twoPasses", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
-        of("springs", r -> new Object[] {0.5 + r.nextDouble(), vector(r, 5, -1, 1), 3}, 0, 1));
+        of("springs", r -> new Object[] {0.5 + r.nextDouble(), vector(r, 5, -1, 1), 3}, 0, 1),
+        of("accumulate", r -> new Object[] {vector(r, 4, -1, 1), vector(r, 4, -1, 1), 5}, 0),
+        of("accumulateTwice", r -> new Object[] {vector(r, 4, -1, 1)}, 0));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -268,6 +309,32 @@ class CallerNeedsTest {
     grad.getDeclaredMethod("springs", double.class, double[].class, int.class, double[].class, double[].class,
         RadContext.class).invoke(null, 1.0, new double[10], 5, new double[1], new double[10], ctx);
     assertEquals(400 + 2 * (8 + 16 + 80 + 10 * 24), ctx.peakTapeBytes());
+  }
+
+  /**
+   * accumulate at the top level records nothing (n doubles per step before, 8,000 bytes at n =
+   * 100, 10 steps) and leaves acc as the original does. In Needs, where accumulateTwice reads the
+   * buffer's earlier contents after calling it, accumulate gives acc back at every call (one
+   * differentiated copy serves all callers), also at the top level.
+   */
+  @Test
+  void anEntryWritingACallersArrayRecordsNothingToGiveItBack() throws Exception {
+    double[] x = new double[100];
+    java.util.Arrays.setAll(x, i -> Math.sin(i));
+    double[] acc = new double[100];
+    double[] expected = acc.clone();
+    java.lang.reflect.Method original = afterUser.getDeclaredMethod("accumulate", double[].class, double[].class, int.class);
+    original.setAccessible(true);
+    original.invoke(null, x, expected, 10);
+    RadContext ctx = RadContext.exact();
+    afterGrad.getDeclaredMethod("accumulate", double[].class, double[].class, int.class, double[].class, RadContext.class)
+        .invoke(null, x, acc, 10, new double[100], ctx);
+    assertEquals(0, ctx.peakTapeBytes());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, acc);
+    RadContext shared = RadContext.exact();
+    grad.getDeclaredMethod("accumulate", double[].class, double[].class, int.class, double[].class, RadContext.class)
+        .invoke(null, x, new double[100], 10, new double[100], shared);
+    assertEquals(8_000, shared.peakTapeBytes());
   }
 
   static long tape(Class<?> grad, String name) throws Exception {

@@ -26,8 +26,11 @@ import org.rad.processor.ir.Var;
  * out = new double[3]; cross(a, b, out)}) is needed by none, and the callee records nothing for
  * its first writes into it.
  *
- * <p>Methods with {@code @Differentiable} keep every restore (their gradient method gives the
- * user's arrays back as they were), and so do the {@code fixed} ones (sampled records, whose
+ * <p>A {@code @Differentiable} method is asked like any other: its public gradient method keeps
+ * the final contents of the arrays it writes and copies them back after the reverse sweep, so
+ * it needs nothing given back, and a method of the class that calls it asks for what it needs.
+ * (It kept every restore before: a loop that overwrote a parameter each step recorded it each
+ * step for nothing.) The {@code fixed} methods keep every restore (sampled records, whose
  * soundness check assumes the plain contract). A call whose statement the planner did not see
  * as a call, or whose argument is neither a variable nor a row of one, needs every argument.
  */
@@ -53,7 +56,7 @@ final class RestoredParameters {
     Map<String, Set<String>> needed = new HashMap<>();
     for (var e : methods.entrySet()) {
       Set<String> params = new LinkedHashSet<>();
-      if (e.getValue().entry() || fixed.contains(e.getKey())) {
+      if (fixed.contains(e.getKey())) {
         e.getValue().params().stream().filter(p -> p.type().isArray()).forEach(p -> params.add(p.name()));
       }
       needed.put(e.getKey(), params);
