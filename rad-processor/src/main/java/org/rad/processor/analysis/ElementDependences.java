@@ -163,6 +163,24 @@ public final class ElementDependences {
   }
 
   /**
+   * Whether, in one iteration of every loop around both statements ({@code reader}'s own inner
+   * loops in any of theirs), the element that {@code write} of {@code writer} overwrites is not
+   * one that {@code read} of {@code reader} reads. False when that cannot be shown.
+   */
+  public boolean distinctInOneIteration(Stmt writer, Access write, Stmt reader, Access read) {
+    if (!comparable(write, read) || !loops.containsKey(writer) || !loops.containsKey(reader)) {
+      return false;
+    }
+    List<Stmt> wLoops = loops.get(writer);
+    List<Stmt> rLoops = loops.get(reader);
+    int common = 0;
+    while (common < wLoops.size() && common < rLoops.size() && wLoops.get(common) == rLoops.get(common)) {
+      common++;
+    }
+    return differ(writer, write, reader, read, common, null);
+  }
+
+  /**
    * Whether, in one execution of {@code s}, the element {@code write} overwrites is not the one
    * {@code read} reads.
    */

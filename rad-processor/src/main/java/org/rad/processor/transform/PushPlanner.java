@@ -67,7 +67,7 @@ final class PushPlanner {
    * tags pending just after it; valid while none of {@code names} (the array variable and the
    * index variables) is written.
    */
-  private record Restored(String key, Expr.Index target, Set<String> tags, Set<String> names) {}
+  private record Restored(String key, Expr.Index target, Set<String> tags, Set<String> names, Stmt at) {}
 
   /** The facts that hold at the statement being planned (see {@link Restored}). */
   private java.util.List<Restored> restored = java.util.List.of();
@@ -187,13 +187,34 @@ final class PushPlanner {
         continue;
       }
       Stmt reader = sites.get(Integer.parseInt(tag.substring(key.length() + SEP.length())));
+      Restored own = restoringOwnReads(reader, key, s);
       for (Expr.Index ix : elementReads.get(reader).elements().get(key)) {
-        if (!deps.noEarlierRead(s, write, reader, ElementDependences.Access.of(ix))) {
+        if (own != null ? !ix.equals(own.target()) && !deps.distinctInOneIteration(s, write, reader,
+            ElementDependences.Access.of(ix)) : !deps.noEarlierRead(s, write, reader, ElementDependences.Access.of(ix))) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /**
+   * The fact of {@code reader} itself where it is the recording overwrite of the very element
+   * {@code s} overwrites again ({@code v[i] = p * v[i + 1] + q * v[i]; v[i] = v[i] + c;}) and reads
+   * after its restore: its earlier executions' reads are re-established by its restore, its
+   * current execution's read of that element by the same restore, so only its current reads of
+   * other elements can be hit; else null.
+   */
+  private Restored restoringOwnReads(Stmt reader, String key, Stmt s) {
+    if (!(s instanceof Stmt.Assign a) || !(a.target() instanceof Expr.Index target) || !readsAfterRestore(reader)) {
+      return null;
+    }
+    for (Restored f : restored) {
+      if (f.at() == reader && f.key().equals(key) && f.target().equals(target)) {
+        return f;
+      }
+    }
+    return null;
   }
 
   /**
@@ -224,7 +245,7 @@ final class PushPlanner {
         tags.add(t);
       }
     }
-    return new Restored(key, ix, tags, names);
+    return new Restored(key, ix, tags, names, s);
   }
 
   /** Whether {@code ix} names its element by variables and arithmetic alone (no element reads, no calls). */
