@@ -109,6 +109,20 @@ class LateRecomputationTest {
           return r[n][n] + r[n][1];
         }
 
+        // a temporary in a while loop over a counter the reverse sweep undoes (found by a
+        // user-style test: recorded each iteration, where the same for loop recorded nothing)
+        @Differentiable(wrt = "x")
+        static double counter(double[] x) {
+          double s = 0;
+          int j = 0;
+          while (j < x.length) {
+            double u = x[j] * 0.5 + x[(j + 1) % x.length];
+            s += u * u;
+            j++;
+          }
+          return s;
+        }
+
         // the same with the temporary read from the cell to the right, which a later iteration
         // overwrites: it is still recorded, and the gradient right
         @Differentiable(wrt = "x")
@@ -144,6 +158,7 @@ class LateRecomputationTest {
         of("maybeInPlace", r -> new Object[] {vector(r, 3, -0.5, 0.5), vector(r, 25, -1, 1), 5, false}, 0, 1),
         of("maybeInPlace", r -> new Object[] {vector(r, 3, -0.5, 0.5), vector(r, 25, -1, 1), 5, true}, 0, 1),
         of("table", r -> new Object[] {vector(r, 4, -0.5, 0.5)}, 0),
+        of("counter", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
         of("tableAhead", r -> new Object[] {vector(r, 4, -0.5, 0.5)}, 0));
   }
 
@@ -182,5 +197,17 @@ class LateRecomputationTest {
     grad.getDeclaredMethod("table", double[].class, double[].class, RadContext.class)
         .invoke(null, new double[10], new double[10], ctx);
     assertEquals(8 + 16 + 88 + 11 * (16 + 88), ctx.peakTapeBytes());
+  }
+
+  /**
+   * The while loop's temporary is recomputed: the trip count and the counter's final value (4 + 4
+   * bytes) where u was recorded at each of the 100 iterations as well (816 bytes).
+   */
+  @Test
+  void aTemporaryOverAnUndoneCounterIsRecomputed() throws Exception {
+    RadContext ctx = RadContext.exact();
+    grad.getDeclaredMethod("counter", double[].class, double[].class, RadContext.class)
+        .invoke(null, new double[100], new double[100], ctx);
+    assertEquals(8, ctx.peakTapeBytes());
   }
 }

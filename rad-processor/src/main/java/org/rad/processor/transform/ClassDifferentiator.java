@@ -768,6 +768,22 @@ public final class ClassDifferentiator {
         free.add(d.var().name());
       }
     }
+    // an integer counter whose every update the reverse sweep can undo (j++ in a while loop, k +=
+    // d): undone wherever a recomputation reads it (the planner then marks its updates)
+    Map<String, Boolean> undone = new HashMap<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Step st && st.var().type().isIntegral()) {
+        undone.merge(st.var().name(), org.rad.processor.analysis.Inversions.inverse(s) != null, Boolean::logicalAnd);
+      } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.type().isIntegral()) {
+        undone.merge(r.var().name(), org.rad.processor.analysis.Inversions.inverse(s) != null, Boolean::logicalAnd);
+      }
+    });
+    Set<String> undoneCounters = new HashSet<>();
+    undone.forEach((name, all) -> {
+      if (all) {
+        undoneCounters.add(name);
+      }
+    });
     Statements.forEach(m.body(), s -> {
       if (s instanceof Stmt.For f && plan.countedLoop(f) != null) {
         free.add(plan.countedLoop(f).index().name());
@@ -787,9 +803,13 @@ public final class ClassDifferentiator {
       if (!records.pushes().contains(d) || spillsBetween(m.body(), d, reader, spillPoints)) {
         return;
       }
+      // (a counter is back only where the planner sees the recomputation read it: at a reader
+      // that is a statement of its own, not a loop or a branch, whose reads stand for its body's)
+      boolean simpleReader = !(reader instanceof Stmt.For || reader instanceof Stmt.While || reader instanceof Stmt.If
+          || reader instanceof Stmt.Block);
       for (String key : effects.reads(d.init())) {
         boolean contents = key.startsWith("#");
-        if (!contents && !free.contains(key)) {
+        if (!contents && !free.contains(key) && !(simpleReader && undoneCounters.contains(key))) {
           return;
         }
         if (contents) {
@@ -1709,6 +1729,9 @@ public final class ClassDifferentiator {
       RandomizedRecords randomized, Effects effects, Set<String> written) {
     Set<String> whole = new HashSet<>(randomized.wholeKeys(effects.aliases()));
     whole.removeAll(written);
+    // (entries of one record that are not independent: followed also where written in loops,
+    // which may reject a program whose products are of different steps' draws)
+    whole.addAll(randomized.correlatedKeys());
     return org.rad.processor.analysis.Soundness.analyze(reverse, randomized.sampledKeys(), whole, Map.of(), effects)
         .violation();
   }

@@ -95,6 +95,22 @@ final class RandomizedRecords {
     return keys;
   }
 
+  /**
+   * The keys whose record's entries are not independent draws: a sampler other than Bernoulli (k
+   * of d entries kept, Rademacher signs) or samples shared across rows or loop iterations
+   * ({@code sameAcross}). A product of two entries of one such record has no unbiased mean, also
+   * of different entries, so their samples are followed through adjoint arrays.
+   */
+  Set<String> correlatedKeys() {
+    Set<String> keys = new HashSet<>();
+    byKey.forEach((key, spec) -> {
+      if (!spec.sampling().equals("BERNOULLI") || !spec.sameAcross().isEmpty()) {
+        keys.add(key);
+      }
+    });
+    return keys;
+  }
+
   /** Arrays recorded whole after a statement of the method's body itself: once per call. */
   private final List<Var> onceSpilled = new ArrayList<>();
 
