@@ -143,11 +143,7 @@ public final class ElementDependences {
       return false;
     }
     List<Stmt> wLoops = loops.get(writer);
-    List<Stmt> rLoops = loops.get(reader);
-    int common = 0;
-    while (common < wLoops.size() && common < rLoops.size() && wLoops.get(common) == rLoops.get(common)) {
-      common++;
-    }
+    int common = commonLoops(writer, reader);
     // case m < common: the same iterations of the m outer loops, an earlier one of loop m
     for (int m = 0; m < common; m++) {
       Plan.CountedLoop counted = wLoops.get(m) instanceof Stmt.For f ? plan.countedLoop(f) : null;
@@ -171,13 +167,18 @@ public final class ElementDependences {
     if (!comparable(write, read) || !loops.containsKey(writer) || !loops.containsKey(reader)) {
       return false;
     }
+    return differ(writer, write, reader, read, commonLoops(writer, reader), null);
+  }
+
+  /** How many loops, from the outermost, enclose both statements. */
+  private int commonLoops(Stmt writer, Stmt reader) {
     List<Stmt> wLoops = loops.get(writer);
     List<Stmt> rLoops = loops.get(reader);
     int common = 0;
     while (common < wLoops.size() && common < rLoops.size() && wLoops.get(common) == rLoops.get(common)) {
       common++;
     }
-    return differ(writer, write, reader, read, common, null);
+    return common;
   }
 
   /**
