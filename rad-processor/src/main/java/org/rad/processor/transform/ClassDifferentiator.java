@@ -1177,6 +1177,15 @@ public final class ClassDifferentiator {
         return;
       }
       held.addAll(effects.writes(st));
+      // an array the call returns: the callee's reverse sweep reads it through the reference its
+      // own tape keeps (res = ctx.popRef()), so a whole record of the caller's, restored as a new
+      // array, would leave the callee reading the caller's later values (found by the fuzzer,
+      // seed 2028, program 3347: a wrong gradient)
+      Var target = st instanceof Stmt.Declare d ? d.var()
+          : st instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r ? r.var() : null;
+      if (target != null && target.type().isArray() && call.type().isArray()) {
+        held.add(classes.contentsKey(target.name()));
+      }
       AliasClasses calleeClasses = aliases.get(call.key());
       MethodIR callee = methods.get(call.key());
       for (int i = 0; i < call.args().size() && callee != null && calleeClasses != null; i++) {
