@@ -306,7 +306,20 @@ final class PushPlanner {
       here.removeIf(f -> !java.util.Collections.disjoint(f.names(), written));
       restored = here;
       Set<String> beforeS = p;
-      p = statement(s, p);
+      if (exitIfs.contains(s)) {
+        // the branch that sets an exit flag leaves the loop: its pending keys go to the exit; the
+        // body goes on on the path where it is not taken (the reverse sweep reads the branch's
+        // condition, or its bit, on both)
+        Stmt.If i = (Stmt.If) s;
+        Set<String> header = headerReads.getOrDefault(i, Set.of());
+        Set<String> taken = new HashSet<>(block(i.whenTrue(), p));
+        addReads(taken, null, header);
+        exiting.addAll(taken);
+        p = new HashSet<>(p);
+        addReads(p, null, header);
+      } else {
+        p = statement(s, p);
+      }
       restored = enclosing;
       Restored fact = restoredBy(s, written, beforeS);
       if (fact != null) {
@@ -423,7 +436,8 @@ final class PushPlanner {
           entry = statement(init, entry);
         }
       }
-      Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of());
+      Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of(),
+          counted == null ? f.condition() : null);
       for (String whole : plan.overwritesWhole(f)) {
         if (!reverseReads(f.body()).contains(whole)) {
           // every element restored in the loop's reverse: the reads before it are satisfied
@@ -437,7 +451,7 @@ final class PushPlanner {
       return exit;
     }
     if (s instanceof Stmt.While w) {
-      return loop(pending, w.body(), java.util.List.of());
+      return loop(pending, w.body(), java.util.List.of(), w.condition());
     }
     return simple(s, pending);
   }
@@ -473,20 +487,99 @@ final class PushPlanner {
     return false;
   }
 
-  /** Pending keys at a loop's exit: a fixpoint over its back edge. */
-  private Set<String> loop(Set<String> entry, Stmt.Block body, java.util.List<Stmt> update) {
-    Set<String> head = new HashSet<>(entry);
-    while (true) {
-      Set<String> end = block(body, head);
-      for (Stmt u : update) {
-        end = statement(u, end);
+  /**
+   * Pending keys at a loop's exit: a fixpoint over its back edge. Where the condition tests exit
+   * flags ({@code while (!returned && i < n)}, the flags of an early return or a break), a branch
+   * of the body that sets one leaves the loop: its reads go to the exit, not around the back edge
+   * ({@link #exitFlags}), so the overwrites of later iterations, which never run after it, do not
+   * record for them ({@code a[i] += 0.2; if (i == lim) return a[0] * a[1];}).
+   */
+  private Set<String> loop(Set<String> entry, Stmt.Block body, java.util.List<Stmt> update, Expr condition) {
+    Set<Stmt> enclosingIfs = exitIfs;
+    Set<String> enclosingFlags = exitFlags;
+    Set<String> enclosingExiting = exiting;
+    Set<String> flags = exitFlags(condition);
+    for (Stmt u : update) {
+      flags.removeAll(effects.writes(u)); // an update that resets a flag would run the loop on
+    }
+    try {
+      Set<String> head = new HashSet<>(entry);
+      while (true) {
+        exitFlags = flags;
+        exitIfs = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (!flags.isEmpty()) {
+          findExits(body.stmts(), java.util.List.of());
+        }
+        exiting = new HashSet<>();
+        Set<String> end = block(body, head);
+        Set<String> left = exiting;
+        exitIfs = Set.of();
+        for (Stmt u : update) {
+          end = statement(u, end);
+          left = statement(u, left); // (a for loop's update runs before the test that leaves)
+        }
+        Set<String> next = new HashSet<>(entry);
+        next.addAll(end);
+        if (next.equals(head)) {
+          head.addAll(left);
+          return head;
+        }
+        head = next;
       }
-      Set<String> next = new HashSet<>(entry);
-      next.addAll(end);
-      if (next.equals(head)) {
-        return head;
+    } finally {
+      exitIfs = enclosingIfs;
+      exitFlags = enclosingFlags;
+      exiting = enclosingExiting;
+    }
+  }
+
+  /** The branches of the current loop's body that set an exit flag and leave the loop ({@link #findExits}). */
+  private Set<Stmt> exitIfs = Set.of();
+  /** The variables {@code f} of the conjuncts {@code !f} of that loop's condition. */
+  private Set<String> exitFlags = Set.of();
+  /** The keys pending on the paths that set an exit flag, in the current pass over that body. */
+  private Set<String> exiting = new HashSet<>();
+
+  /** The variables {@code f} of the conjuncts {@code !f} of {@code condition} (its top-level {@code &&}s). */
+  private static Set<String> exitFlags(Expr condition) {
+    Set<String> flags = new HashSet<>();
+    if (condition instanceof Expr.Binary b && b.op() == Expr.BinaryOp.AND) {
+      flags.addAll(exitFlags(b.left()));
+      flags.addAll(exitFlags(b.right()));
+    } else if (condition instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT && u.operand() instanceof Expr.Ref r
+        && r.type() == org.rad.processor.ir.Type.BOOLEAN) {
+      flags.add(r.var().name());
+    }
+    return flags;
+  }
+
+  /**
+   * Finds, among {@code stmts} and the plain blocks nested in them, the branches without else that
+   * set an exit flag ({@code flag = true}, a statement of the branch) after which every statement,
+   * of their block and of each enclosing block of the body ({@code after}), runs only while that
+   * flag is false ({@code if (!flag) ...}, without else): on such a branch's path the body ends
+   * there and the loop is left.
+   */
+  private void findExits(java.util.List<Stmt> stmts, java.util.List<Stmt> after) {
+    for (int n = 0; n < stmts.size(); n++) {
+      java.util.List<Stmt> rest = new java.util.ArrayList<>(stmts.subList(n + 1, stmts.size()));
+      rest.addAll(after);
+      if (stmts.get(n) instanceof Stmt.Block inner) {
+        findExits(inner.stmts(), rest);
+      } else if (stmts.get(n) instanceof Stmt.If i && i.whenFalse() == null) {
+        String flag = null;
+        for (Stmt t : i.whenTrue().stmts()) {
+          if (t instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
+              && exitFlags.contains(r.var().name()) && a.value() instanceof Expr.Literal lit && lit.text().equals("true")) {
+            flag = r.var().name();
+          }
+        }
+        String f = flag;
+        if (f != null && rest.stream().allMatch(later -> later instanceof Stmt.If g && g.whenFalse() == null
+            && exitFlags(g.condition()).contains(f))) {
+          exitIfs.add(i);
+        }
       }
-      head = next;
     }
   }
 
