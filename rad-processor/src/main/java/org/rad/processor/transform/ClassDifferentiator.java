@@ -1177,13 +1177,15 @@ public final class ClassDifferentiator {
         return;
       }
       held.addAll(effects.writes(st));
-      // an array the call returns: the callee's reverse sweep reads it through the reference its
-      // own tape keeps (res = ctx.popRef()), so a whole record of the caller's, restored as a new
-      // array, would leave the callee reading the caller's later values (found by the fuzzer,
-      // seed 2028, program 3347: a wrong gradient)
+      // an array the call returns and the caller then writes into: the callee's reverse sweep
+      // reads it through the reference its own tape keeps (res = ctx.popRef()), so a whole record
+      // of the caller's, restored as a new array, would leave the callee reading the caller's
+      // later values (found by the fuzzer, seed 2028, program 3347: a wrong gradient). (One the
+      // caller only reads, an MLP's activations, the callee reads as it left it.)
       Var target = st instanceof Stmt.Declare d ? d.var()
           : st instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r ? r.var() : null;
-      if (target != null && target.type().isArray() && call.type().isArray()) {
+      if (target != null && target.type().isArray() && call.type().isArray()
+          && writtenBesides(m, st, classes.contentsKey(target.name()), effects)) {
         held.add(classes.contentsKey(target.name()));
       }
       AliasClasses calleeClasses = aliases.get(call.key());
@@ -1197,6 +1199,16 @@ public final class ClassDifferentiator {
       }
     });
     return held;
+  }
+
+  /** Whether a statement of {@code m} other than {@code call} (and the blocks around it) writes {@code contents}. */
+  private static boolean writtenBesides(MethodIR m, Stmt call, String contents, Effects effects) {
+    boolean[] written = {false};
+    Statements.forEach(m.body(), s -> {
+      boolean compound = s instanceof Stmt.Block || s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While;
+      written[0] |= s != call && !compound && effects.writes(s).contains(contents);
+    });
+    return written[0];
   }
 
   /**
