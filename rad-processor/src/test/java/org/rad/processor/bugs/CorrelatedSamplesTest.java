@@ -1,7 +1,6 @@
 package org.rad.processor.bugs;
 
 import static com.google.common.truth.Truth.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import java.lang.reflect.Method;
@@ -55,26 +54,7 @@ class CorrelatedSamplesTest {
     Compiled c = Compiled.compile("demo.L", twoEntries("BERNOULLI"));
     Method f = c.load("demo.LGrad").getDeclaredMethod("f", double[].class, double[].class, RadContext.class);
     double[] w = {0.3, -0.4};
-    double[] exact = new double[2];
-    f.invoke(null, w, exact, RadContext.exact());
-    int n = 8000;
-    double[] sum = new double[2];
-    double[] sumSq = new double[2];
-    RadContext ctx = RadContext.seeded(11);
-    for (int r = 0; r < n; r++) {
-      double[] g = new double[2];
-      f.invoke(null, w, g, ctx);
-      for (int k = 0; k < 2; k++) {
-        sum[k] += g[k];
-        sumSq[k] += g[k] * g[k];
-      }
-    }
-    for (int k = 0; k < 2; k++) {
-      double mean = sum[k] / n;
-      double se = Math.sqrt(Math.max(sumSq[k] / n - mean * mean, 0) / n);
-      assertTrue(Math.abs(mean - exact[k]) <= 5 * se + 1e-12, "component " + k + ": mean " + mean + ", exact "
-          + exact[k] + ", standard error " + se);
-    }
+    SeededMeans.assertUnbiased(2, 8000, 11, (g, ctx) -> f.invoke(null, w, g, ctx));
   }
 
   @ParameterizedTest

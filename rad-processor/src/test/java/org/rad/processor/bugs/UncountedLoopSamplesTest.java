@@ -1,7 +1,5 @@
 package org.rad.processor.bugs;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.lang.reflect.Method;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,20 +47,6 @@ class UncountedLoopSamplesTest {
     Method f = c.load("demo.CompoundGrad").getDeclaredMethod("f", double[].class, int.class, double[].class,
         RadContext.class);
     double[] w = {0.5};
-    double[] exact = new double[1];
-    f.invoke(null, w, 3, exact, RadContext.exact());
-    int n = 8000;
-    double sum = 0;
-    double sumSq = 0;
-    RadContext ctx = RadContext.seeded(7);
-    for (int r = 0; r < n; r++) {
-      double[] g = new double[1];
-      f.invoke(null, w, 3, g, ctx);
-      sum += g[0];
-      sumSq += g[0] * g[0];
-    }
-    double mean = sum / n;
-    double se = Math.sqrt(Math.max(sumSq / n - mean * mean, 0) / n);
-    assertTrue(Math.abs(mean - exact[0]) <= 5 * se, "mean " + mean + ", exact " + exact[0] + ", standard error " + se);
+    SeededMeans.assertUnbiased(1, 8000, 7, (g, ctx) -> f.invoke(null, w, 3, g, ctx));
   }
 }
