@@ -6,7 +6,8 @@ import org.ejml.data.DMatrixRMaj;
  * The checks a generated gradient's entry makes of the adjoint arrays it is given, before it runs
  * anything: an adjoint shorter than its parameter (or null) would fail inside the reverse sweep,
  * after part of the writes into the method's arrays had been undone. Each throws an
- * IllegalArgumentException that names the method and the parameter.
+ * IllegalArgumentException that names the method and the parameter. Also the test of a matrix and
+ * one of its own rows passed for two parameters ({@link #holds}).
  */
 public final class Arguments {
   private Arguments() {}
@@ -14,23 +15,6 @@ public final class Arguments {
   /** The adjoint of a double parameter: an array of at least one element (the derivative goes to element 0). */
   // (the checks are a compare or two, the messages built in methods of their own: an entry called
   // millions of times, a small function's, pays nothing that shows)
-
-  /**
-   * Whether {@code part} is one of the rows of {@code whole}, or one of its slices, or a row of one
-   * of its slices (by identity; null rows skipped): a matrix and one of its own rows passed to a
-   * method that writes one of them.
-   */
-  public static boolean holds(Object[] whole, Object part) {
-    if (whole == null || part == null) {
-      return false;
-    }
-    for (Object e : whole) {
-      if (e == part || e instanceof Object[] nested && holds(nested, part)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   public static void requireAdjoint(double[] bar, String method, String parameter) {
     if (bar == null || bar.length < 1) {
@@ -93,6 +77,23 @@ public final class Arguments {
       throw new IllegalArgumentException(method + ": the adjoint of " + parameter + " must have its shape, "
           + x.numRows + " x " + x.numCols + ", not " + (bar == null ? "null" : bar.numRows + " x " + bar.numCols));
     }
+  }
+
+  /**
+   * Whether {@code part} is one of the rows of {@code whole}, or one of its slices, or a row of one
+   * of its slices (by identity; null rows skipped): a matrix and one of its own rows passed to a
+   * method that writes one of them.
+   */
+  public static boolean holds(Object[] whole, Object part) {
+    if (whole == null || part == null) {
+      return false;
+    }
+    for (Object e : whole) {
+      if (e == part || e instanceof Object[] nested && holds(nested, part)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(double[] a) {

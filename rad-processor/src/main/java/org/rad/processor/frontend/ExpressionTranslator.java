@@ -631,7 +631,6 @@ final class ExpressionTranslator {
     return new Expr.MethodCall(rule.helperName(), key, null, coerced, rule.returnType(), origin(tree));
   }
 
-  /** {@code m.get(i, j)}, {@code m.getNumRows()}, {@code m.copy()}, ...: methods of a matrix that read it. */
   /**
    * Whether {@code owner} names java.lang.Math (or StrictMath) here: not where a class of the
    * user's (nested in the class, or in its package, or imported) takes the name {@code Math}, as in
@@ -661,6 +660,7 @@ final class ExpressionTranslator {
     }
   }
 
+  /** {@code m.get(i, j)}, {@code m.getNumRows()}, {@code m.copy()}, ...: methods of a matrix that read it. */
   private Expr matrixMethod(MethodInvocationTree tree, Expr m, String name, List<Expr> args) {
     if ((name.equals("get") || name.equals("unsafe_get")) && (args.size() == 1 || args.size() == 2)) {
       return new Expr.Index(m, elementIndex(m, args, tree));

@@ -135,7 +135,6 @@ final class Library {
     });
   }
 
-
   /** The Java source of a constant value ({@code "a\"b"} for a String). */
   String constantExpression(Object value) {
     return elements.getConstantExpression(value);

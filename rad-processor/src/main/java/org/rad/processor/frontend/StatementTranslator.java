@@ -19,7 +19,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
-import com.sun.source.util.TreeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Name;
@@ -128,19 +127,11 @@ final class StatementTranslator {
       }
       case RETURN -> out.add(returnStatement((ReturnTree) tree));
       case BREAK -> {
-        if (((BreakTree) tree).getLabel() != null && !((BreakTree) tree).getLabel().equals(innermostLoopLabel)) {
-          throw unsupported(tree, "a labeled break (break " + ((BreakTree) tree).getLabel() + ")",
-              "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop"
-                  + " (a break or continue naming the innermost loop's own label is accepted)");
-        }
+        rejectOuterJump(tree, "break", ((BreakTree) tree).getLabel());
         out.add(new Stmt.Break(expressions.origin(tree)));
       }
       case CONTINUE -> {
-        if (((ContinueTree) tree).getLabel() != null && !((ContinueTree) tree).getLabel().equals(innermostLoopLabel)) {
-          throw unsupported(tree, "a labeled continue (continue " + ((ContinueTree) tree).getLabel() + ")",
-              "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop"
-                  + " (a break or continue naming the innermost loop's own label is accepted)");
-        }
+        rejectOuterJump(tree, "continue", ((ContinueTree) tree).getLabel());
         out.add(new Stmt.Continue(expressions.origin(tree)));
       }
       case EMPTY_STATEMENT -> { }
@@ -164,6 +155,15 @@ final class StatementTranslator {
   private Name innermostLoopLabel;
   /** The label of the statement being translated, for the loop it labels. */
   private Name labelOfNextLoop;
+
+  /** The error for a {@code break} or {@code continue} naming a label other than the innermost loop's. */
+  private void rejectOuterJump(Tree jump, String keyword, Name label) {
+    if (label != null && !label.equals(innermostLoopLabel)) {
+      throw unsupported(jump, "a labeled " + keyword + " (" + keyword + " " + label + ")",
+          "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop"
+              + " (a break or continue naming the innermost loop's own label is accepted)");
+    }
+  }
 
   /** A labeled statement: the statement itself, the label known to the loop it labels. */
   private void labeledStatement(LabeledStatementTree tree, List<Stmt> out) {

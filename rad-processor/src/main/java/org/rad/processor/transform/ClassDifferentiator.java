@@ -770,20 +770,16 @@ public final class ClassDifferentiator {
     }
     // an integer counter whose every update the reverse sweep can undo (j++ in a while loop, k +=
     // d): undone wherever a recomputation reads it (the planner then marks its updates)
-    Map<String, Boolean> undone = new HashMap<>();
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.Step st && st.var().type().isIntegral()) {
-        undone.merge(st.var().name(), org.rad.processor.analysis.Inversions.inverse(s) != null, Boolean::logicalAnd);
-      } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.type().isIntegral()) {
-        undone.merge(r.var().name(), org.rad.processor.analysis.Inversions.inverse(s) != null, Boolean::logicalAnd);
-      }
-    });
     Set<String> undoneCounters = new HashSet<>();
-    undone.forEach((name, all) -> {
-      if (all) {
-        undoneCounters.add(name);
+    Set<String> keptCounters = new HashSet<>();
+    Statements.forEach(m.body(), s -> {
+      Var counter = s instanceof Stmt.Step st ? st.var()
+          : s instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r ? r.var() : null;
+      if (counter != null && counter.type().isIntegral()) {
+        (org.rad.processor.analysis.Inversions.inverse(s) != null ? undoneCounters : keptCounters).add(counter.name());
       }
     });
+    undoneCounters.removeAll(keptCounters);
     Statements.forEach(m.body(), s -> {
       if (s instanceof Stmt.For f && plan.countedLoop(f) != null) {
         free.add(plan.countedLoop(f).index().name());
@@ -855,7 +851,6 @@ public final class ClassDifferentiator {
     return found[0];
   }
 
-  /** Whether the overwrites {@code w} makes are undone in the reverse sweep. */
   /**
    * Whether the element write {@code w} provably never overwrites, in any execution after one of
    * {@code d}, an element of {@code key} that {@code d}'s initializer read there: a table filled
@@ -882,6 +877,7 @@ public final class ClassDifferentiator {
     return true;
   }
 
+  /** Whether the overwrites {@code w} makes are undone in the reverse sweep. */
   private static boolean recorded(Stmt w, Records records) {
     if (records.pushes().contains(w) || records.recordedCalls().contains(w)) {
       return true;

@@ -503,13 +503,14 @@ final class PushPlanner {
       flags.removeAll(effects.writes(u)); // an update that resets a flag would run the loop on
     }
     try {
+      exitFlags = flags;
+      Set<Stmt> exits = Collections.newSetFromMap(new IdentityHashMap<>());
+      if (!flags.isEmpty()) {
+        findExits(body.stmts(), java.util.List.of(), exits);
+      }
       Set<String> head = new HashSet<>(entry);
       while (true) {
-        exitFlags = flags;
-        exitIfs = Collections.newSetFromMap(new IdentityHashMap<>());
-        if (!flags.isEmpty()) {
-          findExits(body.stmts(), java.util.List.of());
-        }
+        exitIfs = exits;
         exiting = new HashSet<>();
         Set<String> end = block(body, head);
         Set<String> left = exiting;
@@ -560,12 +561,12 @@ final class PushPlanner {
    * flag is false ({@code if (!flag) ...}, without else): on such a branch's path the body ends
    * there and the loop is left.
    */
-  private void findExits(java.util.List<Stmt> stmts, java.util.List<Stmt> after) {
+  private void findExits(java.util.List<Stmt> stmts, java.util.List<Stmt> after, Set<Stmt> exits) {
     for (int n = 0; n < stmts.size(); n++) {
       java.util.List<Stmt> rest = new java.util.ArrayList<>(stmts.subList(n + 1, stmts.size()));
       rest.addAll(after);
       if (stmts.get(n) instanceof Stmt.Block inner) {
-        findExits(inner.stmts(), rest);
+        findExits(inner.stmts(), rest, exits);
       } else if (stmts.get(n) instanceof Stmt.If i && i.whenFalse() == null) {
         String flag = null;
         for (Stmt t : i.whenTrue().stmts()) {
@@ -577,7 +578,7 @@ final class PushPlanner {
         String f = flag;
         if (f != null && rest.stream().allMatch(later -> later instanceof Stmt.If g && g.whenFalse() == null
             && exitFlags(g.condition()).contains(f))) {
-          exitIfs.add(i);
+          exits.add(i);
         }
       }
     }

@@ -84,12 +84,9 @@ final class RestoredParameters {
         continue;
       }
       // a row of a matrix (spring(p[i], f[i])) is in its matrix's class
-      Expr root = call.args().get(i);
-      while (root instanceof Expr.Index ix) {
-        root = ix.array();
-      }
-      boolean argumentNeeded = pendingBefore == null || !(root instanceof Expr.Ref r)
-          || pendingBefore.contains(callerClasses.contentsKey(r.var().name()));
+      String root = Statements.rootVar(call.args().get(i));
+      boolean argumentNeeded = pendingBefore == null || root == null
+          || pendingBefore.contains(callerClasses.contentsKey(root));
       if (argumentNeeded) {
         needed.add(p.name());
       }
