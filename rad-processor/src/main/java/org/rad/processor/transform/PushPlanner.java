@@ -556,7 +556,8 @@ final class PushPlanner {
 
   /**
    * Finds, among {@code stmts} and the plain blocks nested in them, the branches without else that
-   * set an exit flag ({@code flag = true}, a statement of the branch) after which every statement,
+   * set an exit flag ({@code flag = true}, a statement of the branch that no later one of the
+   * branch writes again) after which every statement,
    * of their block and of each enclosing block of the body ({@code after}), runs only while that
    * flag is false ({@code if (!flag) ...}, without else): on such a branch's path the body ends
    * there and the loop is left.
@@ -573,6 +574,8 @@ final class PushPlanner {
           if (t instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
               && exitFlags.contains(r.var().name()) && a.value() instanceof Expr.Literal lit && lit.text().equals("true")) {
             flag = r.var().name();
+          } else if (flag != null && effects.writes(t).contains(flag)) {
+            flag = null; // set again later in the branch (done = false): the loop may go on
           }
         }
         String f = flag;
