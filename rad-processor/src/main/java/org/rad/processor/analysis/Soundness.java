@@ -29,12 +29,13 @@ import org.rad.processor.ir.Var;
  * {@code if}, either branch's; in a loop, also the previous iteration's), so a temporary reused by the reverse of another statement does
  * not carry the other's samples into this one's terms. Adjoint arrays are followed for arrays
  * recorded whole (one sample per element for the whole record: a parameter, a buffer never
- * overwritten), per alias class and flow-insensitively: an element read carries whatever such
- * samples were ever added into an element of that class (so {@code v0Bar[k] += v1[k]}, then
- * {@code v1Bar[1] += v0Bar[k] * v1[k]} is a sample twice along one chain). The samples of element
- * records (a new draw per overwrite: per time step) are not followed through adjoint arrays,
- * where this would confuse the draws of different steps; a chain of those through an adjoint
- * array is checked statement by statement only.
+ * overwritten), per array and in program order: an element read carries whatever such samples
+ * were added before it (in a loop, also in earlier iterations) into any element of that array
+ * (so {@code v0Bar[k] += v1[k]}, then {@code v1Bar[1] += v0Bar[k] * v1[k]} is a sample twice along
+ * one chain), also by a callee's reverse sweep that got the adjoint array ({@link Callees}). The
+ * samples of element records (a new draw per overwrite: per time step) are not followed through
+ * adjoint arrays, where this would confuse the draws of different steps; a chain of those
+ * through an adjoint array is checked statement by statement only.
  */
 public final class Soundness {
   /** A violation: which rule, which sampled key, and the offending code. */
@@ -48,8 +49,24 @@ public final class Soundness {
    */
   public record SampledCall(Expr.StaticCall call, List<Set<String>> keysPerArgument) {}
 
-  /** The first violation, or null, and the reverse calls that pass sampled values. */
-  public record Result(Violation violation, List<SampledCall> calls) {}
+  /**
+   * The first violation, or null; the reverse calls that pass sampled values; and, per adjoint
+   * array key ({@link Effects#adjointContentsKey}), the sampled keys its elements may carry.
+   */
+  public record Result(Violation violation, List<SampledCall> calls, Map<String, Set<String>> adjointArrays) {}
+
+  /**
+   * What callees' reverse sweeps add into the adjoint arrays passed to them: per argument position
+   * of a {@link SampledCall}, the sampled keys (of the caller) that the callee may add into the
+   * adjoint array at that position ({@code dot(c, h)} with {@code h} sampled adds {@code h}'s
+   * samples into {@code cBar}), given what each argument carries (also the adjoint arrays).
+   */
+  public interface Callees {
+    Map<Integer, Set<String>> adjointsWritten(SampledCall call);
+
+    /** Callees taken to add no samples into adjoint arrays. */
+    Callees NONE = call -> Map.of();
+  }
 
   /** Degrees of a value in the sampled keys; {@code nonlinear} when not a polynomial of them. */
   private record Poly(Map<String, Integer> degrees, boolean nonlinear) {
@@ -93,6 +110,58 @@ public final class Soundness {
 
   /** Keys followed through adjoint arrays (see {@link #analyze}). */
   private Set<String> wholeKeys = Set.of();
+  /** What callees add into the adjoint arrays passed to them. */
+  private Callees callees = Callees.NONE;
+  /** Keys whose samples a callee's reverse sweep carries into an adjoint array are followed (see {@link Following}). */
+  private Set<String> calleeKeys = Set.of();
+  /** See {@link Following#exported}. */
+  private Set<String> exportedArrays = Set.of();
+  /** What the exported adjoint arrays may carry, every sample. */
+  private final Map<String, Poly> exported = new HashMap<>();
+
+  /**
+   * What adjoint arrays carry into the callees they are passed to: as {@link #adjointArrays}, and
+   * also the samples of the keys with one draw per call that the reverse sweep's own updates add
+   * ({@code sBar[i] += tBar * h[i]} before {@code squares} gets {@code sBar}).
+   */
+  private final Map<String, Poly> passedArrays = new HashMap<>();
+
+  /**
+   * Into an adjoint array (its contents key): the samples of {@code followed} for later reads,
+   * those of one draw per call for the callees it is passed to, and every sample if it is
+   * exported.
+   */
+  private void addInto(String array, Poly value, Set<String> followed) {
+    Poly carried = value.restrictedTo(followed);
+    if (!carried.isZero()) {
+      adjointArrays.merge(array, carried, Poly::plus);
+    }
+    Poly passed = value.restrictedTo(calleeKeys).plus(carried);
+    if (!passed.isZero()) {
+      passedArrays.merge(array, passed, Poly::plus);
+    }
+    if (exportedArrays.contains(array) && !value.restrictedTo(canonicalKeys).isZero()) {
+      exported.merge(array, value.restrictedTo(canonicalKeys), Poly::plus);
+    }
+  }
+
+  /** The caller's keys a sampled key stands for (see {@link #analyze}); absent: itself. */
+  private Map<String, Set<String>> standsFor = Map.of();
+  /** The keys the polynomials are in: the sampled keys, each as what it stands for. */
+  private Set<String> canonicalKeys = Set.of();
+
+  private Set<String> canonical(Set<String> keys) {
+    Set<String> out = new java.util.TreeSet<>();
+    keys.forEach(k -> out.addAll(standsFor.getOrDefault(k, Set.of(k))));
+    return out;
+  }
+
+  /** A sampled key's own value: degree 1 in each key it stands for. */
+  private Poly sampleOf(String key) {
+    Map<String, Integer> degrees = new HashMap<>();
+    standsFor.getOrDefault(key, Set.of(key)).forEach(k -> degrees.put(k, 1));
+    return new Poly(degrees, false);
+  }
 
   private Soundness(Set<String> sampledKeys, Effects effects) {
     this.sampledKeys = sampledKeys;
@@ -123,21 +192,76 @@ public final class Soundness {
    */
   public static Result analyze(Stmt.Block reverse, Set<String> sampledKeys, Set<String> wholeKeys,
       Map<String, String> sampledAdjoints, Effects effects) {
+    return analyze(reverse, sampledKeys, wholeKeys, sampledAdjoints, Map.of(), Callees.NONE, effects);
+  }
+
+  /**
+   * Like {@link #analyze(Stmt.Block, Set, Set, Map, Effects)}, with adjoint arrays that carry
+   * samples from the start ({@code sampledAdjointArrays}: adjoint contents key to sampled key, a
+   * callee's adjoint-array parameters into which its caller added samples) and what the callees'
+   * reverse sweeps add into the adjoint arrays passed to them.
+   */
+  public static Result analyze(Stmt.Block reverse, Set<String> sampledKeys, Set<String> wholeKeys,
+      Map<String, String> sampledAdjoints, Map<String, String> sampledAdjointArrays, Callees callees,
+      Effects effects) {
+    return analyze(reverse, sampledKeys, new Following(wholeKeys, wholeKeys, Set.of()), sampledAdjoints,
+        sampledAdjointArrays, Map.of(), callees, effects);
+  }
+
+  /**
+   * Which samples are followed through adjoint arrays.
+   *
+   * @param ownWrites the keys whose samples the reverse sweep's own element updates carry into an
+   *     adjoint array (arrays recorded whole: one sample per element for the record)
+   * @param calleeWrites the keys whose samples a callee's reverse sweep carries into the adjoint
+   *     arrays passed to it (one draw per element for the call: the arrays recorded once)
+   * @param exported adjoint arrays (contents keys) whose every sample is reported in {@link
+   *     Result#adjointArrays} (a callee's adjoint-array parameters), but followed as the others
+   */
+  public record Following(Set<String> ownWrites, Set<String> calleeWrites, Set<String> exported) {}
+
+  /**
+   * Like {@link #analyze(Stmt.Block, Set, Set, Map, Map, Callees, Effects)}, following samples as
+   * {@code following} says, for a callee whose sampled keys stand for its caller's ({@code
+   * standsFor}: a key to the caller's keys it carries; absent, itself): two parameters that
+   * receive one sample ({@code a1(h)} whose reverse reads {@code h} and the adjoint of its result,
+   * into which the caller added {@code h}) are the same sample, and the polynomials, the calls and
+   * the adjoint arrays of the result are in the caller's keys.
+   */
+  public static Result analyze(Stmt.Block reverse, Set<String> sampledKeys, Following following,
+      Map<String, String> sampledAdjoints, Map<String, String> sampledAdjointArrays,
+      Map<String, Set<String>> standsFor, Callees callees, Effects effects) {
     Soundness s = new Soundness(sampledKeys, effects);
-    s.wholeKeys = wholeKeys;
-    sampledAdjoints.forEach((v, key) -> s.adjoint.put(v, new Poly(Map.of(key, 1), false)));
+    s.standsFor = standsFor;
+    s.canonicalKeys = s.canonical(sampledKeys);
+    s.wholeKeys = s.canonical(following.ownWrites());
+    s.calleeKeys = s.canonical(following.calleeWrites());
+    s.exportedArrays = following.exported();
+    s.callees = callees;
+    sampledAdjoints.forEach((v, key) -> s.adjoint.put(v, s.sampleOf(key)));
     s.findTemporaries(reverse);
     for (int round = 0; round < 20; round++) {
       Map<String, Poly> before = new HashMap<>(s.primal);
       Map<String, Poly> adjBefore = new HashMap<>(s.adjoint);
       Map<String, Poly> arraysBefore = new HashMap<>(s.adjointArrays);
+      Map<String, Poly> exportedBefore = new HashMap<>(s.exported);
+      // adjoint arrays in program order: a read sees what was added before it (in a loop, also
+      // in earlier iterations), not what a later statement or call adds
+      s.adjointArrays.clear();
+      s.passedArrays.clear();
+      sampledAdjointArrays.forEach((array, key) -> s.adjointArrays.put(array, s.sampleOf(key)));
+      s.passedArrays.putAll(s.adjointArrays);
       s.walk(reverse);
       if (s.violation != null || before.equals(s.primal) && adjBefore.equals(s.adjoint)
-          && arraysBefore.equals(s.adjointArrays)) {
+          && arraysBefore.equals(s.adjointArrays) && exportedBefore.equals(s.exported)) {
         break;
       }
     }
-    return new Result(s.violation, List.copyOf(s.calls.values()));
+    Map<String, Set<String>> arrays = new HashMap<>();
+    s.adjointArrays.forEach((array, p) -> arrays.put(array, new java.util.TreeSet<>(p.degrees.keySet())));
+    s.exported.forEach((array, p) -> arrays.computeIfAbsent(array, k -> new java.util.TreeSet<>())
+        .addAll(p.degrees.keySet()));
+    return new Result(s.violation, List.copyOf(s.calls.values()), arrays);
   }
 
   /** The calls of reverse sweeps that pass sampled values, by call (the last round's). */
@@ -195,6 +319,16 @@ public final class Soundness {
       walk(body);
       update.forEach(this::walk);
     }
+    // (and again while what adjoint arrays carry grows: an iteration reads what earlier ones added)
+    for (int pass = 0; pass < 8; pass++) {
+      Map<String, Poly> arrays = new HashMap<>(adjointArrays);
+      Map<String, Poly> passed = new HashMap<>(passedArrays);
+      walk(body);
+      update.forEach(this::walk);
+      if (arrays.equals(adjointArrays) && passed.equals(passedArrays)) {
+        break;
+      }
+    }
     before.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
   }
 
@@ -211,7 +345,7 @@ public final class Soundness {
 
   private void report(char rule, Poly p, String where) {
     if (violation == null) {
-      String key = p.degrees.keySet().stream().filter(sampledKeys::contains).findFirst().orElse("?");
+      String key = p.degrees.keySet().stream().filter(canonicalKeys::contains).findFirst().orElse("?");
       violation = new Violation(rule, key, where);
     }
   }
@@ -237,10 +371,7 @@ public final class Soundness {
           adjoint.merge(target.name(), value, Poly::plus);
         } else if (!a.target().type().isArray()) {
           // an element of an adjoint array: a later read of any element may carry what it gets
-          Poly carried = value.restrictedTo(wholeKeys);
-          if (!carried.isZero()) {
-            adjointArrays.merge(adjointArrayKey(a.target()), carried, Poly::plus);
-          }
+          addInto(adjointArrayKey(a.target()), value, wholeKeys);
         }
       } else if (target != null && !target.type().isArray()) {
         primal.merge(target.name(), value, Poly::plus);
@@ -323,7 +454,7 @@ public final class Soundness {
         return adjoint.getOrDefault(v.name(), Poly.ZERO);
       }
       Poly p = primal.getOrDefault(v.name(), Poly.ZERO);
-      return sampledKeys.contains(v.name()) ? p.plus(new Poly(Map.of(v.name(), 1), false)) : p;
+      return sampledKeys.contains(v.name()) ? p.plus(sampleOf(v.name())) : p;
     }
     if (e instanceof Expr.Index ix) {
       control(ix, e);
@@ -335,7 +466,7 @@ public final class Soundness {
         return Poly.ZERO;
       }
       String key = effects.aliases().contentsKey(root);
-      return sampledKeys.contains(key) ? new Poly(Map.of(key, 1), false) : Poly.ZERO;
+      return sampledKeys.contains(key) ? sampleOf(key) : Poly.ZERO;
     }
     if (e instanceof Expr.Binary b) {
       Poly l = poly(b.left());
@@ -383,13 +514,27 @@ public final class Soundness {
         String root = Statements.rootVar(arg);
         if (arg.type().isArray() && root != null && !isAdjoint(arg)
             && sampledKeys.contains(effects.aliases().contentsKey(root))) {
-          k.add(effects.aliases().contentsKey(root));
+          k.addAll(sampleOf(effects.aliases().contentsKey(root)).degrees.keySet());
+        } else if (arg.type().isArray() && root != null && isAdjoint(arg)) {
+          // an adjoint array that carries samples: the callee's partials must not meet them again
+          k.addAll(passedArrays.getOrDefault(adjointArrayKey(arg), Poly.ZERO).degrees.keySet());
         }
-        k.retainAll(sampledKeys);
+        k.retainAll(canonicalKeys);
         keys.add(k);
       }
       if (keys.stream().anyMatch(k -> !k.isEmpty())) {
-        calls.put(call, new SampledCall(call, keys));
+        SampledCall sampledCall = new SampledCall(call, keys);
+        calls.put(call, sampledCall);
+        // the samples the callee adds into the adjoint arrays passed to it: a later read of an
+        // element of those arrays may carry them (followed for whole records, as above)
+        callees.adjointsWritten(sampledCall).forEach((position, added) -> {
+          Map<String, Integer> degrees = new HashMap<>();
+          added.forEach(key -> degrees.put(key, 1));
+          Expr arg = call.args().get(position);
+          if (isAdjoint(arg)) {
+            addInto(adjointArrayKey(arg), new Poly(degrees, false), calleeKeys);
+          }
+        });
       }
       return handedBack;
     }

@@ -222,7 +222,7 @@ public final class ClassDifferentiator {
       // too, not only after the other errors are mended
       for (String key : out.keySet()) {
         if (randomizedOf.containsKey(key) && calleesBuilt(key, out, new HashSet<>())) {
-          errors.attempt(() -> checkSampledCalls(key, out));
+          errors.attempt(() -> samplingChecks.checkCalls(key, out));
         }
       }
     }
@@ -252,7 +252,7 @@ public final class ClassDifferentiator {
     }
     for (String key : out.keySet()) {
       if (randomizedOf.containsKey(key)) {
-        errors.attempt(() -> checkSampledCalls(key, out));
+        errors.attempt(() -> samplingChecks.checkCalls(key, out));
       }
     }
     errors.throwIfAny();
@@ -452,116 +452,8 @@ public final class ClassDifferentiator {
   private final Map<String, Stmt.Block> plannedReverses = new HashMap<>();
   private final Map<String, Effects> effectsOf = new HashMap<>();
   private final Map<String, RandomizedRecords> randomizedOf = new HashMap<>();
-
-  /**
-   * Checks that the sampled values a method with {@code @Randomize} passes to its callees' reverse
-   * sweeps enter the callees' derivative terms affinely, as {@link #checkSoundness} checks its own:
-   * each callee's planned reverse sweep is checked with the parameters that receive samples marked
-   * sampled (and its result's adjoint, where the caller's carries a sample), and so on down.
-   */
-  private void checkSampledCalls(String key, Map<String, DifferentiatedMethod> out) {
-    RandomizedRecords randomized = randomizedOf.get(key);
-    org.rad.processor.analysis.Soundness.Result r = org.rad.processor.analysis.Soundness.analyze(
-        plannedReverses.get(key), randomized.sampledKeys(), Map.of(), effectsOf.get(key));
-    Map<String, String> keyOfReverse = new HashMap<>();
-    out.forEach((k, d) -> {
-      keyOfReverse.put(Sweep.REVERSE.of(d.callee().name()), k);
-      keyOfReverse.put(Sweep.REVERSE_KEPT.of(d.callee().name()), k);
-    });
-    for (org.rad.processor.analysis.Soundness.SampledCall call : r.calls()) {
-      String where = biasedIn(call, keyOfReverse, out, new HashSet<>(), 0);
-      if (where != null) {
-        String sampled = call.keysPerArgument().stream().filter(k -> !k.isEmpty()).findFirst().orElseThrow()
-            .iterator().next();
-        org.rad.processor.ir.RandomizeSpec spec = randomized.blamed(sampled);
-        throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
-            + " a sampled value passed to " + where + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
-            + " Randomize a value that enters derivatives linearly, or pass the helper an exact copy, or drop @Randomize");
-      }
-    }
-    // a sampled array that a helper returned: the helper's reverse sweep reads it as its result
-    AliasClasses classes = effectsOf.get(key).aliases();
-    Statements.forEach(methods.get(key).body(), st -> {
-      Var target = st instanceof Stmt.Declare d ? d.var()
-          : st instanceof Stmt.Assign a && a.target() instanceof Expr.Ref ref ? ref.var() : null;
-      if (target == null || !target.type().isArray() || !(Statements.directCall(st) instanceof Expr.MethodCall c)
-          || !out.containsKey(c.key()) || !randomized.sampledKeys().contains(classes.contentsKey(target.name()))) {
-        return;
-      }
-      Var result = normalized.get(c.key()).result();
-      Effects calleeEffects = effectsOf.get(c.key());
-      if (result == null || !result.type().isArray() || calleeEffects == null) {
-        return;
-      }
-      String where = biasedInCallee(c.key(), Set.of(calleeEffects.aliases().contentsKey(result.name())), Map.of(),
-          keyOfReverse, out, new HashSet<>(), 1);
-      if (where != null) {
-        org.rad.processor.ir.RandomizeSpec spec = randomized.blamed(classes.contentsKey(target.name()));
-        throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
-            + " it holds the array " + c.name() + " returns, and the helper " + where
-            + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
-            + " Randomize a copy of the array instead (" + target.name() + " = " + c.name() + "(...).clone()), or drop"
-            + " @Randomize");
-      }
-    });
-  }
-
-  /**
-   * Where a reverse call that receives sampled arguments lets a sample enter a derivative term
-   * non-affinely ("helper (its reverse sweep: `code`)"), following its own calls; null when it
-   * does not, or when the callee is not a differentiated method (custom rules are checked apart).
-   */
-  private String biasedIn(org.rad.processor.analysis.Soundness.SampledCall call, Map<String, String> keyOfReverse,
-      Map<String, DifferentiatedMethod> out, Set<String> seen, int depth) {
-    String calleeKey = keyOfReverse.get(call.call().name());
-    if (calleeKey == null || depth > 16) {
-      return null;
-    }
-    DifferentiatedMethod d = out.get(calleeKey);
-    MethodIR callee = d.method();
-    Effects effects = effectsOf.get(calleeKey);
-    int first = callee.isStatic() ? 0 : 1;
-    Set<String> sampled = new java.util.TreeSet<>();
-    for (int k = 0; k < callee.params().size(); k++) {
-      if (!call.keysPerArgument().get(first + k).isEmpty()) {
-        Var p = callee.params().get(k);
-        sampled.add(p.type().isArray() ? effects.aliases().contentsKey(p.name()) : p.name());
-      }
-    }
-    Map<String, String> sampledAdjoints = new HashMap<>();
-    int resultBar = call.call().args().size() - 2; // (fReverse(..., resultBar, ctx))
-    if (d.resultAdjoint() != null && !call.keysPerArgument().get(resultBar).isEmpty()) {
-      sampledAdjoints.put(d.resultAdjoint().name(), d.resultAdjoint().name());
-      sampled.add(d.resultAdjoint().name());
-    }
-    return biasedInCallee(calleeKey, sampled, sampledAdjoints, keyOfReverse, out, seen, depth);
-  }
-
-  /**
-   * Where the planned reverse sweep of {@code calleeKey}, with {@code sampled} keys (and adjoints)
-   * marked, lets a sample enter a derivative term non-affinely, following its own calls; null
-   * when it does not, or when this callee was checked with these keys already.
-   */
-  private String biasedInCallee(String calleeKey, Set<String> sampled, Map<String, String> sampledAdjoints,
-      Map<String, String> keyOfReverse, Map<String, DifferentiatedMethod> out, Set<String> seen, int depth) {
-    if (!seen.add(calleeKey + sampled) || sampled.isEmpty()) {
-      return null;
-    }
-    String name = out.get(calleeKey).method().name();
-    org.rad.processor.analysis.Soundness.Result r = org.rad.processor.analysis.Soundness.analyze(
-        plannedReverses.get(calleeKey), sampled, sampledAdjoints, effectsOf.get(calleeKey));
-    if (r.violation() != null) {
-      return name + ", whose reverse sweep would let it enter a derivative term non-affinely, in `"
-          + r.violation().where() + "`";
-    }
-    for (org.rad.processor.analysis.Soundness.SampledCall inner : r.calls()) {
-      String where = biasedIn(inner, keyOfReverse, out, seen, depth + 1);
-      if (where != null) {
-        return name + ", which passes it on to " + where;
-      }
-    }
-    return null;
-  }
+  private final SamplingChecks samplingChecks = new SamplingChecks(methods, normalized, plannedReverses, effectsOf,
+      randomizedOf);
 
   /**
    * Rebuilds the methods whose callers need fewer of their array parameters restored than every
@@ -1483,8 +1375,8 @@ public final class ClassDifferentiator {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized,
           readAtEntry, elementLevel, freshLocals);
-      if (randomized == null || !unsound(lateRecords.reverse(), randomized, effects, m)
-          || unsound(without.reverse(), randomized, effects, m)) {
+      if (randomized == null || SamplingChecks.violation(lateRecords.reverse(), randomized, effects, m) == null
+          || SamplingChecks.violation(without.reverse(), randomized, effects, m) != null) {
         plan = latePlan;
         records = lateRecords;
         break;
@@ -1504,7 +1396,7 @@ public final class ClassDifferentiator {
     Stmt.Block forward = builder.forward(m.body());
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
     if (randomized != null) {
-      checkSoundness(reverse, randomized, effects, writtenInLoops(m, effects));
+      samplingChecks.checkMethod(key, m, reverse, randomized, effects, records.pushes());
       checkRuleReads(reverse, randomized, effects);
       randomizedOf.put(key, randomized);
     }
@@ -1721,61 +1613,4 @@ public final class ClassDifferentiator {
     })));
   }
 
-  /** Whether {@link #checkSoundness} would reject {@code reverse}. */
-  private static boolean unsound(Stmt.Block reverse, RandomizedRecords randomized, Effects effects, MethodIR m) {
-    return violation(reverse, randomized, effects, writtenInLoops(m, effects)) != null;
-  }
-
-  /**
-   * The keys {@code m} writes inside a loop: where an array's element records are drawn anew at
-   * each iteration. An array recorded whole once and written only outside loops has one draw per
-   * element for the whole call.
-   */
-  private static Set<String> writtenInLoops(MethodIR m, Effects effects) {
-    Set<String> written = new HashSet<>();
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.For || s instanceof Stmt.While) {
-        written.addAll(effects.writes(s));
-      }
-    });
-    return written;
-  }
-
-  /** The first violation of sampling soundness in {@code reverse}, or null. */
-  private static org.rad.processor.analysis.Soundness.Violation violation(Stmt.Block reverse,
-      RandomizedRecords randomized, Effects effects, Set<String> written) {
-    Set<String> whole = new HashSet<>(randomized.wholeKeys(effects.aliases()));
-    whole.removeAll(written);
-    // (entries of one record that are not independent: followed also where written in loops,
-    // which may reject a program whose products are of different steps' draws)
-    whole.addAll(randomized.correlatedKeys());
-    return org.rad.processor.analysis.Soundness.analyze(reverse, randomized.sampledKeys(), whole, Map.of(), effects)
-        .violation();
-  }
-
-  /**
-   * Throws {@code [RadBiased]} where sampling makes the gradient biased. The samples of arrays
-   * recorded whole once per call and not written in a loop ({@code written}: the keys the method
-   * writes in loops) have one draw per element for the call, and are followed through adjoint
-   * arrays too.
-   */
-  private static void checkSoundness(Stmt.Block reverse, RandomizedRecords randomized, Effects effects,
-      Set<String> written) {
-    org.rad.processor.analysis.Soundness.Violation v = violation(reverse, randomized, effects, written);
-    if (v == null) {
-      return;
-    }
-    org.rad.processor.ir.RandomizeSpec spec = randomized.blamed(v.sampledKey());
-    String why = switch (v.rule()) {
-      case 'a' -> "a sampled value would enter a derivative term non-affinely, in the reverse-sweep code `" + v.where()
-          + "`; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g (exp(v), v*v, 1/v need v itself)."
-          + " Randomize a value that enters derivatives linearly (the input of a product with weights), or drop @Randomize";
-      case 'b' -> "a sampled value would decide control flow or an array index in the reverse sweep, in `" + v.where()
-          + "`; decisions must be exact. Compute the decision from a value that is not randomized";
-      default -> "the same sampled value would appear twice along one chain of the reverse sweep, in a partial"
-          + " derivative and in the adjoint it multiplies, in `" + v.where() + "`; E[s * s] = v * v / f, not v * v,"
-          + " so E[P A P] != A. Randomize only one of the two uses (copy the value into a second, exact variable)";
-    };
-    throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient: " + why);
-  }
 }
