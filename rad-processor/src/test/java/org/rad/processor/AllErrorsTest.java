@@ -60,6 +60,43 @@ class AllErrorsTest {
     assertThat(errors(c)).hasSize(3);
   }
 
+  /**
+   * Found by a user-style round: a parameter of a type outside the subset ({@code boolean[]}) hid
+   * every error of its method's body, and a wrong return type did too; they are now reported
+   * together, and the rejected parameter's uses are not reported again.
+   */
+  @Test
+  void aRejectedSignatureDoesNotHideTheBody() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Sig", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Sig {
+          @Differentiable(wrt = "x")
+          public static double f(double[] x, boolean[] mask) {
+            int[][] t = new int[2][2];
+            double s = 0;
+            for (int i = 0; i < x.length; i++) if (mask[i]) s += x[i];
+            float g = 1f;
+            return x[0] * t[0][0] * g + s;
+          }
+
+          @Differentiable(wrt = "x")
+          public static void h(double[] x) {
+            float q = 2;
+            x[0] = q;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("the parameter mask of type boolean[]").inFile(source).onLine(5);
+    assertThat(c).hadErrorContaining("a local of type int[][]").inFile(source).onLine(6);
+    assertThat(c).hadErrorContaining("a local of type float").inFile(source).onLine(9);
+    assertThat(c).hadErrorContaining("must return double, not void").inFile(source).onLine(14);
+    assertThat(c).hadErrorContaining("a local of type float").inFile(source).onLine(15);
+    assertThat(errors(c)).hasSize(5);
+  }
+
   @Test
   void conditionsAndLoopHeadersDoNotHideTheirBodies() {
     JavaFileObject source = JavaFileObjects.forSourceString("demo.Nested", """

@@ -111,8 +111,10 @@ public final class FrontEnd {
     TreeOrigin origin = new TreeOrigin(tree, unit);
     Type returnType = ClassContext.irType(m.getReturnType());
     if (entry && returnType != Type.DOUBLE) {
-      throw new CompileError(origin, Message.BAD_SIGNATURE.format(
-          "@Differentiable method " + m.getSimpleName() + " must return double, not " + m.getReturnType()));
+      // (reported with the body's errors: a wrong signature does not hide them)
+      errors.add(new CompileError(origin, Message.BAD_SIGNATURE.format(
+          "@Differentiable method " + m.getSimpleName() + " must return double, not " + m.getReturnType())));
+      returnType = returnType == null ? Type.DOUBLE : returnType;
     }
     boolean isStatic = ClassContext.isStatic(m);
     MethodScope scope = new MethodScope(RESERVED);
@@ -122,9 +124,13 @@ public final class FrontEnd {
     for (VariableElement p : m.getParameters()) {
       Type t = ClassContext.irType(p.asType());
       if (t == null || t == Type.VOID) {
-        throw new CompileError(new TreeOrigin(tree.getParameters().get(params.size()), unit), Message.UNSUPPORTED.format(
+        // reported with the body's errors; its uses in the body are follow-on errors, not reported
+        errors.add(new CompileError(new TreeOrigin(tree.getParameters().get(params.size()), unit), Message.UNSUPPORTED.format(
             "the parameter " + p.getSimpleName() + " of type " + p.asType(),
-            "use parameters of type double, int, long, boolean, double[], double[][], double[][][] or int[]"));
+            "use parameters of type double, int, long, boolean, double[], double[][], double[][][] or int[]")));
+        params.add(scope.declareParameter(p.getSimpleName().toString(), Type.VOID));
+        scope.declareBroken(p.getSimpleName().toString());
+        continue;
       }
       params.add(scope.declareParameter(p.getSimpleName().toString(), t));
     }
