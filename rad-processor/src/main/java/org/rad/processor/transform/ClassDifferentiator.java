@@ -128,7 +128,8 @@ public final class ClassDifferentiator {
     }
     translated = IndexFormulas.inline(translated);
     for (var e : translated.entrySet()) {
-      ExitNormalizer.Normalized n = RowCaptures.capture(ExitNormalizer.normalize(CallLifter.lift(e.getValue())));
+      ExitNormalizer.Normalized n =
+          ScalarVersions.of(RowCaptures.capture(ExitNormalizer.normalize(CallLifter.lift(e.getValue()))));
       normalized.put(e.getKey(), n);
       methods.put(e.getKey(), n.method());
     }
@@ -1564,7 +1565,8 @@ public final class ClassDifferentiator {
     }
     Var v = source.var();
     boolean allocatedOnce = writes.getOrDefault(v.name(), 0) == 1 && m.body().stmts().stream()
-        .anyMatch(s -> s instanceof Stmt.Declare d && d.var().equals(v) && d.init() instanceof Expr.NewArray);
+        .anyMatch(s -> s instanceof Stmt.Declare d && d.var().equals(v)
+            && (d.init() instanceof Expr.NewArray || d.init() instanceof Expr.ArrayLiteral));
     if (!allocatedOnce || m.params().contains(v)) {
       return null;
     }

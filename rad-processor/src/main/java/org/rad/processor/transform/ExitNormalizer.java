@@ -61,7 +61,7 @@ public final class ExitNormalizer {
     // that follow an early exit: the reverse sweep recomputes a declaration at the start of its
     // block's reverse, which is right only while every use stays inside that block, as Java's
     // scoping has it.
-    List<Stmt> stmts = tailReturns(chainElses(method.body().stmts()), result);
+    List<Stmt> stmts = n.tailReturns(chainElses(method.body().stmts()), result);
     List<Stmt> out = new ArrayList<>();
     n.block(stmts, out);
     List<Var> locals = new ArrayList<>(method.locals());
@@ -140,8 +140,23 @@ public final class ExitNormalizer {
         && alwaysLeaves(i.whenFalse().stmts());
   }
 
-  /** {@code stmts} with each return that ends a path through them made an assignment of the result. */
-  private static List<Stmt> tailReturns(List<Stmt> stmts, Var result) {
+  /**
+   * {@code stmts} with each return that ends a path through them made an assignment of the result.
+   * A new array returned at the end of the method's own block ({@code return new double[] {a, b}})
+   * is declared in a local first: the local the method returns, whose adjoint is the caller's
+   * adjoint of the result, so the array is not kept for its identity (as {@code double[] r = new
+   * double[2]; ...; return r;} is not).
+   */
+  private List<Stmt> tailReturns(List<Stmt> stmts, Var result) {
+    if (!stmts.isEmpty() && stmts.get(stmts.size() - 1) instanceof Stmt.Return r
+        && (r.value() instanceof Expr.NewArray || r.value() instanceof Expr.ArrayLiteral)) {
+      Var array = names.fresh("returnedArray", r.value().type(), Var.Kind.LOCAL);
+      added.add(array);
+      List<Stmt> out = new ArrayList<>(stmts.subList(0, stmts.size() - 1));
+      out.add(new Stmt.Declare(array, r.value(), r.origin()));
+      out.add(new Stmt.Assign(Exprs.ref(result), Stmt.AssignOp.SET, Exprs.ref(array), r.origin()));
+      return out;
+    }
     return atTail(stmts, last -> {
       if (!(last instanceof Stmt.Return r)) {
         return null;
