@@ -46,21 +46,67 @@ final class ClassContext {
   }
 
   /**
-   * The value of the compile-time constant {@code name} ({@code static final double SCALE = 2.0;})
-   * of a class that encloses this one (and, as Java looks names up, does not itself declare it),
-   * or of the enclosing class named {@code owner} when it is not null; else null. A constant's
-   * value is what the code reads, so the generated class needs no access to the field.
+   * The field {@code name} as Java finds it from this class's code where neither the class nor
+   * its superclasses declare it: a constant of an interface it implements, else a field of an
+   * enclosing class (declared, inherited, or from its interfaces), nearest first; null where
+   * there is none.
    */
-  Object enclosingConstant(String owner, String name) {
+  VariableElement outerField(String name) {
+    VariableElement own = inheritedField(type, name);
+    if (own != null) {
+      return own;
+    }
     for (Element e = type.getEnclosingElement(); e instanceof TypeElement t; e = t.getEnclosingElement()) {
-      if (owner != null && !t.getSimpleName().contentEquals(owner)) {
+      VariableElement f = inheritedField(t, name);
+      if (f != null) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The field {@code name} of {@code t}: its own, else one of its superclasses or interfaces
+   * declares (not a private one of those); null where there is none.
+   */
+  static VariableElement inheritedField(TypeElement t, String name) {
+    java.util.ArrayDeque<TypeElement> todo = new java.util.ArrayDeque<>(List.of(t));
+    java.util.Set<TypeElement> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      TypeElement c = todo.poll();
+      if (!seen.add(c)) {
         continue;
       }
-      for (TypeElement c = t; c != null; c = superclass(c)) {
-        for (Element f : c.getEnclosedElements()) {
-          if (f.getKind() == ElementKind.FIELD && f.getSimpleName().contentEquals(name)) {
-            return ((VariableElement) f).getConstantValue();
-          }
+      for (Element e : c.getEnclosedElements()) {
+        if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name) && (c == t || !isPrivate(e))) {
+          return (VariableElement) e;
+        }
+      }
+      TypeElement s = superclass(c);
+      if (s != null) {
+        todo.add(s);
+      }
+      for (TypeMirror i : c.getInterfaces()) {
+        if (i instanceof javax.lang.model.type.DeclaredType d) {
+          todo.add((TypeElement) d.asElement());
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The class a simple name in this class's code names: this class, a class it is nested in, or
+   * a class nested in one of those; null where there is none.
+   */
+  TypeElement typeNamed(String simpleName) {
+    for (Element e = type; e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      if (t.getSimpleName().contentEquals(simpleName)) {
+        return t;
+      }
+      for (Element m : t.getEnclosedElements()) {
+        if (m instanceof TypeElement member && m.getSimpleName().contentEquals(simpleName)) {
+          return member;
         }
       }
     }
@@ -101,6 +147,26 @@ final class ClassContext {
       e = e.getEnclosingElement();
     }
     return e == null ? "" : ((javax.lang.model.element.PackageElement) e).getQualifiedName().toString();
+  }
+
+  /** Whether the class declares a varargs method with this name. */
+  boolean declaresVarargs(String name) {
+    return type.getEnclosedElements().stream().anyMatch(e -> e.getKind() == ElementKind.METHOD
+        && e.getSimpleName().contentEquals(name) && ((ExecutableElement) e).isVarArgs());
+  }
+
+  /** Whether the class declares no method with this name and a class it is nested in does. */
+  boolean enclosingDeclares(String name) {
+    if (declaresMethod(name)) {
+      return false;
+    }
+    for (Element e = type.getEnclosingElement(); e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      if (t.getEnclosedElements().stream().anyMatch(m -> m.getKind() == ElementKind.METHOD
+          && m.getSimpleName().contentEquals(name))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the class declares a method with this name (which hides statically imported ones). */

@@ -186,6 +186,9 @@ final class ExpressionTranslator {
       case INSTANCE_OF:
         throw unsupported(tree, "instanceof", "only numbers and arrays of doubles are supported");
       default:
+        if (tree.getKind().name().equals("SWITCH_EXPRESSION")) {
+          throw unsupported(tree, "a switch expression", "write it as if/else assigning a local, or as a chain of ?:");
+        }
         throw unsupported(tree, "the expression " + tree, "rewrite it with arithmetic, Math functions and array accesses");
     }
   }
@@ -250,9 +253,10 @@ final class ExpressionTranslator {
     if (field != null) {
       return fieldRead(field, tree);
     }
-    Object enclosing = clazz.enclosingConstant(null, name);
-    if (enclosing != null) {
-      return constantLiteral(enclosing, tree); // a constant of a class this one is nested in
+    VariableElement outer = clazz.outerField(name);
+    if (outer != null) {
+      // an interface constant, or a field of a class this one is nested in
+      return otherClassField(outer, tree);
     }
     TypeElement imported = library.staticallyImported(name, false);
     if (imported != null) {
@@ -292,6 +296,34 @@ final class ExpressionTranslator {
       throw new CompileError(origin(tree), Message.UNTYPED.format(field.getSimpleName(), "an instance field read from a static method"));
     }
     return new Expr.FieldRead(self.name(), field.getSimpleName().toString(), type, false, viaHandle);
+  }
+
+  /**
+   * The read of a field of another class: a constant's literal, or a static field the generated
+   * class can name ({@code demo.Outer.LOG_2PI}, a value computed once at class initialization).
+   */
+  private Expr otherClassField(VariableElement field, Tree tree) {
+    Object constant = field.getConstantValue();
+    if (constant != null) {
+      return constantLiteral(constant, tree);
+    }
+    TypeElement owner = (TypeElement) field.getEnclosingElement();
+    Type type = ClassContext.irType(field.asType());
+    if (!field.getModifiers().contains(Modifier.STATIC)) {
+      throw unsupported(tree, "the instance field " + field.getSimpleName() + " of " + owner.getSimpleName(),
+          "read fields of " + clazz.simpleName() + ", static fields and constants of other classes, or pass the value as"
+              + " a parameter");
+    }
+    if (type == null || type == Type.VOID) {
+      throw unsupported(tree, "the field " + field.getSimpleName() + " of type " + field.asType(),
+          "only fields of type double, int, long, boolean, double[], double[][], double[][][] and int[] can be read");
+    }
+    if (!clazz.directlyAccessible(field)) {
+      throw unsupported(tree, "the private field " + owner.getSimpleName() + "." + field.getSimpleName() + " of another class",
+          "the generated class, a top-level class of the package, cannot read it: make it package-private, or pass the"
+              + " value as a parameter");
+    }
+    return new Expr.FieldRead(owner.getQualifiedName().toString(), field.getSimpleName().toString(), type, true, false);
   }
 
   private Expr constantLiteral(Object constant, Tree tree) {
@@ -348,10 +380,13 @@ final class ExpressionTranslator {
         return fieldRead(field, tree);
       }
     }
-    if (target instanceof IdentifierTree id) {
-      Object enclosing = clazz.enclosingConstant(id.getName().toString(), member);
-      if (enclosing != null) {
-        return constantLiteral(enclosing, tree); // Outer.SCALE in a class nested in Outer
+    TypeElement named = target instanceof IdentifierTree id && scope.lookup(id.getName().toString()) == null
+        ? clazz.typeNamed(id.getName().toString()) : null;
+    if (named != null) {
+      // Outer.SCALE in a class nested in Outer, Hyper.BETA of a nested class
+      VariableElement field = ClassContext.inheritedField(named, member);
+      if (field != null) {
+        return otherClassField(field, tree);
       }
     }
     TypeElement other = library.type(target.toString());
@@ -797,6 +832,16 @@ final class ExpressionTranslator {
       // an inherited static method runs as it is, as Other.coef(i) would: the activity analysis
       // rejects it where a derivative would have to flow through it
       return libraryCallTo(tree, (TypeElement) inherited.getEnclosingElement(), inherited, args);
+    }
+    if (m == null && clazz.declaresVarargs(name)) {
+      throw unsupported(tree, "a call of the varargs method " + name + " with a list of values",
+          "pass the array yourself: " + name + "(new double[] {...})");
+    }
+    if (m == null && clazz.enclosingDeclares(name)) {
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "it is a method of a class " + clazz.simpleName() + " is nested in, and only methods " + clazz.simpleName()
+              + " declares are differentiated; move the @Differentiable method into that class, or the helper into "
+              + clazz.simpleName()));
     }
     if (m == null) {
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
