@@ -71,6 +71,25 @@ class ResultDerivativesGradientTest {
           }
           return s + h[0] * h[1];
         }
+
+        // in place with an argument linear in the array: a max-shifted softmax, a neighbour's
+        // value, a scaled sum
+        @Differentiable(wrt = "z")
+        static double shifted(double[] z, double[] w) {
+          int m = z.length;
+          double[] a = z.clone();
+          double mx = a[0];
+          for (int e = 1; e < m; e++) mx = Math.max(mx, a[e]);
+          for (int e = 0; e < m; e++) a[e] = Math.exp(a[e] - mx);
+          for (int e = 0; e + 1 < m; e++) a[e] = Math.tanh(0.5 * a[e + 1] - a[e] / 3);
+          for (int e = 0; e < m; e++) a[e] = Math.sqrt(2 * a[e] + w[e]);
+          double s = 0;
+          for (int e = 0; e < m; e++) s += a[e];
+          for (int e = 0; e < m; e++) a[e] /= s;
+          double l = 0;
+          for (int e = 0; e < m; e++) l += w[e] * a[e] * a[e];
+          return l;
+        }
       }
       """;
 
@@ -89,7 +108,8 @@ class ResultDerivativesGradientTest {
         of("rnn", r -> new Object[] {matrix(r, 5, 5, -0.5, 0.5), matrix(r, 5, 3, -1, 1), vector(r, 5, -1, 1),
             matrix(r, 7, 3, -1, 1)}, 0, 1),
         of("mixed", r -> new Object[] {vector(r, 6, -1, 1)}, 0),
-        of("inPlace", r -> new Object[] {vector(r, 4, -1, 1), 3}, 0));
+        of("inPlace", r -> new Object[] {vector(r, 4, -1, 1), 3}, 0),
+        of("shifted", r -> new Object[] {vector(r, 7, -1, 1), vector(r, 7, 0.5, 1.5)}, 0));
   }
 
   @ParameterizedTest(name = "{0}")

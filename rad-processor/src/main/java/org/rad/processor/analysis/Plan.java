@@ -277,9 +277,10 @@ public final class Plan {
       String key = target instanceof Expr.Ref r ? r.var().name()
           : effects.aliases().contentsKey(Statements.rootVar(target));
       Set<String> argumentReads = effects.reads(f.args().get(0));
-      // (in place, h[i] = tanh(h[i]): the partial comes from the new value, and the argument's
-      // adjoint is the target's own, which the reverse sets first: nothing reads the old value)
-      boolean inPlace = f.args().get(0).equals(target) && target instanceof Expr.Index;
+      // (in place, h[i] = tanh(h[i]), or a[e] = exp(a[e] - m): the partial comes from the new
+      // value, and the argument reads the target's array only where its own partials are
+      // constants, so nothing reads the old value)
+      boolean inPlace = target instanceof Expr.Index && affineIn(f.args().get(0), key);
       if (key == null || sampledKeys.contains(key) || argumentReads.contains(key) && !inPlace
           || Exprs.any(f.args().get(0), x -> x instanceof Expr.MethodCall)) {
         return;
@@ -291,6 +292,39 @@ public final class Plan {
         }
       }
     });
+  }
+
+  /**
+   * Whether {@code e} reads the contents {@code key} only linearly ({@code a[e] - m}, {@code 2 *
+   * a[i] + b[i]}, {@code a[e] / t}): its partials by those elements read none of them.
+   */
+  private boolean affineIn(Expr e, String key) {
+    if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+      return affineIn(b.left(), key) && affineIn(b.right(), key);
+    }
+    if (e instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NEG) {
+      return affineIn(u.operand(), key);
+    }
+    if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.MUL || b.op() == Expr.BinaryOp.DIV)) {
+      // a factor that does not read the array ({@code 2 * a[i]}, {@code a[e] / t})
+      boolean left = effects.reads(b.left()).contains(key);
+      boolean right = effects.reads(b.right()).contains(key);
+      return left && !right ? affineIn(b.left(), key) : !left && right && b.op() == Expr.BinaryOp.MUL
+          ? affineIn(b.right(), key) : !left && !right;
+    }
+    if (e instanceof Expr.Index ix && !ix.type().isArray() && key.equals(
+        effects.aliases().contentsKey(Statements.rootVar(ix)))) {
+      // the element itself: its index must not read the array
+      Expr a = ix;
+      while (a instanceof Expr.Index i) {
+        if (effects.reads(i.index()).contains(key)) {
+          return false;
+        }
+        a = i.array();
+      }
+      return true;
+    }
+    return !effects.reads(e).contains(key);
   }
 
   /** Variables assigned after their declaration (a swap, a counter): never re-derived. */

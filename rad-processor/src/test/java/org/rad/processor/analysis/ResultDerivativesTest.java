@@ -97,4 +97,41 @@ class ResultDerivativesTest {
     assertFalse(plan(loopOverA(tanh), List.of(A, I), Set.of(hContents)).derivesFromResult(tanh),
         "1 - y^2 of a sampled y is biased");
   }
+
+  /** for (i = 0; i < 3; i++) { h[i] = f(arg); } */
+  static List<Stmt> loopOver(Stmt.Assign use) {
+    Stmt.Declare i = new Stmt.Declare(I, Expr.Literal.ofInt(0), Origin.SYNTHETIC);
+    Expr cond = new Expr.Binary(Expr.BinaryOp.LT, ref(I), Expr.Literal.ofInt(3), Type.BOOLEAN);
+    return List.of(new Stmt.For(List.of(i), cond, List.of(new Stmt.Step(I, true, Origin.SYNTHETIC)),
+        Stmt.Block.of(List.of(use)), Origin.SYNTHETIC));
+  }
+
+  static Expr bin(Expr.BinaryOp op, Expr l, Expr r) {
+    return new Expr.Binary(op, l, r, Type.DOUBLE);
+  }
+
+  /**
+   * Found by user-style rounds (a max-shifted softmax, an attention layer): {@code h[i] =
+   * exp(h[i] - x)} in place recorded the pre-exp values although exp' is its result, because its
+   * argument read the target's array in more than the bare element. An argument linear in that
+   * array (its partials by those elements read none of them) now takes the partial from the
+   * result; one whose partials read them does not (the old value would be needed in the same
+   * statement's reverse as the new one).
+   */
+  @Test
+  void inPlaceWithAnArgumentLinearInTheTargetsArray() {
+    Expr hi = new Expr.Index(ref(H), ref(I));
+    Expr shifted = bin(Expr.BinaryOp.SUB, hi, ref(X));
+    Expr scaled = bin(Expr.BinaryOp.ADD, bin(Expr.BinaryOp.MUL, Expr.Literal.ofDouble(2), hi),
+        bin(Expr.BinaryOp.DIV, hi, ref(X)));
+    for (Expr arg : List.of(shifted, scaled)) {
+      Stmt.Assign use = set(hi, call("exp", arg));
+      assertTrue(plan(loopOver(use), List.of(I), Set.of()).derivesFromResult(use), arg.toString());
+    }
+    for (Expr arg : List.of(bin(Expr.BinaryOp.MUL, hi, hi), bin(Expr.BinaryOp.DIV, ref(X), hi),
+        call("sin", hi))) {
+      Stmt.Assign use = set(hi, call("exp", arg));
+      assertFalse(plan(loopOver(use), List.of(I), Set.of()).derivesFromResult(use), arg.toString());
+    }
+  }
 }
