@@ -90,6 +90,16 @@ class ResultDerivativesGradientTest {
           for (int e = 0; e < m; e++) l += w[e] * a[e] * a[e];
           return l;
         }
+
+        // a factor with a derivative of its own has the old value in its partial (fuzzer seed
+        // 4242, P3607: an earlier form of the in-place rule took it, and the gradient was wrong)
+        @Differentiable(wrt = {"x0", "x1"})
+        static double ownFactor(double x0, double x1, double[] v0) {
+          for (int i4 = v0.length - 1; i4 >= 0; i4--) {
+            v0[i4] = Math.tanh(v0[i4] + ((2.0 * x1) * v0[i4]));
+          }
+          return Math.pow(1.5 + Math.sin(x0), x0) + v0[0];
+        }
       }
       """;
 
@@ -109,7 +119,9 @@ class ResultDerivativesGradientTest {
             matrix(r, 7, 3, -1, 1)}, 0, 1),
         of("mixed", r -> new Object[] {vector(r, 6, -1, 1)}, 0),
         of("inPlace", r -> new Object[] {vector(r, 4, -1, 1), 3}, 0),
-        of("shifted", r -> new Object[] {vector(r, 7, -1, 1), vector(r, 7, 0.5, 1.5)}, 0));
+        of("shifted", r -> new Object[] {vector(r, 7, -1, 1), vector(r, 7, 0.5, 1.5)}, 0),
+        of("ownFactor", r -> new Object[] {0.3 + 0.5 * r.nextDouble(), 0.2 + 0.5 * r.nextDouble(), vector(r, 2, -1, 1)},
+            0, 1));
   }
 
   @ParameterizedTest(name = "{0}")

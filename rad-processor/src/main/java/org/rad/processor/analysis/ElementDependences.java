@@ -139,13 +139,22 @@ public final class ElementDependences {
    * that cannot be shown.
    */
   public boolean noEarlierRead(Stmt writer, Access write, Stmt reader, Access read) {
+    return noEarlierRead(writer, write, reader, read, 0);
+  }
+
+  /**
+   * Like {@link #noEarlierRead(Stmt, Access, Stmt, Access)}, for the executions of {@code reader}
+   * within the current iterations of the writer's {@code from} outermost loops only (the reads of
+   * earlier iterations of those are known not to matter: re-established since).
+   */
+  public boolean noEarlierRead(Stmt writer, Access write, Stmt reader, Access read, int from) {
     if (!comparable(write, read) || !loops.containsKey(writer) || !loops.containsKey(reader)) {
       return false;
     }
     List<Stmt> wLoops = loops.get(writer);
     int common = commonLoops(writer, reader);
     // case m < common: the same iterations of the m outer loops, an earlier one of loop m
-    for (int m = 0; m < common; m++) {
+    for (int m = from; m < common; m++) {
       Plan.CountedLoop counted = wLoops.get(m) instanceof Stmt.For f ? plan.countedLoop(f) : null;
       if (counted == null || !differ(writer, write, reader, read, m, counted)) {
         return false;
@@ -168,6 +177,11 @@ public final class ElementDependences {
       return false;
     }
     return differ(writer, write, reader, read, commonLoops(writer, reader), null);
+  }
+
+  /** The loops around {@code s}, outermost first (empty for a statement not in the method). */
+  public List<Stmt> loopsAround(Stmt s) {
+    return loops.getOrDefault(s, List.of());
   }
 
   /** How many loops, from the outermost, enclose both statements. */

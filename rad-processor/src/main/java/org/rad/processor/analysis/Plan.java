@@ -118,8 +118,9 @@ public final class Plan {
    * The contents keys of the arrays that the counted loop {@code f} overwrites in full (none, one,
    * or several: {@code g[i] = 0; h[i] = 0;}):
    * {@code for (i = 0; i < n; i++) { ... a[i] = e; ... }} with the assignment unconditional at
-   * the top of the body, {@code a} alone in its alias class, and {@code n} either {@code a.length},
-   * or the size {@code a} was allocated with ({@code double[] a = new double[n]}, {@code a} and
+   * the top of the body, {@code a} alone in its alias class, and {@code n} either {@code a.length}
+   * (also through a local, {@code int n = a.length}, with {@code n} and {@code a} never assigned
+   * again), or the size {@code a} was allocated with ({@code double[] a = new double[n]}, {@code a} and
    * what {@code n} reads never assigned again), or a bound below which every write of {@code a}
    * in the method stays ({@link #coversEveryWrite}). Restoring each element in the loop's reverse then
    * re-establishes the whole array for every reverse-sweep read before the loop, so the planner
@@ -142,6 +143,14 @@ public final class Plan {
         sizes.put(d.var().name(), n.dims().get(0));
       }
     });
+    // int n = a.length, both never assigned again: n is a's length
+    Map<String, String> lengthOf = new java.util.HashMap<>();
+    Statements.forEach(method.body(), s -> {
+      if (s instanceof Stmt.Declare d && d.init() instanceof Expr.Length l && l.array() instanceof Expr.Ref a
+          && !assignedAfterDeclaration.contains(d.var().name()) && !assignedAfterDeclaration.contains(a.var().name())) {
+        lengthOf.put(d.var().name(), a.var().name());
+      }
+    });
     countedLoops.forEach((f, c) -> {
       if (c.step() != 1 || c.comparison() != Expr.BinaryOp.LT || !(c.start() instanceof Expr.Literal zero)
           || !zero.isZero()) {
@@ -152,6 +161,7 @@ public final class Plan {
             && r.type() == Type.DOUBLE_ARRAY && ix.index() instanceof Expr.Ref i && i.var().equals(c.index())
             && effects.aliases().isAlone(r.var().name())
             && (c.bound().equals(new Expr.Length(r)) || c.bound().equals(sizes.get(r.var().name()))
+                || c.bound() instanceof Expr.Ref n && r.var().name().equals(lengthOf.get(n.var().name()))
                 || coversEveryWrite(method, r.var(), c.bound(), written))) {
           wholeOverwrites.computeIfAbsent(f, k -> new java.util.LinkedHashSet<>()).add(effects.aliases().contentsKey(r.var().name()));
         }
@@ -295,8 +305,9 @@ public final class Plan {
   }
 
   /**
-   * Whether {@code e} reads the contents {@code key} only linearly ({@code a[e] - m}, {@code 2 *
-   * a[i] + b[i]}, {@code a[e] / t}): its partials by those elements read none of them.
+   * Whether {@code e} reads the contents {@code key} only linearly with constant coefficients
+   * ({@code a[e] - m}, {@code 2 * a[i] + b[i]}, {@code a[e] / 3}): no partial of {@code e}, by
+   * those elements or by anything else, reads them.
    */
   private boolean affineIn(Expr e, String key) {
     if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
@@ -306,11 +317,13 @@ public final class Plan {
       return affineIn(u.operand(), key);
     }
     if (e instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.MUL || b.op() == Expr.BinaryOp.DIV)) {
-      // a factor that does not read the array ({@code 2 * a[i]}, {@code a[e] / t})
+      // a constant factor ({@code 2 * a[i]}, {@code a[e] / 3}): a factor with a derivative of its
+      // own ({@code x * a[i]}) has the element in its partial, which would read the old value
       boolean left = effects.reads(b.left()).contains(key);
       boolean right = effects.reads(b.right()).contains(key);
-      return left && !right ? affineIn(b.left(), key) : !left && right && b.op() == Expr.BinaryOp.MUL
-          ? affineIn(b.right(), key) : !left && !right;
+      return left && !right ? constantFactor(b.right()) && affineIn(b.left(), key)
+          : !left && right && b.op() == Expr.BinaryOp.MUL ? constantFactor(b.left()) && affineIn(b.right(), key)
+          : !left && !right;
     }
     if (e instanceof Expr.Index ix && !ix.type().isArray() && key.equals(
         effects.aliases().contentsKey(Statements.rootVar(ix)))) {
@@ -325,6 +338,13 @@ public final class Plan {
       return true;
     }
     return !effects.reads(e).contains(key);
+  }
+
+  /** Whether {@code e} has no derivative: literals and integer arithmetic only. */
+  private static boolean constantFactor(Expr e) {
+    return !Exprs.any(e, x -> x instanceof Expr.Ref r && r.type() == Type.DOUBLE || x instanceof Expr.Index
+        || x instanceof Expr.FieldRead || x instanceof Expr.MethodCall || x instanceof Expr.StaticCall
+        || x instanceof Expr.LibraryCall);
   }
 
   /** Variables assigned after their declaration (a swap, a counter): never re-derived. */

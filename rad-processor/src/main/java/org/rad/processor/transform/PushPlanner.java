@@ -189,10 +189,62 @@ final class PushPlanner {
       Stmt reader = sites.get(Integer.parseInt(tag.substring(key.length() + SEP.length())));
       Restored own = restoringOwnReads(reader, key, s);
       for (Expr.Index ix : elementReads.get(reader).elements().get(key)) {
+        if (reestablished(tag, key, ix)) {
+          continue;
+        }
         if (own != null ? !ix.equals(own.target()) && !deps.distinctInOneIteration(s, write, reader,
-            ElementDependences.Access.of(ix)) : !deps.noEarlierRead(s, write, reader, ElementDependences.Access.of(ix))) {
+            ElementDependences.Access.of(ix)) : !deps.noEarlierRead(s, write, reader, ElementDependences.Access.of(ix),
+            pendingSince(s, tag))) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How many of the loops around {@code s}, outermost first, ran earlier iterations whose reads
+   * of {@code tag} are no longer pending: the depth of the innermost loop that {@code tag} was not
+   * pending at the entry of (its current execution added every such read since; the loops outside
+   * it need not be asked about), else 0.
+   */
+  private int pendingSince(Stmt s, String tag) {
+    java.util.List<Stmt> around = deps.loopsAround(s);
+    for (int k = around.size() - 1; k >= 0; k--) {
+      Stmt.Block body = around.get(k) instanceof Stmt.For f ? f.body()
+          : around.get(k) instanceof Stmt.While w ? w.body() : null;
+      Set<String> entry = body == null ? null : loopEntries.get(body);
+      if (entry != null && !entry.contains(tag)) {
+        return k; // (earlier iterations of that loop itself still count)
+      }
+    }
+    return 0;
+  }
+
+  /** Per loop body being planned, the keys pending before the loop (from outside it, not its back edge). */
+  private final Map<Stmt.Block, Set<String>> loopEntries = new IdentityHashMap<>();
+
+  /**
+   * Whether a recording overwrite since the read {@code tag} stands for ({@link Restored}) named
+   * the very element {@code ix} that read reads, at a constant location of an array variable
+   * never reassigned ({@code J[0] = x[0]} after {@code s += J[0] * J[1]} of the previous
+   * iteration): its restore re-establishes that element for the read in the reverse sweep,
+   * whatever overwrites it later.
+   */
+  private boolean reestablished(String tag, String key, Expr.Index ix) {
+    Expr e = ix;
+    while (e instanceof Expr.Index i) {
+      if (!(i.index() instanceof Expr.Literal)) {
+        return false;
+      }
+      e = i.array();
+    }
+    if (!(e instanceof Expr.Ref r) || plan.isReassigned(r.var())) {
+      return false;
+    }
+    for (Restored f : restored) {
+      if (f.key().equals(key) && f.target().equals(ix) && f.tags().contains(tag)) {
+        return true;
       }
     }
     return false;
@@ -439,8 +491,10 @@ final class PushPlanner {
       Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of(),
           counted == null ? f.condition() : null);
       for (String whole : plan.overwritesWhole(f)) {
-        if (!reverseReads(f.body()).contains(whole)) {
-          // every element restored in the loop's reverse: the reads before it are satisfied
+        if (!reverseReads(f.body()).contains(whole) || onlyOwnReadsAfterRestore(f.body(), whole)) {
+          // every element restored in the loop's reverse: the reads before it are satisfied, and
+          // so are the loop's own where each is of the element its overwrite restored just before
+          // ({@code P[i] = w[i] * P[i] + 1})
           removeContents(exit, whole);
         }
       }
@@ -454,6 +508,29 @@ final class PushPlanner {
       return loop(pending, w.body(), java.util.List.of(), w.condition());
     }
     return simple(s, pending);
+  }
+
+  /**
+   * Whether the reverse of {@code b}'s statements reads the contents {@code key} only where a
+   * statement reads the element it overwrites, after its restore: a recording element overwrite
+   * ({@code P[i] = w[i] * P[i] + 1}) whose reverse reads no other element of the class.
+   */
+  private boolean onlyOwnReadsAfterRestore(Stmt.Block b, String key) {
+    if (deps == null) {
+      return false;
+    }
+    boolean[] only = {true};
+    Statements.forEach(b, x -> {
+      if (!only[0] || x instanceof Stmt.Block || !reads.getOrDefault(x, Set.of()).contains(key)) {
+        return;
+      }
+      ElementDependences.Reads r = elementReads.get(x);
+      only[0] = x instanceof Stmt.Assign a && a.target() instanceof Expr.Index target && pushes.contains(x)
+          && readsAfterRestore(x) && key.equals(effects.aliases().contentsKey(Statements.rootVar(target)))
+          && r != null && !r.whole().contains(key) && r.elements().containsKey(key)
+          && r.elements().get(key).stream().allMatch(target::equals);
+    });
+    return only[0];
   }
 
   /** What the reverse of the statements of {@code b} reads, nested statements included. */
@@ -509,6 +586,7 @@ final class PushPlanner {
         findExits(body.stmts(), java.util.List.of(), exits);
       }
       Set<String> head = new HashSet<>(entry);
+      loopEntries.put(body, entry);
       while (true) {
         exitIfs = exits;
         exiting = new HashSet<>();
@@ -528,6 +606,7 @@ final class PushPlanner {
         head = next;
       }
     } finally {
+      loopEntries.remove(body);
       exitIfs = enclosingIfs;
       exitFlags = enclosingFlags;
       exiting = enclosingExiting;

@@ -123,13 +123,16 @@ class ResultDerivativesTest {
     Expr hi = new Expr.Index(ref(H), ref(I));
     Expr shifted = bin(Expr.BinaryOp.SUB, hi, ref(X));
     Expr scaled = bin(Expr.BinaryOp.ADD, bin(Expr.BinaryOp.MUL, Expr.Literal.ofDouble(2), hi),
-        bin(Expr.BinaryOp.DIV, hi, ref(X)));
+        bin(Expr.BinaryOp.DIV, hi, Expr.Literal.ofDouble(3)));
     for (Expr arg : List.of(shifted, scaled)) {
       Stmt.Assign use = set(hi, call("exp", arg));
       assertTrue(plan(loopOver(use), List.of(I), Set.of()).derivesFromResult(use), arg.toString());
     }
+    // (x * h[i]: the partial by x is h[i], the old value; found by the fuzzer, seed 4242, P3607,
+    // where an earlier form of this rule took it and gave a wrong gradient)
     for (Expr arg : List.of(bin(Expr.BinaryOp.MUL, hi, hi), bin(Expr.BinaryOp.DIV, ref(X), hi),
-        call("sin", hi))) {
+        call("sin", hi), bin(Expr.BinaryOp.ADD, hi, bin(Expr.BinaryOp.MUL, ref(X), hi)),
+        bin(Expr.BinaryOp.DIV, hi, ref(X)))) {
       Stmt.Assign use = set(hi, call("exp", arg));
       assertFalse(plan(loopOver(use), List.of(I), Set.of()).derivesFromResult(use), arg.toString());
     }

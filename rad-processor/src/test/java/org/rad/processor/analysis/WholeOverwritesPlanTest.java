@@ -76,6 +76,22 @@ class WholeOverwritesPlanTest {
    * below that bound: here a later loop over {@code j} from {@code i + 1} to {@code n}, nested in
    * one over {@code i} from 0 (GMM's qtimesx, linear updates after {@code out[i] = ...}).
    */
+  /**
+   * A bound in a local, {@code int len = x.length} (found by a user-style round: a graph step
+   * that zeroes {@code next} with it then scatters into it recorded per edge); not where the
+   * local or the array is assigned again.
+   */
+  @Test
+  void aBoundInALocalHoldingTheLength() {
+    Var len = Var.local("len", Type.INT);
+    Stmt.Declare declare = new Stmt.Declare(len, new Expr.Length(ref(X)), Origin.SYNTHETIC);
+    Stmt.For byLocal = loop(0, ref(len), zero(X));
+    assertEquals(java.util.Set.of("#x"), plan(declare, byLocal).overwritesWhole(byLocal));
+    Stmt.For again = loop(0, ref(len), zero(X));
+    Stmt.Assign changed = new Stmt.Assign(ref(len), Stmt.AssignOp.SET, ref(N), Origin.SYNTHETIC);
+    assertEquals(java.util.Set.of(), plan(declare, changed, again).overwritesWhole(again));
+  }
+
   @Test
   void aBoundThatEveryWriteStaysBelow() {
     Var i2 = Var.local("i2", Type.INT);
