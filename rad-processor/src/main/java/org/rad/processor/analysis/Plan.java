@@ -347,6 +347,11 @@ public final class Plan {
         || x instanceof Expr.LibraryCall);
   }
 
+  /** Whether {@code key}'s records are sampled ({@code @Randomize}). */
+  public boolean isSampled(String key) {
+    return sampledKeys.contains(key);
+  }
+
   /** Variables assigned after their declaration (a swap, a counter): never re-derived. */
   private Set<String> reassigned = Set.of();
 

@@ -44,6 +44,15 @@ final class PushPlanner {
   private final Plan plan;
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Stmt> lengthOnly = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Element overwrites that record only in the first iteration of their loop (see {@link
+   * #firstIterationSuffices}), with that loop; {@link #everyIteration} are those found to need
+   * a record in every iteration after all (a later round of a loop's fixpoint).
+   */
+  private final Map<Stmt, Stmt.For> firstOnly = new IdentityHashMap<>();
+  private final Set<Stmt> everyIteration = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The for loops around the statement being planned, innermost first (null for a while loop). */
+  private final java.util.Deque<Stmt.For> enclosingFors = new java.util.ArrayDeque<>();
   /** The pushes of the value itself (a loop's fixpoint may find one where it first found only a length wanted). */
   private final Set<Stmt> wholePushes = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Stmt> recordedCalls = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -82,7 +91,7 @@ final class PushPlanner {
    * they let go of.
    */
   record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls,
-      Map<Stmt, Set<String>> pendingAtCalls, Set<Stmt> lengthOnly) {}
+      Map<Stmt, Set<String>> pendingAtCalls, Set<Stmt> lengthOnly, Map<Stmt, Stmt.For> firstIterationOnly) {}
 
   /**
    * The key under which the reverse sweep reads only the length of the array that local {@code
@@ -125,7 +134,8 @@ final class PushPlanner {
     Map<Stmt, Set<String>> atCalls = new IdentityHashMap<>();
     p.pendingAtCalls.forEach((s, keys) -> atCalls.put(s, untagged(keys)));
     p.lengthOnly.removeAll(p.wholePushes);
-    return new Result(p.pushes, end, p.recordedCalls, atCalls, p.lengthOnly);
+    p.firstOnly.keySet().removeAll(p.everyIteration);
+    return new Result(p.pushes, end, p.recordedCalls, atCalls, p.lengthOnly, p.firstOnly);
   }
 
   private static Set<String> untagged(Set<String> keys) {
@@ -200,6 +210,64 @@ final class PushPlanner {
       }
     }
     return false;
+  }
+
+  private static final Stmt.For NOT_COUNTED = new Stmt.For(java.util.List.of(), null, java.util.List.of(),
+      Stmt.Block.of(java.util.List.of()), org.rad.processor.ir.Origin.SYNTHETIC);
+
+  /**
+   * The counted loop {@code s} stands in directly, where recording its element in the loop's first
+   * iteration suffices ({@code z[i] -= u[i][k] * z[k]} over {@code k}, after {@code q += z[i] *
+   * z[i]}); else null. So where every read that needs the record was pending before the loop (the
+   * restore at the first iteration's reverse, the last of the loop's, gives them the element as it
+   * was), none of the loop's own reads can hit the element (they are asked as any read is), the
+   * element's location does not change in the loop, and nothing else in the loop writes the
+   * array's class. The element then holds later iterations' values during the loop's reverse,
+   * which no reverse code there reads.
+   */
+  private Stmt.For firstIterationSuffices(Stmt.Assign s, String key, ElementDependences.Access element,
+      Set<String> pending) {
+    Stmt.For loop = enclosingFors.peek();
+    if (loop == null || loop == NOT_COUNTED || plan.countedLoop(loop) == null || plan.isSampled(key)
+        || loop.body().stmts().stream().noneMatch(x -> x == s) || pending.contains(key + UNKNOWN)) {
+      return null;
+    }
+    Set<String> names = new HashSet<>();
+    org.rad.processor.ir.Exprs.walk(s.target(), x -> {
+      if (x instanceof Expr.Ref r) {
+        names.add(r.var().name());
+      }
+    });
+    Set<String> writtenInLoop = effects.writes(loop);
+    if (!java.util.Collections.disjoint(names, writtenInLoop)) {
+      return null;
+    }
+    int writers = 0;
+    for (Stmt x : loop.body().stmts()) {
+      if (effects.writes(x).contains(key)) {
+        writers++;
+      }
+    }
+    if (writers != 1) {
+      return null;
+    }
+    Set<String> inLoop = new HashSet<>();
+    boolean outside = false;
+    for (String tag : pending) {
+      if (!tag.startsWith(key + SEP)) {
+        continue;
+      }
+      Stmt reader = sites.get(Integer.parseInt(tag.substring(key.length() + SEP.length())));
+      if (deps.loopsAround(reader).contains(loop)) {
+        inLoop.add(tag);
+      } else {
+        outside = true;
+      }
+    }
+    if (!outside || earlierReadMayHit(inLoop, key, s, element)) {
+      return null;
+    }
+    return loop;
   }
 
   /**
@@ -488,8 +556,14 @@ final class PushPlanner {
           entry = statement(init, entry);
         }
       }
-      Set<String> exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of(),
-          counted == null ? f.condition() : null);
+      enclosingFors.push(f);
+      Set<String> exit;
+      try {
+        exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of(),
+            counted == null ? f.condition() : null);
+      } finally {
+        enclosingFors.pop();
+      }
       for (String whole : plan.overwritesWhole(f)) {
         if (!reverseReads(f.body()).contains(whole) || onlyOwnReadsAfterRestore(f.body(), whole)) {
           // every element restored in the loop's reverse: the reads before it are satisfied, and
@@ -505,7 +579,12 @@ final class PushPlanner {
       return exit;
     }
     if (s instanceof Stmt.While w) {
-      return loop(pending, w.body(), java.util.List.of(), w.condition());
+      enclosingFors.push(NOT_COUNTED);
+      try {
+        return loop(pending, w.body(), java.util.List.of(), w.condition());
+      } finally {
+        enclosingFors.pop();
+      }
     }
     return simple(s, pending);
   }
@@ -720,11 +799,23 @@ final class PushPlanner {
     boolean afterRestore = readsAfterRestore(s);
     ElementDependences.Access element = deps != null && s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix
         ? ElementDependences.Access.of(ix) : null;
+    boolean ownHit = afterRestore && own.contains(key) && (element == null || ownReadMayHit(key, s, element));
     boolean need = element == null
-        ? pending.contains(key) || afterRestore && own.contains(key)
+        ? pending.contains(key) || ownHit
         : pending.contains(key) && earlierReadMayHit(unrestored(pending, key, (Expr.Index) ((Stmt.Assign) s).target()),
                 key, s, element)
-            || afterRestore && own.contains(key) && ownReadMayHit(key, s, element);
+            || ownHit;
+    if (need && element != null && !ownHit) {
+      Stmt.For first = firstIterationSuffices((Stmt.Assign) s, key, element,
+          unrestored(pending, key, (Expr.Index) ((Stmt.Assign) s).target()));
+      if (first != null) {
+        firstOnly.put(s, first);
+      } else {
+        everyIteration.add(s);
+      }
+    } else if (need) {
+      everyIteration.add(s);
+    }
     boolean scalarKey = !key.startsWith("#");
     String length = lengthKey(key);
     if (need) {

@@ -1204,7 +1204,26 @@ final class SweepBuilder {
     if (lengthOnly.contains(current)) {
       return new Stmt.Call(ctx(RuntimeOp.PUSH_FRESH_LENGTH, Type.VOID, target), Origin.SYNTHETIC);
     }
-    return records.record(target, at(current));
+    return inFirstIteration(records.record(target, at(current)), false);
+  }
+
+  /**
+   * Element overwrites that record only in the first iteration of their loop ({@link
+   * PushPlanner}), with that loop: their record and restore run where the loop's index is at its
+   * start.
+   */
+  Map<Stmt, Stmt.For> firstIterationOnly = Map.of();
+
+  /** {@code record} (or its restore), guarded by the first iteration where the current statement records only there. */
+  private Stmt inFirstIteration(Stmt record, boolean reverse) {
+    Stmt.For loop = firstIterationOnly.get(current);
+    if (loop == null) {
+      return record;
+    }
+    Plan.CountedLoop counted = plan.countedLoop(loop);
+    Expr start = reverse ? primalExpr(counted.start()) : counted.start();
+    return new Stmt.If(new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Ref(counted.index()), start, Type.BOOLEAN),
+        Stmt.Block.of(List.of(record)), null, Origin.SYNTHETIC);
   }
 
   /** Where the record of the statement {@code site} is taken: inside the loops being built. */
@@ -1240,7 +1259,7 @@ final class SweepBuilder {
           ? assign(naming.adjoint(v), ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY))
           : new Stmt.Call(ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY), Origin.SYNTHETIC);
     }
-    Stmt pop = records.restore(target, at(current));
+    Stmt pop = inFirstIteration(records.restore(target, at(current)), true);
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
       Expr adjoint = freshLocals.contains(r.var().name())
           ? new Expr.Conditional(new Expr.Binary(Expr.BinaryOp.EQ, target, new Expr.Literal("null", r.type()), Type.BOOLEAN),
