@@ -50,6 +50,103 @@ public final class ElementDependences {
   private final Map<Stmt, Integer> position = new IdentityHashMap<>();
   /** Variables that hold one value for the whole method. */
   private final Set<String> stable = new HashSet<>();
+  /**
+   * Per statement, the branch conditions it runs under that still hold there ({@code if (i == j)
+   * ... else l[i][j] = s / l[j][j]} runs under {@code i != j}): a condition with its polarity,
+   * from the ifs around the statement whose condition reads nothing the branch assigns.
+   */
+  private final Map<Stmt, List<Guard>> guards = new IdentityHashMap<>();
+
+  /** A branch condition and whether it held. */
+  private record Guard(Expr condition, boolean holds) {}
+
+  private void guardsOf(Stmt s, List<Guard> here) {
+    if (!here.isEmpty()) {
+      guards.put(s, here);
+    }
+    if (s instanceof Stmt.Block b) {
+      b.stmts().forEach(c -> guardsOf(c, here));
+    } else if (s instanceof Stmt.If i) {
+      guardsOf(i.whenTrue(), guarded(here, i.condition(), true, i.whenTrue()));
+      if (i.whenFalse() != null) {
+        guardsOf(i.whenFalse(), guarded(here, i.condition(), false, i.whenFalse()));
+      }
+    } else if (s instanceof Stmt.For f) {
+      f.init().forEach(c -> guardsOf(c, here));
+      guardsOf(f.body(), here);
+      f.update().forEach(c -> guardsOf(c, here));
+    } else if (s instanceof Stmt.While w) {
+      guardsOf(w.body(), here);
+    }
+  }
+
+  /** {@code here} and the condition of a branch, where the branch assigns nothing the condition reads. */
+  private static List<Guard> guarded(List<Guard> here, Expr condition, boolean holds, Stmt.Block branch) {
+    Set<String> assigned = new HashSet<>();
+    Statements.forEach(branch, x -> {
+      Var v = Statements.assignedVariable(x);
+      if (v != null) {
+        assigned.add(v.name());
+      }
+      if (x instanceof Stmt.Declare d) {
+        assigned.add(d.var().name());
+      }
+    });
+    boolean[] stays = {true};
+    org.rad.processor.ir.Exprs.walk(condition, x -> stays[0] &= !(x instanceof Expr.Ref r && assigned.contains(r.var().name()))
+        && !(x instanceof Expr.Index) && !(x instanceof Expr.MethodCall));
+    if (!stays[0]) {
+      return here;
+    }
+    List<Guard> out = new ArrayList<>(here);
+    out.add(new Guard(condition, holds));
+    return out;
+  }
+
+  /**
+   * The differences {@code a - b} that the guards of {@code s} show nonzero ({@code a != b}, {@code
+   * a < b}, {@code a > b}, {@code !(a == b)}, {@code !(a <= b)}, ...), or with {@code equal} zero
+   * ({@code a == b}, {@code !(a != b)}): the operands of {@code &&} that hold, of {@code ||} that
+   * do not.
+   */
+  private List<Poly> differences(Stmt s, boolean equal) {
+    List<Poly> out = new ArrayList<>();
+    for (Guard g : guards.getOrDefault(s, List.of())) {
+      differences(g.condition(), g.holds(), equal, s, out);
+    }
+    return out;
+  }
+
+  /** The differences {@code a - b} the condition shows nonzero ({@code equal} false) or zero ({@code a == b}). */
+  private void differences(Expr c, boolean holds, boolean equal, Stmt at, List<Poly> out) {
+    if (c instanceof Expr.Unary u && u.op() == Expr.UnaryOp.NOT) {
+      differences(u.operand(), !holds, equal, at, out);
+      return;
+    }
+    if (!(c instanceof Expr.Binary b)) {
+      return;
+    }
+    if (b.op() == Expr.BinaryOp.AND && holds || b.op() == Expr.BinaryOp.OR && !holds) {
+      differences(b.left(), holds, equal, at, out);
+      differences(b.right(), holds, equal, at, out);
+      return;
+    }
+    boolean shown = equal ? b.op() == Expr.BinaryOp.EQ && holds || b.op() == Expr.BinaryOp.NE && !holds
+        : switch (b.op()) {
+          case NE, LT, GT -> holds;
+          case EQ, LE, GE -> !holds;
+          default -> false;
+        };
+    if (!shown || !b.left().type().isIntegral() || !b.right().type().isIntegral()) {
+      return;
+    }
+    Poly left = affine(b.left(), at);
+    Poly right = left == null ? null : affine(b.right(), at);
+    if (right != null) {
+      out.add(left.minus(right));
+    }
+  }
+
   /** Index variables of the counted loops. */
   private final Map<String, Stmt.For> loopOfIndex = new HashMap<>();
 
@@ -65,6 +162,7 @@ public final class ElementDependences {
     Set<String> declaredInLoops = new HashSet<>();
     method.params().forEach(p -> d.stable.add(p.name()));
     d.walk(method.body(), new ArrayList<>(), assigned, declaredInLoops);
+    d.guardsOf(method.body(), List.of());
     d.stable.removeAll(assigned);
     d.stable.removeAll(declaredInLoops);
     return d;
@@ -203,14 +301,45 @@ public final class ElementDependences {
     if (!comparable(write, read) || !loops.containsKey(s)) {
       return false;
     }
+    List<Poly> diffs = new ArrayList<>();
     for (int d : checkedDimensions(write)) {
       Poly w = affine(write.indices().get(d), s);
       Poly r = affine(read.indices().get(d), s);
-      if (w != null && r != null && excludesZero(r.minus(w), List.of(), loops.get(s))) {
+      if (w == null || r == null) {
+        continue;
+      }
+      Poly diff = r.minus(w);
+      diffs.add(diff);
+      if (excludesZero(diff, List.of(), loops.get(s))) {
         return true;
       }
     }
+    if (apartByGuards(diffs, s, differences(s, true))) {
+      return true;
+    }
+    if (write.indices().size() == 1) {
+      Poly w = affine(write.indices().get(0), s);
+      Poly r = affine(read.indices().get(0), s);
+      if (w != null && r != null) {
+        List<Bound> ranges = writerRanges(s);
+        for (List<Poly> rows : asRows(w, ranges, r, ranges)) {
+          for (Poly d : rows) {
+            if (excludesZero(d, List.of(), loops.get(s))) {
+              return true;
+            }
+          }
+          if (apartByGuards(rows, s, differences(s, true))) {
+            return true;
+          }
+        }
+      }
+    }
     return false;
+  }
+
+  private static boolean zero(Poly p) {
+    Long c = p.constantValue();
+    return c != null && c == 0;
   }
 
   private boolean comparable(Access write, Access read) {
@@ -246,6 +375,7 @@ public final class ElementDependences {
         primed.put(plan.countedLoop(f).index().name(), plan.countedLoop(f).index().name() + "'");
       }
     }
+    List<Poly> diffs = new ArrayList<>();
     for (int d : checkedDimensions(write)) {
       Poly w = affine(write.indices().get(d), writer);
       Poly r = affine(read.indices().get(d), reader);
@@ -253,6 +383,7 @@ public final class ElementDependences {
         continue;
       }
       Poly diff = rename(r, primed).minus(w);
+      diffs.add(diff);
       List<Bound> readerRanges = new ArrayList<>();
       for (int l = rLoops.size() - 1; l >= m; l--) {
         Bound b = range(rLoops.get(l), primed);
@@ -269,6 +400,128 @@ public final class ElementDependences {
       }
       if (excludesZero(diff, readerRanges, loops.get(writer))) {
         return true;
+      }
+    }
+    // (the reader's guards that are equalities hold in its executions: with its indices renamed)
+    List<Poly> zeros = new ArrayList<>();
+    for (Poly z : differences(reader, true)) {
+      zeros.add(rename(z, primed));
+    }
+    if (apartByGuards(diffs, writer, zeros)) {
+      return true;
+    }
+    if (write.indices().size() == 1) {
+      Poly w = affine(write.indices().get(0), writer);
+      Poly r = affine(read.indices().get(0), reader);
+      if (w != null && r != null) {
+        List<Bound> all = new ArrayList<>(readerRanges(reader, m, earlier, primed));
+        all.addAll(writerRanges(writer));
+        for (List<Poly> rows : asRows(w, writerRanges(writer), rename(r, primed), all)) {
+          List<Bound> rr = readerRanges(reader, m, earlier, primed);
+          for (Poly d : rows) {
+            if (excludesZero(d, rr, loops.get(writer))) {
+              return true;
+            }
+          }
+          if (apartByGuards(rows, writer, zeros)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The ranges of the reader's loops from level {@code m} on, as {@link #differ} takes them. */
+  private List<Bound> readerRanges(Stmt reader, int m, Plan.CountedLoop earlier, Map<String, String> primed) {
+    List<Stmt> rLoops = loops.get(reader);
+    List<Bound> out = new ArrayList<>();
+    for (int l = rLoops.size() - 1; l >= m; l--) {
+      Bound b = range(rLoops.get(l), primed);
+      if (b == null) {
+        continue;
+      }
+      if (l == m && earlier != null) {
+        Poly now = Poly.variable(earlier.index().name());
+        b = earlier.ascending() ? new Bound(b.var(), b.lower(), now.minus(Poly.constant(1)))
+            : new Bound(b.var(), now.plus(Poly.constant(1)), b.upper());
+      }
+      out.add(b);
+    }
+    return out;
+  }
+
+  private List<Bound> writerRanges(Stmt writer) {
+    List<Bound> out = new ArrayList<>();
+    List<Stmt> around = loops.get(writer);
+    for (int l = around.size() - 1; l >= 0; l--) {
+      Bound b = range(around.get(l), Map.of());
+      if (b != null) {
+        out.add(b);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Flat indices read as rows: for each stride {@code s} (a variable that holds one value for the
+   * method, or an array's length) with {@code w = a s + b} and {@code r = a' s + b'} and both
+   * {@code b}, {@code b'} within {@code [0, s)} over their ranges ({@code a[i * n + j]} with
+   * {@code j < n}), the differences {@code [a' - a, b' - b]}: the elements differ if either does.
+   */
+  private List<List<Poly>> asRows(Poly w, List<Bound> wRanges, Poly r, List<Bound> rRanges) {
+    List<List<Poly>> out = new ArrayList<>();
+    java.util.Set<String> strides = new java.util.TreeSet<>(w.productVariables());
+    strides.retainAll(r.productVariables());
+    for (String s : strides) {
+      if (loopOfIndex.containsKey(s) || !(stable.contains(s) || s.endsWith(".length"))) {
+        continue;
+      }
+      Poly[] ws = w.splitBy(s);
+      Poly[] rs = r.splitBy(s);
+      if (ws == null || rs == null || !withinStride(ws[1], s, wRanges) || !withinStride(rs[1], s, rRanges)) {
+        continue;
+      }
+      out.add(List.of(rs[0].minus(ws[0]), rs[1].minus(ws[1])));
+    }
+    return out;
+  }
+
+  /** Whether {@code 0 <= b < s} over the ranges. */
+  private static boolean withinStride(Poly b, String s, List<Bound> ranges) {
+    Long least = extreme(b, ranges, false);
+    Long most = extreme(b.minus(Poly.variable(s)), ranges, true);
+    return least != null && least >= 0 && most != null && most < 0;
+  }
+
+  /**
+   * Whether the writer's guards show the elements apart through the differences {@code diffs} of
+   * their indices: one of them, or the difference of two (a diagonal read {@code l[j][j]} in any
+   * execution against a write {@code l[i][j]} under {@code i != j}: {@code (j' - i) - (j' - j)}),
+   * is a guard's nonzero difference.
+   */
+  private boolean apartByGuards(List<Poly> diffs, Stmt writer, List<Poly> readerZeros) {
+    List<Poly> apart = differences(writer, false);
+    if (apart.isEmpty()) {
+      return false;
+    }
+    List<Poly> candidates = new ArrayList<>(diffs);
+    for (int a = 0; a < diffs.size(); a++) {
+      for (int b = a + 1; b < diffs.size(); b++) {
+        candidates.add(diffs.get(a).minus(diffs.get(b)));
+      }
+    }
+    List<Poly> zeros = new ArrayList<>(readerZeros);
+    zeros.add(Poly.constant(0));
+    for (Poly c : candidates) {
+      for (Poly p : apart) {
+        for (Poly z : zeros) {
+          // (c = +-p + z with z zero in the reader's execution: c is nonzero where p is)
+          if (zero(c.minus(p).minus(z)) || zero(c.plus(p).minus(z)) || zero(c.minus(p).plus(z))
+              || zero(c.plus(p).plus(z))) {
+            return true;
+          }
+        }
       }
     }
     return false;

@@ -143,6 +143,36 @@ final class Poly {
     return c;
   }
 
+  /**
+   * {@code {a, b}} with this polynomial {@code a * name + b}, neither mentioning {@code name};
+   * null where {@code name} occurs squared.
+   */
+  Poly[] splitBy(String name) {
+    TreeMap<List<String>, Long> a = new TreeMap<>(ORDER);
+    TreeMap<List<String>, Long> b = new TreeMap<>(ORDER);
+    for (var e : terms.entrySet()) {
+      int count = (int) e.getKey().stream().filter(name::equals).count();
+      if (count > 1) {
+        return null;
+      }
+      if (count == 1) {
+        List<String> rest = new ArrayList<>(e.getKey());
+        rest.remove(name);
+        a.put(List.copyOf(rest), e.getValue());
+      } else {
+        b.put(e.getKey(), e.getValue());
+      }
+    }
+    return new Poly[] {new Poly(a), new Poly(b)};
+  }
+
+  /** The variables of the monomials of degree two or more ({@code n} and {@code i} of {@code i n + j}). */
+  java.util.Set<String> productVariables() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    terms.keySet().stream().filter(m -> m.size() > 1).forEach(out::addAll);
+    return out;
+  }
+
   /** The constant value if this polynomial is one, else null. */
   Long constantValue() {
     if (terms.isEmpty()) {
