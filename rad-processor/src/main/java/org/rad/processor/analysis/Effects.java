@@ -37,6 +37,11 @@ public final class Effects {
     this.shadowOf = shadowOf;
   }
 
+  /** The summary of the method {@code key} of the class, or null. */
+  public MethodSummary summaryOf(String key) {
+    return summaries.get(key);
+  }
+
   /** Keys read when {@code e} is evaluated. */
   public Set<String> reads(Expr e) {
     Set<String> keys = new HashSet<>();

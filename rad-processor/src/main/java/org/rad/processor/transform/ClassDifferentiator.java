@@ -960,7 +960,55 @@ public final class ClassDifferentiator {
     }
     java.util.Set<String> returnsFields = result != null && result.type().isArray() ? classes.fields(result.name())
         : java.util.Set.of();
-    summaries.put(key, new MethodSummary(writesParam, returnsParam, loopFree[0], returnsFields));
+    summaries.put(key, new MethodSummary(writesParam, returnsParam, loopFree[0], returnsFields,
+        overwrittenParams(m, effects, classes)));
+  }
+
+  /**
+   * The array parameters {@code m} overwrites whole on every path: by a statement of its own block
+   * that is a loop overwriting the parameter's every element ({@link Plan#overwritesWhole}), or a
+   * call of a method that overwrites the argument so; the parameter never assigned.
+   */
+  private BitSet overwrittenParams(MethodIR m, Effects effects, AliasClasses classes) {
+    BitSet out = new BitSet();
+    Set<String> written = effects.writes(m.body());
+    Plan plan = null;
+    for (int i = 0; i < m.params().size(); i++) {
+      Var p = m.params().get(i);
+      if (!p.type().isArray() || written.contains(p.name()) || !classes.isAlone(p.name())) {
+        continue;
+      }
+      String contents = classes.contentsKey(p.name());
+      for (Stmt s : m.body().stmts()) {
+        if (s instanceof Stmt.For f) {
+          plan = plan != null ? plan : Plan.of(m, effects, summaries);
+          // (up to the parameter's length: a bound every write of the method stays below is not
+          // the array's end, as its caller sees it)
+          Plan.CountedLoop counted = plan.countedLoop(f);
+          if (plan.overwritesWhole(f).contains(contents) && counted != null && upToLength(counted.bound(), p, m, plan)) {
+            out.set(i);
+          }
+        } else if (Statements.directCall(s) instanceof Expr.MethodCall c && summaries.get(c.key()) != null) {
+          MethodSummary callee = summaries.get(c.key());
+          for (int k = 0; k < c.args().size(); k++) {
+            if (c.args().get(k) instanceof Expr.Ref r && r.var().equals(p) && callee.overwritesParam(k)) {
+              out.set(i);
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code bound} is {@code p.length}, or a local of the method's block declared as that and never assigned. */
+  private static boolean upToLength(Expr bound, Var p, MethodIR m, Plan plan) {
+    Expr length = new Expr.Length(new Expr.Ref(p));
+    if (bound.equals(length)) {
+      return true;
+    }
+    return bound instanceof Expr.Ref n && !plan.isReassigned(n.var()) && m.body().stmts().stream()
+        .anyMatch(s -> s instanceof Stmt.Declare d && d.var().equals(n.var()) && length.equals(d.init()));
   }
 
   /** For the variants made by {@link #sameArrays}: the groups of parameters that may be one array. */

@@ -792,6 +792,7 @@ final class PushPlanner {
     Set<String> own = reads.getOrDefault(s, Set.of());
     String key = overwritten(s);
     Set<String> out = new HashSet<>(pending);
+    overwrittenByCallee(s, out);
     if (key == null) {
       addReads(out, s, own);
       return out;
@@ -841,6 +842,30 @@ final class PushPlanner {
       addReads(out, s, own);
     }
     return out;
+  }
+
+  /**
+   * Removes from {@code pending} the contents a differentiated callee overwrites whole ({@link
+   * org.rad.processor.analysis.MethodSummary#overwritesParam}): its reverse sweep restores every
+   * element it overwrote, so the reads before the call find the array as it was, whatever
+   * overwrites it after the call ({@code mul(tmp, w, P); for (i) P[i] += q[i];} records nothing
+   * for them). Not for a call that runs as it is, whose writes nothing restores.
+   */
+  private void overwrittenByCallee(Stmt s, Set<String> pending) {
+    Expr.MethodCall call = RestoredParameters.calledMethod(s);
+    if (call == null || primalWriters.contains(s)) {
+      return;
+    }
+    org.rad.processor.analysis.MethodSummary summary = effects.summaryOf(call.key());
+    if (summary == null) {
+      return;
+    }
+    for (int k = 0; k < call.args().size(); k++) {
+      if (summary.overwritesParam(k) && call.args().get(k) instanceof Expr.Ref r && r.type().isArray()
+          && effects.aliases().isAlone(r.var().name())) {
+        removeContents(pending, effects.aliases().contentsKey(r.var().name()));
+      }
+    }
   }
 
   /** The key whose old value a push of {@code s} would save, or null. */

@@ -16,7 +16,7 @@ import org.rad.runtime.RadContext;
 
 /**
  * Found by four user-style rounds (implicit solvers, Kalman filters, an Adam optimizer, a
- * normalizing buffer): an array recorded by one overwrite was recorded again by the next, with
+ * normalizing buffer, a Kalman predict step): an array recorded by one overwrite was recorded again by the next, with
  * no read of it in between that needed the second record. Three general causes, each fixed in
  * {@code PushPlanner}:
  *
@@ -88,6 +88,60 @@ class RepeatedOverwritesTest {
           return s;
         }
 
+        static void mul(double[] a, double[] b, double[] c) {
+          for (int i = 0; i < c.length; i++) c[i] = a[i] * b[i];
+        }
+
+        // writes only the first three elements, whatever the array's length
+        static void firstThree(double[] v, double[] out) {
+          for (int i = 0; i < 3; i++) out[i] = 2 * v[i];
+        }
+
+        @Differentiable(wrt = "w")
+        public static double afterHelper(double[] w, double[] q, int steps) {
+          int n = w.length;
+          double[] P = new double[n];
+          double[] tmp = new double[n];
+          for (int i = 0; i < n; i++) P[i] = 1;
+          for (int t = 0; t < steps; t++) {
+            mul(w, P, tmp);
+            mul(tmp, w, P);
+            for (int i = 0; i < n; i++) P[i] += q[i];
+          }
+          double s = 0;
+          for (int i = 0; i < n; i++) s += P[i] * P[i];
+          return s;
+        }
+
+        @Differentiable(wrt = "w")
+        public static double afterHelperInline(double[] w, double[] q, int steps) {
+          int n = w.length;
+          double[] P = new double[n];
+          double[] tmp = new double[n];
+          for (int i = 0; i < n; i++) P[i] = 1;
+          for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) tmp[i] = w[i] * P[i];
+            for (int i = 0; i < n; i++) P[i] = tmp[i] * w[i];
+            for (int i = 0; i < n; i++) P[i] += q[i];
+          }
+          double s = 0;
+          for (int i = 0; i < n; i++) s += P[i] * P[i];
+          return s;
+        }
+
+        // the helper leaves the rest of out as it was: a later write there still records
+        @Differentiable(wrt = "w")
+        public static double partlyOverwritten(double[] w) {
+          double[] out = new double[5];
+          double s = 0;
+          for (int t = 0; t < 3; t++) {
+            s += out[4] * out[4] * w[0];
+            firstThree(w, out);
+            out[4] += w[1] * out[t];
+          }
+          return s + out[4];
+        }
+
         @Differentiable(wrt = "w")
         public static double readInLoop(double[] w, double l2) {
           int d = w.length;
@@ -132,7 +186,9 @@ class RepeatedOverwritesTest {
     return Stream.of(
         of("literalElements", r -> new Object[] {vector(r, 2, 0.5, 1.5), 4}, 0),
         of("ownReads", r -> new Object[] {vector(r, 4, 0.3, 0.9), vector(r, 4, -1, 1), 5}, 0),
-        of("readInLoop", r -> new Object[] {vector(r, 3, -1, 1), 0.3}, 0));
+        of("readInLoop", r -> new Object[] {vector(r, 3, -1, 1), 0.3}, 0),
+        of("afterHelper", r -> new Object[] {vector(r, 4, 0.3, 0.9), vector(r, 4, -1, 1), 4}, 0),
+        of("partlyOverwritten", r -> new Object[] {vector(r, 4, 0.3, 0.9)}, 0));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -169,6 +225,18 @@ class RepeatedOverwritesTest {
     double[] w = {0.9, 0.8, 1.1, 0.95};
     double[] h = {0.1, 0.2, 0.3, 0.4};
     assertEquals(tape("ownReadsOneLoop", w, h, 100), tape("ownReads", w, h, 100));
+  }
+
+  /**
+   * A helper that overwrites its parameter up to its length restores it whole in its reverse
+   * sweep: the linear update after the call records nothing for the reads before it, as the
+   * inlined form does (9,712 bytes for 100 steps before, now 6,512 as inlined).
+   */
+  @Test
+  void aHelperThatOverwritesAnArgumentWholeSatisfiesTheReadsBeforeIt() throws Exception {
+    double[] w = {0.9, 0.8, 1.1, 0.95};
+    double[] q = {0.1, 0.2, 0.3, 0.4};
+    assertEquals(tape("afterHelperInline", w, q, 100), tape("afterHelper", w, q, 100));
   }
 
   @Test
