@@ -581,7 +581,9 @@ final class PushPlanner {
     if (s instanceof Stmt.While w) {
       enclosingFors.push(NOT_COUNTED);
       try {
-        return loop(pending, w.body(), java.util.List.of(), w.condition());
+        Set<String> exit = loop(pending, w.body(), java.util.List.of(), w.condition());
+        addReads(exit, null, headerReads.getOrDefault(w, Set.of()));
+        return exit;
       } finally {
         enclosingFors.pop();
       }

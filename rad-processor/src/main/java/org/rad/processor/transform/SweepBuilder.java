@@ -741,6 +741,16 @@ final class SweepBuilder {
     List<Stmt> unplaced = assignment ? afterRestore : recomputations;
     afterRestore = List.of();
     out.addAll(0, unplaced);
+    if (!assignment && !unplaced.isEmpty()) {
+      // late recomputations at the start of a loop's, a branch's or a block's reverse read the
+      // state after it, as its header does: the planner takes them there (a call after the loop
+      // that overwrites what they read must give it back)
+      Set<String> late = new HashSet<>(headerReads.getOrDefault(s, Set.of()));
+      for (Stmt r : unplaced) {
+        collectReads(r, late);
+      }
+      headerReads.put(s, late);
+    }
     if (bulkSlices && !(s instanceof Stmt.Block || s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While)) {
       // (on the CPU: the GPU planner reads the reverse sweep's statements by their shape)
       out = CommonPartials.share(out, naming::partial);
