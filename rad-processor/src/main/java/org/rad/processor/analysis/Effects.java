@@ -167,7 +167,11 @@ public final class Effects {
    */
   public String adjointContentsKey(String name) {
     String primal = shadowOf.get(name);
-    return primal != null ? "bar" + primal : "bar:" + name;
+    if (primal == null) {
+      return "bar:" + name;
+    }
+    // (an adjoint derived from another, bar:row, or sized from a length, is its own)
+    return primal.startsWith("bar:") || primal.contains(".") ? "bar" + primal : "bar" + aliases.contentsKey(primal);
   }
 
   private void refRead(Var v, Set<String> keys) {
