@@ -493,6 +493,24 @@ public final class Soundness {
       }
       return poly(c.whenTrue()).plus(poly(c.whenFalse()));
     }
+    if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED
+        && !org.rad.processor.ir.Sweep.REVERSE.names(call.name())
+        && !org.rad.processor.ir.Sweep.REVERSE_KEPT.names(call.name())) {
+      // a primal copy recomputed in the reverse sweep (s0Primal(v0)): its value is some function
+      // of its arguments, the contents of its array arguments among them, so it carries their
+      // samples non-linearly (found by the fuzzer, seed 2030, P2401: 1 / (1 + s * s) of a
+      // helper's value over a sampled array compiled, and its mean was 1.6 times the exact one)
+      Poly all = Poly.ZERO;
+      for (Expr arg : call.args()) {
+        all = all.plus(poly(arg));
+        String root = Statements.rootVar(arg);
+        if (arg.type().isArray() && root != null && !isAdjoint(arg)
+            && sampledKeys.contains(effects.aliases().contentsKey(root))) {
+          all = all.plus(sampleOf(effects.aliases().contentsKey(root)));
+        }
+      }
+      return all.asNonlinear();
+    }
     if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.GENERATED) {
       // a callee's reverse sweep: the caller records which arguments carry samples, for the
       // callee's own check (which checks how the callee's partials use them). The adjoints it
