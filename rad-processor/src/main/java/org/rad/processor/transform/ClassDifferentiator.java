@@ -599,7 +599,7 @@ public final class ClassDifferentiator {
     Set<Stmt> pushes = Plan.identitySetOf();
     Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<Stmt> lengthOnly = Plan.identitySetOf();
-    Map<Stmt, Stmt> recordedBeforeLoop = new java.util.IdentityHashMap<>();
+    Map<Stmt, Stmt.For> firstIterationOnly = new java.util.IdentityHashMap<>();
     Set<String> needed = new HashSet<>();
     DistinctRows distinctRows = DistinctRows.of(m, classes);
     // element-level record tests: not for the GPU, and not with sampled records (see plainContract)
@@ -611,7 +611,7 @@ public final class ClassDifferentiator {
       builder.silentForwards = forDevice ? Set.of() : silentForwards;
       builder.recordedCalls = recordedCalls;
       builder.lengthOnly = lengthOnly;
-      builder.recordedBeforeLoop = recordedBeforeLoop;
+      builder.firstIterationOnly = firstIterationOnly;
       builder.unreadArrays = elementLevel && !forDevice ? learnedUnreadArrays : Map.of();
       builder.distinctRows = distinctRows;
       Stmt.Block reverse = builder.reverse(m.body());
@@ -621,7 +621,7 @@ public final class ClassDifferentiator {
           readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters,
           dependences, builder.elementReads);
       if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)
-          && planned.lengthOnly().equals(lengthOnly) && planned.recordedBeforeLoop().equals(recordedBeforeLoop)) {
+          && planned.lengthOnly().equals(lengthOnly) && planned.firstIterationOnly().equals(firstIterationOnly)) {
         return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd(),
             planned.pendingAtCalls(), dependences);
       }
@@ -632,7 +632,7 @@ public final class ClassDifferentiator {
       pushes = planned.pushes();
       recordedCalls = planned.recordedCalls();
       lengthOnly = planned.lengthOnly();
-      recordedBeforeLoop = planned.recordedBeforeLoop();
+      firstIterationOnly = planned.firstIterationOnly();
     }
   }
 

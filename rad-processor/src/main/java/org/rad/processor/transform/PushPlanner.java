@@ -49,10 +49,10 @@ final class PushPlanner {
    * #firstIterationSuffices}), with that loop; {@link #everyIteration} are those found to need
    * a record in every iteration after all (a later round of a loop's fixpoint).
    */
-  private final Map<Stmt, Stmt> firstOnly = new IdentityHashMap<>();
+  private final Map<Stmt, Stmt.For> firstOnly = new IdentityHashMap<>();
   private final Set<Stmt> everyIteration = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** The loops around the statement being planned, innermost first. */
-  private final java.util.Deque<Stmt> enclosingLoops = new java.util.ArrayDeque<>();
+  /** The for loops around the statement being planned, innermost first (null for a while loop). */
+  private final java.util.Deque<Stmt.For> enclosingFors = new java.util.ArrayDeque<>();
   /** The pushes of the value itself (a loop's fixpoint may find one where it first found only a length wanted). */
   private final Set<Stmt> wholePushes = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Stmt> recordedCalls = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -91,7 +91,7 @@ final class PushPlanner {
    * they let go of.
    */
   record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls,
-      Map<Stmt, Set<String>> pendingAtCalls, Set<Stmt> lengthOnly, Map<Stmt, Stmt> recordedBeforeLoop) {}
+      Map<Stmt, Set<String>> pendingAtCalls, Set<Stmt> lengthOnly, Map<Stmt, Stmt.For> firstIterationOnly) {}
 
   /**
    * The key under which the reverse sweep reads only the length of the array that local {@code
@@ -212,52 +212,44 @@ final class PushPlanner {
     return false;
   }
 
+  private static final Stmt.For NOT_COUNTED = new Stmt.For(java.util.List.of(), null, java.util.List.of(),
+      Stmt.Block.of(java.util.List.of()), org.rad.processor.ir.Origin.SYNTHETIC);
+
   /**
-   * The innermost loop around {@code s} before which recording its element once suffices ({@code
-   * z[i] -= u[i][k] * z[k]} over {@code k}, after {@code q += z[i] * z[i]}; also under a branch
-   * of the loop, {@code if (u[i][k] != 0)}); else null. So where every read that needs the record
-   * was pending before the loop (the restore after the loop's reverse gives them the element as
-   * it was: its value at the first overwrite, as nothing else in the loop writes the array's
-   * class), none of the loop's own reads can hit the element (they are asked as any read is), and
-   * the element's location does not change in the loop. The element then holds later values
-   * during the loop's reverse, which no reverse code there reads.
+   * The counted loop {@code s} stands in directly, where recording its element in the loop's first
+   * iteration suffices ({@code z[i] -= u[i][k] * z[k]} over {@code k}, after {@code q += z[i] *
+   * z[i]}); else null. So where every read that needs the record was pending before the loop (the
+   * restore at the first iteration's reverse, the last of the loop's, gives them the element as it
+   * was), none of the loop's own reads can hit the element (they are asked as any read is), the
+   * element's location does not change in the loop, and nothing else in the loop writes the
+   * array's class. The element then holds later iterations' values during the loop's reverse,
+   * which no reverse code there reads.
    */
-  private Stmt firstIterationSuffices(Stmt.Assign s, String key, ElementDependences.Access element,
+  private Stmt.For firstIterationSuffices(Stmt.Assign s, String key, ElementDependences.Access element,
       Set<String> pending) {
-    if (plan.isSampled(key) || pending.contains(key + UNKNOWN)) {
+    Stmt.For loop = enclosingFors.peek();
+    if (loop == null || loop == NOT_COUNTED || plan.countedLoop(loop) == null || plan.isSampled(key)
+        || loop.body().stmts().stream().noneMatch(x -> x == s) || pending.contains(key + UNKNOWN)) {
       return null;
     }
-    // (the outermost loop for which it holds: in a nest, z[i] -= ... over k and m records once per i)
-    Stmt chosen = null;
-    for (Stmt loop : enclosingLoops) {
-      if (!recordOnceBefore(loop, s, key, element, pending)) {
-        break;
-      }
-      chosen = loop;
-    }
-    return chosen;
-  }
-
-  private boolean recordOnceBefore(Stmt loop, Stmt.Assign s, String key, ElementDependences.Access element,
-      Set<String> pending) {
     Set<String> names = new HashSet<>();
     org.rad.processor.ir.Exprs.walk(s.target(), x -> {
       if (x instanceof Expr.Ref r) {
         names.add(r.var().name());
       }
     });
-    if (!java.util.Collections.disjoint(names, effects.writes(loop))) {
-      return false;
+    Set<String> writtenInLoop = effects.writes(loop);
+    if (!java.util.Collections.disjoint(names, writtenInLoop)) {
+      return null;
     }
-    int[] writers = {0};
-    Statements.forEach(loop, x -> {
-      if (!(x instanceof Stmt.Block || x instanceof Stmt.If || x instanceof Stmt.For || x instanceof Stmt.While)
-          && effects.writes(x).contains(key)) {
-        writers[0]++;
+    int writers = 0;
+    for (Stmt x : loop.body().stmts()) {
+      if (effects.writes(x).contains(key)) {
+        writers++;
       }
-    });
-    if (writers[0] != 1) {
-      return false;
+    }
+    if (writers != 1) {
+      return null;
     }
     Set<String> inLoop = new HashSet<>();
     boolean outside = false;
@@ -272,7 +264,10 @@ final class PushPlanner {
         outside = true;
       }
     }
-    return outside && !earlierReadMayHit(inLoop, key, s, element);
+    if (!outside || earlierReadMayHit(inLoop, key, s, element)) {
+      return null;
+    }
+    return loop;
   }
 
   /**
@@ -561,13 +556,13 @@ final class PushPlanner {
           entry = statement(init, entry);
         }
       }
-      enclosingLoops.push(f);
+      enclosingFors.push(f);
       Set<String> exit;
       try {
         exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of(),
             counted == null ? f.condition() : null);
       } finally {
-        enclosingLoops.pop();
+        enclosingFors.pop();
       }
       for (String whole : plan.overwritesWhole(f)) {
         if (!reverseReads(f.body()).contains(whole) || onlyOwnReadsAfterRestore(f.body(), whole)) {
@@ -584,13 +579,13 @@ final class PushPlanner {
       return exit;
     }
     if (s instanceof Stmt.While w) {
-      enclosingLoops.push(w);
+      enclosingFors.push(NOT_COUNTED);
       try {
         Set<String> exit = loop(pending, w.body(), java.util.List.of(), w.condition());
         addReads(exit, null, headerReads.getOrDefault(w, Set.of()));
         return exit;
       } finally {
-        enclosingLoops.pop();
+        enclosingFors.pop();
       }
     }
     return simple(s, pending);
@@ -814,7 +809,7 @@ final class PushPlanner {
                 key, s, element)
             || ownHit;
     if (need && element != null && !ownHit) {
-      Stmt first = firstIterationSuffices((Stmt.Assign) s, key, element,
+      Stmt.For first = firstIterationSuffices((Stmt.Assign) s, key, element,
           unrestored(pending, key, (Expr.Index) ((Stmt.Assign) s).target()));
       if (first != null) {
         firstOnly.put(s, first);

@@ -117,10 +117,6 @@ final class SweepBuilder {
 
   private void forward(Stmt s, List<Stmt> out) {
     current = s;
-    if (s instanceof Stmt.For || s instanceof Stmt.While) {
-      recordsBeforeLoop(s, out);
-      current = s;
-    }
     if (s instanceof Stmt.Block b) {
       out.add(forward(b));
     } else if (s instanceof Stmt.Declare d) {
@@ -138,7 +134,7 @@ final class SweepBuilder {
       }
     } else if (s instanceof Stmt.Assign a) {
       recordBranches(a.target(), a.value(), out);
-      if (taped(a) && !hoistedRecords.contains(a) && !recordedBeforeLoop.containsKey(a)) {
+      if (taped(a) && !hoistedRecords.contains(a)) {
         out.add(push(a.target()));
       }
       out.add(new Stmt.Assign(a.target(), a.op(), forwardExpr(a.value(), resultOf(a.target())), a.origin()));
@@ -809,8 +805,7 @@ final class SweepBuilder {
       if (inverse != null) {
         out.add(inverse);
       } else {
-        // (a record taken before the loop is restored after its reverse: restoresAfterLoop)
-        assignment(a.target(), a.op(), a.value(), pushes.contains(a) && !recordedBeforeLoop.containsKey(a), out);
+        assignment(a.target(), a.op(), a.value(), pushes.contains(a), out);
       }
     } else if (s instanceof Stmt.Step st) {
       if (pushes.contains(st)) {
@@ -842,10 +837,8 @@ final class SweepBuilder {
       }
     } else if (s instanceof Stmt.For f) {
       loopReverse(f, f.init(), f.update(), f.body(), out);
-      restoresAfterLoop(f, out);
     } else if (s instanceof Stmt.While w) {
       loopReverse(w, List.of(), List.of(), w.body(), out);
-      restoresAfterLoop(w, out);
     } else if (s instanceof Stmt.Opaque) {
       // kept as it is (printing): it writes nothing the sweeps track, so it has no adjoint
     } else {
@@ -1221,45 +1214,26 @@ final class SweepBuilder {
     if (lengthOnly.contains(current)) {
       return new Stmt.Call(ctx(RuntimeOp.PUSH_FRESH_LENGTH, Type.VOID, target), Origin.SYNTHETIC);
     }
-    if (recordedBeforeLoop.containsKey(current)) {
-      return Stmt.Block.of(List.of()); // taken before its loop (recordsBeforeLoop)
-    }
-    return records.record(target, at(current));
+    return inFirstIteration(records.record(target, at(current)), false);
   }
 
   /**
-   * Element overwrites whose value before their loop is all their record needs to keep ({@link
-   * PushPlanner}), with that loop: they are recorded once, before the loop, and restored after
-   * the loop's reverse, not at each execution.
+   * Element overwrites that record only in the first iteration of their loop ({@link
+   * PushPlanner}), with that loop: their record and restore run where the loop's index is at its
+   * start.
    */
-  Map<Stmt, Stmt> recordedBeforeLoop = Map.of();
+  Map<Stmt, Stmt.For> firstIterationOnly = Map.of();
 
-  /** Before the loop {@code loop}, the records of its overwrites that are taken once there, in program order. */
-  private void recordsBeforeLoop(Stmt loop, List<Stmt> out) {
-    Stmt enclosing = current;
-    Statements.forEach(loop, x -> {
-      if (x instanceof Stmt.Assign a && recordedBeforeLoop.get(x) == loop) {
-        current = x;
-        out.add(records.record(a.target(), at(x)));
-      }
-    });
-    current = enclosing;
-  }
-
-  /** After the reverse of {@code loop}, the restores of {@link #recordsBeforeLoop}, in reverse order. */
-  private void restoresAfterLoop(Stmt loop, List<Stmt> out) {
-    List<Stmt.Assign> taken = new ArrayList<>();
-    Statements.forEach(loop, x -> {
-      if (x instanceof Stmt.Assign a && recordedBeforeLoop.get(x) == loop) {
-        taken.add(a);
-      }
-    });
-    Stmt enclosing = current;
-    for (int k = taken.size() - 1; k >= 0; k--) {
-      current = taken.get(k);
-      out.add(records.restore(taken.get(k).target(), at(taken.get(k))));
+  /** {@code record} (or its restore), guarded by the first iteration where the current statement records only there. */
+  private Stmt inFirstIteration(Stmt record, boolean reverse) {
+    Stmt.For loop = firstIterationOnly.get(current);
+    if (loop == null) {
+      return record;
     }
-    current = enclosing;
+    Plan.CountedLoop counted = plan.countedLoop(loop);
+    Expr start = reverse ? primalExpr(counted.start()) : counted.start();
+    return new Stmt.If(new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Ref(counted.index()), start, Type.BOOLEAN),
+        Stmt.Block.of(List.of(record)), null, Origin.SYNTHETIC);
   }
 
   /** Where the record of the statement {@code site} is taken: inside the loops being built. */
@@ -1295,10 +1269,7 @@ final class SweepBuilder {
           ? assign(naming.adjoint(v), ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY))
           : new Stmt.Call(ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY), Origin.SYNTHETIC);
     }
-    if (recordedBeforeLoop.containsKey(current)) {
-      return Stmt.Block.of(List.of()); // restored after its loop's reverse (restoresAfterLoop)
-    }
-    Stmt pop = records.restore(target, at(current));
+    Stmt pop = inFirstIteration(records.restore(target, at(current)), true);
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
       Expr adjoint = freshLocals.contains(r.var().name())
           ? new Expr.Conditional(new Expr.Binary(Expr.BinaryOp.EQ, target, new Expr.Literal("null", r.type()), Type.BOOLEAN),
