@@ -105,11 +105,7 @@ public final class CallLifter {
           old = before(target, out);
         }
       }
-      // a variable assigned a call's result that the call does not read (g = force(y)) keeps the
-      // call, as a declaration does: a second variable holding the result would keep every
-      // step's array alive for the reverse sweep
-      Expr value = op == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r && a.value() instanceof Expr.MethodCall call
-          && !Exprs.mentions(call, r.var()) ? liftArgs(call, out) : expr(a.value(), out);
+      Expr value = expr(a.value(), out);
       if (old != null) {
         Expr.BinaryOp binary = switch (op) {
           case ADD -> Expr.BinaryOp.ADD;
