@@ -321,7 +321,7 @@ public final class ElementDependences {
       Poly w = affine(write.indices().get(0), s);
       Poly r = affine(read.indices().get(0), s);
       if (w != null && r != null) {
-        List<Bound> ranges = writerRanges(s);
+        List<Bound> ranges = rangesOf(loops.get(s));
         for (List<Poly> rows : asRows(w, ranges, r, ranges)) {
           for (Poly d : rows) {
             if (excludesZero(d, List.of(), loops.get(s))) {
@@ -375,6 +375,7 @@ public final class ElementDependences {
         primed.put(plan.countedLoop(f).index().name(), plan.countedLoop(f).index().name() + "'");
       }
     }
+    List<Bound> readerRanges = readerRanges(reader, m, earlier, primed);
     List<Poly> diffs = new ArrayList<>();
     for (int d : checkedDimensions(write)) {
       Poly w = affine(write.indices().get(d), writer);
@@ -384,20 +385,6 @@ public final class ElementDependences {
       }
       Poly diff = rename(r, primed).minus(w);
       diffs.add(diff);
-      List<Bound> readerRanges = new ArrayList<>();
-      for (int l = rLoops.size() - 1; l >= m; l--) {
-        Bound b = range(rLoops.get(l), primed);
-        if (b == null) {
-          continue; // a while loop: no index
-        }
-        if (l == m && earlier != null) {
-          // an earlier iteration: below the writer's index when the loop ascends, above it when it descends
-          Poly now = Poly.variable(earlier.index().name());
-          b = earlier.ascending() ? new Bound(b.var(), b.lower(), now.minus(Poly.constant(1)))
-              : new Bound(b.var(), now.plus(Poly.constant(1)), b.upper());
-        }
-        readerRanges.add(b);
-      }
       if (excludesZero(diff, readerRanges, loops.get(writer))) {
         return true;
       }
@@ -414,12 +401,12 @@ public final class ElementDependences {
       Poly w = affine(write.indices().get(0), writer);
       Poly r = affine(read.indices().get(0), reader);
       if (w != null && r != null) {
-        List<Bound> all = new ArrayList<>(readerRanges(reader, m, earlier, primed));
-        all.addAll(writerRanges(writer));
-        for (List<Poly> rows : asRows(w, writerRanges(writer), rename(r, primed), all)) {
-          List<Bound> rr = readerRanges(reader, m, earlier, primed);
+        List<Bound> writerRanges = rangesOf(loops.get(writer));
+        List<Bound> all = new ArrayList<>(readerRanges);
+        all.addAll(writerRanges);
+        for (List<Poly> rows : asRows(w, writerRanges, rename(r, primed), all)) {
           for (Poly d : rows) {
-            if (excludesZero(d, rr, loops.get(writer))) {
+            if (excludesZero(d, readerRanges, loops.get(writer))) {
               return true;
             }
           }
@@ -439,9 +426,10 @@ public final class ElementDependences {
     for (int l = rLoops.size() - 1; l >= m; l--) {
       Bound b = range(rLoops.get(l), primed);
       if (b == null) {
-        continue;
+        continue; // a while loop: no index
       }
       if (l == m && earlier != null) {
+        // an earlier iteration: below the writer's index when the loop ascends, above it when it descends
         Poly now = Poly.variable(earlier.index().name());
         b = earlier.ascending() ? new Bound(b.var(), b.lower(), now.minus(Poly.constant(1)))
             : new Bound(b.var(), now.plus(Poly.constant(1)), b.upper());
@@ -451,9 +439,9 @@ public final class ElementDependences {
     return out;
   }
 
-  private List<Bound> writerRanges(Stmt writer) {
+  /** The ranges of the counted loops {@code around} (a statement's, outermost first), innermost first. */
+  private List<Bound> rangesOf(List<Stmt> around) {
     List<Bound> out = new ArrayList<>();
-    List<Stmt> around = loops.get(writer);
     for (int l = around.size() - 1; l >= 0; l--) {
       Bound b = range(around.get(l), Map.of());
       if (b != null) {
@@ -561,13 +549,7 @@ public final class ElementDependences {
    */
   private boolean excludesZero(Poly diff, List<Bound> readerRanges, List<Stmt> writerLoops) {
     List<Bound> all = new ArrayList<>(readerRanges);
-    for (int l = writerLoops.size() - 1; l >= 0; l--) {
-      Stmt loop = writerLoops.get(l);
-      Bound b = range(loop, Map.of());
-      if (b != null) {
-        all.add(b);
-      }
-    }
+    all.addAll(rangesOf(writerLoops));
     Long most = extreme(diff, all, true);
     if (most != null && most < 0) {
       return true;

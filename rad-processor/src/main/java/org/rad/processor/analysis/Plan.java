@@ -144,7 +144,6 @@ public final class Plan {
       }
     });
     // int n = a.length, both never assigned again: n is a's length
-    Map<String, String> lengthOf = new java.util.HashMap<>();
     Statements.forEach(method.body(), s -> {
       if (s instanceof Stmt.Declare d && d.init() instanceof Expr.Length l && l.array() instanceof Expr.Ref a
           && !assignedAfterDeclaration.contains(d.var().name()) && !assignedAfterDeclaration.contains(a.var().name())) {
@@ -160,13 +159,21 @@ public final class Plan {
         if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix && ix.array() instanceof Expr.Ref r
             && r.type() == Type.DOUBLE_ARRAY && ix.index() instanceof Expr.Ref i && i.var().equals(c.index())
             && effects.aliases().isAlone(r.var().name())
-            && (c.bound().equals(new Expr.Length(r)) || c.bound().equals(sizes.get(r.var().name()))
-                || c.bound() instanceof Expr.Ref n && r.var().name().equals(lengthOf.get(n.var().name()))
+            && (isLengthOf(c.bound(), r.var()) || c.bound().equals(sizes.get(r.var().name()))
                 || coversEveryWrite(method, r.var(), c.bound(), written))) {
           wholeOverwrites.computeIfAbsent(f, k -> new java.util.LinkedHashSet<>()).add(effects.aliases().contentsKey(r.var().name()));
         }
       }
     });
+  }
+
+  /** Per local {@code n} declared {@code int n = a.length}, both never assigned again: {@code a}. */
+  private final Map<String, String> lengthOf = new java.util.HashMap<>();
+
+  /** Whether {@code bound} is {@code a.length}, read directly or from a local that holds it. */
+  public boolean isLengthOf(Expr bound, Var a) {
+    return bound.equals(new Expr.Length(new Expr.Ref(a)))
+        || bound instanceof Expr.Ref n && a.name().equals(lengthOf.get(n.var().name()));
   }
 
   /**

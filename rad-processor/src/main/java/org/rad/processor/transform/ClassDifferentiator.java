@@ -985,7 +985,7 @@ public final class ClassDifferentiator {
           // (up to the parameter's length: a bound every write of the method stays below is not
           // the array's end, as its caller sees it)
           Plan.CountedLoop counted = plan.countedLoop(f);
-          if (plan.overwritesWhole(f).contains(contents) && counted != null && upToLength(counted.bound(), p, m, plan)) {
+          if (plan.overwritesWhole(f).contains(contents) && counted != null && plan.isLengthOf(counted.bound(), p)) {
             out.set(i);
           }
         } else if (Statements.directCall(s) instanceof Expr.MethodCall c && summaries.get(c.key()) != null) {
@@ -999,16 +999,6 @@ public final class ClassDifferentiator {
       }
     }
     return out;
-  }
-
-  /** Whether {@code bound} is {@code p.length}, or a local of the method's block declared as that and never assigned. */
-  private static boolean upToLength(Expr bound, Var p, MethodIR m, Plan plan) {
-    Expr length = new Expr.Length(new Expr.Ref(p));
-    if (bound.equals(length)) {
-      return true;
-    }
-    return bound instanceof Expr.Ref n && !plan.isReassigned(n.var()) && m.body().stmts().stream()
-        .anyMatch(s -> s instanceof Stmt.Declare d && d.var().equals(n.var()) && length.equals(d.init()));
   }
 
   /** For the variants made by {@link #sameArrays}: the groups of parameters that may be one array. */

@@ -51,8 +51,8 @@ final class PushPlanner {
    */
   private final Map<Stmt, Stmt.For> firstOnly = new IdentityHashMap<>();
   private final Set<Stmt> everyIteration = Collections.newSetFromMap(new IdentityHashMap<>());
-  /** The for loops around the statement being planned, innermost first (null for a while loop). */
-  private final java.util.Deque<Stmt.For> enclosingFors = new java.util.ArrayDeque<>();
+  /** The loops around the statement being planned, innermost first. */
+  private final java.util.Deque<Stmt> enclosingLoops = new java.util.ArrayDeque<>();
   /** The pushes of the value itself (a loop's fixpoint may find one where it first found only a length wanted). */
   private final Set<Stmt> wholePushes = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Stmt> recordedCalls = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -196,7 +196,7 @@ final class PushPlanner {
       if (!tag.startsWith(key + SEP)) {
         continue;
       }
-      Stmt reader = sites.get(Integer.parseInt(tag.substring(key.length() + SEP.length())));
+      Stmt reader = readerOf(tag, key);
       Restored own = restoringOwnReads(reader, key, s);
       for (Expr.Index ix : elementReads.get(reader).elements().get(key)) {
         if (reestablished(tag, key, ix)) {
@@ -212,9 +212,6 @@ final class PushPlanner {
     return false;
   }
 
-  private static final Stmt.For NOT_COUNTED = new Stmt.For(java.util.List.of(), null, java.util.List.of(),
-      Stmt.Block.of(java.util.List.of()), org.rad.processor.ir.Origin.SYNTHETIC);
-
   /**
    * The counted loop {@code s} stands in directly, where recording its element in the loop's first
    * iteration suffices ({@code z[i] -= u[i][k] * z[k]} over {@code k}, after {@code q += z[i] *
@@ -227,19 +224,12 @@ final class PushPlanner {
    */
   private Stmt.For firstIterationSuffices(Stmt.Assign s, String key, ElementDependences.Access element,
       Set<String> pending) {
-    Stmt.For loop = enclosingFors.peek();
-    if (loop == null || loop == NOT_COUNTED || plan.countedLoop(loop) == null || plan.isSampled(key)
+    if (!(enclosingLoops.peek() instanceof Stmt.For loop) || plan.countedLoop(loop) == null || plan.isSampled(key)
         || loop.body().stmts().stream().noneMatch(x -> x == s) || pending.contains(key + UNKNOWN)) {
       return null;
     }
-    Set<String> names = new HashSet<>();
-    org.rad.processor.ir.Exprs.walk(s.target(), x -> {
-      if (x instanceof Expr.Ref r) {
-        names.add(r.var().name());
-      }
-    });
     Set<String> writtenInLoop = effects.writes(loop);
-    if (!java.util.Collections.disjoint(names, writtenInLoop)) {
+    if (!java.util.Collections.disjoint(locationNames((Expr.Index) s.target()), writtenInLoop)) {
       return null;
     }
     int writers = 0;
@@ -257,7 +247,7 @@ final class PushPlanner {
       if (!tag.startsWith(key + SEP)) {
         continue;
       }
-      Stmt reader = sites.get(Integer.parseInt(tag.substring(key.length() + SEP.length())));
+      Stmt reader = readerOf(tag, key);
       if (deps.loopsAround(reader).contains(loop)) {
         inLoop.add(tag);
       } else {
@@ -349,12 +339,7 @@ final class PushPlanner {
         || a.target().type().isArray() || !plainLocation(ix)) {
       return null;
     }
-    Set<String> names = new HashSet<>();
-    org.rad.processor.ir.Exprs.walk(ix, x -> {
-      if (x instanceof Expr.Ref r) {
-        names.add(r.var().name());
-      }
-    });
+    Set<String> names = locationNames(ix);
     if (!java.util.Collections.disjoint(names, written)) {
       return null;
     }
@@ -366,6 +351,22 @@ final class PushPlanner {
       }
     }
     return new Restored(key, ix, tags, names, s);
+  }
+
+  /** The variables that name the element {@code ix}: its array variable and those of its indices. */
+  private static Set<String> locationNames(Expr.Index ix) {
+    Set<String> names = new HashSet<>();
+    org.rad.processor.ir.Exprs.walk(ix, x -> {
+      if (x instanceof Expr.Ref r) {
+        names.add(r.var().name());
+      }
+    });
+    return names;
+  }
+
+  /** The statement whose reverse reads stand for the element-level tag {@code tag} of contents {@code key}. */
+  private Stmt readerOf(String tag, String key) {
+    return sites.get(Integer.parseInt(tag.substring(key.length() + SEP.length())));
   }
 
   /** Whether {@code ix} names its element by variables and arithmetic alone (no element reads, no calls). */
@@ -485,7 +486,7 @@ final class PushPlanner {
       if (!tag.startsWith(f.key() + SEP) || tag.equals(f.key() + UNKNOWN)) {
         continue;
       }
-      Stmt reader = sites.get(Integer.parseInt(tag.substring(f.key().length() + SEP.length())));
+      Stmt reader = readerOf(tag, f.key());
       ElementDependences.Reads r = elementReads.get(reader);
       if (r == null || r.whole().contains(f.key()) || !r.elements().containsKey(f.key())
           || !r.elements().get(f.key()).stream().allMatch(f.target()::equals)) {
@@ -556,13 +557,13 @@ final class PushPlanner {
           entry = statement(init, entry);
         }
       }
-      enclosingFors.push(f);
+      enclosingLoops.push(f);
       Set<String> exit;
       try {
         exit = loop(entry, f.body(), counted == null ? f.update() : java.util.List.of(),
             counted == null ? f.condition() : null);
       } finally {
-        enclosingFors.pop();
+        enclosingLoops.pop();
       }
       for (String whole : plan.overwritesWhole(f)) {
         if (!reverseReads(f.body()).contains(whole) || onlyOwnReadsAfterRestore(f.body(), whole)) {
@@ -579,13 +580,13 @@ final class PushPlanner {
       return exit;
     }
     if (s instanceof Stmt.While w) {
-      enclosingFors.push(NOT_COUNTED);
+      enclosingLoops.push(w);
       try {
         Set<String> exit = loop(pending, w.body(), java.util.List.of(), w.condition());
         addReads(exit, null, headerReads.getOrDefault(w, Set.of()));
         return exit;
       } finally {
-        enclosingFors.pop();
+        enclosingLoops.pop();
       }
     }
     return simple(s, pending);

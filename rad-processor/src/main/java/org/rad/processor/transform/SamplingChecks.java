@@ -60,16 +60,7 @@ final class SamplingChecks {
    * written, which may reject a program whose products are of different steps' draws).
    */
   static Set<String> followedKeys(MethodIR m, RandomizedRecords randomized, Effects effects) {
-    Set<String> writtenInLoops = new HashSet<>();
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.For || s instanceof Stmt.While) {
-        writtenInLoops.addAll(effects.writes(s));
-      }
-    });
-    Set<String> whole = new HashSet<>(randomized.wholeKeys(effects.aliases()));
-    whole.removeAll(writtenInLoops);
-    whole.addAll(randomized.correlatedKeys());
-    return whole;
+    return wholeKeysBut(randomized, effects, writtenInLoops(m, effects, x -> true));
   }
 
   /**
@@ -79,18 +70,28 @@ final class SamplingChecks {
    * each iteration), also where a loop filled them, and the correlated keys.
    */
   static Set<String> oneDrawKeys(MethodIR m, RandomizedRecords randomized, Effects effects, Set<Stmt> pushes) {
-    Set<String> drawnPerIteration = new HashSet<>();
+    return wholeKeysBut(randomized, effects, writtenInLoops(m, effects, pushes::contains));
+  }
+
+  /** The keys written inside loops by the statements {@code counted} accepts. */
+  private static Set<String> writtenInLoops(MethodIR m, Effects effects, java.util.function.Predicate<Stmt> counted) {
+    Set<String> written = new HashSet<>();
     Statements.forEach(m.body(), s -> {
       if (s instanceof Stmt.For || s instanceof Stmt.While) {
         Statements.forEach(s, x -> {
-          if (pushes.contains(x)) {
-            drawnPerIteration.addAll(effects.writes(x));
+          if (!(x instanceof Stmt.Block) && counted.test(x)) {
+            written.addAll(effects.writes(x));
           }
         });
       }
     });
+    return written;
+  }
+
+  /** The arrays recorded whole once per call, less {@code drawnAnew}, and the correlated keys. */
+  private static Set<String> wholeKeysBut(RandomizedRecords randomized, Effects effects, Set<String> drawnAnew) {
     Set<String> whole = new HashSet<>(randomized.wholeKeys(effects.aliases()));
-    whole.removeAll(drawnPerIteration);
+    whole.removeAll(drawnAnew);
     whole.addAll(randomized.correlatedKeys());
     return whole;
   }
