@@ -65,9 +65,8 @@ public final class ScalarGrad {
     double sBar = 0.0;
     s = x * y + Math.sin(x);
     sBar += Derivatives.times(resultBar, s) * 2.0;
-    xBar += Derivatives.times(sBar, y);
     yBar += Derivatives.times(sBar, x);
-    xBar += Derivatives.times(sBar, Math.cos(x));
+    xBar += Derivatives.times(sBar, y) + Derivatives.times(sBar, Math.cos(x));
     ctx.pushAdjoint(xBar);
     ctx.pushAdjoint(yBar);
   }

@@ -83,8 +83,20 @@ final class Adjoints {
     return new Expr.Binary(MathRules.of(call.name()).firstWins(), call.args().get(0), call.args().get(1), Type.BOOLEAN);
   }
 
-  /** Emits into {@code out} the statements that propagate {@code seed} through {@code e}. */
+  /**
+   * Emits into {@code out} the statements that propagate {@code seed} through {@code e}. The shares
+   * of one adjoint are summed before they are added to it ({@link MergedIncrements}): their sum is
+   * the partial derivative, and adding large shares that cancel one by one to an accumulated
+   * adjoint loses what it held ({@code atan(u * 0.8 + (x - x))} after a long recurrence made u's
+   * adjoint 1e38: {@code xBar += 1e38; xBar -= 1e38} wiped out xBar; {@code xBar += adj - adj} keeps it).
+   */
   void propagate(Expr e, Expr seed, List<Stmt> out) {
+    List<Stmt> own = new java.util.ArrayList<>();
+    chain(e, seed, own);
+    out.addAll(MergedIncrements.merge(Stmt.Block.of(own)).stmts());
+  }
+
+  private void chain(Expr e, Expr seed, List<Stmt> out) {
     if (!activity.isActive(e)) {
       return;
     }
@@ -94,10 +106,10 @@ final class Adjoints {
       out.add(new Stmt.Assign(adjointLocation.apply(e), negated ? Stmt.AssignOp.SUB : Stmt.AssignOp.ADD,
           negated ? ((Expr.Unary) seed).operand() : seed, org.rad.processor.ir.Origin.SYNTHETIC));
     } else if (e instanceof Expr.Unary u) {
-      propagate(u.operand(), neg(seed), out);
+      chain(u.operand(), neg(seed), out);
     } else if (e instanceof Expr.Cast c) {
       if (c.type() == Type.DOUBLE) {
-        propagate(c.operand(), seed, out);
+        chain(c.operand(), seed, out);
       }
     } else if (e instanceof Expr.Binary b) {
       binary(b, seed, out);
@@ -105,8 +117,8 @@ final class Adjoints {
       List<Stmt> whenTrue = new java.util.ArrayList<>();
       List<Stmt> whenFalse = new java.util.ArrayList<>();
       Expr s = shared(seed, out);
-      propagate(c.whenTrue(), s, whenTrue);
-      propagate(c.whenFalse(), s, whenFalse);
+      chain(c.whenTrue(), s, whenTrue);
+      chain(c.whenFalse(), s, whenFalse);
       if (whenTrue.isEmpty() && !whenFalse.isEmpty()) {
         out.add(new Stmt.If(Exprs.not(c.condition()), Stmt.Block.of(whenFalse), null,
             org.rad.processor.ir.Origin.SYNTHETIC));
@@ -136,7 +148,7 @@ final class Adjoints {
     boolean r = activity.isActive(b.right());
     if (b.op() == BinaryOp.MUL && l && b.left().equals(b.right())) {
       // v * v: one term, 2 v (seed * v * 2.0 rounds exactly like seed * v + seed * v)
-      propagate(b.left(), mul(scaled(seed, b.right()), new Expr.Literal("2.0", Type.DOUBLE)), out);
+      chain(b.left(), mul(scaled(seed, b.right()), new Expr.Literal("2.0", Type.DOUBLE)), out);
       return;
     }
     if (b.op() == BinaryOp.DIV) {
@@ -146,20 +158,20 @@ final class Adjoints {
     Expr s = l && r ? shared(seed, out) : seed;
     switch (b.op()) {
       case ADD -> {
-        propagate(b.left(), s, out);
-        propagate(b.right(), s, out);
+        chain(b.left(), s, out);
+        chain(b.right(), s, out);
       }
       case SUB -> {
-        propagate(b.left(), s, out);
-        propagate(b.right(), neg(s), out);
+        chain(b.left(), s, out);
+        chain(b.right(), neg(s), out);
       }
       case MUL -> {
-        propagate(b.left(), scaled(s, b.right()), out);
-        propagate(b.right(), scaled(s, b.left()), out);
+        chain(b.left(), scaled(s, b.right()), out);
+        chain(b.right(), scaled(s, b.left()), out);
       }
       case REM -> {
-        propagate(b.left(), s, out);
-        propagate(b.right(), scaled(s, helper("remainderDivisor", b.left(), b.right())), out);
+        chain(b.left(), s, out);
+        chain(b.right(), scaled(s, helper("remainderDivisor", b.left(), b.right())), out);
       }
       default -> throw new IllegalStateException("no adjoint for operator " + b.op());
     }
@@ -173,15 +185,15 @@ final class Adjoints {
   private void quotient(Expr.Binary b, Expr seed, boolean l, boolean r, List<Stmt> out) {
     Expr one = new Expr.Literal("1.0", Type.DOUBLE);
     if (isConstant(b.right())) {
-      propagate(b.left(), div(seed, b.right()), out);
+      chain(b.left(), div(seed, b.right()), out);
     } else if (!r) {
-      propagate(b.left(), times(seed, div(one, b.right())), out);
+      chain(b.left(), times(seed, div(one, b.right())), out);
     } else if (!l) {
-      propagate(b.right(), neg(times(seed, div(div(b.left(), b.right()), b.right()))), out);
+      chain(b.right(), neg(times(seed, div(div(b.left(), b.right()), b.right()))), out);
     } else {
       Expr perDivisor = shared(times(seed, div(one, b.right())), out); // seed / r
-      propagate(b.left(), perDivisor, out);
-      propagate(b.right(), neg(times(perDivisor, div(b.left(), b.right()))), out);
+      chain(b.left(), perDivisor, out);
+      chain(b.right(), neg(times(perDivisor, div(b.left(), b.right()))), out);
     }
   }
 
@@ -198,7 +210,7 @@ final class Adjoints {
         Expr s = active > 1 ? shared(seed, out) : seed;
         for (int i = 0; i < a.size(); i++) {
           if (activity.isActive(a.get(i))) {
-            propagate(a.get(i), scale(s, rule.partial(i, a), rule.partials().get(i).guard()), out);
+            chain(a.get(i), scale(s, rule.partial(i, a), rule.partials().get(i).guard()), out);
           }
         }
       }
@@ -211,8 +223,8 @@ final class Adjoints {
     Expr s = shared(seed, out);
     List<Stmt> first = new java.util.ArrayList<>();
     List<Stmt> second = new java.util.ArrayList<>();
-    propagate(a.get(0), s, first);
-    propagate(a.get(1), s, second);
+    chain(a.get(0), s, first);
+    chain(a.get(1), s, second);
     Expr firstTaken = firstWins(call);
     if (first.isEmpty()) {
       out.add(new Stmt.If(Exprs.not(firstTaken), Stmt.Block.of(second), null, org.rad.processor.ir.Origin.SYNTHETIC));

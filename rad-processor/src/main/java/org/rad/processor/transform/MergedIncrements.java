@@ -11,7 +11,8 @@ import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
 /**
- * Merges the increments of one adjoint array element within a straight run of a reverse sweep:
+ * Merges the increments of one adjoint (a scalar's, or an array element's) within a straight run of
+ * a reverse sweep:
  *
  * <pre>
  *   phiBar[i][j] += adj;                        laplacianBar = adj * diffusion;
@@ -55,7 +56,7 @@ final class MergedIncrements {
             changed = true;
             break;
           }
-          if (!crossable(s, termReads)) {
+          if (!crossable(s, termReads) || reads(s, first.target())) {
             break;
           }
         }
@@ -80,11 +81,23 @@ final class MergedIncrements {
     return s;
   }
 
-  /** {@code aBar[..] += term} or {@code -= term}, with a term that reads no adjoint array and calls nothing. */
+  /**
+   * {@code aBar[..] += term}, {@code xBar += term} or {@code -= term}, with a term that reads no
+   * adjoint array and calls nothing.
+   */
   private static boolean increment(Stmt.Assign a) {
-    return (a.op() == Stmt.AssignOp.ADD || a.op() == Stmt.AssignOp.SUB) && a.target() instanceof Expr.Index
+    return (a.op() == Stmt.AssignOp.ADD || a.op() == Stmt.AssignOp.SUB)
+        && (a.target() instanceof Expr.Index || a.target() instanceof Expr.Ref)
         && adjointRoot(a.target()) && a.target().type() == Type.DOUBLE && simple(a.target()) && simple(a.value())
         && !Exprs.any(a.value(), e -> e instanceof Expr.Index ix && adjointRoot(ix));
+  }
+
+  /** Whether {@code s} reads the scalar adjoint {@code target} (other than by adding into it). */
+  private static boolean reads(Stmt s, Expr target) {
+    if (!(target instanceof Expr.Ref r) || !(s instanceof Stmt.Assign a)) {
+      return false;
+    }
+    return Exprs.mentions(a.value(), r.var()) || !(a.target() instanceof Expr.Ref) && Exprs.mentions(a.target(), r.var());
   }
 
   /**
