@@ -52,5 +52,14 @@ public enum Feature {
    * and inserted between the statements, so that the rest of a program is what its seed gave
    * without them.
    */
-  IN_PLACE
+  IN_PLACE,
+  /**
+   * Indices that are data rather than loop variables, as users' sparse, packed and batched code
+   * computes them: an {@code int[]} index array (scatter {@code u[ix[i]] += ...}, gather in place
+   * {@code v[i] = f(v[ix[i]]) + ...}), a running counter ({@code u[c] = ...; c++}), a matrix
+   * packed row-major into a flat {@code double[]} ({@code f[i * n + j]}), and compound {@code *=}
+   * and {@code /=} on elements. Drawn from a random stream of their own and inserted between the
+   * statements, like {@link #IN_PLACE}.
+   */
+  INDIRECT
 }

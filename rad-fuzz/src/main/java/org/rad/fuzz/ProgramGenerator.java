@@ -49,6 +49,8 @@ public final class ProgramGenerator {
     private SplittableRandom r;
     /** The stream the in-place loops are drawn from (see {@link Feature#IN_PLACE}). */
     private final SplittableRandom side;
+    /** The stream the indirect-index loops are drawn from (see {@link Feature#INDIRECT}). */
+    private final SplittableRandom indirectSide;
     private final long seed;
     private final String name;
     private final StringBuilder out = new StringBuilder();
@@ -74,6 +76,7 @@ public final class ProgramGenerator {
       this.name = name;
       this.r = new SplittableRandom(seed);
       this.side = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+      this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
       this.n = 2 + r.nextInt(3);
       this.rows = 2 + r.nextInt(2);
     }
@@ -403,6 +406,109 @@ public final class ProgramGenerator {
         budget--;
         statement();
         maybeInPlaceLoop();
+        maybeIndirectLoop();
+      }
+    }
+
+    /** Now and then a loop with data-dependent indices (see {@link Feature#INDIRECT}), from its own stream. */
+    private void maybeIndirectLoop() {
+      if (!mix.has(Feature.INDIRECT) || depth >= 3 || indirectSide.nextInt(6) != 0 || !has(x -> x.type == T.VEC)) {
+        return;
+      }
+      SplittableRandom main = r;
+      r = indirectSide;
+      try {
+        indirectLoop();
+      } finally {
+        r = main;
+      }
+    }
+
+    private void indirectLoop() {
+      Var v = pick(x -> x.type == T.VEC);
+      Var u = pick(x -> x.type == T.VEC); // may be v itself
+      String i = fresh("i");
+      switch (r.nextInt(5)) {
+        case 0, 1 -> {
+          // an index array, then a scatter into u or a gather in place in v
+          String ix = fresh("ix");
+          line("int[] " + ix + " = new int[" + v.name + ".length];");
+          line("for (int " + i + " = 0; " + i + " < " + ix + ".length; " + i + "++) {");
+          line("  " + ix + "[" + i + "] = (" + i + " * " + (1 + r.nextInt(3)) + " + " + r.nextInt(2) + ") % "
+              + v.name + ".length;");
+          line("}");
+          String k = fresh("i");
+          line("for (int " + k + " = 0; " + k + " < " + ix + ".length; " + k + "++) {");
+          indent++;
+          push();
+          declare(new Var(k, T.INT, Idx.COL, false));
+          String at = ix + "[" + k + "]";
+          if (r.nextBoolean()) {
+            line(u.name + "[" + at + " % " + u.name + ".length] += 0.5 * " + squash(v.name + "[" + k + "] * " + expr(1)) + ";");
+          } else {
+            line(v.name + "[" + k + "] = " + squash(v.name + "[" + at + "] * 0.7 + " + expr(1)) + " + 0.25 * " + v.name
+                + "[" + k + "];");
+          }
+          closeScope();
+        }
+        case 2 -> {
+          // a running counter that advances at some iterations only
+          String c = fresh("c");
+          line("int " + c + " = 0;");
+          line("for (int " + i + " = 0; " + i + " < " + v.name + ".length; " + i + "++) {");
+          indent++;
+          push();
+          declare(new Var(i, T.INT, Idx.COL, false));
+          line("if (" + c + " < " + u.name + ".length) {");
+          line("  " + u.name + "[" + c + "] = " + u.name + "[" + c + "] * 0.5 + " + squash(v.name + "[" + i + "] * " + expr(1)) + ";");
+          line("}");
+          line(r.nextBoolean() ? c + "++;" : c + " += " + i + " % 2 == 0 ? 1 : 0;");
+          closeScope();
+        }
+        case 3 -> {
+          // a rows x n matrix packed row-major, relaxed in place, summed into a new double
+          String f = fresh("flat");
+          String j = fresh("j");
+          String d = fresh("d");
+          int cols = n;
+          line("double[] " + f + " = new double[" + rows + " * " + cols + "];");
+          line("for (int " + i + " = 0; " + i + " < " + rows + "; " + i + "++) {");
+          indent++;
+          push();
+          declare(new Var(i, T.INT, Idx.NONE, false));
+          line("for (int " + j + " = 0; " + j + " < " + cols + "; " + j + "++) {");
+          indent++;
+          push();
+          declare(new Var(j, T.INT, Idx.NONE, false));
+          line(f + "[" + i + " * " + cols + " + " + j + "] = " + v.name + "[" + j + " % " + v.name + ".length] * " + expr(1) + ";");
+          closeScope();
+          closeScope();
+          line("for (int " + i + "b = 1; " + i + "b < " + rows + "; " + i + "b++) {");
+          line("  for (int " + j + "b = 0; " + j + "b < " + cols + "; " + j + "b++) {");
+          line("    " + f + "[" + i + "b * " + cols + " + " + j + "b] += 0.5 * " + squash(f + "[(" + i + "b - 1) * " + cols
+              + " + " + j + "b] * " + f + "[" + i + "b * " + cols + " + (" + j + "b + 1) % " + cols + "]") + ";");
+          line("  }");
+          line("}");
+          line("double " + d + " = 0.0;");
+          line("for (int " + i + "c = 0; " + i + "c < " + f + ".length; " + i + "c++) {");
+          line("  " + d + " += " + f + "[" + i + "c] * " + f + "[" + i + "c];");
+          line("}");
+          declare(new Var(d, T.DOUBLE, Idx.NONE, true));
+        }
+        default -> {
+          // compound products and quotients of elements
+          line("for (int " + i + " = 0; " + i + " < " + v.name + ".length; " + i + "++) {");
+          indent++;
+          push();
+          declare(new Var(i, T.INT, Idx.COL, false));
+          if (r.nextBoolean()) {
+            line(v.name + "[" + i + "] *= 0.5 + 0.25 * " + squash(expr(1)) + ";");
+          } else {
+            String t = expr(1);
+            line(v.name + "[" + i + "] /= 1.0 + " + t + " * " + t + ";");
+          }
+          closeScope();
+        }
       }
     }
 
