@@ -37,7 +37,9 @@ import org.rad.processor.ir.Var;
  * primal, while the row-reference styles gained about 5 to 10%.) The other arrays the loop indexes may be the
  * same array at run time (two rows of one matrix): the loop is versioned on their references
  * ({@code if (midBar != upBar && ...)}), and on running at least once, since the window's
- * elements are read before the first iteration.
+ * elements are read before the first iteration. That test is made once, so it applies only where
+ * each of those arrays is the same in every iteration: a loop that also indexes rows of its own
+ * index ({@code k[i] = k[i - 1] + p[i][0]}, with {@code k} a row of {@code p}) is left as it is.
  */
 final class RotatedAdjoints extends LoopRewriter {
   /** The widest window carried: offsets from the least to the greatest at most this far apart. */
@@ -136,7 +138,10 @@ final class RotatedAdjoints extends LoopRewriter {
         windows.put(e.getKey(), w);
       }
     }
-    if (windows.isEmpty()) {
+    // the distinctness test runs once, before the loop: every array the body indexes must name
+    // the same array in every iteration (a row pBar[i] or p[i - 1] of the loop's own index may be
+    // the carried array at some iteration only, and evaluated before the loop it is not even a row)
+    if (windows.isEmpty() || !offsets.keySet().stream().allMatch(a -> unchanged(a, written))) {
       out.add(f);
       return;
     }
