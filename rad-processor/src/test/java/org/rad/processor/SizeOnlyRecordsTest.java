@@ -18,7 +18,7 @@ import org.rad.runtime.RadContext;
  * reads nothing of but their size, for the zeros of their adjoints, records only that size where
  * it lets an array go (PushPlanner.lengthKey, {@code ctx.pushFreshLength}), and hands over only
  * that size at the end, nothing where it is a literal. An array argument a callee's reverse sweep
- * never reaches is passed as null there (ClassDifferentiator.unreadArraysOf), so the caller need
+ * never reaches is passed as null there (ClassDifferentiator.unreadArgumentsOf), so the caller need
  * not keep it. Where the reverse sweep does read an array (a product, a length in the callee's
  * reverse, an instance helper's argument), the array is kept as before.
  */

@@ -245,7 +245,7 @@ public final class ClassDifferentiator {
       // a callee rebuilt in the rounds reads contents its callers were told it does not: plan
       // again as if nothing had been learned
       learnedContentsReads.clear();
-      learnedUnreadArrays.clear();
+      learnedUnreadArguments.clear();
       restoredParams.clear();
       silentForwards = Set.of();
       rebuildCallers(out, activities, callees, errors);
@@ -313,7 +313,7 @@ public final class ClassDifferentiator {
   private boolean learnContentsReads(Map<String, DifferentiatedMethod> out) {
     Map<String, BitSet> learned = contentsReadsOf(out);
     learnedContentsReads.putAll(learned);
-    learnedUnreadArrays.putAll(unreadArraysOf(out));
+    learnedUnreadArguments.putAll(unreadArgumentsOf(out));
     return !learned.isEmpty();
   }
 
@@ -331,10 +331,10 @@ public final class ClassDifferentiator {
         fewer = true;
       }
     }
-    for (var e : unreadArraysOf(out).entrySet()) {
-      BitSet told = learnedUnreadArrays.get(e.getKey());
+    for (var e : unreadArgumentsOf(out).entrySet()) {
+      BitSet told = learnedUnreadArguments.get(e.getKey());
       if (told != null && !told.equals(e.getValue()) && subset(told, e.getValue())) {
-        learnedUnreadArrays.put(e.getKey(), e.getValue());
+        learnedUnreadArguments.put(e.getKey(), e.getValue());
         fewer = true;
       }
     }
@@ -362,8 +362,8 @@ public final class ClassDifferentiator {
         }
       }
     }
-    for (var e : unreadArraysOf(out).entrySet()) {
-      BitSet told = learnedUnreadArrays.get(e.getKey());
+    for (var e : unreadArgumentsOf(out).entrySet()) {
+      BitSet told = learnedUnreadArguments.get(e.getKey());
       if (told != null) {
         BitSet reached = (BitSet) told.clone();
         reached.andNot(e.getValue());
@@ -382,9 +382,11 @@ public final class ClassDifferentiator {
    * its alias class and never assigned), so no adjoint is looked up by that array's identity
    * either. A caller passes null there (the stages {@code k} of {@code axpy(y, h, k)}, whose
    * reverse adds into {@code kBar} without reading {@code k}): the caller then need not keep the
-   * array for that call.
+   * array for that call. Also the positions of the double parameters its reverse sweep never
+   * reads ({@code u} of {@code sat(u, m)}, whose reverse reads only its branches' bits): a caller
+   * passes 0.0 there, and need not restore the value for the call.
    */
-  private Map<String, BitSet> unreadArraysOf(Map<String, DifferentiatedMethod> out) {
+  private Map<String, BitSet> unreadArgumentsOf(Map<String, DifferentiatedMethod> out) {
     Map<String, BitSet> unread = new HashMap<>();
     for (var e : out.entrySet()) {
       Set<String> read = reverseReadsOf.get(e.getKey());
@@ -399,8 +401,9 @@ public final class ClassDifferentiator {
       BitSet bits = new BitSet();
       for (int i = 0; i < m.params().size(); i++) {
         String p = m.params().get(i).name();
-        if (m.params().get(i).type().isArray() && !read.contains(p) && !read.contains(classes.contentsKey(p))
-            && classes.isAlone(p) && !assigned.contains(p)) {
+        Type type = m.params().get(i).type();
+        if (type.isArray() && !read.contains(p) && !read.contains(classes.contentsKey(p))
+            && classes.isAlone(p) && !assigned.contains(p) || type == Type.DOUBLE && !read.contains(p)) {
           bits.set(offset + i);
         }
       }
@@ -434,16 +437,48 @@ public final class ClassDifferentiator {
           bits.set(offset + i); // (a non-array argument has no contents: the bit changes nothing)
         }
       }
+      if (readsReturnedContents(m, normalized.get(e.getKey()), read, classes)) {
+        bits.set(offset + m.params().size()); // see SweepBuilder#readsResultContents
+      }
       reads.put(Sweep.REVERSE.of(e.getValue().callee().name()), bits);
       reads.put(Sweep.REVERSE_KEPT.of(e.getValue().callee().name()), bits);
     }
     return reads;
   }
 
-  /** Per reverse helper name, the argument positions whose contents it reads, as learned; absent: all. */
+  /**
+   * Whether a method's reverse sweep reads, from the state the forward sweep ended in, the contents
+   * of an array it returns (a helper whose reverse takes {@code tanh'} from its returned
+   * activations does; one whose reverse reads only its arguments, {@code out[i] = sin(w[i])}, does
+   * not, and its caller may then overwrite the result without restoring it). True for a method
+   * that returns anything but a variable.
+   */
+  private static boolean readsReturnedContents(MethodIR m, ExitNormalizer.Normalized normalized, Set<String> read,
+      AliasClasses classes) {
+    if (!m.returnType().isArray()) {
+      return false;
+    }
+    if (normalized == null || normalized.result() == null) {
+      return true;
+    }
+    // the returns that became assignments of the result: its class holds what they returned
+    boolean[] reads = {read.contains(classes.contentsKey(normalized.result().name()))};
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Return r && r.value() != null) {
+        reads[0] |= !(r.value() instanceof Expr.Ref ref) || read.contains(classes.contentsKey(ref.var().name()));
+      }
+    });
+    return reads[0];
+  }
+
+  /**
+   * Per reverse helper name, the argument positions whose contents it reads, as learned; absent:
+   * all. The position one past the parameters stands for the array the method returns (see
+   * {@link #readsReturnedContents}).
+   */
   private final Map<String, BitSet> learnedContentsReads = new HashMap<>();
-  /** Per reverse helper name, the array arguments it never reaches ({@link #unreadArraysOf}), as learned; absent: none. */
-  private final Map<String, BitSet> learnedUnreadArrays = new HashMap<>();
+  /** Per reverse helper name, the array arguments it never reaches ({@link #unreadArgumentsOf}), as learned; absent: none. */
+  private final Map<String, BitSet> learnedUnreadArguments = new HashMap<>();
   /** Per method key, the keys its planned reverse sweep reads, from its last build. */
   private final Map<String, Set<String>> reverseReadsOf = new HashMap<>();
   /** Per method key, the keys its reverse sweep reads from the state the forward sweep ended in. */
@@ -612,7 +647,8 @@ public final class ClassDifferentiator {
       builder.recordedCalls = recordedCalls;
       builder.lengthOnly = lengthOnly;
       builder.firstIterationOnly = firstIterationOnly;
-      builder.unreadArrays = elementLevel && !forDevice ? learnedUnreadArrays : Map.of();
+      builder.unreadArguments = elementLevel && !forDevice ? learnedUnreadArguments : Map.of();
+      builder.learnedContentsReads = elementLevel && !forDevice ? learnedContentsReads : Map.of();
       builder.distinctRows = distinctRows;
       Stmt.Block reverse = builder.reverse(m.body());
       Set<String> newNeeded = new HashSet<>();
@@ -1381,7 +1417,7 @@ public final class ClassDifferentiator {
     freshLocals.forEach(naming::sizeAdjoint);
     if (learned && !forDevice) {
       // an array parameter never assigned has the caller's adjoint, never one looked up by its
-      // array: reading the adjoint reads nothing of the parameter (see unreadArraysOf)
+      // array: reading the adjoint reads nothing of the parameter (see unreadArgumentsOf)
       Set<String> assignedHere = effects.writes(m.body());
       for (Var p : m.params()) {
         if (p.type().isArray() && !assignedHere.contains(p.name())) {

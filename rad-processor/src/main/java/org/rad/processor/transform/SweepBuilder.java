@@ -278,9 +278,18 @@ final class SweepBuilder {
 
   /**
    * Per reverse helper name, the argument positions (after the receiver) of the arrays its reverse
-   * sweep never reaches, as learned from its plan (ClassDifferentiator#unreadArraysOf): passed null.
+   * sweep never reaches and the doubles it never reads, as learned from its plan
+   * (ClassDifferentiator#unreadArgumentsOf): passed null and 0.0, so the caller need not have
+   * their values back for the call.
    */
-  Map<String, java.util.BitSet> unreadArrays = Map.of();
+  Map<String, java.util.BitSet> unreadArguments = Map.of();
+
+  /**
+   * Per reverse helper name of a differentiated method, the argument positions whose contents its
+   * reverse reads as the call left them, and one past its parameters whether it reads the array it
+   * returns (ClassDifferentiator#contentsReadsOf); absent: all.
+   */
+  Map<String, java.util.BitSet> learnedContentsReads = Map.of();
 
   /** The slice records of hoisted records, by the forward statement that takes them ({@link RecordFission}). */
   private final Map<Stmt, RecordFission.SliceRecord> sliceRecords = new IdentityHashMap<>();
@@ -1055,6 +1064,12 @@ final class SweepBuilder {
     return effects.reads(value).contains(key);
   }
 
+  /** Whether the callee's reverse may read the contents of the array the call returned; learned, else true. */
+  private boolean readsResultContents(Expr.MethodCall call, CalleeInfo callee) {
+    java.util.BitSet reads = learnedContentsReads.get(Sweep.REVERSE.of(call.name()));
+    return reads == null || reads.get((callee.isStatic() ? 0 : 1) + callee.params().size());
+  }
+
   /** After a call's reverse: its double result's adjoint is spent. */
   private void resetResultAdjoint(Var result, List<Stmt> out) {
     if (result != null && result.type() == Type.DOUBLE && activity.isActive(result)) {
@@ -1069,16 +1084,18 @@ final class SweepBuilder {
     if (call.receiver() != null) {
       args.add(call.receiver());
     }
-    java.util.BitSet unread = unreadArrays.get(Sweep.REVERSE.of(call.name()));
+    java.util.BitSet unread = unreadArguments.get(Sweep.REVERSE.of(call.name()));
     int offset = callee.isStatic() ? 0 : 1; // (the bits count the receiver of an instance method first)
     for (int k = 0; k < call.args().size(); k++) {
       Expr a = call.args().get(k);
       // a fresh output whose value the adjoint does not read is not needed, nor an array the
       // callee's reverse never reaches: pass null, so the reverse sweep does not keep it alive for
-      // this call
+      // this call; a double it never reads (u of u = sat(u, m), whose reverse reads only its
+      // branches' bits): pass 0.0, so the caller need not restore the value for the call
       boolean unneeded = freshOutputCalls.contains(call) && callee.summary().writesParam(k)
           && !callee.readsContents(k) || unread != null && unread.get(offset + k);
-      args.add(unneeded ? new Expr.Literal("null", a.type()) : primalExpr(a));
+      args.add(!unneeded ? primalExpr(a)
+          : a.type() == Type.DOUBLE ? Expr.Literal.ofDouble(0) : new Expr.Literal("null", a.type()));
     }
     for (int k = 0; k < callee.params().size(); k++) {
       Var p = callee.params().get(k);
@@ -1109,7 +1126,7 @@ final class SweepBuilder {
       }
     }
     args.add(new Expr.Ref(CTX));
-    if (result != null && result.type().isArray()) {
+    if (result != null && result.type().isArray() && readsResultContents(call, callee)) {
       // the callee's reverse reads the array it returned (kept by reference), whether or not its
       // result carries an adjoint: the caller's later overwrites of it must be restored first
       calleeReads.add(effects.aliases().contentsKey(result.name()));

@@ -1,0 +1,139 @@
+package org.rad.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.rad.processor.GradientCase.of;
+import static org.rad.processor.GradientCase.vector;
+
+import java.lang.reflect.Method;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.rad.runtime.RadContext;
+
+/**
+ * A caller records for a call's reverse only what that reverse reads, as learned from the callee's
+ * planned reverse sweep: not a double argument it never reads ({@code u = sat(u, m)}, whose reverse
+ * reads only its branches' bits), nor the contents of an array it returned when its reverse reads
+ * only its arguments ({@code h = act(w)} with {@code out[i] = sin(w[i])}, then {@code h[i] *= 2}).
+ * Found by user-style rounds (an MPC rollout, inverted dropout after a layer helper): both taped
+ * what the same code written inline does not.
+ */
+class CalleeReadsTest {
+  static final String SOURCE = """
+      package demo;
+      import org.rad.annotations.Differentiable;
+      public class Reads {
+        static double sat(double u, double m) { return Math.max(-m, Math.min(m, u)); }
+
+        @Differentiable(wrt = "x")
+        static double saturated(double[] x) {
+          double s = 0;
+          for (int t = 0; t < x.length; t++) {
+            double u = 3 * x[t];
+            u = sat(u, 1.0);
+            s += u * u;
+          }
+          return s;
+        }
+
+        @Differentiable(wrt = "x")
+        static double saturatedInline(double[] x) {
+          double s = 0;
+          for (int t = 0; t < x.length; t++) {
+            double u = 3 * x[t];
+            u = Math.max(-1.0, Math.min(1.0, u));
+            s += u * u;
+          }
+          return s;
+        }
+
+        static double[] act(double[] w) {
+          double[] out = new double[w.length];
+          for (int i = 0; i < w.length; i++) out[i] = Math.sin(w[i]);
+          return out;
+        }
+
+        @Differentiable(wrt = "w")
+        static double scaled(double[] w) {
+          double[] h = act(w);
+          for (int i = 0; i < h.length; i++) h[i] *= 2;
+          return h[0] * h[1] + h[2];
+        }
+
+        @Differentiable(wrt = "w")
+        static double scaledInline(double[] w) {
+          double[] h = new double[w.length];
+          for (int i = 0; i < w.length; i++) h[i] = Math.sin(w[i]);
+          for (int i = 0; i < h.length; i++) h[i] *= 2;
+          return h[0] * h[1] + h[2];
+        }
+
+        // the helper's reverse reads its returned values (tanh' = 1 - y^2): they must come back
+        static double[] squash(double[] w) {
+          double[] out = new double[w.length];
+          for (int i = 0; i < w.length; i++) out[i] = Math.tanh(w[i]);
+          return out;
+        }
+
+        @Differentiable(wrt = "w")
+        static double squashedThenScaled(double[] w) {
+          double[] h = squash(w);
+          for (int i = 0; i < h.length; i++) h[i] *= 2;
+          return h[0] * h[1] + h[2];
+        }
+      }
+      """;
+
+  static Class<?> user;
+  static Class<?> grad;
+
+  @BeforeAll
+  static void compile() {
+    Compiled c = Compiled.compile("demo.Reads", SOURCE);
+    user = c.load("demo.Reads");
+    grad = c.load("demo.ReadsGrad");
+  }
+
+  static Stream<GradientCase> cases() {
+    return Stream.of("saturated", "saturatedInline", "scaled", "scaledInline", "squashedThenScaled")
+        .map(m -> of(m, r -> new Object[] {vector(r, 6, -0.6, 0.6)}, 0).points(6));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void gradientMatchesFiniteDifferences(GradientCase c) {
+    c.check(user, grad);
+  }
+
+  private static long tape(String name, int n) throws Exception {
+    Method m = grad.getMethod(name, double[].class, double[].class, RadContext.class);
+    RadContext ctx = RadContext.exact();
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = Math.sin(i);
+    }
+    m.invoke(null, x, new double[n], ctx);
+    return ctx.peakTapeBytes();
+  }
+
+  @Test
+  void aDoubleTheCalleeNeverReadsIsNotRecorded() throws Exception {
+    // 1,000 elements: u once (8 bytes) and the two bits of max and min each; 16,258 bytes before
+    assertEquals(tape("saturatedInline", 1000), tape("saturated", 1000));
+  }
+
+  @Test
+  void aReturnedArrayTheCalleeNeverReadsIsNotRecorded() throws Exception {
+    // h's values before the scaling were recorded whole (1,624 bytes at n = 100, against 824)
+    assertEquals(tape("scaledInline", 100), tape("scaled", 100));
+  }
+
+  @Test
+  void aReturnedArrayTheCalleeReadsStillIs() throws Exception {
+    // 100 more elements: the 100 activations tanh' reads come back before the helper's reverse, once
+    // each (1,600 bytes before)
+    assertEquals(800, tape("squashedThenScaled", 200) - tape("squashedThenScaled", 100));
+  }
+}
