@@ -183,6 +183,19 @@ final class SweepBuilder {
         Stmt.For loop = new Stmt.For(f.init(), f.condition(), f.update(), body, f.origin());
         List<Stmt> split = bulkSlices && distinctRows != null ? RecordFission.split(f, counted, loop, sliceRecords, effects, distinctRows, silentNames(Sweep.FORWARD)) : null;
         out.addAll(split != null ? split : List.of(loop));
+      } else if (uncountedInReverse.contains(f)) {
+        // as below, without the trip count
+        for (Stmt init : f.init()) {
+          forward(init, out);
+        }
+        int depth = enterLoop(f);
+        List<Stmt> body = new ArrayList<>(forward(f.body()).stmts());
+        for (Stmt u : f.update()) {
+          forward(u, body);
+        }
+        exitLoop(depth);
+        Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(f.condition());
+        out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
       } else {
         Var trips = naming.tripCounter(f);
         out.add(assign(trips, Expr.Literal.ofInt(0)));
@@ -202,6 +215,8 @@ final class SweepBuilder {
         out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
         out.add(records.recordTrips(trips));
       }
+    } else if (s instanceof Stmt.While w && uncountedInReverse.contains(w)) {
+      out.add(new Stmt.While(primalExpr(w.condition()), forward(w.body()), w.origin()));
     } else if (s instanceof Stmt.While w) {
       Var trips = naming.tripCounter(w);
       out.add(assign(trips, Expr.Literal.ofInt(0)));
@@ -215,6 +230,12 @@ final class SweepBuilder {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
     }
   }
+
+  /**
+   * Loops without a counted header whose reverse does nothing ({@link #loopReverse}): their
+   * forward records no trip count. Found by the reverse sweep, which is built first.
+   */
+  private final Set<Stmt> uncountedInReverse = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   /**
    * Calls of EJML operations whose output was allocated by the statement just before: it held
@@ -900,9 +921,15 @@ final class SweepBuilder {
     }
     rbody.addAll(reverse(body).stmts());
     exitLoop(depth);
-    Expr cond = new Expr.Binary(Expr.BinaryOp.GT, new Expr.Ref(trips), Expr.Literal.ofInt(0), Type.BOOLEAN);
-    out.add(new Stmt.For(List.of(assign(trips, records.restoreTrips())), cond,
-        List.of(new Stmt.Step(trips, false, Origin.SYNTHETIC)), Stmt.Block.of(rbody), loop.origin()));
+    if (rbody.isEmpty()) {
+      // nothing to undo or differentiate in any iteration (a scan for a barrier that sets a flag
+      // and breaks): the reverse sweep needs no trip count, and the forward sweep records none
+      uncountedInReverse.add(loop);
+    } else {
+      Expr cond = new Expr.Binary(Expr.BinaryOp.GT, new Expr.Ref(trips), Expr.Literal.ofInt(0), Type.BOOLEAN);
+      out.add(new Stmt.For(List.of(assign(trips, records.restoreTrips())), cond,
+          List.of(new Stmt.Step(trips, false, Origin.SYNTHETIC)), Stmt.Block.of(rbody), loop.origin()));
+    }
     for (int k = init.size() - 1; k >= 0; k--) {
       out.addAll(reverse(init.get(k)));
     }
