@@ -364,6 +364,14 @@ class RejectionTest {
               java.util.Arrays.fill(m, row); // <- here
               return m[0][0];
             }
+            """),
+        new Rejected("System.arraycopy", "write the copy as a loop, for (int k = 0; k < length; k++)", """
+            @Differentiable
+            static double f(double[] a) {
+              double[] b = new double[a.length];
+              System.arraycopy(a, 0, b, 0, a.length); // <- here
+              return b[0] * b[1];
+            }
             """));
   }
 

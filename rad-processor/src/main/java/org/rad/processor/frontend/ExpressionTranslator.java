@@ -798,6 +798,11 @@ final class ExpressionTranslator {
    */
   private Expr libraryCall(MethodInvocationTree tree, TypeElement owner, String name, List<Expr> args) {
     ExecutableElement m = Library.numericMethod(owner, name, Library.types(args));
+    if (m == null && owner.getQualifiedName().contentEquals("java.lang.System") && name.equals("arraycopy")) {
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "write the copy as a loop, for (int k = 0; k < length; k++) dst[dstPos + k] = src[srcPos + k];"
+              + " or copy a whole array with src.clone()"));
+    }
     if (m == null) {
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
           "of other classes only public static methods whose parameters and result are numbers or booleans can be called;"

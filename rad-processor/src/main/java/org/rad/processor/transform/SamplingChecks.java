@@ -15,6 +15,7 @@ import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.RandomizeSpec;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Sweep;
+import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 
 /**
@@ -182,11 +183,12 @@ final class SamplingChecks {
       String where = callees.biasedInCallee(c.key(), new Entry(Set.of(resultKey), Map.of(), Map.of(), Map.of()), 1);
       if (where != null) {
         RandomizeSpec spec = randomized.blamed(classes.contentsKey(target.name()));
+        String helper = methods.get(c.key()).name(); // the user's name, also for a copy (fConstX)
+        String copy = target.type() == Type.DOUBLE_ARRAY ? target.name() + " = " + helper + "(...).clone()"
+            : "a new array of the same shape, filled element by element from what " + helper + " returns";
         throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
-            + " it holds the array " + c.name() + " returns, and the helper " + where
-            + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
-            + " Randomize a copy of the array instead (" + target.name() + " = " + c.name() + "(...).clone()), or drop"
-            + " @Randomize");
+            + " it holds the array " + helper + " returns, and the helper " + where
+            + ". Randomize a copy of the array instead (" + copy + "), or drop @Randomize");
       }
     });
   }
@@ -351,7 +353,7 @@ final class SamplingChecks {
       if (entry.sampled().isEmpty() || !seen.add(calleeKey + entry)) {
         return null;
       }
-      String name = out.get(calleeKey).method().name();
+      String name = methods.get(calleeKey).name(); // the user's name, also for a copy (fConstX)
       Soundness.Result r = analyse(calleeKey, entry);
       if (r == null) {
         return null;
