@@ -218,26 +218,39 @@ class ElementRecordsGradientTest {
 
   /**
    * inCallersTable with rows 1 and 2 of the table one array (rows cannot be stored in the subset,
-   * so a caller's matrix is the one way to share them; its elements are recorded anyway, since the
-   * gradient gives the caller's table back as it was). Central differences of the function, each
-   * evaluation on a new table shared the same way.
+   * so a caller's matrix is the one way to share them). The method writes into the table, whose
+   * rows its records take as distinct objects (checked when it starts): such a table is refused
+   * with an IllegalArgumentException that says so, never given a wrong gradient. The same table
+   * with distinct rows: central differences, each evaluation on a new table.
    */
   @Test
-  void aCallersTableWithSharedRows() throws Exception {
+  void aCallersTableWithSharedRowsIsRefused() throws Exception {
     Method f = user.getDeclaredMethod("inCallersTable", double[].class, double[][].class);
     Method g = grad.getDeclaredMethod("inCallersTable", double[].class, double[][].class, double[].class);
     double[] x = {0.3, -0.7, 0.5, 0.9};
+    java.lang.reflect.InvocationTargetException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        java.lang.reflect.InvocationTargetException.class, () -> g.invoke(null, x.clone(), sharedRows(), new double[4]));
+    assertTrue(refused.getCause() instanceof IllegalArgumentException
+        && refused.getCause().getMessage().contains("two rows of t are one array"), String.valueOf(refused.getCause()));
     double[] xBar = new double[4];
-    g.invoke(null, x.clone(), sharedRows(), xBar);
+    g.invoke(null, x.clone(), distinctRows(), xBar);
     for (int c = 0; c < 4; c++) {
       double h = 1e-6;
       double[] up = x.clone();
       double[] down = x.clone();
       up[c] += h;
       down[c] -= h;
-      double fd = ((double) f.invoke(null, up, sharedRows()) - (double) f.invoke(null, down, sharedRows())) / (2 * h);
+      double fd = ((double) f.invoke(null, up, distinctRows()) - (double) f.invoke(null, down, distinctRows())) / (2 * h);
       assertEquals(fd, xBar[c], 1e-6 * Math.max(1, Math.abs(fd)), "component " + c);
     }
+  }
+
+  static double[][] distinctRows() {
+    double[][] t = new double[4][];
+    for (int i = 0; i < 4; i++) {
+      t[i] = new double[] {0.1 * i, 0.2, -0.3 * i, 0.4};
+    }
+    return t;
   }
 
   static double[][] sharedRows() {

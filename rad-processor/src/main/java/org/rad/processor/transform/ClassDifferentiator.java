@@ -546,6 +546,44 @@ public final class ClassDifferentiator {
   /** Per method key, the keys pending before each of its calls, from its last build. */
   private final Map<String, Map<Stmt, Set<String>>> pendingAtCalls = new HashMap<>();
 
+  /**
+   * The {@code double[][]} and {@code double[][][]} parameters whose contents {@code m} writes (or a
+   * callee writes) and which it never assigns: their rows are taken as distinct objects, as
+   * allocated matrices' are, so that element records can tell rows apart (an in-place Cholesky of
+   * a caller's matrix records none of its below-diagonal elements), and the forward sweep checks
+   * that they are ({@link #withRowChecks}). A caller's matrix whose rows are one array, which Java
+   * allows, is then an IllegalArgumentException, not a wrong gradient.
+   */
+  private static Set<String> writtenMatrixParams(MethodIR m, Effects effects) {
+    Set<String> written = effects.writes(m.body());
+    Set<String> out = new HashSet<>();
+    for (Var p : m.params()) {
+      if (p.type().isNested() && !written.contains(p.name())
+          && written.contains(effects.aliases().contentsKey(p.name()))) {
+        out.add(p.name());
+      }
+    }
+    return out;
+  }
+
+  /** {@code forward} starting with a check that the rows of each parameter in {@code checked} are distinct. */
+  private static Stmt.Block withRowChecks(Stmt.Block forward, MethodIR m, Set<String> checked) {
+    if (checked.isEmpty()) {
+      return forward;
+    }
+    List<Stmt> out = new ArrayList<>();
+    for (Var p : m.params()) {
+      if (checked.contains(p.name())) {
+        // (the names go in as string literals, which no analysis reads: typed VOID, as no IR value is)
+        out.add(new Stmt.Call(new Expr.StaticCall(Expr.Owner.ARGUMENTS, "requireDistinctRows",
+            List.of(new Expr.Ref(p), new Expr.Literal("\"" + m.name() + "\"", Type.VOID),
+                new Expr.Literal("\"" + p.name() + "\"", Type.VOID)), Type.VOID), org.rad.processor.ir.Origin.SYNTHETIC));
+      }
+    }
+    out.addAll(forward.stmts());
+    return new Stmt.Block(out, forward.origin());
+  }
+
   /** Keys of the methods whose forward sweep records nothing and hands nothing over, transitively. */
   private static Set<String> silentForwards(Map<String, DifferentiatedMethod> built) {
     Map<String, String> keyOfForward = new HashMap<>();
@@ -629,14 +667,14 @@ public final class ClassDifferentiator {
    */
   private Records planRecords(MethodIR m, Activity activity, Plan plan, Effects effects,
       Map<String, CalleeInfo> callees, Naming naming, RandomizedRecords randomized, Set<String> readAtEntry,
-      boolean elementLevel, Set<String> freshLocals) {
+      boolean elementLevel, Set<String> freshLocals, Set<String> checkedRows) {
     AliasClasses classes = effects.aliases();
     Set<Stmt> pushes = Plan.identitySetOf();
     Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<Stmt> lengthOnly = Plan.identitySetOf();
     Map<Stmt, Stmt.For> firstIterationOnly = new java.util.IdentityHashMap<>();
     Set<String> needed = new HashSet<>();
-    DistinctRows distinctRows = DistinctRows.of(m, classes);
+    DistinctRows distinctRows = DistinctRows.of(m, classes, checkedRows);
     // element-level record tests: not for the GPU, and not with sampled records (see plainContract)
     ElementDependences dependences = !forDevice && elementLevel ? ElementDependences.of(m, plan, distinctRows) : null;
     for (int round = 0; ; round++) {
@@ -1442,8 +1480,9 @@ public final class ClassDifferentiator {
     // the records its kernels take (the CPU code of such a class hands adjoints back through the
     // context: !returnAdjoints)
     boolean elementLevel = learned || returnAdjoints;
+    Set<String> checkedRows = !forDevice && elementLevel ? writtenMatrixParams(m, effects) : Set.of();
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry,
-        elementLevel, freshLocals);
+        elementLevel, freshLocals, checkedRows);
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
     // a value recomputed from a sampled record where it was recorded exactly may make the reverse
     // sweep biased (the same sample twice along one chain): then only the others are recomputed
@@ -1452,7 +1491,7 @@ public final class ClassDifferentiator {
     for (int attempt = 0; attempt < 2 && !late.isEmpty(); attempt++) {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized,
-          readAtEntry, elementLevel, freshLocals);
+          readAtEntry, elementLevel, freshLocals, checkedRows);
       if (randomized == null || SamplingChecks.violation(lateRecords.reverse(), randomized, effects, m) == null
           || SamplingChecks.violation(without.reverse(), randomized, effects, m) != null) {
         plan = latePlan;
@@ -1471,7 +1510,7 @@ public final class ClassDifferentiator {
     SweepBuilder builder = records.builder();
     Stmt.Block reverse = records.reverse();
     Set<String> pendingAtEnd = records.pendingAtEnd();
-    Stmt.Block forward = builder.forward(m.body());
+    Stmt.Block forward = withRowChecks(builder.forward(m.body()), m, checkedRows);
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
     if (randomized != null) {
       samplingChecks.checkMethod(key, m, reverse, randomized, effects, records.pushes());
