@@ -514,7 +514,7 @@ public final class Plan {
       }
       Set<String> conditionReads = effects.reads(i.condition());
       boolean loopWritesIt = !enclosingLoopWrites.isEmpty() && conditionReads.stream().anyMatch(
-          k -> enclosingLoopWrites.peek().contains(k) && !rederivedForFree(k));
+          k -> enclosingLoopWrites.peek().contains(k) && !rederivedForFree(k, enclosingLoopWrites.peek(), new HashSet<>()));
       if (pure(i.condition()) && Collections.disjoint(conditionReads, writes)
           && Collections.disjoint(conditionReads, sampledKeys) && !loopWritesIt) {
         recomputedConditions.add(i);
@@ -594,10 +594,27 @@ public final class Plan {
   /** The writes of each loop around the statement being planned, innermost first. */
   private final java.util.ArrayDeque<Set<String>> enclosingLoopWrites = new java.util.ArrayDeque<>();
 
-  /** Whether {@code key} is a variable the reverse sweep re-derives anyway: a counted loop's index, a recomputed declaration. */
-  private boolean rederivedForFree(String key) {
-    return countedLoops.values().stream().anyMatch(c -> c.index().name().equals(key))
-        || recomputable.stream().anyMatch(d -> d.var().name().equals(key));
+  /**
+   * Whether {@code key} is a variable the reverse sweep re-derives anyway: a counted loop's index,
+   * or a recomputed declaration whose own reads are not written by every iteration of the loop
+   * ({@code loopWrites}) or are re-derived so in turn. (A declaration recomputed from what each
+   * iteration overwrites, {@code err = Math.abs(yH - yE)} after {@code y = yH}, needs those values
+   * recorded to be re-derived: a condition on it records its bit instead.)
+   */
+  private boolean rederivedForFree(String key, Set<String> loopWrites, Set<String> visiting) {
+    if (countedLoops.values().stream().anyMatch(c -> c.index().name().equals(key))) {
+      return true;
+    }
+    if (!visiting.add(key)) {
+      return false;
+    }
+    for (Stmt.Declare d : recomputable) {
+      if (d.var().name().equals(key)) {
+        return effects.reads(d.init()).stream()
+            .allMatch(r -> !loopWrites.contains(r) || rederivedForFree(r, loopWrites, visiting));
+      }
+    }
+    return false;
   }
 
   private boolean canRecompute(Stmt.Declare d, Set<String> reassigned) {
