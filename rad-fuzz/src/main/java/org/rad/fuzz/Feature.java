@@ -57,8 +57,9 @@ public enum Feature {
    * Indices that are data rather than loop variables, as users' sparse, packed and batched code
    * computes them: an {@code int[]} index array (scatter {@code u[ix[i]] += ...}, gather in place
    * {@code v[i] = f(v[ix[i]]) + ...}), a running counter ({@code u[c] = ...; c++}), a matrix
-   * packed row-major into a flat {@code double[]} ({@code f[i * n + j]}), and compound {@code *=}
-   * and {@code /=} on elements. Drawn from a random stream of their own and inserted between the
+   * packed row-major into a flat {@code double[]} ({@code f[i * n + j]}), compound {@code *=}
+   * and {@code /=} on elements, and recurrences along a row of a matrix that read other rows of it
+   * ({@code k = m[2]; k[i] = k[i - 1] * 0.5 + f(m[i % m.length][0] ...)}). Drawn from a random stream of their own and inserted between the
    * statements, like {@link #IN_PLACE}.
    */
   INDIRECT

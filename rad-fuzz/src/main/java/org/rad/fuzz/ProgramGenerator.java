@@ -427,8 +427,28 @@ public final class ProgramGenerator {
     private void indirectLoop() {
       Var v = pick(x -> x.type == T.VEC);
       Var u = pick(x -> x.type == T.VEC); // may be v itself
+      Var mat = pickOrNull(x -> x.type == T.MAT);
       String i = fresh("i");
-      switch (r.nextInt(5)) {
+      int form = r.nextInt(mat == null ? 5 : 6);
+      if (form == 5) {
+        // a recurrence along a row of a matrix, reading other rows of the same matrix (the row
+        // may be one of them): a cumulative table as geometry code writes one
+        String k = fresh("k");
+        line("double[] " + k + " = " + (r.nextBoolean() ? mat.name + "[" + r.nextInt(rows) + "]" : u.name) + ";");
+        boolean up = r.nextBoolean();
+        line(up ? "for (int " + i + " = 1; " + i + " < " + k + ".length; " + i + "++) {"
+            : "for (int " + i + " = " + k + ".length - 2; " + i + " >= 0; " + i + "--) {");
+        indent++;
+        push();
+        declare(new Var(i, T.INT, Idx.COL, false));
+        String row = mat.name + "[" + i + " % " + mat.name + ".length]";
+        String other = mat.name + "[(" + i + (up ? " + " : " - ") + "1 + " + mat.name + ".length) % " + mat.name + ".length]";
+        line(k + "[" + i + "] = " + k + "[" + i + (up ? " - 1" : " + 1") + "] * 0.5 + "
+            + squash(row + "[0] * " + other + "[" + i + " % " + other + ".length] + " + expr(1)) + ";");
+        closeScope();
+        return;
+      }
+      switch (form) {
         case 0, 1 -> {
           // an index array, then a scatter into u or a gather in place in v
           String ix = fresh("ix");
