@@ -14,8 +14,9 @@ import org.rad.runtime.RadContext;
 
 /**
  * A caller records for a call's reverse only what that reverse reads, as learned from the callee's
- * planned reverse sweep: not a double argument it never reads ({@code u = sat(u, m)}, whose reverse
- * reads only its branches' bits), nor the contents of an array it returned when its reverse reads
+ * planned reverse sweep: not a double argument whose value as passed it never reads ({@code u =
+ * sat(u, m)}, whose reverse reads only its branches' bits; {@code acc = damp(acc)}, whose reverse
+ * restores its reassigned parameter from its own records), nor the contents of an array it returned when its reverse reads
  * only its arguments ({@code h = act(w)} with {@code out[i] = sin(w[i])}, then {@code h[i] *= 2}).
  * Found by user-style rounds (an MPC rollout, inverted dropout after a layer helper): both taped
  * what the same code written inline does not.
@@ -45,6 +46,24 @@ class CalleeReadsTest {
             double u = 3 * x[t];
             u = Math.max(-1.0, Math.min(1.0, u));
             s += u * u;
+          }
+          return s;
+        }
+
+        // the helper reassigns its parameter in a loop, restoring it from its own records before
+        // each read: the value the caller passes is never read
+        static double damp(double x) {
+          for (int k = 0; k < 2; k++) x = x - 0.1 * Math.sin(x);
+          return x;
+        }
+
+        @Differentiable(wrt = "x")
+        static double damped(double[] x) {
+          double s = 0;
+          for (int t = 0; t < x.length; t++) {
+            double acc = x[t];
+            for (int r = 0; r < 3; r++) acc = damp(acc);
+            s += acc * x[t];
           }
           return s;
         }
@@ -97,7 +116,7 @@ class CalleeReadsTest {
   }
 
   static Stream<GradientCase> cases() {
-    return Stream.of("saturated", "saturatedInline", "scaled", "scaledInline", "squashedThenScaled")
+    return Stream.of("saturated", "saturatedInline", "damped", "scaled", "scaledInline", "squashedThenScaled")
         .map(m -> of(m, r -> new Object[] {vector(r, 6, -0.6, 0.6)}, 0).points(6));
   }
 
@@ -122,6 +141,13 @@ class CalleeReadsTest {
   void aDoubleTheCalleeNeverReadsIsNotRecorded() throws Exception {
     // 1,000 elements: u once (8 bytes) and the two bits of max and min each; 16,258 bytes before
     assertEquals(tape("saturatedInline", 1000), tape("saturated", 1000));
+  }
+
+  @Test
+  void aDoubleTheCalleeRestoresBeforeReadingItIsNotRecorded() throws Exception {
+    // per element: 3 calls of 2 records of x in the helper (48 bytes) and acc's final value, which
+    // s += acc * x[t] reads (8); acc was also recorded before each call (80 bytes before)
+    assertEquals(56 * 100, tape("damped", 200) - tape("damped", 100));
   }
 
   @Test

@@ -382,9 +382,11 @@ public final class ClassDifferentiator {
    * its alias class and never assigned), so no adjoint is looked up by that array's identity
    * either. A caller passes null there (the stages {@code k} of {@code axpy(y, h, k)}, whose
    * reverse adds into {@code kBar} without reading {@code k}): the caller then need not keep the
-   * array for that call. Also the positions of the double parameters its reverse sweep never
-   * reads ({@code u} of {@code sat(u, m)}, whose reverse reads only its branches' bits): a caller
-   * passes 0.0 there, and need not restore the value for the call.
+   * array for that call. Also the positions of the double parameters whose value as passed its
+   * reverse sweep never reads ({@code u} of {@code sat(u, m)}, whose reverse reads only its
+   * branches' bits; {@code x} of a helper that reassigns it in a loop and restores it from its own
+   * records before each read): a caller passes 0.0 there, and need not restore the value for the
+   * call.
    */
   private Map<String, BitSet> unreadArgumentsOf(Map<String, DifferentiatedMethod> out) {
     Map<String, BitSet> unread = new HashMap<>();
@@ -397,13 +399,16 @@ public final class ClassDifferentiator {
       }
       AliasClasses classes = aliases.get(e.getKey());
       Set<String> assigned = effects.writes(m.body());
+      // (a double's value as passed is read only from the state the forward sweep ended in: a
+      // reverse that first restores it from its own records, x = ctx.popDouble(), does not read it)
+      Set<String> fromEnd = finalStateReadsOf.getOrDefault(e.getKey(), read);
       int offset = m.isStatic() ? 0 : 1;
       BitSet bits = new BitSet();
       for (int i = 0; i < m.params().size(); i++) {
         String p = m.params().get(i).name();
         Type type = m.params().get(i).type();
         if (type.isArray() && !read.contains(p) && !read.contains(classes.contentsKey(p))
-            && classes.isAlone(p) && !assigned.contains(p) || type == Type.DOUBLE && !read.contains(p)) {
+            && classes.isAlone(p) && !assigned.contains(p) || type == Type.DOUBLE && !fromEnd.contains(p)) {
           bits.set(offset + i);
         }
       }
