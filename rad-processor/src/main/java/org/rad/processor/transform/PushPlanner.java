@@ -751,7 +751,9 @@ final class PushPlanner {
   private Set<String> simple(Stmt s, Set<String> pending) {
     Set<String> out = simpleOf(s, pending);
     String fresh = freshContents(s);
-    if (fresh != null) {
+    // (a call's own reverse may read the array it returned, which is the new array: then the
+    // class's reads stay pending for the writes after it)
+    if (fresh != null && !reads.getOrDefault(s, Set.of()).contains(fresh)) {
       // the reads pending for the class are reads of the arrays the variable held before, which
       // nothing can reach to overwrite any more: writes from here on go into the new array
       removeContents(out, fresh);
@@ -761,7 +763,9 @@ final class PushPlanner {
 
   /**
    * The contents key of the class of an array variable that {@code s} points to a new array
-   * ({@code logits = new double[n]}), when the variable is alone in its class; else null.
+   * ({@code logits = new double[n]}, or the result of a method of the class that returns none of
+   * its parameters and no field, {@code double[] a = lin(w, t)}), when the variable is alone in its
+   * class; else null.
    */
   private String freshContents(Stmt s) {
     Var v = null;
@@ -773,7 +777,9 @@ final class PushPlanner {
       v = r.var();
       init = a.value();
     }
-    boolean fresh = init instanceof Expr.NewArray || init instanceof Expr.ArrayLiteral || init instanceof Expr.Clone;
+    org.rad.processor.analysis.MethodSummary callee = init instanceof Expr.MethodCall c ? effects.summaryOf(c.key()) : null;
+    boolean fresh = init instanceof Expr.NewArray || init instanceof Expr.ArrayLiteral || init instanceof Expr.Clone
+        || callee != null && callee.returnsParam().isEmpty() && callee.returnsFields().isEmpty();
     return v != null && v.type().isArray() && fresh && effects.aliases().isAlone(v.name())
         ? effects.aliases().contentsKey(v.name())
         : null;
