@@ -42,8 +42,8 @@ public final class DistinctRows {
   }
 
   /**
-   * As above, taking the rows of the parameters in {@code checked} as distinct: the generated code
-   * checks them when the method starts (see {@code Arguments.requireDistinctRows}).
+   * As above, taking the rows of the parameters in {@code checked} as distinct: the public gradient
+   * methods check a caller's (see {@code Arguments.requireDistinctRows}).
    */
   public static DistinctRows of(MethodIR method, AliasClasses aliases, Set<String> checked) {
     DistinctRows rows = new DistinctRows(aliases);

@@ -436,6 +436,14 @@ public final class GradClassWriter {
       }
     }
     rejectAliasedWrites(d, code);
+    // the rows of a matrix the method (or a helper) writes are taken as distinct objects by its
+    // element records and its helpers' (ClassDifferentiator#writtenMatrixParams); nothing in the
+    // subset makes two rows one array, so the caller's are checked here, once per call
+    for (Var p : m.params()) {
+      if (p.type().isNested() && d.writtenParams().contains(p.name())) {
+        code.addStatement("$T.requireDistinctRows($L, $S, $S)", ARGUMENTS, p.name(), m.name(), p.name());
+      }
+    }
     if (plan != null) {
       String cs = names.of("cs");
       code.add("// the GPU when CudaRuntime has one (it says once when it has not), else the CPU code below\n");

@@ -153,7 +153,6 @@ public sealed interface Expr {
     DERIVATIVES("org.rad.runtime", "Derivatives"),
     LOOPS("org.rad.runtime", "Loops"),
     SHADOWS("org.rad.runtime", "Shadows"),
-    ARGUMENTS("org.rad.runtime", "Arguments"),
     RNG("org.rad.runtime", "CounterRng"),
     SAMPLING("org.rad.annotations", "Sampling"),
     /** The user's class (for calls of accessible methods that are not differentiated). */

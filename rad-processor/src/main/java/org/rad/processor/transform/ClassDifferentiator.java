@@ -555,9 +555,11 @@ public final class ClassDifferentiator {
    * The {@code double[][]} and {@code double[][][]} parameters whose contents {@code m} writes (or a
    * callee writes) and which it never assigns: their rows are taken as distinct objects, as
    * allocated matrices' are, so that element records can tell rows apart (an in-place Cholesky of
-   * a caller's matrix records none of its below-diagonal elements), and the forward sweep checks
-   * that they are ({@link #withRowChecks}). A caller's matrix whose rows are one array, which Java
-   * allows, is then an IllegalArgumentException, not a wrong gradient.
+   * a caller's matrix records none of its below-diagonal elements). The public gradient methods
+   * check that they are (GradClassWriter): within the subset no code makes two rows one array (row
+   * stores and shallow clones are rejected), so rows shared by a caller outside are the one way,
+   * and are an IllegalArgumentException there, not a wrong gradient. (Checking in every method's
+   * forward sweep instead made a helper called once per row quadratic.)
    */
   private static Set<String> writtenMatrixParams(MethodIR m, Effects effects) {
     Set<String> written = effects.writes(m.body());
@@ -569,24 +571,6 @@ public final class ClassDifferentiator {
       }
     }
     return out;
-  }
-
-  /** {@code forward} starting with a check that the rows of each parameter in {@code checked} are distinct. */
-  private static Stmt.Block withRowChecks(Stmt.Block forward, MethodIR m, Set<String> checked) {
-    if (checked.isEmpty()) {
-      return forward;
-    }
-    List<Stmt> out = new ArrayList<>();
-    for (Var p : m.params()) {
-      if (checked.contains(p.name())) {
-        // (the names go in as string literals, which no analysis reads: typed VOID, as no IR value is)
-        out.add(new Stmt.Call(new Expr.StaticCall(Expr.Owner.ARGUMENTS, "requireDistinctRows",
-            List.of(new Expr.Ref(p), new Expr.Literal("\"" + m.name() + "\"", Type.VOID),
-                new Expr.Literal("\"" + p.name() + "\"", Type.VOID)), Type.VOID), org.rad.processor.ir.Origin.SYNTHETIC));
-      }
-    }
-    out.addAll(forward.stmts());
-    return new Stmt.Block(out, forward.origin());
   }
 
   /** Keys of the methods whose forward sweep records nothing and hands nothing over, transitively. */
@@ -1515,7 +1499,7 @@ public final class ClassDifferentiator {
     SweepBuilder builder = records.builder();
     Stmt.Block reverse = records.reverse();
     Set<String> pendingAtEnd = records.pendingAtEnd();
-    Stmt.Block forward = withRowChecks(builder.forward(m.body()), m, checkedRows);
+    Stmt.Block forward = builder.forward(m.body());
     List<DifferentiatedMethod.Note> notes = new ArrayList<>();
     if (randomized != null) {
       samplingChecks.checkMethod(key, m, reverse, randomized, effects, records.pushes());
