@@ -659,7 +659,9 @@ public final class Plan {
     Expr.BinaryOp op = cond.op();
     boolean up = op == Expr.BinaryOp.LT || op == Expr.BinaryOp.LE;
     boolean down = op == Expr.BinaryOp.GT || op == Expr.BinaryOp.GE;
-    if (!up && !down) {
+    if (!up && !down || !cond.right().type().isIntegral() || !d.init().type().isIntegral()) {
+      // (a bound that is a double, i < n / 2.0, is not an index the reverse sweep can count down
+      // from: i < 2.5 runs to 2, not to (int) (2.5 - 1); the trip count is recorded instead)
       return null;
     }
     Long step = step(f.update().get(0), i, up);
