@@ -1122,7 +1122,7 @@ final class SweepBuilder {
       boolean unneeded = freshOutputCalls.contains(call) && callee.summary().writesParam(k)
           && !callee.readsContents(k) || unread != null && unread.get(offset + k);
       args.add(!unneeded ? primalExpr(a)
-          : a.type() == Type.DOUBLE ? Expr.Literal.ofDouble(0) : new Expr.Literal("null", a.type()));
+          : callee.params().get(k).type() == Type.DOUBLE ? Expr.Literal.ofDouble(0) : new Expr.Literal("null", a.type()));
     }
     for (int k = 0; k < callee.params().size(); k++) {
       Var p = callee.params().get(k);
