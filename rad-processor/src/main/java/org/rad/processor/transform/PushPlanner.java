@@ -438,6 +438,9 @@ final class PushPlanner {
         exiting.addAll(taken);
         p = new HashSet<>(p);
         addReads(p, null, header);
+        if (i.whenFalse() != null) {
+          p = block(i.whenFalse(), p);
+        }
       } else {
         p = statement(s, p);
       }
@@ -695,6 +698,11 @@ final class PushPlanner {
     }
   }
 
+  /** Whether {@code s} may write one of {@code flags}. */
+  private boolean setsAny(Stmt s, Set<String> flags) {
+    return !java.util.Collections.disjoint(effects.writes(s), flags);
+  }
+
   /** The branches of the current loop's body that set an exit flag and leave the loop ({@link #findExits}). */
   private Set<Stmt> exitIfs = Set.of();
   /** The variables {@code f} of the conjuncts {@code !f} of that loop's condition. */
@@ -716,8 +724,8 @@ final class PushPlanner {
   }
 
   /**
-   * Finds, among {@code stmts} and the plain blocks nested in them, the branches without else that
-   * set an exit flag ({@code flag = true}, a statement of the branch that no later one of the
+   * Finds, among {@code stmts} and the plain blocks nested in them, the branches (with no else, or
+   * an else that sets no exit flag) that set an exit flag ({@code flag = true}, a statement of the branch that no later one of the
    * branch writes again) after which every statement,
    * of their block and of each enclosing block of the body ({@code after}), runs only while that
    * flag is false ({@code if (!flag) ...}, without else): on such a branch's path the body ends
@@ -729,7 +737,9 @@ final class PushPlanner {
       rest.addAll(after);
       if (stmts.get(n) instanceof Stmt.Block inner) {
         findExits(inner.stmts(), rest, exits);
-      } else if (stmts.get(n) instanceof Stmt.If i && i.whenFalse() == null) {
+      } else if (stmts.get(n) instanceof Stmt.If i && (i.whenFalse() == null || !setsAny(i.whenFalse(), exitFlags))) {
+        // (with an else, which the exit normalizer makes of the statements after an exit branch,
+        // the body goes on through the else)
         String flag = null;
         for (Stmt t : i.whenTrue().stmts()) {
           if (t instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
