@@ -365,6 +365,12 @@ class RejectionTest {
               return m[0][0];
             }
             """),
+        new Rejected("Math.fma", "Math.fma with 3 argument(s) is not supported in a @Differentiable method or the methods it calls; write it out as a * b + c", """
+            @Differentiable
+            static double f(double x, double y) {
+              return Math.fma(x, y, 1.0); // <- here
+            }
+            """),
         new Rejected("System.arraycopy", "write the copy as a loop, for (int k = 0; k < length; k++)", """
             @Differentiable
             static double f(double[] a) {

@@ -39,6 +39,12 @@ import org.rad.processor.ir.Var;
  * rules of Java's numeric promotion.
  */
 final class ExpressionTranslator {
+  /** Math functions without a rule of their own whose value a supported expression computes. */
+  private static final Map<String, String> WRITTEN_OUT = Map.of(
+      "fma", "a * b + c",
+      "scalb", "x * Math.pow(2, n)",
+      "copySign", "(b < 0 ? -Math.abs(a) : Math.abs(a))");
+
   private static final Map<String, Expr.Literal> KNOWN_CONSTANTS = Map.ofEntries(
       Map.entry("Math.PI", new Expr.Literal("Math.PI", Type.DOUBLE)),
       Map.entry("Math.E", new Expr.Literal("Math.E", Type.DOUBLE)),
@@ -892,8 +898,10 @@ final class ExpressionTranslator {
     }
     // the double functions are those of the table, each with its derivative rule
     if (MathRules.find(name).filter(r -> r.arity() == args.size()).isEmpty()) {
-      throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)",
-          "use one of Math." + String.join(", Math.", MathRules.names(1)) + ", " + String.join(", ", MathRules.names(2)));
+      String arithmetic = WRITTEN_OUT.get(name);
+      throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)", arithmetic != null
+          ? "write it out as " + arithmetic
+          : "use one of Math." + String.join(", Math.", MathRules.names(1)) + ", " + String.join(", ", MathRules.names(2)));
     }
     List<Expr> doubles = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
