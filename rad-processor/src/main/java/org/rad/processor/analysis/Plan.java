@@ -294,10 +294,10 @@ public final class Plan {
       String key = target instanceof Expr.Ref r ? r.var().name()
           : effects.aliases().contentsKey(Statements.rootVar(target));
       Set<String> argumentReads = effects.reads(f.args().get(0));
-      // (in place, h[i] = tanh(h[i]), or a[e] = exp(a[e] - m): the partial comes from the new
-      // value, and the argument reads the target's array only where its own partials are
-      // constants, so nothing reads the old value)
-      boolean inPlace = target instanceof Expr.Index && affineIn(f.args().get(0), key);
+      // (in place, h[i] = tanh(h[i]), a[e] = exp(a[e] - m) or norm = Math.sqrt(norm): the
+      // partial comes from the new value, and the argument reads the target only where its own
+      // partials are constants, so nothing reads the old value)
+      boolean inPlace = affineIn(f.args().get(0), key);
       if (key == null || sampledKeys.contains(key) || argumentReads.contains(key) && !inPlace
           || Exprs.any(f.args().get(0), x -> x instanceof Expr.MethodCall)) {
         return;
@@ -331,6 +331,9 @@ public final class Plan {
       return left && !right ? constantFactor(b.right()) && affineIn(b.left(), key)
           : !left && right && b.op() == Expr.BinaryOp.MUL ? constantFactor(b.left()) && affineIn(b.right(), key)
           : !left && !right;
+    }
+    if (e instanceof Expr.Ref r && r.var().name().equals(key)) {
+      return true; // the scalar itself (norm = Math.sqrt(norm))
     }
     if (e instanceof Expr.Index ix && !ix.type().isArray() && key.equals(
         effects.aliases().contentsKey(Statements.rootVar(ix)))) {
