@@ -626,7 +626,10 @@ public final class Plan {
     }
     Type t = d.var().type();
     boolean scalar = t == Type.DOUBLE || t == Type.INT || t == Type.LONG || t == Type.BOOLEAN;
-    return (scalar || isRowReference(d)) && pure(d.init());
+    // (a field array, final double[] t = TABLE, is a constant of the method: fields are not
+    // written in the subset, and carry no derivative)
+    boolean fieldAlias = t.isArray() && d.init() instanceof Expr.FieldRead;
+    return (scalar || isRowReference(d) || fieldAlias) && pure(d.init());
   }
 
   /**
