@@ -183,51 +183,47 @@ final class SweepBuilder {
         Stmt.For loop = new Stmt.For(f.init(), f.condition(), f.update(), body, f.origin());
         List<Stmt> split = bulkSlices && distinctRows != null ? RecordFission.split(f, counted, loop, sliceRecords, effects, distinctRows, silentNames(Sweep.FORWARD)) : null;
         out.addAll(split != null ? split : List.of(loop));
-      } else if (uncountedInReverse.contains(f)) {
-        // as below, without the trip count
-        for (Stmt init : f.init()) {
-          forward(init, out);
-        }
-        int depth = enterLoop(f);
-        List<Stmt> body = new ArrayList<>(forward(f.body()).stmts());
-        for (Stmt u : f.update()) {
-          forward(u, body);
-        }
-        exitLoop(depth);
-        Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(f.condition());
-        out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
       } else {
-        Var trips = naming.tripCounter(f);
-        out.add(assign(trips, Expr.Literal.ofInt(0)));
-        for (Stmt init : f.init()) {
-          forward(init, out);
-        }
-        int depth = enterLoop(f);
-        // counted first, so the body's records are keyed by its iteration (see loopIndices)
-        List<Stmt> body = new ArrayList<>(List.of(new Stmt.Step(trips, true, Origin.SYNTHETIC)));
-        loopIndices.addLast(trips);
-        body.addAll(forward(f.body()).stmts());
-        for (Stmt u : f.update()) {
-          forward(u, body);
-        }
-        exitLoop(depth);
-        Expr cond = f.condition() == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(f.condition());
-        out.add(new Stmt.While(cond, new Stmt.Block(body, f.body().origin()), f.origin()));
-        out.add(records.recordTrips(trips));
+        uncountedForward(f, f.init(), f.condition(), f.body(), f.update(), out);
       }
-    } else if (s instanceof Stmt.While w && uncountedInReverse.contains(w)) {
-      out.add(new Stmt.While(primalExpr(w.condition()), forward(w.body()), w.origin()));
     } else if (s instanceof Stmt.While w) {
-      Var trips = naming.tripCounter(w);
-      out.add(assign(trips, Expr.Literal.ofInt(0)));
-      List<Stmt> body = new ArrayList<>(List.of(new Stmt.Step(trips, true, Origin.SYNTHETIC)));
-      loopIndices.addLast(trips);
-      body.addAll(forward(w.body()).stmts());
-      loopIndices.removeLast();
-      out.add(new Stmt.While(primalExpr(w.condition()), new Stmt.Block(body, w.body().origin()), w.origin()));
-      out.add(records.recordTrips(trips));
+      uncountedForward(w, List.of(), w.condition(), w.body(), List.of(), out);
     } else {
       throw new IllegalStateException("unexpected statement after normalization: " + s);
+    }
+  }
+
+  /**
+   * The forward sweep of a loop whose header does not count its trips (a while loop, a for loop
+   * that breaks): a while loop that counts its trips and records the count for the reverse sweep,
+   * except where that has nothing to do in it ({@link #uncountedInReverse}).
+   */
+  private void uncountedForward(Stmt loop, List<Stmt> init, Expr condition, Stmt.Block loopBody, List<Stmt> update,
+      List<Stmt> out) {
+    boolean counts = !uncountedInReverse.contains(loop);
+    Var trips = counts ? naming.tripCounter(loop) : null;
+    if (counts) {
+      out.add(assign(trips, Expr.Literal.ofInt(0)));
+    }
+    for (Stmt s : init) {
+      forward(s, out);
+    }
+    int depth = loop instanceof Stmt.For f ? enterLoop(f) : loopIndices.size();
+    List<Stmt> body = new ArrayList<>();
+    if (counts) {
+      // counted first, so the body's records are keyed by its iteration (see loopIndices)
+      body.add(new Stmt.Step(trips, true, Origin.SYNTHETIC));
+      loopIndices.addLast(trips);
+    }
+    body.addAll(forward(loopBody).stmts());
+    for (Stmt u : update) {
+      forward(u, body);
+    }
+    exitLoop(depth);
+    Expr cond = condition == null ? new Expr.Literal("true", Type.BOOLEAN) : primalExpr(condition);
+    out.add(new Stmt.While(cond, new Stmt.Block(body, loopBody.origin()), loop.origin()));
+    if (counts) {
+      out.add(records.recordTrips(trips));
     }
   }
 
