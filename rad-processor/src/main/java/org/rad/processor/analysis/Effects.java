@@ -42,6 +42,16 @@ public final class Effects {
     return summaries.get(key);
   }
 
+  /**
+   * Whether {@code value} is a new array: {@code new double[n]}, an array literal, a {@code
+   * clone()}, or the result of a method of the class that returns none of its parameters.
+   */
+  public boolean isNewArray(Expr value) {
+    return value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone
+        || value instanceof Expr.MethodCall c && summaries.get(c.key()) != null
+            && summaries.get(c.key()).returnsParam().isEmpty();
+  }
+
   /** Keys read when {@code e} is evaluated. */
   public Set<String> reads(Expr e) {
     Set<String> keys = new HashSet<>();

@@ -614,7 +614,7 @@ public final class ClassDifferentiator {
    * method of the class that returns none of its parameters), alone in their alias class, so
    * that each value such a local loses to an overwrite is an array nothing else reaches.
    */
-  private Set<String> freshLocals(MethodIR m, AliasClasses classes) {
+  private Set<String> freshLocals(MethodIR m, AliasClasses classes, Effects effects) {
     Set<String> fresh = new HashSet<>();
     Set<String> other = new HashSet<>();
     Statements.forEach(m.body(), s -> {
@@ -630,10 +630,7 @@ public final class ClassDifferentiator {
       if (v == null || v.type() != Type.DOUBLE_ARRAY) {
         return;
       }
-      boolean isNew = value instanceof Expr.NewArray || value instanceof Expr.ArrayLiteral || value instanceof Expr.Clone
-          || value instanceof Expr.MethodCall c && summaries.get(c.key()) != null
-              && summaries.get(c.key()).returnsParam().isEmpty();
-      (isNew ? fresh : other).add(v.name());
+      (effects.isNewArray(value) ? fresh : other).add(v.name());
     });
     fresh.removeAll(other);
     m.params().forEach(p -> fresh.remove(p.name()));
@@ -1440,7 +1437,7 @@ public final class ClassDifferentiator {
     if (alias != null && activity.isActive(alias)) {
       naming.resultAlias(alias);
     }
-    Set<String> freshLocals = forDevice || randomized != null ? Set.of() : freshLocals(m, classes);
+    Set<String> freshLocals = forDevice || randomized != null ? Set.of() : freshLocals(m, classes, effects);
     freshLocals.forEach(naming::sizeAdjoint);
     if (learned && !forDevice) {
       // an array parameter never assigned has the caller's adjoint, never one looked up by its

@@ -787,9 +787,8 @@ final class PushPlanner {
       v = r.var();
       init = a.value();
     }
-    org.rad.processor.analysis.MethodSummary callee = init instanceof Expr.MethodCall c ? effects.summaryOf(c.key()) : null;
-    boolean fresh = init instanceof Expr.NewArray || init instanceof Expr.ArrayLiteral || init instanceof Expr.Clone
-        || callee != null && callee.returnsParam().isEmpty() && callee.returnsFields().isEmpty();
+    boolean fresh = init != null && effects.isNewArray(init)
+        && !(init instanceof Expr.MethodCall c && !effects.summaryOf(c.key()).returnsFields().isEmpty());
     return v != null && v.type().isArray() && fresh && effects.aliases().isAlone(v.name())
         ? effects.aliases().contentsKey(v.name())
         : null;
