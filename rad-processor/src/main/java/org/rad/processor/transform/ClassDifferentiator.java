@@ -482,7 +482,10 @@ public final class ClassDifferentiator {
    * {@link #readsReturnedContents}).
    */
   private final Map<String, BitSet> learnedContentsReads = new HashMap<>();
-  /** Per reverse helper name, the array arguments it never reaches ({@link #unreadArgumentsOf}), as learned; absent: none. */
+  /**
+   * Per reverse helper name, the array arguments it never reaches and the double arguments whose
+   * passed value it never reads ({@link #unreadArgumentsOf}), as learned; absent: none.
+   */
   private final Map<String, BitSet> learnedUnreadArguments = new HashMap<>();
   /** Per method key, the keys its planned reverse sweep reads, from its last build. */
   private final Map<String, Set<String>> reverseReadsOf = new HashMap<>();
