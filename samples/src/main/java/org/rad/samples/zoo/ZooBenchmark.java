@@ -122,9 +122,22 @@ public final class ZooBenchmark implements Callable<Integer> {
         exact.checksum());
   }
 
+  /**
+   * The options every entry's JVM starts with, before {@code --jvm-arg}s: the heap's pages are
+   * touched when the JVM commits them, not on first use. On a virtual machine (this project's
+   * 2-core machine), a page's first touch is a costly fault, and the garbage collector keeps
+   * handing out eden regions never touched until the heap has been used once through: the entries
+   * that allocate per gradient call (BA: about 250 bytes a call) then measured 8x to 58x their
+   * primal in consecutive runs of the same build, 8.1x to 8.3x with the heap touched. A long-running
+   * program reaches that steady state by itself; a benchmark of 31 rounds does not.
+   */
+  static final List<String> PRE_TOUCH = List.of("-XX:+AlwaysPreTouch");
+
   /** Runs {@link ZooEntryMain} for one entry and phase in a fresh JVM with this JVM's class path and options. */
   private ZooResult runForked(String name, String phase) throws IOException, InterruptedException {
-    ForkedJvm.Outcome outcome = ForkedJvm.run(jvmArgs, ZooEntryMain.class.getName(), List.of(name, full ? "full" : "quick",
+    List<String> args = new ArrayList<>(PRE_TOUCH);
+    args.addAll(jvmArgs);
+    ForkedJvm.Outcome outcome = ForkedJvm.run(args, ZooEntryMain.class.getName(), List.of(name, full ? "full" : "quick",
         Integer.toString(warmup), Integer.toString(repeats), clock, phase), ZooEntryMain.PREFIX);
     if (!outcome.ok()) {
       System.err.println("error: the JVM of entry " + name + " exited with status " + outcome.exit()
@@ -137,7 +150,7 @@ public final class ZooBenchmark implements Callable<Integer> {
 
   private String table(List<ZooResult> results, String loadBefore, String loadAfter) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "rad benchmark zoo, %s size, one JVM per entry (and one more for its randomized gradient), %d timed rounds after %d warm-up (medians)%n%n",
+    s.append(String.format(Locale.ROOT, "rad benchmark zoo, %s size, one JVM per entry (and one more for its randomized gradient; heap pre-touched), %d timed rounds after %d warm-up (medians)%n%n",
         full ? "full" : "quick", repeats, warmup));
     s.append("| entry | size | primal ms | gradient ms | gradient / primal | tape | need | tape / need | randomized ms (f = 0.01) | randomized / exact | randomized tape |\n");
     s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
