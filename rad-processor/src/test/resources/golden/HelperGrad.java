@@ -27,9 +27,49 @@ public final class HelperGrad {
       RadContext ctx) {
     ctx.begin();
     try {
-      double result = cosineForward(a, b, ctx);
+      double result;
+      double dotResultEnd = 0.0;
+      double dotResult2End = 0.0;
+      double dotResult3End = 0.0;
+      // the forward sweep, as in cosineForward (an entry without loops runs both sweeps in its body:
+      // the JIT compiles them together, and what one hands the other stays in locals)
+      {
+        double dotResult = dotForward(a, b, ctx);
+        double dotResult2 = dotForward(a, a, ctx);
+        double dotResult3 = dotForward(b, b, ctx);
+        // keep the values the reverse sweep starts from
+        dotResultEnd = dotResult;
+        dotResult2End = dotResult2;
+        dotResult3End = dotResult3;
+        result = dotResult / Math.sqrt(dotResult2 * dotResult3);
+      }
       ctx.endForward(new Object[] {a, b});
-      cosineReverse(a, b, aBar, bBar, 1.0, ctx);
+      // the reverse sweep, as in cosineReverse
+      {
+        double resultBar = 1.0;
+        double dotResult = 0.0;
+        double dotResult2 = 0.0;
+        double dotResult3 = 0.0;
+        double dotResultBar = 0.0;
+        double dotResult2Bar = 0.0;
+        double dotResult3Bar = 0.0;
+        double adj = 0.0;
+        double adj2 = 0.0;
+        double part = 0.0;
+        // the values the forward sweep ended with
+        dotResult3 = dotResult3End;
+        dotResult2 = dotResult2End;
+        dotResult = dotResultEnd;
+        part = Math.sqrt(dotResult2 * dotResult3);
+        adj = Derivatives.times(resultBar, 1.0 / part);
+        dotResultBar += adj;
+        adj2 = Derivatives.times(-Derivatives.times(adj, dotResult / part), 0.5 / part);
+        dotResult2Bar += Derivatives.times(adj2, dotResult3);
+        dotResult3Bar += Derivatives.times(adj2, dotResult2);
+        dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);
+        dotReverse(a, a, aBar, aBar, dotResult2Bar, ctx);
+        dotReverse(a, b, aBar, bBar, dotResultBar, ctx);
+      }
       ctx.end();
       return result;
     } catch (RuntimeException | Error e) {

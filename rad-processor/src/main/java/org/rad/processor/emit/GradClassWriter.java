@@ -304,6 +304,25 @@ public final class GradClassWriter {
     String bar(Var p) {
       return of(p.name() + "Bar");
     }
+
+    /** Keeps names given from now on clear of {@code taken}. */
+    void reserve(Set<String> taken) {
+      used.addAll(taken);
+    }
+
+    /** A name from {@code base} not given so far (not remembered for {@code base}). */
+    String fresh(String base) {
+      String name = base;
+      for (int n = 2; !used.add(name); n++) {
+        name = base + n;
+      }
+      return name;
+    }
+
+    /** Whether {@code name} is a parameter of the entry or a name given so far. */
+    boolean taken(String name) {
+      return used.contains(name);
+    }
   }
 
   /** The public entry: the value of f, with the gradient added into the adjoint arguments. */
@@ -411,6 +430,7 @@ public final class GradClassWriter {
     b.addParameter(ctxParam());
     b.addJavadoc("Returns {@link $T#$L} and adds its gradient with respect to $L into $L.\n",
         userClass, m.name(), String.join(", ", m.wrt().stream().map(Var::name).toList()), bars);
+    Fusion fused = withContext ? fusion(d, plan, names) : null;
     String result = names.of("result");
     CodeBlock.Builder code = CodeBlock.builder();
     if (overrideGuards.containsKey(d)) {
@@ -463,7 +483,20 @@ public final class GradClassWriter {
         written.add(p);
       }
     }
-    code.addStatement("double $L = $L($L, ctx)", result, Sweep.FORWARD.of(d.callee().name()), argList(m));
+    if (fused != null) {
+      code.addStatement("double $L", result);
+      for (Var v : d.handoff()) {
+        if (fused.handoffLocals().containsKey(v.name())) {
+          code.addStatement("$T $L = $L", typeName(v.type()), fused.handoffLocals().get(v.name()), v.type().zero());
+        }
+      }
+      code.add("// the forward sweep, as in $L (an entry without loops runs both sweeps in its body:\n"
+          + "// the JIT compiles them together, and what one hands the other stays in locals)\n",
+          Sweep.FORWARD.of(d.callee().name()));
+      code.add("{\n$>").add(forwardCode(d, null, fused, result)).add("$<}\n");
+    } else {
+      code.addStatement("double $L = $L($L, ctx)", result, Sweep.FORWARD.of(d.callee().name()), argList(m));
+    }
     List<String> arrays = new ArrayList<>();
     for (Var p : m.params()) {
       if (p.type().isArray()) {
@@ -478,27 +511,33 @@ public final class GradClassWriter {
     }
     List<String> reverseArgs = new ArrayList<>();
     reverseArgs.add(argList(m));
+    List<String> shadowArgs = new ArrayList<>();
     List<Var> internal = new ArrayList<>();
     for (Var p : m.params()) {
       if (!d.callee().isActiveParam(p) || !p.type().isArray()) {
         continue;
       }
       if (m.wrt().contains(p) && !written.contains(p)) {
-        reverseArgs.add(names.bar(p));
+        shadowArgs.add(names.bar(p));
       } else {
         // not requested, or written in place (its adjoint must start at zero): a scratch adjoint
         String scratch = names.of(p.name() + "Adjoint");
         code.addStatement("$T $L = ctx.$L($L)", typeName(p.type()), scratch,
             RuntimeOp.shadow(p.type()).methodName(), p.name());
-        reverseArgs.add(scratch);
+        shadowArgs.add(scratch);
         if (m.wrt().contains(p)) {
           internal.add(p);
         }
       }
     }
-    reverseArgs.add("1.0");
-    reverseArgs.add("ctx");
-    takeScalarAdjoints(d, names, CodeBlock.of("$L($L)", Sweep.REVERSE.of(d.callee().name()), String.join(", ", reverseArgs)), code);
+    if (fused != null) {
+      fusedReverse(d, names, shadowArgs, fused, code);
+    } else {
+      reverseArgs.addAll(shadowArgs);
+      reverseArgs.add("1.0");
+      reverseArgs.add("ctx");
+      takeScalarAdjoints(d, names, CodeBlock.of("$L($L)", Sweep.REVERSE.of(d.callee().name()), String.join(", ", reverseArgs)), code);
+    }
     for (Var p : internal) {
       code.addStatement("$T.$L($L, $L)", SHADOWS, JavaPrinter.forMatrices("addInto", p.type()), names.bar(p),
           names.of(p.name() + "Adjoint"));
@@ -663,6 +702,158 @@ public final class GradClassWriter {
    * parameters it returns or hands back (last first), adding those in {@code wrt} into element 0
    * of their adjoint arrays.
    */
+  /** Statements, forward and reverse together, up to which an entry without loops runs its sweeps in its own body. */
+  static final int FUSED_STATEMENTS = 200;
+
+  /**
+   * How an entry runs both sweeps in its own body: {@code handoffLocals} names, by handed-over
+   * variable, the local that takes each value the forward sweep hands over on a tape otherwise;
+   * {@code renames} gives a new name to each variable of the sweeps whose own name the entry has
+   * in scope around them (a double parameter's adjoint {@code xBar} is a double in the reverse
+   * sweep and the entry's {@code double[]} argument).
+   */
+  private record Fusion(Map<String, String> handoffLocals, Map<String, String> renames) {
+    /** The name variable {@code name} of the sweeps is printed under. */
+    String name(String name) {
+      return renames.getOrDefault(name, name);
+    }
+  }
+
+  /**
+   * The {@link Fusion} of an entry that runs both sweeps in its own body; null where the entry
+   * calls its sweeps. A small function's gradient, called once per data point, costs about a
+   * sixth less so: the JIT compiles the two sweeps as one (the reverse sweep of a 40-flop function
+   * is too large for it to inline), the values handed over never reach the tape, and arrays that
+   * then no longer escape live in registers. Only an entry without loops (a loop's cost is not the
+   * call's), of at most {@link #FUSED_STATEMENTS} statements (a method the JIT would not compile is
+   * far slower), that assigns none of its parameters (both sweeps read them).
+   */
+  private Fusion fusion(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan, EntryNames names) {
+    MethodIR m = d.method();
+    if (plan != null || hasGpuPath(d) || !m.entry()) {
+      return null;
+    }
+    Set<String> params = new HashSet<>();
+    m.params().forEach(p -> params.add(p.name()));
+    int[] statements = {0};
+    boolean[] blocked = {false};
+    for (Stmt.Block body : List.of(d.forward(), d.reverse())) {
+      org.rad.processor.analysis.Statements.forEach(body, s -> {
+        statements[0]++;
+        Var set = org.rad.processor.analysis.Statements.assignedVariable(s);
+        if (s instanceof Stmt.For || s instanceof Stmt.While || set != null && params.contains(set.name())) {
+          blocked[0] = true;
+        }
+      });
+    }
+    if (blocked[0] || statements[0] > FUSED_STATEMENTS) {
+      return null;
+    }
+    // the names the two blocks declare: those the entry has in scope around them are renamed
+    // (the locals each sweep hoists are those its code mentions: see forwardCode and reverseCode)
+    Set<String> mentioned = new HashSet<>();
+    Set<String> handedOff = new HashSet<>();
+    d.handoff().forEach(v -> handedOff.add(v.name()));
+    Body forward = withReturn(d.forward(), d.result(), handedOff);
+    mentioned.addAll(usedNames(forward.block()));
+    if (forward.returned() != null) {
+      mentioned.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(forward.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
+    }
+    mentioned.addAll(usedNames(d.reverse()));
+    mentioned.addAll(handedOff);
+    d.arrayLocalShadows().forEach(pair -> mentioned.add(pair[1].name()));
+    d.scalarParamAdjoints().forEach(v -> mentioned.add(v.name()));
+    if (d.resultAliasAdjoint() != null) {
+      mentioned.add(d.resultAliasAdjoint().name());
+    }
+    Set<String> declared = new HashSet<>();
+    for (List<Var> locals : List.of(d.forwardLocals(), d.reverseLocals())) {
+      locals.stream().map(Var::name).filter(mentioned::contains).forEach(declared::add);
+    }
+    Set<String> opaqueDeclared = new HashSet<>();
+    for (Stmt.Block body : List.of(d.forward(), d.reverse())) {
+      org.rad.processor.analysis.Statements.forEach(body, s -> {
+        if (s instanceof Stmt.Declare decl) {
+          declared.add(decl.var().name());
+        } else if (s instanceof Stmt.Opaque o && o.declaration() != null) {
+          opaqueDeclared.add(o.declaration().substring(o.declaration().lastIndexOf(' ') + 1));
+        }
+      });
+    }
+    declared.addAll(opaqueDeclared);
+    if (d.resultAdjoint() != null) {
+      declared.add(d.resultAdjoint().name());
+    }
+    // a shadow parameter is declared unless the entry's adjoint argument has its name (as the
+    // entry's own loop over the parameters passes them)
+    int k = 0;
+    for (Var p : m.params()) {
+      if (d.callee().isActiveParam(p) && p.type().isArray()) {
+        Var shadow = d.shadowParams().get(k++);
+        boolean passedAsIs = m.wrt().contains(p) && !d.writtenParams().contains(p.name())
+            && names.bar(p).equals(shadow.name());
+        if (!passedAsIs) {
+          declared.add(shadow.name());
+        }
+      }
+    }
+    Map<String, String> renames = new java.util.HashMap<>();
+    List<String> clashing = declared.stream().filter(names::taken).sorted().toList();
+    names.reserve(declared);
+    for (String name : clashing) {
+      if (opaqueDeclared.contains(name)) {
+        return null; // declared in the user's text, which is printed as it is
+      }
+      renames.put(name, names.fresh(name));
+    }
+    Map<String, String> locals = new java.util.LinkedHashMap<>();
+    for (Var v : d.handoff()) {
+      if (!d.sampledHandoff().containsKey(v.name()) && !sizedHandoff(d, v)) {
+        locals.put(v.name(), names.of(v.name() + "End"));
+      }
+    }
+    return new Fusion(locals, renames);
+  }
+
+  /**
+   * The reverse sweep in a fused entry's body ({@link #fusion}): its adjoint parameters bound to
+   * the entry's arguments, its result's adjoint 1, and the adjoints of double parameters taken.
+   */
+  private void fusedReverse(DifferentiatedMethod d, EntryNames names, List<String> shadowArgs, Fusion fused,
+      CodeBlock.Builder code) {
+    MethodIR m = d.method();
+    code.add("// the reverse sweep, as in $L\n", Sweep.REVERSE.of(d.callee().name()));
+    code.add("{\n$>");
+    for (int i = 0; i < d.shadowParams().size(); i++) {
+      Var shadow = d.shadowParams().get(i);
+      if (!shadow.name().equals(shadowArgs.get(i))) {
+        code.addStatement("$T $L = $L", typeName(shadow.type()), fused.name(shadow.name()), shadowArgs.get(i));
+      }
+    }
+    if (d.resultAdjoint() != null) {
+      code.addStatement("$T $L = 1.0", typeName(d.resultAdjoint().type()), fused.name(d.resultAdjoint().name()));
+    }
+    String adjoint = reverseCode(d, d.reverse(), null, fused, code);
+    if (adjoint != null) {
+      Var p = m.params().get(d.callee().scalarAdjointParams().get(0));
+      if (m.wrt().contains(p)) {
+        code.addStatement("$L[0] += $L", names.bar(p), adjoint);
+      }
+    } else {
+      // the adjoints of the double parameters, in parameter order (what the reverse sweep pushes)
+      int k = 0;
+      for (Var p : m.params()) {
+        if (d.callee().isActiveParam(p) && p.type() == Type.DOUBLE) {
+          Var a = d.scalarParamAdjoints().get(k++);
+          if (m.wrt().contains(p)) {
+            code.addStatement("$L[0] += $L", names.bar(p), fused.name(a.name()));
+          }
+        }
+      }
+    }
+    code.add("$<}\n");
+  }
+
   private static void takeScalarAdjoints(DifferentiatedMethod d, EntryNames names, CodeBlock reverseCall,
       CodeBlock.Builder code) {
     MethodIR m = d.method();
@@ -676,6 +867,12 @@ public final class GradClassWriter {
       return;
     }
     code.addStatement("$L", reverseCall);
+    popScalarAdjoints(d, names, code);
+  }
+
+  /** Takes the adjoints of the double parameters the reverse sweep pushed, into their adjoint arguments. */
+  private static void popScalarAdjoints(DifferentiatedMethod d, EntryNames names, CodeBlock.Builder code) {
+    MethodIR m = d.method();
     List<Var> scalars = new ArrayList<>();
     for (Var p : m.params()) {
       if (d.callee().isActiveParam(p) && p.type() == Type.DOUBLE) {
@@ -708,11 +905,16 @@ public final class GradClassWriter {
   }
 
   private void hoist(List<Var> locals, Set<String> except, Set<String> used, CodeBlock.Builder code, CudaHostWriter host) {
+    hoist(locals, except, used, code, host, java.util.function.UnaryOperator.identity());
+  }
+
+  private void hoist(List<Var> locals, Set<String> except, Set<String> used, CodeBlock.Builder code, CudaHostWriter host,
+      java.util.function.UnaryOperator<String> names) {
     Set<String> done = new HashSet<>();
     for (Var v : locals) {
       if (!except.contains(v.name()) && used.contains(v.name()) && v.type() != Type.VOID && done.add(v.name())) {
         code.addStatement("$T $L = $L", host != null && host.isDevice(v.name()) ? CudaHostWriter.DEVICE_ARRAY
-            : typeName(v.type()), v.name(), v.type().zero());
+            : typeName(v.type()), names.apply(v.name()), v.type().zero());
       }
     }
   }
@@ -791,39 +993,8 @@ public final class GradClassWriter {
 
   private MethodSpec forward(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan) {
     MethodIR m = d.method();
-    Set<String> handedOff = new HashSet<>();
-    d.handoff().forEach(v -> handedOff.add(v.name()));
-    var returned = withReturn(plan == null ? d.forward() : plan.forward(), d.result(), handedOff);
-    Stmt.Block body = returned.block();
-    Set<String> inPlace = topLevelDeclarations(body);
     CudaHostWriter host = plan == null ? null : new CudaHostWriter(plan);
-    JavaPrinter printer = new JavaPrinter(userClass, inPlace, fieldHandles, host);
-    Set<String> used = usedNames(body);
-    used.addAll(handedOff);
-    if (returned.returned() != null) {
-      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
-    }
-    CodeBlock.Builder code = CodeBlock.builder();
-    hoist(d.forwardLocals(), inPlace, used, code, host);
-    printer.block(body, code);
-    if (handsOverOnATape(d)) {
-      code.add("// hand the values the reverse sweep starts from over to it\n");
-    }
-    for (Var v : d.handoff()) {
-      Stmt[] sampled = d.sampledHandoff().get(v.name());
-      if (sampled != null) {
-        printer.statement(sampled[0], code);
-      } else if (sizedHandoff(d, v)) {
-        if (d.literalLength(v) == null) {
-          code.addStatement("ctx.$L($L)", RuntimeOp.PUSH_FRESH_LENGTH.methodName(), v.name());
-        }
-      } else {
-        code.addStatement("ctx.$L($L)", handoffPush(d, v).methodName(), v.name());
-      }
-    }
-    if (returned.returned() != null) {
-      code.addStatement("return $L", printer.expr(returned.returned()));
-    }
+    CodeBlock code = forwardCode(d, plan, null, null);
     if (plan != null) {
       return MethodSpec.methodBuilder(Sweep.FORWARD_CUDA.of(d.callee().name()))
           .addModifiers(Modifier.STATIC)
@@ -833,7 +1004,7 @@ public final class GradClassWriter {
           .addParameters(primalParams(m, host))
           .addParameter(ctxParam())
           .addParameter(CudaHostWriter.CUDA_SESSION, "cs")
-          .addCode(code.build())
+          .addCode(code)
           .build();
     }
     return MethodSpec.methodBuilder(Sweep.FORWARD.of(d.callee().name()))
@@ -843,8 +1014,60 @@ public final class GradClassWriter {
         .returns(typeName(m.returnType()))
         .addParameters(primalParams(m))
         .addParameter(ctxParam())
-        .addCode(code.build())
+        .addCode(code)
         .build();
+  }
+
+  /**
+   * The code of the forward sweep. With a {@code fusion} (an entry that runs its sweeps in its own
+   * body), the values it hands over are assigned to the fusion's locals instead of being recorded,
+   * its value to {@code resultLocal} instead of being returned, and its variables printed under the
+   * fusion's names.
+   */
+  private CodeBlock forwardCode(DifferentiatedMethod d, org.rad.processor.cuda.CudaPlan plan, Fusion fusion,
+      String resultLocal) {
+    java.util.function.UnaryOperator<String> n = fusion == null ? java.util.function.UnaryOperator.identity() : fusion::name;
+    Set<String> handedOff = new HashSet<>();
+    d.handoff().forEach(v -> handedOff.add(v.name()));
+    var returned = withReturn(plan == null ? d.forward() : plan.forward(), d.result(), handedOff);
+    Stmt.Block body = returned.block();
+    Set<String> inPlace = topLevelDeclarations(body);
+    CudaHostWriter host = plan == null ? null : new CudaHostWriter(plan);
+    JavaPrinter printer = new JavaPrinter(userClass, inPlace, fieldHandles, host).renaming(n);
+    Set<String> used = usedNames(body);
+    used.addAll(handedOff);
+    if (returned.returned() != null) {
+      used.addAll(usedNames(Stmt.Block.of(List.of(new Stmt.Return(returned.returned(), org.rad.processor.ir.Origin.SYNTHETIC)))));
+    }
+    CodeBlock.Builder code = CodeBlock.builder();
+    hoist(d.forwardLocals(), inPlace, used, code, host, n);
+    printer.block(body, code);
+    if (handsOverOnATape(d)) {
+      code.add(fusion == null ? "// hand the values the reverse sweep starts from over to it\n"
+          : "// keep the values the reverse sweep starts from\n");
+    }
+    for (Var v : d.handoff()) {
+      Stmt[] sampled = d.sampledHandoff().get(v.name());
+      if (sampled != null) {
+        printer.statement(sampled[0], code);
+      } else if (sizedHandoff(d, v)) {
+        if (d.literalLength(v) == null) {
+          code.addStatement("ctx.$L($L)", RuntimeOp.PUSH_FRESH_LENGTH.methodName(), n.apply(v.name()));
+        }
+      } else if (fusion != null) {
+        code.addStatement("$L = $L", fusion.handoffLocals().get(v.name()), n.apply(v.name()));
+      } else {
+        code.addStatement("ctx.$L($L)", handoffPush(d, v).methodName(), v.name());
+      }
+    }
+    if (returned.returned() != null) {
+      if (resultLocal != null) {
+        code.addStatement("$L = $L", resultLocal, printer.expr(returned.returned()));
+      } else {
+        code.addStatement("return $L", printer.expr(returned.returned()));
+      }
+    }
+    return code.build();
   }
 
   /**
@@ -1011,6 +1234,24 @@ public final class GradClassWriter {
       b.addParameter(CudaHostWriter.CUDA_SESSION, "cs");
     }
     CodeBlock.Builder code = CodeBlock.builder();
+    String adjoint = reverseCode(d, reverseBody, host, null, code);
+    if (adjoint != null) {
+      code.addStatement("return $L", adjoint);
+    }
+    return b.addCode(code.build()).build();
+  }
+
+  /**
+   * The code of the reverse sweep, after its parameters. With a {@code fusion}, the values the
+   * forward sweep handed over are taken from the fusion's locals, and its variables printed under
+   * the fusion's names. Returns the
+   * adjoint that a reverse sweep returning one ({@code returnsAdjoint}) returns, else null (then the
+   * adjoints of double parameters are pushed, unless fused: they are its locals).
+   */
+  private String reverseCode(DifferentiatedMethod d, Stmt.Block reverseBody, CudaHostWriter host, Fusion fusion,
+      CodeBlock.Builder code) {
+    MethodIR m = d.method();
+    java.util.function.UnaryOperator<String> n = fusion == null ? java.util.function.UnaryOperator.identity() : fusion::name;
     Set<String> used = usedNames(reverseBody);
     d.handoff().forEach(v -> used.add(v.name()));
     d.arrayLocalShadows().forEach(pair -> used.add(pair[1].name()));
@@ -1018,7 +1259,7 @@ public final class GradClassWriter {
       used.add(d.resultAliasAdjoint().name());
     }
     d.scalarParamAdjoints().forEach(v -> used.add(v.name()));
-    hoist(d.reverseLocals(), Set.of(), used, code, host);
+    hoist(d.reverseLocals(), Set.of(), used, code, host, n);
     int k = 0;
     boolean looksUp = looksUpShadows(d, reverseBody);
     for (Var p : m.params()) {
@@ -1026,7 +1267,7 @@ public final class GradClassWriter {
         Var shadow = d.shadowParams().get(k++);
         boolean device = host != null && host.isDevice(p.name());
         if (looksUp || host != null) {
-          code.addStatement("$L.$L($L, $L)", device ? "cs" : "ctx", RuntimeOp.BIND_SHADOW.methodName(), p.name(), shadow.name());
+          code.addStatement("$L.$L($L, $L)", device ? "cs" : "ctx", RuntimeOp.BIND_SHADOW.methodName(), p.name(), n.apply(shadow.name()));
         }
       }
     }
@@ -1037,21 +1278,23 @@ public final class GradClassWriter {
       Var v = d.handoff().get(i);
       Stmt[] sampled = d.sampledHandoff().get(v.name());
       if (sampled != null) {
-        new JavaPrinter(userClass, Set.of(), fieldHandles).statement(sampled[1], code);
+        new JavaPrinter(userClass, Set.of(), fieldHandles).renaming(n).statement(sampled[1], code);
       } else if (sizedHandoff(d, v)) {
         if (d.literalLength(v) == null) {
-          code.addStatement("$L = ctx.$L()", adjointOf(d, v).name(), RuntimeOp.POP_FRESH_ADJOINT.methodName());
+          code.addStatement("$L = ctx.$L()", n.apply(adjointOf(d, v).name()), RuntimeOp.POP_FRESH_ADJOINT.methodName());
         }
+      } else if (fusion != null) {
+        code.addStatement("$L = $L", n.apply(v.name()), fusion.handoffLocals().get(v.name()));
       } else {
         code.addStatement("$L = ctx.$L()", v.name(), handoffPop(d, v).methodName());
       }
     }
     if (d.resultAliasAdjoint() != null) {
-      code.addStatement("$L = $L", d.resultAliasAdjoint().name(), d.resultAdjoint().name());
+      code.addStatement("$L = $L", n.apply(d.resultAliasAdjoint().name()), n.apply(d.resultAdjoint().name()));
     } else if (d.result() != null && d.result().type().isArray() && d.resultAdjoint() != null
         && d.handoff().contains(d.result())) {
       // (a result that carries no derivative is not handed over, and needs no adjoint)
-      code.addStatement("ctx.$L($L, $L)", RuntimeOp.BIND_SHADOW.methodName(), d.result().name(), d.resultAdjoint().name());
+      code.addStatement("ctx.$L($L, $L)", RuntimeOp.BIND_SHADOW.methodName(), n.apply(d.result().name()), n.apply(d.resultAdjoint().name()));
     }
     for (Var[] pair : d.arrayLocalShadows()) {
       if (host == null && sizedHandoff(d, pair[0]) && d.literalLength(pair[0]) == null) {
@@ -1062,24 +1305,26 @@ public final class GradClassWriter {
         // adjoint needs no lookup by identity
         Integer length = d.literalLength(pair[0]);
         if (length != null) {
-          code.addStatement("$L = new double[$L]", pair[1].name(), length);
+          code.addStatement("$L = new double[$L]", n.apply(pair[1].name()), length);
         } else {
-          code.addStatement("$L = $L == null ? null : new double[$L.length]", pair[1].name(), pair[0].name(), pair[0].name());
+          code.addStatement("$L = $L == null ? null : new double[$L.length]", n.apply(pair[1].name()), n.apply(pair[0].name()),
+              n.apply(pair[0].name()));
         }
         continue;
       }
-      code.addStatement("$L = $L.$L($L)", pair[1].name(), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
-          RuntimeOp.shadow(pair[0].type()).methodName(), pair[0].name());
+      code.addStatement("$L = $L.$L($L)", n.apply(pair[1].name()), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
+          RuntimeOp.shadow(pair[0].type()).methodName(), n.apply(pair[0].name()));
     }
-    new JavaPrinter(userClass, Set.of(), fieldHandles, host).block(reverseBody, code);
-    if (returnsAdjoint) {
-      code.addStatement("return $L", d.scalarParamAdjoints().get(0).name());
-    } else {
+    new JavaPrinter(userClass, Set.of(), fieldHandles, host).renaming(n).block(reverseBody, code);
+    if (d.callee().returnsAdjoint()) {
+      return n.apply(d.scalarParamAdjoints().get(0).name());
+    }
+    if (fusion == null) {
       for (Var a : d.scalarParamAdjoints()) {
         code.addStatement("ctx.$L($L)", RuntimeOp.PUSH_ADJOINT.methodName(), a.name());
       }
     }
-    return b.addCode(code.build()).build();
+    return null;
   }
 
   /**

@@ -44,6 +44,15 @@ final class JavaPrinter {
     this.device = device;
   }
 
+  /** The name each variable is printed under (the IR's, unless {@link #renaming} changed some). */
+  private java.util.function.UnaryOperator<String> names = java.util.function.UnaryOperator.identity();
+
+  /** Prints variables under {@code names} instead of their IR names; returns this printer. */
+  JavaPrinter renaming(java.util.function.UnaryOperator<String> names) {
+    this.names = names;
+    return this;
+  }
+
   /** The host side of the CUDA path: device arrays by name, and how to launch kernel k. */
   interface DeviceHooks {
     boolean isDevice(String name);
@@ -82,9 +91,9 @@ final class JavaPrinter {
       }
       if (declaredInPlace.contains(d.var().name())) {
         out.addStatement("$T $L = $L", device != null && device.isDevice(d.var().name()) ? CudaHostWriter.DEVICE_ARRAY
-            : GradClassWriter.typeName(d.var().type()), d.var().name(), value(d.var().name(), d.init()));
+            : GradClassWriter.typeName(d.var().type()), names.apply(d.var().name()), value(d.var().name(), d.init()));
       } else {
-        out.addStatement("$L = $L", d.var().name(), value(d.var().name(), d.init()));
+        out.addStatement("$L = $L", names.apply(d.var().name()), value(d.var().name(), d.init()));
       }
     } else if (s instanceof Stmt.If i) {
       out.beginControlFlow("if ($L)", expr(i.condition()));
@@ -152,14 +161,14 @@ final class JavaPrinter {
   /** An expression statement without its semicolon. */
   CodeBlock simple(Stmt s) {
     if (s instanceof Stmt.Declare d) {
-      return CodeBlock.of("$L = $L", d.var().name(), value(d.var().name(), d.init()));
+      return CodeBlock.of("$L = $L", names.apply(d.var().name()), value(d.var().name(), d.init()));
     }
     if (s instanceof Stmt.Assign a) {
       return CodeBlock.of("$L $L $L", expr(a.target()), a.op().symbol,
           a.target() instanceof Expr.Ref r ? value(r.var().name(), a.value()) : expr(a.value()));
     }
     if (s instanceof Stmt.Step st) {
-      return CodeBlock.of("$L$L", st.var().name(), st.increment() ? "++" : "--");
+      return CodeBlock.of("$L$L", names.apply(st.var().name()), st.increment() ? "++" : "--");
     }
     if (s instanceof Stmt.Call c) {
       return expr(c.call());
@@ -172,7 +181,7 @@ final class JavaPrinter {
       return CodeBlock.of("$L", l.text());
     }
     if (e instanceof Expr.Ref r) {
-      return CodeBlock.of("$L", r.var().name());
+      return CodeBlock.of("$L", names.apply(r.var().name()));
     }
     if (e instanceof Expr.FieldRead f && f.viaHandle()) {
       return fieldHandles.read(f);
