@@ -180,7 +180,10 @@ final class Adjoints {
   /**
    * {@code l / r}: d/dl = 1/r, d/dr = -(l/r) / r. Unless r is a constant, 1/r is infinite where
    * r = 0, so the partials go through {@code Derivatives.times}: a value that does not reach the
-   * result (adjoint 0) must not turn the gradient into NaN there.
+   * result (adjoint 0) must not turn the gradient into NaN there. Where r carries a derivative,
+   * its reciprocal is computed once and the partials multiply by it: a division costs several
+   * multiplications, and a quotient's reverse took two ({@code 1.0 / r}, {@code l / r}) or, for
+   * a constant numerator, two in a row. (Where 1/r overflows, d/dl is infinite already.)
    */
   private void quotient(Expr.Binary b, Expr seed, boolean l, boolean r, List<Stmt> out) {
     Expr one = new Expr.Literal("1.0", Type.DOUBLE);
@@ -188,12 +191,16 @@ final class Adjoints {
       chain(b.left(), div(seed, b.right()), out);
     } else if (!r) {
       chain(b.left(), times(seed, div(one, b.right())), out);
-    } else if (!l) {
-      chain(b.right(), neg(times(seed, div(div(b.left(), b.right()), b.right()))), out);
     } else {
-      Expr perDivisor = shared(times(seed, div(one, b.right())), out); // seed / r
-      chain(b.left(), perDivisor, out);
-      chain(b.right(), neg(times(perDivisor, div(b.left(), b.right()))), out);
+      Expr reciprocal = shared(div(one, b.right()), out); // 1 / r, computed once
+      Expr quotient = mul(b.left(), reciprocal); // l / r
+      if (!l) {
+        chain(b.right(), neg(times(seed, mul(quotient, reciprocal))), out);
+      } else {
+        Expr perDivisor = shared(times(seed, reciprocal), out); // seed / r
+        chain(b.left(), perDivisor, out);
+        chain(b.right(), neg(times(perDivisor, quotient)), out);
+      }
     }
   }
 
