@@ -247,4 +247,69 @@ class AllErrorsTest {
     assertThat(c).hadErrorContaining("a sampled value passed to e").inFile(source).onLine(21);
     assertThat(errors(c)).hasSize(2);
   }
+
+  /**
+   * Differentiation reports every call of another class's method that carries a derivative, in
+   * source order: it reported the last only (the first its reverse sweep met), and the next compile
+   * the one before.
+   */
+  @Test
+  void everyUnknownCallOfAMethodIsReported() {
+    JavaFileObject util = JavaFileObjects.forSourceString("demo.Util", """
+        package demo;
+        public class Util {
+          public static double sq(double v) { return v * v; }
+          public static double softplus(double v) { return Math.log1p(Math.exp(v)); }
+        }
+        """);
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Uses", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Uses {
+          @Differentiable
+          static double f(double x, double y) {
+            double a = Util.sq(x);
+            double b = Util.softplus(y);
+            double c = Util.sq(y);
+            return a * y + b + c;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source, util);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadUnknownCall] call to Util.sq").inFile(source).onLine(6);
+    assertThat(c).hadErrorContaining("[RadUnknownCall] call to Util.softplus").inFile(source).onLine(7);
+    assertThat(c).hadErrorContaining("[RadUnknownCall] call to Util.sq").inFile(source).onLine(8);
+    assertThat(errors(c)).hasSize(3);
+    assertThat(errors(c).get(0).getLineNumber()).isEqualTo(6L);
+  }
+
+  /**
+   * The front end reports every rejected part of one expression: the operands of an operator and
+   * the arguments of a call. It reported the first only, and the next compile the second.
+   */
+  @Test
+  void everyRejectedPartOfAnExpressionIsReported() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Parts", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Parts {
+          @Differentiable
+          static double f(double x, double y) {
+            double a = Math.copySign(x, y) + Math.fma(x, y, 1.0);
+            boolean b = Math.ulp(x) < Math.scalb(y, 2);
+            return a * Math.atan2(Math.IEEEremainder(x, y), Math.nextUp(y)) + (b ? 1 : 0);
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("Math.copySign").inFile(source).onLine(6);
+    assertThat(c).hadErrorContaining("Math.fma").inFile(source).onLine(6);
+    assertThat(c).hadErrorContaining("Math.ulp").inFile(source).onLine(7);
+    assertThat(c).hadErrorContaining("Math.scalb").inFile(source).onLine(7);
+    assertThat(c).hadErrorContaining("Math.IEEEremainder").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("Math.nextUp").inFile(source).onLine(8);
+    assertThat(errors(c)).hasSize(6);
+  }
 }

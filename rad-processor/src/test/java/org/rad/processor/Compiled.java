@@ -76,9 +76,9 @@ public final class Compiled {
     return compileExpectingFailure(JavaFileObjects.forSourceString(fqcn, source));
   }
 
-  /** Compiles {@code source} with the rad processor, whatever the outcome. */
-  public static Compilation compileExpectingFailure(JavaFileObject source) {
-    return Compiler.javac().withProcessors(new RadProcessor()).compile(source);
+  /** Compiles {@code sources} with the rad processor, whatever the outcome. */
+  public static Compilation compileExpectingFailure(JavaFileObject... sources) {
+    return Compiler.javac().withProcessors(new RadProcessor()).compile(sources);
   }
 
   public Class<?> load(String name) {

@@ -43,7 +43,7 @@ final class ExpressionTranslator {
   private static final Map<String, String> WRITTEN_OUT = Map.of(
       "fma", "a * b + c",
       "scalb", "x * Math.pow(2, n)",
-      "copySign", "(b < 0 ? -Math.abs(a) : Math.abs(a))");
+      "copySign", "(b < 0 || 1 / b < 0 ? -Math.abs(a) : Math.abs(a)) (1 / b < 0 tells b = -0.0)");
 
   private static final Map<String, Expr.Literal> KNOWN_CONSTANTS = Map.ofEntries(
       Map.entry("Math.PI", new Expr.Literal("Math.PI", Type.DOUBLE)),
@@ -145,7 +145,8 @@ final class ExpressionTranslator {
       case CONDITIONAL_OR: {
         BinaryTree b = (BinaryTree) tree;
         BinaryOp op = tree.getKind() == Tree.Kind.CONDITIONAL_AND ? BinaryOp.AND : BinaryOp.OR;
-        return new Expr.Binary(op, bool(b.getLeftOperand()), bool(b.getRightOperand()), Type.BOOLEAN);
+        List<Expr> operands = each(List.of(b.getLeftOperand(), b.getRightOperand()), this::bool);
+        return new Expr.Binary(op, operands.get(0), operands.get(1), Type.BOOLEAN);
       }
       case CONDITIONAL_EXPRESSION:
         return conditional((ConditionalExpressionTree) tree);
@@ -406,9 +407,36 @@ final class ExpressionTranslator {
         "read locals, parameters, fields of " + clazz.simpleName() + " and constants");
   }
 
+  /**
+   * Translates each of {@code trees} with {@code translate}, going on after one that is rejected,
+   * so that an expression with two rejected parts ({@code Math.copySign(x, y) + Math.fma(x, y, 1)})
+   * reports both in one compile; throws the errors, if any, when all are done.
+   */
+  private List<Expr> each(List<? extends ExpressionTree> trees, java.util.function.Function<ExpressionTree, Expr> translate) {
+    org.rad.processor.diagnostics.CompileErrors.Collector errors = new org.rad.processor.diagnostics.CompileErrors.Collector();
+    List<Expr> out = new ArrayList<>();
+    RuntimeException first = null;
+    for (ExpressionTree t : trees) {
+      try {
+        out.add(translate.apply(t));
+      } catch (CompileError | org.rad.processor.diagnostics.CompileErrors e) {
+        first = first == null ? e : first;
+        errors.attempt(() -> {
+          throw e;
+        });
+      }
+    }
+    errors.throwIfAny();
+    if (first != null) {
+      throw first; // only errors that follow from one reported already (the collector keeps none)
+    }
+    return out;
+  }
+
   private Expr arithmetic(BinaryTree tree) {
-    Expr l = numeric(tree.getLeftOperand());
-    Expr r = numeric(tree.getRightOperand());
+    List<Expr> operands = each(List.of(tree.getLeftOperand(), tree.getRightOperand()), this::numeric);
+    Expr l = operands.get(0);
+    Expr r = operands.get(1);
     BinaryOp op = switch (tree.getKind()) {
       case PLUS -> BinaryOp.ADD;
       case MINUS -> BinaryOp.SUB;
@@ -429,8 +457,9 @@ final class ExpressionTranslator {
       case OR -> BinaryOp.BIT_OR;
       default -> BinaryOp.BIT_XOR;
     };
-    Expr l = translate(tree.getLeftOperand());
-    Expr r = translate(tree.getRightOperand());
+    List<Expr> operands = each(List.of(tree.getLeftOperand(), tree.getRightOperand()), this::translate);
+    Expr l = operands.get(0);
+    Expr r = operands.get(1);
     if (l.type() == Type.BOOLEAN && r.type() == Type.BOOLEAN) {
       return new Expr.Binary(op, l, r, Type.BOOLEAN);
     }
@@ -448,8 +477,9 @@ final class ExpressionTranslator {
       case RIGHT_SHIFT -> BinaryOp.SHR;
       default -> BinaryOp.USHR;
     };
-    Expr l = translate(tree.getLeftOperand());
-    Expr r = translate(tree.getRightOperand());
+    List<Expr> operands = each(List.of(tree.getLeftOperand(), tree.getRightOperand()), this::translate);
+    Expr l = operands.get(0);
+    Expr r = operands.get(1);
     if (!l.type().isIntegral() || !r.type().isIntegral()) {
       throw unsupported(tree, "the shift " + tree + " of a " + (l.type().isIntegral() ? r : l).type().source(),
           "shift ints and longs by an int");
@@ -466,8 +496,9 @@ final class ExpressionTranslator {
       case EQUAL_TO -> BinaryOp.EQ;
       default -> BinaryOp.NE;
     };
-    Expr l = translate(tree.getLeftOperand());
-    Expr r = translate(tree.getRightOperand());
+    List<Expr> operands = each(List.of(tree.getLeftOperand(), tree.getRightOperand()), this::translate);
+    Expr l = operands.get(0);
+    Expr r = operands.get(1);
     boolean numeric = l.type().isNumeric() && r.type().isNumeric();
     boolean booleans = l.type() == Type.BOOLEAN && r.type() == Type.BOOLEAN && (op == BinaryOp.EQ || op == BinaryOp.NE);
     if (!numeric && !booleans) {
@@ -529,10 +560,7 @@ final class ExpressionTranslator {
 
   private Expr invocation(MethodInvocationTree tree) {
     ExpressionTree select = tree.getMethodSelect();
-    List<Expr> args = new ArrayList<>();
-    for (ExpressionTree a : tree.getArguments()) {
-      args.add(translate(a));
-    }
+    List<Expr> args = new ArrayList<>(each(tree.getArguments(), this::translate));
     if (select instanceof MemberSelectTree ms) {
       if (ms.getExpression() instanceof IdentifierTree id) {
         Var v = scope.lookup(id.getName().toString());

@@ -24,6 +24,8 @@ final class Adjoints {
   private final Activity activity;
   private final Function<Expr, Expr> adjointLocation;
   private final Function<Type, Var> temp;
+  /** The errors met so far, each once (a statement's reverse may be built more than once). */
+  private final java.util.Map<String, CompileError> errors = new java.util.LinkedHashMap<>();
 
   /**
    * @param adjointLocation maps an active variable or array element to its adjoint location
@@ -33,6 +35,26 @@ final class Adjoints {
     this.activity = activity;
     this.adjointLocation = adjointLocation;
     this.temp = temp;
+  }
+
+  /**
+   * Keeps {@code error} and goes on without the term it concerns, so that one compile reports
+   * every such term of a method ({@link #throwErrors}), not the first the reverse sweep meets.
+   */
+  private void fail(CompileError error) {
+    errors.putIfAbsent(error.origin() + ": " + error.getMessage(), error);
+  }
+
+  /**
+   * Throws the errors {@link #fail} kept, if any: last met first, as the reverse sweep meets the
+   * statements last first, so that they are reported in the order of the source.
+   */
+  void throwErrors() {
+    org.rad.processor.diagnostics.CompileErrors.Collector collector = new org.rad.processor.diagnostics.CompileErrors.Collector();
+    List<CompileError> met = new java.util.ArrayList<>(errors.values());
+    java.util.Collections.reverse(met);
+    met.forEach(collector::add);
+    collector.throwIfAny();
   }
 
   /**
@@ -129,15 +151,15 @@ final class Adjoints {
     } else if (e instanceof Expr.StaticCall call && call.owner() == Owner.MATH) {
       math(call, seed, out);
     } else if (e instanceof Expr.MethodCall call) {
-      throw new CompileError(call.origin(), Message.UNSUPPORTED.format(
+      fail(new CompileError(call.origin(), Message.UNSUPPORTED.format(
           "a call that carries a derivative in a loop condition or update (" + call.name() + ")",
-          "compute it in a statement of its own before, and use the variable"));
+          "compute it in a statement of its own before, and use the variable")));
     } else if (e instanceof Expr.LibraryCall call) {
-      throw new CompileError(call.origin(), Message.UNKNOWN_CALL.format(
+      fail(new CompileError(call.origin(), Message.UNKNOWN_CALL.format(
           call.owner().substring(call.owner().lastIndexOf('.') + 1) + "." + call.name(),
           "its arguments carry a derivative, and only methods of the class being differentiated are differentiated"
               + " (not those of other classes, even in the same compile); move it into that class, write it with Math"
-              + " functions, or declare its derivative with @CustomAdjoint"));
+              + " functions, or declare its derivative with @CustomAdjoint")));
     } else {
       throw new IllegalStateException("no adjoint rule for " + e);
     }

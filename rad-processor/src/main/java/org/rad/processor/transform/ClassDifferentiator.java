@@ -678,6 +678,7 @@ public final class ClassDifferentiator {
       builder.learnedContentsReads = elementLevel && !forDevice ? learnedContentsReads : Map.of();
       builder.distinctRows = distinctRows;
       Stmt.Block reverse = builder.reverse(m.body());
+      builder.throwAdjointErrors();
       Set<String> newNeeded = new HashSet<>();
       builder.collectReads(reverse, newNeeded);
       PushPlanner.Result planned = PushPlanner.plan(m.body(), builder.reads, builder.headerReads, effects, plan,

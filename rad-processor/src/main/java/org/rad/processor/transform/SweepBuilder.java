@@ -99,6 +99,11 @@ final class SweepBuilder {
     this.adjoints = new Adjoints(activity, this::adjointLocation, type -> naming.temp(tempsInUse++));
   }
 
+  /** Throws the errors the adjoint rules met while this builder built a reverse sweep, all of them. */
+  void throwAdjointErrors() {
+    adjoints.throwErrors();
+  }
+
   // ---- forward sweep --------------------------------------------------------------------------
 
   Stmt.Block forward(Stmt.Block b) {
