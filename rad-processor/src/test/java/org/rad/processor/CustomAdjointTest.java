@@ -101,6 +101,48 @@ class CustomAdjointTest {
   }
 
   /**
+   * An adjoint whose parameters are wrong is told the signature it needs and what it has; "not
+   * private" only where it is private (a tester's public adjoint lacking a parameter was told
+   * "not private").
+   */
+  @Test
+  void aWrongAdjointSignatureSaysWhatIsWrong() {
+    Compilation c = Compiled.compileExpectingFailure("demo.Short", """
+        package demo;
+        import org.rad.annotations.CustomAdjoint;
+        import org.rad.annotations.Differentiable;
+        public class Short {
+          @CustomAdjoint("squareAdj")
+          static double square(double x) {
+            return x * x;
+          }
+
+          static void squareAdj(double x, double[] xBar) {
+            xBar[0] += 2 * x;
+          }
+
+          @CustomAdjoint("cubeAdj")
+          static double cube(double x) {
+            return x * x * x;
+          }
+
+          private static void cubeAdj(double x, double[] xBar, double resultBar) {
+            xBar[0] += 3 * x * x * resultBar;
+          }
+
+          @Differentiable
+          static double f(double x) {
+            return square(x) + cube(x);
+          }
+        }
+        """);
+    assertThat(c).hadErrorContaining("the adjoint of square must be static void squareAdj(double, double[], double)"
+        + " (adjoints of the differentiable parameters in order, then the result's); found static void squareAdj(double, double[])");
+    assertThat(c).hadErrorContaining("the adjoint of cube must be static void cubeAdj(double, double[], double)"
+        + " (adjoints of the differentiable parameters in order, then the result's), not private; found private static void");
+  }
+
+  /**
    * Found by user-style tests: an adjoint for a DMatrixRMaj parameter could never match (the
    * expected signature wrote the matrix's simple name, javac its qualified one); an overload of the
    * adjoint's name declared after it hid it; and a method with @CustomAdjoint that writes into its

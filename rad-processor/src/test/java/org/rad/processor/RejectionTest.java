@@ -308,7 +308,7 @@ class RejectionTest {
               return x * y;
             }
             """),
-        new Rejected("wrt names an int parameter", "[RadSignature] wrt names \"n\" of type int; only double, double[] and double[][] parameters can be differentiated", """
+        new Rejected("wrt names an int parameter", "[RadSignature] wrt names \"n\" of type int; only double, double[], double[][] and double[][][] parameters (and DMatrixRMaj) can be differentiated", """
             @Differentiable(wrt = {"x", "n"})
             static double f(double x, int n) { // <- here
               return x * n;
@@ -371,6 +371,12 @@ class RejectionTest {
               return Math.fma(x, y, 1.0); // <- here
             }
             """),
+        new Rejected("Math.IEEEremainder", "Math.IEEEremainder with 2 argument(s) is not supported in a @Differentiable method or the methods it calls; write it out as a - b * Math.rint(a / b)", """
+            @Differentiable
+            static double f(double x, double y) {
+              return Math.IEEEremainder(x, y); // <- here
+            }
+            """),
         new Rejected("System.arraycopy", "write the copy as a loop, for (int k = 0; k < length; k++)", """
             @Differentiable
             static double f(double[] a) {
@@ -391,5 +397,25 @@ class RejectionTest {
     for (Diagnostic<?> d : compilation.diagnostics()) {
       assertThat(d.getMessage(null)).doesNotContain("RadInternal");
     }
+  }
+
+  /**
+   * A record's accessor has no source for the processor: the message says to read the component's
+   * field (a tester met "its source is not available" with no advice).
+   */
+  @org.junit.jupiter.api.Test
+  void aRecordAccessorSaysToReadTheField() {
+    Compilation c = Compiled.compileExpectingFailure("demo.Intrinsics", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public record Intrinsics(double fx, double fy) {
+          @Differentiable(wrt = "x")
+          public double f(double x) {
+            return fy() * x * x + fx;
+          }
+        }
+        """);
+    assertThat(c).hadErrorContaining("[RadUnknownCall] call to fy(), whose body the processor does not differentiate:"
+        + " a record's accessor has no source for the processor to read; read the component's field instead (fy rather than fy())");
   }
 }

@@ -104,8 +104,11 @@ final class CustomAdjoints {
     boolean ok = found.getModifiers().contains(Modifier.STATIC) && !found.getModifiers().contains(Modifier.PRIVATE)
         && found.getReturnType().toString().equals("void") && actual.equals(expected);
     if (!ok) {
+      // (say "not private" only to a private adjoint: it misled a user whose adjoint lacked a parameter)
+      boolean isPrivate = found.getModifiers().contains(Modifier.PRIVATE);
       throw new CompileError(origin, "[RadAdjoint] the adjoint of " + name + " must be " + wanted
-          + " (adjoints of the differentiable parameters in order, then the result's), not private; found "
+          + " (adjoints of the differentiable parameters in order, then the result's)" + (isPrivate ? ", not private" : "")
+          + "; found " + (isPrivate ? "private " : "") + (found.getModifiers().contains(Modifier.STATIC) ? "static " : "")
           + found.getReturnType() + " " + adjointName + "(" + String.join(", ", actual) + ")");
     }
     return new CustomAdjointMethod(name, adjointName, List.copyOf(params), returnType);

@@ -43,7 +43,8 @@ final class ExpressionTranslator {
   private static final Map<String, String> WRITTEN_OUT = Map.of(
       "fma", "a * b + c",
       "scalb", "x * Math.pow(2, n)",
-      "copySign", "(b < 0 || 1 / b < 0 ? -Math.abs(a) : Math.abs(a)) (1 / b < 0 tells b = -0.0)");
+      "copySign", "(b < 0 || 1 / b < 0 ? -Math.abs(a) : Math.abs(a)) (1 / b < 0 tells b = -0.0)",
+      "IEEEremainder", "a - b * Math.rint(a / b)");
 
   private static final Map<String, Expr.Literal> KNOWN_CONSTANTS = Map.ofEntries(
       Map.entry("Math.PI", new Expr.Literal("Math.PI", Type.DOUBLE)),

@@ -105,7 +105,13 @@ public final class FrontEnd {
       java.util.function.Consumer<ExecutableElement> calleeFound, CompileErrors.Collector errors) {
     TreePath path = trees.getPath(m);
     if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
-      throw new CompileError(null, Message.UNKNOWN_CALL.format(m.getSimpleName(), "its source is not available to the processor"));
+      boolean accessor = m.getEnclosingElement().getKind() == javax.lang.model.element.ElementKind.RECORD
+          && m.getParameters().isEmpty() && m.getEnclosingElement().getEnclosedElements().stream().anyMatch(e ->
+              e.getKind() == javax.lang.model.element.ElementKind.RECORD_COMPONENT && e.getSimpleName().equals(m.getSimpleName()));
+      throw new CompileError(null, Message.UNKNOWN_CALL.format(m.getSimpleName() + "()", accessor
+          ? "a record's accessor has no source for the processor to read; read the component's field instead ("
+              + m.getSimpleName() + " rather than " + m.getSimpleName() + "())"
+          : "its source is not available to the processor; write the computation in a method of this class"));
     }
     CompilationUnitTree unit = path.getCompilationUnit();
     TreeOrigin origin = new TreeOrigin(tree, unit);
@@ -194,7 +200,7 @@ public final class FrontEnd {
       }
       if (!found.type().isDifferentiable()) {
         throw new CompileError(origin, Message.BAD_SIGNATURE.format(
-            "wrt names \"" + name + "\" of type " + found.type().source() + "; only double, double[] and double[][] parameters can be differentiated"));
+            "wrt names \"" + name + "\" of type " + found.type().source() + "; only double, double[], double[][] and double[][][] parameters (and DMatrixRMaj) can be differentiated"));
       }
       if (wrt.contains(found)) {
         throw new CompileError(origin, Message.BAD_SIGNATURE.format("wrt names \"" + name + "\" twice"));
