@@ -418,4 +418,23 @@ class RejectionTest {
     assertThat(c).hadErrorContaining("[RadUnknownCall] call to fy(), whose body the processor does not differentiate:"
         + " a record's accessor has no source for the processor to read; read the component's field instead (fy rather than fy())");
   }
+
+  /** An enum's this and its constants are not numbers: the message says to select by an int or boolean. */
+  @org.junit.jupiter.api.Test
+  void anEnumComparisonSaysToSelectByANumber() {
+    Compilation c = Compiled.compileExpectingFailure("demo.Act", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public enum Act {
+          TANH, RELU;
+          @Differentiable(wrt = "x")
+          public double apply(double x) {
+            return this == TANH ? Math.tanh(x) : Math.max(0, x);
+          }
+        }
+        """);
+    assertThat(c).hadErrorContaining("[RadUntyped] cannot type TANH: it is neither a local, a parameter nor a field of Act;"
+        + " a differentiated method computes with numbers, arrays of them and constants, not with objects or enum"
+        + " constants: select the case by an int or boolean (a field or a parameter) instead");
+  }
 }

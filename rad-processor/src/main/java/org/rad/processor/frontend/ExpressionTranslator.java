@@ -279,7 +279,10 @@ final class ExpressionTranslator {
         return constantLiteral(constant, tree);
       }
     }
-    throw new CompileError(origin(tree), Message.UNTYPED.format(name, "it is neither a local, a parameter nor a field of " + clazz.simpleName()));
+    throw new CompileError(origin(tree), Message.UNTYPED.format(name, "it is neither a local, a parameter nor a field of "
+        + clazz.simpleName() + (name.equals("this") || Character.isUpperCase(name.charAt(0))
+            ? "; a differentiated method computes with numbers, arrays of them and constants, not with objects or enum"
+                + " constants: select the case by an int or boolean (a field or a parameter) instead" : "")));
   }
 
   /** The read of {@code field} (a constant's literal, or a field read the generated code can do). */
