@@ -442,7 +442,12 @@ public final class GradClassWriter {
     // had been undone: where it writes into any, the entry checks first (where it writes into
     // none, the failure leaves the arrays as they were, and a small function's entry, called
     // millions of times, pays nothing for a check: about 4% of its gradient's time)
-    for (Var w : d.writtenParams().isEmpty() ? List.<Var>of() : m.wrt()) {
+    // (a double[][], double[][][] or matrix adjoint is checked always: its check costs little beside
+    // the work on its rows, and a ragged adjoint otherwise failed with a bare index exception)
+    for (Var w : m.wrt()) {
+      if (d.writtenParams().isEmpty() && !w.type().isNested() && w.type() != Type.MATRIX) {
+        continue;
+      }
       if (w.type() == Type.DOUBLE) {
         code.addStatement("$T.requireAdjoint($L, $S, $S)", ARGUMENTS, names.bar(w), m.name(), w.name());
       } else if (w.type() == Type.DOUBLE_ARRAY) {

@@ -32,16 +32,48 @@ class ShortAdjointTest {
           }
           return s;
         }
+
+        // reads its matrix only: a ragged adjoint failed in the reverse sweep with a bare index exception
+        @Differentiable(wrt = "m")
+        public static double g(double[][] m) {
+          double s = 0;
+          for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m[i].length; j++) {
+              s += m[i][j] * m[i][j];
+            }
+          }
+          return s;
+        }
       }
       """;
 
   static Method f;
+  static Method g;
 
   @BeforeAll
   static void compile() throws Exception {
     Compiled c = Compiled.compile("demo.Short", SOURCE);
     f = c.load("demo.ShortGrad").getMethod("f", double[].class, double[].class, double.class, double[][].class,
         double[].class, double[].class);
+    g = c.load("demo.ShortGrad").getMethod("g", double[][].class, double[][].class);
+  }
+
+  /**
+   * Found by a tester: a method that only reads its matrix, given an adjoint with a short row, threw
+   * an ArrayIndexOutOfBoundsException from its reverse sweep; a matrix's adjoint is now checked
+   * always (row by row: little beside the work on its rows), a double[]'s only where the method
+   * writes into an array (a small function's entry pays nothing for it).
+   */
+  @Test
+  void aRaggedMatrixAdjointIsRefusedEvenWhereTheMatrixIsOnlyRead() throws Exception {
+    double[][] m = {{1, 2}, {3, 4, 5}};
+    InvocationTargetException e = assertThrows(InvocationTargetException.class,
+        () -> g.invoke(null, m, new double[][] {new double[2], new double[2]}));
+    assertTrue(e.getCause() instanceof IllegalArgumentException, String.valueOf(e.getCause()));
+    assertTrue(e.getCause().getMessage().contains("row 1 of the adjoint of m must have the row's length, 3"), e.getCause().getMessage());
+    double[][] mBar = {new double[2], new double[3]};
+    assertEquals(55, (double) g.invoke(null, m, mBar), 0);
+    assertArrayEquals(new double[] {6, 8, 10}, mBar[1], 0);
   }
 
   static void call(double[] x, double[] acc, double[] xBar, double[] cBar) throws Exception {
