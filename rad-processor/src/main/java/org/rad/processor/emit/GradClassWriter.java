@@ -703,11 +703,9 @@ public final class GradClassWriter {
   }
 
   /**
-   * Runs the reverse sweep {@code reverseCall} and takes back the adjoints of the double
-   * parameters it returns or hands back (last first), adding those in {@code wrt} into element 0
-   * of their adjoint arrays.
+   * The most statements (forward and reverse sweeps together) of an entry without loops that runs
+   * its sweeps in its own body.
    */
-  /** Statements, forward and reverse together, up to which an entry without loops runs its sweeps in its own body. */
   static final int FUSED_STATEMENTS = 200;
 
   /**
@@ -859,6 +857,11 @@ public final class GradClassWriter {
     code.add("$<}\n");
   }
 
+  /**
+   * Runs the reverse sweep {@code reverseCall} and takes back the adjoints of the double
+   * parameters it returns or hands back (last first), adding those in {@code wrt} into element 0
+   * of their adjoint arrays.
+   */
   private static void takeScalarAdjoints(DifferentiatedMethod d, EntryNames names, CodeBlock reverseCall,
       CodeBlock.Builder code) {
     MethodIR m = d.method();
