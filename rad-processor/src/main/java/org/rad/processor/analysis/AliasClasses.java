@@ -101,8 +101,18 @@ public final class AliasClasses {
     }
   }
 
-  /** The representative of the class of array variable {@code name}. */
+  /** What {@link #find} gives for no variable: the class of nothing, which no variable is in. */
+  private static final String NO_VARIABLE = "<no variable>";
+
+  /**
+   * The representative of the class of array variable {@code name}; for null (the root of an
+   * element of a field array, {@code B[i]}, has no variable) a class no variable is in, and
+   * nothing is added (a null member made every later walk of the classes fail).
+   */
   public String find(String name) {
+    if (name == null) {
+      return NO_VARIABLE;
+    }
     String p = parent.get(name);
     if (p == null) {
       parent.put(name, name);
@@ -145,6 +155,9 @@ public final class AliasClasses {
 
   /** Whether {@code name} is the only variable of its class (no other may refer to its arrays). */
   public boolean isAlone(String name) {
+    if (name == null) {
+      return false;
+    }
     String root = find(name);
     for (String member : List.copyOf(parent.keySet())) {
       if (!member.equals(name) && find(member).equals(root)) {
