@@ -62,5 +62,13 @@ public enum Feature {
    * ({@code k = m[2]; k[i] = k[i - 1] * 0.5 + f(m[i % m.length][0] ...)}). Drawn from a random stream of their own and inserted between the
    * statements, like {@link #IN_PLACE}.
    */
-  INDIRECT
+  INDIRECT,
+  /**
+   * Constant tables the class declares, as users keep weights and coefficients: {@code static
+   * final double[] K0 = {...}} of the vectors' length and {@code static final double[][] K1} of
+   * the matrices' shape, read in expressions ({@code x[i] * K0[i]}, {@code Math.tanh(h[i] +
+   * K0[i])}). Whether a leaf reads one is drawn from a random stream of its own, so without this
+   * feature a program is what its seed gave before.
+   */
+  FIELDS
 }

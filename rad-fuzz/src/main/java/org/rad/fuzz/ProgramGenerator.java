@@ -51,6 +51,8 @@ public final class ProgramGenerator {
     private final SplittableRandom side;
     /** The stream the indirect-index loops are drawn from (see {@link Feature#INDIRECT}). */
     private final SplittableRandom indirectSide;
+    /** The stream that decides which leaves read a constant table (see {@link Feature#FIELDS}). */
+    private final SplittableRandom fieldSide;
     private final long seed;
     private final String name;
     private final StringBuilder out = new StringBuilder();
@@ -77,6 +79,7 @@ public final class ProgramGenerator {
       this.r = new SplittableRandom(seed);
       this.side = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
       this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
+      this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
       this.n = 2 + r.nextInt(3);
       this.rows = 2 + r.nextInt(2);
     }
@@ -91,6 +94,9 @@ public final class ProgramGenerator {
       line("");
       line("public class " + name + " {");
       indent++;
+      if (mix.has(Feature.FIELDS)) {
+        constantTables();
+      }
       int helperCount = r.nextInt(4);
       for (int h = 0; h < helperCount; h++) {
         helper();
@@ -1020,7 +1026,30 @@ public final class ProgramGenerator {
       return "(" + e + ") / (1.0 + (" + e + ") * (" + e + "))";
     }
 
+    /** {@code K0}, n values, and {@code K1}, rows x n, from the tables' own stream (see {@link Feature#FIELDS}). */
+    private void constantTables() {
+      line("static final double[] K0 = {" + tableRow() + "};");
+      List<String> rowsText = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        rowsText.add("{" + tableRow() + "}");
+      }
+      line("static final double[][] K1 = {" + String.join(", ", rowsText) + "};");
+      line("");
+    }
+
+    private String tableRow() {
+      List<String> values = new ArrayList<>();
+      for (int j = 0; j < n; j++) {
+        values.add(String.valueOf(Math.round(fieldSide.nextDouble(-1, 1) * 100) / 100.0));
+      }
+      return String.join(", ", values);
+    }
+
     private String leaf() {
+      if (mix.has(Feature.FIELDS) && fieldSide.nextInt(6) == 0) {
+        return fieldSide.nextBoolean() ? "K0[" + index(Idx.COL, "K0") + "]"
+            : "K1[" + index(Idx.ROW, "K1") + "][" + index(Idx.COL, "K1[0]") + "]";
+      }
       int c = r.nextInt(100);
       if (c < 50 && has(v -> v.type == T.DOUBLE)) {
         return pick(v -> v.type == T.DOUBLE).name;

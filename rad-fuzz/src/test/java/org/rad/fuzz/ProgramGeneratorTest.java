@@ -89,7 +89,7 @@ class ProgramGeneratorTest {
   @Test
   void everyFeatureIsUsedAndCanBeSwitchedOff() {
     ProgramGenerator all = new ProgramGenerator(FeatureMix.all());
-    ProgramGenerator noSwapNoRandomize = new ProgramGenerator(FeatureMix.parse("all,-swap,-randomize,-while"));
+    ProgramGenerator noSwapNoRandomize = new ProgramGenerator(FeatureMix.parse("all,-swap,-randomize,-while,-fields"));
     StringBuilder everything = new StringBuilder();
     StringBuilder restricted = new StringBuilder();
     for (int i = 0; i < 200; i++) {
@@ -97,10 +97,10 @@ class ProgramGeneratorTest {
       restricted.append(noSwapNoRandomize.generate(i, "P").source());
     }
     for (String s : List.of("while (", "break;", "continue;", "@Randomize", "double[] tmp", "[i", "Math.", " ? ",
-        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s")) {
+        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s", "K0[", "K1[")) {
       assertTrue(everything.indexOf(s) >= 0, "no program uses " + s);
     }
-    for (String s : List.of("while (", "@Randomize", "double[] tmp")) {
+    for (String s : List.of("while (", "@Randomize", "double[] tmp", "K0")) {
       assertFalse(restricted.indexOf(s) >= 0, "a program uses " + s + " though it is switched off");
     }
   }
