@@ -159,7 +159,9 @@ public final class ClassDifferentiator {
     for (String key : order) {
       // arguments that read what their call writes, now that the callees' writes are known
       MethodIR m = methods.get(key);
-      MethodIR lifted = CallLifter.liftArgumentsTheCallWrites(m, new Effects(aliases.get(key), summaries, Map.of()));
+      Effects effects = new Effects(aliases.get(key), summaries, Map.of());
+      // and indices of element writes that read the array written
+      MethodIR lifted = WrittenIndices.lift(CallLifter.liftArgumentsTheCallWrites(m, effects), effects);
       if (lifted != m) {
         methods.put(key, lifted);
         normalized.put(key, new ExitNormalizer.Normalized(lifted, normalized.get(key).result()));
