@@ -467,7 +467,7 @@ public final class Plan {
    * {@code d} can be recomputed in its reverse: {@code d} a scalar, no statement between {@code d}
    * and that reader writing what {@code d} reads, and the reader, if it writes what {@code d}
    * reads, a number assignment whose reverse restores before it reads (not a call, not a result
-   * that gives its own derivative). Else null.
+   * that gives its own derivative) at a location that does not read {@code d}. Else null.
    */
   private Stmt lastReader(Stmt.Declare d, List<Stmt> stmts, int k) {
     if (!d.var().type().isNumeric()) {
@@ -504,7 +504,14 @@ public final class Plan {
       return null;
     }
     boolean resultRule = value instanceof Expr.StaticCall f && f.owner() == Expr.Owner.MATH && MathRules.hasResultRule(f.name());
-    return target.type() == Type.DOUBLE && !(value instanceof Expr.MethodCall) && !resultRule ? reader : null;
+    // the restore needs the element's location before anything is recomputed: an index that reads
+    // d ({@code int k = f(v[0]); v[k] = ...}) would be read before d is (a loop's k, from the
+    // iteration after; a wrong element restored, and a wrong gradient)
+    boolean locatedByIt = false;
+    for (Expr t = target; t instanceof Expr.Index ix; t = ix.array()) {
+      locatedByIt |= org.rad.processor.ir.Exprs.mentions(ix.index(), d.var());
+    }
+    return target.type() == Type.DOUBLE && !(value instanceof Expr.MethodCall) && !resultRule && !locatedByIt ? reader : null;
   }
 
   private void nested(Stmt s, Set<String> reassigned) {

@@ -19,7 +19,9 @@ import org.rad.runtime.RadContext;
  * at the index evaluated again after the write had changed the array: another element. The
  * statements before it then saw wrong values, and the gradient was wrong without an error (the
  * random program's d/dM[0][0] was 0.584 where central differences give 0.230). Such an index is
- * now a local of its own (transform/WrittenIndices), recorded where it cannot be recomputed.
+ * now a local of its own (transform/WrittenIndices), recorded where it cannot be recomputed; and a
+ * local an element write's index reads is no longer recomputed in that write's reverse, after the
+ * restore that needs it (Plan#lastReader: in a loop the restore used the next iteration's index).
  * Gradients against central differences (step 1e-6, tolerance 1e-6 relative to max(1, |g|)),
  * and a closed form at a point where the index moves.
  */
@@ -41,6 +43,34 @@ class IndexReadingTheWrittenArrayTest {
           double s = m[0][0] * m[0][1];
           m[0][(int) (m[0][1] * 2) % 3] *= m[1][0];
           return s + m[0][2] * m[0][0];
+        }
+
+        // in a loop, the index in a local of the user's: the restore read k before its
+        // recomputation, so a loop's k came from the iteration after
+        @Differentiable(wrt = {"v", "w"})
+        static double inALoop(double[] v, double[] w) {
+          for (int i = 0; i < v.length; i++) {
+            int k = ((int) (3 * Math.abs(v[0]))) % v.length;
+            v[k] = v[0] * w[i];
+          }
+          double s = 0;
+          for (int i = 0; i < v.length; i++) {
+            s += v[i] * w[i];
+          }
+          return s;
+        }
+
+        // the same with the index written inline (rad-fuzz DATA_INDEX, seed 20261205, P9)
+        @Differentiable(wrt = {"v", "w"})
+        static double inlineInALoop(double[] v, double[] w) {
+          for (int i = 0; i < v.length; i++) {
+            v[((int) (1 * Math.abs(v[0]))) % v.length] = v[((int) 0.5) % v.length] * -w[i];
+          }
+          double s = 0;
+          for (int i = 0; i < w.length; i++) {
+            s += w[i] * v[i];
+          }
+          return s;
         }
 
         // as the random program was found (minimized): the index reads the array through a nested index
@@ -78,6 +108,8 @@ class IndexReadingTheWrittenArrayTest {
     return Stream.of(
         of("own", r -> new Object[] {vector(r, 3, 0.1, 0.9)}, 0).points(8),
         of("row", r -> new Object[] {new double[][] {vector(r, 3, 0.1, 0.9), vector(r, 2, 0.5, 2)}}, 0).points(8),
+        of("inALoop", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1)}, 0, 1).points(12),
+        of("inlineInALoop", r -> new Object[] {vector(r, 3, -1.5, 1.5), vector(r, 3, -1, 1)}, 0, 1).points(12),
         of("found", r -> new Object[] {new double[][] {vector(r, 4, -1.5, 1.5)}, 5, vector(r, 7, -1.5, 1.5)}, 0, 2).points(8));
   }
 
