@@ -70,5 +70,11 @@ public enum Feature {
    * K0[i])}). Whether a leaf reads one is drawn from a random stream of its own, so without this
    * feature a program is what its seed gave before.
    */
-  FIELDS
+  FIELDS,
+  /**
+   * Indices computed from values, as data-driven code bins and looks up: {@code a[((int) (2 *
+   * Math.abs(a[0]))) % a.length]}, an element of the same array (so a write's index may read the
+   * array it writes). Drawn from a random stream of its own, like {@link #FIELDS}.
+   */
+  DATA_INDEX
 }

@@ -53,6 +53,8 @@ public final class ProgramGenerator {
     private final SplittableRandom indirectSide;
     /** The stream that decides which leaves read a constant table (see {@link Feature#FIELDS}). */
     private final SplittableRandom fieldSide;
+    /** The stream that decides which indices are computed from values (see {@link Feature#DATA_INDEX}). */
+    private final SplittableRandom dataIndexSide;
     private final long seed;
     private final String name;
     private final StringBuilder out = new StringBuilder();
@@ -80,6 +82,7 @@ public final class ProgramGenerator {
       this.side = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
       this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
       this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
+      this.dataIndexSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
       this.n = 2 + r.nextInt(3);
       this.rows = 2 + r.nextInt(2);
     }
@@ -1069,6 +1072,11 @@ public final class ProgramGenerator {
 
     /** An index in bounds for arrays of {@code kind}; {@code array} names one of them (for .length). */
     private String index(Idx kind, String array) {
+      if (kind == Idx.COL && mix.has(Feature.DATA_INDEX) && dataIndexSide.nextInt(10) == 0) {
+        // an element of the array itself, in bounds: the array has at least two elements
+        return "((int) (" + (1 + dataIndexSide.nextInt(3)) + " * Math.abs(" + array + "[" + dataIndexSide.nextInt(2) + "]))) % "
+            + array + ".length";
+      }
       Var v = pickOrNull(x -> x.type == T.INT && x.idx == kind);
       int c = r.nextInt(10);
       if (v != null && c < 6) {

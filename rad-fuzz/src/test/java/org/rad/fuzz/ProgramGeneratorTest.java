@@ -89,7 +89,7 @@ class ProgramGeneratorTest {
   @Test
   void everyFeatureIsUsedAndCanBeSwitchedOff() {
     ProgramGenerator all = new ProgramGenerator(FeatureMix.all());
-    ProgramGenerator noSwapNoRandomize = new ProgramGenerator(FeatureMix.parse("all,-swap,-randomize,-while,-fields"));
+    ProgramGenerator noSwapNoRandomize = new ProgramGenerator(FeatureMix.parse("all,-swap,-randomize,-while,-fields,-data_index"));
     StringBuilder everything = new StringBuilder();
     StringBuilder restricted = new StringBuilder();
     for (int i = 0; i < 200; i++) {
@@ -97,10 +97,10 @@ class ProgramGeneratorTest {
       restricted.append(noSwapNoRandomize.generate(i, "P").source());
     }
     for (String s : List.of("while (", "break;", "continue;", "@Randomize", "double[] tmp", "[i", "Math.", " ? ",
-        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s", "K0[", "K1[")) {
+        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s", "K0[", "K1[", "((int) (")) {
       assertTrue(everything.indexOf(s) >= 0, "no program uses " + s);
     }
-    for (String s : List.of("while (", "@Randomize", "double[] tmp", "K0")) {
+    for (String s : List.of("while (", "@Randomize", "double[] tmp", "K0", "((int) (")) {
       assertFalse(restricted.indexOf(s) >= 0, "a program uses " + s + " though it is switched off");
     }
   }
