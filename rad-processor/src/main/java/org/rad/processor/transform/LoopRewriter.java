@@ -5,9 +5,10 @@ import java.util.List;
 import org.rad.processor.ir.Stmt;
 
 /**
- * A pass over a sweep that rewrites certain {@code for} loops and keeps every other statement,
- * descending into blocks, branches and the loops it does not rewrite: the walk that
- * {@link LoopInvariants} and {@link RotatedAdjoints} share.
+ * A pass over a sweep that rewrites certain {@code for} loops (and, where it overrides {@link
+ * #other}, certain other statements) and keeps every other statement, descending into blocks,
+ * branches and the loops it does not rewrite: the walk that {@link LoopInvariants}, {@link
+ * RotatedAdjoints} and {@link WrittenIndices} share.
  */
 abstract class LoopRewriter {
   /** Whether {@code f} is one this pass rewrites (its nested loops are then its own business). */
@@ -38,7 +39,12 @@ abstract class LoopRewriter {
         out.add(new Stmt.For(f.init(), f.condition(), f.update(), block(f.body()), f.origin()));
       }
     } else {
-      out.add(s);
+      other(s, out);
     }
+  }
+
+  /** Appends the rewrite of {@code s}, a statement that is no block, branch or loop (itself by default). */
+  protected void other(Stmt s, List<Stmt> out) {
+    out.add(s);
   }
 }

@@ -19,7 +19,7 @@ import org.rad.processor.ir.Var;
  * local then follows the rules of every local: recomputed in the reverse sweep where what it reads
  * does not change later, else recorded.
  */
-final class WrittenIndices {
+final class WrittenIndices extends LoopRewriter {
   private final Effects effects;
   private final Names names;
   private final List<Var> added = new ArrayList<>();
@@ -41,24 +41,19 @@ final class WrittenIndices {
     return method.withBody(body, locals);
   }
 
-  private Stmt.Block block(Stmt.Block b) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt s : b.stmts()) {
-      statement(s, out);
-    }
-    return new Stmt.Block(out, b.origin());
+  @Override
+  protected boolean rewrites(Stmt.For f) {
+    return false;
   }
 
-  private void statement(Stmt s, List<Stmt> out) {
-    if (s instanceof Stmt.Block b) {
-      out.add(block(b));
-    } else if (s instanceof Stmt.If i) {
-      out.add(new Stmt.If(i.condition(), block(i.whenTrue()), i.whenFalse() == null ? null : block(i.whenFalse()), i.origin()));
-    } else if (s instanceof Stmt.For f) {
-      out.add(new Stmt.For(f.init(), f.condition(), f.update(), block(f.body()), f.origin()));
-    } else if (s instanceof Stmt.While w) {
-      out.add(new Stmt.While(w.condition(), block(w.body()), w.origin()));
-    } else if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix) {
+  @Override
+  protected void loop(Stmt.For f, List<Stmt> out) {
+    out.add(f);
+  }
+
+  @Override
+  protected void other(Stmt s, List<Stmt> out) {
+    if (s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix) {
       String root = Statements.rootVar(ix);
       Expr target = root == null ? ix : target(ix, effects.aliases().contentsKey(root), out);
       out.add(target == ix ? s : new Stmt.Assign(target, a.op(), a.value(), a.origin()));
