@@ -64,10 +64,10 @@ public final class HelperGrad {
         part = Math.sqrt(dotResult2 * dotResult3);
         adj = 1.0 / part;
         adj2 = Derivatives.times(resultBar, adj);
-        dotResultBar += adj2;
+        dotResultBar = adj2;
         adj3 = Derivatives.times(-Derivatives.times(adj2, dotResult * adj), 0.5 / part);
-        dotResult2Bar += Derivatives.times(adj3, dotResult3);
-        dotResult3Bar += Derivatives.times(adj3, dotResult2);
+        dotResult2Bar = Derivatives.times(adj3, dotResult3);
+        dotResult3Bar = Derivatives.times(adj3, dotResult2);
         dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);
         dotReverse(a, a, aBar, aBar, dotResult2Bar, ctx);
         dotReverse(a, b, aBar, bBar, dotResultBar, ctx);
@@ -124,10 +124,10 @@ public final class HelperGrad {
     part = Math.sqrt(dotResult2 * dotResult3);
     adj = 1.0 / part;
     adj2 = Derivatives.times(resultBar, adj);
-    dotResultBar += adj2;
+    dotResultBar = adj2;
     adj3 = Derivatives.times(-Derivatives.times(adj2, dotResult * adj), 0.5 / part);
-    dotResult2Bar += Derivatives.times(adj3, dotResult3);
-    dotResult3Bar += Derivatives.times(adj3, dotResult2);
+    dotResult2Bar = Derivatives.times(adj3, dotResult3);
+    dotResult3Bar = Derivatives.times(adj3, dotResult2);
     dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);
     dotReverse(a, a, aBar, aBar, dotResult2Bar, ctx);
     dotReverse(a, b, aBar, bBar, dotResultBar, ctx);
@@ -163,7 +163,7 @@ public final class HelperGrad {
       RadContext ctx) {
     int i = 0;
     double sBar = 0.0;
-    sBar += resultBar;
+    sBar = resultBar;
     for (i = a.length - 1; i >= 0; i--) {
       aBar[i] += Derivatives.times(sBar, b[i]);
       bBar[i] += Derivatives.times(sBar, a[i]);

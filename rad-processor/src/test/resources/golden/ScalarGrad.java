@@ -42,9 +42,9 @@ public final class ScalarGrad {
         double yBar2 = 0.0;
         double sBar = 0.0;
         s = x * y + Math.sin(x);
-        sBar += Derivatives.times(resultBar, s) * 2.0;
-        yBar2 += Derivatives.times(sBar, x);
-        xBar2 += Derivatives.times(sBar, y) + Derivatives.times(sBar, Math.cos(x));
+        sBar = Derivatives.times(resultBar, s) * 2.0;
+        yBar2 = Derivatives.times(sBar, x);
+        xBar2 = Derivatives.times(sBar, y) + Derivatives.times(sBar, Math.cos(x));
         xBar[0] += xBar2;
         yBar[0] += yBar2;
       }
@@ -81,9 +81,9 @@ public final class ScalarGrad {
     double yBar = 0.0;
     double sBar = 0.0;
     s = x * y + Math.sin(x);
-    sBar += Derivatives.times(resultBar, s) * 2.0;
-    yBar += Derivatives.times(sBar, x);
-    xBar += Derivatives.times(sBar, y) + Derivatives.times(sBar, Math.cos(x));
+    sBar = Derivatives.times(resultBar, s) * 2.0;
+    yBar = Derivatives.times(sBar, x);
+    xBar = Derivatives.times(sBar, y) + Derivatives.times(sBar, Math.cos(x));
     ctx.pushAdjoint(xBar);
     ctx.pushAdjoint(yBar);
   }

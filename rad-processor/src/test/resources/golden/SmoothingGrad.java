@@ -82,50 +82,57 @@ public final class SmoothingGrad {
   static void smoothReverse(double[] u, double alpha, int steps, double[] uBar, double resultBar,
       RadContext ctx) {
     int t = 0;
-    int i = 0;
     int vIndex = 0;
     double v = 0.0;
     double energyBar = 0.0;
     double vBar = 0.0;
-    double adj = 0.0;
-    double adj2 = 0.0;
-    double acc = 0.0;
-    double acc2 = 0.0;
-    double acc3 = 0.0;
-    energyBar += resultBar;
+    energyBar = resultBar;
     for (vIndex = u.length - 1; vIndex >= 0; vIndex--) {
       v = u[vIndex];
-      vBar += Derivatives.times(energyBar, v) * 2.0;
+      vBar = Derivatives.times(energyBar, v) * 2.0;
       uBar[vIndex] += vBar;
-      vBar = 0.0;
     }
     for (t = steps - 1; t >= 0; t--) {
-      if (u.length - 2 >= 1 && uBar != u) {
-        acc2 = uBar[u.length - 2];
-        acc3 = uBar[u.length - 2 + 1];
-        for (i = u.length - 2; i >= 1; i--) {
-          acc = uBar[i - 1];
-          u[i] = ctx.popDouble();
-          adj = acc2;
-          adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
-          acc += adj2;
-          acc3 += adj2;
-          acc2 += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
-          uBar[i + 1] = acc3;
-          acc3 = acc2;
-          acc2 = acc;
-        }
-        uBar[i] = acc2;
+      smoothReverseLoop1(u, uBar, alpha, ctx);
+    }
+  }
+
+  /**
+   * Part of {@link #smoothReverse}: a loop nest of its reverse sweep, in a method of its own so that the
+   * JIT keeps the loop's arrays in registers (in the sweep's body, its other values crowd them out).
+   */
+  private static void smoothReverseLoop1(double[] u, double[] uBar, double alpha, RadContext ctx) {
+    double acc2 = 0.0;
+    double acc3 = 0.0;
+    int i = 0;
+    double acc = 0.0;
+    double adj = 0.0;
+    double adj2 = 0.0;
+    if (u.length - 2 >= 1 && uBar != u) {
+      acc2 = uBar[u.length - 2];
+      acc3 = uBar[u.length - 2 + 1];
+      for (i = u.length - 2; i >= 1; i--) {
+        acc = uBar[i - 1];
+        u[i] = ctx.popDouble();
+        adj = acc2;
+        adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
+        acc += adj2;
+        acc3 += adj2;
+        acc2 += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
         uBar[i + 1] = acc3;
-      } else {
-        for (i = u.length - 2; i >= 1; i--) {
-          u[i] = ctx.popDouble();
-          adj = uBar[i];
-          adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
-          uBar[i - 1] += adj2;
-          uBar[i + 1] += adj2;
-          uBar[i] += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
-        }
+        acc3 = acc2;
+        acc2 = acc;
+      }
+      uBar[i] = acc2;
+      uBar[i + 1] = acc3;
+    } else {
+      for (i = u.length - 2; i >= 1; i--) {
+        u[i] = ctx.popDouble();
+        adj = uBar[i];
+        adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
+        uBar[i - 1] += adj2;
+        uBar[i + 1] += adj2;
+        uBar[i] += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
       }
     }
   }

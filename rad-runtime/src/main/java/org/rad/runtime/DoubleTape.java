@@ -57,16 +57,27 @@ public final class DoubleTape {
   /**
    * Removes the last {@code to - from} values into {@code into[from]}, ..., {@code into[to - 1]} in
    * the order they were recorded: the inverse of {@link #pushAll} of the same range.
+   *
+   * <p>It copies from the last value down, so that a reverse sweep popping rows one after another
+   * reads the tape at ever lower addresses: a stream the hardware prefetcher follows. With {@code
+   * System.arraycopy} each row was read upwards and the next one below it, a saw-tooth the
+   * prefetcher does not follow: on a tape larger than the cache, every row waited for memory (the
+   * reactor's reverse sweep, popping 31 doubles per row, spent more time in those copies than its
+   * primal takes in all).
    */
   public void popAll(double[] into, int from, int to) {
     while (from < to) {
       if (pos == 0) {
         previousChunk();
       }
-      int n = Math.min(to - from, pos);
-      pos -= n;
-      to -= n;
-      System.arraycopy(current, pos, into, to, n);
+      double[] chunk = current;
+      int p = pos;
+      int stop = Math.max(from, to - p);
+      for (int k = to - 1; k >= stop; k--) {
+        into[k] = chunk[--p];
+      }
+      pos = p;
+      to = stop;
     }
   }
 

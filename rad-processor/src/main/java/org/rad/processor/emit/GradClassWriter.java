@@ -24,6 +24,7 @@ import org.rad.processor.ir.Sweep;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
 import org.rad.processor.transform.DifferentiatedMethod;
+import org.rad.processor.transform.LoopOutlining;
 import org.rad.processor.transform.SweepCode;
 
 /**
@@ -141,10 +142,14 @@ public final class GradClassWriter {
     for (DifferentiatedMethod m : methods.values()) {
       type.addMethod(forward(m, null));
       type.addMethod(reverse(m, null));
+      outlined.forEach(type::addMethod);
+      outlined.clear();
       type.addMethod(primal(m));
       if (m.callee().keepsIntermediates() && keepCalled.contains(Sweep.PRIMAL_KEEP.of(m.callee().name()))) {
         type.addMethod(primalKeep(m));
         type.addMethod(reverseKept(m));
+        outlined.forEach(type::addMethod);
+        outlined.clear();
       }
       org.rad.processor.cuda.CudaPlan plan = m.method().entry() ? cuda.get(m.callee().name()) : null;
       if (plan != null) {
@@ -836,7 +841,7 @@ public final class GradClassWriter {
     if (d.resultAdjoint() != null) {
       code.addStatement("$T $L = 1.0", typeName(d.resultAdjoint().type()), fused.name(d.resultAdjoint().name()));
     }
-    String adjoint = reverseCode(d, d.reverse(), null, fused, code);
+    String adjoint = reverseCode(d, d.reverse(), null, fused, code, null);
     if (adjoint != null) {
       Var p = m.params().get(d.callee().scalarAdjointParams().get(0));
       if (m.wrt().contains(p)) {
@@ -1242,7 +1247,7 @@ public final class GradClassWriter {
       b.addParameter(CudaHostWriter.CUDA_SESSION, "cs");
     }
     CodeBlock.Builder code = CodeBlock.builder();
-    String adjoint = reverseCode(d, reverseBody, host, null, code);
+    String adjoint = reverseCode(d, reverseBody, host, null, code, plan == null ? name : null);
     if (adjoint != null) {
       code.addStatement("return $L", adjoint);
     }
@@ -1257,10 +1262,14 @@ public final class GradClassWriter {
    * adjoints of double parameters are pushed, unless fused: they are its locals).
    */
   private String reverseCode(DifferentiatedMethod d, Stmt.Block reverseBody, CudaHostWriter host, Fusion fusion,
-      CodeBlock.Builder code) {
+      CodeBlock.Builder code, String outlineAs) {
     MethodIR m = d.method();
     java.util.function.UnaryOperator<String> n = fusion == null ? java.util.function.UnaryOperator.identity() : fusion::name;
-    Set<String> used = usedNames(reverseBody);
+    Stmt.Block printed = reverseBody;
+    if (outlineAs != null) {
+      printed = outlineLoops(d, reverseBody, outlineAs);
+    }
+    Set<String> used = usedNames(printed);
     d.handoff().forEach(v -> used.add(v.name()));
     d.arrayLocalShadows().forEach(pair -> used.add(pair[1].name()));
     if (d.resultAliasAdjoint() != null) {
@@ -1323,7 +1332,7 @@ public final class GradClassWriter {
       code.addStatement("$L = $L.$L($L)", n.apply(pair[1].name()), host != null && host.isDevice(pair[0].name()) ? "cs" : "ctx",
           RuntimeOp.shadow(pair[0].type()).methodName(), n.apply(pair[0].name()));
     }
-    new JavaPrinter(userClass, Set.of(), fieldHandles, host).renaming(n).block(reverseBody, code);
+    new JavaPrinter(userClass, Set.of(), fieldHandles, host).renaming(n).block(printed, code);
     if (d.callee().returnsAdjoint()) {
       return n.apply(d.scalarParamAdjoints().get(0).name());
     }
@@ -1333,6 +1342,45 @@ public final class GradClassWriter {
       }
     }
     return null;
+  }
+
+  /** The methods made of the inner loop nests of the reverse sweep just written, to add after it. */
+  private final List<MethodSpec> outlined = new ArrayList<>();
+
+  /**
+   * {@code reverseBody} with its inner loop nests moved into methods of their own (see {@link
+   * LoopOutlining}), which go to {@link #outlined}. After the body, the reverse sweep reads only the
+   * adjoints of its double parameters (it returns or pushes them).
+   */
+  private Stmt.Block outlineLoops(DifferentiatedMethod d, Stmt.Block reverseBody, String reverseName) {
+    Set<String> atEnd = new HashSet<>();
+    d.scalarParamAdjoints().forEach(v -> atEnd.add(v.name()));
+    Set<String> taken = new HashSet<>();
+    for (DifferentiatedMethod other : methods.values()) {
+      taken.add(other.method().name());
+      taken.add(other.callee().name());
+    }
+    LoopOutlining.Result r = LoopOutlining.outline(reverseBody, atEnd, reverseName, taken);
+    for (LoopOutlining.Helper h : r.helpers()) {
+      MethodSpec.Builder b = MethodSpec.methodBuilder(h.name()).addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addJavadoc("Part of {@link #$L}: a loop nest of its reverse sweep, in a method of its own so that the\n"
+              + "JIT keeps the loop's arrays in registers (in the sweep's body, its other values crowd them out).\n",
+              reverseName);
+      for (Var p : h.params()) {
+        b.addParameter(p.name().equals("ctx") && p.type() == Type.VOID ? RAD_CONTEXT : typeName(p.type()), p.name());
+      }
+      CodeBlock.Builder code = CodeBlock.builder();
+      for (Var v : h.locals()) {
+        code.addStatement("$T $L = $L", typeName(v.type()), v.name(), v.type().zero());
+      }
+      new JavaPrinter(userClass, Set.of(), fieldHandles).block(h.body(), code);
+      if (h.returned() != null) {
+        b.returns(typeName(h.returned().type()));
+        code.addStatement("return $L", h.returned().name());
+      }
+      outlined.add(b.addCode(code.build()).build());
+    }
+    return r.body();
   }
 
   /**

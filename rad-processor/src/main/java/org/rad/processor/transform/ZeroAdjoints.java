@@ -16,7 +16,9 @@ import org.rad.processor.ir.Var;
  * such an {@code xBar} adds nothing, except NaN where the partial {@code p} is infinite: an
  * overwritten {@code e = Math.exp(1000 * x)} or {@code q = 1 / (x - 5)} at x = 5 must not turn the
  * gradient into NaN (the convention of {@code Derivatives.times}, applied where it is provable).
- * Assignments of zero to an adjoint that is already zero go too.
+ * Assignments of zero to an adjoint that is already zero go too, and the first term added into a
+ * zero adjoint sets it ({@code pBar = e;} for {@code pBar += e;}), which leaves the {@code pBar =
+ * 0.0;} before it dead when nothing else reads it (see {@link DeadAdjointStores}).
  */
 final class ZeroAdjoints {
   private Set<String> zero;
@@ -62,8 +64,14 @@ final class ZeroAdjoints {
         }
         if (a.op() == Stmt.AssignOp.SET && valueZero) {
           zero.add(v);
-        } else {
-          zero.remove(v);
+          return s;
+        }
+        boolean wasZero = zero.remove(v);
+        if (increment && wasZero && rewrite) {
+          // the first term into a zero adjoint sets it: no add, and no value carried into the
+          // statement from before (0.0 + e is e, but for turning -0.0 into 0.0: the same number)
+          Expr value = a.op() == Stmt.AssignOp.ADD ? a.value() : new Expr.Unary(Expr.UnaryOp.NEG, a.value());
+          return new Stmt.Assign(a.target(), Stmt.AssignOp.SET, value, a.origin());
         }
         return s;
       }
