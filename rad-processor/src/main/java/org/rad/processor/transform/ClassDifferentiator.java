@@ -1593,7 +1593,7 @@ public final class ClassDifferentiator {
     if (!forDevice) {
       reverse = MergedIncrements.merge(reverse);
       reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
-      reverse = RotatedAdjoints.rotate(reverse, naming::carriedElement);
+      reverse = RotatedAdjoints.rotate(reverse, naming::carriedElement, naming::carriedRow);
     }
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());

@@ -118,6 +118,13 @@ final class Naming {
     return v;
   }
 
+  /** A local holding a row that a reverse loop carries elements of ({@code row = phiBar[i]}). */
+  Var carriedRow(Type type) {
+    Var v = names.fresh("row", type, Var.Kind.SYNTHETIC);
+    carried.add(v);
+    return v;
+  }
+
   List<Var> carriedElements() {
     return carried;
   }

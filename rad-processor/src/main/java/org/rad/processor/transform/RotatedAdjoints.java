@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.rad.processor.analysis.Statements;
 import org.rad.processor.ir.Expr;
@@ -30,11 +31,12 @@ import org.rad.processor.ir.Var;
  * <p>Each element sees the same additions in the same order, so the sums are the same doubles.
  * It applies to an innermost counted loop whose index steps by one, whose body is plain
  * assignments without calls (context calls without array arguments aside), and to an adjoint
- * array held by a local the loop does not assign ({@code midBar}, the adjoint of a row
- * reference), indexed only at {@code j + c} for two or more constants {@code c} outside any
- * conditional. (A row reached through its matrix, {@code phiBar[i][j + 1]}, is left as it is:
- * measured on the zoo's indexed reactor, the JIT ran the rotated loop slower, 3.0x -> 3.7x its
- * primal, while the row-reference styles gained about 5 to 10%.) The other arrays the loop indexes may be the
+ * array that is the same in every iteration ({@code midBar}, the adjoint of a row reference, or
+ * {@code phiBar[i]}), indexed only at {@code j + c} for two or more constants {@code c} outside any
+ * conditional. A row reached through its matrix ({@code phiBar[i][j + 1]}) is carried too, and
+ * every row the loop indexes is read into a local before it ({@code row = phiBar[i];}): carried
+ * through the matrix expression as written, the JIT ran the loop slower than before. The other
+ * arrays the loop indexes may be the
  * same array at run time (two rows of one matrix): the loop is versioned on their references
  * ({@code if (midBar != upBar && ...)}), and on running at least once, since the window's
  * elements are read before the first iteration. That test is made once, so it applies only where
@@ -46,14 +48,20 @@ final class RotatedAdjoints extends LoopRewriter {
   private static final int MAX_SPAN = 4;
 
   private final Supplier<Var> fresh;
+  private final Function<Type, Var> freshRow;
 
-  private RotatedAdjoints(Supplier<Var> fresh) {
+  private RotatedAdjoints(Supplier<Var> fresh, Function<Type, Var> freshRow) {
     this.fresh = fresh;
+    this.freshRow = freshRow;
   }
 
-  /** {@code reverse} with the shared adjoint elements of its innermost loops carried in fresh locals. */
-  static Stmt.Block rotate(Stmt.Block reverse, Supplier<Var> fresh) {
-    return new RotatedAdjoints(fresh).block(reverse);
+  /**
+   * {@code reverse} with the shared adjoint elements of its innermost loops carried in fresh
+   * double locals ({@code fresh}), and the rows such a loop indexes in fresh locals of their type
+   * ({@code freshRow}).
+   */
+  static Stmt.Block rotate(Stmt.Block reverse, Supplier<Var> fresh, Function<Type, Var> freshRow) {
+    return new RotatedAdjoints(fresh, freshRow).block(reverse);
   }
 
   @Override
@@ -130,7 +138,7 @@ final class RotatedAdjoints extends LoopRewriter {
     for (var e : offsets.entrySet()) {
       TreeSet<Long> c = e.getValue();
       if (!irregular.contains(e.getKey()) && c.size() >= 2 && c.last() - c.first() <= MAX_SPAN
-          && e.getKey() instanceof Expr.Ref && isAdjoint(e.getKey()) && unchanged(e.getKey(), written)) {
+          && isAdjoint(e.getKey()) && unchanged(e.getKey(), written)) {
         TreeMap<Long, Var> w = new TreeMap<>();
         for (long k = c.first(); k <= c.last(); k++) {
           w.put(k, fresh.get());
@@ -152,8 +160,22 @@ final class RotatedAdjoints extends LoopRewriter {
     List<Stmt> body = new ArrayList<>();
     List<Stmt> tail = new ArrayList<>();
     Expr test = Exprs.substitute(f.condition(), java.util.Map.of(j, counted.start()));
+    // the rows the loop indexes ({@code phiBar[i]}) in locals, read once before it: measured on the
+    // zoo's indexed reactor, the loop carrying phiBar[i][j + c] as written ran slower than the loop as
+    // it was (18 ms -> 22 ms), with the rows in locals faster (18 ms -> 17 ms)
+    Map<Expr, Expr> named = new LinkedHashMap<>();
+    for (Expr array : offsets.keySet()) {
+      if (array instanceof Expr.Index) {
+        Var row = freshRow.apply(array.type());
+        pre.add(set(row, array));
+        named.put(array, new Expr.Ref(row));
+      }
+    }
+    java.util.function.UnaryOperator<Expr> local = a -> named.getOrDefault(a, a);
+    Map<Expr, TreeMap<Long, Var>> carriedWindows = new LinkedHashMap<>();
+    windows.forEach((a, w) -> carriedWindows.put(local.apply(a), w));
     for (var w : windows.entrySet()) {
-      Expr array = w.getKey();
+      Expr array = local.apply(w.getKey());
       TreeMap<Long, Var> slots = w.getValue();
       long entering = step < 0 ? slots.firstKey() : slots.lastKey();
       long leaving = step < 0 ? slots.lastKey() : slots.firstKey();
@@ -170,13 +192,14 @@ final class RotatedAdjoints extends LoopRewriter {
         tail.add(set(slots.get(c), new Expr.Ref(slots.get(c + step))));
       }
       for (Expr other : offsets.keySet()) {
-        if (!other.equals(array)) {
-          test = Exprs.and(test, new Expr.Binary(Expr.BinaryOp.NE, array, other, Type.BOOLEAN));
+        if (!other.equals(w.getKey())) {
+          test = Exprs.and(test, new Expr.Binary(Expr.BinaryOp.NE, w.getKey(), other, Type.BOOLEAN));
         }
       }
     }
     for (Stmt s : f.body().stmts()) {
-      body.add(Statements.mapExpressions(Stmt.Block.of(List.of(s)), x -> carried(x, windows, j)).stmts().get(0));
+      body.add(Statements.mapExpressions(Stmt.Block.of(List.of(s)),
+          x -> carried(named.getOrDefault(x, x), carriedWindows, j)).stmts().get(0));
     }
     body.addAll(tail);
     List<Stmt> rotated = new ArrayList<>(pre);

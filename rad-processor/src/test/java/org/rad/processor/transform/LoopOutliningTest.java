@@ -171,4 +171,22 @@ class LoopOutliningTest {
     assertNull(r.helpers().get(0).returned());
     assertInstanceOf(Stmt.Call.class, ((Stmt.For) r.body().stmts().get(0)).body().stmts().get(0));
   }
+
+  /**
+   * A restore before a row's loop ({@code ctx.popDoubles(...)}) stays in the sweep, where the JIT
+   * inlines the runtime's code; the loop after it moves.
+   */
+  @Test
+  void aContextCallBeforeTheLoopStaysOutside() {
+    Stmt restore = new Stmt.Call(new Expr.ContextCall(RuntimeOp.POP_DOUBLES, List.of(ref(X), Expr.Literal.ofInt(0), ref(N)),
+        Type.VOID), Origin.SYNTHETIC);
+    Stmt.Block branch = Stmt.Block.of(List.of(restore, inner()));
+    Stmt.For outer = down(I, M, new Stmt.If(ref(FLAG), branch, null, Origin.SYNTHETIC));
+    LoopOutlining.Result r = outline(Set.of("sBar"), outer);
+    assertEquals(1, r.helpers().size());
+    assertTrue(r.helpers().get(0).params().stream().noneMatch(p -> p.name().equals("ctx")));
+    Stmt.If kept = (Stmt.If) ((Stmt.For) r.body().stmts().get(0)).body().stmts().get(0);
+    assertEquals(List.of("ctx.popDoubles(x, 0, n)", "sBar = fReverseLoop1(" + r.helpers().get(0).params().stream()
+        .map(Var::name).collect(Collectors.joining(", ")) + ")"), kept.whenTrue().stmts().stream().map(IrText::of).toList());
+  }
 }

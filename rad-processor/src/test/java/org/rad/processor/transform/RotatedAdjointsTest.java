@@ -49,7 +49,7 @@ class RotatedAdjointsTest {
       Var v = Var.local("acc" + n[0]++, Type.DOUBLE);
       fresh.add(v);
       return v;
-    });
+    }, type -> Var.local("row" + n[0]++, type));
     return out.stmts().get(0);
   }
 
@@ -89,5 +89,46 @@ class RotatedAdjointsTest {
     assertSame(call, rotate(call), "a call that may read the array");
     assertTrue(rotate(down(add(at(MID_BAR, 0), at(MID, 0)), add(at(MID_BAR, 2), at(MID, 0)))) instanceof Stmt.If,
         "offsets 0 and 2, with a gap between");
+  }
+
+  static final Var I = Var.local("i", Type.INT);
+  static final Var PHI_BAR = new Var("phiBar", Type.DOUBLE_MATRIX, Var.Kind.ADJOINT);
+  static final Var PHI = Var.local("phi", Type.DOUBLE_MATRIX);
+
+  /** {@code m[i + c]}, a row of a matrix. */
+  static Expr row(Var matrix, int c) {
+    Expr i = c == 0 ? new Expr.Ref(I) : new Expr.Binary(Expr.BinaryOp.ADD, new Expr.Ref(I), Expr.Literal.ofInt(c), Type.INT);
+    return new Expr.Index(new Expr.Ref(matrix), i);
+  }
+
+  static Expr at(Expr row, int offset) {
+    Expr j = new Expr.Ref(J);
+    Expr index = offset == 0 ? j : new Expr.Binary(offset > 0 ? Expr.BinaryOp.ADD : Expr.BinaryOp.SUB, j,
+        Expr.Literal.ofInt(Math.abs(offset)), Type.INT);
+    return new Expr.Index(row, index);
+  }
+
+  /**
+   * The stencil adjoint written through the matrix ({@code phiBar[i][j + 1]}): every row it indexes
+   * goes into a local before the loop, and the carried row's elements into locals as for a row reference.
+   */
+  @Test
+  void aRowOfAMatrixIsCarriedThroughALocal() {
+    Stmt.For loop = down(
+        new Stmt.Assign(new Expr.Ref(A), Stmt.AssignOp.SET, at(row(PHI, 0), 0), Origin.SYNTHETIC),
+        add(at(row(PHI_BAR, 1), 0), new Expr.Ref(A)),
+        add(at(row(PHI_BAR, 0), 1), new Expr.Ref(A)),
+        add(at(row(PHI_BAR, 0), -1), new Expr.Ref(A)));
+    Stmt.If versioned = (Stmt.If) rotate(loop);
+    assertEquals("((((n - 1) >= 1) && (phiBar[i] != phi[i])) && (phiBar[i] != phiBar[(i + 1)]))",
+        IrText.of(versioned.condition()));
+    List<String> rotated = versioned.whenTrue().stmts().stream().map(IrText::of).toList();
+    assertEquals(List.of("row = phi[i]", "row = phiBar[(i + 1)]", "row = phiBar[i]"),
+        rotated.subList(0, 3).stream().map(x -> x.replaceAll("row\\d+", "row")).toList());
+    Stmt.For inner = (Stmt.For) versioned.whenTrue().stmts().stream().filter(x -> x instanceof Stmt.For).findFirst()
+        .orElseThrow();
+    String body = inner.body().stmts().stream().map(IrText::of).toList().toString();
+    assertTrue(!body.contains("phiBar[") && !body.contains("phi["), "the loop reads rows through locals only: " + body);
+    assertSame(loop, versioned.whenFalse().stmts().get(0));
   }
 }
