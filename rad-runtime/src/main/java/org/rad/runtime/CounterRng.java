@@ -199,9 +199,19 @@ public final class CounterRng {
    * rounded to double. A uniform 53-bit draw {@code u} is below {@code Q[k]} with probability
    * {@code (1 - fraction)^k} up to rounding: the chance that the next {@code k} elements are all
    * dropped. {@code Q[0] = 2^53}, and Q never increases.
+   *
+   * <p>After Q, at {@code 65 + b}, an index of the skips: for each of the {@link #SKIP_BUCKETS}
+   * ranges of draws that share their top 12 bits, the least skip of the range in the low byte and
+   * the greatest in the next ({@link #skip} starts from the first and compares at most until the
+   * second: at small fractions one comparison or none, where a search took six). Tables are shared
+   * between callers, who do not write to them.
    */
   public static long[] skipTable(double fraction) {
-    long[] table = new long[BLOCK + 1];
+    long[] cached = SKIP_TABLES.get(fraction);
+    if (cached != null) {
+      return cached;
+    }
+    long[] table = new long[BLOCK + 1 + SKIP_BUCKETS];
     double q = 1.0 - fraction;
     double p = 1.0;
     table[0] = (long) (p * 0x1.0p53);
@@ -209,8 +219,23 @@ public final class CounterRng {
       p = p * q;
       table[k] = (long) (p * 0x1.0p53);
     }
+    for (int b = 0; b < SKIP_BUCKETS; b++) {
+      long lowest = (long) b << SKIP_BUCKET_SHIFT;
+      long highest = lowest + (1L << SKIP_BUCKET_SHIFT) - 1;
+      table[BLOCK + 1 + b] = searchSkip(highest, table) | (long) searchSkip(lowest, table) << 8;
+    }
+    if (SKIP_TABLES.size() > 256) {
+      SKIP_TABLES.clear(); // fractions come from annotations and overrides: a few in practice
+    }
+    SKIP_TABLES.put(fraction, table);
     return table;
   }
+
+  /** How many ranges of draws the index of a skip table has: those of each value of a draw's top 12 bits. */
+  static final int SKIP_BUCKETS = 1 << 12;
+  private static final int SKIP_BUCKET_SHIFT = 53 - 12;
+  private static final java.util.concurrent.ConcurrentHashMap<Double, long[]> SKIP_TABLES =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * The elements of block {@code block} of row {@code row} that a Bernoulli record with base hash
@@ -247,12 +272,25 @@ public final class CounterRng {
     }
   }
 
-  /** The skip of draw {@code u}: the largest k in 0 .. 64 with u < Q[k]. */
-  private static int skip(long u, long[] table) {
-    // Without data-dependent branches but one (the draws are random, and a mispredicted branch costs
-    // more than a few comparisons): skips below 8 (most of them at large f) are counted, longer ones
-    // (most at small f) found by a binary search. Q never increases, so both give that k. The sign
-    // of u - Q[k] (both at most 2^53) is u < Q[k].
+  /**
+   * The skip of draw {@code u}: the largest k in 0 .. 64 with u < Q[k]. From the index of u's
+   * range: its least skip, raised while u lies below the next threshold, up to its greatest.
+   */
+  static int skip(long u, long[] table) {
+    long range = table[BLOCK + 1 + (int) (u >>> SKIP_BUCKET_SHIFT)];
+    int k = (int) (range & 0xFF);
+    int greatest = (int) (range >>> 8);
+    while (k < greatest && u < table[k + 1]) {
+      k++;
+    }
+    return k;
+  }
+
+  /** {@link #skip} by search in Q alone: how the index of a skip table is built. */
+  static int searchSkip(long u, long[] table) {
+    // Without data-dependent branches but one: skips below 8 are counted, longer ones found by a
+    // binary search. Q never increases, so both give that k. The sign of u - Q[k] (both at most
+    // 2^53) is u < Q[k].
     if (u >= table[8]) {
       int skip = 0;
       for (int k = 1; k < 8; k++) {
