@@ -65,7 +65,7 @@ public final class HelperGrad {
         adj = 1.0 / part;
         adj2 = Derivatives.times(resultBar, adj);
         dotResultBar = adj2;
-        adj3 = Derivatives.times(-Derivatives.times(adj2, dotResult * adj), 0.5 / part);
+        adj3 = Derivatives.scaled(-Derivatives.times(adj2, dotResult * adj), 0.5 / part);
         dotResult2Bar = Derivatives.times(adj3, dotResult3);
         dotResult3Bar = Derivatives.times(adj3, dotResult2);
         dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);
@@ -125,7 +125,7 @@ public final class HelperGrad {
     adj = 1.0 / part;
     adj2 = Derivatives.times(resultBar, adj);
     dotResultBar = adj2;
-    adj3 = Derivatives.times(-Derivatives.times(adj2, dotResult * adj), 0.5 / part);
+    adj3 = Derivatives.scaled(-Derivatives.times(adj2, dotResult * adj), 0.5 / part);
     dotResult2Bar = Derivatives.times(adj3, dotResult3);
     dotResult3Bar = Derivatives.times(adj3, dotResult2);
     dotReverse(b, b, bBar, bBar, dotResult3Bar, ctx);

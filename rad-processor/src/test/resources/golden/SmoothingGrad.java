@@ -115,7 +115,7 @@ public final class SmoothingGrad {
         acc = uBar[i - 1];
         u[i] = ctx.popDouble();
         adj = acc2;
-        adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
+        adj2 = Derivatives.scaled(Derivatives.times(adj, u[i]), alpha);
         acc += adj2;
         acc3 += adj2;
         acc2 += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));
@@ -129,7 +129,7 @@ public final class SmoothingGrad {
       for (i = u.length - 2; i >= 1; i--) {
         u[i] = ctx.popDouble();
         adj = uBar[i];
-        adj2 = Derivatives.times(Derivatives.times(adj, u[i]), alpha);
+        adj2 = Derivatives.scaled(Derivatives.times(adj, u[i]), alpha);
         uBar[i - 1] += adj2;
         uBar[i + 1] += adj2;
         uBar[i] += -adj2 * 2 + Derivatives.times(adj, alpha * (u[i - 1] - 2 * u[i] + u[i + 1]));

@@ -28,6 +28,18 @@ public final class Derivatives {
     return adjoint == 0 ? 0 : adjoint * partial;
   }
 
+  /**
+   * {@code adjoint * partial}, but 0 when the adjoint is 0 and the partial is infinite or not a
+   * number: the number {@link #times} gives (up to the sign of a zero), from a test of the partial
+   * instead of the adjoint. The reverse sweep uses it where the adjoint is itself a product ({@code
+   * scaled(times(adj, phi), dt)}): a test of such a product depends on the data (a randomized
+   * record restores most values as 0, and the test then went both ways in one loop), while a
+   * partial is often the same in every iteration ({@code dt}), and its test with it.
+   */
+  public static double scaled(double adjoint, double partial) {
+    return Math.abs(partial) <= Double.MAX_VALUE ? adjoint * partial : adjoint == 0 ? 0 : adjoint * partial;
+  }
+
   public static double abs(double x) {
     return x > 0 ? 1 : x < 0 ? -1 : 0;
   }

@@ -180,4 +180,24 @@ class DerivativesTest {
     assertEquals(Double.POSITIVE_INFINITY, Derivatives.times(2, Double.POSITIVE_INFINITY));
     assertEquals(-1.5, Derivatives.times(-0.5, 3));
   }
+
+  /**
+   * scaled is times tested on the partial: the same number for every pair of adjoint and partial
+   * (zeros of either sign, tiny and huge values, infinities, NaN), up to the sign of a zero.
+   */
+  @Test
+  void scaledIsTimesUpToTheSignOfAZero() {
+    double[] values = {0.0, -0.0, 1e-310, -3e-200, 0.5, -2.0, 7e250, -1e308, Double.MAX_VALUE, Double.MIN_VALUE,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+    for (double adjoint : values) {
+      for (double partial : values) {
+        double t = Derivatives.times(adjoint, partial);
+        double s = Derivatives.scaled(adjoint, partial);
+        boolean same = Double.isNaN(t) ? Double.isNaN(s) : t == s; // == takes 0.0 and -0.0 as one
+        org.junit.jupiter.api.Assertions.assertTrue(same, adjoint + " * " + partial + ": times " + t + ", scaled " + s);
+      }
+    }
+    assertEquals(0.0, Derivatives.scaled(0, Double.POSITIVE_INFINITY));
+    assertEquals(0.0, Derivatives.scaled(0, Double.NaN));
+  }
 }

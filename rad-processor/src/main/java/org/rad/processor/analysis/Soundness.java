@@ -560,7 +560,7 @@ public final class Soundness {
       // an adjoint the reverse call just before handed back through the context
       return lastHandedBack;
     }
-    if (e instanceof Expr.StaticCall call && call.owner() == Expr.Owner.DERIVATIVES && call.name().equals("times")) {
+    if (e instanceof Expr.StaticCall call && org.rad.processor.ir.MathRules.isGuardedProduct(call)) {
       // Derivatives.times(adjoint, partial) is adjoint * partial (0 where the adjoint is 0)
       return poly(call.args().get(0)).times(poly(call.args().get(1)));
     }

@@ -328,7 +328,7 @@ final class ParallelLoops {
     if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.DIV) {
       return linearIn(b.left(), sums) && !readsAny(b.right(), sums);
     }
-    if (e instanceof Expr.StaticCall c && c.owner() == Expr.Owner.DERIVATIVES && c.name().equals("times")) {
+    if (e instanceof Expr.StaticCall c && org.rad.processor.ir.MathRules.isGuardedProduct(c)) {
       return linearIn(c.args().get(0), sums) && !readsAny(c.args().get(1), sums);
     }
     return false;

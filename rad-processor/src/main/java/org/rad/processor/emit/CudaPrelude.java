@@ -112,6 +112,7 @@ public final class CudaPrelude {
       __host__ __device__ inline double rad_toDegrees(double x) { return x * 57.29577951308232; }
       // ---- org.rad.runtime.Derivatives ----
       __host__ __device__ inline double rad_d_times(double adjoint, double partial) { return adjoint == 0 ? 0 : adjoint * partial; }
+      __host__ __device__ inline double rad_d_scaled(double adjoint, double partial) { return fabs(partial) <= 1.7976931348623157e308 ? adjoint * partial : (adjoint == 0 ? 0 : adjoint * partial); }
       __host__ __device__ inline double rad_d_abs(double x) { return x > 0 ? 1 : x < 0 ? -1 : 0; }
       __host__ __device__ inline double rad_d_sqrt(double x) { return 0.5 / sqrt(x); }
       __host__ __device__ inline double rad_d_cbrt(double x) { double c = cbrt(x); return 1 / (3 * c * c); }

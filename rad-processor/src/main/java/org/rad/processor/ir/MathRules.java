@@ -174,10 +174,19 @@ public final class MathRules {
 
   /**
    * The runtime helpers that the chain rule of operators calls, beside those of the table:
-   * {@code times} (the guarded product of {@link Guard}) and {@code remainderDivisor}
-   * ({@code d (a % b) / db}).
+   * {@code times} and {@code scaled} (the guarded product of {@link Guard}, testing the adjoint or
+   * the partial) and {@code remainderDivisor} ({@code d (a % b) / db}).
    */
-  public static final Set<String> OPERATOR_HELPERS = Set.of("times", "remainderDivisor");
+  public static final Set<String> OPERATOR_HELPERS = Set.of("times", "scaled", "remainderDivisor");
+
+  /**
+   * Whether {@code e} is a guarded product {@code Derivatives.times(adjoint, partial)} or {@code
+   * Derivatives.scaled(adjoint, partial)}: {@code adjoint * partial}, 0 where the adjoint is 0.
+   */
+  public static boolean isGuardedProduct(Expr e) {
+    return e instanceof Expr.StaticCall c && c.owner() == Expr.Owner.DERIVATIVES
+        && (c.name().equals("times") || c.name().equals("scaled"));
+  }
 
   private static final Map<String, Rule> RULES = new LinkedHashMap<>();
   private static final Set<String> GPU_HELPERS;

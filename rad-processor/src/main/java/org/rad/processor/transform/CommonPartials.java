@@ -116,7 +116,7 @@ final class CommonPartials {
     // (only double values: the shared temporaries are doubles, and Math.abs(k) of an int k is an
     // int, an index or an integer division's operand)
     if (e instanceof Expr.StaticCall c && (c.owner() == Expr.Owner.MATH || c.owner() == Expr.Owner.DERIVATIVES)
-        && c.type() == org.rad.processor.ir.Type.DOUBLE && !c.name().equals("times") && !Exprs.any(e, x -> x instanceof Expr.Ref r && r.var().kind() == Var.Kind.ADJOINT
+        && c.type() == org.rad.processor.ir.Type.DOUBLE && !org.rad.processor.ir.MathRules.isGuardedProduct(c) && !Exprs.any(e, x -> x instanceof Expr.Ref r && r.var().kind() == Var.Kind.ADJOINT
             || x instanceof Expr.Index ix && isAdjointArray(ix) || hasEffects(x))) {
       // Derivatives.tanh(x) is 1 - t * t of t = Math.tanh(x): it counts as a use of Math.tanh(x)
       counts.merge(fromResultOf(c) != null ? fromResultOf(c) : e, 1, Integer::sum);

@@ -175,8 +175,8 @@ final class ZeroAdjoints {
         default -> false;
       };
     }
-    if (e instanceof Expr.StaticCall c && c.owner() == Expr.Owner.DERIVATIVES && c.name().equals("times")) {
-      return isZero(c.args().get(0));
+    if (org.rad.processor.ir.MathRules.isGuardedProduct(e)) {
+      return isZero(((Expr.StaticCall) e).args().get(0));
     }
     return false;
   }
