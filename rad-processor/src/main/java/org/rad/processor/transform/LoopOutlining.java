@@ -26,8 +26,8 @@ import org.rad.processor.ir.Var;
  *
  * <p>A region is a statement inside a loop that contains loops, none of them with a loop inside:
  * the largest such statement (a loop, or the branches that version one), of {@link
- * #MIN_STATEMENTS} statements or more, that calls the context only inside its loops. It moves when it jumps
- * nowhere outside itself ({@code return}, a {@code break} or {@code continue} of an outer loop),
+ * #MIN_STATEMENTS} statements or more, that calls the context only inside its loops. It moves when
+ * it jumps nowhere outside itself ({@code return}, a {@code break} or {@code continue} of an outer loop),
  * keeps no user text ({@link Stmt.Opaque}) or receiver field, declares nothing, and sets at most one
  * variable that is read after it: that one the method returns. Its parameters are the variables
  * it reads before setting them ({@link Liveness}); the others it mentions are its locals.
@@ -234,7 +234,7 @@ public final class LoopOutlining {
   private String freshName() {
     for (int k = helpers.size() + 1;; k++) {
       String name = baseName + "Loop" + k;
-      if (!taken.contains(name)) {
+      if (!taken.contains(name) && helpers.stream().noneMatch(h -> h.name().equals(name))) {
         return name;
       }
     }

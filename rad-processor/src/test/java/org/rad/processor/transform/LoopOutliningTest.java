@@ -189,4 +189,13 @@ class LoopOutliningTest {
     assertEquals(List.of("ctx.popDoubles(x, 0, n)", "sBar = fReverseLoop1(" + r.helpers().get(0).params().stream()
         .map(Var::name).collect(Collectors.joining(", ")) + ")"), kept.whenTrue().stmts().stream().map(IrText::of).toList());
   }
+
+  /** A name the class has already is skipped, and no two methods get one name. */
+  @Test
+  void namesAvoidTheClassesMethodsAndEachOther() {
+    List<Stmt> loops = List.of(down(I, M, inner()), down(I, M, inner()), down(I, M, inner()));
+    LoopOutlining.Result r = LoopOutlining.outline(Stmt.Block.of(loops), Set.of("sBar"), "fReverse", Set.of("fReverseLoop2"));
+    assertEquals(List.of("fReverseLoop1", "fReverseLoop3", "fReverseLoop4"),
+        r.helpers().stream().map(LoopOutlining.Helper::name).toList());
+  }
 }
