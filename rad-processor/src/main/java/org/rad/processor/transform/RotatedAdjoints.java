@@ -106,6 +106,8 @@ final class RotatedAdjoints extends LoopRewriter {
         written.add(target.name());
         plainBody[0] &= !target.type().isArray(); // no array changes its name in the loop
       }
+      // nor is a row of a matrix replaced (m[k] = ...), which the row locals would miss
+      plainBody[0] &= !(s instanceof Stmt.Assign a && a.target() instanceof Expr.Index ix && ix.type().isArray());
       Statements.ownExpressions(s, e -> plainBody[0] &= plain(e));
     }
     if (!plainBody[0]) {

@@ -131,4 +131,15 @@ class RotatedAdjointsTest {
     assertTrue(!body.contains("phiBar[") && !body.contains("phi["), "the loop reads rows through locals only: " + body);
     assertSame(loop, versioned.whenFalse().stmts().get(0));
   }
+
+  /** A loop that replaces a row of a matrix ({@code phiBar[i] = ...}) is left as it is: a row local would miss it. */
+  @Test
+  void aLoopReplacingARowIsLeft() {
+    Stmt.For loop = down(
+        new Stmt.Assign(new Expr.Ref(A), Stmt.AssignOp.SET, at(row(PHI, 0), 0), Origin.SYNTHETIC),
+        add(at(row(PHI_BAR, 0), 1), new Expr.Ref(A)),
+        add(at(row(PHI_BAR, 0), -1), new Expr.Ref(A)),
+        new Stmt.Assign(row(PHI_BAR, 0), Stmt.AssignOp.SET, row(PHI_BAR, 1), Origin.SYNTHETIC));
+    assertSame(loop, rotate(loop));
+  }
 }
