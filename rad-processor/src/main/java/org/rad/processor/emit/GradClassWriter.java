@@ -141,15 +141,11 @@ public final class GradClassWriter {
     }
     for (DifferentiatedMethod m : methods.values()) {
       type.addMethod(forward(m, null));
-      type.addMethod(reverse(m, null));
-      outlined.forEach(type::addMethod);
-      outlined.clear();
+      addWithOutlined(type, reverse(m, null));
       type.addMethod(primal(m));
       if (m.callee().keepsIntermediates() && keepCalled.contains(Sweep.PRIMAL_KEEP.of(m.callee().name()))) {
         type.addMethod(primalKeep(m));
-        type.addMethod(reverseKept(m));
-        outlined.forEach(type::addMethod);
-        outlined.clear();
+        addWithOutlined(type, reverseKept(m));
       }
       org.rad.processor.cuda.CudaPlan plan = m.method().entry() ? cuda.get(m.callee().name()) : null;
       if (plan != null) {
@@ -1346,6 +1342,13 @@ public final class GradClassWriter {
 
   /** The methods made of the inner loop nests of the reverse sweep just written, to add after it. */
   private final List<MethodSpec> outlined = new ArrayList<>();
+
+  /** Adds {@code reverse}, a reverse sweep just written, and the methods made of its loop nests. */
+  private void addWithOutlined(TypeSpec.Builder type, MethodSpec reverse) {
+    type.addMethod(reverse);
+    outlined.forEach(type::addMethod);
+    outlined.clear();
+  }
 
   /**
    * {@code reverseBody} with its inner loop nests moved into methods of their own (see {@link

@@ -31,4 +31,11 @@ public record MethodIR(
   public MethodIR withBody(Stmt.Block newBody, List<Var> newLocals) {
     return new MethodIR(name, isStatic, params, returnType, newBody, newLocals, wrt, entry, origin, randomized);
   }
+
+  /** This method with {@code newBody}, which declares {@code added} besides its {@link #locals}. */
+  public MethodIR withBodyAdding(Stmt.Block newBody, List<Var> added) {
+    List<Var> all = new java.util.ArrayList<>(locals);
+    all.addAll(added);
+    return withBody(newBody, all);
+  }
 }

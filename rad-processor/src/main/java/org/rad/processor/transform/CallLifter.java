@@ -68,12 +68,7 @@ public final class CallLifter {
   private static MethodIR lift(MethodIR method, BiPredicate<Expr.MethodCall, Expr> ownLocal) {
     CallLifter lifter = new CallLifter(new Names(method), ownLocal);
     Stmt.Block body = lifter.block(method.body());
-    if (lifter.added.isEmpty()) {
-      return method;
-    }
-    List<Var> locals = new ArrayList<>(method.locals());
-    locals.addAll(lifter.added);
-    return method.withBody(body, locals);
+    return lifter.added.isEmpty() ? method : method.withBodyAdding(body, lifter.added);
   }
 
   private Stmt.Block block(Stmt.Block b) {

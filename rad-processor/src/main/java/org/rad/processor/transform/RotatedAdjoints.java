@@ -201,7 +201,7 @@ final class RotatedAdjoints extends LoopRewriter {
     }
     for (Stmt s : f.body().stmts()) {
       body.add(Statements.mapExpressions(Stmt.Block.of(List.of(s)),
-          x -> carried(named.getOrDefault(x, x), carriedWindows, j)).stmts().get(0));
+          x -> carried(local.apply(x), carriedWindows, j)).stmts().get(0));
     }
     body.addAll(tail);
     List<Stmt> rotated = new ArrayList<>(pre);

@@ -36,9 +36,7 @@ final class RowCaptures {
     if (c.added.isEmpty()) {
       return n;
     }
-    List<Var> locals = new ArrayList<>(n.method().locals());
-    locals.addAll(c.added);
-    return new ExitNormalizer.Normalized(n.method().withBody(body, locals), n.result());
+    return new ExitNormalizer.Normalized(n.method().withBodyAdding(body, c.added), n.result());
   }
 
   private Stmt.Block block(Stmt.Block b) {

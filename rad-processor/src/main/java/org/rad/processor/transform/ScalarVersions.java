@@ -64,9 +64,7 @@ final class ScalarVersions {
                 .stmts().get(0));
       }
     }
-    List<Var> locals = new ArrayList<>(m.locals());
-    locals.addAll(added);
-    return new ExitNormalizer.Normalized(m.withBody(new Stmt.Block(out, m.body().origin()), locals), n.result());
+    return new ExitNormalizer.Normalized(m.withBodyAdding(new Stmt.Block(out, m.body().origin()), added), n.result());
   }
 
   private static Expr.BinaryOp binary(Stmt.AssignOp op) {

@@ -33,12 +33,7 @@ final class WrittenIndices extends LoopRewriter {
   static MethodIR lift(MethodIR method, Effects effects) {
     WrittenIndices lifter = new WrittenIndices(method, effects);
     Stmt.Block body = lifter.block(method.body());
-    if (lifter.added.isEmpty()) {
-      return method;
-    }
-    List<Var> locals = new ArrayList<>(method.locals());
-    locals.addAll(lifter.added);
-    return method.withBody(body, locals);
+    return lifter.added.isEmpty() ? method : method.withBodyAdding(body, lifter.added);
   }
 
   @Override
