@@ -41,13 +41,27 @@ final class BernoulliSampler implements ArraySampler {
    */
   static void pushKept(DoubleTape tape, long base, long row, long[] table, double divisor, double[] a, int shift,
       int from, int to) {
+    if (to <= 64) {
+      // One block, the usual row: small enough for the JIT to inline where the record is taken,
+      // and at small fractions most rows keep nothing.
+      long kept = CounterRng.keptLanes(base, row, 0, lanes(from, to), table);
+      if (kept != 0) {
+        pushLanes(tape, kept, divisor, a, shift);
+      }
+      return;
+    }
     for (int block = from >> 6, last = (to - 1) >> 6; block <= last; block++) {
       int start = block << 6;
-      long kept = CounterRng.keptLanes(base, row, block, lanes(from - start, to - start), table);
-      while (kept != 0) {
-        tape.push(a[shift + start + Long.numberOfTrailingZeros(kept)] / divisor);
-        kept &= kept - 1;
-      }
+      pushLanes(tape, CounterRng.keptLanes(base, row, block, lanes(from - start, to - start), table), divisor, a,
+          shift + start);
+    }
+  }
+
+  /** Pushes {@code a[offset + l] / divisor} for each lane {@code l} set in {@code kept}, in increasing {@code l}. */
+  private static void pushLanes(DoubleTape tape, long kept, double divisor, double[] a, int offset) {
+    while (kept != 0) {
+      tape.push(a[offset + Long.numberOfTrailingZeros(kept)] / divisor);
+      kept &= kept - 1;
     }
   }
 
@@ -56,14 +70,60 @@ final class BernoulliSampler implements ArraySampler {
    * in decreasing {@code x}, and sets the dropped entries of {@code [from, to)} to 0.
    */
   static void popKept(DoubleTape tape, long base, long row, long[] table, double[] a, int shift, int from, int to) {
+    if (to <= 64) { // one block, as in pushKept
+      long kept = CounterRng.keptLanes(base, row, 0, lanes(from, to), table);
+      Arrays.fill(a, shift + from, shift + to, 0.0);
+      if (kept != 0) {
+        popLanes(tape, kept, a, shift);
+      }
+      return;
+    }
     for (int block = (to - 1) >> 6, first = from >> 6; block >= first; block--) {
       int start = block << 6;
       long kept = CounterRng.keptLanes(base, row, block, lanes(from - start, to - start), table);
       Arrays.fill(a, shift + Math.max(from, start), shift + Math.min(to, start + 64), 0.0);
-      while (kept != 0) {
-        int lane = 63 - Long.numberOfLeadingZeros(kept);
-        a[shift + start + lane] = tape.pop();
-        kept &= ~(1L << lane);
+      popLanes(tape, kept, a, shift + start);
+    }
+  }
+
+  /** Pops into {@code a[offset + l]} for each lane {@code l} set in {@code kept}, in decreasing {@code l}. */
+  private static void popLanes(DoubleTape tape, long kept, double[] a, int offset) {
+    while (kept != 0) {
+      int lane = 63 - Long.numberOfLeadingZeros(kept);
+      a[offset + lane] = tape.pop();
+      kept &= ~(1L << lane);
+    }
+  }
+
+  /**
+   * Pushes what {@code pushKept(tape, base, r, table, divisor, m[shift + r], 0, from, to)} pushes
+   * for each row {@code r} in {@code [rowFrom, rowTo)}, in increasing {@code r}, drawing the rows
+   * {@link RowDraws#ROWS} at a time. {@code 0 <= from < to <= 64}; every row holds {@code [from, to)}.
+   */
+  static void pushRows(DoubleTape tape, RowDraws draws, long base, long[] table, double divisor, double[][] m,
+      int shift, int rowFrom, int rowTo, int from, int to) {
+    long lanes = lanes(from, to);
+    for (int first = rowFrom, count; first < rowTo; first += count) {
+      count = (int) Math.min(RowDraws.ROWS, (long) rowTo - first); // first + count <= rowTo: no overflow
+      int walked = draws.draw(base, first, count, lanes, table);
+      for (int k = 0; k < walked; k++) {
+        pushLanes(tape, draws.kept[k], divisor, m[shift + first + draws.rows[k]], 0);
+      }
+    }
+  }
+
+  /**
+   * The same for rows of a flat array: row {@code r} is {@code a[r * stride + offset + x]}, pushed
+   * as {@code pushKept(tape, base, r, table, divisor, a, r * stride + offset, from, to)} pushes it.
+   */
+  static void pushStrided(DoubleTape tape, RowDraws draws, long base, long[] table, double divisor, double[] a,
+      int stride, int offset, int rowFrom, int rowTo, int from, int to) {
+    long lanes = lanes(from, to);
+    for (int first = rowFrom, count; first < rowTo; first += count) {
+      count = (int) Math.min(RowDraws.ROWS, (long) rowTo - first); // first + count <= rowTo: no overflow
+      int walked = draws.draw(base, first, count, lanes, table);
+      for (int k = 0; k < walked; k++) {
+        pushLanes(tape, draws.kept[k], divisor, a, (first + draws.rows[k]) * stride + offset);
       }
     }
   }

@@ -255,6 +255,48 @@ public final class CounterRng {
     if (u < table[end]) {
       return 0; // the first skip passes every lane asked for: the usual outcome at small f
     }
+    return keptLanesAfter(counter, u, end, lanes, table);
+  }
+
+  /**
+   * The rows among {@code firstRow, ..., firstRow + count - 1} whose block 0 may keep a lane of
+   * {@code lanes}, and what they keep: returns their number {@code w}, with {@code rows[k]} the
+   * offset of the k-th (increasing) from {@code firstRow} and {@code kept[k] = keptLanes(base,
+   * firstRow + rows[k], 0, lanes, table)}; every other row's {@code keptLanes} is 0.
+   *
+   * <p>The rows' first draws are independent of each other and are hashed in one loop; which rows
+   * go on is then counted, not branched on. Only those rows (about {@code 1 - (1 - f)^width} of them)
+   * are walked further. Row by row, each first draw waited for its hash, and its outcome was a
+   * branch that went either way at random. {@code rows} and {@code kept} hold at least {@code count}
+   * entries.
+   */
+  public static int keptRows(long base, long firstRow, int count, long lanes, long[] table, int[] rows, long[] kept) {
+    if (lanes == 0) {
+      return 0;
+    }
+    long first = base + firstRow * INDEX_MULTIPLIER + GOLDEN; // the counter of row firstRow's first draw
+    for (int r = 0; r < count; r++) {
+      kept[r] = mix(first + r * INDEX_MULTIPLIER) >>> 11; // u(0) of each row
+    }
+    // the first skip passes every lane asked for when u(0) < Q[end]; u and Q are at most 2^53, so
+    // the sign of their difference says so
+    long threshold = table[64 - Long.numberOfLeadingZeros(lanes)];
+    int walked = 0;
+    for (int r = 0; r < count; r++) {
+      rows[walked] = r;
+      walked += (int) ((kept[r] - threshold) >>> 63) ^ 1;
+    }
+    for (int k = 0; k < walked; k++) {
+      kept[k] = keptLanes(base, firstRow + rows[k], 0, lanes, table);
+    }
+    return walked;
+  }
+
+  /**
+   * The rest of {@link #keptLanes} once its first draw {@code u} (from {@code counter}) keeps a
+   * lane below {@code end}: out of line, so that the usual outcome stays small enough to inline.
+   */
+  private static long keptLanesAfter(long counter, long u, int end, long lanes, long[] table) {
     long kept = 0;
     int lane = -1; // the last kept lane
     while (true) {

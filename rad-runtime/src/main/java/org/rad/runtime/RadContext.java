@@ -701,6 +701,122 @@ public final class RadContext {
     }
   }
 
+  // Rows of a matrix as one record: pushSampledRows(site, f, m, shift, rowFrom, rowTo, from, to, i)
+  // records exactly what
+  //   for (int r = rowFrom; r < rowTo; r++) pushSampledRange(site, f, m[shift + r], from, to, i, r);
+  // records (likewise with no outer index, or several), so the reverse sweep restores the rows one
+  // by one with popSampledRange. A seeded context draws the rows' first decisions together, with no
+  // branch on each row's outcome (BernoulliSampler.pushRows); row by row, that outcome was a branch
+  // that went either way at random. The generated code takes a loop of row records this way when the
+  // loop does nothing else (RecordFission).
+
+  /** Records rows {@code m[shift + r]}, r in [rowFrom, rowTo), as {@code pushSampledRange(site, fraction, m[shift + r], from, to, r)}. */
+  public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
+      int to) {
+    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to, CounterRng.key());
+  }
+
+  /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, i, r)}. */
+  public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
+      int to, long i) {
+    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to, exact ? 0 : key1(i));
+  }
+
+  /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, i, j, r)}. */
+  public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
+      int to, long i, long j) {
+    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to, exact ? 0 : key2(i, j));
+  }
+
+  /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, i, j, k, r)}. */
+  public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
+      int to, long i, long j, long k) {
+    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to,
+        exact ? 0 : CounterRng.extend(key2(i, j), k));
+  }
+
+  /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, indices..., r)}. */
+  public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
+      int to, long... indices) {
+    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to,
+        exact ? 0 : CounterRng.prefixKey(indices, indices.length));
+  }
+
+  private final RowDraws rowDraws = new RowDraws();
+
+  /** The rows' records, keyed {@code key} (which an exact context does not read). */
+  private void pushSampledRowsKeyed(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo,
+      int from, int to, long key) {
+    if (rowFrom >= rowTo) {
+      return;
+    }
+    double f = effective(fraction);
+    if (exact || f >= 1 || from >= to || to > CounterRng.BLOCK) {
+      // row by row: an exact copy, an empty range, or rows wider than one block
+      for (int r = rowFrom; r < rowTo; r++) {
+        if (exact) {
+          pushExactRange(fraction, m[shift + r], from, to);
+        } else {
+          pushSampledRangeKeyed(site, fraction, m[shift + r], 0, from, to, key, r);
+        }
+      }
+      return;
+    }
+    for (int r = rowFrom; r < rowTo; r++) {
+      checkRange(m[shift + r], from, to); // a row the loop would fail at fails the call, with nothing recorded
+    }
+    BernoulliSampler.pushRows(doubles, rowDraws, baseHash(site, key), skipTable(f), unscaledFixedPattern ? 1.0 : f, m,
+        shift, rowFrom, rowTo, from, to);
+  }
+
+  // The same for rows of a flat array: pushSampledStrided(site, f, a, stride, offset, rowFrom, rowTo,
+  // from, to, i) records what
+  //   for (int r = rowFrom; r < rowTo; r++) pushSampledRangeShifted(site, f, a, r * stride + offset, from, to, i, r);
+  // records (rows of next[i * (n + 1) + j] over j).
+
+  /** Records rows r in [rowFrom, rowTo) of a flat array, as {@code pushSampledRangeShifted(site, fraction, a, r * stride + offset, from, to, r)}. */
+  public void pushSampledStrided(int site, double fraction, double[] a, int stride, int offset, int rowFrom, int rowTo,
+      int from, int to) {
+    pushSampledStridedKeyed(site, fraction, a, stride, offset, rowFrom, rowTo, from, to, CounterRng.key());
+  }
+
+  /** As above, each row as {@code pushSampledRangeShifted(site, fraction, a, r * stride + offset, from, to, i, r)}. */
+  public void pushSampledStrided(int site, double fraction, double[] a, int stride, int offset, int rowFrom, int rowTo,
+      int from, int to, long i) {
+    pushSampledStridedKeyed(site, fraction, a, stride, offset, rowFrom, rowTo, from, to, exact ? 0 : key1(i));
+  }
+
+  /** As above, each row as {@code pushSampledRangeShifted(site, fraction, a, r * stride + offset, from, to, i, j, r)}. */
+  public void pushSampledStrided(int site, double fraction, double[] a, int stride, int offset, int rowFrom, int rowTo,
+      int from, int to, long i, long j) {
+    pushSampledStridedKeyed(site, fraction, a, stride, offset, rowFrom, rowTo, from, to, exact ? 0 : key2(i, j));
+  }
+
+  private void pushSampledStridedKeyed(int site, double fraction, double[] a, int stride, int offset, int rowFrom,
+      int rowTo, int from, int to, long key) {
+    if (rowFrom >= rowTo) {
+      return;
+    }
+    double f = effective(fraction);
+    if (exact || f >= 1 || from >= to || to > CounterRng.BLOCK) {
+      for (int r = rowFrom; r < rowTo; r++) { // row by row, as for matrix rows
+        int shift = r * stride + offset;
+        if (exact) {
+          pushExactRange(fraction, a, shift + from, shift + to);
+        } else {
+          pushSampledRangeKeyed(site, fraction, a, shift, from, to, key, r);
+        }
+      }
+      return;
+    }
+    for (int r = rowFrom; r < rowTo; r++) {
+      int shift = r * stride + offset;
+      checkRange(a, shift + from, shift + to); // a row the loop would fail at fails the call, with nothing recorded
+    }
+    BernoulliSampler.pushStrided(doubles, rowDraws, baseHash(site, key), skipTable(f), unscaledFixedPattern ? 1.0 : f, a,
+        stride, offset, rowFrom, rowTo, from, to);
+  }
+
   /** Records the doubles {@code a[from..to)}, as that many {@link #pushDouble} calls in increasing order would. */
   public void pushDoubles(double[] a, int from, int to) {
     checkRange(a, from, to);

@@ -413,4 +413,35 @@ class CounterRngTest {
       }
     }
   }
+
+  /** keptRows walks many rows at once and finds, row for row, what keptLanes finds. */
+  @Test
+  void rowsDrawnTogetherKeepWhatEachRowKeeps() {
+    SplittableRandom random = new SplittableRandom(11);
+    int[] rows = new int[64];
+    long[] kept = new long[64];
+    for (double f : new double[] {0.9, 0.3, 0.05, 0.01, 0.001}) {
+      long[] table = CounterRng.skipTable(f);
+      for (int trial = 0; trial < 300; trial++) {
+        long base = random.nextLong();
+        long firstRow = random.nextInt(-1000, 1000);
+        int count = random.nextInt(1, 65);
+        int from = random.nextInt(0, 64);
+        int to = random.nextInt(from + 1, 65);
+        long lanes = (to == 64 ? -1L : (1L << to) - 1) & (-1L << from);
+        int walked = CounterRng.keptRows(base, firstRow, count, lanes, table, rows, kept);
+        long[] expected = new long[count];
+        for (int r = 0; r < count; r++) {
+          expected[r] = CounterRng.keptLanes(base, firstRow + r, 0, lanes, table);
+        }
+        long[] found = new long[count];
+        for (int k = 0; k < walked; k++) {
+          assertTrue(k == 0 || rows[k] > rows[k - 1], "rows in increasing order");
+          found[rows[k]] = kept[k];
+        }
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(found),
+            "f = " + f + ", rows " + firstRow + " + " + count + ", lanes [" + from + ", " + to + ")");
+      }
+    }
+  }
 }

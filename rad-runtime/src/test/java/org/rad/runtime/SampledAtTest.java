@@ -79,7 +79,7 @@ class SampledAtTest {
   }
 
   /** Contexts that must agree with themselves: seeded, exact, unscaled, overridden fraction. */
-  private static RadContext[] twins(int which) {
+  static RadContext[] twins(int which) {
     return switch (which) {
       case 0 -> new RadContext[] {RadContext.seeded(9), RadContext.seeded(9)};
       case 1 -> new RadContext[] {RadContext.exact(), RadContext.exact()};

@@ -48,6 +48,20 @@ public enum RuntimeOp {
   /** {@code pushSampledRange(site, fraction, array, from, to, outer indices...)}. */
   PUSH_SAMPLED_RANGE("pushSampledRange", Tape.PUSH, Type.DOUBLE, Type.VOID, 5, Indices.UNBOUNDED),
   POP_SAMPLED_RANGE("popSampledRange", Tape.POP, Type.DOUBLE, Type.VOID, 5, Indices.UNBOUNDED),
+  /**
+   * {@code pushSampledRows(site, fraction, matrix, shift, rowFrom, rowTo, from, to, outer indices...)}:
+   * the range records of rows {@code matrix[shift + r]}, r in [rowFrom, rowTo), each keyed by its
+   * outer indices and r, in one call (a loop of row records that {@code RecordFission} took apart).
+   * The reverse sweep restores them row by row with {@link #POP_SAMPLED_RANGE}: the tape holds the
+   * same values in the same order.
+   */
+  PUSH_SAMPLED_ROWS("pushSampledRows", Tape.PUSH, Type.DOUBLE, Type.VOID, 8, Indices.UNBOUNDED),
+  /**
+   * {@code pushSampledStrided(site, fraction, array, stride, offset, rowFrom, rowTo, from, to, up to
+   * two outer indices)}: the same for rows {@code array[r * stride + offset + x]} of a flat array,
+   * restored row by row with {@link #POP_SAMPLED_RANGE_SHIFTED}.
+   */
+  PUSH_SAMPLED_STRIDED("pushSampledStrided", Tape.PUSH, Type.DOUBLE, Type.VOID, 9, 2),
   /** {@code pushSampledRangeShifted(site, fraction, array, shift, from, to, up to three outer indices)}. */
   PUSH_SAMPLED_RANGE_SHIFTED("pushSampledRangeShifted", Tape.PUSH, Type.DOUBLE, Type.VOID, 6, 3),
   POP_SAMPLED_RANGE_SHIFTED("popSampledRangeShifted", Tape.POP, Type.DOUBLE, Type.VOID, 6, 3),
@@ -169,8 +183,8 @@ public enum RuntimeOp {
    */
   public boolean sampled() {
     return switch (this) {
-      case PUSH_SAMPLED_AT, POP_SAMPLED_AT, PUSH_SAMPLED_RANGE, POP_SAMPLED_RANGE, PUSH_SAMPLED_RANGE_SHIFTED,
-          POP_SAMPLED_RANGE_SHIFTED, RECORD_ARRAY, RESTORE_ARRAY, RECORD_ROWS, RESTORE_ROWS, RECORD_SLICES,
+      case PUSH_SAMPLED_AT, POP_SAMPLED_AT, PUSH_SAMPLED_RANGE, POP_SAMPLED_RANGE, PUSH_SAMPLED_ROWS,
+          PUSH_SAMPLED_STRIDED, PUSH_SAMPLED_RANGE_SHIFTED, POP_SAMPLED_RANGE_SHIFTED, RECORD_ARRAY, RESTORE_ARRAY, RECORD_ROWS, RESTORE_ROWS, RECORD_SLICES,
           RESTORE_SLICES, RECORD_SAMPLED_MATRIX, RESTORE_SAMPLED_MATRIX -> true;
       default -> false;
     };

@@ -14,6 +14,7 @@ import org.rad.processor.analysis.Statements;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.Origin;
+import org.rad.processor.ir.RuntimeOp;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
 import org.rad.processor.ir.Var;
@@ -134,13 +135,17 @@ final class RecordFission {
           Type.BOOLEAN);
     }
 
-    List<Stmt> recordBody = new ArrayList<>();
-    defs.forEach((v, value) -> recordBody.add(new Stmt.Assign(new Expr.Ref(v), Stmt.AssignOp.SET, value, Origin.SYNTHETIC)));
-    recordBody.add(record);
+    Stmt rowRecords = sampledRows((Expr.ContextCall) ((Stmt.Call) record).call(), values, counted);
     List<Stmt> rest = new ArrayList<>(body);
     rest.remove(at);
-    Stmt.For records = new Stmt.For(emitted.init(), emitted.condition(), emitted.update(), Stmt.Block.of(recordBody),
-        Origin.SYNTHETIC);
+    Stmt records = rowRecords;
+    if (records == null) {
+      List<Stmt> recordBody = new ArrayList<>();
+      defs.forEach((v, value) -> recordBody.add(new Stmt.Assign(new Expr.Ref(v), Stmt.AssignOp.SET, value, Origin.SYNTHETIC)));
+      recordBody.add(record);
+      records = new Stmt.For(emitted.init(), emitted.condition(), emitted.update(), Stmt.Block.of(recordBody),
+          Origin.SYNTHETIC);
+    }
     Stmt.For loop = new Stmt.For(emitted.init(), emitted.condition(), emitted.update(),
         new Stmt.Block(rest, emitted.body().origin()), emitted.origin());
     if (guard == null) {
@@ -148,6 +153,55 @@ final class RecordFission {
     }
     return List.of(new Stmt.If(guard, Stmt.Block.of(List.of(records, loop)), Stmt.Block.of(List.of(emitted)),
         emitted.origin()));
+  }
+
+  /**
+   * The record loop as one call, where it takes sampled row ranges keyed by the loop's index {@code
+   * i} last, over {@code i = start, start + 1, ...} below the bound, all of one shape: row {@code i +
+   * c} of one matrix ({@code ctx.pushSampledRows(site, f, matrix, c, start, end, from, to, outer
+   * indices)}) or the slice at {@code i * w + b} of a flat array ({@code ctx.pushSampledStrided(site,
+   * f, array, w, b, start, end, from, to, outer indices)}). The call records what the loop records,
+   * and the runtime draws the rows' samples together. Null for any other record loop.
+   */
+  private static Stmt sampledRows(Expr.ContextCall call, Map<Var, Expr> values, Plan.CountedLoop counted) {
+    Var index = counted.index();
+    List<Expr> args = call.args().stream().map(a -> Exprs.substitute(a, values)).toList();
+    boolean strided = call.op() == RuntimeOp.PUSH_SAMPLED_RANGE_SHIFTED;
+    if (!strided && call.op() != RuntimeOp.PUSH_SAMPLED_RANGE || counted.step() != 1 || !counted.ascending()
+        || counted.start().type() != Type.INT || counted.bound().type() != Type.INT
+        || !(args.get(args.size() - 1) instanceof Expr.Ref last && last.var().equals(index))) {
+      return null;
+    }
+    // site, fraction, array, [shift,] from, to, then the key's indices: the loop's own last
+    int first = strided ? 6 : 5;
+    Expr from = args.get(first - 2);
+    Expr to = args.get(first - 1);
+    List<Expr> outer = args.subList(first, args.size() - 1);
+    if (Exprs.mentions(from, index) || Exprs.mentions(to, index) || outer.stream().anyMatch(e -> Exprs.mentions(e, index))
+        || strided && outer.size() > RuntimeOp.PUSH_SAMPLED_STRIDED.maxIndices()) {
+      return null;
+    }
+    List<Expr> rowsArgs = new ArrayList<>(List.of(args.get(0), args.get(1)));
+    if (strided) {
+      Expr stride = stride(args.get(3), index);
+      Expr offset = offset(args.get(3), index);
+      if (stride == null || offset == null || Exprs.mentions(args.get(2), index)) {
+        return null;
+      }
+      rowsArgs.addAll(List.of(args.get(2), stride, offset));
+    } else {
+      Expr shift = args.get(2) instanceof Expr.Index row ? SweepBuilder.offsetOf(row.index(), index) : null;
+      if (shift == null || Exprs.mentions(((Expr.Index) args.get(2)).array(), index)) {
+        return null;
+      }
+      rowsArgs.addAll(List.of(((Expr.Index) args.get(2)).array(), shift));
+    }
+    Expr end = counted.comparison() == Expr.BinaryOp.LT ? counted.bound()
+        : new Expr.Binary(Expr.BinaryOp.ADD, counted.bound(), Expr.Literal.ofInt(1), Type.INT);
+    rowsArgs.addAll(List.of(counted.start(), end, from, to));
+    rowsArgs.addAll(outer);
+    return new Stmt.Call(new Expr.ContextCall(strided ? RuntimeOp.PUSH_SAMPLED_STRIDED : RuntimeOp.PUSH_SAMPLED_ROWS,
+        rowsArgs, Type.VOID), Origin.SYNTHETIC);
   }
 
   private static Map<String, Integer> assignmentCounts(Stmt.Block body) {
@@ -252,6 +306,17 @@ final class RecordFission {
       });
     });
     return ok[0];
+  }
+
+  /** {@code b} of a shift {@code i * w + b} or {@code b + i * w} (0 for {@code i * w} alone), as {@link #stride} reads it; else null. */
+  private static Expr offset(Expr shift, Var i) {
+    if (shift instanceof Expr.Binary b && b.op() == Expr.BinaryOp.ADD) {
+      if (!Exprs.mentions(b.right(), i) && stride(b.left(), i) != null) {
+        return b.right();
+      }
+      return !Exprs.mentions(b.left(), i) && stride(b.right(), i) != null ? b.left() : null;
+    }
+    return stride(shift, i) != null ? Expr.Literal.ofInt(0) : null;
   }
 
   /** {@code w} of a shift {@code i * w}, {@code w * i} or either plus {@code b} (w, b free of i); else null. */
