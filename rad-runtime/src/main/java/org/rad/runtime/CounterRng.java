@@ -280,14 +280,17 @@ public final class CounterRng {
     }
     // the first skip passes every lane asked for when u(0) < Q[end]; u and Q are at most 2^53, so
     // the sign of their difference says so
-    long threshold = table[64 - Long.numberOfLeadingZeros(lanes)];
+    int end = 64 - Long.numberOfLeadingZeros(lanes);
+    long threshold = table[end];
     int walked = 0;
     for (int r = 0; r < count; r++) {
+      long u = kept[r];
       rows[walked] = r;
-      walked += (int) ((kept[r] - threshold) >>> 63) ^ 1;
+      kept[walked] = u; // walked <= r: kept[r] is read before it could be overwritten
+      walked += (int) ((u - threshold) >>> 63) ^ 1;
     }
     for (int k = 0; k < walked; k++) {
-      kept[k] = keptLanes(base, firstRow + rows[k], 0, lanes, table);
+      kept[k] = keptLanesAfter(first + rows[k] * INDEX_MULTIPLIER, kept[k], end, lanes, table); // as keptLanes goes on
     }
     return walked;
   }
