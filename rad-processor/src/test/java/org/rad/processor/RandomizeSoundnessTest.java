@@ -37,6 +37,8 @@ class RandomizeSoundnessTest {
         + "  }\n"));
     assertThat(c).hadErrorContaining("[RadBiased] @Randomize on h would bias the gradient: a sampled value would enter a derivative term non-affinely");
     assertThat(c).hadErrorContaining("[RadBiased]").inFile(c.sourceFiles().get(0)).onLine(7);
+    // the statement named is the user's (the generated code follows, its names the reverse sweep's)
+    assertThat(c).hadErrorContaining("in the derivative of `loss += w[i] * Math.exp(h[i])` (reverse-sweep code `");
   }
 
   @Test

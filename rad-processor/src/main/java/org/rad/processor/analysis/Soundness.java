@@ -38,8 +38,22 @@ import org.rad.processor.ir.Var;
  * through an adjoint array is checked statement by statement only.
  */
 public final class Soundness {
-  /** A violation: which rule, which sampled key, and the offending code. */
-  public record Violation(char rule, String sampledKey, String where) {}
+  /**
+   * A violation: which rule, which sampled key, the offending reverse-sweep code, and the origin
+   * of that code's statement (the user's statement it is the reverse of, where known).
+   */
+  public record Violation(char rule, String sampledKey, String where, org.rad.processor.ir.Origin origin) {
+    /**
+     * Where, for a message: the user's statement whose derivative it is, then the generated code
+     * (names such as {@code tBar} and {@code part} are the reverse sweep's); the code alone where
+     * the statement is not known.
+     */
+    public String place() {
+      String source = origin == null ? null : origin.sourceText();
+      return source == null ? "the reverse-sweep code `" + where + "`"
+          : "the derivative of `" + source + "` (reverse-sweep code `" + where + "`)";
+    }
+  }
 
   /**
    * A call of a callee's reverse sweep ({@code fReverse(...)}) and, per argument, the sampled keys
@@ -343,10 +357,11 @@ public final class Soundness {
     return values;
   }
 
-  private void report(char rule, Poly p, String where) {
+  private void report(char rule, Poly p, Object where) {
     if (violation == null) {
       String key = p.degrees.keySet().stream().filter(canonicalKeys::contains).findFirst().orElse("?");
-      violation = new Violation(rule, key, where);
+      violation = new Violation(rule, key, where instanceof Stmt st ? org.rad.processor.ir.IrText.of(st)
+          : org.rad.processor.ir.IrText.of((Expr) where), where instanceof Stmt st ? st.origin() : null);
     }
   }
 
@@ -392,13 +407,13 @@ public final class Soundness {
   /** (a) and (c) for one derivative term {@code bar += term}. */
   private void checkTerm(Expr term, Poly p, Stmt where) {
     if (p.nonlinear) {
-      report('a', p, org.rad.processor.ir.IrText.of(where));
+      report('a', p, where);
       return;
     }
     Poly fromAdjoints = adjointFactor(term);
     for (var e : p.degrees.entrySet()) {
       if (e.getValue() > 1) {
-        report(fromAdjoints.degrees.containsKey(e.getKey()) ? 'c' : 'a', p, org.rad.processor.ir.IrText.of(where));
+        report(fromAdjoints.degrees.containsKey(e.getKey()) ? 'c' : 'a', p, where);
         return;
       }
     }
@@ -417,7 +432,7 @@ public final class Soundness {
 
   private void condition(Expr c, Stmt where) {
     if (!poly(c).isZero()) {
-      report('b', poly(c), org.rad.processor.ir.IrText.of(where));
+      report('b', poly(c), where);
     }
   }
 
@@ -426,7 +441,7 @@ public final class Soundness {
     while (e instanceof Expr.Index i) {
       Poly p = poly(i.index());
       if (!p.isZero()) {
-        report('b', p, where instanceof Stmt st ? org.rad.processor.ir.IrText.of(st) : org.rad.processor.ir.IrText.of((Expr) where));
+        report('b', p, where);
       }
       e = i.array();
     }
@@ -489,7 +504,7 @@ public final class Soundness {
     if (e instanceof Expr.Conditional c) {
       Poly cond = poly(c.condition());
       if (!cond.isZero()) {
-        report('b', cond, org.rad.processor.ir.IrText.of(e));
+        report('b', cond, e);
       }
       return poly(c.whenTrue()).plus(poly(c.whenFalse()));
     }

@@ -23,7 +23,17 @@ public final class Reporter {
   }
 
   /** An origin that points at a tree of a compilation unit. */
-  public record TreeOrigin(Tree tree, CompilationUnitTree unit) implements Origin {}
+  public record TreeOrigin(Tree tree, CompilationUnitTree unit) implements Origin {
+    @Override
+    public String sourceText() {
+      return tree.toString().replaceAll("\\s+", " ").replaceAll(";$", "").trim();
+    }
+
+    @Override
+    public String toString() {
+      return "TreeOrigin[" + sourceText() + "]"; // not the record's, which prints the whole unit
+    }
+  }
 
   public void error(Element element, String message) {
     errors++;

@@ -120,13 +120,13 @@ final class SamplingChecks {
   private static CompileError biased(Soundness.Violation v, RandomizedRecords randomized) {
     RandomizeSpec spec = randomized.blamed(v.sampledKey());
     String why = switch (v.rule()) {
-      case 'a' -> "a sampled value would enter a derivative term non-affinely, in the reverse-sweep code `" + v.where()
-          + "`; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g (exp(v), v*v, 1/v need v itself)."
+      case 'a' -> "a sampled value would enter a derivative term non-affinely, in " + v.place()
+          + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g (exp(v), v*v, 1/v need v itself)."
           + " Randomize a value that enters derivatives linearly (the input of a product with weights), or drop @Randomize";
-      case 'b' -> "a sampled value would decide control flow or an array index in the reverse sweep, in `" + v.where()
-          + "`; decisions must be exact. Compute the decision from a value that is not randomized";
+      case 'b' -> "a sampled value would decide control flow or an array index in the reverse sweep, in " + v.place()
+          + "; decisions must be exact. Compute the decision from a value that is not randomized";
       default -> "the same sampled value would appear twice along one chain of the reverse sweep, in a partial"
-          + " derivative and in the adjoint it multiplies, in `" + v.where() + "`; E[s * s] = v * v / f, not v * v,"
+          + " derivative and in the adjoint it multiplies, in " + v.place() + "; E[s * s] = v * v / f, not v * v,"
           + " so E[P A P] != A. Randomize only one of the two uses (copy the value into a second, exact variable)";
     };
     return new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient: " + why);
@@ -362,7 +362,7 @@ final class SamplingChecks {
         return name + ", whose reverse sweep would " + (r.violation().rule() == 'c'
             ? "meet the same sample twice along one chain (a partial and the adjoint it multiplies)"
             : r.violation().rule() == 'b' ? "let it decide control flow or an index"
-            : "let it enter a derivative term non-affinely") + ", in `" + r.violation().where() + "`";
+            : "let it enter a derivative term non-affinely") + ", in " + r.violation().place();
       }
       for (Soundness.SampledCall inner : r.calls()) {
         String where = biasedIn(inner, level + 1);

@@ -806,6 +806,15 @@ final class SweepBuilder {
    */
   private Set<String> calleeReads = new HashSet<>();
 
+  /**
+   * Gives the adjoint assignments just built for {@code s} its origin, so that a message about one
+   * of them ({@code [RadBiased]}) can name the user's statement, not only the generated code.
+   */
+  private static void fromStatement(List<Stmt> out, Stmt s) {
+    out.replaceAll(r -> r instanceof Stmt.Assign a && a.origin() == Origin.SYNTHETIC
+        ? new Stmt.Assign(a.target(), a.op(), a.value(), s.origin()) : r);
+  }
+
   private List<Stmt> reverseOf(Stmt s) {
     List<Stmt> out = new ArrayList<>();
     if (s instanceof Stmt.Block b) {
@@ -816,6 +825,7 @@ final class SweepBuilder {
     } else if (s instanceof Stmt.Declare d) {
       if (d.init() != null) {
         assignment(new Expr.Ref(d.var()), AssignOp.SET, d.init(), pushes.contains(d), out);
+        fromStatement(out, d);
         if (d.init() instanceof Expr.MethodCall call && !activity.isActiveCall(call, d.var())) {
           restoreContents(d, call, out);
         }
@@ -837,6 +847,7 @@ final class SweepBuilder {
         out.add(inverse);
       } else {
         assignment(a.target(), a.op(), a.value(), pushes.contains(a), out);
+        fromStatement(out, a);
       }
     } else if (s instanceof Stmt.Step st) {
       if (pushes.contains(st)) {
