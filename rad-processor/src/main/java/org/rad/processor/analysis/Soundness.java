@@ -218,7 +218,7 @@ public final class Soundness {
   public static Result analyze(Stmt.Block reverse, Set<String> sampledKeys, Set<String> wholeKeys,
       Map<String, String> sampledAdjoints, Map<String, String> sampledAdjointArrays, Callees callees,
       Effects effects) {
-    return analyze(reverse, sampledKeys, new Following(wholeKeys, wholeKeys, Set.of()), sampledAdjoints,
+    return analyze(reverse, sampledKeys, new Following(wholeKeys, wholeKeys, Set.of(), true), sampledAdjoints,
         sampledAdjointArrays, Map.of(), callees, effects);
   }
 
@@ -231,8 +231,17 @@ public final class Soundness {
    *     arrays passed to it (one draw per element for the call: the arrays recorded once)
    * @param exported adjoint arrays (contents keys) whose every sample is reported in {@link
    *     Result#adjointArrays} (a callee's adjoint-array parameters), but followed as the others
+   * @param fromForwardEnd whether the sweep is the method's own reverse sweep, which starts where
+   *     its forward sweep ended: until its first sampled restore, its arrays hold their last forward
+   *     values, exact (a callee's sweep checked for what its caller passes it starts from samples)
    */
-  public record Following(Set<String> ownWrites, Set<String> calleeWrites, Set<String> exported) {}
+  public record Following(Set<String> ownWrites, Set<String> calleeWrites, Set<String> exported,
+      boolean fromForwardEnd) {
+    /** A callee's: its arrays may hold samples from the start. */
+    public Following(Set<String> ownWrites, Set<String> calleeWrites, Set<String> exported) {
+      this(ownWrites, calleeWrites, exported, false);
+    }
+  }
 
   /**
    * Like {@link #analyze(Stmt.Block, Set, Set, Map, Map, Callees, Effects)}, following samples as
@@ -251,6 +260,7 @@ public final class Soundness {
     s.wholeKeys = s.canonical(following.ownWrites());
     s.calleeKeys = s.canonical(following.calleeWrites());
     s.exportedArrays = following.exported();
+    s.fromForwardEnd = following.fromForwardEnd();
     s.callees = callees;
     sampledAdjoints.forEach((v, key) -> s.adjoint.put(v, s.sampleOf(key)));
     s.findTemporaries(reverse);
@@ -265,7 +275,7 @@ public final class Soundness {
       s.passedArrays.clear();
       sampledAdjointArrays.forEach((array, key) -> s.adjointArrays.put(array, s.sampleOf(key)));
       s.passedArrays.putAll(s.adjointArrays);
-      s.walk(reverse);
+      s.walkSweep(reverse);
       if (s.violation != null || before.equals(s.primal) && adjBefore.equals(s.adjoint)
           && arraysBefore.equals(s.adjointArrays) && exportedBefore.equals(s.exported)) {
         break;
@@ -294,6 +304,39 @@ public final class Soundness {
       }
     });
     temporaries.removeAll(accumulated);
+  }
+
+  /** See {@link Following#fromForwardEnd}. */
+  private boolean fromForwardEnd;
+  /** Whether the statement walked lies before the sweep's first sampled restore: arrays read are exact. */
+  private boolean beforeRestores;
+
+  /**
+   * Walks the sweep's statements in order. While {@link #fromForwardEnd}, the statements before the
+   * first one that may restore a sample (a sampled pop or restore, or a call of anything but Math,
+   * Derivatives and Loops: a callee's sweep may restore) read the arrays' last forward values: exact, no sample in them (a terminal cost
+   * {@code w * phi[i] * phi[i]} after a time loop, whose reverse runs first). A statement that
+   * restores ends this before it is walked, since a loop reads in one iteration what it restored in
+   * the one before.
+   */
+  private void walkSweep(Stmt.Block reverse) {
+    beforeRestores = fromForwardEnd;
+    for (Stmt st : reverse.stmts()) {
+      if (beforeRestores && mayRestore(st)) {
+        beforeRestores = false;
+      }
+      walk(st);
+    }
+    beforeRestores = false;
+  }
+
+  private static boolean mayRestore(Stmt st) {
+    boolean[] may = {false};
+    Statements.forEach(st, x -> Statements.ownExpressions(x, e -> may[0] |= org.rad.processor.ir.Exprs.any(e,
+        y -> y instanceof Expr.ContextCall c && c.op().sampled() || y instanceof Expr.MethodCall
+            || y instanceof Expr.StaticCall c && c.owner() != Expr.Owner.MATH && c.owner() != Expr.Owner.DERIVATIVES
+                && c.owner() != Expr.Owner.LOOPS)));
+    return may[0];
   }
 
   /**
@@ -481,7 +524,7 @@ public final class Soundness {
         return Poly.ZERO;
       }
       String key = effects.aliases().contentsKey(root);
-      return sampledKeys.contains(key) ? sampleOf(key) : Poly.ZERO;
+      return sampledKeys.contains(key) && !beforeRestores ? sampleOf(key) : Poly.ZERO;
     }
     if (e instanceof Expr.Binary b) {
       Poly l = poly(b.left());

@@ -110,7 +110,7 @@ final class SamplingChecks {
   void checkMethod(String key, MethodIR m, Stmt.Block reverse, RandomizedRecords randomized, Effects effects,
       Set<Stmt> pushes) {
     Set<String> own = followedKeys(m, randomized, effects);
-    followingOf.put(key, new Soundness.Following(own, oneDrawKeys(m, randomized, effects, pushes), Set.of()));
+    followingOf.put(key, new Soundness.Following(own, oneDrawKeys(m, randomized, effects, pushes), Set.of(), true));
     Soundness.Violation v = Soundness.analyze(reverse, randomized.sampledKeys(), own, Map.of(), effects).violation();
     if (v != null) {
       throw biased(v, randomized);
