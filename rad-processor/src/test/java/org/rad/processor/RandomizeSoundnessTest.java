@@ -72,6 +72,8 @@ class RandomizeSoundnessTest {
         + "  }\n"));
     assertThat(c).hadErrorContaining("the same sampled value would appear twice along one chain");
     assertThat(c).hadErrorContaining("[RadBiased]").inFile(c.sourceFiles().get(0)).onLine(7);
+    // advice that works when followed (a scalar copy of a sampled value is the same sample)
+    assertThat(c).hadErrorContaining("let the other read an exact copy, made without @Randomize");
   }
 
   @Test

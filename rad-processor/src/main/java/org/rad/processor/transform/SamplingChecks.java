@@ -127,7 +127,9 @@ final class SamplingChecks {
           + "; decisions must be exact. Compute the decision from a value that is not randomized";
       default -> "the same sampled value would appear twice along one chain of the reverse sweep, in a partial"
           + " derivative and in the adjoint it multiplies, in " + v.place() + "; E[s * s] = v * v / f, not v * v,"
-          + " so E[P A P] != A. Randomize only one of the two uses (copy the value into a second, exact variable)";
+          + " so E[P A P] != A. Randomize only one of the two uses: let the other read an exact copy, made without"
+          + " @Randomize (of an array, double[] exact = a.clone(); of a double, a second variable computed the same"
+          + " way); a scalar copy of a sampled element is the same sample";
     };
     return new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient: " + why);
   }
