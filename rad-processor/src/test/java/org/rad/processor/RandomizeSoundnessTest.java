@@ -229,6 +229,15 @@ class RandomizeSoundnessTest {
         + "    }\n"
         + (costEachStep ? "" : "    " + cost + "\n")
         + "    return loss;\n"
+        + "  }\n"
+        + "  static double cost(double[][] p, double w) {\n"
+        + "    double s = 0;\n"
+        + "    for (int i = 0; i < p.length; i++) {\n"
+        + "      for (int j = 0; j < p[i].length; j++) {\n"
+        + "        s += w * p[i][j] * p[i][j];\n"
+        + "      }\n"
+        + "    }\n"
+        + "    return s;\n"
         + "  }\n");
   }
 
@@ -238,14 +247,35 @@ class RandomizeSoundnessTest {
   /**
    * A cost of the field's last values, read by the reverse sweep before it restores any sample:
    * {@code x3 * phi * phi} meets no sample there, so the request compiles, and its gradient is
-   * unbiased: 20,000 seeded draws (RadContext.seeded(23)), each component's mean within 4 standard
-   * errors of the exact gradient (a false alarm has probability about 1e-4 for normal errors), the
-   * exact gradient against central differences (relative 1e-6). Rejected as a sample twice along
-   * one chain until the check knew that the sweep's first statements read no sample.
+   * unbiased ({@link #assertAcceptedAndUnbiased}). Rejected as a sample twice along one chain until
+   * the check knew that the sweep's first statements read no sample.
    */
   @Test
   void aCostOfTheLastValuesReadBeforeAnyRestoreIsAccepted() throws Exception {
-    Compiled compiled = Compiled.compile("rad.Bias", steppedField(WEIGHTED_SQUARES, false));
+    assertAcceptedAndUnbiased(steppedField(WEIGHTED_SQUARES, false));
+  }
+
+  /**
+   * The same cost in a helper ({@code loss += cost(phi, x[3])}) after the loop: the helper's reverse
+   * sweep reads the exact last values too (a helper restores no sample of its caller's: its records
+   * are exact), so it compiles and is unbiased; inside the loop it stays rejected.
+   */
+  @Test
+  void aHelperCostOfTheLastValuesIsAcceptedAndRejectedAfterRestores() throws Exception {
+    assertAcceptedAndUnbiased(steppedField("loss += cost(phi, x[3]);", false));
+    Compilation c = Compiled.compileExpectingFailure("rad.Bias", steppedField("loss += cost(phi, x[3]);", true));
+    assertThat(c).hadErrorContaining("[RadBiased] @Randomize on phi would bias the gradient: a sampled value passed to cost")
+        .inFile(c.sourceFiles().get(0)).onLine(7);
+  }
+
+  /**
+   * Compiles {@code source} (rad.Bias.f(double[] x, int n)), checks the exact gradient against
+   * central differences (relative 1e-6) and that 20,000 seeded draws (RadContext.seeded(23)) have
+   * each component's mean within 4 standard errors of it (a false alarm has probability about 1e-4
+   * for normal errors).
+   */
+  private static void assertAcceptedAndUnbiased(String source) throws Exception {
+    Compiled compiled = Compiled.compile("rad.Bias", source);
     java.lang.reflect.Method f = compiled.load("rad.Bias").getDeclaredMethod("f", double[].class, int.class);
     java.lang.reflect.Method g = compiled.load("rad.BiasGrad").getDeclaredMethod("f", double[].class, int.class,
         double[].class, org.rad.runtime.RadContext.class);

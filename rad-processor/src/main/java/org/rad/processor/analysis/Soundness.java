@@ -313,11 +313,11 @@ public final class Soundness {
 
   /**
    * Walks the sweep's statements in order. While {@link #fromForwardEnd}, the statements before the
-   * first one that may restore a sample (a sampled pop or restore, or a call of anything but Math,
-   * Derivatives and Loops: a callee's sweep may restore) read the arrays' last forward values: exact, no sample in them (a terminal cost
-   * {@code w * phi[i] * phi[i]} after a time loop, whose reverse runs first). A statement that
-   * restores ends this before it is walked, since a loop reads in one iteration what it restored in
-   * the one before.
+   * first one that may restore a sample (a sampled pop or restore) read the arrays' last forward
+   * values: exact, no sample in them, also in the arrays they pass to helpers (a terminal cost
+   * {@code w * phi[i] * phi[i]} after a time loop, or {@code cost(phi, w)}, whose reverse runs
+   * first). A statement that restores ends this before it is walked, since a loop reads in one
+   * iteration what it restored in the one before.
    */
   private void walkSweep(Stmt.Block reverse) {
     beforeRestores = fromForwardEnd;
@@ -330,12 +330,15 @@ public final class Soundness {
     beforeRestores = false;
   }
 
+  /**
+   * Whether {@code st} may restore a sample of this method's: a sampled pop or restore of the
+   * context. A helper's reverse sweep restores none, since a helper's records are exact ({@code
+   * @Randomize} samples the records of the method it is in).
+   */
   private static boolean mayRestore(Stmt st) {
     boolean[] may = {false};
     Statements.forEach(st, x -> Statements.ownExpressions(x, e -> may[0] |= org.rad.processor.ir.Exprs.any(e,
-        y -> y instanceof Expr.ContextCall c && c.op().sampled() || y instanceof Expr.MethodCall
-            || y instanceof Expr.StaticCall c && c.owner() != Expr.Owner.MATH && c.owner() != Expr.Owner.DERIVATIVES
-                && c.owner() != Expr.Owner.LOOPS)));
+        y -> y instanceof Expr.ContextCall c && c.op().sampled())));
     return may[0];
   }
 
@@ -563,7 +566,7 @@ public final class Soundness {
         all = all.plus(poly(arg));
         String root = Statements.rootVar(arg);
         if (arg.type().isArray() && root != null && !isAdjoint(arg)
-            && sampledKeys.contains(effects.aliases().contentsKey(root))) {
+            && sampledKeys.contains(effects.aliases().contentsKey(root)) && !beforeRestores) {
           all = all.plus(sampleOf(effects.aliases().contentsKey(root)));
         }
       }
@@ -589,7 +592,7 @@ public final class Soundness {
         Set<String> k = new java.util.TreeSet<>(poly(arg).degrees.keySet());
         String root = Statements.rootVar(arg);
         if (arg.type().isArray() && root != null && !isAdjoint(arg)
-            && sampledKeys.contains(effects.aliases().contentsKey(root))) {
+            && sampledKeys.contains(effects.aliases().contentsKey(root)) && !beforeRestores) {
           k.addAll(sampleOf(effects.aliases().contentsKey(root)).degrees.keySet());
         } else if (arg.type().isArray() && root != null && isAdjoint(arg)) {
           // an adjoint array that carries samples: the callee's partials must not meet them again
