@@ -264,8 +264,8 @@ class RandomizeSoundnessTest {
   void aHelperCostOfTheLastValuesIsAcceptedAndRejectedAfterRestores() throws Exception {
     assertAcceptedAndUnbiased(steppedField("loss += cost(phi, x[3]);", false));
     Compilation c = Compiled.compileExpectingFailure("rad.Bias", steppedField("loss += cost(phi, x[3]);", true));
-    assertThat(c).hadErrorContaining("[RadBiased] @Randomize on phi would bias the gradient: a sampled value passed to cost")
-        .inFile(c.sourceFiles().get(0)).onLine(7);
+    assertThat(c).hadErrorContaining("[RadBiased] @Randomize on phi would bias the gradient: in the call `cost(phi, x[3])`,"
+        + " a sampled value passed to cost").inFile(c.sourceFiles().get(0)).onLine(7);
   }
 
   /**

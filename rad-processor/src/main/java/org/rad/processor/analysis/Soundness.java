@@ -59,9 +59,10 @@ public final class Soundness {
    * A call of a callee's reverse sweep ({@code fReverse(...)}) and, per argument, the sampled keys
    * its value carries: the callee's reverse reads those arguments, and whether it does so
    * affinely is the callee's to check ({@link #analyze} on its reverse sweep with its parameters
-   * marked).
+   * marked). {@code origin}: that of the reverse statement holding the call (the user's statement
+   * with the call, where known), for messages.
    */
-  public record SampledCall(Expr.StaticCall call, List<Set<String>> keysPerArgument) {}
+  public record SampledCall(Expr.StaticCall call, List<Set<String>> keysPerArgument, org.rad.processor.ir.Origin origin) {}
 
   /**
    * The first violation, or null; the reverse calls that pass sampled values; and, per adjoint
@@ -411,7 +412,11 @@ public final class Soundness {
     }
   }
 
+  /** The statement being checked, for the origin of the calls in it. */
+  private Stmt current;
+
   private void statement(Stmt s) {
+    current = s;
     if (violation != null) {
       return;
     }
@@ -602,7 +607,7 @@ public final class Soundness {
         keys.add(k);
       }
       if (keys.stream().anyMatch(k -> !k.isEmpty())) {
-        SampledCall sampledCall = new SampledCall(call, keys);
+        SampledCall sampledCall = new SampledCall(call, keys, current == null ? null : current.origin());
         calls.put(call, sampledCall);
         // the samples the callee adds into the adjoint arrays passed to it: a later read of an
         // element of those arrays may carry them (followed for whole records, as above)

@@ -157,8 +157,11 @@ final class SamplingChecks {
         String sampled = call.keysPerArgument().stream().filter(k -> !k.isEmpty()).findFirst().orElseThrow()
             .iterator().next();
         RandomizeSpec spec = randomized.blamed(sampled);
+        String site = call.origin() == null ? null : call.origin().sourceText();
         throw new CompileError(spec.origin(), "[RadBiased] @Randomize on " + spec.var() + " would bias the gradient:"
-            + " a sampled value passed to " + where + "; a sample s with E[s] = v has E[g(s)] != g(v) for a non-linear g."
+            + (site == null ? "" : " in the call `" + site + "`,") + " a sampled value passed to " + where
+            + "; a sample s with E[s] = v keeps a derivative unbiased only"
+            + " where it enters it affinely and once along a chain (E[g(s)] != g(v) for a non-linear g, E[s * s] != v * v)."
             + " Randomize a value that enters derivatives linearly, or pass the helper an exact copy, or drop @Randomize");
       }
     }

@@ -807,12 +807,14 @@ final class SweepBuilder {
   private Set<String> calleeReads = new HashSet<>();
 
   /**
-   * Gives the adjoint assignments just built for {@code s} its origin, so that a message about one
-   * of them ({@code [RadBiased]}) can name the user's statement, not only the generated code.
+   * Gives the adjoint assignments and calls just built for {@code s} its origin, so that a message
+   * about one of them ({@code [RadBiased]}) can name the user's statement, not only the generated
+   * code.
    */
   private static void fromStatement(List<Stmt> out, Stmt s) {
     out.replaceAll(r -> r instanceof Stmt.Assign a && a.origin() == Origin.SYNTHETIC
-        ? new Stmt.Assign(a.target(), a.op(), a.value(), s.origin()) : r);
+        ? new Stmt.Assign(a.target(), a.op(), a.value(), s.origin())
+        : r instanceof Stmt.Call c && c.origin() == Origin.SYNTHETIC ? new Stmt.Call(c.call(), s.origin()) : r);
   }
 
   private List<Stmt> reverseOf(Stmt s) {
