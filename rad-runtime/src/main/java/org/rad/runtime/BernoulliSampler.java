@@ -96,34 +96,24 @@ final class BernoulliSampler implements ArraySampler {
   }
 
   /**
-   * Pushes what {@code pushKept(tape, base, r, table, divisor, m[shift + r], 0, from, to)} pushes
-   * for each row {@code r} in {@code [rowFrom, rowTo)}, in increasing {@code r}, drawing the rows
-   * {@link RowDraws#ROWS} at a time. {@code 0 <= from < to <= 64}; every row holds {@code [from, to)}.
+   * Pushes what {@code pushKept} pushes for each row {@code r} in {@code [rowFrom, rowTo)}, in
+   * increasing {@code r}, drawing the rows {@link RowDraws#ROWS} at a time. Row {@code r} is {@code
+   * m[offset + r]} (from its element 0) where {@code m} is not null, else the slice of {@code flat}
+   * at {@code r * stride + offset}. {@code 0 <= from < to <= 64}; every row holds {@code [from, to)}.
    */
   static void pushRows(DoubleTape tape, RowDraws draws, long base, long[] table, double divisor, double[][] m,
-      int shift, int rowFrom, int rowTo, int from, int to) {
+      double[] flat, int stride, int offset, int rowFrom, int rowTo, int from, int to) {
     long lanes = lanes(from, to);
     for (int first = rowFrom, count; first < rowTo; first += count) {
       count = (int) Math.min(RowDraws.ROWS, (long) rowTo - first); // first + count <= rowTo: no overflow
       int walked = draws.draw(base, first, count, lanes, table);
       for (int k = 0; k < walked; k++) {
-        pushLanes(tape, draws.kept[k], divisor, m[shift + first + draws.rows[k]], 0);
-      }
-    }
-  }
-
-  /**
-   * The same for rows of a flat array: row {@code r} is {@code a[r * stride + offset + x]}, pushed
-   * as {@code pushKept(tape, base, r, table, divisor, a, r * stride + offset, from, to)} pushes it.
-   */
-  static void pushStrided(DoubleTape tape, RowDraws draws, long base, long[] table, double divisor, double[] a,
-      int stride, int offset, int rowFrom, int rowTo, int from, int to) {
-    long lanes = lanes(from, to);
-    for (int first = rowFrom, count; first < rowTo; first += count) {
-      count = (int) Math.min(RowDraws.ROWS, (long) rowTo - first); // first + count <= rowTo: no overflow
-      int walked = draws.draw(base, first, count, lanes, table);
-      for (int k = 0; k < walked; k++) {
-        pushLanes(tape, draws.kept[k], divisor, a, (first + draws.rows[k]) * stride + offset);
+        int r = first + draws.rows[k];
+        if (m != null) {
+          pushLanes(tape, draws.kept[k], divisor, m[offset + r], 0);
+        } else {
+          pushLanes(tape, draws.kept[k], divisor, flat, r * stride + offset);
+        }
       }
     }
   }

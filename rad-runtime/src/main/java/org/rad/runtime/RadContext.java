@@ -713,60 +713,65 @@ public final class RadContext {
   /** Records rows {@code m[shift + r]}, r in [rowFrom, rowTo), as {@code pushSampledRange(site, fraction, m[shift + r], from, to, r)}. */
   public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
       int to) {
-    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to, CounterRng.key());
+    pushRowRanges(site, fraction, m, null, 0, shift, rowFrom, rowTo, from, to, CounterRng.key());
   }
 
   /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, i, r)}. */
   public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
       int to, long i) {
-    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to, exact ? 0 : key1(i));
+    pushRowRanges(site, fraction, m, null, 0, shift, rowFrom, rowTo, from, to, exact ? 0 : key1(i));
   }
 
   /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, i, j, r)}. */
   public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
       int to, long i, long j) {
-    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to, exact ? 0 : key2(i, j));
+    pushRowRanges(site, fraction, m, null, 0, shift, rowFrom, rowTo, from, to, exact ? 0 : key2(i, j));
   }
 
   /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, i, j, k, r)}. */
   public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
       int to, long i, long j, long k) {
-    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to,
+    pushRowRanges(site, fraction, m, null, 0, shift, rowFrom, rowTo, from, to,
         exact ? 0 : CounterRng.extend(key2(i, j), k));
   }
 
   /** As above, each row as {@code pushSampledRange(site, fraction, m[shift + r], from, to, indices..., r)}. */
   public void pushSampledRows(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo, int from,
       int to, long... indices) {
-    pushSampledRowsKeyed(site, fraction, m, shift, rowFrom, rowTo, from, to,
+    pushRowRanges(site, fraction, m, null, 0, shift, rowFrom, rowTo, from, to,
         exact ? 0 : CounterRng.prefixKey(indices, indices.length));
   }
 
   private final RowDraws rowDraws = new RowDraws();
 
-  /** The rows' records, keyed {@code key} (which an exact context does not read). */
-  private void pushSampledRowsKeyed(int site, double fraction, double[][] m, int shift, int rowFrom, int rowTo,
-      int from, int to, long key) {
+  /**
+   * The rows' records, keyed {@code key} (which an exact context does not read): row {@code r} is
+   * {@code m[offset + r]} where {@code m} is not null, else the slice of {@code flat} at {@code r *
+   * stride + offset}.
+   */
+  private void pushRowRanges(int site, double fraction, double[][] m, double[] flat, int stride, int offset,
+      int rowFrom, int rowTo, int from, int to, long key) {
     if (rowFrom >= rowTo) {
       return;
     }
     double f = effective(fraction);
-    if (exact || f >= 1 || from >= to || to > CounterRng.BLOCK) {
-      // row by row: an exact copy, an empty range, or rows wider than one block
-      for (int r = rowFrom; r < rowTo; r++) {
-        if (exact) {
-          pushExactRange(fraction, m[shift + r], from, to);
-        } else {
-          pushSampledRangeKeyed(site, fraction, m[shift + r], 0, from, to, key, r);
-        }
-      }
-      return;
-    }
+    // row by row: an exact copy, an empty range, or rows wider than one block
+    boolean rowByRow = exact || f >= 1 || from >= to || to > CounterRng.BLOCK;
     for (int r = rowFrom; r < rowTo; r++) {
-      checkRange(m[shift + r], from, to); // a row the loop would fail at fails the call, with nothing recorded
+      double[] a = m != null ? m[offset + r] : flat;
+      int shift = m != null ? 0 : r * stride + offset;
+      if (!rowByRow) {
+        checkRange(a, shift + from, shift + to); // a row the loop would fail at fails the call, with nothing recorded
+      } else if (exact) {
+        pushExactRange(fraction, a, shift + from, shift + to);
+      } else {
+        pushSampledRangeKeyed(site, fraction, a, shift, from, to, key, r);
+      }
     }
-    BernoulliSampler.pushRows(doubles, rowDraws, baseHash(site, key), skipTable(f), unscaledFixedPattern ? 1.0 : f, m,
-        shift, rowFrom, rowTo, from, to);
+    if (!rowByRow) {
+      BernoulliSampler.pushRows(doubles, rowDraws, baseHash(site, key), skipTable(f), unscaledFixedPattern ? 1.0 : f, m,
+          flat, stride, offset, rowFrom, rowTo, from, to);
+    }
   }
 
   // The same for rows of a flat array: pushSampledStrided(site, f, a, stride, offset, rowFrom, rowTo,
@@ -777,44 +782,19 @@ public final class RadContext {
   /** Records rows r in [rowFrom, rowTo) of a flat array, as {@code pushSampledRangeShifted(site, fraction, a, r * stride + offset, from, to, r)}. */
   public void pushSampledStrided(int site, double fraction, double[] a, int stride, int offset, int rowFrom, int rowTo,
       int from, int to) {
-    pushSampledStridedKeyed(site, fraction, a, stride, offset, rowFrom, rowTo, from, to, CounterRng.key());
+    pushRowRanges(site, fraction, null, a, stride, offset, rowFrom, rowTo, from, to, CounterRng.key());
   }
 
   /** As above, each row as {@code pushSampledRangeShifted(site, fraction, a, r * stride + offset, from, to, i, r)}. */
   public void pushSampledStrided(int site, double fraction, double[] a, int stride, int offset, int rowFrom, int rowTo,
       int from, int to, long i) {
-    pushSampledStridedKeyed(site, fraction, a, stride, offset, rowFrom, rowTo, from, to, exact ? 0 : key1(i));
+    pushRowRanges(site, fraction, null, a, stride, offset, rowFrom, rowTo, from, to, exact ? 0 : key1(i));
   }
 
   /** As above, each row as {@code pushSampledRangeShifted(site, fraction, a, r * stride + offset, from, to, i, j, r)}. */
   public void pushSampledStrided(int site, double fraction, double[] a, int stride, int offset, int rowFrom, int rowTo,
       int from, int to, long i, long j) {
-    pushSampledStridedKeyed(site, fraction, a, stride, offset, rowFrom, rowTo, from, to, exact ? 0 : key2(i, j));
-  }
-
-  private void pushSampledStridedKeyed(int site, double fraction, double[] a, int stride, int offset, int rowFrom,
-      int rowTo, int from, int to, long key) {
-    if (rowFrom >= rowTo) {
-      return;
-    }
-    double f = effective(fraction);
-    if (exact || f >= 1 || from >= to || to > CounterRng.BLOCK) {
-      for (int r = rowFrom; r < rowTo; r++) { // row by row, as for matrix rows
-        int shift = r * stride + offset;
-        if (exact) {
-          pushExactRange(fraction, a, shift + from, shift + to);
-        } else {
-          pushSampledRangeKeyed(site, fraction, a, shift, from, to, key, r);
-        }
-      }
-      return;
-    }
-    for (int r = rowFrom; r < rowTo; r++) {
-      int shift = r * stride + offset;
-      checkRange(a, shift + from, shift + to); // a row the loop would fail at fails the call, with nothing recorded
-    }
-    BernoulliSampler.pushStrided(doubles, rowDraws, baseHash(site, key), skipTable(f), unscaledFixedPattern ? 1.0 : f, a,
-        stride, offset, rowFrom, rowTo, from, to);
+    pushRowRanges(site, fraction, null, a, stride, offset, rowFrom, rowTo, from, to, exact ? 0 : key2(i, j));
   }
 
   /** Records the doubles {@code a[from..to)}, as that many {@link #pushDouble} calls in increasing order would. */

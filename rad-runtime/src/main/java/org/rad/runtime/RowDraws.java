@@ -3,7 +3,7 @@ package org.rad.runtime;
 /**
  * The samples of up to {@link #ROWS} consecutive rows of a Bernoulli record, drawn at once by
  * {@link CounterRng#keptRows}, and the scratch that takes: one per context, reused by every rows
- * record ({@link BernoulliSampler#pushRows}, {@link BernoulliSampler#pushStrided}).
+ * record ({@link BernoulliSampler#pushRows}).
  */
 final class RowDraws {
   /** How many rows one draw covers. */

@@ -510,6 +510,15 @@ public final class Soundness {
     return effects.adjointContentsKey(Statements.rootVar(element));
   }
 
+  /**
+   * The sampled key of the contents of the array {@code root}, where what the statement walked reads
+   * of them may be a sample (not before the sweep's first restore); else null.
+   */
+  private String sampledContents(String root) {
+    String key = effects.aliases().contentsKey(root);
+    return sampledKeys.contains(key) && !beforeRestores ? key : null;
+  }
+
   private Poly poly(Expr e) {
     if (e instanceof Expr.Ref r) {
       Var v = r.var();
@@ -531,8 +540,8 @@ public final class Soundness {
       if (root == null || ix.type().isArray() || isAdjoint(ix)) {
         return Poly.ZERO;
       }
-      String key = effects.aliases().contentsKey(root);
-      return sampledKeys.contains(key) && !beforeRestores ? sampleOf(key) : Poly.ZERO;
+      String key = sampledContents(root);
+      return key != null ? sampleOf(key) : Poly.ZERO;
     }
     if (e instanceof Expr.Binary b) {
       Poly l = poly(b.left());
@@ -570,9 +579,8 @@ public final class Soundness {
       for (Expr arg : call.args()) {
         all = all.plus(poly(arg));
         String root = Statements.rootVar(arg);
-        if (arg.type().isArray() && root != null && !isAdjoint(arg)
-            && sampledKeys.contains(effects.aliases().contentsKey(root)) && !beforeRestores) {
-          all = all.plus(sampleOf(effects.aliases().contentsKey(root)));
+        if (arg.type().isArray() && root != null && !isAdjoint(arg) && sampledContents(root) != null) {
+          all = all.plus(sampleOf(sampledContents(root)));
         }
       }
       return all.asNonlinear();
@@ -596,9 +604,8 @@ public final class Soundness {
       for (Expr arg : call.args()) {
         Set<String> k = new java.util.TreeSet<>(poly(arg).degrees.keySet());
         String root = Statements.rootVar(arg);
-        if (arg.type().isArray() && root != null && !isAdjoint(arg)
-            && sampledKeys.contains(effects.aliases().contentsKey(root)) && !beforeRestores) {
-          k.addAll(sampleOf(effects.aliases().contentsKey(root)).degrees.keySet());
+        if (arg.type().isArray() && root != null && !isAdjoint(arg) && sampledContents(root) != null) {
+          k.addAll(sampleOf(sampledContents(root)).degrees.keySet());
         } else if (arg.type().isArray() && root != null && isAdjoint(arg)) {
           // an adjoint array that carries samples: the callee's partials must not meet them again
           k.addAll(passedArrays.getOrDefault(adjointArrayKey(arg), Poly.ZERO).degrees.keySet());
