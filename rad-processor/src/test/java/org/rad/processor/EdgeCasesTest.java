@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Code that stresses the transforms rather than the derivative rules: names that clash with what
- * the generated code introduces, parameters overwritten in place, calls inside ?: branches and
+ * the generated code introduces (also in wrt, and the classes it calls), parameters overwritten in place, calls inside ?: branches and
  * with array expressions as arguments, library calls, and locals shadowed in sibling scopes.
  */
 class EdgeCasesTest {
@@ -79,6 +79,29 @@ class EdgeCasesTest {
           double self = returned + x;
           double resultBar = self * 2;
           return resultBar + adj * iterations;
+        }
+
+        // wrt names parameters the generated code renames (ctx2, self2, Derivatives2), and locals
+        // named like the classes the generated code calls (a tester's reports)
+        @Differentiable(wrt = {"ctx", "self", "Derivatives"})
+        static double namesInWrt(double ctx, double[] self, double Derivatives, double x) {
+          double[] RadContext = {ctx * x, self[0]};
+          double Shadows = Math.sin(RadContext[0]) * RadContext[1];
+          return Shadows * Derivatives + self[1] * ctx;
+        }
+
+        static class P {
+          static final double B = 0.7;
+
+          static class Q {
+            static final double G = 1.5;
+          }
+        }
+
+        // constants two classes down, written in full, and of another top-level class (package-private)
+        @Differentiable
+        static double constants(double[] x) {
+          return P.B * x[0] + P.Q.G * x[1] + Edges.P.Q.G * x[0] * x[1] + Cfg.GAIN * x[1] * x[1];
         }
 
         @Differentiable
@@ -155,6 +178,10 @@ class EdgeCasesTest {
           return r;
         }
       }
+
+      class Cfg {
+        static final double GAIN = 3.0;
+      }
       """;
 
   static Class<?> user;
@@ -171,6 +198,8 @@ class EdgeCasesTest {
     return Stream.of(
         of("arrayChoice", r -> new Object[] {vector(r, 3, -1, 1), vector(r, 3, -1, 1), r.nextDouble(-1, 1), r.nextInt(1, 4)}, 0, 1, 2).points(8),
         of("names", r -> new Object[] {r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1)}, 0, 1, 2, 3, 4),
+        of("namesInWrt", r -> new Object[] {r.nextDouble(-1, 1), vector(r, 2, -1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1)}, 0, 1, 2),
+        of("constants", r -> new Object[] {vector(r, 2, -1, 1)}, 0),
         of("overwriteParameters", r -> new Object[] {r.nextDouble(-1, 1), vector(r, 2, -1, 1)}, 0, 1),
         of("callsInConditional", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1).points(10),
         of("arrayExpressionArguments", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1),

@@ -8,6 +8,7 @@ import com.google.testing.compile.JavaFileObjects;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -384,7 +385,116 @@ class RejectionTest {
               System.arraycopy(a, 0, b, 0, a.length); // <- here
               return b[0] * b[1];
             }
+            """),
+        new Rejected("Arrays.copyOf", "copy a whole array with a.clone() (what copyOf(a, a.length) gives)", """
+            @Differentiable
+            static double f(double[] a) {
+              double[] b = java.util.Arrays.copyOf(a, a.length); // <- here
+              return b[0] * b[1];
+            }
+            """),
+        new Rejected("overloads whose gradients clash", "has the parameter types of the gradient of f(double[] x, double[] y) with wrt x, y", """
+            @Differentiable(wrt = {"x", "y"})
+            static double f(double[] x, double[] y) {
+              return x[0] * y[1];
+            }
+
+            @Differentiable(wrt = "x")
+            static double f(double[] x, double[] y, double[] z) { // <- here
+              return x[0] * y[1] * z[2];
+            }
+            """),
+        new Rejected("varargs of ints", "pass the array yourself: sumAt(x, new int[] {0, 2})", """
+            static double sumAt(double[] a, int... idx) {
+              double s = 0;
+              for (int i : idx) {
+                s += a[i];
+              }
+              return s;
+            }
+
+            @Differentiable
+            static double f(double[] x) {
+              return sumAt(x, 0, 2); // <- here
+            }
+            """),
+        new Rejected("break out of a labeled block", "write the block's rest under an if", """
+            @Differentiable
+            static double f(double[] x) {
+              double s = x[0];
+              check: {
+                if (x[1] > 0) {
+                  break check; // <- here
+                }
+                s *= x[2];
+              }
+              return s;
+            }
+            """),
+        new Rejected("generic helper", "it is a generic method (it has a type parameter)", """
+            static <T> T pick(boolean c, T a, T b) {
+              return c ? a : b;
+            }
+
+            @Differentiable
+            static double f(double[] a, double[] b) {
+              double[] p = pick(a[0] > 0, a, b); // <- here
+              return p[1];
+            }
+            """),
+        new Rejected("wrt names a float parameter", "[RadSignature] wrt names \"x\" of type float;", """
+            @Differentiable(wrt = "x")
+            static double f(float x) { // <- here
+              return x * x;
+            }
             """));
+  }
+
+  /** Every wrong name of a wrt is reported in one compile, not only the first (a tester's report). */
+  @Test
+  void everyWrongWrtNameIsReported() {
+    Rejected c = new Rejected("two wrong wrt names", "", """
+        @Differentiable(wrt = {"alpha", "steps"})
+        static double f(double a, int steps) { // <- here
+          return a * steps;
+        }
+        """);
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Rejected", c.source());
+    Compilation compilation = Compiled.compileExpectingFailure(source);
+    assertThat(compilation).hadErrorContaining("wrt names \"alpha\", but f has no such parameter").inFile(source)
+        .onLine(c.line());
+    assertThat(compilation).hadErrorContaining("wrt names \"steps\" of type int").inFile(source).onLine(c.line());
+  }
+
+  /**
+   * A package-private method of another class: the message gives both ways out, since making it
+   * public only helps where no derivative flows through the call (a tester followed the old
+   * advice, "only public static methods", and met a second error).
+   */
+  @Test
+  void anotherClassesHiddenMethodGetsBothWaysOut() {
+    JavaFileObject physics = JavaFileObjects.forSourceString("demo.Physics", """
+        package demo;
+        class Physics {
+          static double spring(double x, double k) {
+            return -k * x;
+          }
+        }
+        """);
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Osc", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Osc {
+          @Differentiable(wrt = "k")
+          public static double osc(double k) {
+            return Physics.spring(1.0, k);
+          }
+        }
+        """);
+    Compilation compilation = Compiled.compileExpectingFailure(physics, source);
+    assertThat(compilation).hadErrorContaining("where its arguments carry a derivative it must be differentiated instead:"
+        + " move the computation into a method of Osc, write it with Math functions, or declare its derivative with"
+        + " @CustomAdjoint").inFile(source).onLine(6);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -40,8 +40,9 @@ public final class WriteChecks {
       if (field != null) {
         throw new CompileError(a.origin(), Message.UNSUPPORTED.format(
             "writing into the field array " + field + " through " + root,
-            "fields are read as constants; write into a copy (double[] w = " + field + ".clone(); or, for a row of a"
-                + " matrix field, double[] row = " + field + "[i].clone();) or pass the array as a parameter"));
+            "fields are read as constants; write into a copy (of a double[] field, double[] w = " + field + ".clone();"
+                + " of a row of a double[][] field, double[] row = " + field + "[i].clone(), since " + field + ".clone()"
+                + " would share its rows) or pass the array as a parameter"));
       }
     }
     Expr direct = Statements.directCall(s);

@@ -71,6 +71,7 @@ public final class GradClassWriter {
     this.methods = methods;
     this.gpuPaths = cuda.keySet();
     this.lookingUp = null;
+    rejectClashingEntries(methods);
     TypeSpec.Builder type = TypeSpec.classBuilder(gradClass)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addOriginatingElement(origin)
@@ -408,6 +409,46 @@ public final class GradClassWriter {
       }
     }
     return out;
+  }
+
+  /**
+   * Two overloads whose entries take the same parameter types once the adjoints are added ({@code
+   * f(double[] x, double[] y)} with wrt both, {@code f(double[] x, double[] y, double[] z)} with wrt
+   * x: both {@code f(double[], double[], double[], double[])}) would make a generated class that does
+   * not compile; each such method is an error at its declaration instead.
+   */
+  private void rejectClashingEntries(Map<String, DifferentiatedMethod> methods) {
+    Map<String, MethodIR> bySignature = new java.util.LinkedHashMap<>();
+    org.rad.processor.diagnostics.CompileErrors.Collector errors = new org.rad.processor.diagnostics.CompileErrors.Collector();
+    for (DifferentiatedMethod d : methods.values()) {
+      MethodIR m = d.method();
+      if (!m.entry()) {
+        continue;
+      }
+      List<String> types = new ArrayList<>();
+      primalParams(m).forEach(p -> types.add(p.type().toString()));
+      for (Var w : m.wrt()) {
+        types.add((w.type() == Type.DOUBLE ? ArrayTypeName.of(TypeName.DOUBLE) : typeName(w.type())).toString());
+      }
+      String signature = m.name() + "(" + String.join(", ", types) + ")";
+      MethodIR first = bySignature.putIfAbsent(signature, m);
+      if (first != null) {
+        errors.add(new org.rad.processor.diagnostics.CompileError(m.origin(), org.rad.processor.diagnostics.Message.BAD_SIGNATURE.format(
+            "the gradient of this method, " + gradClass.simpleName() + "." + signature + " (its parameters, then the"
+                + " adjoints of " + String.join(", ", m.wrt().stream().map(Var::name).toList()) + "), has the parameter"
+                + " types of the gradient of " + describe(first) + "; rename one of the two methods, or change"
+                + " its wrt")));
+      }
+    }
+    errors.throwIfAny();
+  }
+
+  /** {@code f(double[] x, double[] y) with wrt x, y}, as the user declared it. */
+  private String describe(MethodIR m) {
+    List<String> params = new ArrayList<>();
+    m.params().forEach(p -> params.add(typeName(p.type()) + " " + p.name()));
+    return m.name() + "(" + String.join(", ", params) + ") with wrt "
+        + String.join(", ", m.wrt().stream().map(Var::name).toList());
   }
 
   private MethodSpec entry(DifferentiatedMethod d, boolean withContext, org.rad.processor.cuda.CudaPlan plan) {

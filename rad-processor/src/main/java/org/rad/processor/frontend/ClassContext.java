@@ -151,8 +151,19 @@ final class ClassContext {
 
   /** Whether the class declares a varargs method with this name. */
   boolean declaresVarargs(String name) {
+    return varargsMethod(name) != null;
+  }
+
+  /** Whether the class declares a generic method of this name ({@code <T> T pick(boolean c, T a, T b)}). */
+  boolean declaresGeneric(String name) {
     return type.getEnclosedElements().stream().anyMatch(e -> e.getKind() == ElementKind.METHOD
-        && e.getSimpleName().contentEquals(name) && ((ExecutableElement) e).isVarArgs());
+        && e.getSimpleName().contentEquals(name) && !((ExecutableElement) e).getTypeParameters().isEmpty());
+  }
+
+  /** A varargs method of this name that the class declares, or null. */
+  ExecutableElement varargsMethod(String name) {
+    return (ExecutableElement) type.getEnclosedElements().stream().filter(e -> e.getKind() == ElementKind.METHOD
+        && e.getSimpleName().contentEquals(name) && ((ExecutableElement) e).isVarArgs()).findFirst().orElse(null);
   }
 
   /** Whether the class declares no method with this name and a class it is nested in does. */

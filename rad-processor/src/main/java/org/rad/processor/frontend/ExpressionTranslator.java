@@ -391,10 +391,9 @@ final class ExpressionTranslator {
         return fieldRead(field, tree);
       }
     }
-    TypeElement named = target instanceof IdentifierTree id && scope.lookup(id.getName().toString()) == null
-        ? clazz.typeNamed(id.getName().toString()) : null;
+    TypeElement named = nestedType(target);
     if (named != null) {
-      // Outer.SCALE in a class nested in Outer, Hyper.BETA of a nested class
+      // Outer.SCALE in a class nested in Outer, Hyper.BETA of a nested class, P.Q.G deeper down
       VariableElement field = ClassContext.inheritedField(named, member);
       if (field != null) {
         return otherClassField(field, tree);
@@ -408,7 +407,29 @@ final class ExpressionTranslator {
       }
     }
     throw unsupported(tree, "the member access " + tree,
-        "read locals, parameters, fields of " + clazz.simpleName() + " and constants");
+        "read locals, parameters, fields of " + clazz.simpleName() + ", fields of the classes nested in it or around"
+            + " it, and compile-time constants (static final fields with a constant value)");
+  }
+
+  /**
+   * The class that {@code target} names where it is one of this class's nest, written as Java
+   * allows: {@code P}, {@code Outer.P}, {@code P.Q} (a class nested in one nested here), else null.
+   */
+  private TypeElement nestedType(ExpressionTree target) {
+    if (target instanceof IdentifierTree id) {
+      return scope.lookup(id.getName().toString()) == null ? clazz.typeNamed(id.getName().toString()) : null;
+    }
+    if (target instanceof MemberSelectTree ms) {
+      TypeElement outer = nestedType(ms.getExpression());
+      if (outer != null) {
+        for (javax.lang.model.element.Element e : outer.getEnclosedElements()) {
+          if (e instanceof TypeElement member && e.getSimpleName().contentEquals(ms.getIdentifier())) {
+            return member;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -841,10 +862,20 @@ final class ExpressionTranslator {
           "write the copy as a loop, for (int k = 0; k < length; k++) dst[dstPos + k] = src[srcPos + k];"
               + " or copy a whole array with src.clone()"));
     }
-    if (m == null) {
+    if (m == null && owner.getQualifiedName().contentEquals("java.util.Arrays")
+        && (name.equals("copyOf") || name.equals("copyOfRange"))) {
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
-          "of other classes only public static methods whose parameters and result are numbers or booleans can be called;"
-              + " move the computation into a method of " + clazz.simpleName() + " so it can be differentiated"));
+          "copy a whole array with a.clone() (what copyOf(a, a.length) gives), or allocate the copy and fill it in a"
+              + " loop, double[] b = new double[n]; for (int k = 0; k < n; k++) b[k] = a[from + k];"));
+    }
+    if (m == null) {
+      // both ways out in one message: making the method public only helps where no derivative
+      // flows through the call
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "a method of another class runs as it is, and only a public static one whose parameters and result are"
+              + " numbers or booleans can; where its arguments carry a derivative it must be differentiated instead:"
+              + " move the computation into a method of " + clazz.simpleName()
+              + ", write it with Math functions, or declare its derivative with @CustomAdjoint"));
     }
     return libraryCallTo(tree, owner, m, args);
   }
@@ -867,6 +898,20 @@ final class ExpressionTranslator {
     return Library.numbersInAndOut(m) && clazz.directlyAccessible(m) && m.getModifiers().contains(Modifier.STATIC);
   }
 
+  /** The call {@code tree} with its trailing arguments in an array: {@code sumAt(x, new int[] {0, 2})}. */
+  private static String varargsAdvice(MethodInvocationTree tree, String name, ExecutableElement varargs) {
+    int fixed = varargs.getParameters().size() - 1;
+    List<String> args = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (int k = 0; k < tree.getArguments().size(); k++) {
+      (k < fixed ? args : rest).add(tree.getArguments().get(k).toString());
+    }
+    javax.lang.model.type.TypeMirror array = varargs.getParameters().get(fixed).asType();
+    String component = array instanceof javax.lang.model.type.ArrayType a ? a.getComponentType().toString() : "double";
+    args.add("new " + component + "[] {" + String.join(", ", rest) + "}");
+    return name + "(" + String.join(", ", args) + ")";
+  }
+
   private Expr sameClassCall(MethodInvocationTree tree, String name, List<Expr> args, boolean viaThis) {
     List<Type> types = args.stream().map(Expr::type).toList();
     ExecutableElement m = clazz.method(name, types);
@@ -878,7 +923,12 @@ final class ExpressionTranslator {
     }
     if (m == null && clazz.declaresVarargs(name)) {
       throw unsupported(tree, "a call of the varargs method " + name + " with a list of values",
-          "pass the array yourself: " + name + "(new double[] {...})");
+          "pass the array yourself: " + varargsAdvice(tree, name, clazz.varargsMethod(name)));
+    }
+    if (m == null && clazz.declaresGeneric(name)) {
+      throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+          "it is a generic method (it has a type parameter), and only methods with parameters of the supported types"
+              + " are differentiated; write it for the types you call it with (double[] for T)"));
     }
     if (m == null && clazz.enclosingDeclares(name)) {
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,

@@ -33,8 +33,22 @@ import org.rad.processor.ir.Var;
  */
 public final class FrontEnd {
   static final String DIFFERENTIABLE = "org.rad.annotations.Differentiable";
+  /**
+   * Simple names of the classes that the generated code names without qualification (its imports
+   * and java.lang): a user's variable of one of these names would hide the class there, so it is
+   * renamed like a clash of two locals ({@code Derivatives2}).
+   */
+  static final Set<String> CLASS_NAMES = Set.of("Derivatives", "RadContext", "Arguments", "CounterRng", "Shadows",
+      "Sampling", "CudaRuntime", "CudaSession", "DeviceArray", "EjmlAdjoints", "DMatrixRMaj", "CommonOps_DDRM",
+      "Generated", "Math", "StrictMath", "Double", "Integer", "Long", "System", "Object", "String");
   /** Names the generated code uses for itself; user locals with these names are renamed. */
-  static final Set<String> RESERVED = Set.of("ctx", "self", "result", "adj");
+  static final Set<String> RESERVED = union(Set.of("ctx", "self", "result", "adj"), CLASS_NAMES);
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   private final Trees trees;
   private final Elements elements;
@@ -143,7 +157,7 @@ public final class FrontEnd {
     List<Var> wrt = new ArrayList<>();
     if (entry) {
       // a wrong wrt does not hide the errors of the body
-      errors.attempt(() -> wrt.addAll(wrt(m, params, origin)));
+      errors.attempt(() -> wrt.addAll(wrt(m, params, origin, errors)));
     }
     String packageName = elements.getPackageOf(clazz.type()).getQualifiedName().toString();
     Library library = new Library(elements, unit, packageName);
@@ -164,7 +178,8 @@ public final class FrontEnd {
         List.copyOf(scope.locals()), wrt, entry, origin, java.util.Map.copyOf(statements.randomized));
   }
 
-  private static List<Var> wrt(ExecutableElement m, List<Var> params, TreeOrigin origin) {
+  private static List<Var> wrt(ExecutableElement m, List<Var> params, TreeOrigin origin,
+      CompileErrors.Collector errors) {
     List<String> names = new ArrayList<>();
     for (AnnotationMirror a : m.getAnnotationMirrors()) {
       if (a.getAnnotationType().toString().equals(DIFFERENTIABLE)) {
@@ -192,20 +207,28 @@ public final class FrontEnd {
       }
       return wrt;
     }
+    // every wrong name is reported, not only the first
     for (String name : names) {
-      Var found = params.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
-      if (found == null) {
-        throw new CompileError(origin, Message.BAD_SIGNATURE.format(
-            "wrt names \"" + name + "\", but " + m.getSimpleName() + " has no such parameter"));
+      int index = -1;
+      for (int k = 0; k < params.size(); k++) {
+        // the source's name: a parameter called ctx or self is renamed in the IR
+        if (m.getParameters().get(k).getSimpleName().contentEquals(name)) {
+          index = k;
+        }
       }
-      if (!found.type().isDifferentiable()) {
-        throw new CompileError(origin, Message.BAD_SIGNATURE.format(
-            "wrt names \"" + name + "\" of type " + found.type().source() + "; only double, double[], double[][] and double[][][] parameters (and DMatrixRMaj) can be differentiated"));
+      if (index < 0) {
+        errors.add(new CompileError(origin, Message.BAD_SIGNATURE.format(
+            "wrt names \"" + name + "\", but " + m.getSimpleName() + " has no such parameter")));
+      } else if (!params.get(index).type().isDifferentiable()) {
+        // the declared type: a parameter outside the subset has no type of the IR
+        errors.add(new CompileError(origin, Message.BAD_SIGNATURE.format(
+            "wrt names \"" + name + "\" of type " + m.getParameters().get(index).asType()
+                + "; only double, double[], double[][] and double[][][] parameters (and DMatrixRMaj) can be differentiated")));
+      } else if (wrt.contains(params.get(index))) {
+        errors.add(new CompileError(origin, Message.BAD_SIGNATURE.format("wrt names \"" + name + "\" twice")));
+      } else {
+        wrt.add(params.get(index));
       }
-      if (wrt.contains(found)) {
-        throw new CompileError(origin, Message.BAD_SIGNATURE.format("wrt names \"" + name + "\" twice"));
-      }
-      wrt.add(found);
     }
     return wrt;
   }

@@ -34,7 +34,9 @@ final class Library {
     if (elements == null || !name.matches("[\\w$.]+")) {
       return null;
     }
-    TypeElement t = elements.getTypeElement(name);
+    // a simple name names a class of the unnamed package only from the unnamed package (asking for
+    // one made javac read a same-named source file on the class path, a "duplicate class" error)
+    TypeElement t = name.contains(".") || packageName.isEmpty() ? elements.getTypeElement(name) : null;
     if (t != null) {
       return t;
     }
@@ -143,8 +145,8 @@ final class Library {
   /** The compile-time constant {@code owner.name}, or null. */
   static Object constant(TypeElement owner, String name) {
     for (Element e : owner.getEnclosedElements()) {
-      if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)
-          && e.getModifiers().contains(Modifier.PUBLIC)) {
+      // any constant the user's code may read: the generated code has its value, not the field
+      if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)) {
         return ((VariableElement) e).getConstantValue();
       }
     }

@@ -17,8 +17,15 @@ import org.rad.processor.ir.Var;
  * declarations of {@code i} in sibling loops become {@code i} and {@code i2}.
  */
 final class MethodScope {
-  /** Parameter names of the generated methods themselves. */
-  private static final Set<String> PARAMETER_RESERVED = Set.of("ctx", "self");
+  /** Parameter names of the generated methods themselves, and the classes they name. */
+  private static final Set<String> PARAMETER_RESERVED = parameterReserved();
+
+  private static Set<String> parameterReserved() {
+    Set<String> names = new HashSet<>(FrontEnd.CLASS_NAMES);
+    names.add("ctx");
+    names.add("self");
+    return Set.copyOf(names);
+  }
   private final Deque<Map<String, Var>> blocks = new ArrayDeque<>();
   private final Set<String> usedNames = new HashSet<>();
   private final List<Var> locals = new ArrayList<>();
@@ -52,7 +59,8 @@ final class MethodScope {
 
   /**
    * Declares a parameter. It keeps its name unless that is one the generated methods use for
-   * their own parameters ({@code ctx}, {@code self}): then it is renamed like a local.
+   * their own parameters ({@code ctx}, {@code self}) or a class they name ({@code Derivatives}):
+   * then it is renamed like a local.
    */
   Var declareParameter(String name, Type type) {
     Var v = new Var(PARAMETER_RESERVED.contains(name) ? unique(name) : name, type, Var.Kind.PARAMETER);

@@ -135,7 +135,8 @@ final class StatementTranslator {
         out.add(new Stmt.Continue(expressions.origin(tree)));
       }
       case EMPTY_STATEMENT -> { }
-      case DO_WHILE_LOOP -> throw unsupported(tree, "a do-while loop", "write it as a while loop");
+      case DO_WHILE_LOOP -> throw unsupported(tree, "a do-while loop",
+          "write it as a while loop, while (true) { body; if (!(condition)) break; }");
       case TRY -> throw unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
       case THROW -> throw unsupported(tree, "throw", "validate the arguments before calling the differentiable method");
       case SWITCH -> throw unsupported(tree, "switch", "write it as if/else");
@@ -155,9 +156,16 @@ final class StatementTranslator {
   private Name innermostLoopLabel;
   /** The label of the statement being translated, for the loop it labels. */
   private Name labelOfNextLoop;
+  /** The labels of the loops around the statement being translated (a jump naming another label leaves a block). */
+  private final java.util.Set<Name> loopLabels = new java.util.HashSet<>();
 
   /** The error for a {@code break} or {@code continue} naming a label other than the innermost loop's. */
   private void rejectOuterJump(Tree jump, String keyword, Name label) {
+    if (label != null && !label.equals(innermostLoopLabel) && !loopLabels.contains(label)) {
+      // the label is a block's, not a loop's
+      throw unsupported(jump, "a break out of a labeled block (" + keyword + " " + label + ")",
+          "write the block's rest under an if: if (!condition) { ... }");
+    }
     if (label != null && !label.equals(innermostLoopLabel)) {
       throw unsupported(jump, "a labeled " + keyword + " (" + keyword + " " + label + ")",
           "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop"
@@ -182,9 +190,13 @@ final class StatementTranslator {
     Name enclosing = innermostLoopLabel;
     innermostLoopLabel = labelOfNextLoop;
     labelOfNextLoop = null;
+    boolean added = innermostLoopLabel != null && loopLabels.add(innermostLoopLabel);
     try {
       return body(tree);
     } finally {
+      if (added) {
+        loopLabels.remove(innermostLoopLabel);
+      }
       innermostLoopLabel = enclosing;
     }
   }
