@@ -31,10 +31,9 @@ public final class Derivatives {
   /**
    * {@code adjoint * partial}, but 0 when the adjoint is 0 and the partial is infinite or not a
    * number: the number {@link #times} gives (up to the sign of a zero), from a test of the partial
-   * instead of the adjoint. The reverse sweep uses it where the adjoint is itself a product ({@code
-   * scaled(times(adj, phi), dt)}): a test of such a product depends on the data (a randomized
-   * record restores most values as 0, and the test then went both ways in one loop), while a
-   * partial is often the same in every iteration ({@code dt}), and its test with it.
+   * instead of the adjoint. A partial is finite in all but pathological data, so its test goes the
+   * same way every time, where an adjoint is 0 as often as the data make it (a randomized record
+   * restores most values as 0). The processor's {@code GuardOperands} chooses between the two.
    */
   public static double scaled(double adjoint, double partial) {
     return Math.abs(partial) <= Double.MAX_VALUE ? adjoint * partial : adjoint == 0 ? 0 : adjoint * partial;

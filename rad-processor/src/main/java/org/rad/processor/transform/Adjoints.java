@@ -340,28 +340,11 @@ final class Adjoints {
 
   /**
    * {@code Derivatives.times(seed, partial)}: 0 when the seed is 0, even if the partial is not
-   * finite ({@link #guardOnPartial} makes it {@code scaled} where the seed is a product).
+   * finite ({@link GuardOperands} makes it {@code scaled}, the same number from a test of the
+   * partial, where that test is the steadier).
    */
   private static Expr times(Expr seed, Expr partial) {
     return new Expr.StaticCall(Owner.DERIVATIVES, "times", List.of(seed, partial), Type.DOUBLE);
-  }
-
-  /**
-   * {@code e}, or where it is {@code Derivatives.times(seed, partial)} with a seed that is no
-   * variable or element (the adjoint of a factor of a product, {@code times(adj, phi)}, or a
-   * product a temporary was replaced by), {@code Derivatives.scaled(seed, partial)}: the same
-   * number from a test of the partial. The test of an adjoint variable is one per statement (the
-   * JIT shares it) and as steady as the adjoints; a test of a product of data is neither (the
-   * randomized indexed reactor's reverse sweep, whose restored values are mostly 0: 19.5 ms with
-   * times, 16.5 ms with scaled; the exact one 17.0 and 16.4 ms). Applied to every expression of a
-   * finished reverse sweep, so the passes before it see {@code times} only where it was built.
-   */
-  static Expr guardOnPartial(Expr e) {
-    if (e instanceof Expr.StaticCall c && c.owner() == Owner.DERIVATIVES && c.name().equals("times")
-        && !(c.args().get(0) instanceof Expr.Ref || c.args().get(0) instanceof Expr.Index)) {
-      return new Expr.StaticCall(Owner.DERIVATIVES, "scaled", c.args(), Type.DOUBLE);
-    }
-    return e;
   }
 
   /**

@@ -1595,7 +1595,7 @@ public final class ClassDifferentiator {
       reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
       reverse = RotatedAdjoints.rotate(reverse, naming::carriedElement, naming::carriedRow);
     }
-    reverse = org.rad.processor.analysis.Statements.mapExpressions(reverse, Adjoints::guardOnPartial);
+    reverse = GuardOperands.choose(reverse, m.entry() ? null : resultAdjoint);
     List<Var> forwardLocals = new ArrayList<>(m.locals());
     forwardLocals.addAll(naming.tripCounters());
     List<Var> reverseLocals = new ArrayList<>(m.locals());
