@@ -104,6 +104,14 @@ class EdgeCasesTest {
           return P.B * x[0] + P.Q.G * x[1] + Edges.P.Q.G * x[0] * x[1] + Cfg.GAIN * x[1] * x[1];
         }
 
+        // Math functions of integers only run as they are (a tester's report: they were rejected)
+        @Differentiable
+        static double integerMath(double[] x, int n) {
+          int i = Math.floorMod(Math.negateExact(n), 3);
+          int j = Math.toIntExact(Math.multiplyExact((long) n, 2L)) % 3;
+          return x[i] * x[j] * Math.addExact(n, 1) + Math.absExact(-n) * x[Math.floorDiv(n, 2) % 3];
+        }
+
         @Differentiable
         static double overwriteParameters(double x, double[] a) {
           x = x * x;
@@ -200,6 +208,7 @@ class EdgeCasesTest {
         of("names", r -> new Object[] {r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1)}, 0, 1, 2, 3, 4),
         of("namesInWrt", r -> new Object[] {r.nextDouble(-1, 1), vector(r, 2, -1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1)}, 0, 1, 2),
         of("constants", r -> new Object[] {vector(r, 2, -1, 1)}, 0),
+        of("integerMath", r -> new Object[] {vector(r, 3, -1, 1), r.nextInt(0, 7)}, 0).points(6),
         of("overwriteParameters", r -> new Object[] {r.nextDouble(-1, 1), vector(r, 2, -1, 1)}, 0, 1),
         of("callsInConditional", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1).points(10),
         of("arrayExpressionArguments", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1),

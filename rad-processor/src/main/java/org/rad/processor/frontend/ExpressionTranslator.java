@@ -968,11 +968,16 @@ final class ExpressionTranslator {
     return new Expr.MethodCall(name, FrontEnd.key(m), isStatic ? null : new Expr.Ref(self), coerced, ret, origin(tree));
   }
 
+  /** Math functions of integers only: they carry no derivative and run as they are. */
+  private static final java.util.Set<String> INTEGER_MATH = java.util.Set.of("floorMod", "floorDiv", "addExact",
+      "subtractExact", "multiplyExact", "negateExact", "incrementExact", "decrementExact", "toIntExact", "absExact");
+
   private Expr math(MethodInvocationTree tree, String name, List<Expr> args) {
     boolean allIntegral = !args.isEmpty() && args.stream().allMatch(a -> a.type().isIntegral());
     boolean integralOverload = MathRules.find(name).filter(MathRules.Rule::integralOverload).isPresent();
-    if (allIntegral && integralOverload || name.equals("floorMod") || name.equals("floorDiv")) {
-      Type t = args.stream().map(Expr::type).reduce(Type.INT, Type::promote);
+    if (allIntegral && integralOverload || allIntegral && INTEGER_MATH.contains(name)) {
+      // (toIntExact narrows a long; the others have the type of their promoted arguments)
+      Type t = name.equals("toIntExact") ? Type.INT : args.stream().map(Expr::type).reduce(Type.INT, Type::promote);
       return new Expr.StaticCall(Expr.Owner.MATH, name, args, t);
     }
     if (name.equals("round") && args.size() == 1) {

@@ -91,6 +91,21 @@ class GuardOperandsTest {
         chooseInLoop(null, add(ref(C_BAR), times(ref(ADJ), ref(R))), add(ref(C_BAR), times(ref(ADJ), element))));
   }
 
+  /**
+   * A sum over a nested loop ({@code cBar}, a row's sum of products with data) and what is computed
+   * from it are 0 or not as the data go: their partials are tested, even partials that change.
+   */
+  @Test
+  void aSumOverANestedLoopIsNotTested() {
+    Expr element = new Expr.Index(ref(PHI), ref(J));
+    Stmt.For inner = loop(add(ref(C_BAR), times(ref(ADJ), element)));
+    Var scaledSum = new Var("adj2", Type.DOUBLE, Var.Kind.ADJOINT);
+    List<String> outer = chooseInLoop(null, inner, set(scaledSum, times(ref(C_BAR), ref(R))),
+        intoX(times(ref(scaledSum), element)), intoX(times(ref(ADJ), element)));
+    assertEquals(List.of("adj2 = Derivatives.scaled(cBar, r)", "xBar[1] += Derivatives.scaled(adj2, phi[j])",
+        "xBar[1] += Derivatives.times(adj, phi[j])"), outer.subList(1, 4));
+  }
+
   /** A partial written in the loop is not invariant, even when it is a plain variable. */
   @Test
   void aPartialWrittenInTheLoopChanges() {
