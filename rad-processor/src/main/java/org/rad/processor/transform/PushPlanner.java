@@ -158,23 +158,64 @@ final class PushPlanner {
     if (deps == null) {
       return;
     }
-    ElementDependences.Reads known = reader == null ? null : elementReads.get(reader);
     for (String k : keys) {
       if (!k.startsWith("#")) {
         continue;
       }
-      String tag = known != null && !known.whole().contains(k) && known.elements().containsKey(k)
-          ? k + SEP + siteIds.computeIfAbsent(reader, r -> {
-              sites.add(r);
-              return sites.size() - 1;
-            })
-          : k + UNKNOWN;
+      String tag = tag(reader, k);
       into.add(tag);
       // a read from here on is not one a fact's restore re-established (the same reader may run
       // again, in a loop, between the fact's statement and a later overwrite)
       for (Restored f : restored) {
         f.tags().remove(tag);
       }
+    }
+  }
+
+  /**
+   * The tag of the read of contents {@code k} by the reverse of {@code reader} (null: by something
+   * else): the reader's, where its element reads of the class are all known, else the unknown tag.
+   */
+  private String tag(Stmt reader, String k) {
+    ElementDependences.Reads known = reader == null ? null : elementReads.get(reader);
+    return known != null && !known.whole().contains(k) && known.elements().containsKey(k)
+        ? k + SEP + siteIds.computeIfAbsent(reader, r -> {
+            sites.add(r);
+            return sites.size() - 1;
+          })
+        : k + UNKNOWN;
+  }
+
+  /**
+   * Takes from the facts that hold before a loop ({@link Restored}) the tags of the reads its body
+   * and update make: such a read may come around the back edge, from an earlier iteration, before
+   * any statement of the body, and a fact re-establishes an element only for the reads pending
+   * before its own statement. (Taking a tag from a fact when its reader is planned came too late
+   * for an overwrite before that reader in the body, where one pass found the loop's pending keys
+   * unchanged: a helper's {@code v[1] = 0.5; for (...) { v[1] += 0.5; s0(v); }}, whose s0 reads
+   * {@code v[(int) (3 * v[1]) % 3]}, recorded none of the loop's old values of {@code v[1]}.)
+   */
+  private void forgetLoopReads(Stmt.Block body, java.util.List<Stmt> update) {
+    if (deps == null || restored.isEmpty()) {
+      return;
+    }
+    Set<String> tags = new HashSet<>();
+    java.util.function.Consumer<Stmt> collect = x -> {
+      for (String k : reads.getOrDefault(x, Set.of())) {
+        if (k.startsWith("#")) {
+          tags.add(tag(x, k));
+        }
+      }
+      for (String k : headerReads.getOrDefault(x, Set.of())) {
+        if (k.startsWith("#")) {
+          tags.add(tag(null, k));
+        }
+      }
+    };
+    Statements.forEach(body, collect);
+    update.forEach(u -> Statements.forEach(u, collect));
+    for (Restored f : restored) {
+      f.tags().removeAll(tags);
     }
   }
 
@@ -670,6 +711,7 @@ final class PushPlanner {
       if (!flags.isEmpty()) {
         findExits(body.stmts(), java.util.List.of(), exits);
       }
+      forgetLoopReads(body, update);
       Set<String> head = new HashSet<>(entry);
       loopEntries.put(body, entry);
       while (true) {
