@@ -760,13 +760,38 @@ final class SweepBuilder {
     return reverse(s, List.of());
   }
 
+  /**
+   * Whether the element {@code s} assigns is located by a variable that {@code recomputations}
+   * set ({@code int i = c; v[i] = ...; c++;} in a loop, {@code i} recomputed in the reverse of
+   * {@code v[i] = ...}): the restore of that element reads it, so it is recomputed before the
+   * restore, from the state after {@code s}, which holds what it reads (the planner recomputes a
+   * declaration there only where {@code s} writes nothing it reads). After the restore, the
+   * restore read the value a later iteration left: a wrong element restored, a wrong gradient
+   * (a tester's while loops and counters, ten programs).
+   */
+  private static boolean locatedBy(Stmt s, List<Stmt> recomputations) {
+    if (recomputations.isEmpty() || !(s instanceof Stmt.Assign a)) {
+      return false;
+    }
+    for (Expr t = a.target(); t instanceof Expr.Index ix; t = ix.array()) {
+      for (Stmt r : recomputations) {
+        Var v = Statements.assignedVariable(r);
+        if (v != null && org.rad.processor.ir.Exprs.mentions(ix.index(), v)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private List<Stmt> reverse(Stmt s, List<Stmt> recomputations) {
     tempsInUse = 0;
     current = s;
     Set<String> enclosing = calleeReads;
     calleeReads = new HashSet<>();
-    // (only an assignment places them after its restore; nested statements must not take them)
-    boolean assignment = s instanceof Stmt.Assign || s instanceof Stmt.Declare;
+    // (only an assignment places them after its restore; nested statements must not take them;
+    // nor does an assignment whose element's location reads one: its restore needs it first)
+    boolean assignment = (s instanceof Stmt.Assign || s instanceof Stmt.Declare) && !locatedBy(s, recomputations);
     afterRestore = assignment ? recomputations : List.of();
     List<Stmt> out = reverseOf(s);
     List<Stmt> unplaced = assignment ? afterRestore : recomputations;
