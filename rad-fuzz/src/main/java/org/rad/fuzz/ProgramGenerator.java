@@ -55,6 +55,8 @@ public final class ProgramGenerator {
     private final SplittableRandom fieldSide;
     /** The stream that decides which indices are computed from values (see {@link Feature#DATA_INDEX}). */
     private final SplittableRandom dataIndexSide;
+    /** The stream that decides which {@code while} bodies copy their counter into a local index. */
+    private final SplittableRandom counterCopySide;
     private final long seed;
     private final String name;
     private final StringBuilder out = new StringBuilder();
@@ -83,6 +85,7 @@ public final class ProgramGenerator {
       this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
       this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
       this.dataIndexSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
+      this.counterCopySide = new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL);
       this.n = 2 + r.nextInt(3);
       this.rows = 2 + r.nextInt(2);
     }
@@ -825,6 +828,15 @@ public final class ProgramGenerator {
       depth++;
       push();
       declare(new Var(k, T.INT, Idx.COL, false));
+      if (counterCopySide.nextInt(3) == 0) {
+        // the counter copied into a local index, as users write (int i = w; v[i + 1] = ...; w++;),
+        // whose recomputation in the reverse sweep once came after the restore that needed it
+        // (bugs/CounterLocalIndexTest); drawn from its own stream, so that the other streams, and
+        // the programs of a seed where it does not fire, stay as they were
+        String copy = fresh("kc");
+        line("int " + copy + " = " + k + ";");
+        declare(new Var(copy, T.INT, Idx.COL, false));
+      }
       loops.add(false);
       block(1 + r.nextInt(3));
       loops.remove(loops.size() - 1);
