@@ -519,6 +519,12 @@ public final class Soundness {
     return sampledKeys.contains(key) && !beforeRestores ? key : null;
   }
 
+  /** The sampled key of a primal array argument's contents, where they may hold a sample; else null. */
+  private String sampledArgument(Expr arg) {
+    String root = Statements.rootVar(arg);
+    return arg.type().isArray() && root != null && !isAdjoint(arg) ? sampledContents(root) : null;
+  }
+
   private Poly poly(Expr e) {
     if (e instanceof Expr.Ref r) {
       Var v = r.var();
@@ -578,9 +584,9 @@ public final class Soundness {
       Poly all = Poly.ZERO;
       for (Expr arg : call.args()) {
         all = all.plus(poly(arg));
-        String root = Statements.rootVar(arg);
-        if (arg.type().isArray() && root != null && !isAdjoint(arg) && sampledContents(root) != null) {
-          all = all.plus(sampleOf(sampledContents(root)));
+        String sampled = sampledArgument(arg);
+        if (sampled != null) {
+          all = all.plus(sampleOf(sampled));
         }
       }
       return all.asNonlinear();
@@ -604,8 +610,9 @@ public final class Soundness {
       for (Expr arg : call.args()) {
         Set<String> k = new java.util.TreeSet<>(poly(arg).degrees.keySet());
         String root = Statements.rootVar(arg);
-        if (arg.type().isArray() && root != null && !isAdjoint(arg) && sampledContents(root) != null) {
-          k.addAll(sampleOf(sampledContents(root)).degrees.keySet());
+        String sampled = sampledArgument(arg);
+        if (sampled != null) {
+          k.addAll(sampleOf(sampled).degrees.keySet());
         } else if (arg.type().isArray() && root != null && isAdjoint(arg)) {
           // an adjoint array that carries samples: the callee's partials must not meet them again
           k.addAll(passedArrays.getOrDefault(adjointArrayKey(arg), Poly.ZERO).degrees.keySet());

@@ -428,7 +428,7 @@ public final class GradClassWriter {
       List<String> types = new ArrayList<>();
       primalParams(m).forEach(p -> types.add(p.type().toString()));
       for (Var w : m.wrt()) {
-        types.add((w.type() == Type.DOUBLE ? ArrayTypeName.of(TypeName.DOUBLE) : typeName(w.type())).toString());
+        types.add(adjointType(w).toString());
       }
       String signature = m.name() + "(" + String.join(", ", types) + ")";
       MethodIR first = bySignature.putIfAbsent(signature, m);
@@ -441,6 +441,14 @@ public final class GradClassWriter {
       }
     }
     errors.throwIfAny();
+  }
+
+  /**
+   * The type of the entry's parameter for the adjoint of {@code w}: a double's derivative goes to
+   * element 0 of a double[]; arrays get an array of their shape.
+   */
+  private TypeName adjointType(Var w) {
+    return w.type() == Type.DOUBLE ? ArrayTypeName.of(TypeName.DOUBLE) : typeName(w.type());
   }
 
   /** {@code f(double[] x, double[] y) with wrt x, y}, as the user declared it. */
@@ -459,8 +467,7 @@ public final class GradClassWriter {
         .returns(TypeName.DOUBLE)
         .addParameters(primalParams(m));
     for (Var w : m.wrt()) {
-      // a double's derivative goes to element 0 of a double[]; arrays get an array of their shape
-      b.addParameter(w.type() == Type.DOUBLE ? ArrayTypeName.of(TypeName.DOUBLE) : typeName(w.type()), names.bar(w));
+      b.addParameter(adjointType(w), names.bar(w));
     }
     String bars = String.join(", ", m.wrt().stream().map(names::bar).toList());
     String call = argList(m) + (bars.isEmpty() ? "" : ", " + bars);

@@ -41,8 +41,13 @@ public final class FrontEnd {
   static final Set<String> CLASS_NAMES = Set.of("Derivatives", "RadContext", "Arguments", "CounterRng", "Shadows",
       "Sampling", "CudaRuntime", "CudaSession", "DeviceArray", "EjmlAdjoints", "DMatrixRMaj", "CommonOps_DDRM",
       "Generated", "Math", "StrictMath", "Double", "Integer", "Long", "System", "Object", "String");
+  /**
+   * Parameter names of the generated methods themselves, and the classes they name: user
+   * parameters with these names are renamed.
+   */
+  static final Set<String> PARAMETER_RESERVED = union(Set.of("ctx", "self"), CLASS_NAMES);
   /** Names the generated code uses for itself; user locals with these names are renamed. */
-  static final Set<String> RESERVED = union(Set.of("ctx", "self", "result", "adj"), CLASS_NAMES);
+  static final Set<String> RESERVED = union(Set.of("result", "adj"), PARAMETER_RESERVED);
 
   private static Set<String> union(Set<String> a, Set<String> b) {
     Set<String> all = new java.util.HashSet<>(a);

@@ -17,15 +17,6 @@ import org.rad.processor.ir.Var;
  * declarations of {@code i} in sibling loops become {@code i} and {@code i2}.
  */
 final class MethodScope {
-  /** Parameter names of the generated methods themselves, and the classes they name. */
-  private static final Set<String> PARAMETER_RESERVED = parameterReserved();
-
-  private static Set<String> parameterReserved() {
-    Set<String> names = new HashSet<>(FrontEnd.CLASS_NAMES);
-    names.add("ctx");
-    names.add("self");
-    return Set.copyOf(names);
-  }
   private final Deque<Map<String, Var>> blocks = new ArrayDeque<>();
   private final Set<String> usedNames = new HashSet<>();
   private final List<Var> locals = new ArrayList<>();
@@ -63,7 +54,7 @@ final class MethodScope {
    * then it is renamed like a local.
    */
   Var declareParameter(String name, Type type) {
-    Var v = new Var(PARAMETER_RESERVED.contains(name) ? unique(name) : name, type, Var.Kind.PARAMETER);
+    Var v = new Var(FrontEnd.PARAMETER_RESERVED.contains(name) ? unique(name) : name, type, Var.Kind.PARAMETER);
     usedNames.add(v.name());
     blocks.peek().put(name, v);
     return v;

@@ -161,7 +161,7 @@ final class StatementTranslator {
 
   /** The error for a {@code break} or {@code continue} naming a label other than the innermost loop's. */
   private void rejectOuterJump(Tree jump, String keyword, Name label) {
-    if (label != null && !label.equals(innermostLoopLabel) && !loopLabels.contains(label)) {
+    if (label != null && !loopLabels.contains(label)) {
       // the label is a block's, not a loop's
       throw unsupported(jump, "a break out of a labeled block (" + keyword + " " + label + ")",
           "write the block's rest under an if: if (!condition) { ... }");
