@@ -1,5 +1,6 @@
 package org.rad.processor;
 
+import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +74,19 @@ class KinkTest {
           return s;
         }
 
+        // the loop's partial big does not change in it: tested once before the loop (GuardFreeLoops),
+        // infinite here, so the loop runs its guarded version where u's adjoint is 0
+        @Differentiable
+        static double untakenOverflowInLoop(double[] a, double c) {
+          double big = Math.exp(c);
+          double s = 0;
+          for (int i = 0; i < a.length; i++) {
+            double u = a[i] * big;
+            s += a[i] > 100 ? u : a[i];
+          }
+          return s;
+        }
+
         @Differentiable
         static double untakenBranch(double x) {
           double r = x * x;
@@ -86,10 +100,11 @@ class KinkTest {
 
   static Class<?> user;
   static Class<?> grad;
+  static Compiled compiled;
 
   @BeforeAll
   static void compile() {
-    Compiled compiled = Compiled.compile("demo.Kinks", SOURCE);
+    compiled = Compiled.compile("demo.Kinks", SOURCE);
     user = compiled.load("demo.Kinks");
     grad = compiled.load("demo.KinksGrad");
   }
@@ -161,6 +176,15 @@ class KinkTest {
     assertArrayEquals(new double[] {0, 1, 0}, gradient("untakenOverflow", 1000.0, 2.0, -1.0));
     double[] a = {1000, 0.5};
     assertArrayEquals(new double[] {1, 1}, new GradientHarness(user, grad, "overflowedInLoop", 0).gradient(new Object[] {a}));
+    // an infinite partial the loop does not change, times adjoints that are 0 (a[i] <= 100): the
+    // loop's plain version would give NaN, its test of the partial sends it to the guarded one
+    assertThat(compiled.generatedSource("demo.KinksGrad")).contains("Derivatives.finite(big)");
+    assertArrayEquals(new double[] {1, 1, 0},
+        new GradientHarness(user, grad, "untakenOverflowInLoop", 0, 1).gradient(new Object[] {new double[] {1, 2}, 1000.0}));
+    // and where it is finite, the plain version: d/da[i] = big for a[i] > 100, d/dc = big * sum of those a[i]
+    assertArrayEquals(new double[] {1, Math.E, Math.E * 200},
+        new GradientHarness(user, grad, "untakenOverflowInLoop", 0, 1).gradient(new Object[] {new double[] {1, 200}, 1.0}),
+        1e-12);
     assertArrayEquals(new double[] {10}, gradient("untakenBranch", 5.0));
     assertArrayEquals(new double[] {6}, gradient("untakenBranch", 3.0));
   }

@@ -39,6 +39,15 @@ public final class Derivatives {
     return Math.abs(partial) <= Double.MAX_VALUE ? adjoint * partial : adjoint == 0 ? 0 : adjoint * partial;
   }
 
+  /**
+   * Whether {@code x} is finite, neither infinite nor not a number. A reverse loop whose partials are
+   * all finite computes its guarded products as plain products (the processor's {@code
+   * GuardFreeLoops} tests this once before the loop).
+   */
+  public static boolean finite(double x) {
+    return Math.abs(x) <= Double.MAX_VALUE;
+  }
+
   public static double abs(double x) {
     return x > 0 ? 1 : x < 0 ? -1 : 0;
   }

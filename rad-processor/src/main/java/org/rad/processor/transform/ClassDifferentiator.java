@@ -1593,6 +1593,7 @@ public final class ClassDifferentiator {
     if (!forDevice) {
       reverse = MergedIncrements.merge(reverse);
       reverse = LoopInvariants.hoist(reverse, classes, naming::invariant);
+      reverse = GuardFreeLoops.version(reverse);
       reverse = RotatedAdjoints.rotate(reverse, naming::carriedElement, naming::carriedRow);
     }
     reverse = GuardOperands.choose(reverse, m.entry() ? null : resultAdjoint);

@@ -36,6 +36,17 @@ class ZooEntriesTest {
     assertEquals(8L * 64 * 499, rnn.needBytes());
   }
 
+  /** --forks: every figure of a row comes from the one JVM of median time, not a mix of JVMs. */
+  @Test
+  void theMedianForkIsOneRun() {
+    ZooResult fast = new ZooResult("e", "s", 10, 25, 1, 1, 20, 1, "rule", "c");
+    ZooResult mid = new ZooResult("e", "s", 10, 28, 1, 1, 30, 1, "rule", "c");
+    ZooResult slow = new ZooResult("e", "s", 14, 45, 1, 1, 25, 1, "rule", "c");
+    assertEquals(mid, ZooBenchmark.medianOf(java.util.List.of(slow, fast, mid), ZooResult::ratio)); // 3.21, 2.5, 2.8
+    assertEquals(slow, ZooBenchmark.medianOf(java.util.List.of(slow, fast, mid), ZooResult::randomizedMillis));
+    assertEquals(fast, ZooBenchmark.medianOf(java.util.List.of(mid, fast), ZooResult::ratio)); // the lower middle
+  }
+
   @Test
   void resultLineRoundTrips() {
     ZooResult r = new ZooResult("gmm", "d=10, K=25", 1.5, 4.25, 1234, 1000, Double.NaN, -1, "8 n K", "1.0e+00");
