@@ -190,9 +190,9 @@ class AllErrorsTest {
 
           @Differentiable
           static double f(double x) {
-            switch (1) {
-              default: x += 1;
-            }
+            do {
+              x += 1;
+            } while (x < 0);
             return x;
           }
 
@@ -204,7 +204,7 @@ class AllErrorsTest {
         """);
     Compilation c = Compiled.compileExpectingFailure(source);
     assertThat(c).failed();
-    assertThat(c).hadErrorContaining("[RadUnsupported] switch").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("[RadUnsupported] a do-while loop").inFile(source).onLine(8);
     assertThat(c).hadErrorContaining("[RadRecursion] recursive call to rec").inFile(source).onLine(4);
     assertThat(errors(c)).hasSize(2);
   }

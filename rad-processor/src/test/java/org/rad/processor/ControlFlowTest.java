@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Branches and loops: nested if/else, for loops with bounds from inputs, from computations and
  * from enclosing loop variables (triangular loops), non-unit and descending steps, while loops
  * with data-dependent trip counts, break, continue, early returns (also from inside loops), int
- * and long counters with ++, --, compound assignments and %.
+ * and long counters with ++, --, compound assignments and %, switch statements (classic and rules)
+ * and switch expressions.
  */
 class ControlFlowTest {
   static final String SOURCE = """
@@ -283,6 +284,80 @@ class ControlFlowTest {
           }
           return s;
         }
+
+        static final int WIDE = 3;
+
+        static int weight(int k) {
+          switch (k % 3) {
+            case 0: return 2;
+            case 1: return 5;
+            default: return 7;
+          }
+        }
+
+        // labels shared by two cases, the default between cases, a case that continues the loop,
+        // a case that returns, a nested switch, a constant label
+        @Differentiable(wrt = "x")
+        static double classicSwitch(double[] x, int mode) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            switch ((i + mode) % 5) {
+              case 0:
+              case 1:
+                s += x[i] * x[i];
+                break;
+              default:
+                s += Math.sin(x[i]) * weight(i);
+                break;
+              case 2:
+                if (x[i] > 0) {
+                  s += x[i];
+                  continue;
+                }
+                s -= 2 * x[i] * x[i] * x[i];
+                break;
+              case WIDE:
+                switch (i % 2) {
+                  case 0:
+                    s *= 1 + 0.1 * x[i];
+                    break;
+                  default:
+                    s += Math.exp(0.5 * x[i]);
+                }
+                break;
+              case 4:
+                if (s > 2) {
+                  return s * x[i];
+                }
+            }
+            s *= 1.01;
+          }
+          return s;
+        }
+
+        // rules with blocks and expressions, a selector that calls a method (evaluated once), and
+        // switch expressions of mixed int and double cases
+        @Differentiable(wrt = "x")
+        static double ruleSwitch(double[] x, int mode) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            switch (weight(i + mode)) {
+              case 2 -> s += x[i] * 3;
+              case 5, 6 -> {
+                double t = Math.exp(x[i]);
+                s += t * x[i];
+              }
+              default -> s -= Math.cos(x[i]);
+            }
+            double w = switch (i % 3) {
+              case 0 -> 1.5;
+              case 1 -> x[i] * x[i];
+              default -> 2;
+            };
+            s += w * x[i];
+          }
+          return s;
+        }
       }
       """;
 
@@ -311,7 +386,9 @@ class ControlFlowTest {
         of("loopCarriedScalars", r -> new Object[] {r.nextDouble(-2, 2), r.nextDouble(-2, 2)}, 0, 1),
         of("irregularLoops", r -> new Object[] {vector(r, 5, -1, 1), r.nextDouble(-1.5, 1.5)}, 0, 1).points(10),
         of("flags", r -> new Object[] {r.nextDouble(0, 2), r.nextDouble(-1, 1)}, 0, 1).points(10),
-        of("matrixLoops", r -> new Object[] {matrix(r, 3, 4, -1, 1), r.nextDouble(-2, 2)}, 0, 1));
+        of("matrixLoops", r -> new Object[] {matrix(r, 3, 4, -1, 1), r.nextDouble(-2, 2)}, 0, 1),
+        of("classicSwitch", r -> new Object[] {vector(r, 9, -1.5, 1.5), r.nextInt(0, 5)}, 0).points(12),
+        of("ruleSwitch", r -> new Object[] {vector(r, 7, -1.5, 1.5), r.nextInt(0, 3)}, 0).points(9));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -248,17 +248,74 @@ class RejectionTest {
               return x;
             }
             """),
-        new Rejected("switch", "[RadUnsupported] switch is not supported", """
+        new Rejected("switch case falling through", "[RadUnsupported] a case that falls through into the next one", """
             @Differentiable
             static double f(double x, int k) {
-              switch (k) { // <- here
+              switch (k) {
+                case 1: // <- here
+                  x = x * 2;
+                case 2:
+                  x = x + 1;
+                  break;
+                default:
+                  x = -x;
+              }
+              return x;
+            }
+            """),
+        new Rejected("break inside a case", "[RadUnsupported] a break that leaves a switch before the end of its case", """
+            @Differentiable
+            static double f(double x, int k) {
+              switch (k) {
                 case 1:
+                  if (x > 1) break; // <- here
                   x = x * 2;
                   break;
                 default:
                   x = -x;
               }
               return x;
+            }
+            """),
+        new Rejected("local shared by cases", "[RadUnsupported] the local t, declared in an earlier case", """
+            @Differentiable
+            static double f(double x, int k) {
+              switch (k) {
+                case 1:
+                  double t = x * 2;
+                  x = t;
+                  break;
+                default:
+                  t = 3; // <- here
+                  x = x * t;
+              }
+              return x;
+            }
+            """),
+        new Rejected("switch expression with a block", "[RadUnsupported] a case of a switch expression that is not one expression", """
+            @Differentiable
+            static double f(double x, int k) {
+              double y = switch (k) {
+                case 0 -> { // <- here
+                  double u = x * 2;
+                  yield u;
+                }
+                default -> x;
+              };
+              return y;
+            }
+            """),
+        new Rejected("switch expression on a call", "[RadUnsupported] a switch expression whose selector calls a method", """
+            static int pick(int k) {
+              return k % 2;
+            }
+
+            @Differentiable
+            static double f(double x, int k) {
+              return switch (pick(k)) { // <- here
+                case 0 -> x;
+                default -> x * x;
+              };
             }
             """),
         new Rejected("var without initializer", "[RadUntyped] cannot type var y: it has no initializer", """

@@ -194,8 +194,8 @@ final class ExpressionTranslator {
       case INSTANCE_OF:
         throw unsupported(tree, "instanceof", "only numbers and arrays of doubles are supported");
       default:
-        if (tree.getKind().name().equals("SWITCH_EXPRESSION")) {
-          throw unsupported(tree, "a switch expression", "write it as if/else assigning a local, or as a chain of ?:");
+        if (tree instanceof com.sun.source.tree.SwitchExpressionTree s) {
+          return switchExpression(s);
         }
         throw unsupported(tree, "the expression " + tree, "rewrite it with arithmetic, Math functions and array accesses");
     }
@@ -547,6 +547,65 @@ final class ExpressionTranslator {
       throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "its branches have different types"));
     }
     return new Expr.Conditional(c, t, f, type);
+  }
+
+  /**
+   * A switch expression on an int whose cases are one expression each ({@code case 1 -> a * x;}),
+   * as the chain of {@code ?:} it is: the labels tested in order, the default's value last. Its
+   * selector is evaluated once per label, so it may not call a method (assign it to a local
+   * first).
+   */
+  private Expr switchExpression(com.sun.source.tree.SwitchExpressionTree tree) {
+    Expr selector = translate(tree.getExpression());
+    if (selector.type() != Type.INT) {
+      throw unsupported(tree.getExpression(), "a switch on a " + selector.type().source(), "switch on an int, or write a chain of ?:");
+    }
+    if (!SwitchCases.pure(selector)) {
+      throw unsupported(tree.getExpression(), "a switch expression whose selector calls a method (" + tree.getExpression() + ")",
+          "assign the selector to a local first: int k = " + tree.getExpression() + "; then switch (k)");
+    }
+    List<Expr> tests = new ArrayList<>();
+    List<Expr> values = new ArrayList<>();
+    Expr otherwise = null;
+    List<Expr> shared = new ArrayList<>();
+    for (com.sun.source.tree.CaseTree c : tree.getCases()) {
+      if (c.getCaseKind() != com.sun.source.tree.CaseTree.CaseKind.RULE || !(c.getBody() instanceof ExpressionTree body)) {
+        throw unsupported(c, "a case of a switch expression that is not one expression",
+            "give each case one expression (case 1 -> a * x;), or write the switch as a statement that assigns a local");
+      }
+      for (ExpressionTree label : c.getExpressions()) {
+        Expr l = translate(label);
+        if (l.type() != Type.INT) {
+          throw unsupported(label, "the case label " + label, "label cases with int constants");
+        }
+        shared.add(l);
+      }
+      Expr value = translate(body);
+      if (c.getExpressions().isEmpty()) {
+        otherwise = value;
+      } else {
+        tests.add(SwitchCases.matches(selector, shared));
+        values.add(value);
+      }
+      shared = new ArrayList<>();
+    }
+    if (otherwise == null) {
+      throw unsupported(tree, "a switch expression without a default", "add default -> ...;");
+    }
+    Type type = otherwise.type();
+    for (Expr v : values) {
+      if (v.type() != type) {
+        if (!v.type().isNumeric() || !type.isNumeric()) {
+          throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "its cases have different types"));
+        }
+        type = Type.promote(type, v.type());
+      }
+    }
+    Expr result = coerce(otherwise, type, tree);
+    for (int k = tests.size() - 1; k >= 0; k--) {
+      result = new Expr.Conditional(tests.get(k), coerce(values.get(k), type, tree), result, type);
+    }
+    return result;
   }
 
   private Expr cast(TypeCastTree tree) {

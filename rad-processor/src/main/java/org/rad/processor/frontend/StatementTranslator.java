@@ -15,6 +15,7 @@ import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
@@ -139,12 +140,78 @@ final class StatementTranslator {
           "write it as a while loop, while (true) { body; if (!(condition)) break; }");
       case TRY -> throw unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
       case THROW -> throw unsupported(tree, "throw", "validate the arguments before calling the differentiable method");
-      case SWITCH -> throw unsupported(tree, "switch", "write it as if/else");
+      case SWITCH -> switchStatement((SwitchTree) tree, out);
       case LABELED_STATEMENT -> labeledStatement((LabeledStatementTree) tree, out);
       case SYNCHRONIZED -> throw unsupported(tree, "synchronized", "remove the synchronization");
       case ASSERT -> throw unsupported(tree, "assert", "check the condition before calling the differentiable method");
       case CLASS -> throw unsupported(tree, "a local class", "move it out of the method");
       default -> throw unsupported(tree, "this statement (" + tree.getKind() + ")", "use declarations, assignments, if, for and while");
+    }
+  }
+
+  /**
+   * A {@code switch} on an int, as the if/else chain it is ({@link SwitchCases}): each case's
+   * labels tested in order ({@code k == 1 || k == 2}), the default last. A selector with a call
+   * is evaluated once, into a local ({@code int selected = pick(i);}), as Java evaluates it.
+   */
+  private void switchStatement(SwitchTree tree, List<Stmt> out) {
+    Expr selector = attempt(() -> expressions.translate(tree.getExpression()));
+    if (selector != null && selector.type() != Type.INT) {
+      throw unsupported(tree.getExpression(), "a switch on a " + selector.type().source(), "switch on an int, or write if/else");
+    }
+    List<SwitchCases.Group> groups = SwitchCases.of(tree.getCases(), this::unsupported);
+    org.rad.processor.ir.Origin origin = expressions.origin(tree);
+    if (selector != null && !SwitchCases.pure(selector)) {
+      Var selected = scope.fresh("selected", Type.INT);
+      out.add(new Stmt.Declare(selected, selector, origin));
+      selector = new Expr.Ref(selected);
+    }
+    List<Expr> tests = new ArrayList<>();
+    List<Stmt.Block> bodies = new ArrayList<>();
+    Stmt.Block otherwise = null;
+    for (SwitchCases.Group g : groups) {
+      List<Expr> labels = new ArrayList<>();
+      for (ExpressionTree label : g.labels()) {
+        Expr l = attempt(() -> expressions.translate(label));
+        if (l != null && l.type() != Type.INT) {
+          errors.attempt(() -> {
+            throw unsupported(label, "the case label " + label, "label cases with int constants");
+          });
+        }
+        labels.add(l);
+      }
+      Stmt.Block body = caseBody(g);
+      if (g.isDefault()) {
+        otherwise = body; // Java takes the default only where no label matches: last
+      } else if (selector != null && !labels.contains(null)) {
+        tests.add(SwitchCases.matches(selector, labels));
+        bodies.add(body);
+      }
+    }
+    if (selector == null) {
+      return; // its error is kept; the cases were checked for theirs
+    }
+    Stmt.Block chain = otherwise;
+    for (int k = tests.size() - 1; k >= 0; k--) {
+      Stmt.If branch = new Stmt.If(tests.get(k), bodies.get(k), chain, origin);
+      chain = new Stmt.Block(List.of(branch), origin);
+    }
+    if (chain != null) {
+      out.add(tests.isEmpty() ? chain : chain.stmts().get(0)); // the default alone: its block
+    }
+  }
+
+  /** A case's statements, in a scope of their own. */
+  private Stmt.Block caseBody(SwitchCases.Group g) {
+    scope.enter();
+    try {
+      List<Stmt> out = new ArrayList<>();
+      for (StatementTree s : g.statements()) {
+        errors.attempt(() -> statement(s, out));
+      }
+      return new Stmt.Block(out, expressions.origin(g.at()));
+    } finally {
+      scope.exit();
     }
   }
 

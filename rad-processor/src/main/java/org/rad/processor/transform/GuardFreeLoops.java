@@ -109,14 +109,14 @@ final class GuardFreeLoops extends LoopRewriter {
   /**
    * Whether {@code e} is a double with the same value in every iteration of a loop that sets {@code
    * written}, and evaluating it before the loop can neither throw nor change anything: no element,
-   * length or field of an object, no call but {@code Math}'s and the runtime's derivatives, no
-   * integer division.
+   * length or field (a call or a restore in the loop may write a field, which {@code written} does
+   * not name), no call but {@code Math}'s and the runtime's derivatives, no integer division.
    */
   private static boolean invariant(Expr e, Set<String> written) {
     return e.type() == Type.DOUBLE && !Exprs.any(e, x -> x instanceof Expr.Index || x instanceof Expr.Length
         || x instanceof Expr.Dim || x instanceof Expr.MethodCall || x instanceof Expr.LibraryCall
         || x instanceof Expr.ContextCall || x instanceof Expr.Clone || x instanceof Expr.NewArray
-        || x instanceof Expr.ArrayLiteral || x instanceof Expr.FieldRead fr && !fr.isStatic()
+        || x instanceof Expr.ArrayLiteral || x instanceof Expr.FieldRead
         || x instanceof Expr.StaticCall c && c.owner() != Owner.MATH && c.owner() != Owner.DERIVATIVES
         || x instanceof Expr.Binary b && (b.op() == Expr.BinaryOp.DIV || b.op() == Expr.BinaryOp.REM)
             && b.type() != Type.DOUBLE

@@ -67,7 +67,7 @@ class OtherClassConstantsTest {
           @Differentiable(wrt = "x")
           public static double f(double x, int mode) {
             double a = switch (mode) {
-              case 0 -> x * x;
+              case 0 -> { yield x * x; }
               default -> x;
             };
             return a + sum(x, x * x);
@@ -83,7 +83,7 @@ class OtherClassConstantsTest {
         """);
     Compilation c = Compiled.compileExpectingFailure(source);
     assertThat(c).failed();
-    assertThat(c).hadErrorContaining("a switch expression").inFile(source).onLine(9);
+    assertThat(c).hadErrorContaining("a case of a switch expression that is not one expression").inFile(source).onLine(10);
     assertThat(c).hadErrorContaining("pass the array yourself: sum(new double[] {x, x * x})").inFile(source).onLine(13);
     assertThat(c).hadErrorContaining("a method of a class In is nested in").inFile(source).onLine(19);
   }
