@@ -180,6 +180,28 @@ class AllErrorsTest {
     assertThat(errors(c)).hasSize(3);
   }
 
+  /** The fields read from an object local whose creation was rejected are follow-ons, not errors of their own. */
+  @Test
+  void readsOfARejectedObjectLocalAreNotReportedAgain() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Obj", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Obj {
+          record Vec3(double x, double y, double z) {}
+
+          @Differentiable
+          static double f(double[] p) {
+            Vec3 a = new Vec3(p[0], p[1], p[2]);
+            return a.x * a.x + a.y;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("creating an object").inFile(source).onLine(8);
+    assertThat(errors(c)).hasSize(1);
+  }
+
   @Test
   void aRecursionIsReportedWithTheFrontEndsErrors() {
     JavaFileObject source = JavaFileObjects.forSourceString("demo.Rec", """

@@ -318,6 +318,25 @@ class RejectionTest {
               };
             }
             """),
+        new Rejected("a class no import makes visible", "[RadUnknownCall] call to Acts.gelu(x), whose body the processor"
+            + " does not differentiate: no class Acts is visible to rad here: check the name's spelling and its import", """
+            @Differentiable
+            static double f(double x) {
+              return Acts.gelu(x); // <- here
+            }
+            """),
+        new Rejected("Math.max of three", "Math.max takes 2 arguments; nest the calls: Math.max(a, Math.max(b, c))", """
+            @Differentiable
+            static double f(double x) {
+              return x * Math.max(1, 2, 3); // <- here
+            }
+            """),
+        new Rejected("Math.random", "draw the random numbers outside and pass them in", """
+            @Differentiable
+            static double f(double x) {
+              return x * (Math.random() < 0.5 ? 0 : 2); // <- here
+            }
+            """),
         new Rejected("var without initializer", "[RadUntyped] cannot type var y: it has no initializer", """
             @Differentiable
             static double f(double x) {

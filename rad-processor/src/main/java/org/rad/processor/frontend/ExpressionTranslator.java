@@ -357,6 +357,10 @@ final class ExpressionTranslator {
   private Expr memberSelect(MemberSelectTree tree) {
     String member = tree.getIdentifier().toString();
     ExpressionTree target = tree.getExpression();
+    if (target instanceof IdentifierTree id && MethodScope.isBroken(scope.lookup(id.getName().toString()))) {
+      // a.x of an object local whose declaration was already reported
+      throw CompileError.followOn(origin(tree), "the declaration of " + id.getName() + " was rejected");
+    }
     String text = target + "." + member;
     Expr.Literal known = KNOWN_CONSTANTS.get(text.startsWith("java.lang.") ? text.substring(10) : text);
     if (known != null) {
@@ -694,6 +698,14 @@ final class ExpressionTranslator {
         return libraryCall(tree, other, name, args);
       }
       rejectLambdas(ms.getExpression());
+      if (isName(ms.getExpression()) && (ms.getExpression() instanceof MemberSelectTree
+          || Character.isUpperCase(owner.charAt(0)) && scope.lookup(owner) == null && clazz.field(owner) == null)) {
+        // Acts.gelu(x) where no class Acts is visible: a misspelt name or a missing import, which
+        // javac reports only after rad's errors are fixed
+        throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
+            "no class " + owner + " is visible to rad here: check the name's spelling and its import (or write its"
+                + " full name, pkg." + owner + ")"));
+      }
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
           "only Math functions, methods of " + clazz.simpleName() + " and static methods of other classes that take and return numbers can be called;"
               + " move the computation into a method of " + clazz.simpleName() + " so it can be differentiated"));
@@ -1027,14 +1039,39 @@ final class ExpressionTranslator {
     return new Expr.MethodCall(name, FrontEnd.key(m), isStatic ? null : new Expr.Ref(self), coerced, ret, origin(tree));
   }
 
+  /** Whether {@code e} is a name, simple or qualified ({@code Acts}, {@code other.Util}). */
+  private static boolean isName(ExpressionTree e) {
+    return e instanceof IdentifierTree || e instanceof MemberSelectTree m && isName(m.getExpression());
+  }
+
   /** Math functions of integers only: they carry no derivative and run as they are. */
-  private static final java.util.Set<String> INTEGER_MATH = java.util.Set.of("floorMod", "floorDiv", "addExact",
-      "subtractExact", "multiplyExact", "negateExact", "incrementExact", "decrementExact", "toIntExact", "absExact");
+  private static final Map<String, Integer> INTEGER_MATH = Map.of("floorMod", 2, "floorDiv", 2, "addExact", 2,
+      "subtractExact", 2, "multiplyExact", 2, "negateExact", 1, "incrementExact", 1, "decrementExact", 1,
+      "toIntExact", 1, "absExact", 1);
+
+  /** Math functions with no derivative to speak of, and what to write instead of calling them. */
+  private static final Map<String, String> PASSED_IN = Map.of(
+      "random", "draw the random numbers outside and pass them in (a double[] of noise, or a mask the caller fills;"
+          + " org.rad.runtime.CounterRng gives reproducible draws)",
+      "ulp", "compute it outside and pass it in as a parameter",
+      "nextUp", "compute it outside and pass it in as a parameter",
+      "nextDown", "compute it outside and pass it in as a parameter",
+      "nextAfter", "compute it outside and pass it in as a parameter",
+      "getExponent", "compute it outside and pass it in as a parameter");
 
   private Expr math(MethodInvocationTree tree, String name, List<Expr> args) {
     boolean allIntegral = !args.isEmpty() && args.stream().allMatch(a -> a.type().isIntegral());
     boolean integralOverload = MathRules.find(name).filter(MathRules.Rule::integralOverload).isPresent();
-    if (allIntegral && integralOverload || allIntegral && INTEGER_MATH.contains(name)) {
+    Integer integerArity = INTEGER_MATH.get(name);
+    boolean arityKnown = MathRules.find(name).filter(r -> r.arity() == args.size()).isPresent()
+        || integerArity != null && integerArity == args.size();
+    if (!arityKnown && (integerArity != null || MathRules.find(name).isPresent())) {
+      // Math.max(a, b, c): javac's own error would come after rad's, in the generated class too
+      int arity = integerArity != null ? integerArity : MathRules.find(name).get().arity();
+      throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)", "Math." + name + " takes " + arity + (arity == 1 ? " argument" : " arguments")
+          + (name.equals("max") || name.equals("min") ? "; nest the calls: Math." + name + "(a, Math." + name + "(b, c))" : ""));
+    }
+    if (allIntegral && integralOverload || allIntegral && integerArity != null) {
       // (toIntExact narrows a long; the others have the type of their promoted arguments)
       Type t = name.equals("toIntExact") ? Type.INT : args.stream().map(Expr::type).reduce(Type.INT, Type::promote);
       return new Expr.StaticCall(Expr.Owner.MATH, name, args, t);
@@ -1047,6 +1084,7 @@ final class ExpressionTranslator {
       String arithmetic = WRITTEN_OUT.get(name);
       throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)", arithmetic != null
           ? "write it out as " + arithmetic
+          : PASSED_IN.containsKey(name) ? PASSED_IN.get(name)
           : "use one of Math." + String.join(", Math.", MathRules.names(1)) + ", " + String.join(", ", MathRules.names(2)));
     }
     List<Expr> doubles = new ArrayList<>();
