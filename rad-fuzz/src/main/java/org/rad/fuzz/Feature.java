@@ -76,5 +76,14 @@ public enum Feature {
    * Math.abs(a[0]))) % a.length]}, an element of the same array (so a write's index may read the
    * array it writes). Drawn from a random stream of its own, like {@link #FIELDS}.
    */
-  DATA_INDEX
+  DATA_INDEX,
+  /**
+   * {@code switch} on an int (a loop index mod 4, or a bin of a value mod 4): classic cases with {@code
+   * break} and shared labels, the default first, between or last; rules with blocks; and switch
+   * expressions whose cases are one expression each. A case body may {@code continue} the loop
+   * around the switch, never {@code break} out of it. Drawn in place of an {@code if}/{@code else}
+   * from a random stream of its own, so the programs of a seed where it does not fire stay as
+   * they were.
+   */
+  SWITCH
 }

@@ -57,6 +57,10 @@ public final class ProgramGenerator {
     private final SplittableRandom dataIndexSide;
     /** The stream that decides which {@code while} bodies copy their counter into a local index. */
     private final SplittableRandom counterCopySide;
+    /** The stream that decides which {@code if}/{@code else} statements are switches instead (see {@link Feature#SWITCH}). */
+    private final SplittableRandom switchSide;
+    /** The loop depth at the innermost switch case being written (-1: none); a break there would leave the switch. */
+    private int switchLoops = -1;
     private final long seed;
     private final String name;
     private final StringBuilder out = new StringBuilder();
@@ -86,6 +90,7 @@ public final class ProgramGenerator {
       this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
       this.dataIndexSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
       this.counterCopySide = new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL);
+      this.switchSide = new SplittableRandom(seed ^ 0x1B873593CC9E2D51L);
       this.n = 2 + r.nextInt(3);
       this.rows = 2 + r.nextInt(2);
     }
@@ -857,6 +862,10 @@ public final class ProgramGenerator {
     }
 
     private void ifElse() {
+      if (mix.has(Feature.SWITCH) && switchSide.nextInt(4) == 0) {
+        switchStatement();
+        return;
+      }
       line("if (" + cond(2) + ") {");
       nested();
       if (r.nextBoolean()) {
@@ -876,8 +885,76 @@ public final class ProgramGenerator {
       indent--;
     }
 
+    /**
+     * A switch with cases 0, 1 and 2 and a default, in one of three forms: classic cases ending in
+     * {@code break} (1 and 2 sharing a body, the default placed at random), rules with blocks, or
+     * a local set by a switch expression.
+     */
+    private void switchStatement() {
+      Var index = pickOrNull(x -> x.type == T.INT);
+      Var value = pickOrNull(x -> x.type == T.DOUBLE);
+      String selector = index != null && (value == null || switchSide.nextBoolean()) ? index.name + " % 4"
+          : "(int) Math.floor(2 * Math.abs(" + (value != null ? value.name : expr(1)) + ")) % 4";
+      int form = switchSide.nextInt(3);
+      if (form == 2 && (index != null || value != null)) {
+        String d = fresh("d");
+        line("double " + d + " = switch (" + selector + ") {");
+        indent++;
+        line("case 0 -> " + expr(2) + ";");
+        line("case 1, 2 -> " + expr(2) + ";");
+        line("default -> " + expr(2) + ";");
+        indent--;
+        line("};");
+        declare(new Var(d, T.DOUBLE, Idx.NONE, true));
+        return;
+      }
+      line("switch (" + selector + ") {");
+      indent++;
+      List<String> order = new ArrayList<>(form == 0 ? List.of("case 0:", "case 1: case 2:")
+          : List.of("case 0 ->", "case 1, 2 ->"));
+      order.add(switchSide.nextInt(3), form == 0 ? "default:" : "default ->");
+      for (int k = 0; k < order.size(); k++) {
+        caseBody(order.get(k), form == 0, k == order.size() - 1);
+      }
+      indent--;
+      line("}");
+    }
+
+    private void caseBody(String label, boolean classic, boolean last) {
+      line(classic ? label : label + " {");
+      int outer = switchLoops;
+      switchLoops = loops.size();
+      indent++;
+      depth++;
+      push();
+      block(1 + r.nextInt(2));
+      if (classic && (!last || switchSide.nextBoolean())) {
+        line("break;");
+      }
+      pop();
+      depth--;
+      indent--;
+      switchLoops = outer;
+      if (!classic) {
+        line("}");
+      }
+    }
+
     private void breakOrContinue() {
       boolean canContinue = loops.get(loops.size() - 1);
+      if (switchLoops == loops.size()) {
+        // in a case of a switch: a break would leave the switch, not the loop
+        if (!canContinue) {
+          declareDouble();
+          return;
+        }
+        line("if (" + cond(1) + ") {");
+        indent++;
+        line("continue;");
+        indent--;
+        line("}");
+        return;
+      }
       line("if (" + cond(1) + ") {");
       indent++;
       line(canContinue && r.nextBoolean() ? "continue;" : "break;");

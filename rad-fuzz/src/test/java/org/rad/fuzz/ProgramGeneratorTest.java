@@ -89,7 +89,7 @@ class ProgramGeneratorTest {
   @Test
   void everyFeatureIsUsedAndCanBeSwitchedOff() {
     ProgramGenerator all = new ProgramGenerator(FeatureMix.all());
-    ProgramGenerator noSwapNoRandomize = new ProgramGenerator(FeatureMix.parse("all,-swap,-randomize,-while,-fields,-data_index"));
+    ProgramGenerator noSwapNoRandomize = new ProgramGenerator(FeatureMix.parse("all,-swap,-randomize,-while,-fields,-data_index,-switch"));
     StringBuilder everything = new StringBuilder();
     StringBuilder restricted = new StringBuilder();
     for (int i = 0; i < 200; i++) {
@@ -97,10 +97,10 @@ class ProgramGeneratorTest {
       restricted.append(noSwapNoRandomize.generate(i, "P").source());
     }
     for (String s : List.of("while (", "break;", "continue;", "@Randomize", "double[] tmp", "[i", "Math.", " ? ",
-        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s", "K0[", "K1[", "((int) (")) {
+        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s", "K0[", "K1[", "((int) (", "switch (", "case 1, 2 ->", "default:")) {
       assertTrue(everything.indexOf(s) >= 0, "no program uses " + s);
     }
-    for (String s : List.of("while (", "@Randomize", "double[] tmp", "K0", "((int) (")) {
+    for (String s : List.of("while (", "@Randomize", "double[] tmp", "K0", "((int) (", "switch")) {
       assertFalse(restricted.indexOf(s) >= 0, "a program uses " + s + " though it is switched off");
     }
   }
