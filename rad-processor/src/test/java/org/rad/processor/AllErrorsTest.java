@@ -202,6 +202,25 @@ class AllErrorsTest {
     assertThat(errors(c)).hasSize(1);
   }
 
+  /** wrt naming a parameter of a type outside the subset: one error, the parameter's. */
+  @Test
+  void aWrtParameterOfAnUnsupportedTypeIsReportedOnce() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.W4", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class W4 {
+          @Differentiable(wrt = "x")
+          static double f(double[][][][] x) {
+            return x[0][0][0][0] * 2;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadUnsupported] the parameter x of type double[][][][]").inFile(source).onLine(5);
+    assertThat(errors(c)).hasSize(1);
+  }
+
   @Test
   void aRecursionIsReportedWithTheFrontEndsErrors() {
     JavaFileObject source = JavaFileObjects.forSourceString("demo.Rec", """

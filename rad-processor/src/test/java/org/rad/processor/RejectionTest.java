@@ -518,7 +518,8 @@ class RejectionTest {
               return p[1];
             }
             """),
-        new Rejected("wrt names a float parameter", "[RadSignature] wrt names \"x\" of type float;", """
+        // one error, the parameter's (the wrt naming it is not a second one)
+        new Rejected("wrt names a float parameter", "[RadUnsupported] the parameter x of type float", """
             @Differentiable(wrt = "x")
             static double f(float x) { // <- here
               return x * x;

@@ -224,6 +224,9 @@ public final class FrontEnd {
       if (index < 0) {
         errors.add(new CompileError(origin, Message.BAD_SIGNATURE.format(
             "wrt names \"" + name + "\", but " + m.getSimpleName() + " has no such parameter")));
+      } else if (params.get(index).type() == Type.VOID) {
+        // a parameter outside the subset (double[][][][]): its own error, at the parameter, says it
+        continue;
       } else if (!params.get(index).type().isDifferentiable()) {
         // the declared type: a parameter outside the subset has no type of the IR
         errors.add(new CompileError(origin, Message.BAD_SIGNATURE.format(
