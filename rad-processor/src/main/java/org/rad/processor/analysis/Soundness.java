@@ -172,6 +172,71 @@ public final class Soundness {
   }
 
   /** A sampled key's own value: degree 1 in each key it stands for. */
+  /**
+   * The suffix of a fresh sample's key: a value read through the variable a sampled pop restored
+   * into ({@code a = ctx.popSampledAt(...)}, {@code ctx.popSampledRange(site, f, out, ...)}),
+   * before the next pop of that key. Two such reads are the same draw where they are of one
+   * element, so a fresh sample that an adjoint array carries (followed like a whole record's) and
+   * that meets a fresh read again is a sample twice along one chain: {@code a = pop; cBar[0] +=
+   * sBar * a; wBar[0] += cBar[0] * a;} (a tester's program: E[a_s * a_s] = a * a / f), also where
+   * the pop ends one iteration of the reverse and the reads are in the next ({@code for (t) { a =
+   * x[t]; c[t] = a * w[t]; s += c[t] * a; }}). A read through another variable stays its key alone
+   * (the reactor's restored rows are read as the next step's field, through other row variables,
+   * and its chains meet draws of different steps): a chain whose two reads of one draw go through
+   * two variables of one alias class is not seen.
+   */
+  static final String FRESH = "#fresh";
+
+  /** Primal variables a sampled pop restored in the current iteration, each with its key. */
+  private final Map<String, String> fresh = new HashMap<>();
+
+  private Poly freshSampleOf(String key) {
+    Map<String, Integer> degrees = new HashMap<>();
+    standsFor.getOrDefault(key, Set.of(key)).forEach(k -> degrees.put(k + FRESH, 1));
+    return new Poly(degrees, false);
+  }
+
+  /** The key without its fresh suffix. */
+  private static String base(String key) {
+    return key.endsWith(FRESH) ? key.substring(0, key.length() - FRESH.length()) : key;
+  }
+
+  /** The fresh keys of {@code keys}. */
+  private static Set<String> freshKeys(Set<String> keys) {
+    Set<String> out = new java.util.TreeSet<>();
+    keys.forEach(k -> out.add(k + FRESH));
+    return out;
+  }
+
+  /**
+   * The variables the sampled pops in {@code s} restore into, each with its key: the target of
+   * {@code x = ctx.popSampledAt(...)} (a scalar or an element's array), the array of {@code
+   * ctx.popSampledRange(...)}.
+   */
+  private Map<String, String> poppedIn(Stmt s) {
+    Map<String, String> popped = new HashMap<>();
+    Statements.forEach(s, x -> Statements.ownExpressions(x, e -> org.rad.processor.ir.Exprs.walk(e, y -> {
+      if (y instanceof Expr.ContextCall c && c.op().sampled()) {
+        for (Expr arg : c.args()) {
+          String root = arg.type().isArray() ? Statements.rootVar(arg) : null;
+          String key = root == null || isAdjoint(arg) ? null : sampledContents(root);
+          if (key != null) {
+            popped.put(root, key);
+          }
+        }
+        if (c.op() == org.rad.processor.ir.RuntimeOp.POP_SAMPLED_AT && x instanceof Stmt.Assign a) {
+          String root = Statements.rootVar(a.target());
+          String key = root == null ? null : a.target() instanceof Expr.Ref ? (sampledKeys.contains(root) ? root : null)
+              : sampledContents(root);
+          if (key != null) {
+            popped.put(root, key);
+          }
+        }
+      }
+    })));
+    return popped;
+  }
+
   private Poly sampleOf(String key) {
     Map<String, Integer> degrees = new HashMap<>();
     standsFor.getOrDefault(key, Set.of(key)).forEach(k -> degrees.put(k, 1));
@@ -276,6 +341,7 @@ public final class Soundness {
       s.passedArrays.clear();
       sampledAdjointArrays.forEach((array, key) -> s.adjointArrays.put(array, s.sampleOf(key)));
       s.passedArrays.putAll(s.adjointArrays);
+      s.fresh.clear();
       s.walkSweep(reverse);
       if (s.violation != null || before.equals(s.primal) && adjBefore.equals(s.adjoint)
           && arraysBefore.equals(s.adjointArrays) && exportedBefore.equals(s.exported)) {
@@ -353,14 +419,19 @@ public final class Soundness {
       b.stmts().forEach(this::walk);
     } else if (s instanceof Stmt.If i) {
       Map<String, Poly> before = temporaryValues();
+      Map<String, String> freshBefore = new HashMap<>(fresh);
       walk(i.whenTrue());
       Map<String, Poly> afterTrue = temporaryValues();
+      Map<String, String> freshAfterTrue = new HashMap<>(fresh);
       temporaries.forEach(t -> adjoint.remove(t));
       adjoint.putAll(before);
+      fresh.clear();
+      fresh.putAll(freshBefore);
       if (i.whenFalse() != null) {
         walk(i.whenFalse());
       }
       afterTrue.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
+      fresh.putAll(freshAfterTrue); // restored on either branch
     } else if (s instanceof Stmt.For f) {
       f.init().forEach(this::walk);
       loop(f.body(), f.update());
@@ -393,6 +464,30 @@ public final class Soundness {
     before.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
   }
 
+  /**
+   * A sampled pop of {@code popped}: it draws anew, so what was fresh of those keys (in variables,
+   * adjoints and adjoint arrays) is now of another draw, and the variables it restores into hold
+   * the new one.
+   */
+  private void popped(Map<String, String> popped) {
+    if (popped.isEmpty()) {
+      return;
+    }
+    Set<String> stale = freshKeys(canonical(new java.util.HashSet<>(popped.values())));
+    fresh.values().removeIf(popped::containsValue);
+    adjointArrays.replaceAll((k, p) -> without(p, stale));
+    passedArrays.replaceAll((k, p) -> without(p, stale));
+    primal.replaceAll((k, p) -> without(p, stale));
+    adjoint.replaceAll((k, p) -> without(p, stale));
+    fresh.putAll(popped);
+  }
+
+  private static Poly without(Poly p, Set<String> keys) {
+    Map<String, Integer> d = new HashMap<>(p.degrees);
+    d.keySet().removeAll(keys);
+    return new Poly(d, p.nonlinear && !d.isEmpty());
+  }
+
   private Map<String, Poly> temporaryValues() {
     Map<String, Poly> values = new HashMap<>();
     for (String t : temporaries) {
@@ -406,7 +501,8 @@ public final class Soundness {
 
   private void report(char rule, Poly p, Object where) {
     if (violation == null) {
-      String key = p.degrees.keySet().stream().filter(canonicalKeys::contains).findFirst().orElse("?");
+      String key = p.degrees.keySet().stream().map(Soundness::base).filter(canonicalKeys::contains).findFirst()
+          .orElse("?");
       violation = new Violation(rule, key, where instanceof Stmt st ? org.rad.processor.ir.IrText.of(st)
           : org.rad.processor.ir.IrText.of((Expr) where), where instanceof Stmt st ? st.origin() : null);
     }
@@ -437,13 +533,15 @@ public final class Soundness {
           adjoint.merge(target.name(), value, Poly::plus);
         } else if (!a.target().type().isArray()) {
           // an element of an adjoint array: a later read of any element may carry what it gets
-          addInto(adjointArrayKey(a.target()), value, wholeKeys);
+          addInto(adjointArrayKey(a.target()), value, followedWithFresh());
         }
       } else if (target != null && !target.type().isArray()) {
         primal.merge(target.name(), value, Poly::plus);
       }
+      popped(poppedIn(s));
     } else if (s instanceof Stmt.Call c) {
       poly(c.call()); // (records a reverse sweep's call)
+      popped(poppedIn(s));
     } else if (s instanceof Stmt.If i) {
       condition(i.condition(), s);
     } else if (s instanceof Stmt.For f) {
@@ -453,6 +551,13 @@ public final class Soundness {
     } else if (s instanceof Stmt.While w) {
       condition(w.condition(), s);
     }
+  }
+
+  /** The followed keys and every fresh key: a fresh sample is followed through adjoint arrays. */
+  private Set<String> followedWithFresh() {
+    Set<String> keys = new java.util.HashSet<>(wholeKeys);
+    keys.addAll(freshKeys(canonicalKeys));
+    return keys;
   }
 
   /** (a) and (c) for one derivative term {@code bar += term}. */
@@ -535,6 +640,9 @@ public final class Soundness {
         return adjoint.getOrDefault(v.name(), Poly.ZERO);
       }
       Poly p = primal.getOrDefault(v.name(), Poly.ZERO);
+      if (fresh.containsKey(v.name())) {
+        p = p.plus(freshSampleOf(fresh.get(v.name())));
+      }
       return sampledKeys.contains(v.name()) ? p.plus(sampleOf(v.name())) : p;
     }
     if (e instanceof Expr.Index ix) {
@@ -547,7 +655,8 @@ public final class Soundness {
         return Poly.ZERO;
       }
       String key = sampledContents(root);
-      return key != null ? sampleOf(key) : Poly.ZERO;
+      Poly read = key != null ? sampleOf(key) : Poly.ZERO;
+      return fresh.containsKey(root) ? read.plus(freshSampleOf(fresh.get(root))) : read;
     }
     if (e instanceof Expr.Binary b) {
       Poly l = poly(b.left());
@@ -617,6 +726,7 @@ public final class Soundness {
           // an adjoint array that carries samples: the callee's partials must not meet them again
           k.addAll(passedArrays.getOrDefault(adjointArrayKey(arg), Poly.ZERO).degrees.keySet());
         }
+        k = new java.util.TreeSet<>(k.stream().map(Soundness::base).toList());
         k.retainAll(canonicalKeys);
         keys.add(k);
       }
