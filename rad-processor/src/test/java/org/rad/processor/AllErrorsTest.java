@@ -202,6 +202,35 @@ class AllErrorsTest {
     assertThat(errors(c)).hasSize(1);
   }
 
+  /** Every break that leaves a switch before its case's end, in one compile. */
+  @Test
+  void everyEarlyBreakOfASwitchIsReported() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Breaks", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Breaks {
+          @Differentiable
+          static double f(double x, int k) {
+            switch (k) {
+              case 0:
+                if (x > 1) break;
+                x = x * 2;
+                break;
+              default:
+                if (x < 0) break;
+                x = -x;
+            }
+            return x;
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("a break that leaves a switch before the end of its case").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("a break that leaves a switch before the end of its case").inFile(source).onLine(12);
+    assertThat(errors(c)).hasSize(2);
+  }
+
   /** wrt naming a parameter of a type outside the subset: one error, the parameter's. */
   @Test
   void aWrtParameterOfAnUnsupportedTypeIsReportedOnce() {

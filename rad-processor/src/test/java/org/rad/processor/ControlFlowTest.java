@@ -335,6 +335,44 @@ class ControlFlowTest {
           return s;
         }
 
+        // breaks that end their case inside a block or in both branches of an if, and a switch
+        // expression in classic form with yield
+        @Differentiable(wrt = "x")
+        static double tailBreaks(double[] x, int mode) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            switch ((i + mode) % 3) {
+              case 0: {
+                s += x[i] * x[i];
+                break;
+              }
+              case 1:
+                if (x[i] > 0) {
+                  s *= 1 + 0.2 * x[i];
+                  break;
+                } else {
+                  s -= Math.sin(x[i]);
+                  break;
+                }
+              default:
+                if (s > 1) {
+                  s = Math.sqrt(s) + x[i];
+                  break;
+                } else {
+                  s += 0.5 * x[i];
+                }
+            }
+            double w = switch (i % 2) {
+              case 0:
+                yield 1.5 * x[i];
+              default:
+                yield -x[i];
+            };
+            s += w;
+          }
+          return s;
+        }
+
         // rules with blocks and expressions, a selector that calls a method (evaluated once), and
         // switch expressions of mixed int and double cases
         @Differentiable(wrt = "x")
@@ -388,7 +426,8 @@ class ControlFlowTest {
         of("flags", r -> new Object[] {r.nextDouble(0, 2), r.nextDouble(-1, 1)}, 0, 1).points(10),
         of("matrixLoops", r -> new Object[] {matrix(r, 3, 4, -1, 1), r.nextDouble(-2, 2)}, 0, 1),
         of("classicSwitch", r -> new Object[] {vector(r, 9, -1.5, 1.5), r.nextInt(0, 5)}, 0).points(12),
-        of("ruleSwitch", r -> new Object[] {vector(r, 7, -1.5, 1.5), r.nextInt(0, 3)}, 0).points(9));
+        of("ruleSwitch", r -> new Object[] {vector(r, 7, -1.5, 1.5), r.nextInt(0, 3)}, 0).points(9),
+        of("tailBreaks", r -> new Object[] {vector(r, 7, -1.5, 1.5), r.nextInt(0, 3)}, 0).points(9));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -305,6 +305,28 @@ class RejectionTest {
               return y;
             }
             """),
+        new Rejected("char label", "label the case with the char's code, case 97:", """
+            @Differentiable
+            static double f(double x, int k) {
+              switch (k) {
+                case 'a': // <- here
+                  x = x * 2;
+                  break;
+                default:
+                  x = -x;
+              }
+              return x;
+            }
+            """),
+        new Rejected("throw in a switch expression", "[RadUnsupported] throw in a case of a switch expression", """
+            @Differentiable
+            static double f(double x, int k) {
+              return switch (k) {
+                case 0 -> x;
+                default -> throw new IllegalArgumentException("k"); // <- here
+              };
+            }
+            """),
         new Rejected("switch expression on a call", "[RadUnsupported] a switch expression whose selector calls a method", """
             static int pick(int k) {
               return k % 2;

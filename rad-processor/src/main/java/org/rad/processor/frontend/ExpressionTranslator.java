@@ -573,16 +573,12 @@ final class ExpressionTranslator {
     Expr otherwise = null;
     List<Expr> shared = new ArrayList<>();
     for (com.sun.source.tree.CaseTree c : tree.getCases()) {
-      if (c.getCaseKind() != com.sun.source.tree.CaseTree.CaseKind.RULE || !(c.getBody() instanceof ExpressionTree body)) {
-        throw unsupported(c, "a case of a switch expression that is not one expression",
-            "give each case one expression (case 1 -> a * x;), or write the switch as a statement that assigns a local");
-      }
       for (ExpressionTree label : c.getExpressions()) {
-        Expr l = translate(label);
-        if (l.type() != Type.INT) {
-          throw unsupported(label, "the case label " + label, "label cases with int constants");
-        }
-        shared.add(l);
+        shared.add(caseLabel(label));
+      }
+      ExpressionTree body = caseValue(c);
+      if (body == null) {
+        continue; // case 1: case 2: yield ...; shares the next case's value
       }
       Expr value = translate(body);
       if (c.getExpressions().isEmpty()) {
@@ -610,6 +606,46 @@ final class ExpressionTranslator {
       result = new Expr.Conditional(tests.get(k), coerce(values.get(k), type, tree), result, type);
     }
     return result;
+  }
+
+  /**
+   * The value of a switch expression's case: a rule's expression ({@code case 1 -> a * x;}) or a
+   * classic case's one {@code yield} ({@code case 1: yield a * x;}); null for a classic case with
+   * no statements (it shares the next one's).
+   */
+  private ExpressionTree caseValue(com.sun.source.tree.CaseTree c) {
+    if (c.getCaseKind() == com.sun.source.tree.CaseTree.CaseKind.RULE && c.getBody() instanceof ExpressionTree e) {
+      return e;
+    }
+    if (c.getCaseKind() == com.sun.source.tree.CaseTree.CaseKind.STATEMENT) {
+      List<? extends com.sun.source.tree.StatementTree> stmts = c.getStatements();
+      if (stmts.isEmpty()) {
+        return null;
+      }
+      if (stmts.size() == 1 && stmts.get(0) instanceof com.sun.source.tree.YieldTree y) {
+        return y.getValue();
+      }
+    }
+    Tree body = c.getCaseKind() == com.sun.source.tree.CaseTree.CaseKind.RULE ? c.getBody()
+        : c.getStatements().isEmpty() ? c : c.getStatements().get(0);
+    if (body instanceof com.sun.source.tree.ThrowTree) {
+      throw unsupported(body, "throw in a case of a switch expression",
+          "validate the arguments before calling the differentiable method, and give every case a value");
+    }
+    throw unsupported(c, "a case of a switch expression that is not one expression",
+        "give each case one expression (case 1 -> a * x;), or write the switch as a statement that assigns a local");
+  }
+
+  /** A case label: an int constant (a char literal is refused with its code). */
+  Expr caseLabel(ExpressionTree label) {
+    if (label instanceof com.sun.source.tree.LiteralTree lit && lit.getValue() instanceof Character ch) {
+      throw unsupported(label, "the char label " + label, "label the case with the char's code, case " + (int) ch + ":");
+    }
+    Expr l = translate(label);
+    if (l.type() != Type.INT) {
+      throw unsupported(label, "the case label " + label, "label cases with int constants");
+    }
+    return l;
   }
 
   private Expr cast(TypeCastTree tree) {

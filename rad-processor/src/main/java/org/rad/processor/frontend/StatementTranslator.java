@@ -128,6 +128,9 @@ final class StatementTranslator {
       }
       case RETURN -> out.add(returnStatement((ReturnTree) tree));
       case BREAK -> {
+        if (tailBreaks.contains(tree)) {
+          return; // a break that ends a switch's case: the if/else chain ends the case there
+        }
         rejectOuterJump(tree, "break", ((BreakTree) tree).getLabel());
         out.add(new Stmt.Break(expressions.origin(tree)));
       }
@@ -172,13 +175,7 @@ final class StatementTranslator {
     for (SwitchCases.Group g : groups) {
       List<Expr> labels = new ArrayList<>();
       for (ExpressionTree label : g.labels()) {
-        Expr l = attempt(() -> expressions.translate(label));
-        if (l != null && l.type() != Type.INT) {
-          errors.attempt(() -> {
-            throw unsupported(label, "the case label " + label, "label cases with int constants");
-          });
-        }
-        labels.add(l);
+        labels.add(attempt(() -> expressions.caseLabel(label)));
       }
       Stmt.Block body = caseBody(g);
       if (g.isDefault()) {
@@ -201,9 +198,18 @@ final class StatementTranslator {
     }
   }
 
+  /** The breaks that end the cases of the switches being translated (see {@link SwitchCases}). */
+  private final java.util.Set<BreakTree> tailBreaks =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /** The switches around the statement being translated, inside the innermost loop. */
+  private int switchesInLoop;
+
   /** A case's statements, in a scope of their own. */
   private Stmt.Block caseBody(SwitchCases.Group g) {
+    tailBreaks.addAll(g.tailBreaks());
     scope.enter();
+    switchesInLoop++;
     try {
       List<Stmt> out = new ArrayList<>();
       for (StatementTree s : g.statements()) {
@@ -211,6 +217,7 @@ final class StatementTranslator {
       }
       return new Stmt.Block(out, expressions.origin(g.at()));
     } finally {
+      switchesInLoop--;
       scope.exit();
     }
   }
@@ -235,7 +242,10 @@ final class StatementTranslator {
     }
     if (label != null && !label.equals(innermostLoopLabel)) {
       throw unsupported(jump, "a labeled " + keyword + " (" + keyword + " " + label + ")",
-          "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop"
+          (switchesInLoop > 0
+              ? "set a boolean flag and end the case; after the switch, leave the inner loop with a plain break when"
+                  + " the flag is set (a break in a case leaves only the switch), and test the flag in the outer loop"
+              : "set a boolean flag, leave the inner loop with a plain break, and test the flag in the outer loop")
               + " (a break or continue naming the innermost loop's own label is accepted)");
     }
   }
@@ -258,9 +268,12 @@ final class StatementTranslator {
     innermostLoopLabel = labelOfNextLoop;
     labelOfNextLoop = null;
     boolean added = innermostLoopLabel != null && loopLabels.add(innermostLoopLabel);
+    int switches = switchesInLoop;
+    switchesInLoop = 0;
     try {
       return body(tree);
     } finally {
+      switchesInLoop = switches;
       if (added) {
         loopLabels.remove(innermostLoopLabel);
       }

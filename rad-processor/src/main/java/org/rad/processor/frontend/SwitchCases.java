@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.rad.processor.diagnostics.CompileError;
+import org.rad.processor.diagnostics.CompileErrors;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Exprs;
 
@@ -24,8 +25,9 @@ import org.rad.processor.ir.Exprs;
  *
  * <p>Java picks the case whose label equals the selector, the default only where none does, and
  * runs statements from there until a {@code break}; an if/else chain tests the labels in order
- * and runs one branch. The two agree where no case falls through into the next, and where each
- * case's only {@code break} ends it. A case with no statements of its own shares the next one's
+ * and runs one branch. The two agree where no case falls through into the next, and where every
+ * {@code break} of a case ends it: its last statement, the last of a block that ends the case
+ * ({@code case 0: { ...; break; }}), or the last of each branch of an {@code if} that does. A case with no statements of its own shares the next one's
  * ({@code case 1: case 2:}); a case that ends in {@code return}, {@code continue} or another jump
  * does not fall through. Everything else is an error at the statement in question, as is a local
  * declared in one case and used in a later one (one scope in Java, two branches here).
@@ -42,11 +44,13 @@ final class SwitchCases {
    * One branch: its labels' expressions (none for the default), whether it is the default, and its
    * statements without the {@code break} that ends it.
    */
-  record Group(List<ExpressionTree> labels, boolean isDefault, List<StatementTree> statements, Tree at) {}
+  record Group(List<ExpressionTree> labels, boolean isDefault, List<StatementTree> statements, Tree at,
+      Set<BreakTree> tailBreaks) {}
 
   /** The groups of {@code cases}, checked as above. */
   static List<Group> of(List<? extends CaseTree> cases, Rejection reject) {
     List<Group> groups = new ArrayList<>();
+    List<CompileError> inner = new ArrayList<>(); // every early break of the switch, in one compile
     List<ExpressionTree> shared = new ArrayList<>();
     boolean sharedDefault = false;
     for (int k = 0; k < cases.size(); k++) {
@@ -65,16 +69,26 @@ final class SwitchCases {
         throw reject.at(c, "a case that falls through into the next one",
             "end it with break; (cases with no statements of their own share the next one's: case 1: case 2: ...)");
       }
+      // breaks that end the case where they stand (case 0: { ...; break; }, or both branches of
+      // a last if/else) leave nothing of it unrun: they are no-ops of the if/else chain
+      Set<BreakTree> tail = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      if (!statements.isEmpty()) {
+        tailBreaks(statements.get(statements.size() - 1), tail);
+      }
       for (StatementTree s : statements) {
-        BreakTree inner = switchBreak(s);
-        if (inner != null) {
-          throw reject.at(inner, "a break that leaves a switch before the end of its case",
-              "end the case with its only break, and write what the break skips under if/else");
+        for (BreakTree b : switchBreaks(s)) {
+          if (!tail.contains(b)) {
+            inner.add(reject.at(b, "a break that leaves a switch before the end of its case",
+                "write what the break skips under if/else, so that the case ends where it stops"));
+          }
         }
       }
-      groups.add(new Group(List.copyOf(shared), sharedDefault, statements, c));
+      groups.add(new Group(List.copyOf(shared), sharedDefault, statements, c, tail));
       shared.clear();
       sharedDefault = false;
+    }
+    if (!inner.isEmpty()) {
+      throw new CompileErrors(inner);
     }
     rejectLocalsSharedAcrossCases(groups, reject);
     return groups;
@@ -116,13 +130,27 @@ final class SwitchCases {
     };
   }
 
-  /** The first unlabeled {@code break} in {@code s} that leaves the switch (none inside a loop or a nested switch), or null. */
-  private static BreakTree switchBreak(StatementTree s) {
-    BreakTree[] found = {null};
+  /** Adds to {@code tail} the unlabeled breaks in tail position of {@code s}: after them, nothing of the case runs. */
+  private static void tailBreaks(StatementTree s, Set<BreakTree> tail) {
+    if (s instanceof BreakTree b && b.getLabel() == null) {
+      tail.add(b);
+    } else if (s instanceof BlockTree b && !b.getStatements().isEmpty()) {
+      tailBreaks(b.getStatements().get(b.getStatements().size() - 1), tail);
+    } else if (s instanceof IfTree i) {
+      tailBreaks(i.getThenStatement(), tail);
+      if (i.getElseStatement() != null) {
+        tailBreaks(i.getElseStatement(), tail);
+      }
+    }
+  }
+
+  /** The unlabeled {@code break}s in {@code s} that leave the switch (none inside a loop or a nested switch). */
+  private static List<BreakTree> switchBreaks(StatementTree s) {
+    List<BreakTree> found = new ArrayList<>();
     new TreeScanner<Void, Void>() {
       @Override
       public Void scan(Tree t, Void unused) {
-        if (t == null || found[0] != null) {
+        if (t == null) {
           return null;
         }
         switch (t.getKind()) {
@@ -131,7 +159,7 @@ final class SwitchCases {
           }
           case BREAK -> {
             if (((BreakTree) t).getLabel() == null) {
-              found[0] = (BreakTree) t;
+              found.add((BreakTree) t);
             }
             return null;
           }
@@ -144,7 +172,7 @@ final class SwitchCases {
         }
       }
     }.scan(s, null);
-    return found[0];
+    return found;
   }
 
   /** A local declared at a case's top level and used by a later case: in Java they share one scope. */
