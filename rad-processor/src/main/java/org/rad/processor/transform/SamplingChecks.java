@@ -126,7 +126,8 @@ final class SamplingChecks {
       case 'b' -> "a sampled value would decide control flow or an array index in the reverse sweep, in " + v.place()
           + "; decisions must be exact. Compute the decision from a value that is not randomized";
       default -> "the same sampled value would appear twice along one chain of the reverse sweep, in a partial"
-          + " derivative and in the adjoint it multiplies, in " + v.place() + "; E[s * s] = v * v / f, not v * v,"
+          + " derivative and in the adjoint it multiplies, in " + v.place() + " (two elements of one sampled array"
+          + " count as one sample here: the check does not tell elements apart); E[s * s] = v * v / f, not v * v,"
           + " so E[P A P] != A. Randomize only one of the two uses: let the other read an exact copy, made without"
           + " @Randomize (of an array, double[] exact = a.clone(); of a double, a second variable computed the same"
           + " way); a scalar copy of a sampled element is the same sample";
