@@ -330,6 +330,7 @@ public final class Soundness {
     s.callees = callees;
     sampledAdjoints.forEach((v, key) -> s.adjoint.put(v, s.sampleOf(key)));
     s.findTemporaries(reverse);
+    s.findAdjointRows(reverse);
     for (int round = 0; round < 20; round++) {
       Map<String, Poly> before = new HashMap<>(s.primal);
       Map<String, Poly> adjBefore = new HashMap<>(s.adjoint);
@@ -540,6 +541,16 @@ public final class Soundness {
       }
       popped(poppedIn(s));
     } else if (s instanceof Stmt.Call c) {
+      if (c.call() instanceof Expr.StaticCall add && add.owner() == Expr.Owner.SHADOWS && add.name().equals("addInto")
+          && isAdjoint(add.args().get(0)) && isAdjoint(add.args().get(1))) {
+        // the adjoint of a clone added into its source's (Shadows.addInto(cBar, dBar)): what the
+        // clone's adjoint elements carry, the source's now may
+        String source = adjointArrayKey(add.args().get(1));
+        Poly carried = adjointArrays.getOrDefault(source, Poly.ZERO);
+        if (!carried.isZero()) {
+          addInto(adjointArrayKey(add.args().get(0)), carried, followedWithFresh());
+        }
+      }
       poly(c.call()); // (records a reverse sweep's call)
       popped(poppedIn(s));
     } else if (s instanceof Stmt.If i) {
@@ -612,7 +623,28 @@ public final class Soundness {
   }
 
   private String adjointArrayKey(Expr element) {
-    return effects.adjointContentsKey(Statements.rootVar(element));
+    String root = Statements.rootVar(element);
+    String matrix = rowsOfAdjoints.get(root);
+    return matrix != null ? matrix : effects.adjointContentsKey(root);
+  }
+
+  /**
+   * Adjoint row and slice variables ({@code rBar = mBar[1];}), each with the key of the adjoint
+   * array it is a row of: a row's elements are the matrix's, so what one adds the other reads
+   * (a tester's program wrote a fresh sample into {@code rBar[0]} and read {@code mBar[1][0]}).
+   */
+  private final Map<String, String> rowsOfAdjoints = new HashMap<>();
+
+  private void findAdjointRows(Stmt.Block reverse) {
+    for (int pass = 0; pass < 3; pass++) { // rows of rows (a slice's rows)
+      Statements.forEach(reverse, x -> {
+        if (x instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r
+            && r.var().kind() == Var.Kind.ADJOINT && r.var().type().isArray() && a.value() instanceof Expr.Index ix
+            && isAdjoint(ix)) {
+          rowsOfAdjoints.put(r.var().name(), adjointArrayKey(ix));
+        }
+      });
+    }
   }
 
   /**
@@ -726,8 +758,8 @@ public final class Soundness {
           // an adjoint array that carries samples: the callee's partials must not meet them again
           k.addAll(passedArrays.getOrDefault(adjointArrayKey(arg), Poly.ZERO).degrees.keySet());
         }
-        k = new java.util.TreeSet<>(k.stream().map(Soundness::base).toList());
-        k.retainAll(canonicalKeys);
+        // (a fresh key stays one: the callee sees which of its arguments carry one draw)
+        k.removeIf(key -> !canonicalKeys.contains(base(key)));
         keys.add(k);
       }
       if (keys.stream().anyMatch(k -> !k.isEmpty())) {
@@ -740,7 +772,9 @@ public final class Soundness {
           added.forEach(key -> degrees.put(key, 1));
           Expr arg = call.args().get(position);
           if (isAdjoint(arg)) {
-            addInto(adjointArrayKey(arg), new Poly(degrees, false), calleeKeys);
+            Set<String> followed = new java.util.HashSet<>(calleeKeys);
+            followed.addAll(freshKeys(canonicalKeys));
+            addInto(adjointArrayKey(arg), new Poly(degrees, false), followed);
           }
         });
       }

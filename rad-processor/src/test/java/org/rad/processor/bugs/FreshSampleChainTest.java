@@ -22,7 +22,11 @@ import org.rad.runtime.RadContext;
  * was 0.1789 +- 0.0040 against the exact 0.0900. A value read through the variable a sampled pop
  * restored, before the next pop of its key, is now a fresh sample, followed through adjoint arrays
  * ({@code analysis/Soundness}); each of these programs is {@code [RadBiased]} at its request, and
- * a program whose chains meet only other draws still compiles and stays unbiased.
+ * a program whose chains meet only other draws still compiles and stays unbiased. A second
+ * tester round found the same chain read back through a helper ({@code get(c) * a}), a clone of
+ * the array and a row reference ({@code r = m[1]}), which compiled biased after the first fix:
+ * a fresh sample now also travels into callees and back, through {@code Shadows.addInto} of a
+ * clone's adjoint, and between an adjoint matrix and its rows.
  */
 class FreshSampleChainTest {
   static String source(String body) {
@@ -33,6 +37,10 @@ class FreshSampleChainTest {
         public class Chains {
           static void put(double[] c, double a, double[] w) {
             c[0] = a * w[0];
+          }
+
+          static double get(double[] c) {
+            return c[0];
           }
 
           @Differentiable(wrt = "w")
@@ -60,6 +68,33 @@ class FreshSampleChainTest {
       double[] c = new double[1];
       put(c, a, w);
       double s = c[0] * a;
+      a = 0;
+      return s;
+      """,
+      // the same read back through a helper, a clone and a row reference (a second tester round)
+      """
+      @Randomize(fraction = 0.5) double a = x[0];
+      double[] c = new double[1];
+      c[0] = a * w[0];
+      double s = get(c) * a;
+      a = 0;
+      return s;
+      """,
+      """
+      @Randomize(fraction = 0.5) double a = x[0];
+      double[] c = new double[1];
+      c[0] = a * w[0];
+      double[] d = c.clone();
+      double s = d[0] * a;
+      a = 0;
+      return s;
+      """,
+      """
+      @Randomize(fraction = 0.5) double a = x[0];
+      double[][] m = new double[2][2];
+      m[1][0] = a * w[0];
+      double[] r = m[1];
+      double s = r[0] * a;
       a = 0;
       return s;
       """,
@@ -92,7 +127,7 @@ class FreshSampleChainTest {
   void aSampleMeetingItselfThroughAnAdjointArrayIsRejected(String body) {
     Compilation c = Compiled.compileExpectingFailure("demo.Chains", source(body));
     assertThat(c).hadErrorContaining("[RadBiased] @Randomize on a would bias the gradient");
-    assertThat(c).hadErrorContaining("[RadBiased]").inFile(c.sourceFiles().get(0)).onLine(11);
+    assertThat(c).hadErrorContaining("[RadBiased]").inFile(c.sourceFiles().get(0)).onLine(15);
   }
 
   /**
