@@ -419,9 +419,11 @@ public final class Soundness {
     if (s instanceof Stmt.Block b) {
       b.stmts().forEach(this::walk);
     } else if (s instanceof Stmt.If i) {
+      Carried carried = carried();
       Map<String, Poly> before = temporaryValues();
       Map<String, String> freshBefore = new HashMap<>(fresh);
       walk(i.whenTrue());
+      Carried carriedAfterTrue = carried();
       Map<String, Poly> afterTrue = temporaryValues();
       Map<String, String> freshAfterTrue = new HashMap<>(fresh);
       temporaries.forEach(t -> adjoint.remove(t));
@@ -433,6 +435,8 @@ public final class Soundness {
       }
       afterTrue.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
       fresh.putAll(freshAfterTrue); // restored on either branch
+      keep(carried); // a pop on one branch leaves the other's samples as they were
+      keep(carriedAfterTrue);
     } else if (s instanceof Stmt.For f) {
       f.init().forEach(this::walk);
       loop(f.body(), f.update());
@@ -447,6 +451,7 @@ public final class Soundness {
    * holds either (the loop may not run).
    */
   private void loop(Stmt.Block body, List<Stmt> update) {
+    Carried carried = carried();
     Map<String, Poly> before = temporaryValues();
     for (int pass = 0; pass < 2; pass++) {
       walk(body);
@@ -463,6 +468,31 @@ public final class Soundness {
       }
     }
     before.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
+    keep(carried); // the loop may not run: its pops may not have made anything stale
+  }
+
+  /** What the values and arrays carry at a point, for {@link #keep}. */
+  private record Carried(Map<String, Poly> primal, Map<String, Poly> adjoint, Map<String, Poly> arrays,
+      Map<String, Poly> passed) {}
+
+  private Carried carried() {
+    return new Carried(new HashMap<>(primal), new HashMap<>(adjoint), new HashMap<>(adjointArrays),
+        new HashMap<>(passedArrays));
+  }
+
+  /**
+   * Adds back what {@code c} carried: after a branch or a loop, the samples a pop inside it made
+   * stale may still be current, where the pop did not run.
+   */
+  private void keep(Carried c) {
+    c.primal().forEach((k, v) -> primal.merge(k, v, Poly::plus));
+    c.adjoint().forEach((k, v) -> {
+      if (!temporaries.contains(k)) {
+        adjoint.merge(k, v, Poly::plus);
+      }
+    });
+    c.arrays().forEach((k, v) -> adjointArrays.merge(k, v, Poly::plus));
+    c.passed().forEach((k, v) -> passedArrays.merge(k, v, Poly::plus));
   }
 
   /**

@@ -695,8 +695,10 @@ final class SweepBuilder {
     List<Stmt> stmts = b.stmts();
     for (int k = stmts.size() - 1; k >= 0; k--) {
       List<Stmt> restores = new ArrayList<>();
-      for (Var v : records.wholeAfter(stmts.get(k), needed)) {
-        restores.addAll(wholeRestore(v));
+      // the last recorded first: two arrays recorded after one statement share one tape
+      List<Var> recorded = records.wholeAfter(stmts.get(k), needed);
+      for (int w = recorded.size() - 1; w >= 0; w--) {
+        restores.addAll(wholeRestore(recorded.get(w)));
       }
       out.addAll(restores);
       out.addAll(reverse(stmts.get(k), recomputedIn(stmts, stmts.get(k))));

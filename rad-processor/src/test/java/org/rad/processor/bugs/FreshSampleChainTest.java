@@ -26,7 +26,10 @@ import org.rad.runtime.RadContext;
  * tester round found the same chain read back through a helper ({@code get(c) * a}), a clone of
  * the array and a row reference ({@code r = m[1]}), which compiled biased after the first fix:
  * a fresh sample now also travels into callees and back, through {@code Shadows.addInto} of a
- * clone's adjoint, and between an adjoint matrix and its rows.
+ * clone's adjoint, and between an adjoint matrix and its rows. A third round found the overwrite
+ * in some iterations only ({@code if (t == 1) a = 0;}, even one that never runs): a pop on one
+ * branch made the samples stale for both, and a loop's pops for the code after a loop that may
+ * not run; what a branch or a loop made stale is now kept as it was.
  */
 class FreshSampleChainTest {
   static String source(String body) {
@@ -96,6 +99,40 @@ class FreshSampleChainTest {
       double[] r = m[1];
       double s = r[0] * a;
       a = 0;
+      return s;
+      """,
+      // the overwrite in some iterations only (a third tester round), also one that never runs,
+      // and the uses in branches of one if/else chain
+      """
+      @Randomize(fraction = 0.5) double a = x[0];
+      double[] c = new double[1];
+      double s = 0;
+      for (int t = 0; t < 2; t++) {
+        s += c[0] * a;
+        c[0] = a * w[0];
+        if (t == 1) a = 0;
+      }
+      return s;
+      """,
+      """
+      @Randomize(fraction = 0.5) double a = x[0];
+      double[] c = new double[1];
+      double s = 0;
+      for (int t = 0; t < 2; t++) {
+        s += c[0] * a;
+        c[0] = a * w[0];
+        if (w[0] > 100) a = 0;
+      }
+      a = 0;
+      return s;
+      """,
+      """
+      @Randomize(fraction = 0.5) double a = x[0];
+      double[] c = new double[1];
+      double s = 0;
+      for (int t = 0; t < 3; t++) {
+        if (t == 0) c[0] = a * w[0]; else if (t == 1) s += c[0] * a; else a = 0;
+      }
       return s;
       """,
       // an element overwritten in a loop after its two uses
