@@ -187,25 +187,35 @@ public final class Soundness {
    */
   static final String FRESH = "#fresh";
 
-  /** Primal variables a sampled pop restored in the current iteration, each with its key. */
-  private final Map<String, String> fresh = new HashMap<>();
+  /**
+   * Primal variables sampled pops restored into, each with the draws it holds: {@code key#fresh}
+   * and the pop's site ({@code v1#fresh1} for the whole record of {@code v1}, {@code v1#fresh2} for
+   * the element records that then restored {@code v1[0]}): a variable may hold the draws of
+   * several sites, and a pop makes only its own site's earlier draw stale.
+   */
+  private final Map<String, Set<String>> fresh = new HashMap<>();
 
-  private Poly freshSampleOf(String key) {
+  /** The value of a read of a variable holding the fresh draws {@code draws}. */
+  private Poly freshSampleOf(Set<String> draws) {
     Map<String, Integer> degrees = new HashMap<>();
-    standsFor.getOrDefault(key, Set.of(key)).forEach(k -> degrees.put(k + FRESH, 1));
+    for (String draw : draws) {
+      String suffix = draw.substring(draw.indexOf(FRESH));
+      standsFor.getOrDefault(base(draw), Set.of(base(draw))).forEach(k -> degrees.put(k + suffix, 1));
+    }
     return new Poly(degrees, false);
   }
 
   /** The key without its fresh suffix. */
   private static String base(String key) {
-    return key.endsWith(FRESH) ? key.substring(0, key.length() - FRESH.length()) : key;
+    int at = key.indexOf(FRESH);
+    return at < 0 ? key : key.substring(0, at);
   }
 
-  /** The fresh keys of {@code keys}. */
-  private static Set<String> freshKeys(Set<String> keys) {
-    Set<String> out = new java.util.TreeSet<>();
-    keys.forEach(k -> out.add(k + FRESH));
-    return out;
+  /** {@code followed} and the fresh draws {@code value} carries: fresh draws are followed. */
+  private static Set<String> withFresh(Set<String> followed, Poly value) {
+    Set<String> keys = new java.util.HashSet<>(followed);
+    value.degrees.keySet().stream().filter(k -> k.contains(FRESH)).forEach(keys::add);
+    return keys;
   }
 
   /**
@@ -216,20 +226,25 @@ public final class Soundness {
   private Map<String, String> poppedIn(Stmt s) {
     Map<String, String> popped = new HashMap<>();
     Statements.forEach(s, x -> Statements.ownExpressions(x, e -> org.rad.processor.ir.Exprs.walk(e, y -> {
-      if (y instanceof Expr.ContextCall c && c.op().sampled()) {
+      if (y instanceof Expr.ContextCall c && c.op().sampled() && c.op().tape() != org.rad.processor.ir.RuntimeOp.Tape.PUSH) {
+        String site = FRESH + (!c.args().isEmpty() && c.args().get(0) instanceof Expr.Literal l ? l.text() : "");
         for (Expr arg : c.args()) {
           String root = arg.type().isArray() ? Statements.rootVar(arg) : null;
           String key = root == null || isAdjoint(arg) ? null : sampledContents(root);
           if (key != null) {
-            popped.put(root, key);
+            popped.put(root, key + site);
           }
         }
-        if (c.op() == org.rad.processor.ir.RuntimeOp.POP_SAMPLED_AT && x instanceof Stmt.Assign a) {
+        if (x instanceof Stmt.Assign a && a.value() == y && c.op() == org.rad.processor.ir.RuntimeOp.POP_SAMPLED_AT) {
+          // x = ctx.popSampledAt(...). (A whole record's restore, v = ctx.restoreArray(...), is
+          // not: its elements are independent draws, which adjoint arrays, followed per array and
+          // not per element, would confuse: p[i] *= h[i] over the steps of a loop was rejected.)
           String root = Statements.rootVar(a.target());
-          String key = root == null ? null : a.target() instanceof Expr.Ref ? (sampledKeys.contains(root) ? root : null)
+          String key = root == null || isAdjoint(a.target()) ? null
+              : a.target() instanceof Expr.Ref && !a.target().type().isArray() ? (sampledKeys.contains(root) ? root : null)
               : sampledContents(root);
           if (key != null) {
-            popped.put(root, key);
+            popped.put(root, key + site);
           }
         }
       }
@@ -421,11 +436,11 @@ public final class Soundness {
     } else if (s instanceof Stmt.If i) {
       Carried carried = carried();
       Map<String, Poly> before = temporaryValues();
-      Map<String, String> freshBefore = new HashMap<>(fresh);
+      Map<String, Set<String>> freshBefore = copyOf(fresh);
       walk(i.whenTrue());
       Carried carriedAfterTrue = carried();
       Map<String, Poly> afterTrue = temporaryValues();
-      Map<String, String> freshAfterTrue = new HashMap<>(fresh);
+      Map<String, Set<String>> freshAfterTrue = copyOf(fresh);
       temporaries.forEach(t -> adjoint.remove(t));
       adjoint.putAll(before);
       fresh.clear();
@@ -434,7 +449,8 @@ public final class Soundness {
         walk(i.whenFalse());
       }
       afterTrue.forEach((t, v) -> adjoint.merge(t, v, Poly::plus));
-      fresh.putAll(freshAfterTrue); // restored on either branch
+      // restored on either branch
+      freshAfterTrue.forEach((v, draws) -> fresh.computeIfAbsent(v, k -> new java.util.HashSet<>()).addAll(draws));
       keep(carried); // a pop on one branch leaves the other's samples as they were
       keep(carriedAfterTrue);
     } else if (s instanceof Stmt.For f) {
@@ -504,13 +520,19 @@ public final class Soundness {
     if (popped.isEmpty()) {
       return;
     }
-    Set<String> stale = freshKeys(canonical(new java.util.HashSet<>(popped.values())));
-    fresh.values().removeIf(popped::containsValue);
+    Set<String> stale = new java.util.HashSet<>(freshSampleOf(new java.util.HashSet<>(popped.values())).degrees.keySet());
+    fresh.values().forEach(draws -> draws.removeAll(popped.values()));
     adjointArrays.replaceAll((k, p) -> without(p, stale));
     passedArrays.replaceAll((k, p) -> without(p, stale));
     primal.replaceAll((k, p) -> without(p, stale));
     adjoint.replaceAll((k, p) -> without(p, stale));
-    fresh.putAll(popped);
+    popped.forEach((v, draw) -> fresh.computeIfAbsent(v, k -> new java.util.HashSet<>()).add(draw));
+  }
+
+  private static Map<String, Set<String>> copyOf(Map<String, Set<String>> m) {
+    Map<String, Set<String>> copy = new HashMap<>();
+    m.forEach((k, v) -> copy.put(k, new java.util.HashSet<>(v)));
+    return copy;
   }
 
   private static Poly without(Poly p, Set<String> keys) {
@@ -564,7 +586,7 @@ public final class Soundness {
           adjoint.merge(target.name(), value, Poly::plus);
         } else if (!a.target().type().isArray()) {
           // an element of an adjoint array: a later read of any element may carry what it gets
-          addInto(adjointArrayKey(a.target()), value, followedWithFresh());
+          addInto(adjointArrayKey(a.target()), value, withFresh(wholeKeys, value));
         }
       } else if (target != null && !target.type().isArray()) {
         primal.merge(target.name(), value, Poly::plus);
@@ -578,7 +600,7 @@ public final class Soundness {
         String source = adjointArrayKey(add.args().get(1));
         Poly carried = adjointArrays.getOrDefault(source, Poly.ZERO);
         if (!carried.isZero()) {
-          addInto(adjointArrayKey(add.args().get(0)), carried, followedWithFresh());
+          addInto(adjointArrayKey(add.args().get(0)), carried, withFresh(wholeKeys, carried));
         }
       }
       poly(c.call()); // (records a reverse sweep's call)
@@ -592,13 +614,6 @@ public final class Soundness {
     } else if (s instanceof Stmt.While w) {
       condition(w.condition(), s);
     }
-  }
-
-  /** The followed keys and every fresh key: a fresh sample is followed through adjoint arrays. */
-  private Set<String> followedWithFresh() {
-    Set<String> keys = new java.util.HashSet<>(wholeKeys);
-    keys.addAll(freshKeys(canonicalKeys));
-    return keys;
   }
 
   /** (a) and (c) for one derivative term {@code bar += term}. */
@@ -802,9 +817,8 @@ public final class Soundness {
           added.forEach(key -> degrees.put(key, 1));
           Expr arg = call.args().get(position);
           if (isAdjoint(arg)) {
-            Set<String> followed = new java.util.HashSet<>(calleeKeys);
-            followed.addAll(freshKeys(canonicalKeys));
-            addInto(adjointArrayKey(arg), new Poly(degrees, false), followed);
+            Poly fromCallee = new Poly(degrees, false);
+            addInto(adjointArrayKey(arg), fromCallee, withFresh(calleeKeys, fromCallee));
           }
         });
       }
