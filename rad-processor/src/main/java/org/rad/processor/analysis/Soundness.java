@@ -171,7 +171,6 @@ public final class Soundness {
     return out;
   }
 
-  /** A sampled key's own value: degree 1 in each key it stands for. */
   /**
    * The suffix of a fresh sample's key: a value read through the variable a sampled pop restored
    * into ({@code a = ctx.popSampledAt(...)}, {@code ctx.popSampledRange(site, f, out, ...)}),
@@ -189,9 +188,9 @@ public final class Soundness {
 
   /**
    * Primal variables sampled pops restored into, each with the draws it holds: {@code key#fresh}
-   * and the pop's site ({@code v1#fresh1} for the whole record of {@code v1}, {@code v1#fresh2} for
-   * the element records that then restored {@code v1[0]}): a variable may hold the draws of
-   * several sites, and a pop makes only its own site's earlier draw stale.
+   * and the pop's site ({@code v#fresh1} for the element records of one overwrite of {@code v},
+   * {@code v#fresh2} for those of another): a variable may hold the draws of several sites, and a
+   * pop makes only its own site's earlier draw stale.
    */
   private final Map<String, Set<String>> fresh = new HashMap<>();
 
@@ -219,14 +218,21 @@ public final class Soundness {
   }
 
   /**
-   * The variables the sampled pops in {@code s} restore into, each with its key: the target of
-   * {@code x = ctx.popSampledAt(...)} (a scalar or an element's array), the array of {@code
-   * ctx.popSampledRange(...)}.
+   * The variables the element records' pops in {@code s} restore into, each with the draw it now
+   * holds (its key, {@link #FRESH} and the site): the target of {@code x = ctx.popSampledAt(...)}
+   * (a scalar or an element's array), the array of {@code ctx.popSampledRange(...)}. A whole
+   * record's restore ({@code v = ctx.restoreArray(...)}) is not one: its elements are independent
+   * draws, which adjoint arrays, followed per array and not per element, would confuse ({@code
+   * p[i] *= h[i]} over the steps of a loop was rejected).
    */
+  private static final Set<org.rad.processor.ir.RuntimeOp> ELEMENT_POPS = Set.of(
+      org.rad.processor.ir.RuntimeOp.POP_SAMPLED_AT, org.rad.processor.ir.RuntimeOp.POP_SAMPLED_RANGE,
+      org.rad.processor.ir.RuntimeOp.POP_SAMPLED_RANGE_SHIFTED);
+
   private Map<String, String> poppedIn(Stmt s) {
     Map<String, String> popped = new HashMap<>();
     Statements.forEach(s, x -> Statements.ownExpressions(x, e -> org.rad.processor.ir.Exprs.walk(e, y -> {
-      if (y instanceof Expr.ContextCall c && c.op().sampled() && c.op().tape() != org.rad.processor.ir.RuntimeOp.Tape.PUSH) {
+      if (y instanceof Expr.ContextCall c && ELEMENT_POPS.contains(c.op())) {
         String site = FRESH + (!c.args().isEmpty() && c.args().get(0) instanceof Expr.Literal l ? l.text() : "");
         for (Expr arg : c.args()) {
           String root = arg.type().isArray() ? Statements.rootVar(arg) : null;
@@ -235,10 +241,7 @@ public final class Soundness {
             popped.put(root, key + site);
           }
         }
-        if (x instanceof Stmt.Assign a && a.value() == y && c.op() == org.rad.processor.ir.RuntimeOp.POP_SAMPLED_AT) {
-          // x = ctx.popSampledAt(...). (A whole record's restore, v = ctx.restoreArray(...), is
-          // not: its elements are independent draws, which adjoint arrays, followed per array and
-          // not per element, would confuse: p[i] *= h[i] over the steps of a loop was rejected.)
+        if (x instanceof Stmt.Assign a && a.value() == y) { // x = ctx.popSampledAt(...)
           String root = Statements.rootVar(a.target());
           String key = root == null || isAdjoint(a.target()) ? null
               : a.target() instanceof Expr.Ref && !a.target().type().isArray() ? (sampledKeys.contains(root) ? root : null)
@@ -252,6 +255,7 @@ public final class Soundness {
     return popped;
   }
 
+  /** A sampled key's own value: degree 1 in each key it stands for. */
   private Poly sampleOf(String key) {
     Map<String, Integer> degrees = new HashMap<>();
     standsFor.getOrDefault(key, Set.of(key)).forEach(k -> degrees.put(k, 1));

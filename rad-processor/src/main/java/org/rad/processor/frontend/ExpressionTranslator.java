@@ -540,17 +540,19 @@ final class ExpressionTranslator {
     Expr c = bool(tree.getCondition());
     Expr t = translate(tree.getTrueExpression());
     Expr f = translate(tree.getFalseExpression());
-    Type type;
-    if (t.type() == f.type()) {
-      type = t.type();
-    } else if (t.type().isNumeric() && f.type().isNumeric()) {
-      type = Type.promote(t.type(), f.type());
-      t = coerce(t, type, tree);
-      f = coerce(f, type, tree);
-    } else {
-      throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "its branches have different types"));
+    Type type = branchType(t.type(), f.type(), tree);
+    return new Expr.Conditional(c, coerce(t, type, tree), coerce(f, type, tree), type);
+  }
+
+  /** The type of a {@code ?:} whose branches have types {@code a} and {@code b}: the same, or promoted numbers. */
+  private Type branchType(Type a, Type b, Tree tree) {
+    if (a == b) {
+      return a;
     }
-    return new Expr.Conditional(c, t, f, type);
+    if (a.isNumeric() && b.isNumeric()) {
+      return Type.promote(a, b);
+    }
+    throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "its branches have different types"));
   }
 
   /**
@@ -594,12 +596,7 @@ final class ExpressionTranslator {
     }
     Type type = otherwise.type();
     for (Expr v : values) {
-      if (v.type() != type) {
-        if (!v.type().isNumeric() || !type.isNumeric()) {
-          throw new CompileError(origin(tree), Message.UNTYPED.format(tree, "its cases have different types"));
-        }
-        type = Type.promote(type, v.type());
-      }
+      type = branchType(type, v.type(), tree);
     }
     Expr result = coerce(otherwise, type, tree);
     for (int k = tests.size() - 1; k >= 0; k--) {

@@ -8,6 +8,7 @@ import org.rad.processor.analysis.Statements;
 import org.rad.processor.ir.Expr;
 import org.rad.processor.ir.Expr.Owner;
 import org.rad.processor.ir.Exprs;
+import org.rad.processor.ir.MathRules;
 import org.rad.processor.ir.Origin;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Type;
@@ -68,7 +69,7 @@ final class GuardFreeLoops extends LoopRewriter {
     Set<Expr> seedsTested = new HashSet<>();
     Set<Expr> seedsOfInvariants = new HashSet<>();
     Statements.forEach(f.body(), s -> Statements.ownExpressions(s, e -> Exprs.walk(e, x -> {
-      if (isGuarded(x)) {
+      if (MathRules.isGuardedProduct(x)) {
         List<Expr> args = ((Expr.StaticCall) x).args();
         (invariant(unnegated(args.get(1)), written) ? seedsOfInvariants : seedsTested).add(args.get(0));
       }
@@ -80,7 +81,7 @@ final class GuardFreeLoops extends LoopRewriter {
     }
     Set<Expr> tested = new LinkedHashSet<>();
     Stmt.Block plain = Statements.mapExpressions(f.body(), x -> {
-      if (!isGuarded(x)) {
+      if (!MathRules.isGuardedProduct(x)) {
         return x;
       }
       List<Expr> args = ((Expr.StaticCall) x).args();
@@ -138,8 +139,4 @@ final class GuardFreeLoops extends LoopRewriter {
     }
   }
 
-  private static boolean isGuarded(Expr e) {
-    return e instanceof Expr.StaticCall c && c.owner() == Owner.DERIVATIVES && c.args().size() == 2
-        && (c.name().equals("times") || c.name().equals("scaled"));
-  }
 }
