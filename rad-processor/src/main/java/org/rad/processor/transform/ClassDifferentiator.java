@@ -1475,6 +1475,12 @@ public final class ClassDifferentiator {
     Set<String> checkedRows = !forDevice && elementLevel ? writtenMatrixParams(m, effects) : Set.of();
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry,
         elementLevel, freshLocals, checkedRows);
+    if (randomized != null
+        && randomized.dropSpills(SamplingChecks.recordedInLoops(m, effects, records.pushes()), classes)) {
+      // no whole record of an array also recorded element by element in a loop (see dropSpills)
+      records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry, elementLevel,
+          freshLocals, checkedRows);
+    }
     Set<Stmt.Declare> late = lateRecomputations(m, plan, records, effects, randomized, classes);
     // a value recomputed from a sampled record where it was recorded exactly may make the reverse
     // sweep biased (the same sample twice along one chain): then only the others are recomputed

@@ -190,6 +190,27 @@ final class RandomizedRecords {
     });
   }
 
+  /**
+   * Cancels the whole records planned for the arrays of {@code keys} (contents keys); whether it
+   * cancelled any. For an array whose overwrites inside a loop are recorded element by element:
+   * the reverse sweep reads the whole record's draw of an element wherever the forward sweep read
+   * that element after its last overwrite, and the soundness check, which follows adjoint arrays
+   * per array and not per element, cannot tell those reads from the reads of the element records'
+   * draws (a sound stencil reads both); so it would either reject sound programs or let the whole
+   * draw meet itself along one chain (the fuzzer's seed 2081, P975: biased). Without the whole
+   * record, the reverse sweep reads the array's last values exactly, kept where the forward sweep
+   * left them; its element records stay sampled.
+   */
+  boolean dropSpills(Set<String> keys, AliasClasses aliases) {
+    java.util.function.Predicate<Var> dropped = v -> keys.contains(aliases.contentsKey(v.name()));
+    boolean any = onceSpilled.removeIf(dropped);
+    for (List<Var> after : spillsAfter.values()) {
+      any |= after.removeIf(dropped);
+    }
+    spillsAfter.values().removeIf(List::isEmpty);
+    return any;
+  }
+
   private static boolean singleton(Var v, MethodIR m, AliasClasses aliases) {
     List<Var> all = new ArrayList<>(m.params());
     all.addAll(m.locals());

@@ -71,7 +71,12 @@ final class SamplingChecks {
    * each iteration), also where a loop filled them, and the correlated keys.
    */
   static Set<String> oneDrawKeys(MethodIR m, RandomizedRecords randomized, Effects effects, Set<Stmt> pushes) {
-    return wholeKeysBut(randomized, effects, writtenInLoops(m, effects, pushes::contains));
+    return wholeKeysBut(randomized, effects, recordedInLoops(m, effects, pushes));
+  }
+
+  /** The keys whose overwrites inside a loop are recorded ({@code pushes}): a new draw at each iteration. */
+  static Set<String> recordedInLoops(MethodIR m, Effects effects, Set<Stmt> pushes) {
+    return writtenInLoops(m, effects, pushes::contains);
   }
 
   /** The keys written inside loops by the statements {@code counted} accepts. */
