@@ -1,5 +1,6 @@
 package org.rad.processor.analysis;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -441,25 +442,91 @@ public final class Plan {
       nested(s, reassigned);
     }
     // another declaration of the block recomputed from a late one would read it before it is
-    // recomputed (at the block's start, or at a reader further on): the late one is not late
+    // recomputed (at the block's start, or at a reader further on): the late one is not late,
+    // unless those declarations can be recomputed after it, at its reader (see followers)
     for (Stmt s : stmts) {
-      if (s instanceof Stmt.Declare d && lateCandidates.containsKey(d) && readByAnotherRecomputation(d, stmts)) {
-        lateCandidates.remove(d);
-        if (late.remove(d) != null) {
-          recomputable.remove(d);
+      if (s instanceof Stmt.Declare d && lateCandidates.containsKey(d)) {
+        List<Stmt.Declare> followers = followers(d, stmts);
+        if (followers == null) {
+          lateCandidates.remove(d);
+          if (late.remove(d) != null) {
+            recomputable.remove(d);
+          }
+        } else if (late.containsKey(d)) {
+          followers.forEach(f -> late.put(f, late.get(d)));
         }
       }
     }
   }
 
-  private boolean readByAnotherRecomputation(Stmt.Declare d, List<Stmt> stmts) {
-    for (Stmt s : stmts) {
-      if (s != d && s instanceof Stmt.Declare other && (recomputable.contains(other) || lateCandidates.containsKey(other))
-          && Statements.mentions(other, d.var())) {
-        return true;
+  /**
+   * The declarations of the block recomputed from the late candidate {@code d}, directly or
+   * through one another, where each can be recomputed after {@code d} in the reverse of its reader
+   * instead of at the block's start (a DP cell's {@code double a = r[i - 1][j] + x; double e =
+   * exp(-a * a); r[i][j] = e * a;}: a and then e are recomputed in the reverse of the cell's write,
+   * after its restore). Such a declaration is recomputable (what it reads besides {@code d} and the
+   * group is never written after it in the block), so only {@code d} constrains the place: where a
+   * member is read after {@code d}'s last reader ({@code lse} of a log-sum-exp over {@code a},
+   * {@code b}, {@code c}, read by the cell's write), {@code d}'s reader moves to that statement if
+   * {@code d} can be recomputed there ({@link #lastReader}). The reverse of the reader recomputes
+   * them in declaration order ({@code SweepBuilder}). Null where one cannot (another late
+   * candidate among them, or no reader for all).
+   */
+  private List<Stmt.Declare> followers(Stmt.Declare d, List<Stmt> stmts) {
+    int readerAt = indexOf(stmts, lateCandidates.get(d));
+    if (readerAt < 0) {
+      return null;
+    }
+    List<Stmt.Declare> followers = new ArrayList<>();
+    Set<Stmt.Declare> seen = identitySet();
+    java.util.Deque<Stmt.Declare> work = new java.util.ArrayDeque<>(List.of(d));
+    int lastRead = readerAt;
+    while (!work.isEmpty()) {
+      Stmt.Declare read = work.poll();
+      for (Stmt s : stmts) {
+        if (s == d || !(s instanceof Stmt.Declare other) || seen.contains(other)
+            || !(recomputable.contains(other) || lateCandidates.containsKey(other)) || !Statements.mentions(other, read.var())) {
+          continue;
+        }
+        if (lateCandidates.containsKey(other)) {
+          return null;
+        }
+        seen.add(other);
+        followers.add(other);
+        work.add(other);
+        lastRead = Math.max(lastRead, lastMention(stmts, other));
       }
     }
-    return false;
+    Stmt reader = lastRead > readerAt ? lastReader(d, stmts, indexOf(stmts, d), lastRead) : stmts.get(readerAt);
+    // (a follower another late declaration moved already must be recomputed at the same place)
+    if (reader == null || followers.stream().anyMatch(f -> late.containsKey(f) && late.get(f) != reader)) {
+      return null;
+    }
+    lateCandidates.put(d, reader);
+    if (late.containsKey(d)) {
+      late.put(d, reader);
+    }
+    return followers;
+  }
+
+  private static int indexOf(List<Stmt> stmts, Stmt s) {
+    for (int k = 0; k < stmts.size(); k++) {
+      if (stmts.get(k) == s) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** The index of the last statement of {@code stmts} that reads {@code d}'s variable (its own, if none). */
+  private static int lastMention(List<Stmt> stmts, Stmt.Declare d) {
+    int last = indexOf(stmts, d);
+    for (int k = last + 1; k < stmts.size(); k++) {
+      if (Statements.mentions(stmts.get(k), d.var())) {
+        last = k;
+      }
+    }
+    return last;
   }
 
   /**
@@ -470,16 +537,18 @@ public final class Plan {
    * that gives its own derivative) at a location that does not read {@code d}. Else null.
    */
   private Stmt lastReader(Stmt.Declare d, List<Stmt> stmts, int k) {
-    if (!d.var().type().isNumeric()) {
-      return null;
-    }
     int u = -1;
     for (int m = k + 1; m < stmts.size(); m++) {
       if (Statements.mentions(stmts.get(m), d.var())) {
         u = m;
       }
     }
-    if (u < 0) {
+    return u < 0 ? null : lastReader(d, stmts, k, u);
+  }
+
+  /** {@link #lastReader(Stmt.Declare, List, int)} at the statement {@code u} instead of the last that reads {@code d}. */
+  private Stmt lastReader(Stmt.Declare d, List<Stmt> stmts, int k, int u) {
+    if (!d.var().type().isNumeric()) {
       return null;
     }
     Set<String> initReads = effects.reads(d.init());

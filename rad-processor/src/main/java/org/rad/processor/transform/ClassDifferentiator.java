@@ -767,13 +767,15 @@ public final class ClassDifferentiator {
           || reader instanceof Stmt.Block);
       for (String key : effects.reads(d.init())) {
         boolean contents = key.startsWith("#");
-        if (!contents && !free.contains(key) && !(simpleReader && undoneCounters.contains(key))) {
-          return;
-        }
-        if (contents) {
+        if (contents || !free.contains(key) && !(simpleReader && undoneCounters.contains(key))) {
+          // contents, or a scalar assigned (Newton's x, read by f = x * x * x + p * x - q): the
+          // reverse sweep finds what d read where every overwrite that may follow the reader is
+          // undone already (the reader's own included: its reverse restores before it reads)
           ReaderPlace place = ReaderPlace.of(reader, order, loops);
           for (Stmt w : order) {
-            if (place.mayBeFollowedBy(w, order, loops) && effects.writes(w).contains(key) && !recorded(w, records)
+            // (a scalar's overwrite is undone only by its own record: a call restores arrays)
+            boolean undone = contents ? recorded(w, records) : records.pushes().contains(w);
+            if (place.mayBeFollowedBy(w, order, loops) && effects.writes(w).contains(key) && !undone
                 && !missesWhatItReads(w, d, key, effects, records.dependences())) {
               return;
             }

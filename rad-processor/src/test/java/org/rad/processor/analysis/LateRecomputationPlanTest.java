@@ -60,6 +60,13 @@ class LateRecomputationPlanTest {
         Origin.SYNTHETIC, Map.of());
   }
 
+  /** {@link #method} with the local {@code q} too. */
+  static MethodIR withQ(Var q, Stmt... body) {
+    MethodIR m = method(body);
+    return new MethodIR("f", true, List.of(A, I, X), Type.DOUBLE, m.body(), List.of(P, Y, q), List.of(A, X), true,
+        Origin.SYNTHETIC, Map.of());
+  }
+
   static Plan plan(MethodIR m, Set<Stmt.Declare> late) {
     return Plan.of(m, new Effects(AliasClasses.of(m, Map.of()), Map.of(), Map.of()), Map.of(), Set.of(), late);
   }
@@ -103,19 +110,52 @@ class LateRecomputationPlanTest {
   }
 
   @Test
-  void aLoadThatAnotherRecomputedDeclarationReadsIsNot() {
-    // double p = a[i]; double q = p * x; a[i] = q: q is recomputed at the block's start, before
-    // the reverse of its own declaration would recompute p (fuzzer seed 2026, program 5577: a
-    // tape underflow from a loop bound computed from a stale value)
+  void aDeclarationRecomputedFromALateOneFollowsItToItsReader() {
+    // double p = a[i]; double q = p * x; a[i] = q: q, recomputed at the block's start, would read
+    // p before the reverse of its reader recomputes it (fuzzer seed 2026, program 5577: a tape
+    // underflow from a loop bound computed from a stale value); so q is recomputed there too,
+    // after p (a DP cell's locals: 42,064 -> 22,056 bytes)
     Var q = Var.local("q", Type.DOUBLE);
     Stmt.Declare p = load();
     Stmt.Declare qd = new Stmt.Declare(q, times(ref(P), ref(X)), Origin.SYNTHETIC);
-    MethodIR m = new MethodIR("f", true, List.of(A, I, X), Type.DOUBLE, Stmt.Block.of(List.of(p, qd, store(ref(q)))),
+    Stmt write = store(ref(q));
+    MethodIR m = new MethodIR("f", true, List.of(A, I, X), Type.DOUBLE, Stmt.Block.of(List.of(p, qd, write)),
         List.of(P, q), List.of(A, X), true, Origin.SYNTHETIC, Map.of());
+    assertSame(write, plan(m, Set.of()).lateCandidates().get(p));
     Plan plan = plan(m, Set.of(p));
+    assertTrue(plan.isRecomputable(p));
+    assertSame(write, plan.recomputedIn(p));
     assertTrue(plan.isRecomputable(qd));
+    assertSame(write, plan.recomputedIn(qd), "q is recomputed at p's reader, not at the block's start");
+  }
+
+  @Test
+  void aFollowerReadAfterTheReaderMovesTheReaderThere() {
+    // double p = a[i]; double q = p * x; y += q; a[i] = q: p's own last reader is q's declaration,
+    // but q is read up to the write of p's element, whose reverse restores it first: both are
+    // recomputed there (a log-sum-exp over a cell's neighbours, read by the cell's write)
+    Var q = Var.local("q", Type.DOUBLE);
+    Stmt.Declare p = load();
+    Stmt.Declare qd = new Stmt.Declare(q, times(ref(P), ref(X)), Origin.SYNTHETIC);
+    Stmt write = store(ref(q));
+    MethodIR m = withQ(q, p, qd, setY(ref(q)), write);
+    Plan plan = plan(m, Set.of(p));
+    assertSame(write, plan.recomputedIn(p));
+    assertSame(write, plan.recomputedIn(qd));
+  }
+
+  @Test
+  void aFollowerReadWherePCannotBeRecomputedKeepsPRecorded() {
+    // double p = a[i]; double q = p * x; a[i] = 0; y = q: at y = q the element p read is gone
+    // (a[i] = 0 is not its reader), so p is not late, and q is recomputed at the block's start
+    Var q = Var.local("q", Type.DOUBLE);
+    Stmt.Declare p = load();
+    Stmt.Declare qd = new Stmt.Declare(q, times(ref(P), ref(X)), Origin.SYNTHETIC);
+    MethodIR m = withQ(q, p, qd, store(Expr.Literal.ofDouble(0)), setY(ref(q)));
+    Plan plan = plan(m, Set.of(p));
     assertNull(plan.lateCandidates().get(p));
     assertFalse(plan.isRecomputable(p));
+    assertNull(plan.recomputedIn(qd));
   }
 
   @Test
