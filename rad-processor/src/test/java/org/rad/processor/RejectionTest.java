@@ -347,6 +347,32 @@ class RejectionTest {
               return Acts.gelu(x); // <- here
             }
             """),
+        new Rejected("a member class's method, named simply", "[RadUnknownCall] call to Vec.dot(x, x), whose body"
+            + " the processor does not differentiate: a method of another class runs as it is", """
+            static class Vec {
+              static double dot(double[] a, double[] b) {
+                return a[0] * b[0];
+              }
+            }
+
+            @Differentiable
+            static double f(double[] x) {
+              return Vec.dot(x, x); // <- here
+            }
+            """),
+        new Rejected("try/finally", "[RadUnsupported] try/finally is not supported in a @Differentiable method or the"
+            + " methods it calls; write the block's statements and then the finally block's", """
+            @Differentiable
+            static double f(double x) {
+              double r;
+              try { // <- here
+                r = Math.log(x);
+              } finally {
+                x = 0;
+              }
+              return r;
+            }
+            """),
         new Rejected("Math.max of three", "Math.max takes 2 arguments; nest the calls: Math.max(a, Math.max(b, c))", """
             @Differentiable
             static double f(double x) {

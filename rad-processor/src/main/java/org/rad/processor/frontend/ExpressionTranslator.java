@@ -726,7 +726,10 @@ final class ExpressionTranslator {
       if (owner.equals("this") || owner.equals(clazz.simpleName())) {
         return sameClassCall(tree, name, args, owner.equals("this"));
       }
-      TypeElement other = library.type(owner);
+      TypeElement other = owner.contains(".") ? library.type(owner) : memberClass(owner);
+      if (other == null) {
+        other = library.type(owner);
+      }
       if (other != null && !other.equals(clazz.type())) {
         return libraryCall(tree, other, name, args);
       }
@@ -749,6 +752,22 @@ final class ExpressionTranslator {
       return staticallyImportedCall(tree, imported, name, args);
     }
     return sameClassCall(tree, name, args, false);
+  }
+
+  /**
+   * The member class a simple name names inside the class ({@code Vec} of {@code Vec.dot(x, x)}
+   * with {@code static class Vec} declared in it or in a class around it), which shadows a class
+   * of the same name elsewhere; null if none.
+   */
+  private TypeElement memberClass(String name) {
+    for (javax.lang.model.element.Element e = clazz.type(); e instanceof TypeElement t; e = t.getEnclosingElement()) {
+      for (javax.lang.model.element.Element member : t.getEnclosedElements()) {
+        if (member instanceof TypeElement m && m.getSimpleName().contentEquals(name)) {
+          return m;
+        }
+      }
+    }
+    return null;
   }
 
   /**

@@ -141,7 +141,10 @@ final class StatementTranslator {
       case EMPTY_STATEMENT -> { }
       case DO_WHILE_LOOP -> throw unsupported(tree, "a do-while loop",
           "write it as a while loop, while (true) { body; if (!(condition)) break; }");
-      case TRY -> throw unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
+      case TRY -> throw ((com.sun.source.tree.TryTree) tree).getCatches().isEmpty()
+          ? unsupported(tree, "try/finally", "write the block's statements and then the finally block's, one after the"
+              + " other (a differentiable method throws nothing to clean up after)")
+          : unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
       case THROW -> throw unsupported(tree, "throw", "validate the arguments before calling the differentiable method");
       case SWITCH -> switchStatement((SwitchTree) tree, out);
       case LABELED_STATEMENT -> labeledStatement((LabeledStatementTree) tree, out);
