@@ -133,7 +133,12 @@ public final class RadProcessor extends AbstractProcessor {
       return;
     }
     try {
-      FrontEnd.Translation translation = new FrontEnd(trees, processingEnv.getElementUtils()).translateAll(type, entries);
+      FrontEnd.Translation translation;
+      try {
+        translation = new FrontEnd(trees, processingEnv.getElementUtils()).translateAll(type, entries);
+      } catch (FrontEnd.TranslationErrors e) {
+        throw withLaterErrors(e);
+      }
       Map<String, MethodIR> translated = translation.methods();
       // The kernels are planned on sweeps in the shapes the planner reads (no bulk row records,
       // merged increments, hoisted invariants or kept intermediates: see ClassDifferentiator);
@@ -191,6 +196,36 @@ public final class RadProcessor extends AbstractProcessor {
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Message.INTERNAL.format(type.getSimpleName(), e + "\n" + trace));
     }
+  }
+
+  /**
+   * The front end's errors and those the differentiation finds in the methods that translated
+   * cleanly (with all they call): one compile reports a call of another class's method that
+   * carries a derivative in one method beside an {@code assert} in another (found by a user-style
+   * round: the second error appeared only once the first was mended). The differentiation of that
+   * part is only asked for its errors; anything else it throws is left to the next compile.
+   */
+  private static CompileErrors withLaterErrors(FrontEnd.TranslationErrors e) {
+    List<CompileError> all = new ArrayList<>(e.errors());
+    if (!e.sound().methods().isEmpty()) {
+      List<CompileError> later = new ArrayList<>();
+      try {
+        ClassDifferentiator.differentiate(e.sound().methods(), e.sound().custom(), false, true);
+      } catch (CompileErrors errors) {
+        later.addAll(errors.errors());
+      } catch (CompileError error) {
+        later.add(error);
+      } catch (RuntimeException | AssertionError | StackOverflowError ignored) {
+        // (an internal error of a part of the class would hide nothing the front end found)
+      }
+      // (a recursion the front end reported already is found again)
+      java.util.function.Function<CompileError, String> id = x -> x.getMessage() + "@"
+          + (x.origin() == null ? null : x.origin().sourceText());
+      Set<String> reported = new java.util.HashSet<>();
+      all.forEach(x -> reported.add(id.apply(x)));
+      later.stream().filter(x -> reported.add(id.apply(x))).forEach(all::add);
+    }
+    return new CompileErrors(all);
   }
 
   /**

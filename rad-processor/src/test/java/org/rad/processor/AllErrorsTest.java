@@ -382,4 +382,48 @@ class AllErrorsTest {
     assertThat(c).hadErrorContaining("Math.nextUp").inFile(source).onLine(8);
     assertThat(errors(c)).hasSize(6);
   }
+
+  /**
+   * A front-end error in one method does not hide what differentiation finds in another that
+   * translated cleanly (found by a user-style round: the call of another class's method whose
+   * argument carries a derivative was reported only once the assert was removed). A method that
+   * calls the rejected one is not differentiated, so nothing follows from the first error.
+   */
+  @Test
+  void aFrontEndErrorDoesNotHideTheDifferentiationsErrorsOfOtherMethods() {
+    JavaFileObject util = JavaFileObjects.forSourceString("demo.Util", """
+        package demo;
+        public class Util {
+          public static double sq(double x) {
+            return x * x;
+          }
+        }
+        """);
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Hide", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Hide {
+          @Differentiable
+          static double a(double x) {
+            assert x > 0;
+            return Math.log(x);
+          }
+
+          @Differentiable
+          static double b(double x) {
+            return Util.sq(x) + x;
+          }
+
+          @Differentiable
+          static double c(double x) {
+            return a(x) + Util.sq(x);
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(util, source);
+    assertThat(c).failed();
+    assertThat(c).hadErrorContaining("[RadUnsupported] assert").inFile(source).onLine(6);
+    assertThat(c).hadErrorContaining("[RadUnknownCall] call to Util.sq").inFile(source).onLine(12);
+    assertThat(errors(c)).hasSize(2);
+  }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * per statement, differentiation per method) so that a compile shows them all. Caught per class by
  * the processor, which reports each and writes nothing for the class.
  */
-public final class CompileErrors extends RuntimeException {
+public class CompileErrors extends RuntimeException {
   private final transient List<CompileError> errors;
 
   public CompileErrors(List<CompileError> errors) {
@@ -53,6 +53,16 @@ public final class CompileErrors extends RuntimeException {
 
     public boolean isEmpty() {
       return errors.isEmpty();
+    }
+
+    /** The number of errors kept so far. */
+    public int size() {
+      return errors.size();
+    }
+
+    /** The errors kept so far. */
+    public List<CompileError> errors() {
+      return List.copyOf(errors);
     }
 
     /** Throws the errors kept so far, if any. */

@@ -84,6 +84,25 @@ public final class FrontEnd {
   public record Translation(Map<String, MethodIR> methods, Map<String, org.rad.processor.ir.CustomAdjointMethod> custom) {}
 
   /**
+   * The front end's errors, with the methods that translated without one and call only such
+   * methods ({@code sound}): the processor differentiates those too, so that their own errors
+   * (a call of another class's method whose arguments carry a derivative, found by the activity
+   * analysis) come in the same compile as the front end's, not after those are mended.
+   */
+  public static final class TranslationErrors extends CompileErrors {
+    private final transient Translation sound;
+
+    TranslationErrors(List<org.rad.processor.diagnostics.CompileError> errors, Translation sound) {
+      super(errors);
+      this.sound = sound;
+    }
+
+    public Translation sound() {
+      return sound;
+    }
+  }
+
+  /**
    * Like {@link #translate}, and collects the called methods with a {@code @CustomAdjoint}: their
    * bodies are not read, their adjoint's signature is checked.
    */
@@ -96,6 +115,7 @@ public final class FrontEnd {
     // compile reports all the errors of the class
     CompileErrors.Collector errors = new CompileErrors.Collector();
     Set<String> seen = new java.util.HashSet<>();
+    Set<String> failed = new java.util.HashSet<>();
     while (!work.isEmpty()) {
       ExecutableElement m = work.poll();
       if (!seen.add(key(m))) {
@@ -106,18 +126,34 @@ public final class FrontEnd {
         errors.attempt(() -> custom.put(key(m), CustomAdjoints.check(clazz, m, adjoint, trees)));
         continue;
       }
+      int before = errors.size();
       errors.attempt(() -> methods.put(key(m), translateMethod(clazz, m, entries.contains(m), work::add, errors)));
+      if (errors.size() > before) {
+        failed.add(key(m)); // (translated in part, if at all)
+      }
     }
+    custom.putAll(rulesUsed);
+    rulesUsed.clear();
     if (!errors.isEmpty()) {
       // a recursion among the methods that did translate is an error of this compile too (the
       // differentiation, which finds it otherwise, does not run after errors)
       errors.attempt(() -> org.rad.processor.analysis.CallGraph.topologicalOrder(methods, custom.keySet()));
       org.rad.processor.analysis.CallGraph.randomizedCallees(methods).forEach(errors::add);
+      throw new TranslationErrors(errors.errors(), new Translation(soundPart(methods, custom.keySet(), failed), custom));
     }
-    errors.throwIfAny();
-    custom.putAll(rulesUsed);
-    rulesUsed.clear();
     return new Translation(methods, custom);
+  }
+
+  /** The methods not {@code failed} that call, directly or not, only such methods or custom adjoints. */
+  private static Map<String, MethodIR> soundPart(Map<String, MethodIR> methods, Set<String> custom, Set<String> failed) {
+    Map<String, MethodIR> sound = new LinkedHashMap<>(methods);
+    sound.keySet().removeAll(failed);
+    boolean changed = true;
+    while (changed) {
+      changed = sound.values().removeIf(m -> org.rad.processor.analysis.CallGraph.calls(m).stream()
+          .anyMatch(c -> !sound.containsKey(c.key()) && !custom.contains(c.key())));
+    }
+    return sound;
   }
 
   private MethodIR translateMethod(ClassContext clazz, ExecutableElement m, boolean entry,
