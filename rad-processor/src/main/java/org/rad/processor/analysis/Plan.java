@@ -441,36 +441,59 @@ public final class Plan {
       }
       nested(s, reassigned);
     }
-    // another declaration of the block recomputed from a late one would read it before it is
-    // recomputed (at the block's start, or at a reader further on): the late one is not late,
-    // unless those declarations can be recomputed after it, at its reader (see followers)
-    for (Stmt s : stmts) {
-      if (s instanceof Stmt.Declare d && lateCandidates.containsKey(d)) {
-        List<Stmt.Declare> followers = followers(d, stmts);
-        if (followers == null) {
-          lateCandidates.remove(d);
-          if (late.remove(d) != null) {
-            recomputable.remove(d);
+    // a declaration recomputed from a late one would read it before it is recomputed (at the
+    // block's start, or at a reader further on): the late one is not late, unless those
+    // declarations can be recomputed after it (see followers); readers only move on, so a few
+    // rounds settle it
+    for (int round = 0; round <= stmts.size(); round++) {
+      boolean changed = false;
+      for (Stmt s : stmts) {
+        if (s instanceof Stmt.Declare d && lateCandidates.containsKey(d)) {
+          Stmt readerBefore = lateCandidates.get(d);
+          List<Stmt.Declare> followers = followers(d, stmts);
+          if (followers == null) {
+            lateCandidates.remove(d);
+            if (late.remove(d) != null) {
+              recomputable.remove(d);
+            }
+            changed = true;
+          } else {
+            changed |= lateCandidates.get(d) != readerBefore;
+            if (late.containsKey(d)) {
+              // (a follower of several late declarations is recomputed after them all: at the
+              // first of their readers, which is at or after its last reader)
+              Stmt at = late.get(d);
+              for (Stmt.Declare f : followers) {
+                Stmt place = late.get(f);
+                if (place == null || indexOf(stmts, at) < indexOf(stmts, place)) {
+                  late.put(f, at);
+                  changed = true;
+                }
+              }
+            }
           }
-        } else if (late.containsKey(d)) {
-          followers.forEach(f -> late.put(f, late.get(d)));
         }
+      }
+      if (!changed) {
+        break;
       }
     }
   }
 
   /**
-   * The declarations of the block recomputed from the late candidate {@code d}, directly or
-   * through one another, where each can be recomputed after {@code d} in the reverse of its reader
-   * instead of at the block's start (a DP cell's {@code double a = r[i - 1][j] + x; double e =
-   * exp(-a * a); r[i][j] = e * a;}: a and then e are recomputed in the reverse of the cell's write,
-   * after its restore). Such a declaration is recomputable (what it reads besides {@code d} and the
-   * group is never written after it in the block), so only {@code d} constrains the place: where a
-   * member is read after {@code d}'s last reader ({@code lse} of a log-sum-exp over {@code a},
-   * {@code b}, {@code c}, read by the cell's write), {@code d}'s reader moves to that statement if
-   * {@code d} can be recomputed there ({@link #lastReader}). The reverse of the reader recomputes
-   * them in declaration order ({@code SweepBuilder}). Null where one cannot (another late
-   * candidate among them, or no reader for all).
+   * The declarations of the block recomputed at its start from the late candidate {@code d},
+   * directly or through one another, which must be recomputed after {@code d}, in the reverse of
+   * its reader, instead (a DP cell's {@code double a = r[i - 1][j] + x; double e = exp(-a * a);
+   * r[i][j] = e * a;}: a and then e are recomputed in the reverse of the cell's write, after its
+   * restore); null where {@code d} cannot be late. Such a declaration reads nothing written after
+   * it in the block but {@code d} and the group, so only {@code d} constrains the place. A
+   * declaration recomputed late from a member, at its own reader, needs that reader at or before
+   * {@code d}'s (the reverse reaches a later reader first). Where a follower is read, or a late
+   * reader of a member lies, after {@code d}'s reader ({@code lse} of a log-sum-exp over {@code a},
+   * {@code b}, {@code c}, read by the cell's write), {@code d}'s reader moves there if {@code d}
+   * can be recomputed there ({@link #lastReader}). The reverse of a reader recomputes its
+   * declarations in declaration order ({@code SweepBuilder}). A declaration that is recorded
+   * reads {@code d} wherever it is restored: it constrains nothing.
    */
   private List<Stmt.Declare> followers(Stmt.Declare d, List<Stmt> stmts) {
     int readerAt = indexOf(stmts, lateCandidates.get(d));
@@ -484,22 +507,24 @@ public final class Plan {
     while (!work.isEmpty()) {
       Stmt.Declare read = work.poll();
       for (Stmt s : stmts) {
-        if (s == d || !(s instanceof Stmt.Declare other) || seen.contains(other)
-            || !(recomputable.contains(other) || lateCandidates.containsKey(other)) || !Statements.mentions(other, read.var())) {
+        if (s == d || !(s instanceof Stmt.Declare other) || seen.contains(other) || !recomputable.contains(other)
+            || !Statements.mentions(other, read.var())) {
           continue;
         }
-        if (lateCandidates.containsKey(other)) {
-          return null;
-        }
         seen.add(other);
+        Stmt otherReader = late.get(other);
+        if (otherReader != null && !followers.contains(other) && lateCandidates.get(other) == otherReader) {
+          // late at its own reader (its own candidate's): recomputed there, after d if not later
+          lastRead = Math.max(lastRead, indexOf(stmts, otherReader));
+          continue;
+        }
         followers.add(other);
         work.add(other);
         lastRead = Math.max(lastRead, lastMention(stmts, other));
       }
     }
     Stmt reader = lastRead > readerAt ? lastReader(d, stmts, indexOf(stmts, d), lastRead) : stmts.get(readerAt);
-    // (a follower another late declaration moved already must be recomputed at the same place)
-    if (reader == null || followers.stream().anyMatch(f -> late.containsKey(f) && late.get(f) != reader)) {
+    if (reader == null) {
       return null;
     }
     lateCandidates.put(d, reader);

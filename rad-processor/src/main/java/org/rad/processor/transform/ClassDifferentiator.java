@@ -767,6 +767,11 @@ public final class ClassDifferentiator {
           || reader instanceof Stmt.Block);
       for (String key : effects.reads(d.init())) {
         boolean contents = key.startsWith("#");
+        if (!contents && restoresFirst(reader, key, records)) {
+          // (the reader overwrites the scalar and restores it before its partials read: whatever
+          // comes after, the scalar is back as d read it, xi of a Newton loop reset per element)
+          continue;
+        }
         if (contents || !free.contains(key) && !(simpleReader && undoneCounters.contains(key))) {
           // contents, or a scalar assigned (Newton's x, read by f = x * x * x + p * x - q): the
           // reverse sweep finds what d read where every overwrite that may follow the reader is
@@ -785,6 +790,12 @@ public final class ClassDifferentiator {
       late.add(d);
     });
     return late;
+  }
+
+  /** Whether {@code reader} assigns the scalar {@code key} and records it, so that its reverse restores it first. */
+  private static boolean restoresFirst(Stmt reader, String key, Records records) {
+    return reader instanceof Stmt.Assign a && a.target() instanceof Expr.Ref r && r.var().name().equals(key)
+        && records.pushes().contains(reader);
   }
 
   /**

@@ -167,4 +167,22 @@ class LateRecomputationPlanTest {
     assertNull(plan.recomputedIn(p));
     assertTrue(plan.lateCandidates().isEmpty());
   }
+
+  @Test
+  void aLateLocalReadByALaterLateLocalMovesToItsReader() {
+    // double t = x * x; double u = t * x; y += u; x = 0: t's own reader is u's declaration, but u
+    // is recomputed in the reverse of y += u, which comes first: t moves there and precedes u
+    Var t = Var.local("t", Type.DOUBLE);
+    Var u = Var.local("u", Type.DOUBLE);
+    Stmt.Declare td = new Stmt.Declare(t, times(ref(X), ref(X)), Origin.SYNTHETIC);
+    Stmt.Declare ud = new Stmt.Declare(u, times(ref(t), ref(X)), Origin.SYNTHETIC);
+    Stmt reader = setY(ref(u));
+    Stmt reset = new Stmt.Assign(ref(X), Stmt.AssignOp.SET, Expr.Literal.ofDouble(0), Origin.SYNTHETIC);
+    MethodIR m = method(td, ud, reader, reset);
+    m = new MethodIR("f", true, List.of(A, I, X), Type.DOUBLE, m.body(), List.of(P, Y, t, u), List.of(A, X), true,
+        Origin.SYNTHETIC, Map.of());
+    Plan plan = plan(m, Set.of(td, ud));
+    assertSame(reader, plan.recomputedIn(ud));
+    assertSame(reader, plan.recomputedIn(td), "t is recomputed where u is, before it");
+  }
 }
