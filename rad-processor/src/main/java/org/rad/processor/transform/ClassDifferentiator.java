@@ -708,7 +708,11 @@ public final class ClassDifferentiator {
    * that may follow its reader of an array it reads is recorded already, so reading that array
    * in the reverse sweep adds no record (a restore of the element re-establishes it). The scalars
    * it reads must be re-derived for free: counted loop indices, declarations the reverse recomputes,
-   * parameters never assigned. No {@code @Randomize} spill may come between the declaration and the reader.
+   * parameters never assigned, scalars whose later overwrites are recorded. No {@code @Randomize}
+   * spill may come between the declaration and the reader. Where the overwrites not recorded yet
+   * are element writes of the declaration's own block, a group of declarations that need them is
+   * recomputed when it saves more records than those writes then take (all run as often): {@code
+   * double a = d[j - 1]; double b = d[j]; d[j] = f(a, b);} records the old d[j] instead of a and b.
    */
   private Set<Stmt.Declare> lateRecomputations(MethodIR m, Plan plan, Records records, Effects effects,
       RandomizedRecords randomized, AliasClasses classes) {
@@ -757,10 +761,19 @@ public final class ClassDifferentiator {
     List<Stmt> order = new ArrayList<>();
     Map<Stmt, List<Stmt>> loops = new java.util.IdentityHashMap<>();
     enclosingLoops(m.body(), new ArrayList<>(), order, loops);
+    Map<Stmt, Stmt.Block> blockOf = new java.util.IdentityHashMap<>();
+    Statements.forEach(m.body(), s -> {
+      if (s instanceof Stmt.Block b) {
+        b.stmts().forEach(x -> blockOf.put(x, b));
+      }
+    });
+    // the element writes of its own block each candidate would need recorded
+    Map<Stmt.Declare, Set<Stmt>> needs = new java.util.IdentityHashMap<>();
     plan.lateCandidates().forEach((d, reader) -> {
       if (!records.pushes().contains(d) || spillsBetween(m.body(), d, reader, spillPoints)) {
         return;
       }
+      Set<Stmt> unrecorded = Plan.identitySetOf();
       // (a counter is back only where the planner sees the recomputation read it: at a reader
       // that is a statement of its own, not a loop or a branch, whose reads stand for its body's)
       boolean simpleReader = !(reader instanceof Stmt.For || reader instanceof Stmt.While || reader instanceof Stmt.If
@@ -782,13 +795,44 @@ public final class ClassDifferentiator {
             boolean undone = contents ? recorded(w, records) : records.pushes().contains(w);
             if (place.mayBeFollowedBy(w, order, loops) && effects.writes(w).contains(key) && !undone
                 && !missesWhatItReads(w, d, key, effects, records.dependences())) {
-              return;
+              if (!contents || blockOf.get(w) != blockOf.get(d) || !(w instanceof Stmt.Assign a
+                  && a.target() instanceof Expr.Index)) {
+                return;
+              }
+              unrecorded.add(w);
             }
           }
         }
       }
-      late.add(d);
+      if (unrecorded.isEmpty()) {
+        late.add(d);
+      } else {
+        needs.put(d, unrecorded);
+      }
     });
+    // groups of candidates that need writes in common: worth it where they outnumber the writes
+    List<Stmt.Declare> pending = new ArrayList<>(needs.keySet());
+    while (!pending.isEmpty()) {
+      Set<Stmt.Declare> group = Plan.identitySetOf();
+      Set<Stmt> writes = Plan.identitySetOf();
+      group.add(pending.remove(0));
+      writes.addAll(needs.get(group.iterator().next()));
+      for (boolean grew = true; grew; ) {
+        grew = false;
+        for (java.util.Iterator<Stmt.Declare> it = pending.iterator(); it.hasNext(); ) {
+          Stmt.Declare d = it.next();
+          if (!java.util.Collections.disjoint(needs.get(d), writes)) {
+            group.add(d);
+            writes.addAll(needs.get(d));
+            it.remove();
+            grew = true;
+          }
+        }
+      }
+      if (group.size() > writes.size()) {
+        late.addAll(group);
+      }
+    }
     return late;
   }
 
