@@ -33,7 +33,8 @@ class FoundFailuresTest {
       "2029; 10000; all,-indirect,-fields,-data_index; 4429",
       "2030; 10000; all,-indirect,-fields,-data_index; 2401",
       "2031; 10000; all,-indirect,-fields,-data_index; 1393 2483 8081 8620 9678",
-      "2081; 2000; all; 975"})
+      "2081; 2000; all; 975",
+      "2088; 2500; all; 723"})
   void foundFailuresPass(long seed, int programs, String features, String numbers) {
     Set<Integer> only = java.util.Arrays.stream(numbers.split(" ")).map(Integer::valueOf).collect(Collectors.toSet());
     Fuzzer.Config config = Fuzzer.Config.of(seed, programs).withMix(FeatureMix.parse(features));

@@ -763,27 +763,43 @@ final class SweepBuilder {
   }
 
   /**
-   * Whether the element {@code s} assigns is located by a variable that {@code recomputations}
-   * set ({@code int i = c; v[i] = ...; c++;} in a loop, {@code i} recomputed in the reverse of
-   * {@code v[i] = ...}): the restore of that element reads it, so it is recomputed before the
-   * restore, from the state after {@code s}, which holds what it reads (the planner recomputes a
-   * declaration there only where {@code s} writes nothing it reads). After the restore, the
-   * restore read the value a later iteration left: a wrong element restored, a wrong gradient
-   * (a tester's while loops and counters, ten programs).
+   * The recomputations the restore of the element {@code s} assigns needs first: those of the
+   * variables its location reads ({@code int i = c; v[i] = ...; c++;} in a loop, {@code i}
+   * recomputed in the reverse of {@code v[i] = ...}), and the recomputations those read. They run
+   * before the restore, from the state after {@code s}, which holds what they read (the planner
+   * recomputes a declaration there only where {@code s} writes nothing it reads). After the
+   * restore, the restore would read the value a later iteration left: a wrong element restored, a
+   * wrong gradient (a tester's while loops and counters, ten programs). The others still run after
+   * the restore: {@code double before = v[i]}, recomputed with {@code i}, reads the restored
+   * element (fuzzer seed 2088, program 723: read before the restore, a wrong gradient).
    */
-  private static boolean locatedBy(Stmt s, List<Stmt> recomputations) {
+  private static List<Stmt> locating(Stmt s, List<Stmt> recomputations) {
     if (recomputations.isEmpty() || !(s instanceof Stmt.Assign a)) {
-      return false;
+      return List.of();
     }
+    Set<Var> wanted = new HashSet<>();
     for (Expr t = a.target(); t instanceof Expr.Index ix; t = ix.array()) {
       for (Stmt r : recomputations) {
         Var v = Statements.assignedVariable(r);
         if (v != null && org.rad.processor.ir.Exprs.mentions(ix.index(), v)) {
-          return true;
+          wanted.add(v);
         }
       }
     }
-    return false;
+    List<Stmt> first = new ArrayList<>();
+    for (int k = recomputations.size() - 1; k >= 0; k--) {
+      Stmt r = recomputations.get(k);
+      if (wanted.contains(Statements.assignedVariable(r))) {
+        first.add(0, r);
+        for (Stmt q : recomputations.subList(0, k)) {
+          Var v = Statements.assignedVariable(q);
+          if (v != null && Statements.mentions(r, v)) {
+            wanted.add(v);
+          }
+        }
+      }
+    }
+    return first;
   }
 
   private List<Stmt> reverse(Stmt s, List<Stmt> recomputations) {
@@ -792,19 +808,24 @@ final class SweepBuilder {
     Set<String> enclosing = calleeReads;
     calleeReads = new HashSet<>();
     // (only an assignment places them after its restore; nested statements must not take them;
-    // nor does an assignment whose element's location reads one: its restore needs it first)
-    boolean assignment = (s instanceof Stmt.Assign || s instanceof Stmt.Declare) && !locatedBy(s, recomputations);
-    afterRestore = assignment ? recomputations : List.of();
+    // those its element's location reads come first: its restore needs them)
+    boolean assignment = s instanceof Stmt.Assign || s instanceof Stmt.Declare;
+    List<Stmt> first = assignment ? locating(s, recomputations) : List.of();
+    List<Stmt> others = new ArrayList<>(recomputations);
+    others.removeIf(r -> first.stream().anyMatch(f -> f == r));
+    afterRestore = assignment ? others : List.of();
     List<Stmt> out = reverseOf(s);
-    List<Stmt> unplaced = assignment ? afterRestore : recomputations;
+    List<Stmt> unplaced = new ArrayList<>(first);
+    unplaced.addAll(assignment ? afterRestore : recomputations);
     afterRestore = List.of();
     out.addAll(0, unplaced);
-    if (!assignment && !unplaced.isEmpty()) {
-      // late recomputations at the start of a loop's, a branch's or a block's reverse read the
-      // state after it, as its header does: the planner takes them there (a call after the loop
-      // that overwrites what they read must give it back)
+    List<Stmt> atStart = assignment ? first : recomputations;
+    if (!atStart.isEmpty()) {
+      // late recomputations at the start of a loop's, a branch's or a block's reverse (or before
+      // an element's restore) read the state after it, as its header does: the planner takes
+      // them there (a call after the loop that overwrites what they read must give it back)
       Set<String> late = new HashSet<>(headerReads.getOrDefault(s, Set.of()));
-      for (Stmt r : unplaced) {
+      for (Stmt r : atStart) {
         collectReads(r, late);
       }
       headerReads.put(s, late);
