@@ -232,6 +232,13 @@ public final class Soundness {
   private Map<String, String> poppedIn(Stmt s) {
     Map<String, String> popped = new HashMap<>();
     Statements.forEach(s, x -> Statements.ownExpressions(x, e -> org.rad.processor.ir.Exprs.walk(e, y -> {
+      if (y instanceof Expr.ContextCall c && c.op() == org.rad.processor.ir.RuntimeOp.RESTORE_ARRAY
+          && x instanceof Stmt.Assign a && a.value() == y && a.target() instanceof Expr.Ref r) {
+        String key = sampledContents(r.var().name());
+        if (key != null && freshWholes.contains(key)) { // v = ctx.restoreArray(...), followed as fresh
+          popped.put(r.var().name(), key + FRESH + "w" + (c.args().get(0) instanceof Expr.Literal l ? l.text() : ""));
+        }
+      }
       if (y instanceof Expr.ContextCall c && ELEMENT_POPS.contains(c.op())) {
         String site = FRESH + (!c.args().isEmpty() && c.args().get(0) instanceof Expr.Literal l ? l.text() : "");
         for (Expr arg : c.args()) {
@@ -321,11 +328,32 @@ public final class Soundness {
    *     values, exact (a callee's sweep checked for what its caller passes it starts from samples)
    */
   public record Following(Set<String> ownWrites, Set<String> calleeWrites, Set<String> exported,
-      boolean fromForwardEnd) {
+      boolean fromForwardEnd, Set<String> freshWholes) {
     /** A callee's: its arrays may hold samples from the start. */
     public Following(Set<String> ownWrites, Set<String> calleeWrites, Set<String> exported) {
       this(ownWrites, calleeWrites, exported, false);
     }
+
+    /** With no whole record followed as fresh draws. */
+    public Following(Set<String> ownWrites, Set<String> calleeWrites, Set<String> exported, boolean fromForwardEnd) {
+      this(ownWrites, calleeWrites, exported, fromForwardEnd, Set.of());
+    }
+  }
+
+  /**
+   * The first violation in {@code reverse} where the draws of the whole records of {@code
+   * wholes} (array contents keys) are also followed as fresh ones ({@link #FRESH}): a value read
+   * through the array after its restore ({@code v = ctx.restoreArray(...)}) is that record's draw,
+   * carried through adjoint arrays and callees, until the next restore of the record. Element pops
+   * of the array do not make it stale, since they replace one element of it. This is stricter than
+   * needed where a loop's element records replace the elements read (a stencil reads both), so a
+   * violation here is not reported: it only decides that such an array is not recorded whole (see
+   * {@code RandomizedRecords#dropSpills}).
+   */
+  public static Violation checkWholeDraws(Stmt.Block reverse, Set<String> sampledKeys, Set<String> followed,
+      Set<String> wholes, Effects effects) {
+    return analyze(reverse, sampledKeys, new Following(followed, followed, Set.of(), true, wholes), Map.of(), Map.of(),
+        Map.of(), Callees.NONE, effects).violation();
   }
 
   /**
@@ -346,6 +374,7 @@ public final class Soundness {
     s.calleeKeys = s.canonical(following.calleeWrites());
     s.exportedArrays = following.exported();
     s.fromForwardEnd = following.fromForwardEnd();
+    s.freshWholes = following.freshWholes();
     s.callees = callees;
     sampledAdjoints.forEach((v, key) -> s.adjoint.put(v, s.sampleOf(key)));
     s.findTemporaries(reverse);
@@ -395,6 +424,8 @@ public final class Soundness {
 
   /** See {@link Following#fromForwardEnd}. */
   private boolean fromForwardEnd;
+  /** See {@link #checkWholeDraws}. */
+  private Set<String> freshWholes = Set.of();
   /** Whether the statement walked lies before the sweep's first sampled restore: arrays read are exact. */
   private boolean beforeRestores;
 

@@ -1532,9 +1532,10 @@ public final class ClassDifferentiator {
     Set<String> checkedRows = !forDevice && elementLevel ? writtenMatrixParams(m, effects) : Set.of();
     Records records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry,
         elementLevel, freshLocals, checkedRows);
-    if (randomized != null
-        && randomized.dropSpills(SamplingChecks.recordedInLoops(m, effects, records.pushes()), classes)) {
-      // no whole record of an array also recorded element by element in a loop (see dropSpills)
+    if (randomized != null && randomized.dropSpills(SamplingChecks.wholeRecordsToDrop(m, records.reverse(), randomized,
+        effects, records.pushes()), classes)) {
+      // no whole record of an array also recorded element by element in a loop, where its draw
+      // could meet itself (see dropSpills)
       records = planRecords(m, activity, plan, effects, callees, naming, randomized, readAtEntry, elementLevel,
           freshLocals, checkedRows);
     }

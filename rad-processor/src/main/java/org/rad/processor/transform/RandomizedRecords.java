@@ -114,6 +114,11 @@ final class RandomizedRecords {
   /** Arrays recorded whole after a statement of the method's body itself: once per call. */
   private final List<Var> onceSpilled = new ArrayList<>();
 
+  /** The arrays recorded whole once per call (see {@link #wholeKeys}). */
+  List<Var> spilled() {
+    return List.copyOf(onceSpilled);
+  }
+
   /** Keys (variable names, {@code #class} keys) whose records are sampled. */
   Set<String> sampledKeys() {
     return byKey.keySet();
@@ -197,9 +202,10 @@ final class RandomizedRecords {
    * that element after its last overwrite, and the soundness check, which follows adjoint arrays
    * per array and not per element, cannot tell those reads from the reads of the element records'
    * draws (a sound stencil reads both); so it would either reject sound programs or let the whole
-   * draw meet itself along one chain (the fuzzer's seed 2081, P975: biased). Without the whole
-   * record, the reverse sweep reads the array's last values exactly, kept where the forward sweep
-   * left them; its element records stay sampled.
+   * draw meet itself along one chain (the fuzzer's seed 2081, P975: biased). Where a stricter check
+   * cannot rule that out ({@code SamplingChecks#wholeRecordsToDrop}), the whole record goes: the
+   * reverse sweep reads the array's last values exactly, kept where the forward sweep left them;
+   * its element records stay sampled.
    */
   boolean dropSpills(Set<String> keys, AliasClasses aliases) {
     java.util.function.Predicate<Var> dropped = v -> keys.contains(aliases.contentsKey(v.name()));

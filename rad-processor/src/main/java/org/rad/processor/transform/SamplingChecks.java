@@ -74,6 +74,49 @@ final class SamplingChecks {
     return wholeKeysBut(randomized, effects, recordedInLoops(m, effects, pushes));
   }
 
+  /**
+   * The arrays recorded whole that are also recorded element by element inside a loop and whose
+   * whole record must go ({@link RandomizedRecords#dropSpills}): all of them where the reverse
+   * sweep, with their whole records' draws followed as fresh ones ({@link
+   * Soundness#checkWholeDraws}), could meet such a draw twice along one chain, and the matrices
+   * and tensors among them always (their rows may be read through row variables, which fresh
+   * draws are not followed through). A {@code double[]} whose draw provably stays apart keeps its
+   * sampled whole record: an RNN's hidden state, read once by the loss.
+   */
+  static Set<String> wholeRecordsToDrop(MethodIR m, Stmt.Block reverse, RandomizedRecords randomized, Effects effects,
+      Set<Stmt> pushes) {
+    Set<String> both = new HashSet<>(randomized.wholeKeys(effects.aliases()));
+    both.retainAll(recordedInLoops(m, effects, pushes));
+    if (both.isEmpty()) {
+      return both;
+    }
+    Set<String> arrays = new HashSet<>();
+    for (Var v : randomized.spilled()) {
+      String key = effects.aliases().contentsKey(v.name());
+      if (both.contains(key) && v.type() == Type.DOUBLE_ARRAY) {
+        arrays.add(key);
+      }
+    }
+    if (!arrays.isEmpty() && !callsReverseSweeps(reverse) && Soundness.checkWholeDraws(reverse,
+        randomized.sampledKeys(), followedKeys(m, randomized, effects), arrays, effects) == null) {
+      both.removeAll(arrays);
+    }
+    return both;
+  }
+
+  /**
+   * Whether {@code reverse} calls a helper's reverse sweep: what such a call carries back through
+   * adjoint arrays is known only once every method is built ({@link #checkCalls}), so a whole
+   * draw is not taken to stay apart there.
+   */
+  private static boolean callsReverseSweeps(Stmt.Block reverse) {
+    boolean[] found = {false};
+    Statements.forEach(reverse, x -> Statements.ownExpressions(x, e -> found[0] |= org.rad.processor.ir.Exprs.any(e,
+        y -> y instanceof Expr.StaticCall c && c.owner() == Expr.Owner.GENERATED
+            && (Sweep.REVERSE.names(c.name()) || Sweep.REVERSE_KEPT.names(c.name())))));
+    return found[0];
+  }
+
   /** The keys whose overwrites inside a loop are recorded ({@code pushes}): a new draw at each iteration. */
   static Set<String> recordedInLoops(MethodIR m, Effects effects, Set<Stmt> pushes) {
     return writtenInLoops(m, effects, pushes::contains);

@@ -62,4 +62,45 @@ class WholeRecordOfLoopWrittenArrayTest {
     SeededMeans.assertUnbiased(1, 8000, 11,
         (gr, ctx) -> f.invoke(null, 0.3, new double[] {0.4, -0.2, 1.1}, v1.clone(), gr, ctx));
   }
+
+  static final String STATE = """
+      package demo;
+      import org.rad.annotations.Differentiable;
+      import org.rad.annotations.Randomize;
+      public class State {
+        @Differentiable(wrt = "a")
+        public static double f(double[] a, double[][] xs) {
+          @Randomize(fraction = 0.5)
+          double[] h = new double[a.length];
+          for (int t = 0; t < xs.length; t++) {
+            for (int j = 0; j < h.length; j++) {
+              h[j] = a[j] * h[j] + xs[t][j];
+            }
+          }
+          double s = 0;
+          for (int j = 0; j < h.length; j++) {
+            s += h[j] * a[j];
+          }
+          return s;
+        }
+      }
+      """;
+
+  /**
+   * A state buffer whose last values the loss reads once, where no draw can meet itself, keeps
+   * its sampled whole record (a tester's linear RNN at f = 0.1: 3,420 bytes of tape where the
+   * exact hand-over took 4,888), and stays unbiased (8,000 seeded gradients within 5 standard
+   * errors, a false alarm below 1e-6).
+   */
+  @Test
+  void aStateBufferWhoseDrawStaysApartKeepsItsSampledWholeRecord() throws Exception {
+    Compiled c = Compiled.compile("demo.State", STATE);
+    String generated = c.generatedSource("demo.StateGrad");
+    org.junit.jupiter.api.Assertions.assertTrue(generated.contains("h = ctx.restoreArray("), generated);
+    Method f = c.load("demo.StateGrad").getDeclaredMethod("f", double[].class, double[][].class, double[].class,
+        RadContext.class);
+    double[] a = {0.5, -0.3, 0.8};
+    double[][] xs = {{1, 2, -1}, {0.5, -0.5, 2}, {-1, 1, 0.3}};
+    SeededMeans.assertUnbiased(3, 8000, 13, (g, ctx) -> f.invoke(null, a, xs, g, ctx));
+  }
 }
