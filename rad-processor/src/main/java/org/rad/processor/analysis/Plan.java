@@ -511,6 +511,12 @@ public final class Plan {
             || !Statements.mentions(other, read.var())) {
           continue;
         }
+        if (!other.var().type().isNumeric()) {
+          // a row reference recomputed from it (double[] row = t[i]) is bound with its adjoint row
+          // at the block's start, which a late recomputation does not do (a tester's while loop
+          // over rows: the adjoint row stayed null)
+          return null;
+        }
         seen.add(other);
         Stmt otherReader = late.get(other);
         if (otherReader != null && !followers.contains(other) && lateCandidates.get(other) == otherReader) {

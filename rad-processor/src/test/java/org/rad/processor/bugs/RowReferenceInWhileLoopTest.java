@@ -1,0 +1,67 @@
+package org.rad.processor.bugs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Method;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rad.processor.Compiled;
+import org.rad.runtime.RadContext;
+
+/**
+ * Found by a user-style round, in this session's own change (283e69b): a row reference declared
+ * in a {@code while} loop over a counter ({@code double[] row = t[k];}, which the front end writes
+ * as {@code int indexOfRow = k; double[] row = t[indexOfRow];}) let the index local be recomputed
+ * late, and the row reference followed it to the late place, where its adjoint row is not bound:
+ * a {@code NullPointerException} in the reverse sweep. A row reference read from a late local now
+ * keeps the local recorded. Each gradient is checked against central differences (relative 1e-7).
+ */
+class RowReferenceInWhileLoopTest {
+  static String source(String loop, String result) {
+    return """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Rows {
+          static boolean more(int k) {
+            return k < 2;
+          }
+
+          @Differentiable(wrt = "x")
+          static double f(double[] x) {
+            double[][] t = new double[2][1];
+            t[0][0] = x[0];
+            t[1][0] = x[1];
+            double s = 0;
+            %s
+            return %s;
+          }
+        }
+        """.formatted(loop, result);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "int k = 0; while (k < 2) { double[] row = t[k]; s += row[0] * row[0]; k++; } | s",
+      "int k = 0; while (k < 2) { double[] row = t[k]; row[0] = row[0] + x[2] * x[2]; k++; } | t[0][0] * t[1][0]",
+      "for (int k = 0; more(k); k++) { double[] row = t[k]; row[0] = row[0] * x[2]; } | t[0][0] + t[1][0]"})
+  void theGradientMatchesCentralDifferences(String shape) throws Exception {
+    String[] parts = shape.split(" \\| ");
+    Compiled c = Compiled.compile("demo.Rows", source(parts[0], parts[1]));
+    Method primal = c.load("demo.Rows").getDeclaredMethod("f", double[].class);
+    Method grad = c.load("demo.RowsGrad").getDeclaredMethod("f", double[].class, double[].class, RadContext.class);
+    primal.setAccessible(true);
+    grad.setAccessible(true);
+    double[] x = {0.7, -0.4, 1.3};
+    double[] g = new double[3];
+    grad.invoke(null, x.clone(), g, RadContext.exact());
+    for (int k = 0; k < 3; k++) {
+      double h = 1e-6;
+      double[] plus = x.clone();
+      double[] minus = x.clone();
+      plus[k] += h;
+      minus[k] -= h;
+      double fd = ((double) primal.invoke(null, (Object) plus) - (double) primal.invoke(null, (Object) minus)) / (2 * h);
+      assertEquals(fd, g[k], 1e-7 * Math.max(1, Math.abs(fd)), "d/dx[" + k + "]");
+    }
+  }
+}
