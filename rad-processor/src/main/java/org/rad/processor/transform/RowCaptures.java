@@ -49,27 +49,37 @@ final class RowCaptures {
         for (Stmt later : in.subList(k + 1, in.size())) {
           Statements.forEach(later, x -> assignedVariable(x, laterWrites));
         }
-        Expr.Index init = (Expr.Index) d.init();
-        Expr index = init.index();
-        boolean contentsChange = laterWrites.contains(CONTENTS);
-        if (Exprs.any(index, x -> contentsChange && (x instanceof Expr.Index || x instanceof Expr.MethodCall)
-            || x instanceof Expr.Ref r && laterWrites.contains(r.var().name()))) {
-          // an index read from an array (m[order[k]]) is copied whole: the array may change too
-          Var copy = copyOf(index, "indexOf" + capitalized(d.var().name()), out);
-          index = new Expr.Ref(copy);
-        }
-        Expr matrix = init.array();
-        if (matrix instanceof Expr.Ref r && laterWrites.contains(r.var().name())) {
-          matrix = new Expr.Ref(copyOf(matrix, r.var().name() + "Of" + capitalized(d.var().name()), out));
-        }
-        if (index != init.index() || matrix != init.array()) {
-          out.add(new Stmt.Declare(d.var(), new Expr.Index(matrix, index), d.origin()));
+        Expr init = captured((Expr.Index) d.init(), laterWrites, d.var().name(), out, true);
+        if (init != d.init()) {
+          out.add(new Stmt.Declare(d.var(), init, d.origin()));
           continue;
         }
       }
       out.add(nested(s));
     }
     return new Stmt.Block(out, b.origin());
+  }
+
+  /**
+   * {@code location} ({@code m[i]}, {@code c[k][1]}) with copies of the indices, at every level,
+   * and of the root array variable that {@code laterWrites} changes; itself if none. {@code last}:
+   * whether this is the row's own index ({@code indexOfR}; an outer one is {@code index2OfR}...).
+   */
+  private Expr captured(Expr.Index location, Set<String> laterWrites, String row, List<Stmt> out, boolean last) {
+    Expr array = location.array();
+    if (array instanceof Expr.Index outer) {
+      array = captured(outer, laterWrites, row, out, false); // (outer copies come first)
+    } else if (array instanceof Expr.Ref r && laterWrites.contains(r.var().name())) {
+      array = new Expr.Ref(copyOf(array, r.var().name() + "Of" + capitalized(row), out));
+    }
+    Expr index = location.index();
+    boolean contentsChange = laterWrites.contains(CONTENTS);
+    if (Exprs.any(index, x -> contentsChange && (x instanceof Expr.Index || x instanceof Expr.MethodCall)
+        || x instanceof Expr.Ref r && laterWrites.contains(r.var().name()))) {
+      // an index read from an array (m[order[k]]) is copied whole: the array may change too
+      index = new Expr.Ref(copyOf(index, (last ? "indexOf" : "sliceIndexOf") + capitalized(row), out));
+    }
+    return index == location.index() && array == location.array() ? location : new Expr.Index(array, index);
   }
 
   /** Declares a fresh local holding {@code value}, into {@code out}. */
