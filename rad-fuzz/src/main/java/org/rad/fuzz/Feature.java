@@ -85,5 +85,13 @@ public enum Feature {
    * from a random stream of its own, so the programs of a seed where it does not fire stay as
    * they were.
    */
-  SWITCH
+  SWITCH,
+  /**
+   * Row references declared inside {@code while} loops over a counter ({@code int k = 0; while (k <
+   * m.length) { double[] row = m[k]; ...; k++; }}), also of a slice of a {@code double[][][]}-like
+   * row pair and in {@code for} loops whose condition calls a helper: rows read, written in place,
+   * and read into locals. Drawn from a random stream of its own, like {@link #SWITCH} (a tester
+   * found such a row crashing the reverse sweep, which no other feature wrote).
+   */
+  WHILE_ROWS
 }

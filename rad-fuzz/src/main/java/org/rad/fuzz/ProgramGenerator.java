@@ -51,6 +51,8 @@ public final class ProgramGenerator {
     private final SplittableRandom side;
     /** The stream the indirect-index loops are drawn from (see {@link Feature#INDIRECT}). */
     private final SplittableRandom indirectSide;
+    /** The stream the {@code while} loops over rows are drawn from (see {@link Feature#WHILE_ROWS}). */
+    private final SplittableRandom whileRowsSide;
     /** The stream that decides which leaves read a constant table (see {@link Feature#FIELDS}). */
     private final SplittableRandom fieldSide;
     /** The stream that decides which indices are computed from values (see {@link Feature#DATA_INDEX}). */
@@ -87,6 +89,7 @@ public final class ProgramGenerator {
       this.r = new SplittableRandom(seed);
       this.side = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
       this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
+      this.whileRowsSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
       this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
       this.dataIndexSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
       this.counterCopySide = new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL);
@@ -424,7 +427,58 @@ public final class ProgramGenerator {
         statement();
         maybeInPlaceLoop();
         maybeIndirectLoop();
+        maybeWhileRows();
       }
+    }
+
+    /** Now and then a loop over the rows of a matrix through row references (see {@link Feature#WHILE_ROWS}). */
+    private void maybeWhileRows() {
+      if (!mix.has(Feature.WHILE_ROWS) || depth >= 3 || whileRowsSide.nextInt(6) != 0 || !has(x -> x.type == T.MAT)) {
+        return;
+      }
+      SplittableRandom main = r;
+      r = whileRowsSide;
+      try {
+        whileRows();
+      } finally {
+        r = main;
+      }
+    }
+
+    private void whileRows() {
+      Var m = pick(x -> x.type == T.MAT);
+      String k = fresh("k");
+      String row = fresh("row");
+      int loop = r.nextInt(3);
+      if (loop == 2) {
+        line("for (int " + k + " = 0; " + k + " < Math.min(" + m.name + ".length, " + rows + "); " + k + "++) {");
+      } else {
+        line("int " + k + " = 0;");
+        line("while (" + k + " < " + m.name + ".length) {");
+      }
+      indent++;
+      push();
+      // the row of the counter, or of the row after it (a row pair of a stencil)
+      String at = r.nextBoolean() ? k : "(" + k + " + 1) % " + m.name + ".length";
+      line("double[] " + row + " = " + m.name + "[" + at + "];");
+      String last = row + "[" + row + ".length - 1]";
+      switch (r.nextInt(3)) {
+        case 0 -> line(row + "[0] = " + squash(row + "[0] * 0.7 + " + last + " * 0.2 + " + expr(1)) + ";");
+        case 1 -> {
+          String p = fresh("p");
+          line("double " + p + " = " + row + "[0];");
+          line(last + " = " + last + " * 0.5 + " + squash(p + " * " + expr(1)) + ";");
+        }
+        default -> {
+          Var acc = pickOrNull(x -> x.type == T.DOUBLE && x.assignable);
+          String target = acc != null ? acc.name : row + "[0]";
+          line(target + " += 0.25 * " + squash(row + "[0] * " + last) + ";");
+        }
+      }
+      if (loop != 2) {
+        line(k + "++;");
+      }
+      closeScope();
     }
 
     /** Now and then a loop with data-dependent indices (see {@link Feature#INDIRECT}), from its own stream. */

@@ -21,20 +21,20 @@ class FoundFailuresTest {
   @ParameterizedTest(name = "seed {0}, programs {2}")
   @CsvSource(delimiter = ';', value = {
       // the programs as they were found: in-place loops, then indirect indices were added later
-      // (see Feature.IN_PLACE, Feature.INDIRECT)
-      "1; 600; all,-in_place,-indirect,-fields,-data_index; 124 133 138 245 404 488 492 543",
-      "7; 2000; all,-in_place,-indirect,-fields,-data_index; 163 428 485 924 957 1174 1408 1611",
-      "42; 10000; all,-in_place,-indirect,-fields,-data_index; 86 465 3984 3996 4034 6455 7633 9190 9216",
-      "2026; 10000; all,-in_place,-indirect,-fields,-data_index; 2717 3028 3346 4524 5577 6024 7243",
-      "4711; 10000; all,-in_place,-indirect,-fields,-data_index; 7771 7884",
-      "31337; 10000; all,-in_place,-indirect,-fields,-data_index; 2004 2360",
-      "2027; 3000; all,-indirect,-fields,-data_index; 1555",
-      "4242; 4000; all,-indirect,-fields,-data_index; 3607",
-      "2029; 10000; all,-indirect,-fields,-data_index; 4429",
-      "2030; 10000; all,-indirect,-fields,-data_index; 2401",
-      "2031; 10000; all,-indirect,-fields,-data_index; 1393 2483 8081 8620 9678",
-      "2081; 2000; all; 975",
-      "2088; 2500; all; 723"})
+      // (see Feature.IN_PLACE, Feature.INDIRECT), and the while loops over rows after them all
+      "1; 600; all,-in_place,-indirect,-fields,-data_index,-while_rows; 124 133 138 245 404 488 492 543",
+      "7; 2000; all,-in_place,-indirect,-fields,-data_index,-while_rows; 163 428 485 924 957 1174 1408 1611",
+      "42; 10000; all,-in_place,-indirect,-fields,-data_index,-while_rows; 86 465 3984 3996 4034 6455 7633 9190 9216",
+      "2026; 10000; all,-in_place,-indirect,-fields,-data_index,-while_rows; 2717 3028 3346 4524 5577 6024 7243",
+      "4711; 10000; all,-in_place,-indirect,-fields,-data_index,-while_rows; 7771 7884",
+      "31337; 10000; all,-in_place,-indirect,-fields,-data_index,-while_rows; 2004 2360",
+      "2027; 3000; all,-indirect,-fields,-data_index,-while_rows; 1555",
+      "4242; 4000; all,-indirect,-fields,-data_index,-while_rows; 3607",
+      "2029; 10000; all,-indirect,-fields,-data_index,-while_rows; 4429",
+      "2030; 10000; all,-indirect,-fields,-data_index,-while_rows; 2401",
+      "2031; 10000; all,-indirect,-fields,-data_index,-while_rows; 1393 2483 8081 8620 9678",
+      "2081; 2000; all,-while_rows; 975",
+      "2088; 2500; all,-while_rows; 723"})
   void foundFailuresPass(long seed, int programs, String features, String numbers) {
     Set<Integer> only = java.util.Arrays.stream(numbers.split(" ")).map(Integer::valueOf).collect(Collectors.toSet());
     Fuzzer.Config config = Fuzzer.Config.of(seed, programs).withMix(FeatureMix.parse(features));
