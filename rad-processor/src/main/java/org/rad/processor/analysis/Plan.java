@@ -519,7 +519,7 @@ public final class Plan {
         }
         seen.add(other);
         Stmt otherReader = late.get(other);
-        if (otherReader != null && !followers.contains(other) && lateCandidates.get(other) == otherReader) {
+        if (otherReader != null && lateCandidates.get(other) == otherReader) {
           // late at its own reader (its own candidate's): recomputed there, after d if not later
           lastRead = Math.max(lastRead, indexOf(stmts, otherReader));
           continue;
