@@ -450,6 +450,9 @@ public final class ProgramGenerator {
       String k = fresh("k");
       String row = fresh("row");
       int loop = r.nextInt(3);
+      if (!mix.has(Feature.WHILE)) {
+        loop = 2; // (switching off while loops switches off these too)
+      }
       if (loop == 2) {
         line("for (int " + k + " = 0; " + k + " < Math.min(" + m.name + ".length, " + rows + "); " + k + "++) {");
       } else {

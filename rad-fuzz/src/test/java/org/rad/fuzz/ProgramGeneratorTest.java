@@ -97,7 +97,7 @@ class ProgramGeneratorTest {
       restricted.append(noSwapNoRandomize.generate(i, "P").source());
     }
     for (String s : List.of("while (", "break;", "continue;", "@Randomize", "double[] tmp", "[i", "Math.", " ? ",
-        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s", "K0[", "K1[", "((int) (", "switch (", "case 1, 2 ->", "default:")) {
+        ".clone()", "for (double ", "double[][] m", "static double[] a", "static void w", "static double s", "K0[", "K1[", "((int) (", "switch (", "case 1, 2 ->", "default:", "double[] row")) {
       assertTrue(everything.indexOf(s) >= 0, "no program uses " + s);
     }
     for (String s : List.of("while (", "@Randomize", "double[] tmp", "K0", "((int) (", "switch")) {
