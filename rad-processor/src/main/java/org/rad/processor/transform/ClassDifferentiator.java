@@ -1548,7 +1548,11 @@ public final class ClassDifferentiator {
       Plan latePlan = Plan.of(m, effects, summaries, sampled, late);
       Records lateRecords = planRecords(m, activity, latePlan, effects, callees, naming, randomized,
           readAtEntry, elementLevel, freshLocals, checkedRows);
+      // (a whole record kept because its draw stays apart must stay apart with the
+      // recomputations too: they may read the array after its restore)
       if (randomized == null || SamplingChecks.violation(lateRecords.reverse(), randomized, effects, m) == null
+          && SamplingChecks.wholeRecordsToDrop(m, lateRecords.reverse(), randomized, effects, lateRecords.pushes())
+              .isEmpty()
           || SamplingChecks.violation(without.reverse(), randomized, effects, m) != null) {
         plan = latePlan;
         records = lateRecords;
