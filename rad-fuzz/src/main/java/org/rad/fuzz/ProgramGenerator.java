@@ -89,7 +89,7 @@ public final class ProgramGenerator {
       this.r = new SplittableRandom(seed);
       this.side = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
       this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
-      this.whileRowsSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
+      this.whileRowsSide = new SplittableRandom(seed ^ 0x94D049BB133111EBL);
       this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
       this.dataIndexSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
       this.counterCopySide = new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL);

@@ -12,6 +12,24 @@ import org.junit.jupiter.api.Test;
 
 /** The generator: deterministic per seed, valid Java, and it honours the feature mix. */
 class ProgramGeneratorTest {
+  /**
+   * Each feature drawn from a stream of its own has its own seed: two streams with one seed draw
+   * the same numbers, so one feature's decisions would follow another's (the while loops over
+   * rows had the data-index stream's seed).
+   */
+  @Test
+  void everySideStreamHasItsOwnSeed() throws Exception {
+    String source = java.nio.file.Files.readString(java.nio.file.Path.of("src/main/java/org/rad/fuzz/ProgramGenerator.java"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("new SplittableRandom\\(seed \\^ (0x[0-9A-F]+L)\\)")
+        .matcher(source);
+    List<String> constants = new ArrayList<>();
+    while (m.find()) {
+      constants.add(m.group(1));
+    }
+    assertTrue(constants.size() >= 7, "side streams found: " + constants);
+    assertEquals(constants.size(), new java.util.HashSet<>(constants).size(), "side stream seeds: " + constants);
+  }
+
   @Test
   void sameSeedSameProgram() {
     ProgramGenerator a = new ProgramGenerator(FeatureMix.all());
