@@ -221,9 +221,10 @@ public final class Soundness {
    * The variables the element records' pops in {@code s} restore into, each with the draw it now
    * holds (its key, {@link #FRESH} and the site): the target of {@code x = ctx.popSampledAt(...)}
    * (a scalar or an element's array), the array of {@code ctx.popSampledRange(...)}. A whole
-   * record's restore ({@code v = ctx.restoreArray(...)}) is not one: its elements are independent
-   * draws, which adjoint arrays, followed per array and not per element, would confuse ({@code
-   * p[i] *= h[i]} over the steps of a loop was rejected).
+   * record's restore ({@code v = ctx.restoreArray(...)}) is one only for {@link #checkWholeDraws}
+   * (its draw keyed {@code #freshw} and the site): its elements are independent draws, which
+   * adjoint arrays, followed per array and not per element, would confuse ({@code p[i] *= h[i]}
+   * over the steps of a loop was rejected), so the check that rejects programs does not follow it.
    */
   private static final Set<org.rad.processor.ir.RuntimeOp> ELEMENT_POPS = Set.of(
       org.rad.processor.ir.RuntimeOp.POP_SAMPLED_AT, org.rad.processor.ir.RuntimeOp.POP_SAMPLED_RANGE,
@@ -236,11 +237,11 @@ public final class Soundness {
           && x instanceof Stmt.Assign a && a.value() == y && a.target() instanceof Expr.Ref r) {
         String key = sampledContents(r.var().name());
         if (key != null && freshWholes.contains(key)) { // v = ctx.restoreArray(...), followed as fresh
-          popped.put(r.var().name(), key + FRESH + "w" + (c.args().get(0) instanceof Expr.Literal l ? l.text() : ""));
+          popped.put(r.var().name(), key + FRESH + "w" + site(c));
         }
       }
       if (y instanceof Expr.ContextCall c && ELEMENT_POPS.contains(c.op())) {
-        String site = FRESH + (!c.args().isEmpty() && c.args().get(0) instanceof Expr.Literal l ? l.text() : "");
+        String site = FRESH + site(c);
         for (Expr arg : c.args()) {
           String root = arg.type().isArray() ? Statements.rootVar(arg) : null;
           String key = root == null || isAdjoint(arg) ? null : sampledContents(root);
@@ -260,6 +261,11 @@ public final class Soundness {
       }
     })));
     return popped;
+  }
+
+  /** The record site of a sampled pop or restore (its first argument), or "" where it has none. */
+  private static String site(Expr.ContextCall c) {
+    return !c.args().isEmpty() && c.args().get(0) instanceof Expr.Literal l ? l.text() : "";
   }
 
   /** A sampled key's own value: degree 1 in each key it stands for. */

@@ -1113,13 +1113,14 @@ final class ExpressionTranslator {
 
   private Expr math(MethodInvocationTree tree, String name, List<Expr> args) {
     boolean allIntegral = !args.isEmpty() && args.stream().allMatch(a -> a.type().isIntegral());
-    boolean integralOverload = MathRules.find(name).filter(MathRules.Rule::integralOverload).isPresent();
+    MathRules.Rule rule = MathRules.find(name).orElse(null);
+    boolean integralOverload = rule != null && rule.integralOverload();
     Integer integerArity = INTEGER_MATH.get(name);
-    boolean arityKnown = MathRules.find(name).filter(r -> r.arity() == args.size()).isPresent()
+    boolean arityKnown = rule != null && rule.arity() == args.size()
         || integerArity != null && integerArity == args.size();
-    if (!arityKnown && (integerArity != null || MathRules.find(name).isPresent())) {
+    if (!arityKnown && (integerArity != null || rule != null)) {
       // Math.max(a, b, c): javac's own error would come after rad's, in the generated class too
-      int arity = integerArity != null ? integerArity : MathRules.find(name).get().arity();
+      int arity = integerArity != null ? integerArity : rule.arity();
       throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)", "Math." + name + " takes " + arity + (arity == 1 ? " argument" : " arguments")
           + (name.equals("max") || name.equals("min") ? "; nest the calls: Math." + name + "(a, Math." + name + "(b, c))" : ""));
     }
@@ -1132,7 +1133,7 @@ final class ExpressionTranslator {
       return new Expr.StaticCall(Expr.Owner.MATH, name, List.of(coerce(args.get(0), Type.DOUBLE, tree)), Type.LONG);
     }
     // the double functions are those of the table, each with its derivative rule
-    if (MathRules.find(name).filter(r -> r.arity() == args.size()).isEmpty()) {
+    if (rule == null || rule.arity() != args.size()) {
       String arithmetic = WRITTEN_OUT.get(name);
       throw unsupported(tree, "Math." + name + " with " + args.size() + " argument(s)", arithmetic != null
           ? "write it out as " + arithmetic

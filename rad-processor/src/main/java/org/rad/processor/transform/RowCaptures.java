@@ -63,7 +63,8 @@ final class RowCaptures {
   /**
    * {@code location} ({@code m[i]}, {@code c[k][1]}) with copies of the indices, at every level,
    * and of the root array variable that {@code laterWrites} changes; itself if none. {@code last}:
-   * whether this is the row's own index ({@code indexOfR}; an outer one is {@code index2OfR}...).
+   * whether this is the row's own index (copied as {@code indexOfR}; an outer one as {@code
+   * sliceIndexOfR}).
    */
   private Expr captured(Expr.Index location, Set<String> laterWrites, String row, List<Stmt> out, boolean last) {
     Expr array = location.array();
