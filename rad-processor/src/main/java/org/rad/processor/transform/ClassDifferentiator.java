@@ -713,6 +713,10 @@ public final class ClassDifferentiator {
    * are element writes of the declaration's own block, a group of declarations that need them is
    * recomputed when it saves more records than those writes then take (all run as often): {@code
    * double a = d[j - 1]; double b = d[j]; d[j] = f(a, b);} records the old d[j] instead of a and b.
+   * Element writes outside a loop around the declaration (and inside the others) run once where it
+   * runs once per iteration, and are recorded for the group without counting against it: the
+   * boundary copies after a stencil's cell loop ({@code w[0] = u[0];}) that {@code double p =
+   * u[j]; double lap = ...} need recorded.
    */
   private Set<Stmt.Declare> lateRecomputations(MethodIR m, Plan plan, Records records, Effects effects,
       RandomizedRecords randomized, AliasClasses classes) {
@@ -769,11 +773,14 @@ public final class ClassDifferentiator {
     });
     // the element writes of its own block each candidate would need recorded
     Map<Stmt.Declare, Set<Stmt>> needs = new java.util.IdentityHashMap<>();
+    // and those outside the loops around it, that run once for all the runs of such a loop
+    Map<Stmt.Declare, Set<Stmt>> outerNeeds = new java.util.IdentityHashMap<>();
     plan.lateCandidates().forEach((d, reader) -> {
       if (!records.pushes().contains(d) || spillsBetween(m.body(), d, reader, spillPoints)) {
         return;
       }
       Set<Stmt> unrecorded = Plan.identitySetOf();
+      Set<Stmt> outer = Plan.identitySetOf();
       // (a counter is back only where the planner sees the recomputation read it: at a reader
       // that is a statement of its own, not a loop or a branch, whose reads stand for its body's)
       boolean simpleReader = !(reader instanceof Stmt.For || reader instanceof Stmt.While || reader instanceof Stmt.If
@@ -795,19 +802,25 @@ public final class ClassDifferentiator {
             boolean undone = contents ? recorded(w, records) : records.pushes().contains(w);
             if (place.mayBeFollowedBy(w, order, loops) && effects.writes(w).contains(key) && !undone
                 && !missesWhatItReads(w, d, key, effects, records.dependences())) {
-              if (!contents || blockOf.get(w) != blockOf.get(d) || !(w instanceof Stmt.Assign a
-                  && a.target() instanceof Expr.Index)) {
+              if (!contents || !(w instanceof Stmt.Assign a && a.target() instanceof Expr.Index)) {
                 return;
               }
-              unrecorded.add(w);
+              if (blockOf.get(w) == blockOf.get(d)) {
+                unrecorded.add(w);
+              } else if (runsLessOften(w, d, loops)) {
+                outer.add(w);
+              } else {
+                return;
+              }
             }
           }
         }
       }
-      if (unrecorded.isEmpty()) {
+      if (unrecorded.isEmpty() && outer.isEmpty()) {
         late.add(d);
       } else {
         needs.put(d, unrecorded);
+        outerNeeds.put(d, outer);
       }
     });
     // groups of candidates that need writes in common: worth it where they outnumber the writes
@@ -815,25 +828,50 @@ public final class ClassDifferentiator {
     while (!pending.isEmpty()) {
       Set<Stmt.Declare> group = Plan.identitySetOf();
       Set<Stmt> writes = Plan.identitySetOf();
-      group.add(pending.remove(0));
-      writes.addAll(needs.get(group.iterator().next()));
+      Set<Stmt> outerWrites = Plan.identitySetOf();
+      Stmt.Declare first = pending.remove(0);
+      group.add(first);
+      writes.addAll(needs.get(first));
+      outerWrites.addAll(outerNeeds.get(first));
       for (boolean grew = true; grew; ) {
         grew = false;
         for (java.util.Iterator<Stmt.Declare> it = pending.iterator(); it.hasNext(); ) {
           Stmt.Declare d = it.next();
-          if (!java.util.Collections.disjoint(needs.get(d), writes)) {
+          if (!java.util.Collections.disjoint(needs.get(d), writes)
+              || !java.util.Collections.disjoint(outerNeeds.get(d), outerWrites)) {
             group.add(d);
             writes.addAll(needs.get(d));
+            outerWrites.addAll(outerNeeds.get(d));
             it.remove();
             grew = true;
           }
         }
       }
+      // (the writes outside the loops are not counted: they run once where the group runs once
+      // per iteration, so a loop of two iterations or more pays for them)
       if (group.size() > writes.size()) {
         late.addAll(group);
       }
     }
     return late;
+  }
+
+  /**
+   * Whether statement {@code w} is outside some loop around declaration {@code d} and inside all
+   * the others: it runs once where {@code d} runs once per iteration of that loop.
+   */
+  private static boolean runsLessOften(Stmt w, Stmt.Declare d, Map<Stmt, List<Stmt>> loops) {
+    List<Stmt> aroundW = loops.getOrDefault(w, List.of());
+    List<Stmt> aroundD = loops.getOrDefault(d, List.of());
+    if (aroundW.size() >= aroundD.size()) {
+      return false;
+    }
+    for (int k = 0; k < aroundW.size(); k++) {
+      if (aroundW.get(k) != aroundD.get(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code reader} assigns the scalar {@code key} and records it, so that its reverse restores it first. */
