@@ -165,7 +165,73 @@ public final class ElementDependences {
     d.guardsOf(method.body(), List.of());
     d.stable.removeAll(assigned);
     d.stable.removeAll(declaredInLoops);
+    d.resolveRowReferences(method.body(), assigned);
+    for (Stmt s : method.body().stmts()) {
+      if (s instanceof Stmt.Declare decl && decl.var().type().isIntegral() && d.stable.contains(decl.var().name())
+          && decl.init() != null) {
+        Poly value = d.affine(decl.init(), decl);
+        if (value != null) {
+          d.definitions.put(decl.var().name(), value);
+        }
+      }
+    }
     return d;
+  }
+
+  /**
+   * The values of the method's top-level integer locals that hold one value for the whole method
+   * and are affine in the others ({@code int ld = m + 1}): a flat table's stride is seen to exceed
+   * a column index bounded by {@code m} ({@link #withinStride}).
+   */
+  private final Map<String, Poly> definitions = new HashMap<>();
+
+  /**
+   * Row references, as the rows they stand for: {@code double[] rr = m[r]} declared once and never
+   * assigned, over a matrix that holds one value for the method, at indices affine in stable
+   * variables and the indices of counted loops around the declaration. Every use of such a local
+   * lies in its declaration's scope, so in the same iterations of those loops: {@code rr[c]} there
+   * is {@code m[r][c]} with the same {@code r}. The tests compare rows of one matrix through
+   * different references this way ({@code rr[c] -= f * rp[c]} of an elimination, {@code rr = m[r]},
+   * {@code rp = m[p]}, {@code r > p}); rows of a nested row reference compose ({@code double[][]
+   * plane = t[k]; double[] row = plane[i];} is {@code t[k][i]}).
+   */
+  private void resolveRowReferences(Stmt body, Set<String> assigned) {
+    Map<String, Integer> declarations = new HashMap<>();
+    Statements.forEach(body, s -> {
+      if (s instanceof Stmt.Declare d) {
+        declarations.merge(d.var().name(), 1, Integer::sum);
+      }
+    });
+    Statements.forEach(body, s -> {
+      if (!(s instanceof Stmt.Declare d) || !d.var().type().isArray() || !(d.init() instanceof Expr.Index ix)
+          || declarations.get(d.var().name()) != 1 || assigned.contains(d.var().name())) {
+        return;
+      }
+      Access row = canonical(Access.of(ix));
+      if (row == null || !stable.contains(row.root())) {
+        return;
+      }
+      for (Expr index : row.indices()) {
+        if (affine(index, d) == null) {
+          return;
+        }
+      }
+      rowReferences.put(d.var().name(), row);
+    });
+  }
+
+  /** Row references resolved by {@link #resolveRowReferences}: the local and the row it holds. */
+  private final Map<String, Access> rowReferences = new HashMap<>();
+
+  /** {@code a} with a row reference as its root replaced by the row it holds (see {@link #resolveRowReferences}). */
+  private Access canonical(Access a) {
+    Access row = a == null ? null : rowReferences.get(a.root());
+    if (row == null) {
+      return a;
+    }
+    List<Expr> indices = new ArrayList<>(row.indices());
+    indices.addAll(a.indices());
+    return new Access(row.root(), List.copyOf(indices));
   }
 
   /**
@@ -246,6 +312,8 @@ public final class ElementDependences {
    * earlier iterations of those are known not to matter: re-established since).
    */
   public boolean noEarlierRead(Stmt writer, Access write, Stmt reader, Access read, int from) {
+    write = canonical(write);
+    read = canonical(read);
     if (!comparable(write, read) || !loops.containsKey(writer) || !loops.containsKey(reader)) {
       return false;
     }
@@ -271,6 +339,8 @@ public final class ElementDependences {
    * one that {@code read} of {@code reader} reads. False when that cannot be shown.
    */
   public boolean distinctInOneIteration(Stmt writer, Access write, Stmt reader, Access read) {
+    write = canonical(write);
+    read = canonical(read);
     if (!comparable(write, read) || !loops.containsKey(writer) || !loops.containsKey(reader)) {
       return false;
     }
@@ -298,6 +368,8 @@ public final class ElementDependences {
    * {@code read} reads.
    */
   public boolean distinctInOneExecution(Stmt s, Access write, Access read) {
+    write = canonical(write);
+    read = canonical(read);
     if (!comparable(write, read) || !loops.containsKey(s)) {
       return false;
     }
@@ -475,10 +547,13 @@ public final class ElementDependences {
     return out;
   }
 
-  /** Whether {@code 0 <= b < s} over the ranges. */
-  private static boolean withinStride(Poly b, String s, List<Bound> ranges) {
+  /** Whether {@code 0 <= b < s} over the ranges ({@code s} by its definition where it has one). */
+  private boolean withinStride(Poly b, String s, List<Bound> ranges) {
     Long least = extreme(b, ranges, false);
     Long most = extreme(b.minus(Poly.variable(s)), ranges, true);
+    if ((most == null || most >= 0) && definitions.containsKey(s)) {
+      most = extreme(b.minus(definitions.get(s)), ranges, true);
+    }
     return least != null && least >= 0 && most != null && most < 0;
   }
 

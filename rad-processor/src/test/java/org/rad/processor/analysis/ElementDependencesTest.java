@@ -27,6 +27,9 @@ class ElementDependencesTest {
   static final Var J = Var.local("j", Type.INT);
   static final Var K = Var.local("k", Type.INT);
   static final Var S = Var.local("s", Type.INT);
+  static final Var PIVOT = Var.local("rp", Type.DOUBLE_ARRAY);
+  static final Var ROW = Var.local("rr", Type.DOUBLE_ARRAY);
+  static final Var LD = Var.local("ld", Type.INT);
 
   static Expr ref(Var v) {
     return new Expr.Ref(v);
@@ -77,7 +80,7 @@ class ElementDependencesTest {
   }
 
   static ElementDependences of(Stmt... body) {
-    List<Var> locals = new ArrayList<>(List.of(R, Z, I, J, K, S));
+    List<Var> locals = new ArrayList<>(List.of(R, Z, I, J, K, S, PIVOT, ROW, LD));
     MethodIR m = new MethodIR("f", true, List.of(N, P), Type.DOUBLE, Stmt.Block.of(List.of(body)), locals, List.of(P),
         true, Origin.SYNTHETIC, Map.of());
     AliasClasses classes = AliasClasses.of(m, Map.of());
@@ -197,5 +200,90 @@ class ElementDependencesTest {
     ElementDependences d = of(allocate(Z, ref(N)), new Stmt.Declare(K, lit(1), Origin.SYNTHETIC),
         up(I, lit(0), plus(ref(N), -1), store, counter));
     assertFalse(d.noEarlierRead(store, access(write), store, access(before)));
+  }
+
+  static Stmt.Declare row(Var local, Var matrix, Expr index) {
+    return new Stmt.Declare(local, at(matrix, index), Origin.SYNTHETIC);
+  }
+
+  /**
+   * An elimination through row references, {@code rp = m[i]}, {@code rr = m[j]} with {@code j > i},
+   * {@code rr[k] = 1 + rp[k]}: the references are the rows they hold, so the write is never the
+   * pivot row's element, in one execution or in an earlier one.
+   */
+  @Test
+  void rowReferencesAreComparedAsTheRowsTheyHold() {
+    Expr.Index write = at(ROW, ref(K));
+    Expr.Index pivot = at(PIVOT, ref(K));
+    Stmt.Assign update = assign(write, pivot);
+    ElementDependences d = of(allocate(R, ref(N), ref(N)),
+        up(I, lit(0), ref(N), row(PIVOT, R, ref(I)),
+            up(J, plus(ref(I), 1), ref(N), row(ROW, R, ref(J)), up(K, plus(ref(I), 1), ref(N), update))));
+    assertTrue(d.distinctInOneExecution(update, access(write), access(pivot)));
+    assertTrue(d.noEarlierRead(update, access(write), update, access(pivot)));
+    // the row reference against the matrix itself: rr[k] is r[j][k], never r[i][k]
+    assertTrue(d.distinctInOneExecution(update, access(write), access(at(R, ref(I), ref(K)))));
+    assertFalse(d.distinctInOneExecution(update, access(write), access(at(R, ref(J), ref(K)))), "rr[k] is r[j][k]");
+  }
+
+  /** The same over a caller's matrix, whose rows may be one array: rp may be rr. */
+  @Test
+  void rowReferencesIntoSharedRowsStayApartOnlyByTheLastIndex() {
+    Expr.Index write = at(ROW, ref(K));
+    Expr.Index pivot = at(PIVOT, ref(K));
+    Stmt.Assign update = assign(write, pivot);
+    ElementDependences d = of(up(I, lit(0), ref(N), row(PIVOT, P, ref(I)),
+        up(J, plus(ref(I), 1), ref(N), row(ROW, P, ref(J)), up(K, plus(ref(I), 1), ref(N), update))));
+    assertFalse(d.distinctInOneExecution(update, access(write), access(pivot)));
+  }
+
+  /** A row reference assigned again, or taken at a counter's value, is not resolved. */
+  @Test
+  void aRowReferenceThatChangesIsNotResolved() {
+    Expr.Index write = at(ROW, ref(K));
+    Expr.Index pivot = at(PIVOT, ref(K));
+    Stmt.Assign update = assign(write, pivot);
+    Stmt.Assign again = new Stmt.Assign(ref(ROW), Stmt.AssignOp.SET, at(R, ref(I)), Origin.SYNTHETIC);
+    ElementDependences reassigned = of(allocate(R, ref(N), ref(N)),
+        up(I, lit(0), ref(N), row(PIVOT, R, ref(I)),
+            up(J, plus(ref(I), 1), ref(N), row(ROW, R, ref(J)), up(K, plus(ref(I), 1), ref(N), update), again)));
+    assertFalse(reassigned.distinctInOneExecution(update, access(write), access(pivot)), "rr = r[i] in a later iteration");
+    Stmt counter = new Stmt.Step(S, true, Origin.SYNTHETIC);
+    ElementDependences counted = of(allocate(R, ref(N), ref(N)), new Stmt.Declare(S, lit(1), Origin.SYNTHETIC),
+        up(I, lit(0), ref(N), row(PIVOT, R, ref(I)),
+            up(J, plus(ref(I), 1), ref(N), row(ROW, R, ref(S)), up(K, plus(ref(I), 1), ref(N), update), counter)));
+    assertFalse(counted.distinctInOneExecution(update, access(write), access(pivot)), "s may be i");
+  }
+
+  static Expr times(Expr a, Expr b) {
+    return new Expr.Binary(Expr.BinaryOp.MUL, a, b, Type.INT);
+  }
+
+  static Expr sum(Expr a, Expr b) {
+    return new Expr.Binary(Expr.BinaryOp.ADD, a, b, Type.INT);
+  }
+
+  /**
+   * A flat DP table {@code z[i * ld + j]} with a stride declared {@code int ld = n + 1} and {@code
+   * j <= n}: the column stays within the stride by the stride's definition, so the cells read,
+   * {@code z[(i - 1) * ld + j]} and {@code z[i * ld + j - 1]}, are earlier ones.
+   */
+  @Test
+  void aFlatTablesStrideIsKnownByItsDefinition() {
+    Expr.Index write = at(Z, sum(times(ref(I), ref(LD)), ref(J)));
+    Expr.Index up = at(Z, sum(times(plus(ref(I), -1), ref(LD)), ref(J)));
+    Expr.Index left = at(Z, plus(sum(times(ref(I), ref(LD)), ref(J)), -1));
+    Expr.Index next = at(Z, plus(sum(times(ref(I), ref(LD)), ref(J)), 1));
+    Stmt.Assign cell = assign(write, up, left, next);
+    Stmt.For loops = up(I, lit(1), plus(ref(N), 1), up(J, lit(1), plus(ref(N), 1), cell));
+    ElementDependences d = of(new Stmt.Declare(LD, plus(ref(N), 1), Origin.SYNTHETIC),
+        allocate(Z, times(plus(ref(N), 1), ref(LD))), loops);
+    assertTrue(d.noEarlierRead(cell, access(write), cell, access(up)));
+    assertTrue(d.noEarlierRead(cell, access(write), cell, access(left)));
+    assertFalse(d.noEarlierRead(cell, access(write), cell, access(next)), "cell j - 1 read z[i * ld + j]");
+    // with a stride one short, the last column of a row is the first of the next
+    ElementDependences tight = of(new Stmt.Declare(LD, ref(N), Origin.SYNTHETIC),
+        allocate(Z, times(plus(ref(N), 1), ref(LD))), loops);
+    assertFalse(tight.noEarlierRead(cell, access(write), cell, access(up)));
   }
 }
