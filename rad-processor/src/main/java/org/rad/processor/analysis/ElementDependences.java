@@ -334,6 +334,24 @@ public final class ElementDependences {
   }
 
   /**
+   * Like {@link #noEarlierRead(Stmt, Access, Stmt, Access, int)}, for the writer's executions in
+   * the iterations of {@code loop} (one of the loops around it) after its first: where that holds
+   * and the plain test does not, only the first iteration's write can meet the read.
+   */
+  public boolean noEarlierReadAfterTheFirstIteration(Stmt writer, Access write, Stmt reader, Access read,
+      Stmt.For loop, int from) {
+    withoutFirst = loop;
+    try {
+      return noEarlierRead(writer, write, reader, read, from);
+    } finally {
+      withoutFirst = null;
+    }
+  }
+
+  /** A loop whose first iteration {@link #range} leaves out of its own index's range; null: none. */
+  private Stmt.For withoutFirst;
+
+  /**
    * Whether, in one iteration of every loop around both statements ({@code reader}'s own inner
    * loops in any of theirs), the element that {@code write} of {@code writer} overwrites is not
    * one that {@code read} of {@code reader} reads. False when that cannot be shown.
@@ -605,6 +623,14 @@ public final class ElementDependences {
     start = start == null || start.mentions(own) ? null : rename(start, primed);
     bound = bound == null || bound.mentions(own) ? null : rename(bound, primed);
     String var = primed.getOrDefault(own, own);
+    if (loop == withoutFirst && !primed.containsKey(own)) {
+      // (the writer's own index past the first iteration: one step from the start inward)
+      if (c.ascending()) {
+        start = start == null ? null : start.plus(Poly.constant(1));
+      } else {
+        start = start == null ? null : start.minus(Poly.constant(1));
+      }
+    }
     return switch (c.comparison()) {
       case LT -> new Bound(var, start, bound == null ? null : bound.minus(Poly.constant(1)));
       case LE -> new Bound(var, start, bound);

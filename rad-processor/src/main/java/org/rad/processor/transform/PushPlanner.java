@@ -270,7 +270,11 @@ final class PushPlanner {
       return null;
     }
     Set<String> writtenInLoop = effects.writes(loop);
-    if (!java.util.Collections.disjoint(locationNames((Expr.Index) s.target()), writtenInLoop)) {
+    Set<String> location = locationNames((Expr.Index) s.target());
+    // (a location that moves with the loop's index alone: the reads before the loop must then
+    // meet only the element of the first iteration)
+    boolean moving = location.remove(plan.countedLoop(loop).index().name());
+    if (!java.util.Collections.disjoint(location, writtenInLoop)) {
       return null;
     }
     int writers = 0;
@@ -283,7 +287,7 @@ final class PushPlanner {
       return null;
     }
     Set<String> inLoop = new HashSet<>();
-    boolean outside = false;
+    Set<String> outside = new HashSet<>();
     for (String tag : pending) {
       if (!tag.startsWith(key + SEP)) {
         continue;
@@ -292,13 +296,38 @@ final class PushPlanner {
       if (deps.loopsAround(reader).contains(loop)) {
         inLoop.add(tag);
       } else {
-        outside = true;
+        outside.add(tag);
       }
     }
-    if (!outside || earlierReadMayHit(inLoop, key, s, element)) {
+    if (outside.isEmpty() || earlierReadMayHit(inLoop, key, s, element)
+        || moving && !onlyTheFirstIterationHits(outside, key, s, element, loop)) {
       return null;
     }
     return loop;
+  }
+
+  /**
+   * Whether the reads pending before {@code loop} (tags {@code outside}) can meet the element that
+   * {@code s} overwrites in the loop's first iteration only: an elimination's update of the row
+   * from the pivot column on ({@code rr[c] -= l * rp[c]}, {@code c} from {@code p}) overwrites
+   * {@code rr[p]}, which {@code l = rr[p] / rp[p]} read, and no other element read before.
+   */
+  private boolean onlyTheFirstIterationHits(Set<String> outside, String key, Stmt s, ElementDependences.Access write,
+      Stmt.For loop) {
+    for (String tag : outside) {
+      Stmt reader = readerOf(tag, key);
+      ElementDependences.Reads reads = elementReads.get(reader);
+      if (restoringOwnReads(reader, key, s) != null || reads == null || reads.elements().get(key) == null) {
+        return false;
+      }
+      for (Expr.Index ix : reads.elements().get(key)) {
+        if (!reestablished(tag, key, ix) && !deps.noEarlierReadAfterTheFirstIteration(s, write, reader,
+            ElementDependences.Access.of(ix), loop, pendingSince(s, tag))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

@@ -346,8 +346,8 @@ final class SweepBuilder {
         return null;
       }
     }
-    if (candidate == null || !recordsNothing(candidate, true)) {
-      return null;
+    if (candidate == null || !recordsNothing(candidate, true) || firstIterationOnly.containsKey(candidate)) {
+      return null; // (a record of the first iteration only is no slice of all of them)
     }
     Expr.Index target = (Expr.Index) candidate.target();
     Set<String> location = new HashSet<>();

@@ -286,4 +286,31 @@ class ElementDependencesTest {
         allocate(Z, times(plus(ref(N), 1), ref(LD))), loops);
     assertFalse(tight.noEarlierRead(cell, access(write), cell, access(up)));
   }
+
+  /**
+   * An elimination's update from the pivot column on, {@code rr[k]} for {@code k} from {@code i},
+   * against the multiplier's read {@code rr[i]} before its loop: they meet only in the loop's first
+   * iteration. From {@code i - 1} on they meet in the second.
+   */
+  @Test
+  void anUpdateFromThePivotColumnMeetsTheMultipliersReadInItsFirstIterationOnly() {
+    Expr.Index write = at(ROW, ref(K));
+    Expr.Index pivot = at(ROW, ref(I));
+    Stmt.Assign reads = assign(at(Z, lit(0)), pivot);
+    Stmt.Assign update = assign(write, at(PIVOT, ref(K)));
+    Stmt.For fromPivot = up(K, ref(I), ref(N), update);
+    ElementDependences d = of(allocate(R, ref(N), ref(N)), allocate(Z, ref(N)),
+        up(I, lit(0), ref(N), row(PIVOT, R, ref(I)),
+            up(J, plus(ref(I), 1), ref(N), row(ROW, R, ref(J)), reads, fromPivot)));
+    assertFalse(d.noEarlierRead(update, access(write), reads, access(pivot)));
+    assertTrue(d.noEarlierReadAfterTheFirstIteration(update, access(write), reads, access(pivot), fromPivot, 0));
+    Stmt.Assign update2 = assign(at(ROW, ref(K)), at(PIVOT, ref(K)));
+    Stmt.Assign reads2 = assign(at(Z, lit(0)), at(ROW, ref(I)));
+    Stmt.For fromBefore = up(K, plus(ref(I), -1), ref(N), update2);
+    ElementDependences before = of(allocate(R, ref(N), ref(N)), allocate(Z, ref(N)),
+        up(I, lit(1), ref(N), row(PIVOT, R, ref(I)),
+            up(J, plus(ref(I), 1), ref(N), row(ROW, R, ref(J)), reads2, fromBefore)));
+    assertFalse(before.noEarlierReadAfterTheFirstIteration(update2, access(at(ROW, ref(K))), reads2,
+        access(at(ROW, ref(I))), fromBefore, 0), "k = i in the second iteration");
+  }
 }
