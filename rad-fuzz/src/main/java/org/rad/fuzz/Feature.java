@@ -93,5 +93,16 @@ public enum Feature {
    * and read into locals. Drawn from a random stream of its own, like {@link #SWITCH} (a tester
    * found such a row crashing the reverse sweep, which no other feature wrote).
    */
-  WHILE_ROWS
+  WHILE_ROWS,
+  /**
+   * Rows of one fresh matrix reached through two row references at once, an elimination ({@code
+   * double[] rp = e[p]; ... double[] rq = e[q]; rq[c] -= f * rp[c];} with {@code q} from {@code p}
+   * or from {@code p + 1}, mixed with direct indexing), and flat tables through a declared stride
+   * ({@code int ld = n - 1;} to {@code n + 1}, {@code t[i * ld + j]} reading the row above and the
+   * cells beside, the stride sometimes shorter than the columns). Drawn from a random stream of its
+   * own, like {@link #SWITCH}: the element analysis compares row references as the rows they hold
+   * and flat indices against a stride's declared value, and a mistake there is a wrong gradient
+   * where two references or two flat indices meet.
+   */
+  ROW_PAIRS
 }

@@ -55,6 +55,8 @@ public final class ProgramGenerator {
     private final SplittableRandom whileRowsSide;
     /** The stream that decides which leaves read a constant table (see {@link Feature#FIELDS}). */
     private final SplittableRandom fieldSide;
+    /** The stream the eliminations and flat tables are drawn from (see {@link Feature#ROW_PAIRS}). */
+    private final SplittableRandom rowPairsSide;
     /** The stream that decides which indices are computed from values (see {@link Feature#DATA_INDEX}). */
     private final SplittableRandom dataIndexSide;
     /** The stream that decides which {@code while} bodies copy their counter into a local index. */
@@ -90,6 +92,7 @@ public final class ProgramGenerator {
       this.side = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
       this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
       this.whileRowsSide = new SplittableRandom(seed ^ 0x94D049BB133111EBL);
+      this.rowPairsSide = new SplittableRandom(seed ^ 0xD6E8FEB86659FD93L);
       this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
       this.dataIndexSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
       this.counterCopySide = new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL);
@@ -428,6 +431,7 @@ public final class ProgramGenerator {
         maybeInPlaceLoop();
         maybeIndirectLoop();
         maybeWhileRows();
+        maybeRowPairs();
       }
     }
 
@@ -482,6 +486,131 @@ public final class ProgramGenerator {
         line(k + "++;");
       }
       closeScope();
+    }
+
+    /** Now and then an elimination through row references or a flat table (see {@link Feature#ROW_PAIRS}). */
+    private void maybeRowPairs() {
+      if (!mix.has(Feature.ROW_PAIRS) || depth >= 3 || rowPairsSide.nextInt(6) != 0 || !has(x -> x.type == T.VEC)) {
+        return;
+      }
+      SplittableRandom main = r;
+      r = rowPairsSide;
+      try {
+        if (r.nextBoolean()) {
+          elimination();
+        } else {
+          flatTable();
+        }
+      } finally {
+        r = main;
+      }
+    }
+
+    /**
+     * A fresh matrix filled from a vector (or a matrix), eliminated through two row references,
+     * then summed into a new double.
+     */
+    private void elimination() {
+      Var v = pick(x -> x.type == T.VEC);
+      Var mat = pickOrNull(x -> x.type == T.MAT);
+      String e = fresh("e");
+      String p = fresh("p");
+      String q = fresh("q");
+      String c = fresh("c");
+      String rp = fresh("rp");
+      String rq = fresh("rq");
+      String f = fresh("f");
+      String d = fresh("d");
+      int height = rows + 1;
+      line("double[][] " + e + " = new double[" + height + "][" + n + "];");
+      line("for (int " + p + " = 0; " + p + " < " + height + "; " + p + "++) {");
+      String source = mat != null && r.nextBoolean()
+          ? mat.name + "[" + p + " % " + mat.name + ".length][" + c + " % " + mat.name + "[0].length]"
+          : v.name + "[(" + p + " + " + c + ") % " + v.name + ".length]";
+      line("  for (int " + c + " = 0; " + c + " < " + n + "; " + c + "++) {");
+      line("    " + e + "[" + p + "][" + c + "] = " + source + " * 0.5 + (" + p + " == " + c + " ? 1.0 : 0.25);");
+      line("  }");
+      line("}");
+      line("for (int " + p + " = 0; " + p + " < " + height + "; " + p + "++) {");
+      indent++;
+      push();
+      declare(new Var(p, T.INT, Idx.NONE, false));
+      line("double[] " + rp + " = " + e + "[" + p + "];");
+      String from = switch (r.nextInt(3)) {
+        case 0 -> p;
+        case 1 -> p + " + 1";
+        default -> "0";
+      };
+      line("for (int " + q + " = " + from + "; " + q + " < " + height + "; " + q + "++) {");
+      indent++;
+      push();
+      declare(new Var(q, T.INT, Idx.NONE, false));
+      line("double[] " + rq + " = " + e + "[" + q + "];");
+      line("double " + f + " = " + squash(rq + "[" + p + " % " + n + "] * " + rp + "[" + p + " % " + n + "]") + " * 0.5;");
+      String start = switch (r.nextInt(3)) {
+        case 0 -> "0";
+        case 1 -> p + " % " + n;
+        default -> "(" + p + " + 1) % " + n;
+      };
+      String pivot = r.nextInt(3) == 0 ? e + "[" + p + "][" + c + "]" : rp + "[" + c + "]";
+      String target = r.nextInt(3) == 0 ? e + "[" + q + "][" + c + "]" : rq + "[" + c + "]";
+      line("for (int " + c + " = " + start + "; " + c + " < " + n + "; " + c + "++) {");
+      line("  " + switch (r.nextInt(3)) {
+        case 0 -> target + " -= " + f + " * " + pivot + ";";
+        case 1 -> target + " = " + target + " * 0.5 + " + f + " * " + pivot + ";";
+        default -> target + " = " + squash(target + " * " + pivot + " + " + f) + ";";
+      });
+      line("}");
+      closeScope();
+      closeScope();
+      line("double " + d + " = 0.0;");
+      line("for (int " + p + " = 0; " + p + " < " + height + "; " + p + "++) {");
+      line("  for (int " + c + " = 0; " + c + " < " + n + "; " + c + "++) {");
+      line("    " + d + " += " + e + "[" + p + "][" + c + "] * " + e + "[" + p + "][" + c + "] * 0.25;");
+      line("  }");
+      line("}");
+      declare(new Var(d, T.DOUBLE, Idx.NONE, true));
+    }
+
+    /**
+     * A flat table, row-major through a declared stride one shorter than the columns to one
+     * longer, filled cell by cell from the row above and the cells beside, then summed.
+     */
+    private void flatTable() {
+      Var v = pick(x -> x.type == T.VEC);
+      String ld = fresh("ld");
+      String t = fresh("t");
+      String i = fresh("i");
+      String j = fresh("j");
+      String d = fresh("d");
+      int height = rows + 1;
+      line("int " + ld + " = " + n + (r.nextInt(3) - 1 == 0 ? "" : r.nextBoolean() ? " + 1" : " - 1") + ";");
+      line("double[] " + t + " = new double[(" + height + " + 1) * " + ld + " + " + n + " + 1];");
+      line("for (int " + i + " = 0; " + i + " < " + t + ".length; " + i + "++) {");
+      line("  " + t + "[" + i + "] = " + v.name + "[" + i + " % " + v.name + ".length] * 0.5;");
+      line("}");
+      line("for (int " + i + " = 1; " + i + " <= " + height + "; " + i + "++) {");
+      indent++;
+      push();
+      declare(new Var(i, T.INT, Idx.NONE, false));
+      line("for (int " + j + " = 1; " + j + " < " + n + "; " + j + "++) {");
+      indent++;
+      push();
+      declare(new Var(j, T.INT, Idx.NONE, false));
+      String[] reads = {"(" + i + " - 1) * " + ld + " + " + j, i + " * " + ld + " + " + j + " - 1",
+          "(" + i + " - 1) * " + ld + " + " + j + " + 1", i + " * " + ld + " + " + j + " + 1",
+          "(" + i + " - 1) * " + ld + " + " + j + " - 1"};
+      String a = reads[r.nextInt(reads.length)];
+      String b = reads[r.nextInt(reads.length)];
+      line(t + "[" + i + " * " + ld + " + " + j + "] = " + squash(t + "[" + a + "] * 0.6 + " + t + "[" + b + "] * " + expr(1))
+          + ";");
+      closeScope();
+      closeScope();
+      line("double " + d + " = 0.0;");
+      line("for (int " + i + " = 0; " + i + " < " + t + ".length; " + i + "++) {");
+      line("  " + d + " += " + t + "[" + i + "] * " + t + "[" + i + "] * 0.25;");
+      line("}");
+      declare(new Var(d, T.DOUBLE, Idx.NONE, true));
     }
 
     /** Now and then a loop with data-dependent indices (see {@link Feature#INDIRECT}), from its own stream. */
