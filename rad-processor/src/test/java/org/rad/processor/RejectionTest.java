@@ -566,6 +566,24 @@ class RejectionTest {
               return p[1];
             }
             """),
+        // a tester's ported Gauss-Jordan skipped the pivot row by its reference
+        new Rejected("row references compared", "compare the indices the arrays were taken at (for double[] rr = m[r]"
+            + " and double[] rp = m[p]: r == p)", """
+            @Differentiable
+            static double f(double[][] a) {
+              double[][] m = new double[2][2];
+              double s = 0;
+              for (int p = 0; p < 2; p++) {
+                double[] rp = m[p];
+                for (int r = 0; r < 2; r++) {
+                  double[] rr = m[r];
+                  if (rr == rp) continue; // <- here
+                  s += a[r][p] * rr[0];
+                }
+              }
+              return s;
+            }
+            """),
         // one error, the parameter's (the wrt naming it is not a second one)
         new Rejected("wrt names a float parameter", "[RadUnsupported] the parameter x of type float", """
             @Differentiable(wrt = "x")

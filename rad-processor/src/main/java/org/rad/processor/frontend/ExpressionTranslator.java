@@ -531,7 +531,10 @@ final class ExpressionTranslator {
     boolean numeric = l.type().isNumeric() && r.type().isNumeric();
     boolean booleans = l.type() == Type.BOOLEAN && r.type() == Type.BOOLEAN && (op == BinaryOp.EQ || op == BinaryOp.NE);
     if (!numeric && !booleans) {
-      throw unsupported(tree, "the comparison " + tree, "compare numbers (array references cannot be compared)");
+      throw unsupported(tree, "the comparison " + tree, l.type().isArray() && r.type().isArray()
+          ? "compare the indices the arrays were taken at (for double[] rr = m[r] and double[] rp = m[p]: r == p),"
+              + " or keep a boolean that says which array a variable holds; array references cannot be compared"
+          : "compare numbers (array references cannot be compared)");
     }
     return new Expr.Binary(op, l, r, Type.BOOLEAN);
   }
