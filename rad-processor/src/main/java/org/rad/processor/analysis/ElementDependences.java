@@ -335,21 +335,41 @@ public final class ElementDependences {
 
   /**
    * Like {@link #noEarlierRead(Stmt, Access, Stmt, Access, int)}, for the writer's executions in
-   * the iterations of {@code loop} (one of the loops around it) after its first: where that holds
-   * and the plain test does not, only the first iteration's write can meet the read.
+   * the iterations of {@code loop} (one of the loops around it) other than the one where its index
+   * equals {@code at} (an expression of variables that hold one value there): where that holds and
+   * the plain test does not, only that iteration's write can meet the read. The iterations before
+   * it and those after it are asked apart, each as a range of the index. False where {@code at} is
+   * not affine.
    */
-  public boolean noEarlierReadAfterTheFirstIteration(Stmt writer, Access write, Stmt reader, Access read,
-      Stmt.For loop, int from) {
-    withoutFirst = loop;
+  public boolean noEarlierReadExceptAt(Stmt writer, Access write, Stmt reader, Access read, Stmt.For loop, Expr at,
+      int from) {
+    Poly value = loops.containsKey(writer) ? affine(at, writer) : null;
+    if (value == null || value.mentions(plan.countedLoop(loop).index().name())) {
+      return false;
+    }
+    narrowed = loop;
     try {
+      narrowedLower = null;
+      narrowedUpper = value.minus(Poly.constant(1));
+      if (!noEarlierRead(writer, write, reader, read, from)) {
+        return false;
+      }
+      narrowedLower = value.plus(Poly.constant(1));
+      narrowedUpper = null;
       return noEarlierRead(writer, write, reader, read, from);
     } finally {
-      withoutFirst = null;
+      narrowed = null;
     }
   }
 
-  /** A loop whose first iteration {@link #range} leaves out of its own index's range; null: none. */
-  private Stmt.For withoutFirst;
+  /**
+   * A loop whose own index {@link #range} narrows to {@link #narrowedLower} .. {@link
+   * #narrowedUpper} (null: that end as the loop has it), for {@link #noEarlierReadExceptAt}; null:
+   * none.
+   */
+  private Stmt.For narrowed;
+  private Poly narrowedLower;
+  private Poly narrowedUpper;
 
   /**
    * Whether, in one iteration of every loop around both statements ({@code reader}'s own inner
@@ -623,21 +643,19 @@ public final class ElementDependences {
     start = start == null || start.mentions(own) ? null : rename(start, primed);
     bound = bound == null || bound.mentions(own) ? null : rename(bound, primed);
     String var = primed.getOrDefault(own, own);
-    if (loop == withoutFirst && !primed.containsKey(own)) {
-      // (the writer's own index past the first iteration: one step from the start inward)
-      if (c.ascending()) {
-        start = start == null ? null : start.plus(Poly.constant(1));
-      } else {
-        start = start == null ? null : start.minus(Poly.constant(1));
-      }
-    }
-    return switch (c.comparison()) {
+    Bound full = switch (c.comparison()) {
       case LT -> new Bound(var, start, bound == null ? null : bound.minus(Poly.constant(1)));
       case LE -> new Bound(var, start, bound);
       case GT -> new Bound(var, bound == null ? null : bound.plus(Poly.constant(1)), start);
       case GE -> new Bound(var, bound, start);
       default -> new Bound(var, null, null);
     };
+    if (loop == narrowed && !primed.containsKey(own)) {
+      // (the writer's own index, in the part of its range asked about)
+      return new Bound(var, narrowedLower != null ? narrowedLower : full.lower(),
+          narrowedUpper != null ? narrowedUpper : full.upper());
+    }
+    return full;
   }
 
   /** An index variable and its least and greatest values (null where unknown). */

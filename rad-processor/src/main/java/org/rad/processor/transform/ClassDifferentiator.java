@@ -663,7 +663,7 @@ public final class ClassDifferentiator {
     Set<Stmt> pushes = Plan.identitySetOf();
     Set<Stmt> recordedCalls = Plan.identitySetOf();
     Set<Stmt> lengthOnly = Plan.identitySetOf();
-    Map<Stmt, Stmt.For> firstIterationOnly = new java.util.IdentityHashMap<>();
+    Map<Stmt, PushPlanner.OneIteration> oneIterationOnly = new java.util.IdentityHashMap<>();
     Set<String> needed = new HashSet<>();
     DistinctRows distinctRows = DistinctRows.of(m, classes, checkedRows);
     // element-level record tests: not for the GPU, and not with sampled records (see plainContract)
@@ -675,7 +675,7 @@ public final class ClassDifferentiator {
       builder.silentForwards = forDevice ? Set.of() : silentForwards;
       builder.recordedCalls = recordedCalls;
       builder.lengthOnly = lengthOnly;
-      builder.firstIterationOnly = firstIterationOnly;
+      builder.oneIterationOnly = oneIterationOnly;
       builder.unreadArguments = elementLevel && !forDevice ? learnedUnreadArguments : Map.of();
       builder.learnedContentsReads = elementLevel && !forDevice ? learnedContentsReads : Map.of();
       builder.distinctRows = distinctRows;
@@ -687,7 +687,7 @@ public final class ClassDifferentiator {
           readAtEntry, randomized == null ? Map.of() : randomized.spills(needed, classes), builder.primalWriters,
           dependences, builder.elementReads);
       if (newNeeded.equals(needed) && planned.pushes().equals(pushes) && planned.recordedCalls().equals(recordedCalls)
-          && planned.lengthOnly().equals(lengthOnly) && planned.firstIterationOnly().equals(firstIterationOnly)) {
+          && planned.lengthOnly().equals(lengthOnly) && sameIterations(planned.oneIterationOnly(), oneIterationOnly)) {
         return new Records(builder, reverse, pushes, recordedCalls, needed, planned.pendingAtEnd(),
             planned.pendingAtCalls(), dependences);
       }
@@ -698,8 +698,21 @@ public final class ClassDifferentiator {
       pushes = planned.pushes();
       recordedCalls = planned.recordedCalls();
       lengthOnly = planned.lengthOnly();
-      firstIterationOnly = planned.firstIterationOnly();
+      oneIterationOnly = planned.oneIterationOnly();
     }
+  }
+
+  /** Whether two plans record the same statements in the same one iteration (identical statements, equal iterations). */
+  private static boolean sameIterations(Map<Stmt, PushPlanner.OneIteration> a, Map<Stmt, PushPlanner.OneIteration> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (var e : a.entrySet()) {
+      if (!e.getValue().equals(b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

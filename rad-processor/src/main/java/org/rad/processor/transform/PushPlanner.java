@@ -45,11 +45,11 @@ final class PushPlanner {
   private final Set<Stmt> pushes = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Stmt> lengthOnly = Collections.newSetFromMap(new IdentityHashMap<>());
   /**
-   * Element overwrites that record only in the first iteration of their loop (see {@link
-   * #firstIterationSuffices}), with that loop; {@link #everyIteration} are those found to need
+   * Element overwrites that record only in one iteration of their loop (see {@link
+   * #oneIterationSuffices}), with that iteration; {@link #everyIteration} are those found to need
    * a record in every iteration after all (a later round of a loop's fixpoint).
    */
-  private final Map<Stmt, Stmt.For> firstOnly = new IdentityHashMap<>();
+  private final Map<Stmt, OneIteration> oneOnly = new IdentityHashMap<>();
   private final Set<Stmt> everyIteration = Collections.newSetFromMap(new IdentityHashMap<>());
   /** The loops around the statement being planned, innermost first. */
   private final java.util.Deque<Stmt> enclosingLoops = new java.util.ArrayDeque<>();
@@ -91,7 +91,7 @@ final class PushPlanner {
    * they let go of.
    */
   record Result(Set<Stmt> pushes, Set<String> pendingAtEnd, Set<Stmt> recordedCalls,
-      Map<Stmt, Set<String>> pendingAtCalls, Set<Stmt> lengthOnly, Map<Stmt, Stmt.For> firstIterationOnly) {}
+      Map<Stmt, Set<String>> pendingAtCalls, Set<Stmt> lengthOnly, Map<Stmt, OneIteration> oneIterationOnly) {}
 
   /**
    * The key under which the reverse sweep reads only the length of the array that local {@code
@@ -134,8 +134,8 @@ final class PushPlanner {
     Map<Stmt, Set<String>> atCalls = new IdentityHashMap<>();
     p.pendingAtCalls.forEach((s, keys) -> atCalls.put(s, untagged(keys)));
     p.lengthOnly.removeAll(p.wholePushes);
-    p.firstOnly.keySet().removeAll(p.everyIteration);
-    return new Result(p.pushes, end, p.recordedCalls, atCalls, p.lengthOnly, p.firstOnly);
+    p.oneOnly.keySet().removeAll(p.everyIteration);
+    return new Result(p.pushes, end, p.recordedCalls, atCalls, p.lengthOnly, p.oneOnly);
   }
 
   private static Set<String> untagged(Set<String> keys) {
@@ -254,26 +254,43 @@ final class PushPlanner {
   }
 
   /**
-   * The counted loop {@code s} stands in directly, where recording its element in the loop's first
-   * iteration suffices ({@code z[i] -= u[i][k] * z[k]} over {@code k}, after {@code q += z[i] *
-   * z[i]}); else null. So where every read that needs the record was pending before the loop (the
-   * restore at the first iteration's reverse, the last of the loop's, gives them the element as it
-   * was), none of the loop's own reads can hit the element (they are asked as any read is), the
-   * element's location does not change in the loop, and nothing else in the loop writes the
-   * array's class. The element then holds later iterations' values during the loop's reverse,
-   * which no reverse code there reads.
+   * The one iteration of a counted loop in which an element overwrite records (and its reverse
+   * restores): the iteration of {@code loop} whose index equals {@code index}.
    */
-  private Stmt.For firstIterationSuffices(Stmt.Assign s, String key, ElementDependences.Access element,
+  record OneIteration(Stmt.For loop, Expr index) {}
+
+  /**
+   * The iteration of the counted loop {@code s} stands in directly whose record alone suffices;
+   * else null. So where every read that needs the record was pending before the loop (the restore
+   * at that iteration's reverse, before the reverse of the loop's earlier iterations, which write
+   * other elements or none of what those reads read, gives them the element as it was), none of
+   * the loop's own reads can hit the element (they are asked as any read is), and nothing else in
+   * the loop writes the array's class:
+   *
+   * <ul>
+   *   <li>the first iteration, where the element's location does not change in the loop ({@code
+   *       z[i] -= u[i][k] * z[k]} over {@code k}, after {@code q += z[i] * z[i]}): the element then
+   *       holds later iterations' values during the loop's reverse, which no reverse code there
+   *       reads;
+   *   <li>where the location moves with the loop's index alone, an iteration whose element is the
+   *       only one the reads before the loop can meet: the first ({@code rr[c] -= l * rp[c]} from
+   *       the pivot column on, {@code c} from {@code p}, overwrites the {@code rr[p]} that {@code
+   *       l = rr[p] / rp[p]} read), or the one where the loop's index is the index such a read
+   *       reads at ({@code c == p} in Gauss-Jordan's update of every column). The elements of the
+   *       other iterations keep their new values, which no read before the loop reads.
+   * </ul>
+   */
+  private OneIteration oneIterationSuffices(Stmt.Assign s, String key, ElementDependences.Access element,
       Set<String> pending) {
     if (!(enclosingLoops.peek() instanceof Stmt.For loop) || plan.countedLoop(loop) == null || plan.isSampled(key)
         || loop.body().stmts().stream().noneMatch(x -> x == s) || pending.contains(key + UNKNOWN)) {
       return null;
     }
+    Plan.CountedLoop counted = plan.countedLoop(loop);
     Set<String> writtenInLoop = effects.writes(loop);
-    Set<String> location = locationNames((Expr.Index) s.target());
-    // (a location that moves with the loop's index alone: the reads before the loop must then
-    // meet only the element of the first iteration)
-    boolean moving = location.remove(plan.countedLoop(loop).index().name());
+    Expr.Index target = (Expr.Index) s.target();
+    Set<String> location = locationNames(target);
+    boolean moving = location.remove(counted.index().name());
     if (!java.util.Collections.disjoint(location, writtenInLoop)) {
       return null;
     }
@@ -299,21 +316,41 @@ final class PushPlanner {
         outside.add(tag);
       }
     }
-    if (outside.isEmpty() || earlierReadMayHit(inLoop, key, s, element)
-        || moving && !onlyTheFirstIterationHits(outside, key, s, element, loop)) {
+    if (outside.isEmpty() || earlierReadMayHit(inLoop, key, s, element)) {
       return null;
     }
-    return loop;
+    if (!moving) {
+      return new OneIteration(loop, counted.start());
+    }
+    // the candidates: the first iteration, and, where the element is a[...][index], the iteration
+    // whose index is the last index of a read before the loop
+    java.util.List<Expr> candidates = new java.util.ArrayList<>();
+    candidates.add(counted.start());
+    if (target.index() instanceof Expr.Ref r && r.var().equals(counted.index())) {
+      for (String tag : outside) {
+        ElementDependences.Reads reads = elementReads.get(readerOf(tag, key));
+        for (Expr.Index ix : reads == null ? java.util.List.<Expr.Index>of() : reads.elements().getOrDefault(key,
+            java.util.List.of())) {
+          if (!candidates.contains(ix.index())) {
+            candidates.add(ix.index());
+          }
+        }
+      }
+    }
+    for (Expr at : candidates) {
+      if (onlyThatIterationHits(outside, key, s, element, loop, at)) {
+        return new OneIteration(loop, at);
+      }
+    }
+    return null;
   }
 
   /**
    * Whether the reads pending before {@code loop} (tags {@code outside}) can meet the element that
-   * {@code s} overwrites in the loop's first iteration only: an elimination's update of the row
-   * from the pivot column on ({@code rr[c] -= l * rp[c]}, {@code c} from {@code p}) overwrites
-   * {@code rr[p]}, which {@code l = rr[p] / rp[p]} read, and no other element read before.
+   * {@code s} overwrites only in the iteration whose index is {@code at}.
    */
-  private boolean onlyTheFirstIterationHits(Set<String> outside, String key, Stmt s, ElementDependences.Access write,
-      Stmt.For loop) {
+  private boolean onlyThatIterationHits(Set<String> outside, String key, Stmt s, ElementDependences.Access write,
+      Stmt.For loop, Expr at) {
     for (String tag : outside) {
       Stmt reader = readerOf(tag, key);
       ElementDependences.Reads reads = elementReads.get(reader);
@@ -321,8 +358,8 @@ final class PushPlanner {
         return false;
       }
       for (Expr.Index ix : reads.elements().get(key)) {
-        if (!reestablished(tag, key, ix) && !deps.noEarlierReadAfterTheFirstIteration(s, write, reader,
-            ElementDependences.Access.of(ix), loop, pendingSince(s, tag))) {
+        if (!reestablished(tag, key, ix) && !deps.noEarlierReadExceptAt(s, write, reader,
+            ElementDependences.Access.of(ix), loop, at, pendingSince(s, tag))) {
           return false;
         }
       }
@@ -896,10 +933,10 @@ final class PushPlanner {
                 key, s, element)
             || ownHit;
     if (need && element != null && !ownHit) {
-      Stmt.For first = firstIterationSuffices((Stmt.Assign) s, key, element,
+      OneIteration first = oneIterationSuffices((Stmt.Assign) s, key, element,
           unrestored(pending, key, (Expr.Index) ((Stmt.Assign) s).target()));
       if (first != null) {
-        firstOnly.put(s, first);
+        oneOnly.put(s, first);
       } else {
         everyIteration.add(s);
       }

@@ -346,8 +346,8 @@ final class SweepBuilder {
         return null;
       }
     }
-    if (candidate == null || !recordsNothing(candidate, true) || firstIterationOnly.containsKey(candidate)) {
-      return null; // (a record of the first iteration only is no slice of all of them)
+    if (candidate == null || !recordsNothing(candidate, true) || oneIterationOnly.containsKey(candidate)) {
+      return null; // (a record of one iteration only is no slice of all of them)
     }
     Expr.Index target = (Expr.Index) candidate.target();
     Set<String> location = new HashSet<>();
@@ -1320,25 +1320,24 @@ final class SweepBuilder {
     if (lengthOnly.contains(current)) {
       return new Stmt.Call(ctx(RuntimeOp.PUSH_FRESH_LENGTH, Type.VOID, target), Origin.SYNTHETIC);
     }
-    return inFirstIteration(records.record(target, at(current)), false);
+    return inItsIteration(records.record(target, at(current)), false);
   }
 
   /**
-   * Element overwrites that record only in the first iteration of their loop ({@link
-   * PushPlanner}), with that loop: their record and restore run where the loop's index is at its
-   * start.
+   * Element overwrites that record only in one iteration of their loop ({@link PushPlanner}), with
+   * that iteration: their record and restore run where the loop's index is there.
    */
-  Map<Stmt, Stmt.For> firstIterationOnly = Map.of();
+  Map<Stmt, PushPlanner.OneIteration> oneIterationOnly = Map.of();
 
-  /** {@code record} (or its restore), guarded by the first iteration where the current statement records only there. */
-  private Stmt inFirstIteration(Stmt record, boolean reverse) {
-    Stmt.For loop = firstIterationOnly.get(current);
-    if (loop == null) {
+  /** {@code record} (or its restore), guarded by its one iteration where the current statement records only there. */
+  private Stmt inItsIteration(Stmt record, boolean reverse) {
+    PushPlanner.OneIteration one = oneIterationOnly.get(current);
+    if (one == null) {
       return record;
     }
-    Plan.CountedLoop counted = plan.countedLoop(loop);
-    Expr start = reverse ? primalExpr(counted.start()) : counted.start();
-    return new Stmt.If(new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Ref(counted.index()), start, Type.BOOLEAN),
+    Plan.CountedLoop counted = plan.countedLoop(one.loop());
+    Expr at = reverse ? primalExpr(one.index()) : one.index();
+    return new Stmt.If(new Expr.Binary(Expr.BinaryOp.EQ, new Expr.Ref(counted.index()), at, Type.BOOLEAN),
         Stmt.Block.of(List.of(record)), null, Origin.SYNTHETIC);
   }
 
@@ -1375,7 +1374,7 @@ final class SweepBuilder {
           ? assign(naming.adjoint(v), ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY))
           : new Stmt.Call(ctx(RuntimeOp.POP_FRESH_ADJOINT, Type.DOUBLE_ARRAY), Origin.SYNTHETIC);
     }
-    Stmt pop = inFirstIteration(records.restore(target, at(current)), true);
+    Stmt pop = inItsIteration(records.restore(target, at(current)), true);
     if (target instanceof Expr.Ref r && r.type().isArray() && activity.isActive(r.var())) {
       Expr adjoint = freshLocals.contains(r.var().name())
           ? new Expr.Conditional(new Expr.Binary(Expr.BinaryOp.EQ, target, new Expr.Literal("null", r.type()), Type.BOOLEAN),

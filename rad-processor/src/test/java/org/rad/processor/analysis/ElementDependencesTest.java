@@ -303,14 +303,18 @@ class ElementDependencesTest {
         up(I, lit(0), ref(N), row(PIVOT, R, ref(I)),
             up(J, plus(ref(I), 1), ref(N), row(ROW, R, ref(J)), reads, fromPivot)));
     assertFalse(d.noEarlierRead(update, access(write), reads, access(pivot)));
-    assertTrue(d.noEarlierReadAfterTheFirstIteration(update, access(write), reads, access(pivot), fromPivot, 0));
+    assertTrue(d.noEarlierReadExceptAt(update, access(write), reads, access(pivot), fromPivot, ref(I), 0));
     Stmt.Assign update2 = assign(at(ROW, ref(K)), at(PIVOT, ref(K)));
     Stmt.Assign reads2 = assign(at(Z, lit(0)), at(ROW, ref(I)));
     Stmt.For fromBefore = up(K, plus(ref(I), -1), ref(N), update2);
     ElementDependences before = of(allocate(R, ref(N), ref(N)), allocate(Z, ref(N)),
         up(I, lit(1), ref(N), row(PIVOT, R, ref(I)),
             up(J, plus(ref(I), 1), ref(N), row(ROW, R, ref(J)), reads2, fromBefore)));
-    assertFalse(before.noEarlierReadAfterTheFirstIteration(update2, access(at(ROW, ref(K))), reads2,
-        access(at(ROW, ref(I))), fromBefore, 0), "k = i in the second iteration");
+    assertFalse(before.noEarlierReadExceptAt(update2, access(at(ROW, ref(K))), reads2,
+        access(at(ROW, ref(I))), fromBefore, plus(ref(I), -1), 0), "k = i in the second iteration");
+    // nor only in the iteration k = i: k = i - 1 overwrites rr[i - 1], which the multiplier of the
+    // step before read
+    assertFalse(before.noEarlierReadExceptAt(update2, access(at(ROW, ref(K))), reads2,
+        access(at(ROW, ref(I))), fromBefore, ref(I), 0));
   }
 }
