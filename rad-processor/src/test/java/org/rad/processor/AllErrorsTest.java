@@ -61,6 +61,42 @@ class AllErrorsTest {
   }
 
   /**
+   * A tester's round: an error inside a rejected do-while loop (a whole row assigned) was reported
+   * only once the loop was rewritten. The bodies of rejected loops, try blocks and synchronized
+   * blocks are checked in the same compile.
+   */
+  @Test
+  void errorsInsideARejectedStatementAreReportedWithIt() {
+    JavaFileObject source = JavaFileObjects.forSourceString("demo.Inside", """
+        package demo;
+        import org.rad.annotations.Differentiable;
+        public class Inside {
+          @Differentiable
+          static double f(double[][] u, double x) {
+            int k = 0;
+            do {
+              u[0] = u[1];
+              k++;
+            } while (k < 3);
+            try {
+              float z = 1;
+              x = x * z;
+            } finally {
+              x = x + 1;
+            }
+            return x * u[0][0];
+          }
+        }
+        """);
+    Compilation c = Compiled.compileExpectingFailure(source);
+    assertThat(c).hadErrorContaining("[RadUnsupported] a do-while loop").inFile(source).onLine(7);
+    assertThat(c).hadErrorContaining("assigning a whole row").inFile(source).onLine(8);
+    assertThat(c).hadErrorContaining("[RadUnsupported] try/finally").inFile(source).onLine(11);
+    assertThat(c).hadErrorContaining("[RadUnsupported] a local of type float").inFile(source).onLine(12);
+    assertThat(errors(c)).hasSize(4);
+  }
+
+  /**
    * Found by a user-style round: a parameter of a type outside the subset ({@code boolean[]}) hid
    * every error of its method's body, and a wrong return type did too; they are now reported
    * together, and the rejected parameter's uses are not reported again.

@@ -139,16 +139,31 @@ final class StatementTranslator {
         out.add(new Stmt.Continue(expressions.origin(tree)));
       }
       case EMPTY_STATEMENT -> { }
-      case DO_WHILE_LOOP -> throw unsupported(tree, "a do-while loop",
-          "write it as a while loop, while (true) { body; if (!(condition)) break; }");
-      case TRY -> throw ((com.sun.source.tree.TryTree) tree).getCatches().isEmpty()
-          ? unsupported(tree, "try/finally", "write the block's statements and then the finally block's, one after the"
-              + " other (a differentiable method throws nothing to clean up after)")
-          : unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
+      case DO_WHILE_LOOP -> {
+        // (the body's and the condition's own errors are reported in the same compile)
+        com.sun.source.tree.DoWhileLoopTree d = (com.sun.source.tree.DoWhileLoopTree) tree;
+        loopBody(d.getStatement());
+        attempt(() -> expressions.bool(d.getCondition()));
+        throw unsupported(tree, "a do-while loop", "write it as a while loop, while (true) { body; if (!(condition)) break; }");
+      }
+      case TRY -> {
+        com.sun.source.tree.TryTree t = (com.sun.source.tree.TryTree) tree;
+        body(t.getBlock());
+        if (t.getFinallyBlock() != null) {
+          body(t.getFinallyBlock());
+        }
+        throw t.getCatches().isEmpty()
+            ? unsupported(tree, "try/finally", "write the block's statements and then the finally block's, one after the"
+                + " other (a differentiable method throws nothing to clean up after)")
+            : unsupported(tree, "try/catch", "check the input before the call instead of catching exceptions");
+      }
       case THROW -> throw unsupported(tree, "throw", "validate the arguments before calling the differentiable method");
       case SWITCH -> switchStatement((SwitchTree) tree, out);
       case LABELED_STATEMENT -> labeledStatement((LabeledStatementTree) tree, out);
-      case SYNCHRONIZED -> throw unsupported(tree, "synchronized", "remove the synchronization");
+      case SYNCHRONIZED -> {
+        body(((com.sun.source.tree.SynchronizedTree) tree).getBlock());
+        throw unsupported(tree, "synchronized", "remove the synchronization");
+      }
       case ASSERT -> throw unsupported(tree, "assert", "check the condition before calling the differentiable method");
       case CLASS -> throw unsupported(tree, "a local class", "move it out of the method");
       default -> throw unsupported(tree, "this statement (" + tree.getKind() + ")", "use declarations, assignments, if, for and while");
