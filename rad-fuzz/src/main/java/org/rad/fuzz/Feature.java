@@ -96,13 +96,16 @@ public enum Feature {
   WHILE_ROWS,
   /**
    * Rows of one fresh matrix reached through two row references at once, an elimination ({@code
-   * double[] rp = e[p]; ... double[] rq = e[q]; rq[c] -= f * rp[c];} with {@code q} from {@code p}
-   * or from {@code p + 1}, mixed with direct indexing), and flat tables through a declared stride
+   * double[] rp = e[p]; ... double f = rq[p] * rp[p]; ... rq[c] -= f * rp[c];} with {@code q} from
+   * {@code p}, {@code p + 1} or 0 and {@code c} from {@code p}, {@code p + 1} or 0, so that the
+   * update overwrites the multiplier's element in its first iteration, in none or in the middle;
+   * mixed with direct indexing), and flat tables through a declared stride
    * ({@code int ld = n - 1;} to {@code n + 1}, {@code t[i * ld + j]} reading the row above and the
    * cells beside, the stride sometimes shorter than the columns). Drawn from a random stream of its
    * own, like {@link #SWITCH}: the element analysis compares row references as the rows they hold
-   * and flat indices against a stride's declared value, and a mistake there is a wrong gradient
-   * where two references or two flat indices meet.
+   * and flat indices against a stride's declared value, and records an element overwritten in
+   * one iteration of a loop only there; a mistake there is a wrong gradient where two references
+   * or two flat indices meet.
    */
   ROW_PAIRS
 }

@@ -531,7 +531,8 @@ public final class ProgramGenerator {
       line("    " + e + "[" + p + "][" + c + "] = " + source + " * 0.5 + (" + p + " == " + c + " ? 1.0 : 0.25);");
       line("  }");
       line("}");
-      line("for (int " + p + " = 0; " + p + " < " + height + "; " + p + "++) {");
+      // (the pivots: the rows that have a column of their own)
+      line("for (int " + p + " = 0; " + p + " < " + Math.min(height, n) + "; " + p + "++) {");
       indent++;
       push();
       declare(new Var(p, T.INT, Idx.NONE, false));
@@ -546,11 +547,13 @@ public final class ProgramGenerator {
       push();
       declare(new Var(q, T.INT, Idx.NONE, false));
       line("double[] " + rq + " = " + e + "[" + q + "];");
-      line("double " + f + " = " + squash(rq + "[" + p + " % " + n + "] * " + rp + "[" + p + " % " + n + "]") + " * 0.5;");
+      line("double " + f + " = " + squash(rq + "[" + p + "] * " + rp + "[" + p + "]") + " * 0.5;");
+      // (from the pivot column, past it, or every column: the multiplier's element is overwritten
+      // in the first iteration, in none, or in the middle)
       String start = switch (r.nextInt(3)) {
         case 0 -> "0";
-        case 1 -> p + " % " + n;
-        default -> "(" + p + " + 1) % " + n;
+        case 1 -> p;
+        default -> p + " + 1";
       };
       String pivot = r.nextInt(3) == 0 ? e + "[" + p + "][" + c + "]" : rp + "[" + c + "]";
       String target = r.nextInt(3) == 0 ? e + "[" + q + "][" + c + "]" : rq + "[" + c + "]";
