@@ -319,6 +319,53 @@ class LateRecomputationTest {
           return r;
         }
 
+        // the same in 2-D, the boundary row copied by a loop after the loop nest over the cells
+        @Differentiable
+        static double boundaryRow(double[] u0, double c) {
+          int n = 5;
+          double[][] u = new double[n][n];
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) u[i][j] = u0[i * n + j];
+          double[][] w = new double[n][n];
+          for (int s = 0; s < 4; s++) {
+            for (int i = 1; i < n - 1; i++) {
+              for (int j = 1; j < n - 1; j++) {
+                double p = u[i][j];
+                double lap = u[i - 1][j] + u[i + 1][j] + u[i][j - 1] + u[i][j + 1] - 4 * p;
+                w[i][j] = p + c * lap * p;
+              }
+            }
+            for (int j = 0; j < n; j++) w[0][j] = u[0][j];
+            double[][] t = u;
+            u = w;
+            w = t;
+          }
+          double r = 0;
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) r += u[i][j] * u[i][j];
+          return r;
+        }
+
+        @Differentiable
+        static double boundaryRowInline(double[] u0, double c) {
+          int n = 5;
+          double[][] u = new double[n][n];
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) u[i][j] = u0[i * n + j];
+          double[][] w = new double[n][n];
+          for (int s = 0; s < 4; s++) {
+            for (int i = 1; i < n - 1; i++) {
+              for (int j = 1; j < n - 1; j++) {
+                w[i][j] = u[i][j] + c * (u[i - 1][j] + u[i + 1][j] + u[i][j - 1] + u[i][j + 1] - 4 * u[i][j]) * u[i][j];
+              }
+            }
+            for (int j = 0; j < n; j++) w[0][j] = u[0][j];
+            double[][] t = u;
+            u = w;
+            w = t;
+          }
+          double r = 0;
+          for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) r += u[i][j] * u[i][j];
+          return r;
+        }
+
         @Differentiable
         static double boundaryInline(double[] u0, double k) {
           int n = u0.length;
@@ -368,7 +415,9 @@ class LateRecomputationTest {
         of("softDtw", r -> new Object[] {vector(r, 6, -1, 1), vector(r, 5, -1, 1), 0.5}, 0, 1),
         of("softDtwHelper", r -> new Object[] {vector(r, 6, -1, 1), vector(r, 5, -1, 1), 0.5}, 0, 1),
         of("boundary", r -> new Object[] {vector(r, 7, -1, 1), 0.05 + 0.2 * r.nextDouble()}, 0, 1),
-        of("boundaryInline", r -> new Object[] {vector(r, 7, -1, 1), 0.05 + 0.2 * r.nextDouble()}, 0, 1));
+        of("boundaryInline", r -> new Object[] {vector(r, 7, -1, 1), 0.05 + 0.2 * r.nextDouble()}, 0, 1),
+        of("boundaryRow", r -> new Object[] {vector(r, 25, -1, 1), 0.05 + 0.1 * r.nextDouble()}, 0, 1),
+        of("boundaryRowInline", r -> new Object[] {vector(r, 25, -1, 1), 0.05 + 0.1 * r.nextDouble()}, 0, 1));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -488,6 +537,17 @@ class LateRecomputationTest {
     java.util.function.Supplier<Object[]> args = () -> new Object[] {new double[40], 0.2, new double[40],
         new double[1]};
     assertEquals(tape("boundaryInline", args), tape("boundary", args), "temporaries vs inline tape bytes");
+  }
+
+  /**
+   * In 2-D, the boundary row copied by a loop after the loop nest: that loop runs in one loop of
+   * its own where the temporaries run in two, so its writes do not count against them (a tester's
+   * 20 x 20, 20 steps: 107,736 bytes against 59,080 inline).
+   */
+  @Test
+  void temporariesThatNeedABoundaryLoopRecordedRecordWhatTheInlineFormRecords() throws Exception {
+    java.util.function.Supplier<Object[]> args = () -> new Object[] {new double[25], 0.1, new double[25], new double[1]};
+    assertEquals(tape("boundaryRowInline", args), tape("boundaryRow", args), "temporaries vs inline tape bytes");
   }
 
   /** The peak tape bytes of one exact gradient call of {@code name} with {@code args} and a context. */

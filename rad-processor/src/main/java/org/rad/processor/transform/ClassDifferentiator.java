@@ -726,10 +726,12 @@ public final class ClassDifferentiator {
    * are element writes of the declaration's own block, a group of declarations that need them is
    * recomputed when it saves more records than those writes then take (all run as often): {@code
    * double a = d[j - 1]; double b = d[j]; d[j] = f(a, b);} records the old d[j] instead of a and b.
-   * Element writes outside a loop around the declaration (and inside the others) run once where it
-   * runs once per iteration, and are recorded for the group without counting against it: the
-   * boundary copies after a stencil's cell loop ({@code w[0] = u[0];}) that {@code double p =
-   * u[j]; double lap = ...} need recorded.
+   * Element writes elsewhere count by the loops they run in of their own (below the loops around
+   * both): in fewer than the declaration, they run once where it runs a loop's iterations, and
+   * are recorded for the group without counting against it (the boundary copies after a stencil's
+   * cell loop, {@code w[0] = u[0];} or a loop over a boundary row after a loop nest over the
+   * cells, that {@code double p = u[j]; double lap = ...} need recorded); in as many, they count
+   * as writes of its block; in more, the declaration stays recorded.
    */
   private Set<Stmt.Declare> lateRecomputations(MethodIR m, Plan plan, Records records, Effects effects,
       RandomizedRecords randomized, AliasClasses classes) {
@@ -818,10 +820,14 @@ public final class ClassDifferentiator {
               if (!contents || !(w instanceof Stmt.Assign a && a.target() instanceof Expr.Index)) {
                 return;
               }
+              int depth = loopsBelowCommon(w, d, loops);
+              int own = loopsBelowCommon(d, w, loops);
               if (blockOf.get(w) == blockOf.get(d)) {
                 unrecorded.add(w);
-              } else if (runsLessOften(w, d, loops)) {
-                outer.add(w);
+              } else if (depth < own) {
+                outer.add(w); // (in fewer loops of their own: once where d runs a loop's iterations)
+              } else if (depth == own) {
+                unrecorded.add(w); // (as often as d, if the loops run alike: counted as a write of its block)
               } else {
                 return;
               }
@@ -860,8 +866,8 @@ public final class ClassDifferentiator {
           }
         }
       }
-      // (the writes outside the loops are not counted: they run once where the group runs once
-      // per iteration, so a loop of two iterations or more pays for them)
+      // (the writes in fewer loops are not counted: they run once where the group runs a loop's
+      // iterations, so a loop of two iterations or more pays for them)
       if (group.size() > writes.size()) {
         late.addAll(group);
       }
@@ -870,21 +876,17 @@ public final class ClassDifferentiator {
   }
 
   /**
-   * Whether statement {@code w} is outside some loop around declaration {@code d} and inside all
-   * the others: it runs once where {@code d} runs once per iteration of that loop.
+   * How many loops around {@code s} do not also enclose {@code other}: the loops {@code s} runs in
+   * of its own, below the loops around both.
    */
-  private static boolean runsLessOften(Stmt w, Stmt.Declare d, Map<Stmt, List<Stmt>> loops) {
-    List<Stmt> aroundW = loops.getOrDefault(w, List.of());
-    List<Stmt> aroundD = loops.getOrDefault(d, List.of());
-    if (aroundW.size() >= aroundD.size()) {
-      return false;
+  private static int loopsBelowCommon(Stmt s, Stmt other, Map<Stmt, List<Stmt>> loops) {
+    List<Stmt> aroundS = loops.getOrDefault(s, List.of());
+    List<Stmt> aroundOther = loops.getOrDefault(other, List.of());
+    int common = 0;
+    while (common < aroundS.size() && common < aroundOther.size() && aroundS.get(common) == aroundOther.get(common)) {
+      common++;
     }
-    for (int k = 0; k < aroundW.size(); k++) {
-      if (aroundW.get(k) != aroundD.get(k)) {
-        return false;
-      }
-    }
-    return true;
+    return aroundS.size() - common;
   }
 
   /** Whether {@code reader} assigns the scalar {@code key} and records it, so that its reverse restores it first. */
