@@ -120,6 +120,19 @@ class LateRecomputationTest {
             s += u * u;
             j++;
           }
+          return s * j / x.length; // (the counter read after the loop: it stays a while loop)
+        }
+
+        // the same loop with the counter its own: a for loop
+        @Differentiable(wrt = "x")
+        static double counted(double[] x) {
+          double s = 0;
+          int j = 0;
+          while (j < x.length) {
+            double u = x[j] * 0.5 + x[(j + 1) % x.length];
+            s += u * u;
+            j++;
+          }
           return s;
         }
 
@@ -406,6 +419,7 @@ class LateRecomputationTest {
         of("maybeInPlace", r -> new Object[] {vector(r, 3, -0.5, 0.5), vector(r, 25, -1, 1), 5, true}, 0, 1),
         of("table", r -> new Object[] {vector(r, 4, -0.5, 0.5)}, 0),
         of("counter", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
+        of("counted", r -> new Object[] {vector(r, 5, -1, 1)}, 0),
         of("tableAhead", r -> new Object[] {vector(r, 4, -0.5, 0.5)}, 0),
         of("newton", r -> new Object[] {2 + r.nextDouble(), 3 * r.nextDouble() - 1}, 0, 1),
         of("jacobi", r -> new Object[] {vector(r, 9, -1, 1), 0.2 + 0.1 * r.nextDouble(), vector(r, 9, -1, 1), 6}, 0, 1),
@@ -461,6 +475,19 @@ class LateRecomputationTest {
     grad.getDeclaredMethod("counter", double[].class, double[].class, RadContext.class)
         .invoke(null, new double[100], new double[100], ctx);
     assertEquals(8, ctx.peakTapeBytes());
+  }
+
+  /**
+   * A while loop over a counter declared just before it, stepped at the end of its body and not
+   * read after it, is a counted for loop (transform/CountedWhileLoops): nothing recorded, no trip
+   * count, no counter (it recorded 8 bytes).
+   */
+  @Test
+  void aWhileLoopOverItsOwnCounterIsCounted() throws Exception {
+    RadContext ctx = RadContext.exact();
+    grad.getDeclaredMethod("counted", double[].class, double[].class, RadContext.class)
+        .invoke(null, new double[100], new double[100], ctx);
+    assertEquals(0, ctx.peakTapeBytes());
   }
 
   /**

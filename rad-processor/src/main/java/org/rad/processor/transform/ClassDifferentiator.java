@@ -129,7 +129,8 @@ public final class ClassDifferentiator {
     translated = IndexFormulas.inline(translated);
     for (var e : translated.entrySet()) {
       ExitNormalizer.Normalized n =
-          ScalarVersions.of(RowCaptures.capture(ExitNormalizer.normalize(CallLifter.lift(e.getValue()))));
+          ScalarVersions.of(RowCaptures.capture(ExitNormalizer.normalize(CountedWhileLoops.rewrite(
+              CallLifter.lift(e.getValue())))));
       normalized.put(e.getKey(), n);
       methods.put(e.getKey(), n.method());
     }
