@@ -2,7 +2,12 @@ package org.rad.processor.transform;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rad.processor.analysis.Liveness;
 import org.rad.processor.analysis.Statements;
+import org.rad.processor.ir.Expr;
+import org.rad.processor.ir.Exprs;
 import org.rad.processor.ir.MethodIR;
 import org.rad.processor.ir.Stmt;
 import org.rad.processor.ir.Var;
@@ -27,29 +32,58 @@ import org.rad.processor.ir.Var;
  * <p>The two run the same statements in the same order where the counter is not written elsewhere
  * in the body, no {@code continue} of the loop skips the step (in a {@code for} loop it would run
  * the update), and nothing after the loop reads the counter (a {@code for} loop's index is its
- * own). A {@code break} leaves both without the step.
+ * own). A {@code break} leaves both without the step. The step may be {@code c++}, {@code c--} or
+ * {@code c += k}, {@code c -= k} for a positive literal {@code k}.
+ *
+ * <p>A counter declared further up and assigned before the loop ({@code int i, j;} at the top, then
+ * {@code i = n - 2; while (i >= 0) { ...; i--; }}, as C code reuses one counter for several loops)
+ * gets a counter of its own in the {@code for} loop where it is not live after the loop (read on
+ * no path before it is set again); so does a {@code for} loop whose init assigns such a counter
+ * ({@code for (i = 0; i < n; i++)}).
  */
 final class CountedWhileLoops {
-  private CountedWhileLoops() {}
+  private final Liveness liveness;
+  private final Names names;
+  private final List<Var> added = new ArrayList<>();
+
+  private CountedWhileLoops(MethodIR method) {
+    this.liveness = Liveness.of(method.body(), Set.of());
+    this.names = new Names(method);
+  }
 
   /** {@code method} with its counted {@code while} loops written as {@code for} loops. */
   static MethodIR rewrite(MethodIR method) {
-    Stmt.Block body = block(method.body());
-    return body == method.body() ? method : method.withBody(body, method.locals());
+    CountedWhileLoops c = new CountedWhileLoops(method);
+    Stmt.Block body = c.block(method.body());
+    if (body == method.body()) {
+      return method;
+    }
+    List<Var> locals = new ArrayList<>(method.locals());
+    locals.addAll(c.added);
+    return method.withBody(body, locals);
   }
 
-  private static Stmt.Block block(Stmt.Block b) {
+  private Stmt.Block block(Stmt.Block b) {
     List<Stmt> out = new ArrayList<>();
     boolean changed = false;
     List<Stmt> stmts = b.stmts();
     for (int k = 0; k < stmts.size(); k++) {
       Stmt s = stmts.get(k);
-      if (k + 1 < stmts.size() && s instanceof Stmt.Declare d && stmts.get(k + 1) instanceof Stmt.While w
-          && counted(d, w, stmts.subList(k + 2, stmts.size()))) {
-        List<Stmt> inner = w.body().stmts();
-        Stmt.Block loopBody = block(new Stmt.Block(List.copyOf(inner.subList(0, inner.size() - 1)), w.body().origin()));
-        out.add(new Stmt.For(List.of(d), w.condition(), List.of(inner.get(inner.size() - 1)), loopBody, w.origin()));
-        k++;
+      int at = loopAfter(stmts, k);
+      List<Stmt> counted = at < 0 ? null : counted(s, (Stmt.While) stmts.get(at), stmts.subList(at + 1, stmts.size()));
+      if (counted != null) {
+        // (the statements between, which neither mention the counter nor change its start)
+        for (int m = k + 1; m < at; m++) {
+          out.add(nested(stmts.get(m)));
+        }
+        out.addAll(counted);
+        k = at;
+        changed = true;
+        continue;
+      }
+      Stmt.For own = s instanceof Stmt.For f ? ownCounter(f) : null;
+      if (own != null) {
+        out.add(own);
         changed = true;
         continue;
       }
@@ -60,7 +94,41 @@ final class CountedWhileLoops {
     return changed ? new Stmt.Block(out, b.origin()) : b;
   }
 
-  private static Stmt nested(Stmt s) {
+  /**
+   * The index of the {@code while} loop that statement {@code k}, a counter's declaration or
+   * assignment, may move down to as the loop's init: the first loop after it, where the statements
+   * between mention neither the counter nor change what its start reads (a start of variables and
+   * literals only, {@code int t = 0; double acc = 0; while (t < 3) ...}); else -1.
+   */
+  private static int loopAfter(List<Stmt> stmts, int k) {
+    Stmt s = stmts.get(k);
+    Var c = s instanceof Stmt.Declare d && d.init() != null ? d.var()
+        : s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r ? r.var() : null;
+    if (c == null) {
+      return -1;
+    }
+    Expr init = s instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) s).value();
+    for (int j = k + 1; j < stmts.size(); j++) {
+      Stmt next = stmts.get(j);
+      if (next instanceof Stmt.While) {
+        return j;
+      }
+      if (Statements.mentions(next, c) || Exprs.any(init, x -> x instanceof Expr.Index || x instanceof Expr.MethodCall)) {
+        return -1;
+      }
+      boolean[] writes = {false};
+      Statements.forEach(next, x -> {
+        Var v = Statements.assignedVariable(x);
+        writes[0] |= v != null && Exprs.mentions(init, v);
+      });
+      if (writes[0]) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private Stmt nested(Stmt s) {
     if (s instanceof Stmt.Block b) {
       return block(b);
     }
@@ -81,25 +149,113 @@ final class CountedWhileLoops {
   }
 
   /**
-   * Whether {@code w}, right after the declaration {@code d} of an integer counter, ends its body
-   * with the counter's one step, and {@code after} (the rest of the block) does not read it.
+   * The {@code for} loop that {@code start} (the counter's declaration, or its assignment) and the
+   * {@code while} loop {@code w} right after it stand for, or null: where {@code w}'s body ends with
+   * the counter's one step, nothing else in it writes the counter or continues the loop, and the
+   * counter is not read after the loop: a declared one that nothing after the loop ({@code after},
+   * the rest of the block) mentions becomes the loop's own; one that is assigned after the loop
+   * before any read, or an assigned one not live after the loop, is replaced in the loop by a
+   * counter of its own (the declaration stays, without its value).
    */
-  private static boolean counted(Stmt.Declare d, Stmt.While w, List<Stmt> after) {
-    Var c = d.var();
-    List<Stmt> body = w.body().stmts();
-    if (!c.type().isIntegral() || d.init() == null || body.isEmpty()
-        || !(body.get(body.size() - 1) instanceof Stmt.Step step) || !step.var().equals(c)) {
-      return false;
+  private List<Stmt> counted(Stmt start, Stmt.While w, List<Stmt> after) {
+    Var c;
+    Expr init;
+    if (start instanceof Stmt.Declare d && d.init() != null) {
+      c = d.var();
+      init = d.init();
+    } else if (start instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r) {
+      c = r.var();
+      init = a.value();
+    } else {
+      return null;
     }
-    for (Stmt s : body.subList(0, body.size() - 1)) {
+    List<Stmt> body = w.body().stmts();
+    if (!c.type().isIntegral() || body.isEmpty() || !isStep(body.get(body.size() - 1), c)
+        || Exprs.mentions(init, c) || !ownedBy(c, body.subList(0, body.size() - 1))) {
+      return null;
+    }
+    if (start instanceof Stmt.Declare && after.stream().noneMatch(s -> Statements.mentions(s, c))) {
+      Stmt.Block loopBody = block(new Stmt.Block(List.copyOf(body.subList(0, body.size() - 1)), w.body().origin()));
+      return List.of(new Stmt.For(List.of(start), w.condition(), List.of(step(body.get(body.size() - 1), c, c)),
+          loopBody, w.origin()));
+    }
+    if (liveness.after(w).contains(c.name())) {
+      return null;
+    }
+    Stmt.For loop = renamed(c, init, w.condition(), body.get(body.size() - 1), body.subList(0, body.size() - 1),
+        w.body().origin(), w.origin());
+    return start instanceof Stmt.Declare ? List.of(new Stmt.Declare(c, null, start.origin()), loop) : List.of(loop);
+  }
+
+  /**
+   * A {@code for} loop over a counter declared before it and assigned in its init ({@code for (i =
+   * 0; i < n; i++)} with {@code int i} at the top, as C89 code writes it), where the counter is not
+   * live after the loop and the body does not write it: the same loop over a counter of its own;
+   * else null.
+   */
+  private Stmt.For ownCounter(Stmt.For f) {
+    if (f.init().size() != 1 || !(f.init().get(0) instanceof Stmt.Assign a) || a.op() != Stmt.AssignOp.SET
+        || !(a.target() instanceof Expr.Ref r) || f.update().size() != 1) {
+      return null;
+    }
+    Var c = r.var();
+    if (!c.type().isIntegral() || !isStep(f.update().get(0), c) || Exprs.mentions(a.value(), c)
+        || !ownedBy(c, f.body().stmts()) || liveness.after(f).contains(c.name())) {
+      return null;
+    }
+    return renamed(c, a.value(), f.condition(), f.update().get(0), f.body().stmts(), f.body().origin(), f.origin());
+  }
+
+  /** The loop over a fresh counter in place of {@code c}, which is set to {@code init} before it and not live after it. */
+  private Stmt.For renamed(Var c, Expr init, Expr condition, Stmt step, List<Stmt> body,
+      org.rad.processor.ir.Origin bodyOrigin, org.rad.processor.ir.Origin origin) {
+    Var own = names.fresh(c.name(), c.type(), c.kind());
+    added.add(own);
+    Map<Var, Expr> to = Map.of(c, new Expr.Ref(own));
+    // (the loops nested in the body first: the liveness knows the statements as they were)
+    Stmt.Block loopBody = Statements.mapExpressions(block(new Stmt.Block(List.copyOf(body), bodyOrigin)),
+        e -> Exprs.substitute(e, to));
+    Stmt update = step(step, c, own);
+    return new Stmt.For(List.of(new Stmt.Declare(own, init, origin)), Exprs.substitute(condition, to), List.of(update),
+        loopBody, origin);
+  }
+
+  /**
+   * {@code c++}, {@code c--}, {@code c += k}, {@code c -= k}, {@code c = c + k}, {@code c = k + c}
+   * or {@code c = c - k} for a positive integer literal {@code k}.
+   */
+  private static boolean isStep(Stmt s, Var c) {
+    return step(s, c, c) != null;
+  }
+
+  /** Step {@code s} of {@code c} (see {@link #isStep}) as a step of {@code to} the counted loops know ({@code to += k}); else null. */
+  private static Stmt step(Stmt s, Var c, Var to) {
+    if (s instanceof Stmt.Step st) {
+      return st.var().equals(c) ? new Stmt.Step(to, st.increment(), st.origin()) : null;
+    }
+    if (!(s instanceof Stmt.Assign a) || !(a.target() instanceof Expr.Ref r) || !r.var().equals(c)) {
+      return null;
+    }
+    Stmt.AssignOp op = a.op();
+    Expr k = a.value();
+    if (op == Stmt.AssignOp.SET && a.value() instanceof Expr.Binary b
+        && (b.op() == Expr.BinaryOp.ADD || b.op() == Expr.BinaryOp.SUB)) {
+      boolean left = b.left() instanceof Expr.Ref x && x.var().equals(c);
+      boolean right = b.op() == Expr.BinaryOp.ADD && b.right() instanceof Expr.Ref y && y.var().equals(c);
+      op = b.op() == Expr.BinaryOp.ADD ? Stmt.AssignOp.ADD : Stmt.AssignOp.SUB;
+      k = left ? b.right() : right ? b.left() : null;
+    }
+    boolean positive = k instanceof Expr.Literal l && l.integerValue() != null && l.integerValue() > 0;
+    return positive && (op == Stmt.AssignOp.ADD || op == Stmt.AssignOp.SUB)
+        ? new Stmt.Assign(new Expr.Ref(to), op, k, s.origin()) : null;
+  }
+
+  /** Whether no statement of {@code body} writes {@code c} or continues the loop around it. */
+  private static boolean ownedBy(Var c, List<Stmt> body) {
+    for (Stmt s : body) {
       boolean[] bad = {false};
       Statements.forEach(s, x -> bad[0] |= c.equals(Statements.assignedVariable(x)));
       if (bad[0] || continues(s)) {
-        return false;
-      }
-    }
-    for (Stmt s : after) {
-      if (Statements.mentions(s, c)) {
         return false;
       }
     }
