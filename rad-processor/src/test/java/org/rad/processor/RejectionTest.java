@@ -468,6 +468,17 @@ class RejectionTest {
               return x;
             }
             """),
+        // a tester's C idiom: the advice says where the step goes
+        new Rejected("post-decrement in a loop condition", "step in the body: while (n > 0) { n--; ... }", """
+            @Differentiable
+            static double f(double x, int n) {
+              double r = x;
+              while (n-- > 0) { // <- here
+                r = r * x;
+              }
+              return r;
+            }
+            """),
         new Rejected("assignment inside an expression", "[RadUnsupported] an assignment inside an expression", """
             @Differentiable
             static double f(double x) {

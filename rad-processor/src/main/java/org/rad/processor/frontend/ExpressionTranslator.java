@@ -128,7 +128,8 @@ final class ExpressionTranslator {
       case PREFIX_DECREMENT:
       case POSTFIX_INCREMENT:
       case POSTFIX_DECREMENT:
-        throw unsupported(tree, "++ or -- inside an expression (" + tree + ")", "write it as a statement of its own");
+        throw unsupported(tree, "++ or -- inside an expression (" + tree + ")", "write it as a statement of its own"
+            + " (in a loop condition, step in the body: while (n > 0) { n--; ... } for while (n-- > 0) ...)");
       case PLUS:
       case MINUS:
       case MULTIPLY:
