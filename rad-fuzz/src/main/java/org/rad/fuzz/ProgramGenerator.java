@@ -61,6 +61,8 @@ public final class ProgramGenerator {
     private final SplittableRandom dataIndexSide;
     /** The stream that decides which {@code while} bodies copy their counter into a local index. */
     private final SplittableRandom counterCopySide;
+    /** The stream that decides which {@code while} loops are written as C code writes them (see {@link #whileLoop}). */
+    private final SplittableRandom cStyleSide;
     /** The stream that decides which {@code if}/{@code else} statements are switches instead (see {@link Feature#SWITCH}). */
     private final SplittableRandom switchSide;
     /** The loop depth at the innermost switch case being written (-1: none); a break there would leave the switch. */
@@ -93,6 +95,7 @@ public final class ProgramGenerator {
       this.indirectSide = new SplittableRandom(seed ^ 0x632BE59BD9B4E019L);
       this.whileRowsSide = new SplittableRandom(seed ^ 0x94D049BB133111EBL);
       this.rowPairsSide = new SplittableRandom(seed ^ 0xD6E8FEB86659FD93L);
+      this.cStyleSide = new SplittableRandom(seed ^ 0xA0761D6478BD642FL);
       this.fieldSide = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
       this.dataIndexSide = new SplittableRandom(seed ^ 0x5851F42D4C957F2DL);
       this.counterCopySide = new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL);
@@ -1015,8 +1018,23 @@ public final class ProgramGenerator {
     private void whileLoop() {
       Var vec = pick(x -> x.type == T.VEC);
       String k = fresh("k");
-      line("int " + k + " = 0;");
-      line("while (" + k + " < " + vec.name + ".length && " + cond(1) + ") {");
+      // now and then as C code writes it (from a stream of its own): the counter declared apart and
+      // assigned, a plain bound (a counted loop), another form of step, the counter reused by a
+      // second loop, and not always read after
+      boolean cStyle = cStyleSide.nextInt(3) == 0;
+      boolean plainBound = cStyle && cStyleSide.nextBoolean();
+      String step = !cStyle ? k + "++;" : switch (cStyleSide.nextInt(3)) {
+        case 0 -> k + "++;";
+        case 1 -> k + " += 1;";
+        default -> k + " = " + k + " + 1;";
+      };
+      if (cStyle) {
+        line("int " + k + ";");
+        line(k + " = 0;");
+      } else {
+        line("int " + k + " = 0;");
+      }
+      line("while (" + k + " < " + vec.name + ".length" + (plainBound ? "" : " && " + cond(1)) + ") {");
       // continue would skip the increment at the end of the body
       indent++;
       depth++;
@@ -1034,12 +1052,23 @@ public final class ProgramGenerator {
       loops.add(false);
       block(1 + r.nextInt(3));
       loops.remove(loops.size() - 1);
-      line(k + "++;");
+      line(step);
       pop();
       depth--;
       indent--;
       line("}");
-      declare(new Var(k, T.INT, Idx.NONE, false));
+      if (cStyle && cStyleSide.nextBoolean()) {
+        // the counter reused, down the vector
+        line(k + " = " + vec.name + ".length - 1;");
+        line("while (" + k + " >= 0) {");
+        line("  " + vec.name + "[" + k + "] = " + vec.name + "[" + k + "] * 0.5 + " + squash(vec.name + "[" + k + "] * "
+            + expr(1)) + ";");
+        line("  " + (cStyleSide.nextBoolean() ? k + "--;" : k + " -= 1;"));
+        line("}");
+      }
+      if (!cStyle || cStyleSide.nextBoolean()) {
+        declare(new Var(k, T.INT, Idx.NONE, false));
+      }
     }
 
     private void forEach() {
