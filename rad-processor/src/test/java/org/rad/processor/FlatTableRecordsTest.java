@@ -1,5 +1,6 @@
 package org.rad.processor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rad.processor.GradientCase.of;
 import static org.rad.processor.GradientCase.vector;
@@ -56,6 +57,31 @@ class FlatTableRecordsTest {
           }
           return r[n][m];
         }
+
+        // a scan down the columns of a flat table through an index local
+        @Differentiable(wrt = "a")
+        public static double columnScan(double[] a, int rows, int cols) {
+          double[] b = a.clone();
+          for (int c = 0; c < cols; c++) {
+            for (int r = 1; r < rows; r++) {
+              int idx = r * cols + c;
+              b[idx] = b[idx] * 0.5 + b[idx - cols] * b[idx - cols];
+            }
+          }
+          double s = 0;
+          for (int k = 0; k < b.length; k++) s += b[k];
+          return s;
+        }
+
+        // the same scan along the flat array
+        @Differentiable(wrt = "a")
+        public static double rowScan(double[] a, int rows, int cols) {
+          double[] b = a.clone();
+          for (int i = 1; i < b.length; i++) b[i] = b[i] * 0.5 + b[i - 1] * b[i - 1];
+          double s = 0;
+          for (int k = 0; k < b.length; k++) s += b[k];
+          return s;
+        }
       }
       """;
 
@@ -72,7 +98,8 @@ class FlatTableRecordsTest {
   static Stream<GradientCase> cases() {
     return Stream.of(
         of("flat", r -> new Object[] {vector(r, 6, -1, 1), vector(r, 5, -1, 1), 0.5}, 0, 1),
-        of("nested", r -> new Object[] {vector(r, 6, -1, 1), vector(r, 5, -1, 1), 0.5}, 0, 1));
+        of("nested", r -> new Object[] {vector(r, 6, -1, 1), vector(r, 5, -1, 1), 0.5}, 0, 1),
+        of("columnScan", r -> new Object[] {vector(r, 12, -0.5, 0.5), 4, 3}, 0));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -91,5 +118,16 @@ class FlatTableRecordsTest {
     long flat = LateRecomputationTest.tape(grad, "flat", args);
     long nested = LateRecomputationTest.tape(grad, "nested", args);
     assertTrue(flat <= nested, "flat " + flat + " bytes against nested " + nested);
+  }
+
+  /**
+   * 64 x 64: the column scan records no element, as the scan along the array (it recorded every
+   * element's old value through its index local: 65,048 bytes against 32,792 with the clone).
+   */
+  @Test
+  void aColumnScanThroughAnIndexLocalRecordsWhatTheRowScanRecords() throws Exception {
+    double[] a = vector(new java.util.SplittableRandom(11), 64 * 64, -0.1, 0.1);
+    java.util.function.Supplier<Object[]> args = () -> new Object[] {a, 64, 64, new double[64 * 64]};
+    assertEquals(LateRecomputationTest.tape(grad, "rowScan", args), LateRecomputationTest.tape(grad, "columnScan", args));
   }
 }

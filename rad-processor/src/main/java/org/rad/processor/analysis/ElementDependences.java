@@ -186,7 +186,8 @@ public final class ElementDependences {
   private final Map<String, Poly> definitions = new HashMap<>();
 
   /**
-   * Row references, as the rows they stand for: {@code double[] rr = m[r]} declared once and never
+   * Row references, as the rows they stand for (and integer index locals, as the expressions they
+   * hold, {@link #indexLocals}): {@code double[] rr = m[r]} declared once and never
    * assigned, over a matrix that holds one value for the method, at indices affine in stable
    * variables and the indices of counted loops around the declaration. Every use of such a local
    * lies in its declaration's scope, so in the same iterations of those loops: {@code rr[c]} there
@@ -203,6 +204,16 @@ public final class ElementDependences {
       }
     });
     Statements.forEach(body, s -> {
+      if (s instanceof Stmt.Declare d && d.var().type().isIntegral() && d.init() != null
+          && declarations.get(d.var().name()) == 1 && !assigned.contains(d.var().name())
+          && !stable.contains(d.var().name())) {
+        // an index local of a loop body, int idx = r * cols + c: the expression it holds
+        Poly value = affine(d.init(), d);
+        if (value != null) {
+          indexLocals.put(d.var().name(), value);
+        }
+        return;
+      }
       if (!(s instanceof Stmt.Declare d) || !d.var().type().isArray() || !(d.init() instanceof Expr.Index ix)
           || declarations.get(d.var().name()) != 1 || assigned.contains(d.var().name())) {
         return;
@@ -219,6 +230,13 @@ public final class ElementDependences {
       rowReferences.put(d.var().name(), row);
     });
   }
+
+  /**
+   * Integer locals declared once in a loop body and never assigned, at an affine expression of
+   * stable variables and the indices of counted loops around them ({@code int idx = r * cols +
+   * c;}), as that expression: every use lies in the declaration's scope, in the same iterations.
+   */
+  private final Map<String, Poly> indexLocals = new HashMap<>();
 
   /** Row references resolved by {@link #resolveRowReferences}: the local and the row it holds. */
   private final Map<String, Access> rowReferences = new HashMap<>();
@@ -716,6 +734,9 @@ public final class ElementDependences {
     }
     if (e instanceof Expr.Ref r) {
       String name = r.var().name();
+      if (indexLocals.containsKey(name)) {
+        return indexLocals.get(name);
+      }
       if (stable.contains(name)) {
         return r.var().type().isIntegral() ? Poly.variable(name) : null;
       }

@@ -30,6 +30,7 @@ class ElementDependencesTest {
   static final Var PIVOT = Var.local("rp", Type.DOUBLE_ARRAY);
   static final Var ROW = Var.local("rr", Type.DOUBLE_ARRAY);
   static final Var LD = Var.local("ld", Type.INT);
+  static final Var IDX = Var.local("idx", Type.INT);
 
   static Expr ref(Var v) {
     return new Expr.Ref(v);
@@ -80,7 +81,7 @@ class ElementDependencesTest {
   }
 
   static ElementDependences of(Stmt... body) {
-    List<Var> locals = new ArrayList<>(List.of(R, Z, I, J, K, S, PIVOT, ROW, LD));
+    List<Var> locals = new ArrayList<>(List.of(R, Z, I, J, K, S, PIVOT, ROW, LD, IDX));
     MethodIR m = new MethodIR("f", true, List.of(N, P), Type.DOUBLE, Stmt.Block.of(List.of(body)), locals, List.of(P),
         true, Origin.SYNTHETIC, Map.of());
     AliasClasses classes = AliasClasses.of(m, Map.of());
@@ -316,5 +317,25 @@ class ElementDependencesTest {
     // step before read
     assertFalse(before.noEarlierReadExceptAt(update2, access(at(ROW, ref(K))), reads2,
         access(at(ROW, ref(I))), fromBefore, ref(I), 0));
+  }
+
+  /**
+   * A scan down the columns of a flat table through an index local, {@code int idx = i * n + j;
+   * z[idx] = f(z[idx - n])} over {@code i} inside a loop over {@code j}: the local is the expression
+   * it holds, and the cell read is the one above, written before. Assigned again, it is not.
+   */
+  @Test
+  void anIndexLocalIsTheExpressionItHolds() {
+    Expr.Index write = at(Z, ref(IDX));
+    Expr.Index above = at(Z, new Expr.Binary(Expr.BinaryOp.SUB, ref(IDX), ref(N), Type.INT));
+    Stmt.Assign cell = assign(write, above);
+    Stmt.Declare idx = new Stmt.Declare(IDX, sum(times(ref(I), ref(N)), ref(J)), Origin.SYNTHETIC);
+    ElementDependences d = of(allocate(Z, times(ref(N), ref(N))),
+        up(J, lit(0), ref(N), up(I, lit(1), ref(N), idx, cell)));
+    assertTrue(d.noEarlierRead(cell, access(write), cell, access(above)));
+    Stmt.Assign again = new Stmt.Assign(ref(IDX), Stmt.AssignOp.SET, ref(J), Origin.SYNTHETIC);
+    ElementDependences reassigned = of(allocate(Z, times(ref(N), ref(N))),
+        up(J, lit(0), ref(N), up(I, lit(1), ref(N), idx, cell, again)));
+    assertFalse(reassigned.noEarlierRead(cell, access(write), cell, access(above)));
   }
 }
