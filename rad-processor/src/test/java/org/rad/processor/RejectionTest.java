@@ -468,6 +468,14 @@ class RejectionTest {
               return x;
             }
             """),
+        // a library that is not on the class path, its class named in full: no "pkg." advice
+        new Rejected("full name of a class not on the class path", "no class org.apache.commons.math3.special.Gamma is"
+            + " on the class path rad compiles with", """
+            @Differentiable
+            static double f(double x) {
+              return org.apache.commons.math3.special.Gamma.logGamma(x) * x; // <- here
+            }
+            """),
         // a tester's C idiom: the advice says where the step goes
         new Rejected("post-decrement in a loop condition", "step in the body: while (n > 0) { n--; ... }", """
             @Differentiable

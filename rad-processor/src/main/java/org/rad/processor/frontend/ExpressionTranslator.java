@@ -742,8 +742,10 @@ final class ExpressionTranslator {
           || Character.isUpperCase(owner.charAt(0)) && scope.lookup(owner) == null && clazz.field(owner) == null)) {
         // Acts.gelu(x) where no class Acts is visible: a misspelt name or a missing import, which
         // javac reports only after rad's errors are fixed
-        throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
-            "no class " + owner + " is visible to rad here: check the name's spelling and its import (or write its"
+        throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree, owner.contains(".")
+            ? "no class " + owner + " is on the class path rad compiles with: check the name's spelling and that its"
+                + " library is on the compile class path"
+            : "no class " + owner + " is visible to rad here: check the name's spelling and its import (or write its"
                 + " full name, pkg." + owner + ")"));
       }
       throw new CompileError(origin(tree), Message.UNKNOWN_CALL.format(tree,
