@@ -165,16 +165,7 @@ public final class ElementDependences {
     d.guardsOf(method.body(), List.of());
     d.stable.removeAll(assigned);
     d.stable.removeAll(declaredInLoops);
-    d.resolveRowReferences(method.body(), assigned);
-    for (Stmt s : method.body().stmts()) {
-      if (s instanceof Stmt.Declare decl && decl.var().type().isIntegral() && d.stable.contains(decl.var().name())
-          && decl.init() != null) {
-        Poly value = d.affine(decl.init(), decl);
-        if (value != null) {
-          d.definitions.put(decl.var().name(), value);
-        }
-      }
-    }
+    d.resolveLocals(method.body(), assigned);
     return d;
   }
 
@@ -186,17 +177,18 @@ public final class ElementDependences {
   private final Map<String, Poly> definitions = new HashMap<>();
 
   /**
-   * Row references, as the rows they stand for (and integer index locals, as the expressions they
-   * hold, {@link #indexLocals}): {@code double[] rr = m[r]} declared once and never
-   * assigned, over a matrix that holds one value for the method, at indices affine in stable
-   * variables and the indices of counted loops around the declaration. Every use of such a local
+   * The locals declared once and never assigned whose values the tests can see through: integer
+   * locals at affine expressions ({@link #definitions} at the top level, {@link #indexLocals} in
+   * loop bodies), and row references, as the rows they stand for: {@code double[] rr = m[r]} over
+   * a matrix that holds one value for the method, at indices affine in stable variables and the
+   * indices of counted loops around the declaration. Every use of such a local
    * lies in its declaration's scope, so in the same iterations of those loops: {@code rr[c]} there
    * is {@code m[r][c]} with the same {@code r}. The tests compare rows of one matrix through
    * different references this way ({@code rr[c] -= f * rp[c]} of an elimination, {@code rr = m[r]},
    * {@code rp = m[p]}, {@code r > p}); rows of a nested row reference compose ({@code double[][]
    * plane = t[k]; double[] row = plane[i];} is {@code t[k][i]}).
    */
-  private void resolveRowReferences(Stmt body, Set<String> assigned) {
+  private void resolveLocals(Stmt body, Set<String> assigned) {
     Map<String, Integer> declarations = new HashMap<>();
     Statements.forEach(body, s -> {
       if (s instanceof Stmt.Declare d) {
@@ -205,12 +197,12 @@ public final class ElementDependences {
     });
     Statements.forEach(body, s -> {
       if (s instanceof Stmt.Declare d && d.var().type().isIntegral() && d.init() != null
-          && declarations.get(d.var().name()) == 1 && !assigned.contains(d.var().name())
-          && !stable.contains(d.var().name())) {
-        // an index local of a loop body, int idx = r * cols + c: the expression it holds
+          && declarations.get(d.var().name()) == 1 && !assigned.contains(d.var().name())) {
+        // a stride at the top level (int ld = m + 1), or an index local of a loop body (int idx =
+        // r * cols + c): the expression it holds
         Poly value = affine(d.init(), d);
         if (value != null) {
-          indexLocals.put(d.var().name(), value);
+          (stable.contains(d.var().name()) ? definitions : indexLocals).put(d.var().name(), value);
         }
         return;
       }
@@ -238,10 +230,10 @@ public final class ElementDependences {
    */
   private final Map<String, Poly> indexLocals = new HashMap<>();
 
-  /** Row references resolved by {@link #resolveRowReferences}: the local and the row it holds. */
+  /** Row references resolved by {@link #resolveLocals}: the local and the row it holds. */
   private final Map<String, Access> rowReferences = new HashMap<>();
 
-  /** {@code a} with a row reference as its root replaced by the row it holds (see {@link #resolveRowReferences}). */
+  /** {@code a} with a row reference as its root replaced by the row it holds (see {@link #resolveLocals}). */
   private Access canonical(Access a) {
     Access row = a == null ? null : rowReferences.get(a.root());
     if (row == null) {

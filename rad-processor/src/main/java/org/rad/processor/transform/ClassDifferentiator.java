@@ -781,15 +781,10 @@ public final class ClassDifferentiator {
     List<Stmt> order = new ArrayList<>();
     Map<Stmt, List<Stmt>> loops = new java.util.IdentityHashMap<>();
     enclosingLoops(m.body(), new ArrayList<>(), order, loops);
-    Map<Stmt, Stmt.Block> blockOf = new java.util.IdentityHashMap<>();
-    Statements.forEach(m.body(), s -> {
-      if (s instanceof Stmt.Block b) {
-        b.stmts().forEach(x -> blockOf.put(x, b));
-      }
-    });
-    // the element writes of its own block each candidate would need recorded
+    // the element writes each candidate would need recorded that run as often as it (in as many
+    // loops of their own: its block's, or a sibling loop's)
     Map<Stmt.Declare, Set<Stmt>> needs = new java.util.IdentityHashMap<>();
-    // and those outside the loops around it, that run once for all the runs of such a loop
+    // and those in fewer loops of their own, that run once for all the runs of such a loop
     Map<Stmt.Declare, Set<Stmt>> outerNeeds = new java.util.IdentityHashMap<>();
     plan.lateCandidates().forEach((d, reader) -> {
       if (!records.pushes().contains(d) || spillsBetween(m.body(), d, reader, spillPoints)) {
@@ -821,11 +816,10 @@ public final class ClassDifferentiator {
               if (!contents || !(w instanceof Stmt.Assign a && a.target() instanceof Expr.Index)) {
                 return;
               }
+              // (a write of d's own block runs in d's loops: as many of its own, none)
               int depth = loopsBelowCommon(w, d, loops);
               int own = loopsBelowCommon(d, w, loops);
-              if (blockOf.get(w) == blockOf.get(d)) {
-                unrecorded.add(w);
-              } else if (depth < own) {
+              if (depth < own) {
                 outer.add(w); // (in fewer loops of their own: once where d runs a loop's iterations)
               } else if (depth == own) {
                 unrecorded.add(w); // (as often as d, if the loops run alike: counted as a write of its block)

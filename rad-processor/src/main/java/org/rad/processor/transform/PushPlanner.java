@@ -230,6 +230,16 @@ final class PushPlanner {
    * through {@code write}, among the reads of {@code key} pending before it.
    */
   private boolean earlierReadMayHit(Set<String> pending, String key, Stmt s, ElementDependences.Access write) {
+    return earlierReadMayHit(pending, key, s, write, null, null);
+  }
+
+  /**
+   * Like {@link #earlierReadMayHit(Set, String, Stmt, ElementDependences.Access)}, where {@code
+   * loop} is not null: in the iterations of {@code loop} other than the one whose index is {@code
+   * at} (a reader that restores its own reads is taken to hit).
+   */
+  private boolean earlierReadMayHit(Set<String> pending, String key, Stmt s, ElementDependences.Access write,
+      Stmt.For loop, Expr at) {
     if (pending.contains(key + UNKNOWN)) {
       return true;
     }
@@ -243,9 +253,12 @@ final class PushPlanner {
         if (reestablished(tag, key, ix)) {
           continue;
         }
-        if (own != null ? !ix.equals(own.target()) && !deps.distinctInOneIteration(s, write, reader,
-            ElementDependences.Access.of(ix)) : !deps.noEarlierRead(s, write, reader, ElementDependences.Access.of(ix),
-            pendingSince(s, tag))) {
+        ElementDependences.Access read = ElementDependences.Access.of(ix);
+        boolean apart = own != null
+            ? loop == null && (ix.equals(own.target()) || deps.distinctInOneIteration(s, write, reader, read))
+            : loop == null ? deps.noEarlierRead(s, write, reader, read, pendingSince(s, tag))
+            : deps.noEarlierReadExceptAt(s, write, reader, read, loop, at, pendingSince(s, tag));
+        if (!apart) {
           return true;
         }
       }
@@ -328,9 +341,7 @@ final class PushPlanner {
     candidates.add(counted.start());
     if (target.index() instanceof Expr.Ref r && r.var().equals(counted.index())) {
       for (String tag : outside) {
-        ElementDependences.Reads reads = elementReads.get(readerOf(tag, key));
-        for (Expr.Index ix : reads == null ? java.util.List.<Expr.Index>of() : reads.elements().getOrDefault(key,
-            java.util.List.of())) {
+        for (Expr.Index ix : elementReads.get(readerOf(tag, key)).elements().get(key)) {
           if (!candidates.contains(ix.index())) {
             candidates.add(ix.index());
           }
@@ -338,33 +349,11 @@ final class PushPlanner {
       }
     }
     for (Expr at : candidates) {
-      if (onlyThatIterationHits(outside, key, s, element, loop, at)) {
+      if (!earlierReadMayHit(outside, key, s, element, loop, at)) {
         return new OneIteration(loop, at);
       }
     }
     return null;
-  }
-
-  /**
-   * Whether the reads pending before {@code loop} (tags {@code outside}) can meet the element that
-   * {@code s} overwrites only in the iteration whose index is {@code at}.
-   */
-  private boolean onlyThatIterationHits(Set<String> outside, String key, Stmt s, ElementDependences.Access write,
-      Stmt.For loop, Expr at) {
-    for (String tag : outside) {
-      Stmt reader = readerOf(tag, key);
-      ElementDependences.Reads reads = elementReads.get(reader);
-      if (restoringOwnReads(reader, key, s) != null || reads == null || reads.elements().get(key) == null) {
-        return false;
-      }
-      for (Expr.Index ix : reads.elements().get(key)) {
-        if (!reestablished(tag, key, ix) && !deps.noEarlierReadExceptAt(s, write, reader,
-            ElementDependences.Access.of(ix), loop, at, pendingSince(s, tag))) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   /**
