@@ -94,34 +94,46 @@ final class CountedWhileLoops {
     return changed ? new Stmt.Block(out, b.origin()) : b;
   }
 
+  /** A counter's start before its loop: the counter and the value it is declared or assigned with. */
+  private record Start(Var counter, Expr value) {
+    /** The start {@code s} makes ({@code int c = e;} or {@code c = e;}), or null. */
+    static Start of(Stmt s) {
+      if (s instanceof Stmt.Declare d && d.init() != null) {
+        return new Start(d.var(), d.init());
+      }
+      if (s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r) {
+        return new Start(r.var(), a.value());
+      }
+      return null;
+    }
+  }
+
   /**
    * The index of the {@code while} loop that statement {@code k}, a counter's declaration or
    * assignment, may move down to as the loop's init: the first loop after it, where the statements
    * between mention neither the counter nor change what its start reads (a start of variables and
-   * literals only, {@code int t = 0; double acc = 0; while (t < 3) ...}); else -1.
+   * literals only, {@code int t = 0; double acc = 0; while (t < 3) ...}), and leave nothing early
+   * (a {@code break} there would leave with the counter at its start); else -1.
    */
   private static int loopAfter(List<Stmt> stmts, int k) {
-    Stmt s = stmts.get(k);
-    Var c = s instanceof Stmt.Declare d && d.init() != null ? d.var()
-        : s instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r ? r.var() : null;
-    if (c == null) {
+    Start start = Start.of(stmts.get(k));
+    if (start == null) {
       return -1;
     }
-    Expr init = s instanceof Stmt.Declare d ? d.init() : ((Stmt.Assign) s).value();
+    Var c = start.counter();
+    boolean plain = !Exprs.any(start.value(), x -> x instanceof Expr.Index || x instanceof Expr.MethodCall);
     for (int j = k + 1; j < stmts.size(); j++) {
       Stmt next = stmts.get(j);
       if (next instanceof Stmt.While) {
         return j;
       }
-      if (Statements.mentions(next, c) || Exprs.any(init, x -> x instanceof Expr.Index || x instanceof Expr.MethodCall)) {
-        return -1;
-      }
-      boolean[] writes = {false};
+      boolean[] bad = {!plain || Statements.mentions(next, c)};
       Statements.forEach(next, x -> {
         Var v = Statements.assignedVariable(x);
-        writes[0] |= v != null && Exprs.mentions(init, v);
+        bad[0] |= v != null && Exprs.mentions(start.value(), v) || x instanceof Stmt.Break || x instanceof Stmt.Continue
+            || x instanceof Stmt.Return;
       });
-      if (writes[0]) {
+      if (bad[0]) {
         return -1;
       }
     }
@@ -158,17 +170,9 @@ final class CountedWhileLoops {
    * counter of its own (the declaration stays, without its value).
    */
   private List<Stmt> counted(Stmt start, Stmt.While w, List<Stmt> after) {
-    Var c;
-    Expr init;
-    if (start instanceof Stmt.Declare d && d.init() != null) {
-      c = d.var();
-      init = d.init();
-    } else if (start instanceof Stmt.Assign a && a.op() == Stmt.AssignOp.SET && a.target() instanceof Expr.Ref r) {
-      c = r.var();
-      init = a.value();
-    } else {
-      return null;
-    }
+    Start begin = Start.of(start);
+    Var c = begin.counter();
+    Expr init = begin.value();
     List<Stmt> body = w.body().stmts();
     if (!c.type().isIntegral() || body.isEmpty() || !isStep(body.get(body.size() - 1), c)
         || Exprs.mentions(init, c) || !ownedBy(c, body.subList(0, body.size() - 1))) {
@@ -194,16 +198,16 @@ final class CountedWhileLoops {
    * else null.
    */
   private Stmt.For ownCounter(Stmt.For f) {
-    if (f.init().size() != 1 || !(f.init().get(0) instanceof Stmt.Assign a) || a.op() != Stmt.AssignOp.SET
-        || !(a.target() instanceof Expr.Ref r) || f.update().size() != 1) {
+    Start start = f.init().size() == 1 && f.init().get(0) instanceof Stmt.Assign ? Start.of(f.init().get(0)) : null;
+    if (start == null || f.update().size() != 1) {
       return null;
     }
-    Var c = r.var();
-    if (!c.type().isIntegral() || !isStep(f.update().get(0), c) || Exprs.mentions(a.value(), c)
+    Var c = start.counter();
+    if (!c.type().isIntegral() || !isStep(f.update().get(0), c) || Exprs.mentions(start.value(), c)
         || !ownedBy(c, f.body().stmts()) || liveness.after(f).contains(c.name())) {
       return null;
     }
-    return renamed(c, a.value(), f.condition(), f.update().get(0), f.body().stmts(), f.body().origin(), f.origin());
+    return renamed(c, start.value(), f.condition(), f.update().get(0), f.body().stmts(), f.body().origin(), f.origin());
   }
 
   /** The loop over a fresh counter in place of {@code c}, which is set to {@code init} before it and not live after it. */

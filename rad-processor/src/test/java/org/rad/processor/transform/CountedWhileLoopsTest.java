@@ -147,4 +147,30 @@ class CountedWhileLoopsTest {
     Stmt.For f = assertInstanceOf(Stmt.For.class, body.get(2));
     assertEquals(List.of(new Stmt.Assign(ref(C), Stmt.AssignOp.ADD, Expr.Literal.ofInt(2), Origin.SYNTHETIC)), f.update());
   }
+
+  /**
+   * A statement between the counter's assignment and its loop that may leave early keeps the
+   * while loop: {@code for (...) { c = 0; if (s > 1) break; while (c < n) { ...; c++; } c = 5; }
+   * s *= c;} leaves with c = 0 on the break, though c is dead right after the while loop.
+   */
+  @Test
+  void aStatementBetweenThatMayLeaveKeepsTheWhileLoop() {
+    Var i = Var.local("i", Type.INT);
+    Stmt.While inner = new Stmt.While(new Expr.Binary(Expr.BinaryOp.LT, ref(C), ref(N), Type.BOOLEAN),
+        Stmt.Block.of(List.of(new Stmt.Assign(ref(S), Stmt.AssignOp.ADD, new Expr.Index(ref(X), ref(C)),
+            Origin.SYNTHETIC), new Stmt.Step(C, true, Origin.SYNTHETIC))), Origin.SYNTHETIC);
+    Stmt leave = new Stmt.If(new Expr.Binary(Expr.BinaryOp.GT, ref(S), Expr.Literal.ofDouble(1), Type.BOOLEAN),
+        Stmt.Block.of(List.of(new Stmt.Break(Origin.SYNTHETIC))), null, Origin.SYNTHETIC);
+    Stmt.For outer = new Stmt.For(List.of(new Stmt.Declare(i, Expr.Literal.ofInt(0), Origin.SYNTHETIC)),
+        new Expr.Binary(Expr.BinaryOp.LT, ref(i), ref(N), Type.BOOLEAN), List.of(new Stmt.Step(i, true, Origin.SYNTHETIC)),
+        Stmt.Block.of(List.of(new Stmt.Assign(ref(C), Stmt.AssignOp.SET, Expr.Literal.ofInt(0), Origin.SYNTHETIC), leave,
+            inner, new Stmt.Assign(ref(C), Stmt.AssignOp.SET, Expr.Literal.ofInt(5), Origin.SYNTHETIC))),
+        Origin.SYNTHETIC);
+    MethodIR m = new MethodIR("f", true, List.of(X, N), Type.DOUBLE, Stmt.Block.of(List.of(
+        new Stmt.Declare(S, Expr.Literal.ofDouble(0), Origin.SYNTHETIC), new Stmt.Declare(C, null, Origin.SYNTHETIC),
+        outer, new Stmt.Assign(ref(S), Stmt.AssignOp.MUL, ref(C), Origin.SYNTHETIC),
+        new Stmt.Return(ref(S), Origin.SYNTHETIC))), List.of(S, C, i), List.of(X), true, Origin.SYNTHETIC, Map.of());
+    Stmt.For after = assertInstanceOf(Stmt.For.class, CountedWhileLoops.rewrite(m).body().stmts().get(2));
+    assertInstanceOf(Stmt.While.class, after.body().stmts().get(2));
+  }
 }
